@@ -1,0 +1,1 @@
+"""Information-theoretic estimators: HSIC (hsic.py), embedding dimension (dim.py), k-NN entropy (knn.py)."""
