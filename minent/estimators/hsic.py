@@ -131,17 +131,19 @@ def median_pair_distance(x, *, max_points: int | None = None, seed: int | None =
         idx = np.sort(np.random.default_rng(seed).choice(n, size=max_points, replace=False))
         X = np.ascontiguousarray(X[idx])
         n = max_points
+    XT = np.ascontiguousarray(X.T)
     m = n * (n - 1) // 2
     if m == 0:
         raise UsageError("the median heuristic needs at least 2 samples")
     r0, r1 = (m - 1) // 2, m // 2
-    hist, below, vmin, vmax = pair_sqdist_stats(X, 0.0, np.inf, 1)
-    lo, hi = vmin, vmax
+    # Start from the bounding-box diagonal (no min/max pass); refining handles loose bounds.
+    span = X.max(axis=0) - X.min(axis=0)
+    lo, hi = 0.0, float(span @ span) * (1 + 1e-6)
     for _ in range(64):
-        if lo == hi:
-            # every value left in range is equal: both middle ranks are this value
-            return float(math.sqrt(lo))
-        hist, below, _, _ = pair_sqdist_stats(X, lo, hi, _NBINS)
+        hist, below, vmin, vmax = pair_sqdist_stats(XT, lo, hi, _NBINS)
+        if vmin == vmax:
+            # every value in range (the middle ranks among them) is equal, e.g. ties
+            return float(math.sqrt(vmin))
         nbelow = int(below.sum())
         total = hist.sum(axis=0)
         cum = nbelow + np.cumsum(total)
@@ -150,7 +152,7 @@ def median_pair_distance(x, *, max_points: int | None = None, seed: int | None =
         count = int(total[b0 : b1 + 1].sum())
         if count <= _COLLECT_LIMIT:
             counts = hist[:, b0 : b1 + 1].sum(axis=1)
-            vals = np.sort(pair_sqdist_collect(X, lo, hi, _NBINS, b0, b1, counts))
+            vals = np.sort(pair_sqdist_collect(XT, lo, hi, _NBINS, b0, b1, counts))
             start = nbelow + (int(total[:b0].sum()))
             v0, v1 = vals[r0 - start], vals[r1 - start]
             return float(0.5 * (math.sqrt(v0) + math.sqrt(v1)))
@@ -159,7 +161,7 @@ def median_pair_distance(x, *, max_points: int | None = None, seed: int | None =
         new_lo, new_hi = max(lo, lo + (b0 - 1) * width), min(hi, lo + (b1 + 2) * width)
         if (new_lo, new_hi) == (lo, hi):  # cannot narrow further (ties): collect anyway
             counts = hist[:, b0 : b1 + 1].sum(axis=1)
-            vals = np.sort(pair_sqdist_collect(X, lo, hi, _NBINS, b0, b1, counts))
+            vals = np.sort(pair_sqdist_collect(XT, lo, hi, _NBINS, b0, b1, counts))
             start = nbelow + int(total[:b0].sum())
             return float(0.5 * (math.sqrt(vals[r0 - start]) + math.sqrt(vals[r1 - start])))
         lo, hi = new_lo, new_hi
@@ -308,7 +310,8 @@ def _exact(X, Y, kernel, gx, gy, estimator, test, permutations, seed):
 
     kind = kern.GAUSSIAN if kernel == "gaussian" else kern.LINEAR
     n = X.shape[0]
-    rk, rl, dk, dl, a_off = kern.hsic_pair_sums(X, Y, kind, gx, kind, gy)
+    XT, YT = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
+    rk, rl, dk, dl, a_off = kern.hsic_pair_sums(XT, YT, kind, gx, kind, gy)
     stat = _from_sums(estimator, n, rk, rl, dk, dl, a_off)
     if test == "none":
         return stat, None
@@ -316,14 +319,14 @@ def _exact(X, Y, kernel, gx, gy, estimator, test, permutations, seed):
         hsic_b = stat if estimator == "biased" else _from_sums("biased", n, rk, rl, dk, dl, a_off)
         RK, RL = rk + dk, rl + dl
         sk, sl = RK.sum() / (n * n), RL.sum() / (n * n)
-        v = kern.centred_product_sq_sum(X, Y, kind, gx, kind, gy, RK / n, RL / n, sk, sl)
+        v = kern.centred_product_sq_sum(XT, YT, kind, gx, kind, gy, RK / n, RL / n, sk, sl)
         mu_x, mu_y = rk.sum() / (n * (n - 1)), rl.sum() / (n * (n - 1))
         mean = (dk.mean() - mu_x) * (dl.mean() - mu_y) / n
         var = 2.0 * (n - 4) * (n - 5) / (n * (n - 1) * (n - 2) * (n - 3)) * v / (n * (n - 1))
         return stat, _gamma_pvalue(n, hsic_b, mean, var)
     # Permutation test: the only place the two n x n matrices exist.
-    K = kern.gram(X, kind, gx)
-    L = kern.gram(Y, kind, gy)
+    K = kern.gram(XT, kind, gx)
+    L = kern.gram(YT, kind, gy)
     rng = np.random.default_rng(seed)
     exceed = 0
     # Batches bound the permutation array to ~32 MB whatever n and the count are.
@@ -341,42 +344,19 @@ def _exact(X, Y, kernel, gx, gy, estimator, test, permutations, seed):
     return stat, (1 + exceed) / (1 + permutations)
 
 
-def _features(X, sigma, W):
-    """Random Fourier features m^{-1/2}[cos(XW), sin(XW)] (or X itself for the linear kernel)."""
-    if W is None:
-        return X
-    P = X @ W
-    return np.hstack((np.cos(P), np.sin(P))) / math.sqrt(W.shape[1])
-
-
-def _rff(X, Y, kernel, sx, sy, estimator, test, features, seed, chunk=1 << 15):
+def _rff(X, Y, kernel, sx, sy, estimator, test, features, seed):
     """Every estimator, exactly, for the kernel z(x).z(x') of the features, in O(n D^2)."""
+    from minent.kernels.hsic import feature_moments
+
     n = X.shape[0]
     rng = np.random.default_rng(seed)
     m = max(1, features // 2)
-    Wx = None if kernel == "linear" else rng.normal(scale=1.0 / sx, size=(X.shape[1], m))
-    Wy = None if kernel == "linear" else rng.normal(scale=1.0 / sy, size=(Y.shape[1], m))
-    Dx = X.shape[1] if Wx is None else 2 * m
-    Dy = Y.shape[1] if Wy is None else 2 * m
-    Sx, Sy = np.zeros(Dx), np.zeros(Dy)
-    Cxy, Cxx, Cyy = np.zeros((Dx, Dy)), np.zeros((Dx, Dx)), np.zeros((Dy, Dy))
-    u, w = np.zeros(Dx), np.zeros(Dy)  # sum_i qy_i zx_i, sum_i qx_i zy_i
-    qxy = qx_sum = qy_sum = 0.0
-    for s in range(0, n, chunk):
-        zx = _features(X[s : s + chunk], sx, Wx)
-        zy = _features(Y[s : s + chunk], sy, Wy)
-        qx = np.einsum("ij,ij->i", zx, zx)
-        qy = np.einsum("ij,ij->i", zy, zy)
-        Sx += zx.sum(axis=0)
-        Sy += zy.sum(axis=0)
-        Cxy += zx.T @ zy
-        Cxx += zx.T @ zx
-        Cyy += zy.T @ zy
-        u += qy @ zx
-        w += qx @ zy
-        qxy += qx @ qy
-        qx_sum += qx.sum()
-        qy_sum += qy.sum()
+    rff = kernel == "gaussian"
+    Wx = rng.normal(scale=1.0 / sx, size=(X.shape[1], m)) if rff else np.zeros((X.shape[1], 0))
+    Wy = rng.normal(scale=1.0 / sy, size=(Y.shape[1], m)) if rff else np.zeros((Y.shape[1], 0))
+    Sx, Sy, Cxy, Cxx, Cyy, u, w, (qxy, qx_sum, qy_sum) = feature_moments(
+        np.ascontiguousarray(X.T), Wx, rff, np.ascontiguousarray(Y.T), Wy, rff
+    )
     # Pair sums of the feature kernel: a_off = ||Cxy||^2 - sum qx qy, row sums rk_i = zx_i.Sx - qx_i.
     a_off = float((Cxy * Cxy).sum()) - qxy
     sum_rk, sum_rl = Sx @ Sx - qx_sum, Sy @ Sy - qy_sum
@@ -413,7 +393,7 @@ def _block(X, Y, kernel, gx, gy, test, block_size):
     if nb < 2:
         raise UsageError(f"block HSIC needs at least 2 blocks of {block_size} samples")
     kind = kern.GAUSSIAN if kernel == "gaussian" else kern.LINEAR
-    stats = kern.block_unbiased(X, Y, kind, gx, kind, gy, block_size)
+    stats = kern.block_unbiased(np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T), kind, gx, kind, gy, block_size)
     stat = float(stats.mean())
     if test == "none":
         return stat, None
