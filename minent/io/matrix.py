@@ -1,0 +1,246 @@
+"""Reading numeric sample matrices (one sample per row) for the estimators.
+
+Formats: delimited text (TSV, CSV, or whitespace-separated; the delimiter comes from the
+extension .tsv/.csv or is sniffed from the first data line), and NumPy ``.npy`` (detected by
+its magic bytes, so it also works on stdin).  ``-`` reads stdin.  Blank lines and lines
+starting with ``#`` are skipped.  A first line whose cells are all non-numeric is a header;
+its names can select columns.
+
+Every problem is a ``DataError`` naming the file, line and column: a non-numeric cell,
+NaN or infinity, a row with the wrong number of cells, a constant column (optional check),
+and - in ``read_pair`` - two inputs with different numbers of rows.
+
+Example:
+    >>> m = read_matrix("vectors.tsv")             # doctest: +SKIP
+    >>> m.data.shape, m.columns                     # doctest: +SKIP
+    ((1000, 2), ['x', 'y'])
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from minent.errors import DataError, UsageError
+
+NPY_MAGIC = b"\x93NUMPY"
+
+
+@dataclass
+class Matrix:
+    """Samples as rows of ``data`` (float64, shape (n, d)), with where they came from."""
+
+    data: np.ndarray
+    name: str  # file name for messages ("<stdin>" for -)
+    columns: list[str]  # header names, or "1", "2", ... when the file has no header
+    header: bool = False  # whether the text had a header line
+    npy: bool = False
+    lines: list[int] | None = None  # 1-based line number of each data row (text input)
+
+    @property
+    def n(self) -> int:
+        return self.data.shape[0]
+
+    def locate(self, row: int, col: int) -> str:
+        """'file line L, column C (name)' for a 0-based data row/column, for messages."""
+        cname = self.columns[col]
+        label = f"column {col + 1}" + ("" if cname == str(col + 1) else f" ({cname!r})")
+        if self.npy:
+            return f"{self.name}: row {row + 1}, {label}"
+        line = self.lines[row] if self.lines else row + 1
+        return f"{self.name}: line {line}, {label}"
+
+    def select(self, spec: str | None) -> Matrix:
+        """The columns named by ``spec``: 1-based numbers and ranges ("1,3-5") or header names."""
+        if spec is None:
+            return self
+        idx = parse_columns(spec, self.columns, self.name)
+        return Matrix(np.ascontiguousarray(self.data[:, idx]), self.name,
+                      [self.columns[i] for i in idx], self.header, self.npy, self.lines)
+
+    def check_constant(self, what: str = "") -> None:
+        """DataError if a column has a single value (it carries no information)."""
+        if self.n < 2:
+            return
+        const = np.flatnonzero(self.data.max(axis=0) == self.data.min(axis=0))
+        if const.size:
+            j = int(const[0])
+            cname = self.columns[j]
+            label = f"column {j + 1}" + ("" if cname == str(j + 1) else f" ({cname!r})")
+            raise DataError(
+                f"{self.name}: {label} is constant (every value is {self.data[0, j]:g}){what}"
+            )
+
+
+def parse_columns(spec: str, names: list[str], source: str = "input") -> list[int]:
+    """0-based column indices from "1,3-5" (1-based, inclusive ranges) or header names."""
+    out: list[int] = []
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if part in names:
+            out.append(names.index(part))
+            continue
+        lo, sep, hi = part.partition("-")
+        try:
+            a = int(lo)
+            b = int(hi) if sep else a
+        except ValueError:
+            raise UsageError(f"{source}: no column {part!r} (columns: {', '.join(names)})") from None
+        if not (1 <= a <= b <= len(names)):
+            raise UsageError(f"{source}: column range {part!r} is outside 1-{len(names)}")
+        out.extend(range(a - 1, b))
+    if not out:
+        raise UsageError(f"empty column selection {spec!r}")
+    return out
+
+
+def _read_bytes(path: str) -> tuple[bytes, str]:
+    if path == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"{path}: no such file")
+    return p.read_bytes(), path
+
+
+def _is_float(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def read_matrix(path: str, *, delimiter: str | None = None) -> Matrix:
+    """Read a numeric matrix from ``path`` ("-" = stdin); see the module docstring."""
+    raw, name = _read_bytes(path)
+    if raw.startswith(NPY_MAGIC):
+        return _from_npy(raw, name)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise DataError(f"{name}: line {line}: not UTF-8 text (and not a .npy file)") from None
+    lines = text.splitlines()
+    data_lines = [k for k, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")]
+    if not data_lines:
+        raise DataError(f"{name}: no data rows")
+    if delimiter is None:
+        suffix = Path(path).suffix.lower()
+        first = lines[data_lines[0]]
+        delimiter = {".csv": ",", ".tsv": "\t"}.get(suffix) or (
+            "\t" if "\t" in first else "," if "," in first else None
+        )
+
+    def cells(k: int) -> list[str]:
+        parts = lines[k].split(delimiter)
+        return [c.strip().strip('"') for c in parts]
+
+    header_cells = cells(data_lines[0])
+    header = not any(_is_float(c) for c in header_cells)
+    body = data_lines[1:] if header else data_lines
+    ncols = len(header_cells)
+    columns = header_cells if header else [str(j + 1) for j in range(ncols)]
+    if not body:
+        raise DataError(f"{name}: no data rows after the header")
+    m = Matrix(np.empty((0, ncols)), name, columns, header, False, [k + 1 for k in body])
+    try:
+        data = np.loadtxt(
+            io.StringIO("\n".join(lines[k] for k in body)), delimiter=delimiter,
+            dtype=np.float64, ndmin=2, comments=None, quotechar='"' if delimiter == "," else None,
+        )
+    except ValueError:
+        data = None
+    if data is None or data.shape[1] != ncols:
+        _slow_scan(lines, body, cells, ncols, name, columns)
+        raise DataError(f"{name}: could not read the numeric table")  # pragma: no cover
+    m.data = data
+    _check_finite(m)
+    return m
+
+
+def _slow_scan(lines, body, cells, ncols, name, columns) -> None:
+    """Find the first bad row/cell (error path only) and raise a DataError naming it."""
+    for k in body:
+        row = cells(k)
+        if len(row) != ncols:
+            raise DataError(f"{name}: line {k + 1} has {len(row)} cells, expected {ncols}")
+        for j, c in enumerate(row):
+            if not _is_float(c):
+                label = f"column {j + 1}" + ("" if columns[j] == str(j + 1) else f" ({columns[j]!r})")
+                raise DataError(f"{name}: line {k + 1}, {label}: {c!r} is not a number")
+
+
+def _check_finite(m: Matrix) -> None:
+    bad = np.argwhere(~np.isfinite(m.data))
+    if bad.size:
+        i, j = (int(v) for v in bad[0])
+        raise DataError(f"{m.locate(i, j)}: {m.data[i, j]} is not a finite number")
+
+
+def _from_npy(raw: bytes, name: str) -> Matrix:
+    try:
+        arr = np.load(io.BytesIO(raw), allow_pickle=False)
+    except ValueError as e:
+        raise DataError(f"{name}: unreadable .npy file ({e})") from None
+    if arr.dtype.kind not in "biuf":
+        raise DataError(f"{name}: .npy array of dtype {arr.dtype} is not numeric")
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise DataError(f"{name}: .npy array has {arr.ndim} dimensions, expected 1 or 2")
+    if arr.shape[0] == 0:
+        raise DataError(f"{name}: no data rows")
+    m = Matrix(np.ascontiguousarray(arr, dtype=np.float64), name,
+               [str(j + 1) for j in range(arr.shape[1])], False, True)
+    _check_finite(m)
+    return m
+
+
+def read_pair(
+    x_path: str,
+    y_path: str | None = None,
+    *,
+    x_cols: str | None = None,
+    y_cols: str | None = None,
+    check_constant: bool = True,
+) -> tuple[Matrix, Matrix]:
+    """Paired samples (x, y): two files row by row, or two column groups of one file.
+
+    With one file and no column selection the file must have exactly two columns
+    (x = first, y = second).
+    """
+    if x_path == "-" and y_path == "-":
+        raise UsageError("only one input can be stdin")
+    mx = read_matrix(x_path)
+    if y_path is None:
+        if x_cols is None and y_cols is None:
+            if mx.data.shape[1] != 2:
+                raise UsageError(
+                    f"{mx.name} has {mx.data.shape[1]} columns: give a second file or choose "
+                    "the columns with --x-cols/--y-cols"
+                )
+            x_cols, y_cols = "1", "2"
+        elif x_cols is None or y_cols is None:
+            raise UsageError("with one input file give both --x-cols and --y-cols")
+        x, y = mx.select(x_cols), mx.select(y_cols)
+    else:
+        my = read_matrix(y_path)
+        x, y = mx.select(x_cols), my.select(y_cols)
+        if x.n != y.n:
+            raise DataError(
+                f"{x.name} has {x.n} rows but {y.name} has {y.n}: the samples must be paired row by row"
+            )
+    if check_constant:
+        x.check_constant()
+        y.check_constant()
+    return x, y
+
+
+__all__ = ["Matrix", "read_matrix", "read_pair", "parse_columns"]
