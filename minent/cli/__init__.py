@@ -30,7 +30,7 @@ def _silence_stdout() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``minent`` command (and ``python -m minent``)."""
-    import click
+    from typer import Abort, Exit
     from typer.main import get_command
 
     from minent.errors import MinentError
@@ -42,22 +42,20 @@ def main(argv: list[str] | None = None) -> None:
             pass
 
     command = get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
     code = 0
+    # make_context/invoke rather than command.main(): click's main turns EPIPE into exit 1 and
+    # Ctrl-C into "Aborted!", and this contract wants 0 and 130.
     try:
-        result = command.main(args=argv, prog_name="minent", standalone_mode=False)
-        if isinstance(result, int):
-            code = result
+        with command.make_context("minent", args) as ctx:
+            command.invoke(ctx)
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
-        code = 0
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, Abort):
         sys.stderr.write("minent: interrupted\n")
         code = 130
-    except click.exceptions.Exit as e:
-        code = e.exit_code
-    except click.ClickException as e:
-        e.show()
+    except Exit as e:
         code = e.exit_code
     except MinentError as e:
         sys.stderr.write(f"minent: error: {e}\n")
@@ -66,11 +64,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write("minent: error: out of memory\n")
         code = 1
     except OSError as e:
-        if getattr(e, "errno", None) == 32:  # EPIPE raised as a plain OSError by some writers
-            _silence_stdout()
-            code = 0
-        else:
-            where = f"{e.filename}: " if getattr(e, "filename", None) else ""
-            sys.stderr.write(f"minent: error: {where}{e.strerror or e}\n")
-            code = 1
+        where = f"{e.filename}: " if getattr(e, "filename", None) else ""
+        sys.stderr.write(f"minent: error: {where}{e.strerror or e}\n")
+        code = 1
+    except Exception as e:
+        # click's ClickException family (usage errors); typer may ship its own copy of click,
+        # so recognise them by their interface rather than by class.
+        if not (hasattr(e, "show") and hasattr(e, "exit_code")):
+            raise
+        e.show()
+        code = e.exit_code
     sys.exit(code)
