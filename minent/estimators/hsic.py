@@ -354,9 +354,8 @@ def _rff(X, Y, kernel, sx, sy, estimator, test, features, seed):
     rff = kernel == "gaussian"
     Wx = rng.normal(scale=1.0 / sx, size=(X.shape[1], m)) if rff else np.zeros((X.shape[1], 0))
     Wy = rng.normal(scale=1.0 / sy, size=(Y.shape[1], m)) if rff else np.zeros((Y.shape[1], 0))
-    Sx, Sy, Cxy, Cxx, Cyy, u, w, (qxy, qx_sum, qy_sum) = feature_moments(
-        np.ascontiguousarray(X.T), Wx, rff, np.ascontiguousarray(Y.T), Wy, rff
-    )
+    parts = feature_moments(np.ascontiguousarray(X.T), Wx, rff, np.ascontiguousarray(Y.T), Wy, rff)
+    Sx, Sy, Cxy, Cxx, Cyy, u, w, (qxy, qx_sum, qy_sum) = (a.sum(axis=0) for a in parts)
     # Pair sums of the feature kernel: a_off = ||Cxy||^2 - sum qx qy, row sums rk_i = zx_i.Sx - qx_i.
     a_off = float((Cxy * Cxy).sum()) - qxy
     sum_rk, sum_rl = Sx @ Sx - qx_sum, Sy @ Sy - qy_sum

@@ -107,6 +107,16 @@ def _kv(v, kind, gamma):
     return v
 
 
+@njit(cache=True)
+def _total(a):
+    """Sequential sum.  Inside a parallel=True function, ``a.sum()`` becomes a parallel
+    reduction whose rounding depends on the thread count; a call to this one does not."""
+    s = 0.0
+    for v in a.flat:
+        s += v
+    return s
+
+
 @njit(cache=True, inline="always")
 def _chunk_rows(n, c, nchunks):
     """Rows handled by chunk c: folded pairs (i, n-1-i) for i = c, c+nchunks, ..."""
@@ -267,7 +277,7 @@ def hsic_pair_sums(XT, YT, kind_x, gamma_x, kind_y, gamma_y):
     for i in range(n):
         dk[i] = _self_kernel(XT, i, kind_x)
         dl[i] = _self_kernel(YT, i, kind_y)
-    return rk, rl, dk, dl, a_acc.sum()
+    return rk, rl, dk, dl, _total(a_acc)
 
 
 @njit(cache=True, inline="always")
@@ -306,7 +316,7 @@ def centred_product_sq_sum(XT, YT, kind_x, gamma_x, kind_y, gamma_y, mk, ml, sk,
                 p = (kb[j] - mk[j] + ci) * (lb[j] - ml[j] + di)
                 s += p * p
             acc[c] += 2.0 * s
-    return acc.sum()
+    return _total(acc)
 
 
 # --------------------------------------------------------------------------- Gram matrices
@@ -384,8 +394,8 @@ def block_unbiased(XT, YT, kind_x, gamma_x, kind_y, gamma_y, bsize):
                 rl[j] += lv
                 a += kv * lv
         a *= 2.0
-        sk = rk.sum()
-        sl = rl.sum()
+        sk = _total(rk)
+        sl = _total(rl)
         b = 0.0
         for i in range(m):
             b += rk[i] * rl[i]
@@ -418,7 +428,8 @@ def _feature_row(XT, i, W, rff, z):
 def feature_moments(XT, Wx, rffx, YT, Wy, rffy):
     """Sums over samples of the features z_x, z_y that every feature-HSIC needs, in O(n D^2).
 
-    Returns (Sx, Sy, Cxy, Cxx, Cyy, u, w, scal) with Sx = sum z_x, Cxy = sum z_x z_y',
+    Returns per-chunk partial sums (leading axis NCHUNKS) of (Sx, Sy, Cxy, Cxx, Cyy, u, w,
+    scal) with Sx = sum z_x, Cxy = sum z_x z_y',
     Cxx = sum z_x z_x', u = sum |z_y|^2 z_x, w = sum |z_x|^2 z_y and
     scal = [sum |z_x|^2 |z_y|^2, sum |z_x|^2, sum |z_y|^2].  Rows are split into NCHUNKS
     fixed ranges reduced in a fixed order (same result whatever the thread count; BLAS
@@ -468,5 +479,5 @@ def feature_moments(XT, Wx, rffx, YT, Wy, rffy):
             scal[c, 0] += qx * qy
             scal[c, 1] += qx
             scal[c, 2] += qy
-    return (Sx.sum(axis=0), Sy.sum(axis=0), Cxy.sum(axis=0), Cxx.sum(axis=0),
-            Cyy.sum(axis=0), u.sum(axis=0), w.sum(axis=0), scal.sum(axis=0))
+    # Per-chunk sums: the caller reduces them (numpy, fixed order).
+    return Sx, Sy, Cxy, Cxx, Cyy, u, w, scal
