@@ -46,6 +46,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 from dataclasses import dataclass
@@ -66,6 +67,25 @@ DEFAULT_MEMORY_BUDGET = 2 << 30
 # Pairs per histogram bin above which the exact-median search narrows its range again.
 _COLLECT_LIMIT = 1 << 21
 _NBINS = 1 << 16
+
+
+# Below this many pair evaluations the numba kernels run on one thread: waking a thread team
+# costs more than the work, and on a busy machine a descheduled thread stalls the barrier.
+_SERIAL_PAIRS = 2_000_000
+
+
+@contextlib.contextmanager
+def _threads_for(pairs: int):
+    """Run small problems single-threaded (results do not depend on the thread count)."""
+    import numba
+
+    before = numba.get_num_threads()
+    if pairs < _SERIAL_PAIRS and before > 1:
+        numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
 
 
 def default_max_exact(memory_budget: int = DEFAULT_MEMORY_BUDGET) -> int:
@@ -282,20 +302,24 @@ def hsic(
         log.info("block HSIC averages unbiased block statistics: reporting the unbiased estimator")
         estimator = "unbiased"
 
-    exact = method == "exact"
-    mp = None if exact else median_points
-    sx, gx = _bandwidth(X, sigma_x, "x", kernel, max_points=mp, seed=seed)
-    sy, gy = _bandwidth(Y, sigma_y, "y", kernel, max_points=mp, seed=None if seed is None else seed + 1)
-
-    if method == "exact":
-        stat, pvalue = _exact(X, Y, kernel, gx, gy, estimator, test, permutations, seed)
-    elif method == "rff":
-        stat, pvalue = _rff(X, Y, kernel, sx, sy, estimator, test, features, seed)
-    else:
-        block_size = block_size or max(8, int(math.isqrt(n)))
-        stat, pvalue = _block(X, Y, kernel, gx, gy, test, block_size)
-        if test != "none":
-            test = "normal"
+    mp = None if method == "exact" else median_points
+    with _threads_for(min(n, mp or n) ** 2 // 2):
+        sx, gx = _bandwidth(X, sigma_x, "x", kernel, max_points=mp, seed=seed)
+        sy, gy = _bandwidth(Y, sigma_y, "y", kernel, max_points=mp,
+                            seed=None if seed is None else seed + 1)
+    work = n * n // 2 if method == "exact" else n * features
+    if method == "exact" and test == "permutation":
+        work *= permutations
+    with _threads_for(work):
+        if method == "exact":
+            stat, pvalue = _exact(X, Y, kernel, gx, gy, estimator, test, permutations, seed)
+        elif method == "rff":
+            stat, pvalue = _rff(X, Y, kernel, sx, sy, estimator, test, features, seed)
+        else:
+            block_size = block_size or max(8, int(math.isqrt(n)))
+            stat, pvalue = _block(X, Y, kernel, gx, gy, test, block_size)
+            if test != "none":
+                test = "normal"
     return HsicResult(
         statistic=float(stat), pvalue=pvalue, n=n, estimator=estimator, kernel=kernel,
         sigma_x=sx, sigma_y=sy, test=test, method=method,
