@@ -40,6 +40,13 @@ class Matrix:
     header: bool = False  # whether the text had a header line
     npy: bool = False
     lines: list[int] | None = None  # 1-based line number of each data row (text input)
+    colnums: list[int] | None = None  # 1-based column numbers in the file (after select)
+
+    def label(self, col: int) -> str:
+        """'column C' or "column C ('name')" in the file's own numbering."""
+        num = self.colnums[col] if self.colnums else col + 1
+        name = self.columns[col]
+        return f"column {num}" + ("" if name == str(num) else f" ({name!r})")
 
     @property
     def n(self) -> int:
@@ -47,8 +54,7 @@ class Matrix:
 
     def locate(self, row: int, col: int) -> str:
         """'file line L, column C (name)' for a 0-based data row/column, for messages."""
-        cname = self.columns[col]
-        label = f"column {col + 1}" + ("" if cname == str(col + 1) else f" ({cname!r})")
+        label = self.label(col)
         if self.npy:
             return f"{self.name}: row {row + 1}, {label}"
         line = self.lines[row] if self.lines else row + 1
@@ -59,8 +65,10 @@ class Matrix:
         if spec is None:
             return self
         idx = parse_columns(spec, self.columns, self.name)
+        nums = self.colnums or list(range(1, len(self.columns) + 1))
         return Matrix(np.ascontiguousarray(self.data[:, idx]), self.name,
-                      [self.columns[i] for i in idx], self.header, self.npy, self.lines)
+                      [self.columns[i] for i in idx], self.header, self.npy, self.lines,
+                      [nums[i] for i in idx])
 
     def check_constant(self, what: str = "") -> None:
         """DataError if a column has a single value (it carries no information)."""
@@ -69,10 +77,8 @@ class Matrix:
         const = np.flatnonzero(self.data.max(axis=0) == self.data.min(axis=0))
         if const.size:
             j = int(const[0])
-            cname = self.columns[j]
-            label = f"column {j + 1}" + ("" if cname == str(j + 1) else f" ({cname!r})")
             raise DataError(
-                f"{self.name}: {label} is constant (every value is {self.data[0, j]:g}){what}"
+                f"{self.name}: {self.label(j)} is constant (every value is {self.data[0, j]:g}){what}"
             )
 
 
