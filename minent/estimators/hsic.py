@@ -66,7 +66,7 @@ APPROX = ("auto", "exact", "rff", "block")
 DEFAULT_MEMORY_BUDGET = 2 << 30
 # Pairs per histogram bin above which the exact-median search narrows its range again.
 _COLLECT_LIMIT = 1 << 21
-_NBINS = 1 << 16
+_NBINS = 1 << 12
 
 
 # Below this many pair evaluations the numba kernels run on one thread: waking a thread team
@@ -143,14 +143,19 @@ def median_pair_distance(x, *, max_points: int | None = None, seed: int | None =
     samples (``seed``), the standard shortcut for large n.  For an even number of pairs
     the median is the mean of the two middle distances (as numpy's).
     """
-    from minent.kernels.hsic import pair_sqdist_collect, pair_sqdist_stats
-
     X = as_samples(x)
     n = X.shape[0]
     if max_points is not None and n > max_points:
         idx = np.sort(np.random.default_rng(seed).choice(n, size=max_points, replace=False))
         X = np.ascontiguousarray(X[idx])
         n = max_points
+    with _threads_for(n * (n - 1) // 2):
+        return _median_search(X, n)
+
+
+def _median_search(X, n):
+    from minent.kernels.hsic import pair_sqdist_collect, pair_sqdist_stats
+
     XT = np.ascontiguousarray(X.T)
     m = n * (n - 1) // 2
     if m == 0:
@@ -170,16 +175,10 @@ def median_pair_distance(x, *, max_points: int | None = None, seed: int | None =
         b0 = int(np.searchsorted(cum, r0, side="right"))
         b1 = int(np.searchsorted(cum, r1, side="right"))
         count = int(total[b0 : b1 + 1].sum())
-        if count <= _COLLECT_LIMIT:
-            counts = hist[:, b0 : b1 + 1].sum(axis=1)
-            vals = np.sort(pair_sqdist_collect(XT, lo, hi, _NBINS, b0, b1, counts))
-            start = nbelow + (int(total[:b0].sum()))
-            v0, v1 = vals[r0 - start], vals[r1 - start]
-            return float(0.5 * (math.sqrt(v0) + math.sqrt(v1)))
         # Narrow to the middle bins, one bin of margin on each side against rounding.
         width = (hi - lo) / _NBINS
         new_lo, new_hi = max(lo, lo + (b0 - 1) * width), min(hi, lo + (b1 + 2) * width)
-        if (new_lo, new_hi) == (lo, hi):  # cannot narrow further (ties): collect anyway
+        if count <= _COLLECT_LIMIT or (new_lo, new_hi) == (lo, hi):  # (the latter: ties)
             counts = hist[:, b0 : b1 + 1].sum(axis=1)
             vals = np.sort(pair_sqdist_collect(XT, lo, hi, _NBINS, b0, b1, counts))
             start = nbelow + int(total[:b0].sum())
