@@ -338,3 +338,31 @@ def test_bad_calls():
         hsic(np.r_[np.zeros(8), 1.0, 2.0], x)
     with pytest.raises(UsageError, match="unknown estimator"):
         hsic(x, x, estimator="fancy")
+
+
+# ----------------------------------------------------------------------------- normalised HSIC
+
+
+@pytest.mark.parametrize("estimator", ["biased", "unbiased"])
+def test_normalised_is_the_ratio_of_three_hsics(dependent, estimator):
+    x, y = dependent
+    kw = dict(estimator=estimator, test="gamma")
+    r = hsic(x, y, sigma_x=1.1, sigma_y=0.9, normalize=True, **kw)
+    xy = hsic(x, y, sigma_x=1.1, sigma_y=0.9, **kw)
+    xx = hsic(x, x, sigma_x=1.1, sigma_y=1.1, **kw)
+    yy = hsic(y, y, sigma_x=0.9, sigma_y=0.9, **kw)
+    assert r.statistic == pytest.approx(xy.statistic / math.sqrt(xx.statistic * yy.statistic), rel=1e-10)
+    assert r.pvalue == xy.pvalue and r.normalized
+    with pytest.raises(UsageError, match="exact method only"):
+        hsic(x, y, normalize=True, approx="rff")
+
+
+def test_normalised_unbiased_equals_hyppos_hsic_statistic():
+    from hyppo.independence import Hsic  # test-only reference (pyproject extra "test")
+
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(150, 2))
+    y = np.c_[x[:, 0] ** 2 + rng.normal(size=150)]
+    s = median_pair_distance(x)  # hyppo uses x's median distance for both kernels
+    r = hsic(x, y, sigma_x=s, sigma_y=s, estimator="unbiased", normalize=True, test="none")
+    assert r.statistic == pytest.approx(Hsic().statistic(x, y), rel=1e-9)

@@ -70,6 +70,10 @@ def hsic_cmd(
     ] = "auto",
     features: Annotated[int, typer.Option("--features", min=2, help="Random Fourier features per side (rff).")] = 100,
     block_size: Annotated[Optional[int], typer.Option("--block-size", min=4, help="Block size for --approx block (default sqrt(n)).")] = None,
+    normalize: Annotated[
+        bool,
+        typer.Option("--normalize", help="Report HSIC(x,y)/sqrt(HSIC(x,x) HSIC(y,y)) (centred kernel alignment; exact method)."),
+    ] = False,
     jobs: common.Jobs = None,
     fmt: _Fmt = "tsv",
     output: common.Output = None,
@@ -89,7 +93,7 @@ def hsic_cmd(
     result = hsic(
         x.data, y.data, kernel=kernel, sigma_x=sigma_x, sigma_y=sigma_y, estimator=estimator,
         test=test, permutations=permutations, seed=seed, max_exact=max_exact, approx=approx,
-        features=features, block_size=block_size,
+        features=features, block_size=block_size, normalize=normalize,
     )
     common.info(
         f"hsic: n={result.n} x:{x.data.shape[1]}d y:{y.data.shape[1]}d kernel={kernel} "

@@ -109,10 +109,11 @@ class HsicResult:
     permutations: int | None = None
     features: int | None = None
     block_size: int | None = None
+    normalized: bool = False
 
     COLUMNS = (
         "statistic", "pvalue", "n", "estimator", "kernel", "sigma_x", "sigma_y",
-        "test", "method", "permutations", "features", "block_size",
+        "test", "method", "permutations", "features", "block_size", "normalized",
     )
 
     def to_rows(self) -> list[tuple]:
@@ -255,6 +256,7 @@ def hsic(
     features: int = 100,
     block_size: int | None = None,
     median_points: int = 2000,
+    normalize: bool = False,
 ) -> HsicResult:
     """HSIC between paired samples ``x`` (n, p) and ``y`` (n, q), with a p-value.
 
@@ -266,7 +268,11 @@ def hsic(
     Fourier features (logged); ``approx`` exact|rff|block forces a method; ``features`` the
     number D of random features (D/2 frequencies); ``block_size`` for the block method
     (default sqrt(n)); ``median_points`` the subsample size for the median heuristic on
-    the approximate paths.  See the module docstring for the formulas.
+    the approximate paths; ``normalize`` reports HSIC(x, y) / sqrt(HSIC(x, x) HSIC(y, y))
+    with the same estimator (centred kernel alignment; with the unbiased estimator and
+    sigma_y = sigma_x this is hyppo's ``Hsic`` statistic), exact method only - the
+    p-value is unchanged, the denominators being permutation-invariant.  See the module
+    docstring for the formulas.
     """
     for val, allowed, what in (
         (kernel, KERNELS, "kernel"), (estimator, ESTIMATORS, "estimator"),
@@ -297,6 +303,11 @@ def hsic(
         log.info("the permutation test needs the exact kernels; using the %s approximation's own test",
                  "gamma" if method == "rff" else "normal")
         test = "gamma"
+    if normalize and method != "exact":
+        raise UsageError(
+            f"the normalised statistic is computed by the exact method only (n = {n}; raise "
+            "--max-exact or drop --normalize)"
+        )
     if method == "block" and estimator != "unbiased":
         log.info("block HSIC averages unbiased block statistics: reporting the unbiased estimator")
         estimator = "unbiased"
@@ -311,7 +322,8 @@ def hsic(
         work *= permutations
     with _threads_for(work):
         if method == "exact":
-            stat, pvalue = _exact(X, Y, kernel, gx, gy, estimator, test, permutations, seed)
+            stat, pvalue = _exact(X, Y, kernel, gx, gy, estimator, test, permutations, seed,
+                                  normalize)
         elif method == "rff":
             stat, pvalue = _rff(X, Y, kernel, sx, sy, estimator, test, features, seed)
         else:
@@ -325,17 +337,35 @@ def hsic(
         permutations=permutations if test == "permutation" else None,
         features=features if method == "rff" and kernel == "gaussian" else None,
         block_size=block_size if method == "block" else None,
+        normalized=normalize,
     )
 
 
-def _exact(X, Y, kernel, gx, gy, estimator, test, permutations, seed):
+def _exact(X, Y, kernel, gx, gy, estimator, test, permutations, seed, normalize=False):
     from minent.kernels import hsic as kern
 
     kind = kern.GAUSSIAN if kernel == "gaussian" else kern.LINEAR
     n = X.shape[0]
     XT, YT = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
-    rk, rl, dk, dl, a_off = kern.hsic_pair_sums(XT, YT, kind, gx, kind, gy)
+    rk, rl, dk, dl, (a_off, a_kk, a_ll) = kern.hsic_pair_sums(XT, YT, kind, gx, kind, gy)
     stat = _from_sums(estimator, n, rk, rl, dk, dl, a_off)
+    # HSIC(x, x) and HSIC(y, y): permutation-invariant, so the tests below are unchanged.
+    scale = None
+    if normalize:
+        vx = _from_sums(estimator, n, rk, rk, dk, dk, a_kk)
+        vy = _from_sums(estimator, n, rl, rl, dl, dl, a_ll)
+        scale = 1.0 / math.sqrt(vx * vy) if vx * vy > 0 else 0.0
+    stat, pvalue = _exact_test(XT, YT, kind, gx, gy, rk, rl, dk, dl, a_off, stat,
+                               estimator, test, permutations, seed)
+    return (stat * scale if normalize else stat), pvalue
+
+
+def _exact_test(XT, YT, kind, gx, gy, rk, rl, dk, dl, a_off, stat, estimator, test,
+                permutations, seed):
+    """p-value of ``stat`` from the pair sums: Gretton's gamma test or permutations."""
+    from minent.kernels import hsic as kern
+
+    n = XT.shape[1]
     if test == "none":
         return stat, None
     if test == "gamma":
