@@ -101,11 +101,17 @@ def worker(kind: str, n: int, repeat: int) -> dict:
             "peak_mb": _peak_mb(), "algo_mb": _peak_mb() - base, "nthreads": os.cpu_count()}
 
 
+THREADS: int | None = None
+
+
 def run(kind: str, n: int, repeat: int) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if THREADS:  # same thread budget for both libraries (numba, OpenMP, BLAS)
+        for var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[var] = str(THREADS)
     out = subprocess.run(
         [sys.executable, __file__, "--worker", kind, "--n", str(n), "--repeat", str(repeat)],
-        capture_output=True, text=True, cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, cwd=ROOT, env=env,
     )
     if out.returncode != 0:
         raise SystemExit(f"{kind} n={n} failed:\n{out.stderr}")
@@ -117,6 +123,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-large", action="store_true", help="skip the gamma n=10000 and rff n=1e6 rows")
+    ap.add_argument("--threads", type=int, help="thread budget for both libraries (default: all CPUs)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -124,7 +131,10 @@ def main() -> None:
         print(json.dumps(worker(args.worker, args.n, args.repeat)))
         return
 
-    print(f"# minent hsic vs hyppo Hsic (same statistic); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    global THREADS
+    THREADS = args.threads
+    print(f"# minent hsic vs hyppo Hsic (same statistic); load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs; threads {THREADS or 'all'}")
     print("n\tminent_s\thyppo_s\tspeedup\tminent_cpu_s\thyppo_cpu_s\tminent_peak_MB\thyppo_peak_MB\tmem_ratio\tminent_algo_MB\thyppo_algo_MB\tabs_diff")
     for n in args.sizes:
         m = run("minent", n, args.repeat)
