@@ -31,6 +31,7 @@ CONFIGS = [
     ("permutation biased", 100, dict(test="permutation", permutations=199)),
     ("permutation unbiased", 100, dict(test="permutation", permutations=199, estimator="unbiased")),
     ("rff gamma", 2000, dict(approx="rff")),
+    ("rff gamma (covariances from 2^16 rows)", 100_000, dict(approx="rff")),
     ("block (B-test)", 2000, dict(approx="block")),
     ("linear gamma", 200, dict(kernel="linear")),
 ]

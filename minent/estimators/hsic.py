@@ -67,6 +67,8 @@ DEFAULT_MEMORY_BUDGET = 2 << 30
 # Pairs per histogram bin above which the exact-median search narrows its range again.
 _COLLECT_LIMIT = 1 << 21
 _NBINS = 1 << 12
+# Rows used for the random-feature covariances of the null variance (all when n is smaller).
+_COV_ROWS = 1 << 16
 
 
 # Below this many pair evaluations the numba kernels run on one thread: waking a thread team
@@ -407,8 +409,13 @@ def _rff(X, Y, kernel, sx, sy, estimator, test, features, seed):
     rff = kernel == "gaussian"
     Wx = rng.normal(scale=1.0 / sx, size=(X.shape[1], m)) if rff else np.zeros((X.shape[1], 0))
     Wy = rng.normal(scale=1.0 / sy, size=(Y.shape[1], m)) if rff else np.zeros((Y.shape[1], 0))
-    parts = feature_moments(np.ascontiguousarray(X.T), Wx, rff, np.ascontiguousarray(Y.T), Wy, rff)
-    Sx, Sy, Cxy, Cxx, Cyy, u, w, (qxy, qx_sum, qy_sum) = (a.sum(axis=0) for a in parts)
+    # The feature covariances (null variance only) from ~2^16 rows spread over the data.
+    from minent.kernels.hsic import NCHUNKS
+
+    cov_rows = -(-_COV_ROWS // NCHUNKS)
+    parts = feature_moments(np.ascontiguousarray(X.T), Wx, rff, np.ascontiguousarray(Y.T), Wy, rff,
+                            cov_rows)
+    Sx, Sy, Cxy, Cxx, Cyy, u, w, (qxy, qx_sum, qy_sum), subx, suby = (a.sum(axis=0) for a in parts)
     # Pair sums of the feature kernel: a_off = ||Cxy||^2 - sum qx qy, row sums rk_i = zx_i.Sx - qx_i.
     a_off = float((Cxy * Cxy).sum()) - qxy
     sum_rk, sum_rl = Sx @ Sx - qx_sum, Sy @ Sy - qy_sum
@@ -427,8 +434,9 @@ def _rff(X, Y, kernel, sx, sy, estimator, test, features, seed):
     # Null of n HSIC_b ~ sum_ij lambda_i^x lambda_j^y chi2_1 (eigenvalues of the centred
     # feature covariances): mean Tr(Cx)Tr(Cy) (= Gretton's (1 - mu_x)(1 - mu_y) form),
     # variance 2 ||Cx||_F^2 ||Cy||_F^2; divide by n and n^2 for HSIC_b.
-    Cx = (Cxx - np.outer(Sx, Sx) / n) / n
-    Cy = (Cyy - np.outer(Sy, Sy) / n) / n
+    m_cov = subx[0]
+    Cx = (Cxx - np.outer(subx[1:], subx[1:]) / m_cov) / m_cov
+    Cy = (Cyy - np.outer(suby, suby) / m_cov) / m_cov
     mean = np.trace(Cx) * np.trace(Cy) / n
     var = 2.0 * float((Cx * Cx).sum()) * float((Cy * Cy).sum()) / (n * n)
     return stat, _gamma_pvalue(n, hsic_b, mean, var)

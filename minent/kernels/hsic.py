@@ -414,9 +414,63 @@ def block_unbiased(XT, YT, kind_x, gamma_x, kind_y, gamma_y, bsize):
 # --------------------------------------------------------------------------- random features
 
 
+# Random features need cos and sin of m numbers per sample; libm's are scalar calls
+# (~15 ns each), ~2/3 of the time at n = 1e6.  _sincos is branch-free and vectorises:
+# Cody-Waite reduction by pi/2 in three parts (exact k * PIO2_1 for |k| < 2^20), Taylor
+# polynomials on |r| <= pi/4 (truncation < 5e-17), quadrant by selects.  Absolute error
+# < 1e-15 for |t| <= _SINCOS_MAX (tests/test_hsic.py); rows with larger arguments use libm.
+_TWO_OVER_PI = 0.6366197723675814
+_PIO2_1 = 1.57079632673412561417e00
+_PIO2_2 = 6.07710050630396597660e-11
+_PIO2_3 = 2.02226624879595063154e-21
+_SINCOS_MAX = 1.0e6
+_FBLOCK = 64
+
+
 @njit(cache=True, inline="always")
-def _feature_row(XT, i, W, rff, z):
-    """z = m^{-1/2} [cos(W' x_i), sin(W' x_i)] (rff) or x_i itself (linear kernel)."""
+def _sincos(t):
+    k = np.floor(t * _TWO_OVER_PI + 0.5)
+    r = ((t - k * _PIO2_1) - k * _PIO2_2) - k * _PIO2_3
+    r2 = r * r
+    sp = -7.647163731819816e-13
+    sp = sp * r2 + 1.6059043836821613e-10
+    sp = sp * r2 - 2.505210838544172e-08
+    sp = sp * r2 + 2.755731922398589e-06
+    sp = sp * r2 - 0.0001984126984126984
+    sp = sp * r2 + 0.008333333333333333
+    sp = sp * r2 - 0.16666666666666666
+    sn = r + r * r2 * sp
+    cp = 4.779477332387385e-14
+    cp = cp * r2 - 1.1470745597729725e-11
+    cp = cp * r2 + 2.08767569878681e-09
+    cp = cp * r2 - 2.755731922398589e-07
+    cp = cp * r2 + 2.48015873015873e-05
+    cp = cp * r2 - 0.001388888888888889
+    cp = cp * r2 + 0.041666666666666664
+    cp = cp * r2 - 0.5
+    cs = 1.0 + r2 * cp
+    q = int(k) & 3
+    s_out = cs if q == 1 else (-sn if q == 2 else (-cs if q == 3 else sn))
+    c_out = -sn if q == 1 else (-cs if q == 2 else (sn if q == 3 else cs))
+    return s_out, c_out
+
+
+@njit(cache=True)
+def sincos(t):
+    """(sin t, cos t) of an array with the vectorised kernel (exposed for the tests)."""
+    s = np.empty_like(t)
+    c = np.empty_like(t)
+    for i in range(t.shape[0]):
+        s[i], c[i] = _sincos(t[i])
+    return s, c
+
+
+@njit(cache=True, inline="always")
+def _feature_row(XT, i, W, rff, z, tb):
+    """z = m^{-1/2} [cos(W' x_i), sin(W' x_i)] (rff) or x_i itself (linear kernel).
+
+    ``tb`` is scratch of length m for the arguments W' x_i.
+    """
     d = XT.shape[0]
     if not rff:
         for k in range(d):
@@ -425,15 +479,28 @@ def _feature_row(XT, i, W, rff, z):
     m = W.shape[1]
     norm = 1.0 / np.sqrt(m)
     for k in range(m):
-        t = 0.0
-        for a in range(d):
-            t += XT[a, i] * W[a, k]
-        z[k] = np.cos(t) * norm
-        z[m + k] = np.sin(t) * norm
+        tb[k] = 0.0
+    big = 0.0
+    for a in range(d):
+        xa = XT[a, i]
+        Wa = W[a]
+        for k in range(m):
+            tb[k] += xa * Wa[k]
+    for k in range(m):
+        big = max(big, abs(tb[k]))
+    if big <= _SINCOS_MAX:
+        for k in range(m):
+            sv, cv = _sincos(tb[k])
+            z[k] = cv * norm
+            z[m + k] = sv * norm
+    else:
+        for k in range(m):
+            z[k] = np.cos(tb[k]) * norm
+            z[m + k] = np.sin(tb[k]) * norm
 
 
 @njit(cache=True, parallel=True)
-def feature_moments(XT, Wx, rffx, YT, Wy, rffy):
+def feature_moments(XT, Wx, rffx, YT, Wy, rffy, cov_rows):
     """Sums over samples of the features z_x, z_y that every feature-HSIC needs, in O(n D^2).
 
     Returns per-chunk partial sums (leading axis NCHUNKS) of (Sx, Sy, Cxy, Cxx, Cyy, u, w,
@@ -442,6 +509,9 @@ def feature_moments(XT, Wx, rffx, YT, Wy, rffy):
     scal = [sum |z_x|^2 |z_y|^2, sum |z_x|^2, sum |z_y|^2].  Rows are split into NCHUNKS
     fixed ranges reduced in a fixed order (same result whatever the thread count; BLAS
     would not promise that, and multi-threaded BLAS thrashes on a busy machine).
+    Cxx and Cyy - only needed for the null variance - are summed over the first
+    ``cov_rows`` rows of each chunk (a sample spread over the data); ``sub`` returns
+    [count, Sx over those rows, Sy over those rows] for centring them.
     """
     n = XT.shape[1]
     Dx = 2 * Wx.shape[1] if rffx else XT.shape[0]
@@ -454,38 +524,72 @@ def feature_moments(XT, Wx, rffx, YT, Wy, rffy):
     u = np.zeros((NCHUNKS, Dx))
     w = np.zeros((NCHUNKS, Dy))
     scal = np.zeros((NCHUNKS, 3))
+    subx = np.zeros((NCHUNKS, Dx + 1))  # [count, Sx over the covariance rows]
+    suby = np.zeros((NCHUNKS, Dy))
     step = (n + NCHUNKS - 1) // NCHUNKS
     for c in prange(NCHUNKS):
-        zx = np.empty(Dx)
-        zy = np.empty(Dy)
+        # Rows go in blocks of _FBLOCK: row a of each D x D accumulator then stays in L1
+        # across the block instead of all three accumulators streaming through the cache
+        # once per sample (rank-1 updates are bandwidth-bound; this is ~4x faster).
+        ZX = np.empty((_FBLOCK, Dx))
+        ZY = np.empty((_FBLOCK, Dy))
+        tx = np.empty(Wx.shape[1])
+        ty = np.empty(Wy.shape[1])
         cxy = Cxy[c]
         cxx = Cxx[c]
         cyy = Cyy[c]
-        for i in range(c * step, min(n, (c + 1) * step)):
-            _feature_row(XT, i, Wx, rffx, zx)
-            _feature_row(YT, i, Wy, rffy, zy)
-            qx = 0.0
+        end = min(n, (c + 1) * step)
+        for b0 in range(c * step, end, _FBLOCK):
+            nb = min(_FBLOCK, end - b0)
+            for r in range(nb):
+                zx = ZX[r]
+                zy = ZY[r]
+                _feature_row(XT, b0 + r, Wx, rffx, zx, tx)
+                _feature_row(YT, b0 + r, Wy, rffy, zy, ty)
+                qx = 0.0
+                for a in range(Dx):
+                    qx += zx[a] * zx[a]
+                qy = 0.0
+                for a in range(Dy):
+                    qy += zy[a] * zy[a]
+                for a in range(Dx):
+                    Sx[c, a] += zx[a]
+                    u[c, a] += qy * zx[a]
+                for a in range(Dy):
+                    Sy[c, a] += zy[a]
+                    w[c, a] += qx * zy[a]
+                scal[c, 0] += qx * qy
+                scal[c, 1] += qx
+                scal[c, 2] += qy
             for a in range(Dx):
-                qx += zx[a] * zx[a]
-            qy = 0.0
-            for b in range(Dy):
-                qy += zy[b] * zy[b]
+                rxy = cxy[a]
+                for r in range(nb):
+                    za = ZX[r, a]
+                    zyr = ZY[r]
+                    for b in range(Dy):
+                        rxy[b] += za * zyr[b]
+            ncov = min(nb, c * step + cov_rows - b0)
+            if ncov <= 0:
+                continue
+            subx[c, 0] += ncov
+            for r in range(ncov):
+                for a in range(Dx):
+                    subx[c, 1 + a] += ZX[r, a]
+                for a in range(Dy):
+                    suby[c, a] += ZY[r, a]
             for a in range(Dx):
-                za = zx[a]
-                Sx[c, a] += za
-                u[c, a] += qy * za
-                for b in range(Dy):
-                    cxy[a, b] += za * zy[b]
-                for b in range(Dx):
-                    cxx[a, b] += za * zx[b]
+                rxx = cxx[a]
+                for r in range(ncov):
+                    za = ZX[r, a]
+                    zxr = ZX[r]
+                    for b in range(Dx):
+                        rxx[b] += za * zxr[b]
             for a in range(Dy):
-                za = zy[a]
-                Sy[c, a] += za
-                w[c, a] += qx * za
-                for b in range(Dy):
-                    cyy[a, b] += za * zy[b]
-            scal[c, 0] += qx * qy
-            scal[c, 1] += qx
-            scal[c, 2] += qy
+                ryy = cyy[a]
+                for r in range(ncov):
+                    za = ZY[r, a]
+                    zyr = ZY[r]
+                    for b in range(Dy):
+                        ryy[b] += za * zyr[b]
     # Per-chunk sums: the caller reduces them (numpy, fixed order).
-    return Sx, Sy, Cxy, Cxx, Cyy, u, w, scal
+    return Sx, Sy, Cxy, Cxx, Cyy, u, w, scal, subx, suby
