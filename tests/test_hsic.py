@@ -100,6 +100,27 @@ def test_exp_neg_matches_numpy_to_a_few_ulp():
     assert K.exp_neg(np.array([-800.0]))[0] == pytest.approx(math.exp(-708.0), rel=1e-14)  # clamp
 
 
+def test_sincos_matches_numpy():
+    rng = np.random.default_rng(0)
+    t = np.concatenate([rng.uniform(-1e6, 1e6, 100_000), rng.uniform(-10, 10, 100_000),
+                        np.arange(-8, 9) * math.pi / 4, [0.0, -0.0, 1e-300]])
+    s, c = K.sincos(t)
+    assert np.max(np.abs(s - np.sin(t))) < 1e-15 and np.max(np.abs(c - np.cos(t))) < 1e-15
+
+
+def test_rff_rows_with_huge_arguments_fall_back_to_libm():
+    # |w.x| > 1e6 happens only with a tiny sigma; the libm branch must give the same features
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(300, 1)) * 1e7
+    y = x + rng.normal(size=(300, 1)) * 1e7
+    r = hsic(x, y, approx="rff", sigma_x=1e-3, sigma_y=1e-3, test="none", features=20, seed=1)
+    g = np.random.default_rng(1)
+    Wx, Wy = g.normal(scale=1e3, size=(1, 10)), g.normal(scale=1e3, size=(1, 10))
+    zx = np.hstack([np.cos(x @ Wx), np.sin(x @ Wx)]) / math.sqrt(10)
+    zy = np.hstack([np.cos(y @ Wy), np.sin(y @ Wy)]) / math.sqrt(10)
+    assert r.statistic == pytest.approx(textbook(zx @ zx.T, zy @ zy.T, "biased"), rel=1e-6)
+
+
 @pytest.mark.parametrize("estimator", ["biased", "unbiased", "article"])
 @pytest.mark.parametrize("kernel", ["gaussian", "linear"])
 def test_statistic_equals_textbook_formula(dependent, estimator, kernel):
