@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 from scipy.spatial.distance import pdist
 
-from minent.errors import UsageError
+from minent.errors import DataError, UsageError
 from minent.estimators import hsic as H
 from minent.estimators.hsic import hsic, median_pair_distance
 from minent.kernels import hsic as K
@@ -359,6 +359,8 @@ def test_bad_calls():
         hsic(np.r_[np.zeros(8), 1.0, 2.0], x)
     with pytest.raises(UsageError, match="unknown estimator"):
         hsic(x, x, estimator="fancy")
+    with pytest.raises(DataError, match="y contains NaN"):
+        hsic(x, np.r_[x[:9], np.nan])
 
 
 # ----------------------------------------------------------------------------- normalised HSIC

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from minent.errors import UsageError
+from minent.errors import DataError, UsageError
 
 log = logging.getLogger("minent")
 
@@ -283,6 +283,9 @@ def hsic(
         if val not in allowed:
             raise UsageError(f"unknown {what} {val!r} (choose from {', '.join(allowed)})")
     X, Y = as_samples(x, "x"), as_samples(y, "y")
+    for arr, name in ((X, "x"), (Y, "y")):
+        if not np.isfinite(arr).all():
+            raise DataError(f"{name} contains NaN or infinite values")
     n = X.shape[0]
     if Y.shape[0] != n:
         raise UsageError(f"x has {n} samples but y has {Y.shape[0]}: they must be paired")
