@@ -24,10 +24,10 @@ NCHUNKS = 64
 
 
 # Kernel sums are dominated by exp().  numba has no SVML here, so np.exp is a scalar libm
-# call that blocks vectorisation; _exp_neg is a branch-free exp for x <= 0 that LLVM turns
-# into SIMD code (benchmarks/bench_hsic.py: ~4x on the pair loops).  Accuracy: Cody-Waite
-# reduction x = k ln2 + r, |r| <= ln2/2, Taylor polynomial of degree 13 (truncation
-# < 1e-17), 2^-k by binary powers; relative error within a few ulp of np.exp
+# call (~3.3 ns) that blocks vectorisation; _exp_neg_into is a branch-free exp for x <= 0
+# that LLVM turns into SIMD code (~1.1 ns).  Accuracy: Cody-Waite reduction
+# x = k ln2 + r, |r| <= ln2/2, Taylor polynomial of degree 13 (truncation < 1e-17),
+# 2^k from its exponent bits; relative error within a few ulp of np.exp
 # (tests/test_hsic.py checks < 1e-14).  Arguments below -708 are clamped, i.e. kernel
 # values under 3.3e-308 read as 3.3e-308: negligible next to the diagonal's 1.
 _LN2_HI = 6.93147180369123816490e-01
@@ -36,7 +36,8 @@ _LOG2E = 1.4426950408889634
 
 
 @njit(cache=True, inline="always")
-def _exp_neg(x):
+def _exp_parts(x):
+    """exp(x) = p * 2^k for x <= 0: (p, k) with the polynomial p and the integer k."""
     x = max(x, -708.0)
     k = np.floor(x * _LOG2E + 0.5)
     r = (x - k * _LN2_HI) - k * _LN2_LO
@@ -54,26 +55,31 @@ def _exp_neg(x):
     p = p * r + 0.5
     p = p * r + 1.0
     p = p * r + 1.0
-    m = int(-k)
-    s = 0.5 if m & 1 else 1.0
-    s *= 0.25 if m & 2 else 1.0
-    s *= 0.0625 if m & 4 else 1.0
-    s *= 0.00390625 if m & 8 else 1.0
-    s *= 1.52587890625e-05 if m & 16 else 1.0
-    s *= 2.3283064365386963e-10 if m & 32 else 1.0
-    s *= 5.421010862427522e-20 if m & 64 else 1.0
-    s *= 2.938735877055719e-39 if m & 128 else 1.0
-    s *= 8.636168555094445e-78 if m & 256 else 1.0
-    s *= 7.458340731200207e-155 if m & 512 else 1.0
-    return p * s
+    return p, np.int64(k)
+
+
+@njit(cache=True, inline="always")
+def _exp_neg_into(v, gamma, j0, out, ib):
+    """out[j] = exp(-gamma * v[j]) for j >= j0, with -gamma * v[j] <= 0.
+
+    2^k is built from its bits ((k + 1023) << 52, read back as a float64 through the
+    int64 scratch ``ib``): two vectorised loops, ~1.6x faster than powers by selects.
+    """
+    n = v.shape[0]
+    for j in range(j0, n):
+        p, k = _exp_parts(-gamma * v[j])
+        out[j] = p
+        ib[j] = (k + 1023) << 52
+    fb = ib.view(np.float64)
+    for j in range(j0, n):
+        out[j] *= fb[j]
 
 
 @njit(cache=True)
 def exp_neg(x):
     """Vectorisable exp for an array of non-positive numbers (exposed for the tests)."""
     out = np.empty_like(x)
-    for i in range(x.shape[0]):
-        out[i] = _exp_neg(x[i])
+    _exp_neg_into(x, -1.0, 0, out, np.empty(x.shape[0], dtype=np.int64))
     return out
 
 
@@ -97,14 +103,6 @@ def _row_values(XT, i, j0, buf, kind):
         else:
             for j in range(j0, n):
                 buf[j] += xik * row[j]
-
-
-@njit(cache=True, inline="always")
-def _kv(v, kind, gamma):
-    """Kernel value from a buffer value of ``_row_values``."""
-    if kind == GAUSSIAN:
-        return _exp_neg(-gamma * v)
-    return v
 
 
 @njit(cache=True)
@@ -136,15 +134,15 @@ def _chunk_rows(n, c, nchunks):
 
 
 @njit(cache=True, inline="always")
-def _kernel_row(XT, i, j0, vb, out, kind, gamma):
-    """out[j] = k(x_i, x_j) for j >= j0 (two vectorised loops, no reduction).
+def _kernel_row(XT, i, j0, vb, ib, out, kind, gamma):
+    """out[j] = k(x_i, x_j) for j >= j0 (vectorised loops, no reduction).
 
-    ``vb`` is scratch; writing exp() out of place is ~3x faster than in place here.
+    ``vb`` (float64) and ``ib`` (int64) are scratch; exp() out of place is ~3x faster
+    than in place here.
     """
     _row_values(XT, i, j0, vb, kind)
     if kind == GAUSSIAN:
-        for j in range(j0, XT.shape[1]):
-            out[j] = _exp_neg(-gamma * vb[j])
+        _exp_neg_into(vb, gamma, j0, out, ib)
     else:
         for j in range(j0, XT.shape[1]):
             out[j] = vb[j]
@@ -249,12 +247,13 @@ def hsic_pair_sums(XT, YT, kind_x, gamma_x, kind_y, gamma_y):
         kb = np.empty(n)
         lb = np.empty(n)
         vb = np.empty(n)
+        ib = np.empty(n, dtype=np.int64)
         rkc = rk_acc[c]
         rlc = rl_acc[c]
         for r in range(rows.shape[0]):
             i = rows[r]
-            _kernel_row(XT, i, i + 1, vb, kb, kind_x, gamma_x)
-            _kernel_row(YT, i, i + 1, vb, lb, kind_y, gamma_y)
+            _kernel_row(XT, i, i + 1, vb, ib, kb, kind_x, gamma_x)
+            _kernel_row(YT, i, i + 1, vb, ib, lb, kind_y, gamma_y)
             ri_k = 0.0
             ri_l = 0.0
             a = 0.0
@@ -313,10 +312,11 @@ def centred_product_sq_sum(XT, YT, kind_x, gamma_x, kind_y, gamma_y, mk, ml, sk,
         kb = np.empty(n)
         lb = np.empty(n)
         vb = np.empty(n)
+        ib = np.empty(n, dtype=np.int64)
         for r in range(rows.shape[0]):
             i = rows[r]
-            _kernel_row(XT, i, i + 1, vb, kb, kind_x, gamma_x)
-            _kernel_row(YT, i, i + 1, vb, lb, kind_y, gamma_y)
+            _kernel_row(XT, i, i + 1, vb, ib, kb, kind_x, gamma_x)
+            _kernel_row(YT, i, i + 1, vb, ib, lb, kind_y, gamma_y)
             ci = sk - mk[i]
             di = sl - ml[i]
             s = 0.0
@@ -336,7 +336,7 @@ def gram(XT, kind, gamma):
     n = XT.shape[1]
     K = np.empty((n, n))
     for i in prange(n):
-        _kernel_row(XT, i, 0, np.empty(n), K[i], kind, gamma)
+        _kernel_row(XT, i, 0, np.empty(n), np.empty(n, dtype=np.int64), K[i], kind, gamma)
     return K
 
 
@@ -387,12 +387,13 @@ def block_unbiased(XT, YT, kind_x, gamma_x, kind_y, gamma_y, bsize):
         kb = np.empty(m)
         lb = np.empty(m)
         vb = np.empty(m)
+        ib = np.empty(m, dtype=np.int64)
         rk = np.zeros(m)
         rl = np.zeros(m)
         a = 0.0
         for i in range(m):
-            _kernel_row(xt, i, i + 1, vb, kb, kind_x, gamma_x)
-            _kernel_row(yt, i, i + 1, vb, lb, kind_y, gamma_y)
+            _kernel_row(xt, i, i + 1, vb, ib, kb, kind_x, gamma_x)
+            _kernel_row(yt, i, i + 1, vb, ib, lb, kind_y, gamma_y)
             for j in range(i + 1, m):
                 kv = kb[j]
                 lv = lb[j]
