@@ -500,6 +500,18 @@ def _feature_row(XT, i, W, rff, z, tb):
             z[m + k] = np.sin(tb[k]) * norm
 
 
+@njit(cache=True, inline="always")
+def _add_cross(A, B, nrows, C):
+    """C += A[:nrows]' B[:nrows], ordered so that row a of C stays in L1 over the rows."""
+    for a in range(A.shape[1]):
+        crow = C[a]
+        for r in range(nrows):
+            za = A[r, a]
+            br = B[r]
+            for b in range(B.shape[1]):
+                crow[b] += za * br[b]
+
+
 @njit(cache=True, parallel=True)
 def feature_moments(XT, Wx, rffx, YT, Wy, rffy, cov_rows):
     """Sums over samples of the features z_x, z_y that every feature-HSIC needs, in O(n D^2).
@@ -562,13 +574,7 @@ def feature_moments(XT, Wx, rffx, YT, Wy, rffy, cov_rows):
                 scal[c, 0] += qx * qy
                 scal[c, 1] += qx
                 scal[c, 2] += qy
-            for a in range(Dx):
-                rxy = cxy[a]
-                for r in range(nb):
-                    za = ZX[r, a]
-                    zyr = ZY[r]
-                    for b in range(Dy):
-                        rxy[b] += za * zyr[b]
+            _add_cross(ZX, ZY, nb, cxy)
             ncov = min(nb, c * step + cov_rows - b0)
             if ncov <= 0:
                 continue
@@ -578,19 +584,7 @@ def feature_moments(XT, Wx, rffx, YT, Wy, rffy, cov_rows):
                     subx[c, 1 + a] += ZX[r, a]
                 for a in range(Dy):
                     suby[c, a] += ZY[r, a]
-            for a in range(Dx):
-                rxx = cxx[a]
-                for r in range(ncov):
-                    za = ZX[r, a]
-                    zxr = ZX[r]
-                    for b in range(Dx):
-                        rxx[b] += za * zxr[b]
-            for a in range(Dy):
-                ryy = cyy[a]
-                for r in range(ncov):
-                    za = ZY[r, a]
-                    zyr = ZY[r]
-                    for b in range(Dy):
-                        ryy[b] += za * zyr[b]
+            _add_cross(ZX, ZX, ncov, cxx)
+            _add_cross(ZY, ZY, ncov, cyy)
     # Per-chunk sums: the caller reduces them (numpy, fixed order).
     return Sx, Sy, Cxy, Cxx, Cyy, u, w, scal, subx, suby
