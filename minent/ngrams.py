@@ -59,7 +59,7 @@ def count_chunk(ids: np.ndarray, order: int, bits: int) -> list[tuple[np.ndarray
     levels.append((present.reshape(-1, 1), hist[present.astype(np.int64)].astype(np.int64)))
     for k in range(2, order + 1):
         keys = K.gram_keys(ids, k, bits, K.words_for(k, bits))
-        levels.append(K.run_length(K.sorted_rows(keys)))
+        levels.append(K.unique_counts(K.sorted_rows(keys)))
     return levels
 
 
@@ -81,7 +81,7 @@ def _merge(a, b):
     bits = max(a[0], b[0])
     la = _repack(a[1], a[0], bits)
     lb = _repack(b[1], b[0], bits)
-    levels = [K.merge_tables(ka, ca, kb, cb) for (ka, ca), (kb, cb) in zip(la, lb)]
+    levels = [K.merge(ka, ca, kb, cb) for (ka, ca), (kb, cb) in zip(la, lb)]
     return bits, levels, sum(len(c) for _, c in levels)
 
 
@@ -146,6 +146,9 @@ class NgramTable:
     total : int
         T, the number of characters counted (sum of unigram counts before pruning). Corpus
         probabilities are ``count / total``; every length uses the same T (ALGORITHMS.md §2.2).
+    totals : list[int]
+        ``totals[k - 1]`` = number of k-gram occurrences counted (before pruning); e.g.
+        ``totals[1]`` is T₂, the number of adjacent character pairs inside pieces.
     min_count : int
         N-grams seen fewer times were dropped (after merging, so kept counts are exact).
     bits : int
@@ -161,7 +164,8 @@ class NgramTable:
     """
 
     def __init__(self, vocab, order: int, total: int, bits: int, keys: list, counts: list,
-                 left: list | None = None, right: list | None = None, min_count: int = 1):
+                 left: list | None = None, right: list | None = None, min_count: int = 1,
+                 totals: list[int] | None = None):
         self.vocab = vocab
         self.order = int(order)
         self.total = int(total)
@@ -171,6 +175,7 @@ class NgramTable:
         self._left = left
         self._right = right
         self.min_count = int(min_count)
+        self.totals = [int(x) for x in totals] if totals is not None else [self.total]
 
     # ---- building -----------------------------------------------------------------------
 
@@ -201,9 +206,14 @@ class NgramTable:
                                   neighbours=neighbours, jobs=jobs)
 
     @classmethod
-    def from_id_chunks(cls, chunks: Iterable[np.ndarray], vocab, *, order: int = 4, min_count: int = 1,
-                       neighbours: bool = False, jobs: int = 1) -> NgramTable:
-        """Count n-grams over already encoded id chunks (each as produced by ``vocab.encode``)."""
+    def from_id_chunks(cls, chunks: Iterable[np.ndarray], vocab, *, order: int = 4,
+                       min_count: int | Callable[[int], int] = 1, neighbours: bool = False,
+                       jobs: int = 1) -> NgramTable:
+        """Count n-grams over already encoded id chunks (each as produced by ``vocab.encode``).
+
+        *min_count* may be a function of the total number of characters T, called once all
+        chunks are counted (so a default can scale with the corpus size).
+        """
         if order < 1:
             raise ValueError("order must be >= 1")
         K = _kernels()
@@ -234,7 +244,10 @@ class NgramTable:
                       for k in range(1, count_order + 1)]
         else:
             levels = _repack(merged[1], merged[0], bits)
-        total = int(levels[0][1].sum())
+        totals = [int(c.sum()) for _, c in levels[:order]]
+        total = totals[0]
+        if callable(min_count):
+            min_count = int(min_count(total))
         left = right = None
         if neighbours:
             left, right = [], []
@@ -253,7 +266,7 @@ class NgramTable:
                     right[k - 1] = right[k - 1][keep]
             keys.append(np.ascontiguousarray(kk))
             counts.append(cc)
-        return cls(vocab, order, total, bits, keys, counts, left, right, min_count)
+        return cls(vocab, order, total, bits, keys, counts, left, right, min_count, totals)
 
     # ---- lookups ------------------------------------------------------------------------
 
@@ -306,7 +319,7 @@ class NgramTable:
         ok = (grams > 1).all(axis=1) & (grams < (1 << self.bits)).all(axis=1)
         if ok.any():
             q = K.pack_ids(grams[ok], self.bits, K.words_for(k, self.bits))
-            out[ok] = K.search_rows(self._keys[k - 1], q)
+            out[ok] = K.lookup(self._keys[k - 1], q)
         return out
 
     def counts_of(self, grams: np.ndarray) -> np.ndarray:
@@ -375,12 +388,14 @@ class NgramTable:
 
         Arrays: ``meta`` = [format version, order, total, bits, min_count, has_entropy],
         ``codepoints`` (the vocabulary), and per length k: ``keys_k`` (m, W) uint64,
-        ``counts_k`` int64, and with entropies ``left_k`` / ``right_k`` float64.
+        ``counts_k`` int64, ``totals`` int64 (occurrences per length), and with entropies
+        ``left_k`` / ``right_k`` float64.
         """
         arrays = {
             "meta": np.array([FORMAT_VERSION, self.order, self.total, self.bits, self.min_count,
                               int(self.has_entropy)], dtype=np.int64),
             "codepoints": self.vocab.codepoints,
+            "totals": np.array(self.totals, dtype=np.int64),
         }
         for k in range(1, self.order + 1):
             arrays[f"keys_{k}"] = self._keys[k - 1]
@@ -407,11 +422,12 @@ class NgramTable:
                 counts = [z[f"counts_{k}"] for k in range(1, order + 1)]
                 left = [z[f"left_{k}"] for k in range(1, order + 1)] if has_entropy else None
                 right = [z[f"right_{k}"] for k in range(1, order + 1)] if has_entropy else None
+                totals = z["totals"].tolist()
         except (OSError, KeyError, ValueError, IndexError) as e:
             if isinstance(e, DataError):
                 raise
             raise DataError(f"{path}: not a minent n-gram table ({e})") from None
-        return cls(vocab, order, total, bits, keys, counts, left, right, min_count)
+        return cls(vocab, order, total, bits, keys, counts, left, right, min_count, totals)
 
 
 def _neighbour_entropies(parent, child, k: int, bits: int) -> tuple[np.ndarray, np.ndarray]:
@@ -423,13 +439,13 @@ def _neighbour_entropies(parent, child, k: int, bits: int) -> tuple[np.ndarray, 
     width = K.words_for(k, bits)
     # Right neighbours: children sharing a prefix are contiguous (keys are sorted).
     prefix = K.pack_ids(np.ascontiguousarray(grams[:, :k]), bits, width)
-    uniq, _, clogc = K.group_plogp(prefix, ccounts)
+    uniq, _, clogc = K.grouped_plogp(prefix, ccounts)
     right = K.branching_entropy(pcounts, _align(pkeys, uniq), clogc)
     # Left neighbours: group the children by their suffix (needs a sort).
     suffix = K.pack_ids(np.ascontiguousarray(grams[:, 1:]), bits, width)
     del grams
     order = K.sort_rows(suffix)
-    uniq, _, clogc = K.group_plogp(suffix[order], ccounts[order])
+    uniq, _, clogc = K.grouped_plogp(suffix[order], ccounts[order])
     left = K.branching_entropy(pcounts, _align(pkeys, uniq), clogc)
     return left, right
 
@@ -437,4 +453,4 @@ def _neighbour_entropies(parent, child, k: int, bits: int) -> tuple[np.ndarray, 
 def _align(pkeys: np.ndarray, group_keys: np.ndarray) -> np.ndarray:
     """For each parent key, the index of the equal group key (or -1)."""
     K = _kernels()
-    return K.search_rows(group_keys, pkeys)
+    return K.lookup(group_keys, pkeys)

@@ -381,3 +381,130 @@ def hash_count(keys):
     for r in range(u):
         uniq[r] = keys[first[r]]
     return uniq, counts[:u].copy()
+
+
+# --- one-word fast paths (W == 1 covers order <= 4 with < 2^16 ids: the common case) ---------
+
+
+@njit(cache=True, nogil=True)
+def run_length_1d(keys):
+    """:func:`run_length` for sorted 1-D keys."""
+    m = keys.shape[0]
+    if m == 0:
+        return keys[:0].copy(), np.zeros(0, dtype=np.int64)
+    u = 1
+    for i in range(1, m):
+        if keys[i] != keys[i - 1]:
+            u += 1
+    uniq = np.empty(u, dtype=np.uint64)
+    counts = np.zeros(u, dtype=np.int64)
+    j = 0
+    uniq[0] = keys[0]
+    counts[0] = 1
+    for i in range(1, m):
+        if keys[i] != keys[i - 1]:
+            j += 1
+            uniq[j] = keys[i]
+        counts[j] += 1
+    return uniq, counts
+
+
+@njit(cache=True, nogil=True)
+def merge_tables_1d(ka, ca, kb, cb):
+    """:func:`merge_tables` for 1-D keys."""
+    na = ka.shape[0]
+    nb = kb.shape[0]
+    keys = np.empty(na + nb, dtype=np.uint64)
+    counts = np.empty(na + nb, dtype=np.int64)
+    i = 0
+    j = 0
+    r = 0
+    while i < na and j < nb:
+        x = ka[i]
+        y = kb[j]
+        if x < y:
+            keys[r] = x
+            counts[r] = ca[i]
+            i += 1
+        elif x > y:
+            keys[r] = y
+            counts[r] = cb[j]
+            j += 1
+        else:
+            keys[r] = x
+            counts[r] = ca[i] + cb[j]
+            i += 1
+            j += 1
+        r += 1
+    while i < na:
+        keys[r] = ka[i]
+        counts[r] = ca[i]
+        i += 1
+        r += 1
+    while j < nb:
+        keys[r] = kb[j]
+        counts[r] = cb[j]
+        j += 1
+        r += 1
+    return keys[:r].copy(), counts[:r].copy()
+
+
+@njit(cache=True, nogil=True)
+def group_plogp_1d(keys, counts):
+    """:func:`group_plogp` for sorted 1-D keys."""
+    uniq, _ = run_length_1d(keys)
+    total = np.zeros(uniq.shape[0], dtype=np.int64)
+    clogc = np.zeros(uniq.shape[0], dtype=np.float64)
+    j = -1
+    for i in range(keys.shape[0]):
+        if i == 0 or keys[i] != keys[i - 1]:
+            j += 1
+        c = counts[i]
+        total[j] += c
+        clogc[j] += c * np.log(c)
+    return uniq, total, clogc
+
+
+def merge(ka, ca, kb, cb):
+    """Merge two sorted unique (m, W) tables (dispatches to the 1-D kernel when W == 1)."""
+    if ka.shape[1] == 1:
+        k, c = merge_tables_1d(ka.reshape(-1), ca, kb.reshape(-1), cb)
+        return k.reshape(-1, 1), c
+    return merge_tables(ka, ca, kb, cb)
+
+
+def unique_counts(sorted_keys):
+    """Unique rows and counts of sorted (m, W) keys."""
+    if sorted_keys.shape[1] == 1:
+        k, c = run_length_1d(sorted_keys.reshape(-1))
+        return k.reshape(-1, 1), c
+    return run_length(sorted_keys)
+
+
+def lookup(keys, queries):
+    """Index of each query row in sorted unique *keys* (-1 when absent)."""
+    if keys.shape[1] == 1:
+        flat = keys.reshape(-1)
+        q = np.ascontiguousarray(queries).reshape(-1)
+        pos = np.searchsorted(flat, q)
+        pos[pos >= len(flat)] = 0
+        hit = (flat[pos] == q) if len(flat) else np.zeros(len(q), dtype=bool)
+        return np.where(hit, pos, -1).astype(np.int64)
+    return search_rows(keys, queries)
+
+
+def grouped_plogp(sorted_keys, counts):
+    """Unique keys, count sums and Σ c·ln c per group of sorted (m, W) keys."""
+    if sorted_keys.shape[1] == 1:
+        k, t, s = group_plogp_1d(sorted_keys.reshape(-1), counts)
+        return k.reshape(-1, 1), t, s
+    return group_plogp(sorted_keys, counts)
+
+
+@njit(cache=True, nogil=True)
+def find_rows(keys, slots, queries):
+    """Vectorised :func:`find_row`: the row of each query in the indexed *keys*, or -1."""
+    out = np.empty(queries.shape[0], dtype=np.int64)
+    for q in range(queries.shape[0]):
+        out[q] = find_row(keys, slots, queries, q)
+    return out
