@@ -153,25 +153,39 @@ class _IdSpill:
             pass
 
 
-_DIGITS_TO_SPACE: dict[int, int] | None = None
+class _Folder:
+    """Id-level text handling: digits become SEP, full-width Latin letters their ASCII ids.
 
+    Equivalent to folding full-width ASCII to half-width and turning digits into separators on
+    the text, but done on id arrays with one table lookup per chunk (``str.translate`` over
+    every character costs more than counting the n-grams).
+    """
 
-def _prepare(text: str) -> str:
-    """Full-width ASCII to half-width, digits to spaces (numbers separate pieces)."""
-    global _DIGITS_TO_SPACE
-    from minent.io.text import DIGIT, char_class_table, normalize
+    def __init__(self, vocab):
+        self.vocab = vocab
+        self.table = np.zeros(0, dtype=np.int32)
 
-    if _DIGITS_TO_SPACE is None:
-        table = char_class_table()
-        _DIGITS_TO_SPACE = {int(cp): 0x20 for cp in np.flatnonzero(table == DIGIT)}
-    return normalize(text).translate(_DIGITS_TO_SPACE)
+    def __call__(self, ids: np.ndarray) -> np.ndarray:
+        from minent.io.text import DIGIT, char_class_table
 
-
-def _prepared(texts) -> Iterable[str]:
-    if hasattr(texts, "documents"):
-        texts = texts.documents()
-    for t in texts:
-        yield _prepare(t)
+        while len(self.table) < len(self.vocab):
+            classes = char_class_table()
+            old = len(self.table)
+            cps = self.vocab.codepoints
+            new = np.arange(old, len(cps), dtype=np.int32)
+            for i in range(old, len(cps)):
+                cp = int(cps[i])
+                if cp < 0:
+                    continue
+                if classes[cp] == DIGIT:
+                    new[i - old] = 0
+                elif 0xFF21 <= cp <= 0xFF3A or 0xFF41 <= cp <= 0xFF5A:
+                    half = chr(cp - 0xFEE0)
+                    if half not in self.vocab:
+                        self.vocab.encode([half])  # may grow the vocabulary: loop again
+                    new[i - old] = self.vocab.id(half)
+            self.table = np.concatenate([self.table, new])
+        return self.table[ids]
 
 
 def _min_pmi_of(table, ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -206,6 +220,22 @@ def _row_set(rows_by_len: dict[int, np.ndarray], bits: int):
     return rows, K.build_row_index(rows)
 
 
+def _key_sets(rows_by_len: dict[int, np.ndarray], order: int, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """One-word key sets per length 0..order concatenated: ``(flat, offsets)`` (see cut_pieces_1d)."""
+    from minent.kernels import ngrams as K
+
+    tables = []
+    for k in range(order + 1):
+        r = rows_by_len.get(k)
+        if r is None or len(r) == 0:
+            tables.append(np.zeros(0, dtype=np.uint64))
+        else:
+            keys = K.pack_ids(np.ascontiguousarray(r, dtype=np.int32), bits, 1).reshape(-1)
+            tables.append(K.key_set(keys))
+    offsets = np.concatenate([[0], np.cumsum([len(t) for t in tables])]).astype(np.int64)
+    return np.concatenate(tables), offsets
+
+
 def _bigram_keys(rows2: np.ndarray, bits: int) -> np.ndarray:
     """Sorted packed keys ``a << bits | b`` of (m, 2) id rows (for the kernels' pre-filters)."""
     if len(rows2) == 0:
@@ -236,32 +266,59 @@ def _encode_words(table, words: list[str]) -> dict[int, np.ndarray]:
 
 
 def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Branching entropies and substring counts of *words* over the spilled text (one pass)."""
-    from minent.kernels import newwords as KN
+    """Branching entropies and substring counts of *words* over the spilled text (one pass).
 
-    if not words:
+    Every occurrence inside a piece is found (hash set of the words, pre-filtered by their
+    first bigram); (word, neighbour) pairs are counted per chunk by sorting packed int64 keys
+    ``row << 21 | neighbour id`` and merged. H = ln N − Σ_c N(c) ln N(c) / N, each boundary
+    occurrence being its own neighbour (it adds nothing to the sum).
+    """
+    from minent.kernels import newwords as KN
+    from minent.kernels import ngrams as K
+
+    n = len(words)
+    if not n:
         z = np.zeros(0)
         return z, z, np.zeros(0, dtype=np.int64)
     by_len = _encode_words(table, words)
     rows, slots = _row_set(by_len, table.bits)
-    # Row order of `rows` is by length group; map back to the order of `words`.
-    order_idx = []
-    pos = {}
-    for k in [k for k, r in by_len.items() if len(r)]:
-        pos[k] = len(order_idx)
-        order_idx.extend(i for i, w in enumerate(words) if len(w) == k)
-    order_idx = np.array(order_idx, dtype=np.int64)
+    # `rows` is grouped by length (in by_len order); map its rows back to positions in `words`.
+    order_idx = np.concatenate([np.array([i for i, w in enumerate(words) if len(w) == k], dtype=np.int64)
+                                for k, r in by_len.items() if len(r)])
     lengths = np.array(sorted(by_len), dtype=np.int64)
-    prefix_ok = _bigram_keys(np.concatenate([r[:, :2] for r in by_len.values()]), table.bits)
-    pairs = _map_chunks(lambda ids: KN.neighbour_pairs(ids, rows, slots, lengths, table.bits, prefix_ok), spill, jobs)
-    pairs = np.concatenate(pairs) if pairs else np.zeros((0, 3), dtype=np.int64)
-    n = len(rows)
-    totals = np.bincount(pairs[:, 0], minlength=n).astype(np.int64)
+    # Longest word starting with each first bigram (the kernel's pre-filter).
+    first = np.concatenate([r[:, :2] for r in by_len.values()])
+    first_keys = (first[:, 0].astype(np.uint64) << np.uint64(table.bits)) | first[:, 1].astype(np.uint64)
+    first_len = np.concatenate([np.full(len(r), k, dtype=np.int64) for k, r in by_len.items()])
+    prefix_keys, inv = np.unique(first_keys, return_inverse=True)
+    prefix_max = np.zeros(len(prefix_keys), dtype=np.int64)
+    np.maximum.at(prefix_max, inv.ravel(), first_len)
+
+    def per_chunk(ids):
+        occ = KN.neighbour_pairs(ids, rows, slots, lengths, table.bits, prefix_keys, prefix_max)
+        totals = np.bincount(occ[:, 0], minlength=n)
+        out = [totals]
+        for col in (1, 2):
+            side = occ[occ[:, col] != 0]
+            keys, counts = np.unique((side[:, 0] << 21) | side[:, col], return_counts=True)
+            out.append((keys, counts))
+        return out
+
+    parts = _map_chunks(per_chunk, spill, jobs)
+    totals = np.zeros(n, dtype=np.int64)
+    for p in parts:
+        totals += p[0]
     ent = []
     for col in (1, 2):
-        o = np.lexsort((pairs[:, col], pairs[:, 0]))
-        ent.append(KN.entropy_from_pairs(pairs[o, 0], pairs[o, col], n, totals))
-    # Back to the order of `words`.
+        keys = np.concatenate([p[col][0] for p in parts]).astype(np.uint64)
+        counts = np.concatenate([p[col][1] for p in parts]).astype(np.int64)
+        o = np.argsort(keys, kind="stable")
+        uniq, cnt = K.run_length_weighted(keys[o].reshape(-1, 1), counts[o])
+        clogc = np.bincount((uniq[:, 0] >> np.uint64(21)).astype(np.int64),
+                            weights=cnt * np.log(np.maximum(cnt, 1)), minlength=n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            h = np.where(totals > 0, np.log(np.maximum(totals, 1)) - clogc / np.maximum(totals, 1), 0.0)
+        ent.append(np.maximum(h, 0.0))
     hl = np.empty(n)
     hr = np.empty(n)
     tot = np.empty(n, dtype=np.int64)
@@ -343,13 +400,12 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         return chosen["min_count"]
 
     spill = _IdSpill()
+    fold = _Folder(vocab)
     try:
-        if hasattr(texts, "batches"):
-            batches = ([_prepare(t) for t in b] for b in texts.batches(max_chars=chunk_chars, progress=progress))
-            chunks = (spill.add(ids) for ids in (vocab.encode(b) for b in batches) if len(ids))
-        else:
-            chunks = (spill.add(ids) for ids in iter_id_chunks(_prepared(texts), vocab, chunk_chars=chunk_chars))
-        table = NgramTable.from_id_chunks(chunks, vocab, order=order, min_count=pick_min_count, jobs=jobs)
+        for ids in iter_id_chunks(texts, vocab, chunk_chars=chunk_chars, progress=progress):
+            spill.add(fold(ids))
+        # The spill can be re-read, so the table is counted level-wise (exact above min_count).
+        table = NgramTable.from_id_chunks(spill, vocab, order=order, min_count=pick_min_count, jobs=jobs)
         m = chosen.get("min_count") or pick_min_count(table.total)
         bits = table.bits
         params = {"method": method, "order": order, "min_count": m, "total_chars": table.total}
@@ -382,11 +438,19 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                 params["min_pmi"] = f"{thresholds[2]:g}"
                 cut_order = 2
             g_rows, g_slots = _row_set(g_by_len, bits)
-            pair_ok = _bigram_keys(table.grams(2)[0], bits)
             n_words = K.words_for(max_length, bits)
-            per_chunk = _map_chunks(
-                lambda ids: K.hash_count(KN.cut_pieces(ids, g_rows, g_slots, cut_order, bits, max_length,
-                                                       n_words, pair_ok)), spill, jobs)
+            if K.words_for(cut_order, bits) == 1:
+                g_flat, g_off = _key_sets(g_by_len, cut_order, bits)
+
+                def cut(ids):
+                    return KN.cut_pieces_1d(ids, g_flat, g_off, cut_order, bits, max_length, n_words)
+            else:
+                pair_ok = _bigram_keys(table.grams(2)[0], bits)
+
+                def cut(ids):
+                    return KN.cut_pieces(ids, g_rows, g_slots, cut_order, bits, max_length, n_words, pair_ok)
+
+            per_chunk = _map_chunks(lambda ids: K.hash_count(cut(ids)), spill, jobs)
             if per_chunk:
                 rows = np.concatenate([u for u, _ in per_chunk])
                 cnts = np.concatenate([c for _, c in per_chunk])

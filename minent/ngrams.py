@@ -85,6 +85,44 @@ def _merge(a, b):
     return bits, levels, sum(len(c) for _, c in levels)
 
 
+def _empty_levels(order: int, bits: int):
+    K = _kernels()
+    return [(np.zeros((0, K.words_for(k, bits)), np.uint64), np.zeros(0, np.int64)) for k in range(1, order + 1)]
+
+
+def _stream(chunks, bits_now: Callable[[], int], fn: Callable, jobs: int, on_extra=None):
+    """Count every chunk with ``fn(ids, bits)`` (in threads when jobs > 1) and merge the tables.
+
+    *fn* returns the chunk's levels, or ``(levels, extra)`` with *extra* handed to *on_extra*.
+    Returns ``(bits, levels, size)`` or None when there was no chunk.
+    """
+    merger = _Merger()
+
+    def push(bits, out):
+        if on_extra is not None:
+            out, extra = out
+            on_extra(extra)
+        merger.push(bits, out)
+
+    if jobs == 1:
+        for ids in chunks:
+            bits = bits_now()
+            push(bits, fn(ids, bits))
+    else:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            pending = []
+            for ids in chunks:
+                # The vocabulary only grows, so bits taken now are enough for this chunk.
+                bits = bits_now()
+                pending.append((bits, pool.submit(fn, ids, bits)))
+                while len(pending) > jobs:
+                    b, fut = pending.pop(0)
+                    push(b, fut.result())
+            for b, fut in pending:
+                push(b, fut.result())
+    return merger.result()
+
+
 class _Merger:
     """Binary-counter stack of sorted chunk tables: merge while the top is not smaller."""
 
@@ -211,62 +249,79 @@ class NgramTable:
                        jobs: int = 1) -> NgramTable:
         """Count n-grams over already encoded id chunks (each as produced by ``vocab.encode``).
 
-        *min_count* may be a function of the total number of characters T, called once all
-        chunks are counted (so a default can scale with the corpus size).
+        *min_count* may be a function of the total number of characters T, called once the
+        characters are counted (so a default can scale with the corpus size).
+
+        When *chunks* can be iterated more than once (a list, or a spill file object) and
+        ``min_count > 1``, counting is level-wise (Apriori): one pass counts 1- and 2-grams, then
+        each pass k counts only the k-grams whose two (k−1)-sub-grams reached ``min_count``.
+        Every n-gram seen ``min_count`` times or more is still counted exactly (all its
+        sub-grams are at least as frequent), but the tables never hold the long tail of rare
+        3- and 4-grams, which dominates time and memory on large corpora. With a one-shot
+        iterator everything is counted in one pass and pruned after the final merge.
         """
         if order < 1:
             raise ValueError("order must be >= 1")
         K = _kernels()
         count_order = order + 1 if neighbours else order
-        merger = _Merger()
-        total = 0
         jobs = max(1, int(jobs or 1))
-        if jobs == 1:
-            for ids in chunks:
-                bits = K.bits_for(len(vocab))
-                merger.push(bits, count_chunk(ids, count_order, bits))
-        else:
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                pending = []
-                for ids in chunks:
-                    # The vocabulary only grows, so bits taken now are enough for this chunk.
-                    bits = K.bits_for(len(vocab))
-                    pending.append((bits, pool.submit(count_chunk, ids, count_order, bits)))
-                    while len(pending) > jobs:
-                        b, fut = pending.pop(0)
-                        merger.push(b, fut.result())
-                for b, fut in pending:
-                    merger.push(b, fut.result())
-        merged = merger.result()
+        reiterable = iter(chunks) is not chunks
+        levelwise = reiterable and (callable(min_count) or min_count > 1) and count_order > 2
+        first = min(2, count_order) if levelwise else count_order
+
+        def first_pass(ids, bits):
+            return count_chunk(ids, first, bits)
+
+        merged = _stream(chunks, lambda: K.bits_for(len(vocab)), first_pass, jobs)
         bits = K.bits_for(len(vocab))
-        if merged is None:
-            levels = [(np.zeros((0, K.words_for(k, bits)), np.uint64), np.zeros(0, np.int64))
-                      for k in range(1, count_order + 1)]
-        else:
-            levels = _repack(merged[1], merged[0], bits)
-        totals = [int(c.sum()) for _, c in levels[:order]]
+        levels = _repack(merged[1], merged[0], bits) if merged else _empty_levels(first, bits)
+        totals = [int(c.sum()) for _, c in levels]
         total = totals[0]
         if callable(min_count):
             min_count = int(min_count(total))
+        min_count = max(1, int(min_count))
+        if levelwise:
+            for k in range(3, count_order + 1):
+                prev_keys, prev_counts = levels[k - 2]
+                frequent = np.ascontiguousarray(prev_keys[prev_counts >= min_count])
+                if frequent.shape[1] == 1:
+                    table = K.key_set(frequent.reshape(-1))
+                    slots = None
+                else:
+                    table, slots = None, K.build_row_index(frequent)
+                width = K.words_for(k, bits)
+                n_windows = [0]
+
+                def level_pass(ids, _bits, k=k, frequent=frequent, slots=slots, table=table, width=width):
+                    if table is not None:
+                        flags = K.window_flags_1d(ids, k - 1, bits, table)
+                    else:
+                        flags = K.window_flags(ids, k - 1, bits, frequent, slots)
+                    keys = K.masked_gram_keys(ids, k, bits, width, flags, neighbours)
+                    return [K.unique_counts(K.sorted_rows(keys))], K.count_windows(ids, k)
+
+                def push_total(extra, n_windows=n_windows):
+                    n_windows[0] += extra
+
+                res = _stream(chunks, lambda: bits, level_pass, jobs, on_extra=push_total)
+                levels.append(res[1][0] if res else _empty_levels(k, bits)[k - 1])
+                totals.append(n_windows[0])
         left = right = None
-        if neighbours:
-            left, right = [], []
-            for k in range(1, order + 1):
-                hl, hr = _neighbour_entropies(levels[k - 1], levels[k], k, bits)
-                left.append(hl)
-                right.append(hr)
-            levels = levels[:order]
         keys, counts = [], []
-        for k, (kk, cc) in enumerate(levels, start=1):
+        for k in range(1, order + 1):
+            kk, cc = levels[k - 1]
             if min_count > 1:
                 keep = cc >= min_count
-                kk, cc = kk[keep], cc[keep]
-                if neighbours:
-                    left[k - 1] = left[k - 1][keep]
-                    right[k - 1] = right[k - 1][keep]
-            keys.append(np.ascontiguousarray(kk))
+                kk, cc = np.ascontiguousarray(kk[keep]), cc[keep]
+            keys.append(kk)
             counts.append(cc)
-        return cls(vocab, order, total, bits, keys, counts, left, right, min_count, totals)
+            if neighbours:
+                # Entropies of the kept k-grams from all (k+1)-grams that extend a kept one.
+                hl, hr = _neighbour_entropies((kk, cc), levels[k], k, bits)
+                left = (left or []) + [hl]
+                right = (right or []) + [hr]
+            levels[k - 1] = None  # free the unpruned table early
+        return cls(vocab, order, total, bits, keys, counts, left, right, min_count, totals[:order])
 
     # ---- lookups ------------------------------------------------------------------------
 

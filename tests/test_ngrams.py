@@ -183,3 +183,22 @@ def test_count_chunk_levels_sorted():
     for keys, counts in levels:
         assert (np.diff(keys[:, 0].astype(np.float64)) > 0).all()
     assert levels[1][1].sum() == 5 + 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts_strategy, st.integers(2, 5), st.integers(2, 3), st.booleans(), st.integers(1, 2))
+def test_levelwise_counting_is_exact_above_min_count(texts, order, min_count, neighbours, jobs):
+    # A list of chunks can be re-read, so counting goes level by level (Apriori).
+    vocab = CharVocab()
+    chunks = [vocab.encode(texts[i:i + 2]) for i in range(0, len(texts), 2)]
+    chunks = [c for c in chunks if len(c)]
+    t = NgramTable.from_id_chunks(chunks, vocab, order=order, min_count=min_count,
+                                  neighbours=neighbours, jobs=jobs)
+    full = oracle_counts(texts, order)
+    assert table_dict(t) == {w: c for w, c in full.items() if c >= min_count}
+    for k in range(1, order + 1):
+        assert t.totals[k - 1] == sum(c for w, c in full.items() if len(w) == k)
+    if neighbours:
+        expected = oracle_entropy(texts, order)
+        for w, _ in t.items():
+            assert t.entropy(w) == pytest.approx(expected[w], abs=1e-9)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from minent.kernels.ngrams import _pack_into, find_row
+from minent.kernels.ngrams import _pack_into, find_row, in_key_set
 
 
 @njit(cache=True, nogil=True)
@@ -81,7 +81,44 @@ def cut_pieces(ids, g_rows, g_slots, order, bits, max_len, n_words, pair_ok):
                     for t in range(s, s + k - 1):
                         joined[t] = True
         i = end
-    # Pass 2: count the candidate occurrences, then write them.
+    return _emit_candidates(ids, joined, bits, max_len, n_words)
+
+
+@njit(cache=True, nogil=True)
+def cut_pieces_1d(ids, g_flat, g_off, order, bits, max_len, n_words):
+    """:func:`cut_pieces` when every G-gram key is one word (order · bits <= 64).
+
+    G is one :func:`minent.kernels.ngrams.key_set` table per length k, concatenated in *g_flat*
+    with table k at ``g_flat[g_off[k]:g_off[k + 1]]``. The sets are small (only cohesive
+    n-grams) and stay in cache, so each window costs a rolling shift and one probe.
+    """
+    n = ids.shape[0]
+    joined = np.zeros(n, dtype=np.bool_)
+    ub = np.uint64(bits)
+    i = 0
+    while i < n:
+        if ids[i] == 0:
+            i += 1
+            continue
+        end = i
+        while end < n and ids[end] != 0:
+            end += 1
+        for s in range(i, end - 1):
+            v = np.uint64(ids[s])
+            top = min(order, end - s)
+            for k in range(2, top + 1):
+                v = (v << ub) | np.uint64(ids[s + k - 1])
+                if g_off[k + 1] > g_off[k] and in_key_set(g_flat[g_off[k]:g_off[k + 1]], v):
+                    for t in range(s, s + k - 1):
+                        joined[t] = True
+        i = end
+    return _emit_candidates(ids, joined, bits, max_len, n_words)
+
+
+@njit(cache=True, nogil=True)
+def _emit_candidates(ids, joined, bits, max_len, n_words):
+    """Rows ``[length, key...]`` of the maximal joined runs of length 2..max_len, in text order."""
+    n = ids.shape[0]
     m = 0
     i = 0
     while i < n:
@@ -89,7 +126,7 @@ def cut_pieces(ids, g_rows, g_slots, order, bits, max_len, n_words, pair_ok):
             i += 1
             continue
         s = i
-        while i < n and ids[i] != 0 and joined[i] and i + 1 < n and ids[i + 1] != 0:
+        while joined[i]:
             i += 1
         length = i - s + 1
         if 2 <= length <= max_len:
@@ -104,7 +141,7 @@ def cut_pieces(ids, g_rows, g_slots, order, bits, max_len, n_words, pair_ok):
             i += 1
             continue
         s = i
-        while i < n and ids[i] != 0 and joined[i] and i + 1 < n and ids[i + 1] != 0:
+        while joined[i]:
             i += 1
         length = i - s + 1
         if 2 <= length <= max_len:
@@ -118,12 +155,13 @@ def cut_pieces(ids, g_rows, g_slots, order, bits, max_len, n_words, pair_ok):
 
 
 @njit(cache=True, nogil=True)
-def neighbour_pairs(ids, f_rows, f_slots, lengths, bits, prefix_ok):
+def neighbour_pairs(ids, f_rows, f_slots, lengths, bits, prefix_keys, prefix_max):
     """Every occurrence of every word of the set F inside a piece, with its neighbours.
 
     Returns (word row, left id, right id) int64 triples; a neighbour id is 0 at a piece
-    boundary. *lengths* is the sorted array of word lengths present in F; *prefix_ok* the
-    sorted packed bigrams that start some word of F (a cheap pre-filter).
+    boundary. *lengths* is the sorted array of word lengths present in F; *prefix_keys* the
+    sorted packed bigrams that start some word of F and *prefix_max* the longest such word for
+    each, so most positions cost one binary search in a small, cached array.
     """
     n = ids.shape[0]
     ub = np.uint64(bits)
@@ -131,62 +169,36 @@ def neighbour_pairs(ids, f_rows, f_slots, lengths, bits, prefix_ok):
     cap = 1024
     out = np.empty((cap, 3), dtype=np.int64)
     m = 0
-    start = 0  # start of the current piece
-    for s in range(n):
+    s = 0
+    while s < n:
         if ids[s] == 0:
-            start = s + 1
+            s += 1
             continue
-        if s + 1 >= n or ids[s + 1] == 0:
-            continue
-        pk = (np.uint64(ids[s]) << ub) | np.uint64(ids[s + 1])
-        lo = np.searchsorted(prefix_ok, pk)
-        if lo >= prefix_ok.shape[0] or prefix_ok[lo] != pk:
-            continue
-        # Length of the rest of the piece from s.
+        start = s
         end = s
         while end < n and ids[end] != 0:
             end += 1
-        for li in range(lengths.shape[0]):
-            k = lengths[li]
-            if s + k > end:
-                break
-            _scratch_key(ids, s, k, bits, scratch)
-            r = find_row(f_rows, f_slots, scratch, 0)
-            if r >= 0:
-                if m == cap:
-                    bigger = np.empty((cap * 2, 3), dtype=np.int64)
-                    bigger[:cap] = out
-                    out = bigger
-                    cap *= 2
-                out[m, 0] = r
-                out[m, 1] = ids[s - 1] if s > start else 0
-                out[m, 2] = ids[s + k] if s + k < end else 0
-                m += 1
+        for p in range(start, end - 1):
+            pk = (np.uint64(ids[p]) << ub) | np.uint64(ids[p + 1])
+            lo = np.searchsorted(prefix_keys, pk)
+            if lo >= prefix_keys.shape[0] or prefix_keys[lo] != pk:
+                continue
+            longest = min(prefix_max[lo], end - p)
+            for li in range(lengths.shape[0]):
+                k = lengths[li]
+                if k > longest:
+                    break
+                _scratch_key(ids, p, k, bits, scratch)
+                r = find_row(f_rows, f_slots, scratch, 0)
+                if r >= 0:
+                    if m == cap:
+                        bigger = np.empty((cap * 2, 3), dtype=np.int64)
+                        bigger[:cap] = out
+                        out = bigger
+                        cap *= 2
+                    out[m, 0] = r
+                    out[m, 1] = ids[p - 1] if p > start else 0
+                    out[m, 2] = ids[p + k] if p + k < end else 0
+                    m += 1
+        s = end
     return out[:m].copy()
-
-
-@njit(cache=True, nogil=True)
-def entropy_from_pairs(word, neighbour, n_words, totals):
-    """Branching entropy per word from sorted (word, neighbour) pairs (neighbour 0 = boundary).
-
-    H = ln N − Σ_c N(c) ln N(c) / N with N = totals[w]; boundary occurrences count as distinct
-    neighbours (their c ln c is 0).
-    """
-    clogc = np.zeros(n_words, dtype=np.float64)
-    m = word.shape[0]
-    i = 0
-    while i < m:
-        j = i
-        while j < m and word[j] == word[i] and neighbour[j] == neighbour[i]:
-            j += 1
-        c = j - i
-        if neighbour[i] != 0:
-            clogc[word[i]] += c * np.log(c)
-        i = j
-    out = np.zeros(n_words, dtype=np.float64)
-    for w in range(n_words):
-        t = totals[w]
-        if t > 0:
-            h = np.log(t) - clogc[w] / t
-            out[w] = h if h > 0.0 else 0.0
-    return out

@@ -316,7 +316,13 @@ def _hash_row(keys, i):
     h = np.uint64(0x243F6A8885A308D3)
     for w in range(keys.shape[1]):
         h = (h ^ keys[i, w]) * _GOLDEN
-        h ^= h >> np.uint64(31)
+        h ^= h >> np.uint64(32)
+    # murmur3 finaliser: the slot is taken from the low bits, which must depend on every bit.
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
     return h
 
 
@@ -508,3 +514,136 @@ def find_rows(keys, slots, queries):
     for q in range(queries.shape[0]):
         out[q] = find_row(keys, slots, queries, q)
     return out
+
+
+# --- level-wise (Apriori) counting: only windows whose shorter sub-grams are frequent --------
+
+
+@njit(cache=True, nogil=True)
+def window_flags(ids, k, bits, keys, slots):
+    """``flags[i] = 1`` iff the length-*k* window starting at i has no SEP and is a row of *keys*.
+
+    *keys* (m, W) is indexed by *slots* (:func:`build_row_index`).
+    """
+    n = ids.shape[0]
+    flags = np.zeros(n, dtype=np.uint8)
+    scratch = np.zeros((1, keys.shape[1]), dtype=np.uint64)
+    run = 0
+    for i in range(n):
+        if ids[i] == 0:
+            run = 0
+            continue
+        run += 1
+        if run >= k:
+            s = i - k + 1
+            _pack_into(ids, s, k, bits, scratch, 0)
+            if find_row(keys, slots, scratch, 0) >= 0:
+                flags[s] = 1
+    return flags
+
+
+@njit(cache=True, nogil=True)
+def masked_gram_keys(ids, k, bits, n_words, flags, either):
+    """Keys of the length-*k* windows whose two (k−1)-sub-windows are flagged.
+
+    Both flagged (``either=False``) is the Apriori condition: an n-gram seen at least m times
+    has both its (k−1)-sub-grams seen at least m times, so every occurrence of every frequent
+    k-gram is kept and its count stays exact. ``either=True`` also keeps the rare neighbours
+    of frequent (k−1)-grams, which branching entropies need.
+    """
+    n = ids.shape[0]
+    m = 0
+    run = 0
+    for i in range(n):
+        if ids[i] == 0:
+            run = 0
+            continue
+        run += 1
+        if run >= k:
+            s = i - k + 1
+            a = flags[s]
+            b = flags[s + 1]
+            if (a and b) or (either and (a or b)):
+                m += 1
+    out = np.zeros((m, n_words), dtype=np.uint64)
+    j = 0
+    run = 0
+    for i in range(n):
+        if ids[i] == 0:
+            run = 0
+            continue
+        run += 1
+        if run >= k:
+            s = i - k + 1
+            a = flags[s]
+            b = flags[s + 1]
+            if (a and b) or (either and (a or b)):
+                _pack_into(ids, s, k, bits, out, j)
+                j += 1
+    return out
+
+
+# --- one-word key sets: open addressing storing the keys themselves (one cache line per probe) --
+# Key 0 marks an empty slot: a packed n-gram never contains SEP, so its key is never 0.
+
+
+@njit(cache=True, nogil=True)
+def _mix64(x):
+    x ^= x >> np.uint64(33)
+    x *= np.uint64(0xFF51AFD7ED558CCD)
+    x ^= x >> np.uint64(33)
+    x *= np.uint64(0xC4CEB9FE1A85EC53)
+    x ^= x >> np.uint64(33)
+    return x
+
+
+@njit(cache=True, nogil=True)
+def key_set(keys):
+    """Hash set of the nonzero uint64 *keys*: a power-of-two table, load factor <= 1/2."""
+    cap = 16
+    while cap < 2 * keys.shape[0] + 2:
+        cap *= 2
+    table = np.zeros(cap, dtype=np.uint64)
+    mask = np.uint64(cap - 1)
+    for key in keys:
+        s = _mix64(key) & mask
+        while table[s] != 0 and table[s] != key:
+            s = (s + np.uint64(1)) & mask
+        table[s] = key
+    return table
+
+
+@njit(cache=True, nogil=True)
+def in_key_set(table, key):
+    """Whether *key* is in a :func:`key_set` table."""
+    mask = np.uint64(table.shape[0] - 1)
+    s = _mix64(key) & mask
+    while True:
+        v = table[s]
+        if v == key:
+            return True
+        if v == 0:
+            return False
+        s = (s + np.uint64(1)) & mask
+
+
+@njit(cache=True, nogil=True)
+def window_flags_1d(ids, k, bits, table):
+    """:func:`window_flags` for one-word keys, with a rolling key and a :func:`key_set` table."""
+    n = ids.shape[0]
+    flags = np.zeros(n, dtype=np.uint8)
+    ub = np.uint64(bits)
+    mask = np.uint64(0xFFFFFFFFFFFFFFFF) if k * bits >= 64 else (np.uint64(1) << np.uint64(k * bits)) - np.uint64(1)
+    v = np.uint64(0)
+    run = 0
+    for i in range(n):
+        x = ids[i]
+        if x == 0:
+            run = 0
+            v = np.uint64(0)
+            continue
+        run += 1
+        v = ((v << ub) | np.uint64(x)) & mask
+        if run >= k and in_key_set(table, v):
+            flags[i - k + 1] = 1
+    return flags
