@@ -531,3 +531,36 @@ def _cohesion_of_words(table, words: list[str]) -> np.ndarray:
             best = np.minimum(best, _min_pmi_of(table, sub, table.counts_of(sub)))
         out[idx] = best if L >= 2 else 0.0
     return out
+
+
+def jieba_dictionary_path() -> str:
+    """Path of jieba's main dictionary (``dict.txt`` inside the installed package)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.origin:
+        raise UsageError("--exclude-known needs jieba installed")
+    return os.path.join(os.path.dirname(spec.origin), "dict.txt")
+
+
+def load_known(paths: Iterable[str | os.PathLike] = (), *, jieba: bool = False) -> set[str]:
+    """Known words: the first whitespace-separated field of every line of *paths* (so plain word
+    lists and jieba dictionaries both work), plus jieba's dictionary when *jieba*.
+
+    >>> "中国" in load_known(jieba=True)
+    True
+    """
+    from minent.io.corpus import read_lines
+
+    words: set[str] = set()
+    files = [str(p) for p in paths]
+    if jieba:
+        files.append(jieba_dictionary_path())
+    for path in files:
+        if not os.path.exists(path):
+            raise UsageError(f"{path}: no such file (known-words list)")
+        for _, line in read_lines(path):
+            field = line.split(maxsplit=1)
+            if field:
+                words.add(field[0])
+    return words
