@@ -26,8 +26,8 @@ Latin letters are dropped (``minent count`` is the tool for those). T counts eve
 counted (ALGORITHMS.md §2.2 says which normalisation). Branching entropies count each
 occurrence at a piece boundary as its own distinct neighbour.
 
-``min_count`` defaults to :func:`auto_min_count` of the corpus size, which reproduces the
-published settings (8 on a 1.3M-character novel, ~32 on a news corpus of ~10^8–10^9 characters).
+``min_count`` defaults to :func:`auto_min_count` of the corpus size: fitted on the PKU
+evaluation (3 at 300k characters) and the published ~32 on a news corpus of ~7·10^8 characters.
 
 Output rows: word, count, cohesion (PMI, nats), left entropy, right entropy, score (sorted by
 score, then word). Counts are the candidate counts of the method (cut occurrences for
@@ -60,14 +60,14 @@ DEFAULT_MAX_CANDIDATE = 16
 
 
 def auto_min_count(total_chars: int) -> int:
-    """Default ``min_count`` for a corpus of *total_chars* characters.
+    """Default ``min_count`` for a corpus of *total_chars* counted characters T.
 
-    ``round(8 · (T / 1.3e6) ** 0.22)``, at least 2: 8 at 1.3M characters (the published setting
-    for one novel), doubling every ~23× more text (≈ 30 at 500M characters, the published 32 on
-    THUCNews). Rare n-grams give unreliable cohesion, but a threshold growing linearly with the
-    corpus would throw away the long tail where new words live.
+    ``round(3 · (T / 3e5) ** 0.3)``, at least 2: 3 at 300k characters (the best segmentation F1
+    on the PKU evaluation, benchmarks/eval_newwords.py), 5 at 1.3M, 10 at 20M, ~30 at 700M
+    (the published 32 on THUCNews). Rare n-grams give unreliable cohesion, but a threshold
+    growing linearly with the corpus would throw away the long tail where new words live.
     """
-    return max(2, int(round(8.0 * (max(total_chars, 1) / 1.3e6) ** 0.22)))
+    return max(2, int(round(3.0 * (max(total_chars, 1) / 3e5) ** 0.3)))
 
 
 def parse_thresholds(spec: str | Iterable[float] | float | None, order: int, method: str) -> dict[int, float]:
@@ -508,6 +508,9 @@ def _back_check(rows: np.ndarray, g_rows: np.ndarray, g_slots: np.ndarray, order
         width = g_rows.shape[1] - 1
         for s in range(0, L - k + 1):
             keys = K.pack_ids(np.ascontiguousarray(ids[:, s:s + k]), bits, K.words_for(k, bits))
+            if keys.shape[1] > width:  # no G-gram is that long
+                ok[:] = False
+                break
             q = np.zeros((len(sel), 1 + width), dtype=np.uint64)
             q[:, 0] = k
             q[:, 1:1 + keys.shape[1]] = keys

@@ -121,9 +121,10 @@ def test_jobs_do_not_change_output():
 
 
 def test_auto_min_count_and_thresholds():
-    assert auto_min_count(1_300_000) == 8
+    assert auto_min_count(300_000) == 3
+    assert auto_min_count(20_000_000) == 10
     assert auto_min_count(0) == 2
-    assert 25 <= auto_min_count(500_000_000) <= 40
+    assert 25 <= auto_min_count(700_000_000) <= 40
     assert parse_thresholds("2,4,6", 5, "cohesion") == {2: 2.0, 3: 4.0, 4: 6.0, 5: 6.0}
     assert parse_thresholds(None, 4, "cohesion") == {2: 2.0, 3: 4.0, 4: 6.0}
     with pytest.raises(UsageError):
