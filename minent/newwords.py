@@ -63,7 +63,7 @@ def auto_min_count(total_chars: int) -> int:
     """Default ``min_count`` for a corpus of *total_chars* counted characters T.
 
     ``round(3 · (T / 3e5) ** 0.3)``, at least 2: 3 at 300k characters (the best segmentation F1
-    on the PKU evaluation, benchmarks/eval_newwords.py), 5 at 1.3M, 10 at 20M, ~30 at 700M
+    on the PKU evaluation, benchmarks/eval_newwords.py), 5 at 1.3M, 11 at 20M, 31 at 700M
     (the published 32 on THUCNews). Rare n-grams give unreliable cohesion, but a threshold
     growing linearly with the corpus would throw away the long tail where new words live.
     """

@@ -122,7 +122,7 @@ def test_jobs_do_not_change_output():
 
 def test_auto_min_count_and_thresholds():
     assert auto_min_count(300_000) == 3
-    assert auto_min_count(20_000_000) == 10
+    assert auto_min_count(20_000_000) == 11
     assert auto_min_count(0) == 2
     assert 25 <= auto_min_count(700_000_000) <= 40
     assert parse_thresholds("2,4,6", 5, "cohesion") == {2: 2.0, 3: 4.0, 4: 6.0, 5: 6.0}
