@@ -59,7 +59,8 @@ def oracle_new_words(texts, *, method="cohesion", order=4, min_count=None, thres
     freq = {w: c for w, c in ngrams.items() if c >= m}
 
     def pmi(w):
-        return min(math.log(total * freq[w] / (freq[w[:i]] * freq[w[i:]])) for i in range(1, len(w)))
+        # log is monotonic, so the min of the logs is the log of the min ratio.
+        return math.log(min(total * freq[w] / (freq[w[:i]] * freq[w[i:]]) for i in range(1, len(w))))
 
     if method == "entropy":
         cand = {w: c for w, c in freq.items() if 2 <= len(w) <= max_length and pmi(w) >= th[len(w)]}
@@ -119,7 +120,7 @@ def oracle_new_words(texts, *, method="cohesion", order=4, min_count=None, thres
 
     def ent(w, side):
         n = occ[w]
-        return max(0.0, math.log(n) - sum(c * math.log(c) for c in side[w].values()) / n)
+        return max(0.0, math.log(n) - math.fsum(c * math.log(c) for c in side[w].values()) / n)
 
     rows = []
     for w in words:
@@ -129,3 +130,25 @@ def oracle_new_words(texts, *, method="cohesion", order=4, min_count=None, thres
         rows.append((w, cand[w], cohesion(w), hl, hr))
     rows.sort(key=lambda r: (-r[1], r[0]))
     return rows
+
+
+def main() -> None:
+    """``python benchmarks/newwords_oracle.py FILE [--method M]``: the oracle's rows as TSV."""
+    import argparse
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("file")
+    ap.add_argument("--method", default="cohesion")
+    args = ap.parse_args()
+    with open(args.file, encoding="utf-8") as f:
+        texts = [line.rstrip("\r\n") for line in f]
+    out = sys.stdout
+    for w, c, coh, hl, hr in oracle_new_words(texts, method=args.method):
+        out.write(f"{w}\t{c}\t{coh!r}\t{hl!r}\t{hr!r}\t{float(c)!r}\n")
+
+
+if __name__ == "__main__":
+    main()

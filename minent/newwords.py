@@ -188,19 +188,26 @@ class _Folder:
         return self.table[ids]
 
 
-def _min_pmi_of(table, ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Cohesion ``min_i ln(T·N(w) / (N(w[:i]) N(w[i:])))`` of every row of the (m, k) ids."""
+def _min_ratio_of(table, ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Cohesion ratio ``min_i T·N(w) / (N(w[:i]) N(w[i:]))`` of every row of the (m, k) ids.
+
+    Products are formed in float64, exact while they stay below 2^53 (T·N(w) < 9·10^15), so the
+    values equal the pure-Python ``total * n / (a * b)`` of the oracle.
+    """
     k = ids.shape[1]
     best = np.full(len(ids), np.inf)
-    logt = math.log(max(table.total, 1))
-    logn = np.log(np.maximum(counts, 1))
+    tn = float(max(table.total, 1)) * counts.astype(np.float64)
     for i in range(1, k):
-        left = table.counts_of(ids[:, :i])
-        right = table.counts_of(ids[:, i:])
         # Parts of a counted n-gram are counted at least as often, so left/right > 0.
-        val = logt + logn - np.log(np.maximum(left, 1)) - np.log(np.maximum(right, 1))
-        best = np.minimum(best, val)
+        left = table.counts_of(ids[:, :i]).astype(np.float64)
+        right = table.counts_of(ids[:, i:]).astype(np.float64)
+        best = np.minimum(best, tn / np.maximum(left * right, 1.0))
     return best
+
+
+def _logs(values: np.ndarray) -> list[float]:
+    """``math.log`` of each value: the output floats match a pure-Python computation bit for bit."""
+    return [math.log(v) for v in values.tolist()]
 
 
 def _row_set(rows_by_len: dict[int, np.ndarray], bits: int):
@@ -314,11 +321,20 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
         counts = np.concatenate([p[col][1] for p in parts]).astype(np.int64)
         o = np.argsort(keys, kind="stable")
         uniq, cnt = K.run_length_weighted(keys[o].reshape(-1, 1), counts[o])
-        clogc = np.bincount((uniq[:, 0] >> np.uint64(21)).astype(np.int64),
-                            weights=cnt * np.log(np.maximum(cnt, 1)), minlength=n)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            h = np.where(totals > 0, np.log(np.maximum(totals, 1)) - clogc / np.maximum(totals, 1), 0.0)
-        ent.append(np.maximum(h, 0.0))
+        owner = (uniq[:, 0] >> np.uint64(21)).astype(np.int64)
+        # Σ c·ln c with math.log and math.fsum (exactly rounded, order-free): the values do not
+        # depend on chunking or --jobs and equal a pure-Python computation bit for bit.
+        distinct, inv = np.unique(cnt, return_inverse=True)
+        clogc_of = np.array([c * math.log(c) for c in distinct.tolist()], dtype=np.float64)
+        terms = clogc_of[inv.ravel()].tolist()
+        bounds = np.searchsorted(owner, np.arange(n + 1)).tolist()
+        tot = totals.tolist()
+        h = np.zeros(n)
+        for r in range(n):
+            t = tot[r]
+            if t > 0:
+                h[r] = max(0.0, math.log(t) - math.fsum(terms[bounds[r]:bounds[r + 1]]) / t)
+        ent.append(h)
     hl = np.empty(n)
     hr = np.empty(n)
     tot = np.empty(n, dtype=np.int64)
@@ -414,11 +430,11 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
             words, counts, coh = [], [], []
             for k in range(max(2, min_length), max_length + 1):
                 ids, cnt = table.grams(k)
-                pmi = _min_pmi_of(table, ids, cnt)
-                keep = pmi >= thresholds[k]
+                ratio = _min_ratio_of(table, ids, cnt)
+                keep = np.log(ratio) >= thresholds[k]
                 words += table.decode(ids[keep])
                 counts += cnt[keep].tolist()
-                coh += pmi[keep].tolist()
+                coh += _logs(ratio[keep])
             params["min_pmi"] = ",".join(f"{thresholds[k]:g}" for k in sorted(thresholds))
             params["min_entropy"] = min_entropy
         else:
@@ -426,14 +442,15 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                 g_by_len = {}
                 for k in range(2, order + 1):
                     ids, cnt = table.grams(k)
-                    g_by_len[k] = ids[_min_pmi_of(table, ids, cnt) >= thresholds[k]]
+                    g_by_len[k] = ids[np.log(_min_ratio_of(table, ids, cnt)) >= thresholds[k]]
                 params["min_pmi"] = ",".join(f"{thresholds[k]:g}" for k in sorted(thresholds))
                 cut_order = order
             else:
                 ids, cnt = table.grams(2)
                 t2 = table.totals[1]  # T₂: adjacent pairs inside pieces, before pruning
-                pair_pmi = (math.log(max(t2, 1)) + np.log(cnt) - np.log(table.counts_of(ids[:, :1]))
-                            - np.log(table.counts_of(ids[:, 1:])))
+                ratio = (float(max(t2, 1)) * cnt) / (table.counts_of(ids[:, :1]).astype(np.float64)
+                                                     * table.counts_of(ids[:, 1:]))
+                pair_pmi = np.log(ratio)
                 g_by_len = {2: ids[pair_pmi >= thresholds[2]]}
                 params["min_pmi"] = f"{thresholds[2]:g}"
                 cut_order = 2
@@ -466,7 +483,7 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                 rows, cnts = rows[keep], cnts[keep]
             words = _decode_rows(table, rows)
             counts = cnts.tolist()
-            coh = _cohesion_of_words(table, words).tolist()
+            coh = _cohesion_of_words(table, words)
 
         # Length, character-class and known-word filters before the (costlier) entropy pass.
         sel = [i for i, w in enumerate(words)
@@ -519,20 +536,23 @@ def _back_check(rows: np.ndarray, g_rows: np.ndarray, g_slots: np.ndarray, order
     return out
 
 
-def _cohesion_of_words(table, words: list[str]) -> np.ndarray:
+def _cohesion_of_words(table, words: list[str]) -> list[float]:
     """PMI cohesion of each word: exact up to the table order, else the min over its windows."""
-    out = np.zeros(len(words))
+    out = [0.0] * len(words)
     by_len: dict[int, list[int]] = {}
     for i, w in enumerate(words):
         by_len.setdefault(len(w), []).append(i)
     for L, idx in by_len.items():
+        if L < 2:
+            continue
         ids = np.array([[table.vocab.id(c) for c in words[i]] for i in idx], dtype=np.int32).reshape(-1, L)
         k = min(L, table.order)
         best = np.full(len(idx), np.inf)
         for s in range(0, L - k + 1):
             sub = np.ascontiguousarray(ids[:, s:s + k])
-            best = np.minimum(best, _min_pmi_of(table, sub, table.counts_of(sub)))
-        out[idx] = best if L >= 2 else 0.0
+            best = np.minimum(best, _min_ratio_of(table, sub, table.counts_of(sub)))
+        for i, v in zip(idx, _logs(best)):
+            out[i] = v
     return out
 
 
