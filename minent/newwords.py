@@ -292,23 +292,45 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     # `rows` is grouped by length (in by_len order); map its rows back to positions in `words`.
     order_idx = np.concatenate([np.array([i for i, w in enumerate(words) if len(w) == k], dtype=np.int64)
                                 for k, r in by_len.items() if len(r)])
-    lengths = np.array(sorted(by_len), dtype=np.int64)
-    # Longest word starting with each first bigram (the kernel's pre-filter).
-    first = np.concatenate([r[:, :2] for r in by_len.values()])
-    first_keys = (first[:, 0].astype(np.uint64) << np.uint64(table.bits)) | first[:, 1].astype(np.uint64)
-    first_len = np.concatenate([np.full(len(r), k, dtype=np.int64) for k, r in by_len.items()])
-    prefix_keys, inv = np.unique(first_keys, return_inverse=True)
-    prefix_max = np.zeros(len(prefix_keys), dtype=np.int64)
-    np.maximum.at(prefix_max, inv.ravel(), first_len)
+    bits = table.bits
+    group_start, offset = {}, 0
+    for k, r in by_len.items():
+        if len(r):
+            group_start[k] = offset
+            offset += len(r)
+    # Short words (one-word keys) roll through key maps; longer ones use the row set.
+    short_max = 64 // bits
+    maps, vals = [], []
+    for k in range(short_max + 1):
+        r = by_len.get(k)
+        if k < 2 or r is None or len(r) == 0:
+            maps.append(np.zeros(0, dtype=np.uint64))
+            vals.append(np.zeros(0, dtype=np.int64))
+            continue
+        t, v = K.key_map(K.pack_ids(np.ascontiguousarray(r), bits, 1).reshape(-1))
+        maps.append(t)
+        vals.append(np.where(v >= 0, v + group_start[k], -1))
+    m_off = np.concatenate([[0], np.cumsum([len(t) for t in maps])]).astype(np.int64)
+    m_flat, v_flat = np.concatenate(maps), np.concatenate(vals)
+    long_lens = sorted(k for k, r in by_len.items() if k > short_max and len(r))
+    if long_lens:
+        first = np.concatenate([by_len[k][:, :2] for k in long_lens])
+        first_keys = (first[:, 0].astype(np.uint64) << np.uint64(bits)) | first[:, 1].astype(np.uint64)
+        first_len = np.concatenate([np.full(len(by_len[k]), k, dtype=np.int64) for k in long_lens])
+        prefix_keys, inv = np.unique(first_keys, return_inverse=True)
+        prefix_max = np.zeros(len(prefix_keys), dtype=np.int64)
+        np.maximum.at(prefix_max, inv.ravel(), first_len)
+        lengths = np.array(long_lens, dtype=np.int64)
 
     def per_chunk(ids):
-        occ = KN.neighbour_pairs(ids, rows, slots, lengths, table.bits, prefix_keys, prefix_max)
-        totals = np.bincount(occ[:, 0], minlength=n)
+        totals = np.zeros(n, dtype=np.int64)
+        sides = [KN.neighbour_keys_1d(ids, m_flat, v_flat, m_off, short_max, bits, totals)]
+        if long_lens:
+            sides.append(KN.neighbour_keys(ids, rows, slots, lengths, bits, prefix_keys, prefix_max, totals))
         out = [totals]
-        for col in (1, 2):
-            side = occ[occ[:, col] != 0]
-            keys, counts = np.unique((side[:, 0] << 21) | side[:, col], return_counts=True)
-            out.append((keys, counts))
+        for col in (0, 1):
+            keys = np.sort(np.concatenate([side[col] for side in sides]))
+            out.append(K.unique_counts(keys.reshape(-1, 1)))
         return out
 
     parts = _map_chunks(per_chunk, spill, jobs)
@@ -317,10 +339,11 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
         totals += p[0]
     ent = []
     for col in (1, 2):
-        keys = np.concatenate([p[col][0] for p in parts]).astype(np.uint64)
-        counts = np.concatenate([p[col][1] for p in parts]).astype(np.int64)
-        o = np.argsort(keys, kind="stable")
-        uniq, cnt = K.run_length_weighted(keys[o].reshape(-1, 1), counts[o])
+        tables = [p[col] for p in parts]
+        while len(tables) > 1:  # pairwise merges of the sorted per-chunk tables
+            tables = [K.merge(*tables[i], *tables[i + 1]) if i + 1 < len(tables) else tables[i]
+                      for i in range(0, len(tables), 2)]
+        uniq, cnt = tables[0]
         owner = (uniq[:, 0] >> np.uint64(21)).astype(np.int64)
         # Σ c·ln c with math.log and math.fsum (exactly rounded, order-free): the values do not
         # depend on chunking or --jobs and equal a pure-Python computation bit for bit.

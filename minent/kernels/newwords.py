@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from minent.kernels.ngrams import _pack_into, find_row, in_key_set
+from minent.kernels.ngrams import _pack_into, find_row, in_key_set_at, key_map_get_at
 
 
 @njit(cache=True, nogil=True)
@@ -108,7 +108,7 @@ def cut_pieces_1d(ids, g_flat, g_off, order, bits, max_len, n_words):
             top = min(order, end - s)
             for k in range(2, top + 1):
                 v = (v << ub) | np.uint64(ids[s + k - 1])
-                if g_off[k + 1] > g_off[k] and in_key_set(g_flat[g_off[k]:g_off[k + 1]], v):
+                if in_key_set_at(g_flat, g_off[k], g_off[k + 1], v):
                     for t in range(s, s + k - 1):
                         joined[t] = True
         i = end
@@ -155,20 +155,34 @@ def _emit_candidates(ids, joined, bits, max_len, n_words):
 
 
 @njit(cache=True, nogil=True)
-def neighbour_pairs(ids, f_rows, f_slots, lengths, bits, prefix_keys, prefix_max):
-    """Every occurrence of every word of the set F inside a piece, with its neighbours.
+def _push(buf, m, value):
+    """Append *value* at ``buf[m]``, doubling the buffer when full; returns the buffer."""
+    if m == buf.shape[0]:
+        bigger = np.empty(buf.shape[0] * 2, dtype=buf.dtype)
+        bigger[:m] = buf
+        buf = bigger
+    buf[m] = value
+    return buf
 
-    Returns (word row, left id, right id) int64 triples; a neighbour id is 0 at a piece
-    boundary. *lengths* is the sorted array of word lengths present in F; *prefix_keys* the
-    sorted packed bigrams that start some word of F and *prefix_max* the longest such word for
-    each, so most positions cost one binary search in a small, cached array.
+
+@njit(cache=True, nogil=True)
+def neighbour_keys(ids, f_rows, f_slots, lengths, bits, prefix_keys, prefix_max, totals):
+    """Every occurrence of every word of the set F inside a piece, and its neighbours.
+
+    Adds the number of occurrences of word row r to ``totals[r]`` and returns two uint64 arrays
+    of keys ``r << 21 | neighbour id`` (left, right) for the occurrences that have a neighbour
+    inside the piece (ids < 2^21). *lengths* is the sorted array of word lengths present in F;
+    *prefix_keys* the sorted packed bigrams that start some word of F and *prefix_max* the
+    longest such word for each (a binary search in a small, cached array rejects most
+    positions).
     """
     n = ids.shape[0]
     ub = np.uint64(bits)
     scratch = np.zeros((1, f_rows.shape[1]), dtype=np.uint64)
-    cap = 1024
-    out = np.empty((cap, 3), dtype=np.int64)
-    m = 0
+    left = np.empty(1024, dtype=np.uint64)
+    right = np.empty(1024, dtype=np.uint64)
+    nl = 0
+    nr = 0
     s = 0
     while s < n:
         if ids[s] == 0:
@@ -191,14 +205,52 @@ def neighbour_pairs(ids, f_rows, f_slots, lengths, bits, prefix_keys, prefix_max
                 _scratch_key(ids, p, k, bits, scratch)
                 r = find_row(f_rows, f_slots, scratch, 0)
                 if r >= 0:
-                    if m == cap:
-                        bigger = np.empty((cap * 2, 3), dtype=np.int64)
-                        bigger[:cap] = out
-                        out = bigger
-                        cap *= 2
-                    out[m, 0] = r
-                    out[m, 1] = ids[p - 1] if p > start else 0
-                    out[m, 2] = ids[p + k] if p + k < end else 0
-                    m += 1
+                    totals[r] += 1
+                    if p > start:
+                        left = _push(left, nl, (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p - 1]))
+                        nl += 1
+                    if p + k < end:
+                        right = _push(right, nr, (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k]))
+                        nr += 1
         s = end
-    return out[:m].copy()
+    return left[:nl].copy(), right[:nr].copy()
+
+
+@njit(cache=True, nogil=True)
+def neighbour_keys_1d(ids, m_flat, v_flat, m_off, max_len, bits, totals):
+    """:func:`neighbour_keys` for words whose keys are one word (length · bits <= 64).
+
+    Words of length k are a :func:`minent.kernels.ngrams.key_map` at
+    ``m_flat[m_off[k]:m_off[k+1]]`` (values = word rows); keys roll as the window grows.
+    """
+    n = ids.shape[0]
+    ub = np.uint64(bits)
+    left = np.empty(1024, dtype=np.uint64)
+    right = np.empty(1024, dtype=np.uint64)
+    nl = 0
+    nr = 0
+    s = 0
+    while s < n:
+        if ids[s] == 0:
+            s += 1
+            continue
+        start = s
+        end = s
+        while end < n and ids[end] != 0:
+            end += 1
+        for p in range(start, end - 1):
+            v = np.uint64(ids[p])
+            top = min(max_len, end - p)
+            for k in range(2, top + 1):
+                v = (v << ub) | np.uint64(ids[p + k - 1])
+                r = key_map_get_at(m_flat, v_flat, m_off[k], m_off[k + 1], v)
+                if r >= 0:
+                    totals[r] += 1
+                    if p > start:
+                        left = _push(left, nl, (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p - 1]))
+                        nl += 1
+                    if p + k < end:
+                        right = _push(right, nr, (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k]))
+                        nr += 1
+        s = end
+    return left[:nl].copy(), right[:nr].copy()

@@ -647,3 +647,64 @@ def window_flags_1d(ids, k, bits, table):
         if run >= k and in_key_set(table, v):
             flags[i - k + 1] = 1
     return flags
+
+
+@njit(cache=True, nogil=True)
+def key_map(keys):
+    """Hash map from the distinct nonzero uint64 *keys* to their positions: (table, values)."""
+    table = key_set(keys)
+    values = np.full(table.shape[0], -1, dtype=np.int64)
+    mask = np.uint64(table.shape[0] - 1)
+    for i in range(keys.shape[0]):
+        s = _mix64(keys[i]) & mask
+        while table[s] != keys[i]:
+            s = (s + np.uint64(1)) & mask
+        values[s] = i
+    return table, values
+
+
+@njit(cache=True, nogil=True)
+def key_map_get(table, values, key):
+    """Value of *key* in a :func:`key_map`, or -1."""
+    mask = np.uint64(table.shape[0] - 1)
+    s = _mix64(key) & mask
+    while True:
+        v = table[s]
+        if v == key:
+            return values[s]
+        if v == 0:
+            return -1
+        s = (s + np.uint64(1)) & mask
+
+
+@njit(cache=True, nogil=True)
+def in_key_set_at(flat, lo, hi, key):
+    """:func:`in_key_set` on the table ``flat[lo:hi]`` without making a slice (slices cost a
+    reference-count update each in numba, which dominates in inner loops)."""
+    if hi == lo:
+        return False
+    mask = np.uint64(hi - lo - 1)
+    s = _mix64(key) & mask
+    while True:
+        v = flat[lo + s]
+        if v == key:
+            return True
+        if v == 0:
+            return False
+        s = (s + np.uint64(1)) & mask
+
+
+@njit(cache=True, nogil=True)
+def key_map_get_at(flat, values, lo, hi, key):
+    """:func:`key_map_get` on ``flat[lo:hi]`` / ``values[lo:hi]`` without slicing."""
+    if hi == lo:
+        return -1
+    mask = np.uint64(hi - lo - 1)
+    s = _mix64(key) & mask
+    while True:
+        v = flat[lo + s]
+        if v == key:
+            return values[lo + s]
+        if v == 0:
+            return -1
+        s = (s + np.uint64(1)) & mask
