@@ -44,6 +44,7 @@ import logging
 import math
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -438,13 +439,22 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         chosen["min_count"] = min_count if min_count is not None else auto_min_count(total)
         return chosen["min_count"]
 
+    clock = [time.perf_counter(), time.process_time()]
+
+    def stage(name: str) -> None:
+        now = [time.perf_counter(), time.process_time()]
+        log.debug(f"newwords: {name}: {now[0] - clock[0]:.2f}s wall, {now[1] - clock[1]:.2f}s CPU")
+        clock[:] = now
+
     spill = _IdSpill()
     fold = _Folder(vocab)
     try:
         for ids in iter_id_chunks(texts, vocab, chunk_chars=chunk_chars, progress=progress):
             spill.add(fold(ids))
+        stage("read and encode")
         # The spill can be re-read, so the table is counted level-wise (exact above min_count).
         table = NgramTable.from_id_chunks(spill, vocab, order=order, min_count=pick_min_count, jobs=jobs)
+        stage("n-gram counts")
         m = chosen.get("min_count") or pick_min_count(table.total)
         bits = table.bits
         params = {"method": method, "order": order, "min_count": m, "total_chars": table.total}
@@ -490,7 +500,9 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                 def cut(ids):
                     return KN.cut_pieces(ids, g_rows, g_slots, cut_order, bits, max_length, n_words, pair_ok)
 
+            stage("cohesive n-grams")
             per_chunk = _map_chunks(lambda ids: K.hash_count(cut(ids)), spill, jobs)
+            stage("cut and count candidates")
             if per_chunk:
                 rows = np.concatenate([u for u, _ in per_chunk])
                 cnts = np.concatenate([c for _, c in per_chunk])
@@ -514,7 +526,9 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         words = [words[i] for i in sel]
         counts = [counts[i] for i in sel]
         coh = [coh[i] for i in sel]
+        stage("filter and decode")
         hl, hr, _ = _neighbour_entropy(spill, table, words, jobs)
+        stage("neighbour entropies")
         if method == "entropy":
             keep = [i for i in range(len(words)) if hl[i] >= min_entropy and hr[i] >= min_entropy]
             words = [words[i] for i in keep]

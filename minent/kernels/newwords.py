@@ -155,17 +155,6 @@ def _emit_candidates(ids, joined, bits, max_len, n_words):
 
 
 @njit(cache=True, nogil=True)
-def _push(buf, m, value):
-    """Append *value* at ``buf[m]``, doubling the buffer when full; returns the buffer."""
-    if m == buf.shape[0]:
-        bigger = np.empty(buf.shape[0] * 2, dtype=buf.dtype)
-        bigger[:m] = buf
-        buf = bigger
-    buf[m] = value
-    return buf
-
-
-@njit(cache=True, nogil=True)
 def neighbour_keys(ids, f_rows, f_slots, lengths, bits, prefix_keys, prefix_max, totals):
     """Every occurrence of every word of the set F inside a piece, and its neighbours.
 
@@ -179,8 +168,10 @@ def neighbour_keys(ids, f_rows, f_slots, lengths, bits, prefix_keys, prefix_max,
     n = ids.shape[0]
     ub = np.uint64(bits)
     scratch = np.zeros((1, f_rows.shape[1]), dtype=np.uint64)
-    left = np.empty(1024, dtype=np.uint64)
-    right = np.empty(1024, dtype=np.uint64)
+    # At most len(lengths) words start at a position (np.empty leaves unwritten pages alone).
+    bound = n * max(lengths.shape[0], 1)
+    left = np.empty(bound, dtype=np.uint64)
+    right = np.empty(bound, dtype=np.uint64)
     nl = 0
     nr = 0
     s = 0
@@ -207,10 +198,10 @@ def neighbour_keys(ids, f_rows, f_slots, lengths, bits, prefix_keys, prefix_max,
                 if r >= 0:
                     totals[r] += 1
                     if p > start:
-                        left = _push(left, nl, (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p - 1]))
+                        left[nl] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p - 1])
                         nl += 1
                     if p + k < end:
-                        right = _push(right, nr, (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k]))
+                        right[nr] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k])
                         nr += 1
         s = end
     return left[:nl].copy(), right[:nr].copy()
@@ -225,8 +216,11 @@ def neighbour_keys_1d(ids, m_flat, v_flat, m_off, max_len, bits, totals):
     """
     n = ids.shape[0]
     ub = np.uint64(bits)
-    left = np.empty(1024, dtype=np.uint64)
-    right = np.empty(1024, dtype=np.uint64)
+    # At most max_len - 1 words start at a position: allocate that bound once (np.empty does not
+    # touch the pages, so only what is written costs memory).
+    bound = n * max(max_len - 1, 1)
+    left = np.empty(bound, dtype=np.uint64)
+    right = np.empty(bound, dtype=np.uint64)
     nl = 0
     nr = 0
     s = 0
@@ -247,10 +241,10 @@ def neighbour_keys_1d(ids, m_flat, v_flat, m_off, max_len, bits, totals):
                 if r >= 0:
                     totals[r] += 1
                     if p > start:
-                        left = _push(left, nl, (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p - 1]))
+                        left[nl] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p - 1])
                         nl += 1
                     if p + k < end:
-                        right = _push(right, nr, (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k]))
+                        right[nr] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k])
                         nr += 1
         s = end
     return left[:nl].copy(), right[:nr].copy()
