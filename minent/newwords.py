@@ -266,11 +266,23 @@ def _decode_rows(table, rows: np.ndarray) -> list[str]:
     return out
 
 
+def _word_ids(table, words: list[str]) -> np.ndarray:
+    """Character ids (m, L) int32 of words that all have length L (vectorised; 1 if unknown)."""
+    L = len(words[0])
+    cps = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.int32)
+    vocab_cps = table.vocab.codepoints
+    order = np.argsort(vocab_cps, kind="stable")
+    pos = np.clip(np.searchsorted(vocab_cps[order], cps), 0, len(order) - 1)
+    ids = np.where(vocab_cps[order][pos] == cps, order[pos], 1).astype(np.int32)
+    return ids.reshape(len(words), L)
+
+
 def _encode_words(table, words: list[str]) -> dict[int, np.ndarray]:
-    by_len: dict[int, list] = {}
+    """Character ids of *words* grouped by length, each group in the order of *words*."""
+    by_len: dict[int, list[str]] = {}
     for w in words:
-        by_len.setdefault(len(w), []).append([table.vocab.id(c) for c in w])
-    return {k: np.array(v, dtype=np.int32).reshape(-1, k) for k, v in by_len.items()}
+        by_len.setdefault(len(w), []).append(w)
+    return {k: _word_ids(table, v) for k, v in by_len.items()}
 
 
 def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -582,7 +594,7 @@ def _cohesion_of_words(table, words: list[str]) -> list[float]:
     for L, idx in by_len.items():
         if L < 2:
             continue
-        ids = np.array([[table.vocab.id(c) for c in words[i]] for i in idx], dtype=np.int32).reshape(-1, L)
+        ids = _word_ids(table, [words[i] for i in idx])
         k = min(L, table.order)
         best = np.full(len(idx), np.inf)
         for s in range(0, L - k + 1):
