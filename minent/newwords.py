@@ -326,6 +326,8 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     m_off = np.concatenate([[0], np.cumsum([len(t) for t in maps])]).astype(np.int64)
     m_flat, v_flat = np.concatenate(maps), np.concatenate(vals)
     long_lens = sorted(k for k, r in by_len.items() if k > short_max and len(r))
+    prefix_keys = np.zeros(0, dtype=np.uint64)
+    prefix_max = np.zeros(0, dtype=np.int64)
     if long_lens:
         first = np.concatenate([by_len[k][:, :2] for k in long_lens])
         first_keys = (first[:, 0].astype(np.uint64) << np.uint64(bits)) | first[:, 1].astype(np.uint64)
@@ -333,18 +335,13 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
         prefix_keys, inv = np.unique(first_keys, return_inverse=True)
         prefix_max = np.zeros(len(prefix_keys), dtype=np.int64)
         np.maximum.at(prefix_max, inv.ravel(), first_len)
-        lengths = np.array(long_lens, dtype=np.int64)
+    long_lengths = np.array(long_lens, dtype=np.int64)
 
     def per_chunk(ids):
         totals = np.zeros(n, dtype=np.int64)
-        sides = [KN.neighbour_keys_1d(ids, m_flat, v_flat, m_off, short_max, bits, totals)]
-        if long_lens:
-            sides.append(KN.neighbour_keys(ids, rows, slots, lengths, bits, prefix_keys, prefix_max, totals))
-        out = [totals]
-        for col in (0, 1):
-            keys = np.sort(np.concatenate([side[col] for side in sides]))
-            out.append(K.unique_counts(keys.reshape(-1, 1)))
-        return out
+        sides = KN.neighbour_keys(ids, m_flat, v_flat, m_off, short_max, rows, slots, long_lengths,
+                                  prefix_keys, prefix_max, bits, totals)
+        return [totals] + [K.unique_counts(np.sort(side).reshape(-1, 1)) for side in sides]
 
     parts = _map_chunks(per_chunk, spill, jobs)
     totals = np.zeros(n, dtype=np.int64)

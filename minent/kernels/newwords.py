@@ -155,70 +155,24 @@ def _emit_candidates(ids, joined, bits, max_len, n_words):
 
 
 @njit(cache=True, nogil=True)
-def neighbour_keys(ids, f_rows, f_slots, lengths, bits, prefix_keys, prefix_max, totals):
-    """Every occurrence of every word of the set F inside a piece, and its neighbours.
+def neighbour_keys(ids, m_flat, v_flat, m_off, short_max, f_rows, f_slots, long_lengths, prefix_keys,
+                   prefix_max, bits, totals):
+    """Every occurrence of every word of a set F inside a piece, and its neighbours.
 
-    Adds the number of occurrences of word row r to ``totals[r]`` and returns two uint64 arrays
-    of keys ``r << 21 | neighbour id`` (left, right) for the occurrences that have a neighbour
-    inside the piece (ids < 2^21). *lengths* is the sorted array of word lengths present in F;
-    *prefix_keys* the sorted packed bigrams that start some word of F and *prefix_max* the
-    longest such word for each (a binary search in a small, cached array rejects most
-    positions).
+    Adds the number of occurrences of word r to ``totals[r]`` and returns two uint64 arrays of
+    keys ``r << 21 | neighbour id`` (left, right) for the occurrences that have a neighbour inside
+    the piece (ids < 2^21). Words of length k <= *short_max* (one-word keys) are a
+    :func:`minent.kernels.ngrams.key_map` at ``m_flat[m_off[k]:m_off[k+1]]`` (values = word rows),
+    probed with a key that rolls as the window grows. Longer words are rows of *f_rows* indexed
+    by *f_slots*, tried only where the first bigram starts one of them (*prefix_keys*, sorted,
+    with the longest such word in *prefix_max*); *long_lengths* lists their lengths, ascending.
     """
     n = ids.shape[0]
     ub = np.uint64(bits)
     scratch = np.zeros((1, f_rows.shape[1]), dtype=np.uint64)
-    # At most len(lengths) words start at a position (np.empty leaves unwritten pages alone).
-    bound = n * max(lengths.shape[0], 1)
-    left = np.empty(bound, dtype=np.uint64)
-    right = np.empty(bound, dtype=np.uint64)
-    nl = 0
-    nr = 0
-    s = 0
-    while s < n:
-        if ids[s] == 0:
-            s += 1
-            continue
-        start = s
-        end = s
-        while end < n and ids[end] != 0:
-            end += 1
-        for p in range(start, end - 1):
-            pk = (np.uint64(ids[p]) << ub) | np.uint64(ids[p + 1])
-            lo = np.searchsorted(prefix_keys, pk)
-            if lo >= prefix_keys.shape[0] or prefix_keys[lo] != pk:
-                continue
-            longest = min(prefix_max[lo], end - p)
-            for li in range(lengths.shape[0]):
-                k = lengths[li]
-                if k > longest:
-                    break
-                _scratch_key(ids, p, k, bits, scratch)
-                r = find_row(f_rows, f_slots, scratch, 0)
-                if r >= 0:
-                    totals[r] += 1
-                    if p > start:
-                        left[nl] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p - 1])
-                        nl += 1
-                    if p + k < end:
-                        right[nr] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k])
-                        nr += 1
-        s = end
-    return left[:nl].copy(), right[:nr].copy()
-
-
-@njit(cache=True, nogil=True)
-def neighbour_keys_1d(ids, m_flat, v_flat, m_off, max_len, bits, totals):
-    """:func:`neighbour_keys` for words whose keys are one word (length · bits <= 64).
-
-    Words of length k are a :func:`minent.kernels.ngrams.key_map` at
-    ``m_flat[m_off[k]:m_off[k+1]]`` (values = word rows); keys roll as the window grows.
-    """
-    n = ids.shape[0]
-    ub = np.uint64(bits)
-    # At most max_len - 1 words start at a position: allocate that bound once (np.empty does not
-    # touch the pages, so only what is written costs memory).
-    bound = n * max(max_len - 1, 1)
+    # At most this many words start at one position; np.empty leaves unwritten pages alone, and a
+    # fixed buffer keeps numba from re-checking a growing one in the inner loop.
+    bound = n * (max(short_max - 1, 0) + long_lengths.shape[0] + 1)
     left = np.empty(bound, dtype=np.uint64)
     right = np.empty(bound, dtype=np.uint64)
     nl = 0
@@ -234,10 +188,31 @@ def neighbour_keys_1d(ids, m_flat, v_flat, m_off, max_len, bits, totals):
             end += 1
         for p in range(start, end - 1):
             v = np.uint64(ids[p])
-            top = min(max_len, end - p)
-            for k in range(2, top + 1):
+            longest_short = min(short_max, end - p)
+            for k in range(2, longest_short + 1):
                 v = (v << ub) | np.uint64(ids[p + k - 1])
                 r = key_map_get_at(m_flat, v_flat, m_off[k], m_off[k + 1], v)
+                if r >= 0:
+                    totals[r] += 1
+                    if p > start:
+                        left[nl] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p - 1])
+                        nl += 1
+                    if p + k < end:
+                        right[nr] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k])
+                        nr += 1
+            if long_lengths.shape[0] == 0 or end - p <= short_max:
+                continue
+            pk = (np.uint64(ids[p]) << ub) | np.uint64(ids[p + 1])
+            lo = np.searchsorted(prefix_keys, pk)
+            if lo >= prefix_keys.shape[0] or prefix_keys[lo] != pk:
+                continue
+            longest = min(prefix_max[lo], end - p)
+            for li in range(long_lengths.shape[0]):
+                k = long_lengths[li]
+                if k > longest:
+                    break
+                _scratch_key(ids, p, k, bits, scratch)
+                r = find_row(f_rows, f_slots, scratch, 0)
                 if r >= 0:
                     totals[r] += 1
                     if p > start:
