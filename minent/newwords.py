@@ -30,7 +30,12 @@ occurrence at a piece boundary as its own distinct neighbour.
 evaluation (3 at 300k characters) and the published ~32 on a news corpus of ~7·10^8 characters.
 
 Output rows: word, count, cohesion (PMI, nats), left entropy, right entropy, score (sorted by
-score, then word). Counts are the candidate counts of the method (cut occurrences for
+score, then word; the score is the count for every method, as the published algorithms rank
+by frequency).
+
+Passes: the corpus is read once; its encoded form (4 bytes per character) is spilled to a
+temporary file that the later passes re-read (level-wise n-gram counting, the cut, the
+neighbour entropies), so memory holds tables, not text. Counts are the candidate counts of the method (cut occurrences for
 ``cohesion`` and ``pmi-split``, n-gram counts for ``entropy``).
 
 >>> r = find_new_words(["天龙八部是小说。"] * 20 + ["小说很好看。"] * 20, min_count=5)
@@ -422,7 +427,7 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     """
     from minent.kernels import newwords as KN
     from minent.kernels import ngrams as K
-    from minent.ngrams import NgramTable, iter_id_chunks
+    from minent.ngrams import NgramTable, _stream, iter_id_chunks
 
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
@@ -510,13 +515,17 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                     return KN.cut_pieces(ids, g_rows, g_slots, cut_order, bits, max_length, n_words, pair_ok)
 
             stage("cohesive n-grams")
-            per_chunk = _map_chunks(lambda ids: K.hash_count(cut(ids)), spill, jobs)
+            def count_candidates(ids, _bits):
+                uniq, counts = K.hash_count(cut(ids))
+                o = K.sort_rows(uniq)
+                return [(uniq[o], counts[o])]
+
+            # Chunk tables are merged as they come (binary-counter stack): memory holds the
+            # distinct candidates, not one table per chunk.
+            merged = _stream(spill, lambda: bits, count_candidates, jobs)
             stage("cut and count candidates")
-            if per_chunk:
-                rows = np.concatenate([u for u, _ in per_chunk])
-                cnts = np.concatenate([c for _, c in per_chunk])
-                o = K.sort_rows(rows)
-                rows, cnts = K.run_length_weighted(rows[o], cnts[o])
+            if merged:
+                rows, cnts = merged[1][0]
             else:
                 rows = np.zeros((0, 1 + n_words), dtype=np.uint64)
                 cnts = np.zeros(0, dtype=np.int64)
