@@ -1,0 +1,489 @@
+"""Numba kernels of the map equation: flow, module sums, the node-move core loop, aggregation.
+
+Networks are CSR arrays over nodes ``0..N-1``: out-links ``(optr, oidx, oflow)`` and in-links
+``(iptr, iidx, iflow)`` carrying *flow* (self-links removed; for undirected networks the in-
+and out-CSR are the same symmetric arrays). Per node: flow ``p``, teleportation weight ``t``
+and dangling flow ``d`` (the latter two only matter for recorded teleportation).
+
+A module's exit and enter flow is its link exit/enter plus, with recorded teleportation,
+    exit_i  += (alpha p_i + (1-alpha) d_i) (1 - t_i)
+    enter_i += (alpha (1 - p_i) + (1-alpha) (D - d_i)) t_i
+(D = total dangling flow), which keeps every node move an O(1) update of module sums.
+The two-level codelength (base 2, plogp(x) = x log2 x) is
+    L = plogp(sum_i enter_i) - sum_i plogp(enter_i) - sum_i plogp(exit_i)
+        + sum_i plogp(exit_i + p_i) - sum_alpha plogp(p_alpha).
+"""
+
+import numpy as np
+from numba import njit
+
+_INV_LN2 = 1.0 / np.log(2.0)
+
+
+@njit(cache=True, inline="always")
+def plogp(x):
+    return x * np.log(x) * _INV_LN2 if x > 0.0 else 0.0
+
+
+# ----------------------------------------------------------------------------- RNG
+@njit(cache=True, inline="always")
+def _next(state):
+    """splitmix64 step on a one-element uint64 array; returns 64 random bits."""
+    state[0] += np.uint64(0x9E3779B97F4A7C15)
+    z = state[0]
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def shuffle(order, state):
+    """Fisher-Yates shuffle of ``order`` in place, driven by ``state`` (explicit RNG)."""
+    for i in range(order.shape[0] - 1, 0, -1):
+        j = np.int64(_next(state) % np.uint64(i + 1))
+        tmp = order[i]
+        order[i] = order[j]
+        order[j] = tmp
+
+
+# ----------------------------------------------------------------------------- flow
+@njit(cache=True)
+def pagerank(n, src, dst, w, alpha, recorded):
+    """Directed flow as Infomap computes it (teleportation to links, power iteration).
+
+    Teleportation lands on nodes in proportion to out-strength (unrecorded) or in-strength
+    (recorded); dangling nodes teleport with probability 1. Starts from the degree
+    distribution, iterates until the L1 change is <= 1e-15 after at least 50 and at most 200
+    steps. Unrecorded: node flow is then the flow of one more step along links only,
+    normalised. Returns (node_flow, link_flow per input link, teleport weights, dangling mask).
+    """
+    m = src.shape[0]
+    outw = np.zeros(n)
+    inw = np.zeros(n)
+    total = 0.0
+    for k in range(m):
+        outw[src[k]] += w[k]
+        total += w[k]
+        if src[k] != dst[k]:
+            inw[dst[k]] += w[k]
+    tw = np.zeros(n)
+    for k in range(m):
+        if recorded:
+            tw[dst[k]] += w[k] / total
+        else:
+            tw[src[k]] += w[k] / total
+    dangling = outw == 0.0
+    deg = outw + inw
+    p = deg / deg.sum()
+    tmp = np.zeros(n)
+    beta = 1.0 - alpha
+    it = 0
+    dangling_rank = 0.0
+    while True:
+        dangling_rank = 0.0
+        for i in range(n):
+            if dangling[i]:
+                dangling_rank += p[i]
+        tele = alpha + beta * dangling_rank
+        for i in range(n):
+            tmp[i] = tele * tw[i]
+        for k in range(m):
+            s = src[k]
+            tmp[dst[k]] += beta * w[k] / outw[s] * p[s]
+        diff = -1.0
+        err = 0.0
+        for i in range(n):
+            diff += tmp[i]
+            err += abs(tmp[i] - p[i])
+        for i in range(n):
+            p[i] = tmp[i]
+        if abs(diff) > 1e-10:
+            for i in range(n):
+                p[i] /= diff + 1.0
+        it += 1
+        if not (it < 200 and (err > 1e-15 or it < 50)):
+            break
+    flow = np.empty(m)
+    if recorded:
+        for k in range(m):
+            flow[k] = beta * w[k] / outw[src[k]] * tmp[src[k]]
+        node = p
+    else:
+        norm = 1.0 - dangling_rank
+        node = np.zeros(n)
+        for k in range(m):
+            flow[k] = w[k] / outw[src[k]] * tmp[src[k]] / norm
+            node[dst[k]] += flow[k]
+    return node, flow, tw, dangling
+
+
+# ----------------------------------------------------------------------------- CSR helpers
+@njit(cache=True)
+def build_csr(n, src, dst, flow):
+    """CSR of the links src->dst (self-links dropped, duplicates kept)."""
+    ptr = np.zeros(n + 1, np.int64)
+    for k in range(src.shape[0]):
+        if src[k] != dst[k]:
+            ptr[src[k] + 1] += 1
+    for i in range(n):
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:-1].copy()
+    idx = np.empty(ptr[n], np.int64)
+    fl = np.empty(ptr[n])
+    for k in range(src.shape[0]):
+        s = src[k]
+        if s != dst[k]:
+            idx[fill[s]] = dst[k]
+            fl[fill[s]] = flow[k]
+            fill[s] += 1
+    return ptr, idx, fl
+
+
+@njit(cache=True)
+def transpose_csr(ptr, idx, fl):
+    n = ptr.shape[0] - 1
+    tptr = np.zeros(n + 1, np.int64)
+    for k in range(idx.shape[0]):
+        tptr[idx[k] + 1] += 1
+    for i in range(n):
+        tptr[i + 1] += tptr[i]
+    fill = tptr[:-1].copy()
+    tidx = np.empty(idx.shape[0], np.int64)
+    tfl = np.empty(idx.shape[0])
+    for u in range(n):
+        for k in range(ptr[u], ptr[u + 1]):
+            v = idx[k]
+            tidx[fill[v]] = u
+            tfl[fill[v]] = fl[k]
+            fill[v] += 1
+    return tptr, tidx, tfl
+
+
+@njit(cache=True)
+def row_sums(ptr, fl):
+    n = ptr.shape[0] - 1
+    out = np.zeros(n)
+    for i in range(n):
+        s = 0.0
+        for k in range(ptr[i], ptr[i + 1]):
+            s += fl[k]
+        out[i] = s
+    return out
+
+
+@njit(cache=True)
+def aggregate(optr, oidx, ofl, module, k):
+    """Out-CSR of the network whose nodes are the ``k`` modules (internal links dropped,
+    parallel links merged)."""
+    n = optr.shape[0] - 1
+    # members of each module by counting sort
+    mptr = np.zeros(k + 1, np.int64)
+    for v in range(n):
+        mptr[module[v] + 1] += 1
+    for i in range(k):
+        mptr[i + 1] += mptr[i]
+    fill = mptr[:-1].copy()
+    members = np.empty(n, np.int64)
+    for v in range(n):
+        members[fill[module[v]]] = v
+        fill[module[v]] += 1
+    acc = np.zeros(k)
+    seen = np.full(k, -1, np.int64)
+    touched = np.empty(k, np.int64)
+    ptr = np.zeros(k + 1, np.int64)
+    idx = np.empty(oidx.shape[0], np.int64)
+    fl = np.empty(oidx.shape[0])
+    pos = 0
+    for a in range(k):
+        nt = 0
+        for j in range(mptr[a], mptr[a + 1]):
+            v = members[j]
+            for e in range(optr[v], optr[v + 1]):
+                b = module[oidx[e]]
+                if b == a:
+                    continue
+                if seen[b] != a:
+                    seen[b] = a
+                    acc[b] = 0.0
+                    touched[nt] = b
+                    nt += 1
+                acc[b] += ofl[e]
+        for t in range(nt):
+            b = touched[t]
+            idx[pos] = b
+            fl[pos] = acc[b]
+            pos += 1
+        ptr[a + 1] = pos
+    return ptr, idx[:pos].copy(), fl[:pos].copy()
+
+
+@njit(cache=True)
+def sum_by(module, values, k):
+    out = np.zeros(k)
+    for v in range(module.shape[0]):
+        out[module[v]] += values[v]
+    return out
+
+
+@njit(cache=True)
+def relabel(module):
+    """Dense module ids 0..k-1 in order of first appearance; returns (new, k)."""
+    n = module.shape[0]
+    mapping = np.full(n + 1, -1, np.int64)
+    out = np.empty(n, np.int64)
+    k = 0
+    for v in range(n):
+        m = module[v]
+        if mapping[m] < 0:
+            mapping[m] = k
+            k += 1
+        out[v] = mapping[m]
+    return out, k
+
+
+# ----------------------------------------------------------------------------- codelength
+@njit(cache=True)
+def module_sums(optr, oidx, ofl, node_x, node_e, node_p, node_t, node_d, module, k):
+    """Per-module (link exit, link enter, flow, teleport weight, dangling flow)."""
+    mx = np.zeros(k)
+    me = np.zeros(k)
+    mp = np.zeros(k)
+    mt = np.zeros(k)
+    md = np.zeros(k)
+    n = node_p.shape[0]
+    for v in range(n):
+        m = module[v]
+        mx[m] += node_x[v]
+        me[m] += node_e[v]
+        mp[m] += node_p[v]
+        mt[m] += node_t[v]
+        md[m] += node_d[v]
+    for v in range(n):
+        m = module[v]
+        for e in range(optr[v], optr[v + 1]):
+            if module[oidx[e]] == m:
+                mx[m] -= ofl[e]
+                me[m] -= ofl[e]
+    return mx, me, mp, mt, md
+
+
+@njit(cache=True, inline="always")
+def _q_exit(x, p, t, d, recorded, alpha):
+    if recorded:
+        return x + (alpha * p + (1.0 - alpha) * d) * (1.0 - t)
+    return x
+
+
+@njit(cache=True, inline="always")
+def _q_enter(e, p, t, d, recorded, alpha, dtot):
+    if recorded:
+        return e + (alpha * (1.0 - p) + (1.0 - alpha) * (dtot - d)) * t
+    return e
+
+
+@njit(cache=True)
+def codelength_terms(mx, me, mp, mt, md, recorded, alpha, dtot):
+    """(index codelength, module codelength + sum plogp(p_alpha)) from module sums."""
+    sum_e = 0.0
+    e_log_e = 0.0
+    x_log_x = 0.0
+    f_log_f = 0.0
+    for m in range(mx.shape[0]):
+        qx = _q_exit(mx[m], mp[m], mt[m], md[m], recorded, alpha)
+        qe = _q_enter(me[m], mp[m], mt[m], md[m], recorded, alpha, dtot)
+        sum_e += qe
+        e_log_e += plogp(qe)
+        x_log_x += plogp(qx)
+        f_log_f += plogp(qx + mp[m])
+    return plogp(sum_e) - e_log_e, f_log_f - x_log_x
+
+
+# ----------------------------------------------------------------------------- core loop
+@njit(cache=True)
+def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
+              node_x, node_e, node_p, node_t, node_d, recorded, alpha, dtot,
+              module, parent, constrained, state, max_sweeps, min_gain):
+    """Move nodes (in random order) to the neighbouring module that lowers L most.
+
+    ``module`` (ids in 0..N-1) is updated in place. With ``constrained`` a node may only join
+    modules of nodes with the same ``parent`` (used to split modules in coarse tuning).
+    A node may also move to an empty module. Sweeps repeat until no node moves, the gain of a
+    sweep is below ``min_gain`` or ``max_sweeps`` is reached. Returns the number of moves.
+    """
+    n = node_p.shape[0]
+    mx = np.zeros(n)
+    me = np.zeros(n)
+    mp = np.zeros(n)
+    mt = np.zeros(n)
+    md = np.zeros(n)
+    mn = np.zeros(n, np.int64)
+    for v in range(n):
+        m = module[v]
+        mx[m] += node_x[v]
+        me[m] += node_e[v]
+        mp[m] += node_p[v]
+        mt[m] += node_t[v]
+        md[m] += node_d[v]
+        mn[m] += 1
+    for v in range(n):
+        m = module[v]
+        for e in range(optr[v], optr[v + 1]):
+            if module[oidx[e]] == m:
+                mx[m] -= ofl[e]
+                me[m] -= ofl[e]
+    free = np.empty(n, np.int64)
+    nfree = 0
+    for m in range(n - 1, -1, -1):
+        if mn[m] == 0:
+            free[nfree] = m
+            nfree += 1
+    sum_e = 0.0
+    for m in range(n):
+        if mn[m] > 0:
+            sum_e += _q_enter(me[m], mp[m], mt[m], md[m], recorded, alpha, dtot)
+
+    out_to = np.zeros(n)
+    in_from = np.zeros(n)
+    mark = np.full(n, -1, np.int64)
+    touched = np.empty(n, np.int64)
+    order = np.arange(n)
+    total_moves = 0
+    for sweep in range(max_sweeps):
+        shuffle(order, state)
+        moves = 0
+        gain = 0.0
+        for i in range(n):
+            v = order[i]
+            a = module[v]
+            pv = node_p[v]
+            xv = node_x[v]
+            ev = node_e[v]
+            tv = node_t[v]
+            dv = node_d[v]
+            nt = 0
+            touched[nt] = a
+            mark[a] = v
+            out_to[a] = 0.0
+            in_from[a] = 0.0
+            nt += 1
+            pv_parent = parent[v]
+            for e in range(optr[v], optr[v + 1]):
+                u = oidx[e]
+                if constrained and parent[u] != pv_parent:
+                    continue
+                b = module[u]
+                if mark[b] != v:
+                    mark[b] = v
+                    out_to[b] = 0.0
+                    in_from[b] = 0.0
+                    touched[nt] = b
+                    nt += 1
+                out_to[b] += ofl[e]
+            if undirected:
+                for t in range(nt):
+                    in_from[touched[t]] = out_to[touched[t]]
+            else:
+                for e in range(iptr[v], iptr[v + 1]):
+                    u = iidx[e]
+                    if constrained and parent[u] != pv_parent:
+                        continue
+                    b = module[u]
+                    if mark[b] != v:
+                        mark[b] = v
+                        out_to[b] = 0.0
+                        in_from[b] = 0.0
+                        touched[nt] = b
+                        nt += 1
+                    in_from[b] += ifl[e]
+            # module a without v
+            qx_a = _q_exit(mx[a], mp[a], mt[a], md[a], recorded, alpha)
+            qe_a = _q_enter(me[a], mp[a], mt[a], md[a], recorded, alpha, dtot)
+            pa2 = mp[a] - pv
+            ta2 = mt[a] - tv
+            da2 = md[a] - dv
+            xa2 = mx[a] - xv + out_to[a] + in_from[a]
+            ea2 = me[a] - ev + in_from[a] + out_to[a]
+            if mn[a] == 1:
+                pa2 = 0.0
+                ta2 = 0.0
+                da2 = 0.0
+                xa2 = 0.0
+                ea2 = 0.0
+            qx_a2 = _q_exit(xa2, pa2, ta2, da2, recorded, alpha)
+            qe_a2 = _q_enter(ea2, pa2, ta2, da2, recorded, alpha, dtot)
+            base_a = (plogp(qe_a2) - plogp(qe_a) + plogp(qx_a2) - plogp(qx_a)
+                      - plogp(qx_a2 + pa2) + plogp(qx_a + mp[a]))
+            best = a
+            best_delta = 0.0
+            best_xb = 0.0
+            best_eb = 0.0
+            plogp_sum_e = plogp(sum_e)
+            for t in range(1, nt + 1):
+                if t < nt:
+                    b = touched[t]
+                    if b == a:
+                        continue
+                    xb = mx[b] + xv - out_to[b] - in_from[b]
+                    eb = me[b] + ev - in_from[b] - out_to[b]
+                    pb = mp[b]
+                    tb = mt[b]
+                    db = md[b]
+                else:
+                    # an empty module, pointless if v is alone already
+                    if mn[a] == 1 or nfree == 0:
+                        continue
+                    b = free[nfree - 1]
+                    xb = xv
+                    eb = ev
+                    pb = 0.0
+                    tb = 0.0
+                    db = 0.0
+                qx_b = _q_exit(mx[b], pb, tb, db, recorded, alpha)
+                qe_b = _q_enter(me[b], pb, tb, db, recorded, alpha, dtot)
+                if t == nt:
+                    qx_b = 0.0
+                    qe_b = 0.0
+                qx_b2 = _q_exit(xb, pb + pv, tb + tv, db + dv, recorded, alpha)
+                qe_b2 = _q_enter(eb, pb + pv, tb + tv, db + dv, recorded, alpha, dtot)
+                sum_e2 = sum_e - qe_a - qe_b + qe_a2 + qe_b2
+                delta = (plogp(sum_e2) - plogp_sum_e
+                         - base_a
+                         - plogp(qe_b2) + plogp(qe_b)
+                         - plogp(qx_b2) + plogp(qx_b)
+                         + plogp(qx_b2 + pb + pv) - plogp(qx_b + pb))
+                if delta < best_delta:
+                    best_delta = delta
+                    best = b
+                    best_xb = xb
+                    best_eb = eb
+            if best != a and best_delta < -1e-15:
+                b = best
+                if mn[b] == 0:
+                    nfree -= 1
+                    qe_b = 0.0
+                else:
+                    qe_b = _q_enter(me[b], mp[b], mt[b], md[b], recorded, alpha, dtot)
+                mx[a] = xa2
+                me[a] = ea2
+                mp[a] = pa2
+                mt[a] = ta2
+                md[a] = da2
+                mn[a] -= 1
+                if mn[a] == 0:
+                    free[nfree] = a
+                    nfree += 1
+                mx[b] = best_xb
+                me[b] = best_eb
+                mp[b] += pv
+                mt[b] += tv
+                md[b] += dv
+                mn[b] += 1
+                sum_e += (qe_a2 - qe_a
+                          + _q_enter(me[b], mp[b], mt[b], md[b], recorded, alpha, dtot) - qe_b)
+                module[v] = b
+                moves += 1
+                gain -= best_delta
+        total_moves += moves
+        if moves == 0 or gain < min_gain:
+            break
+    return total_moves
