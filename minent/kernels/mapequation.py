@@ -307,8 +307,10 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
 
     ``module`` (ids in 0..N-1) is updated in place. With ``constrained`` a node may only join
     modules of nodes with the same ``parent`` (used to split modules in coarse tuning).
-    A node may also move to an empty module. Sweeps repeat until no node moves, the gain of a
-    sweep is below ``min_gain`` or ``max_sweeps`` is reached. Returns the number of moves.
+    A node may also move to an empty module. The first sweep visits every node, later sweeps
+    only the neighbours of nodes that moved (the rest saw no change in their neighbourhood).
+    Sweeps repeat until no node moves, the gain of a sweep is below ``min_gain`` or
+    ``max_sweeps`` is reached. Returns the number of moves.
     """
     n = node_p.shape[0]
     mx = np.zeros(n)
@@ -342,11 +344,24 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
         if mn[m] > 0:
             sum_e += _q_enter(me[m], mp[m], mt[m], md[m], recorded, alpha, dtot)
 
+    # cached plogp of each module's exit, enter and exit + flow
+    c_qx = np.zeros(n)
+    c_qe = np.zeros(n)
+    c_qxp = np.zeros(n)
+    for m in range(n):
+        if mn[m] > 0:
+            qx = _q_exit(mx[m], mp[m], mt[m], md[m], recorded, alpha)
+            c_qx[m] = plogp(qx)
+            c_qe[m] = plogp(_q_enter(me[m], mp[m], mt[m], md[m], recorded, alpha, dtot))
+            c_qxp[m] = plogp(qx + mp[m])
     out_to = np.zeros(n)
     in_from = np.zeros(n)
     mark = np.full(n, -1, np.int64)
     touched = np.empty(n, np.int64)
     order = np.arange(n)
+    # only nodes next to a move are revisited in the next sweep (all nodes in the first)
+    active = np.ones(n, np.bool_)
+    next_active = np.zeros(n, np.bool_)
     total_moves = 0
     for sweep in range(max_sweeps):
         shuffle(order, state)
@@ -354,6 +369,8 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
         gain = 0.0
         for i in range(n):
             v = order[i]
+            if not active[v]:
+                continue
             a = module[v]
             pv = node_p[v]
             xv = node_x[v]
@@ -410,14 +427,21 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                 xa2 = 0.0
                 ea2 = 0.0
             qx_a2 = _q_exit(xa2, pa2, ta2, da2, recorded, alpha)
-            qe_a2 = _q_enter(ea2, pa2, ta2, da2, recorded, alpha, dtot)
-            base_a = (plogp(qe_a2) - plogp(qe_a) + plogp(qx_a2) - plogp(qx_a)
-                      - plogp(qx_a2 + pa2) + plogp(qx_a + mp[a]))
+            l_qx_a2 = plogp(qx_a2)
+            l_qxp_a2 = plogp(qx_a2 + pa2)
+            if undirected:
+                qe_a2 = qx_a2
+                l_qe_a2 = l_qx_a2
+            else:
+                qe_a2 = _q_enter(ea2, pa2, ta2, da2, recorded, alpha, dtot)
+                l_qe_a2 = plogp(qe_a2)
+            base_a = l_qe_a2 - c_qe[a] + l_qx_a2 - c_qx[a] - l_qxp_a2 + c_qxp[a]
             best = a
             best_delta = 0.0
             best_xb = 0.0
             best_eb = 0.0
             plogp_sum_e = plogp(sum_e)
+            sum_e_a = sum_e - qe_a + qe_a2
             for t in range(1, nt + 1):
                 if t < nt:
                     b = touched[t]
@@ -428,6 +452,7 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                     pb = mp[b]
                     tb = mt[b]
                     db = md[b]
+                    qe_b = _q_enter(me[b], pb, tb, db, recorded, alpha, dtot)
                 else:
                     # an empty module, pointless if v is alone already
                     if mn[a] == 1 or nfree == 0:
@@ -438,19 +463,20 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                     pb = 0.0
                     tb = 0.0
                     db = 0.0
-                qx_b = _q_exit(mx[b], pb, tb, db, recorded, alpha)
-                qe_b = _q_enter(me[b], pb, tb, db, recorded, alpha, dtot)
-                if t == nt:
-                    qx_b = 0.0
                     qe_b = 0.0
                 qx_b2 = _q_exit(xb, pb + pv, tb + tv, db + dv, recorded, alpha)
-                qe_b2 = _q_enter(eb, pb + pv, tb + tv, db + dv, recorded, alpha, dtot)
-                sum_e2 = sum_e - qe_a - qe_b + qe_a2 + qe_b2
-                delta = (plogp(sum_e2) - plogp_sum_e
+                l_qx_b2 = plogp(qx_b2)
+                if undirected:
+                    qe_b2 = qx_b2
+                    l_qe_b2 = l_qx_b2
+                else:
+                    qe_b2 = _q_enter(eb, pb + pv, tb + tv, db + dv, recorded, alpha, dtot)
+                    l_qe_b2 = plogp(qe_b2)
+                delta = (plogp(sum_e_a - qe_b + qe_b2) - plogp_sum_e
                          - base_a
-                         - plogp(qe_b2) + plogp(qe_b)
-                         - plogp(qx_b2) + plogp(qx_b)
-                         + plogp(qx_b2 + pb + pv) - plogp(qx_b + pb))
+                         - l_qe_b2 + c_qe[b]
+                         - l_qx_b2 + c_qx[b]
+                         + plogp(qx_b2 + pb + pv) - c_qxp[b])
                 if delta < best_delta:
                     best_delta = delta
                     best = b
@@ -469,6 +495,9 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                 mt[a] = ta2
                 md[a] = da2
                 mn[a] -= 1
+                c_qx[a] = l_qx_a2
+                c_qe[a] = l_qe_a2
+                c_qxp[a] = l_qxp_a2
                 if mn[a] == 0:
                     free[nfree] = a
                     nfree += 1
@@ -478,11 +507,25 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                 mt[b] += tv
                 md[b] += dv
                 mn[b] += 1
-                sum_e += (qe_a2 - qe_a
-                          + _q_enter(me[b], mp[b], mt[b], md[b], recorded, alpha, dtot) - qe_b)
+                qx_b2 = _q_exit(mx[b], mp[b], mt[b], md[b], recorded, alpha)
+                qe_b2 = _q_enter(me[b], mp[b], mt[b], md[b], recorded, alpha, dtot)
+                c_qx[b] = plogp(qx_b2)
+                c_qe[b] = c_qx[b] if undirected else plogp(qe_b2)
+                c_qxp[b] = plogp(qx_b2 + mp[b])
+                sum_e += qe_a2 - qe_a + qe_b2 - qe_b
                 module[v] = b
                 moves += 1
                 gain -= best_delta
+                next_active[v] = True
+                for e in range(optr[v], optr[v + 1]):
+                    next_active[oidx[e]] = True
+                if not undirected:
+                    for e in range(iptr[v], iptr[v + 1]):
+                        next_active[iidx[e]] = True
+        tmp_active = active
+        active = next_active
+        next_active = tmp_active
+        next_active[:] = False
         total_moves += moves
         if moves == 0 or gain < min_gain:
             break
