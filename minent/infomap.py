@@ -25,7 +25,7 @@ more step along links only). ``markov_time`` scales link flow (higher -> fewer m
 >>> g = parse_edge_list(b"1 2\\n1 3\\n2 3\\n4 5\\n4 6\\n5 6\\n3 4\\n")
 >>> r = infomap(g, seed=1)
 >>> r.num_modules, round(r.codelength, 6)
-(2, 2.32186)
+(2, 2.32073)
 """
 
 from __future__ import annotations

@@ -98,10 +98,17 @@ def _decode(raw: bytes, label: str, buf: np.ndarray, offset: int) -> str:
 def _scan(buf: np.ndarray, label: str, line_base: int = 0):
     from minent.kernels.graphparse import scan_edges
 
-    n, start, length, hashes, weight, err, off = scan_edges(buf, 1.0)
+    n, start, length, hashes, weight, inexact, err, off = scan_edges(buf, 1.0)
     if err:
         line = _line_of(buf, off) + line_base
         raise DataError(f"{label}:{line}: {_MESSAGES[err]}: {_line_text(buf, off)!r}")
+    for row, ws, we in inexact.tolist():
+        w = float(buf[ws:we].tobytes())   # syntax already checked by the kernel
+        if not (0.0 < w < float("inf")):
+            line_start = int(buf[:ws].tobytes().rfind(b"\n")) + 1
+            line = _line_of(buf, ws) + line_base
+            raise DataError(f"{label}:{line}: {_MESSAGES[3]}: {_line_text(buf, line_start)!r}")
+        weight[row] = w
     return start[: 2 * n], length[: 2 * n], hashes[: 2 * n], weight[:n]
 
 

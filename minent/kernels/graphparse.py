@@ -24,10 +24,12 @@ def _is_space(c):
 
 @njit(cache=True)
 def _parse_float(buf, start, end):
-    """Decimal number in buf[start:end] -> (ok, value). Accepts [+-]digits[.digits][e[+-]digits].
+    """Decimal number in buf[start:end] -> (ok, value, exact).
 
-    Rejects everything else ('nan', 'inf', '1,5', '0x10'); the mantissa is kept as an integer
-    while it fits in 2^53, so common weights (1, 0.5, 2.25, 1e-3) are parsed exactly like strtod.
+    Accepts [+-]digits[.digits][e[+-]digits] and rejects everything else ('nan', 'inf', '1,5',
+    '0x10'). While the mantissa fits in 2^53 and |exponent| <= 22 the result is correctly
+    rounded (exact=True), as for the usual weights (1, 0.5, 2.25, 1e-3); otherwise the value is
+    close but the caller re-parses the token with Python's float() to match it bit for bit.
     """
     i = start
     neg = False
@@ -66,7 +68,7 @@ def _parse_float(buf, start, end):
             ndig += 1
             i += 1
     if ndig == 0:
-        return False, 0.0
+        return False, 0.0, False
     if i < end and (buf[i] == 101 or buf[i] == 69):
         i += 1
         eneg = False
@@ -81,10 +83,10 @@ def _parse_float(buf, start, end):
             edig += 1
             i += 1
         if edig == 0:
-            return False, 0.0
+            return False, 0.0, False
         exp10 += -e if eneg else e
     if i != end:
-        return False, 0.0
+        return False, 0.0, False
     m = mant_f if big else float(mant)
     if m == 0.0:
         v = 0.0
@@ -100,7 +102,8 @@ def _parse_float(buf, start, end):
             v = m / 10.0 ** (-exp10)
         else:
             v = (m / 10.0 ** 22) / 10.0 ** (-exp10 - 22)
-    return True, -v if neg else v
+    exact = not big and -22 <= exp10 <= 22
+    return True, -v if neg else v, exact
 
 
 @njit(cache=True)
@@ -117,7 +120,9 @@ def scan_edges(buf, default_weight):
 
     Blank lines and lines whose first non-blank byte is '#' or '%' are skipped; fields are
     separated by spaces/tabs; CR is whitespace. Returns (n, tok_start[2n], tok_len[2n],
-    tok_hash[2n], weight[n], err_code, err_offset); tokens are interleaved source, target.
+    tok_hash[2n], weight[n], inexact, err_code, err_offset); tokens are interleaved source,
+    target. ``inexact`` holds (row, start, end) of weights the fast parser could not round
+    correctly, for the caller to re-parse with Python's float().
     """
     nlines = 1
     for c in buf:
@@ -127,6 +132,8 @@ def scan_edges(buf, default_weight):
     tok_len = np.empty(2 * nlines, np.int32)
     tok_hash = np.empty(2 * nlines, np.uint64)
     weight = np.empty(nlines, np.float64)
+    inexact = np.empty((64, 3), np.int64)   # (row, token start, token end), grown on demand
+    n_inexact = 0
     n = 0
     i = 0
     size = buf.shape[0]
@@ -159,18 +166,28 @@ def scan_edges(buf, default_weight):
             while j < line_end and _is_space(buf[j]):
                 j += 1
         if nf < 2 or nf > 3:
-            return n, tok_start, tok_len, tok_hash, weight, ERR_FIELDS, line_start
+            return n, tok_start, tok_len, tok_hash, weight, inexact[:0], ERR_FIELDS, line_start
         if nf == 3:
-            ok, w = _parse_float(buf, ws, we)
+            ok, w, exact = _parse_float(buf, ws, we)
             if not ok:
-                return n, tok_start, tok_len, tok_hash, weight, ERR_WEIGHT_SYNTAX, line_start
-            if not (w > 0.0) or w == np.inf:
-                return n, tok_start, tok_len, tok_hash, weight, ERR_WEIGHT_VALUE, line_start
+                return n, tok_start, tok_len, tok_hash, weight, inexact[:0], ERR_WEIGHT_SYNTAX, line_start
+            if exact and (not (w > 0.0) or w == np.inf):
+                return n, tok_start, tok_len, tok_hash, weight, inexact[:0], ERR_WEIGHT_VALUE, line_start
+            if not exact:
+                # position of the weight token and of the line, for the caller to re-parse
+                if n_inexact == inexact.shape[0]:
+                    bigger = np.empty((2 * n_inexact, 3), np.int64)
+                    bigger[:n_inexact] = inexact
+                    inexact = bigger
+                inexact[n_inexact, 0] = n
+                inexact[n_inexact, 1] = ws
+                inexact[n_inexact, 2] = we
+                n_inexact += 1
             weight[n] = w
         else:
             weight[n] = default_weight
         n += 1
-    return n, tok_start, tok_len, tok_hash, weight, 0, 0
+    return n, tok_start, tok_len, tok_hash, weight, inexact[:n_inexact], 0, 0
 
 
 @njit(cache=True)
