@@ -275,6 +275,7 @@ class InfomapResult:
     elapsed: float = 0.0
     paths: list[tuple[int, ...]] | None = None
     module_flow: np.ndarray | None = None
+    _rank: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def num_modules(self) -> int:
@@ -290,11 +291,31 @@ class InfomapResult:
         """Nodes by module, then by decreasing flow inside the module (the tree order)."""
         return np.lexsort((np.arange(self.module.size), -self.flow, self.module))
 
+    def node_path(self, i: int) -> tuple[int, ...]:
+        """Tree path of node i: (module, rank in module) or the deeper hierarchical path."""
+        if self.paths is not None:
+            return self.paths[i]
+        if self._rank is None:
+            order = self.node_order()
+            rank = np.empty(order.size, np.int64)
+            mods = self.module[order]
+            starts = np.r_[0, np.flatnonzero(np.diff(mods)) + 1]
+            pos = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+            rank[order] = pos + 1
+            self._rank = rank
+        return int(self.module[i]), int(self._rank[i])
+
+    def columns(self) -> list[str]:
+        return ["node", "module", "flow"] + (["path"] if self.paths is not None else [])
+
     def to_rows(self):
-        """(node name, module, flow) rows in tree order."""
+        """(node name, module, flow[, path]) rows in tree order."""
         names = self.graph.names
         for i in self.node_order().tolist():
-            yield names[i], int(self.module[i]), float(self.flow[i])
+            row = [names[i], int(self.module[i]), float(self.flow[i])]
+            if self.paths is not None:
+                row.append(":".join(map(str, self.paths[i])))
+            yield row
 
 
 def _order_modules(module: np.ndarray, node_flow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -373,14 +394,16 @@ def evaluate(
     markov_time: float = 1.0,
     label: str = "<partition>",
 ) -> InfomapResult:
-    """Codelength of a given partition ({node name: module label}); every node must be in it."""
+    """Codelength of a given partition ({node name or id: module label}); every node must be in it."""
     start = time.perf_counter()
-    missing = [name for name in graph.names if name not in partition]
+    # nodes are looked up by name, then by integer id (a .clu file of a Pajek graph)
+    keys = [name if name in partition else str(i) for name, i in zip(graph.names, graph.ids.tolist())]
+    missing = [name for name, key in zip(graph.names, keys) if key not in partition]
     if missing:
         raise DataError(f"{label}: node {missing[0]!r} of the graph has no module "
                         f"({len(missing)} nodes missing)")
     labels: dict[str, int] = {}
-    module = np.array([labels.setdefault(partition[name], len(labels)) for name in graph.names],
+    module = np.array([labels.setdefault(partition[key], len(labels)) for key in keys],
                       dtype=np.int64)
     directed = graph.directed if directed is None else directed
     flow = compute_flow(graph, directed=directed, teleport=teleport,

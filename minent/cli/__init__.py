@@ -15,6 +15,7 @@ import sys
 
 from minent.cli.app import app
 from minent.cli import count  # noqa: F401  (registers `minent count`)
+from minent.cli import infomap  # noqa: F401  (registers `minent infomap`)
 
 __all__ = ["app", "main"]
 
