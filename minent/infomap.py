@@ -65,6 +65,7 @@ class Flow:
     recorded: bool
     alpha: float
     dtot: float
+    index_offset: float = 0.0   # exit flow of the enclosing module (sub-networks of a hierarchy)
 
     @property
     def n(self) -> int:
@@ -140,12 +141,13 @@ def codelength(flow: Flow, module: np.ndarray) -> tuple[float, float, float]:
 
     module = np.asarray(module, dtype=np.int64)
     module, k = K.relabel(module)
-    if k <= 1:
+    if k <= 1 and flow.index_offset == 0.0:
         h = one_level_codelength(flow)
         return h, 0.0, h
     mx, me, mp, mt, md = K.module_sums(flow.optr, flow.oidx, flow.ofl, flow.node_x, flow.node_e,
                                        flow.node_flow, flow.node_t, flow.node_d, module, k)
-    index, mod = K.codelength_terms(mx, me, mp, mt, md, flow.recorded, flow.alpha, flow.dtot)
+    index, mod = K.codelength_terms(mx, me, mp, mt, md, flow.recorded, flow.alpha, flow.dtot,
+                                    flow.index_offset)
     mod += -_plogp_sum(flow.node_flow)
     return index + mod, index, mod
 
@@ -203,7 +205,8 @@ def _core(flow: Flow, net: _Net, module: np.ndarray, state: np.ndarray, constrai
 
     return K.core_loop(net.optr, net.oidx, net.ofl, net.iptr, net.iidx, net.ifl, flow.undirected,
                        net.x, net.e, net.p, net.t, net.d, flow.recorded, flow.alpha, flow.dtot,
-                       module, net.parent, constrained, state, max_sweeps, MIN_IMPROVEMENT)
+                       module, net.parent, constrained, state, max_sweeps, MIN_IMPROVEMENT,
+                       flow.index_offset)
 
 
 def _find_modules(flow: Flow, net: _Net, init: np.ndarray, state: np.ndarray, *,
@@ -289,6 +292,8 @@ class InfomapResult:
 
     def node_order(self) -> np.ndarray:
         """Nodes by module, then by decreasing flow inside the module (the tree order)."""
+        if self.paths is not None:
+            return np.array(sorted(range(len(self.paths)), key=self.paths.__getitem__), np.int64)
         return np.lexsort((np.arange(self.module.size), -self.flow, self.module))
 
     def node_path(self, i: int) -> tuple[int, ...]:

@@ -103,3 +103,36 @@ def codelength(part, n, links, directed=False, alpha=0.15, recorded=False, marko
     tot = sum(E.values())
     return (plogp(tot) - sum(plogp(E[m]) for m in mods) - sum(plogp(X[m]) for m in mods)
             + sum(plogp(X[m] + P[m]) for m in mods) - sum(plogp(x) for x in p))
+
+
+def multilevel_codelength(paths, n, links, directed=False):
+    """Multilevel map equation of a tree given as one path per node (last entry = leaf rank).
+
+    Every module M (a proper path prefix) has a codebook for its exit and for entering its
+    children (sub-module enter flow, or node flow at the bottom); the root has no exit.
+    """
+    p, lf, _, _, _, _ = flows(n, links, directed)
+    prefixes = {tuple(path[:d]) for path in paths for d in range(0, len(path))}
+
+    def members(prefix):
+        return {i for i in range(n) if tuple(paths[i][: len(prefix)]) == prefix}
+
+    def enter_exit(nodes):
+        enter = sum(f for s, t, f in lf if s not in nodes and t in nodes)
+        exit_ = sum(f for s, t, f in lf if s in nodes and t not in nodes)
+        return enter, exit_
+
+    total = 0.0
+    for prefix in prefixes:
+        nodes = members(prefix)
+        exit_ = 0.0 if not prefix else enter_exit(nodes)[1]
+        uses = []
+        children = {tuple(paths[i][: len(prefix) + 1]) for i in nodes}
+        for child in children:
+            if child in prefixes:
+                uses.append(enter_exit(members(child))[0])
+            else:
+                (leaf,) = [i for i in nodes if tuple(paths[i]) == child]
+                uses.append(p[leaf])
+        total += plogp(exit_ + sum(uses)) - plogp(exit_) - sum(plogp(u) for u in uses)
+    return total

@@ -101,3 +101,22 @@ def test_directed_pajek(tmp_path):
     assert r.returncode == 0
     rows = [line.split("\t") for line in r.stdout.decode().splitlines()]
     assert {row[0] for row in rows} == {"a", "b", "c", "d"}
+
+
+def test_hierarchical_tree_output(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    lines = []
+    for _ in range(3000):
+        a, r = int(rng.integers(80)), rng.random()
+        b = int((a // 10) * 10 + rng.integers(10) if r < 0.85 else
+                (a // 40) * 40 + rng.integers(40) if r < 0.98 else rng.integers(80))
+        if a != b:
+            lines.append(f"n{a} n{b}")
+    r = run_minent("infomap", "--hierarchical", "-f", "tree", input="\n".join(lines))
+    assert r.returncode == 0, r.stderr
+    body = _body(r.stdout.decode())
+    assert len(body) == 80 and all(len(line.split()[0].split(":")) == 3 for line in body)
+    assert "# partitioned into 3 levels with 2 top modules" in r.stdout.decode()
+    assert b"hierarchical=True" in r.stderr

@@ -200,3 +200,48 @@ def test_tiny_graphs():
 
     with pytest.raises(DataError):
         infomap(parse_edge_list(b"# nothing\n"))
+
+
+def nested_graph(seed=0, directed=False):
+    """4 groups x 4 subgroups x 10 nodes: a graph with a three-level answer."""
+    rng = np.random.default_rng(seed)
+    n, links = 160, []
+    for _ in range(6000):
+        a, r = int(rng.integers(n)), rng.random()
+        b = int((a // 10) * 10 + rng.integers(10) if r < 0.8 else
+                (a // 40) * 40 + rng.integers(40) if r < 0.97 else rng.integers(n))
+        if a != b:
+            links.append((a, b, 1.0))
+    return n, links
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_hierarchical_matches_multilevel_oracle(directed):
+    from infomap_oracle import multilevel_codelength
+
+    n, links = nested_graph(directed=directed)
+    g = make_graph(n, links, directed)
+    two = infomap(g, seed=1)
+    r = infomap(g, seed=1, hierarchical=True)
+    assert r.num_modules == 4 and {len(p) for p in r.paths} == {3}
+    assert r.codelength < two.codelength - 0.1
+    assert r.codelength == pytest.approx(multilevel_codelength(r.paths, n, links, directed), abs=1e-10)
+    infomap_pkg = pytest.importorskip("infomap")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = infomap_pkg.run([(s, t) for s, t, _ in links], directed=directed, seed=1)
+    assert r.codelength <= ref.codelength + 1e-9
+    # paths are a proper tree order: sorted, unique
+    order = r.node_order()
+    assert [r.paths[i] for i in order] == sorted(r.paths) and len(set(r.paths)) == n
+
+
+def test_hierarchical_small_graphs_agree_with_oracle():
+    from infomap_oracle import multilevel_codelength
+
+    rng = np.random.default_rng(2)
+    for _ in range(3):
+        n, links = random_links(rng, 40, 120, self_loops=False)
+        r = infomap(make_graph(n, links), seed=4, hierarchical=True)
+        assert r.codelength == pytest.approx(multilevel_codelength(r.paths, n, links), abs=1e-10)
+        assert r.codelength <= infomap(make_graph(n, links), seed=4).codelength + 1e-12

@@ -297,7 +297,7 @@ def _header(result, columns: str, extra: tuple[str, ...] = ()) -> list[str]:
 
     s = result.settings
     args = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in s.items() if v not in (False, None))
-    levels = max(len(p) for p in result.paths) + 1 if result.paths else 2
+    levels = max(len(p) for p in result.paths) if result.paths else 2
     return [
         f"# minent {__version__} infomap",
         f"# settings {args}",

@@ -282,9 +282,13 @@ def _q_enter(e, p, t, d, recorded, alpha, dtot):
 
 
 @njit(cache=True)
-def codelength_terms(mx, me, mp, mt, md, recorded, alpha, dtot):
-    """(index codelength, module codelength + sum plogp(p_alpha)) from module sums."""
-    sum_e = 0.0
+def codelength_terms(mx, me, mp, mt, md, recorded, alpha, dtot, offset):
+    """(index codelength, module codelength + sum plogp(p_alpha)) from module sums.
+
+    ``offset`` is the exit flow of the enclosing module when the partition is a sub-partition
+    (its codebook codes that exit too); 0 for a top-level partition.
+    """
+    sum_e = offset
     e_log_e = 0.0
     x_log_x = 0.0
     f_log_f = 0.0
@@ -295,14 +299,14 @@ def codelength_terms(mx, me, mp, mt, md, recorded, alpha, dtot):
         e_log_e += plogp(qe)
         x_log_x += plogp(qx)
         f_log_f += plogp(qx + mp[m])
-    return plogp(sum_e) - e_log_e, f_log_f - x_log_x
+    return plogp(sum_e) - plogp(offset) - e_log_e, f_log_f - x_log_x
 
 
 # ----------------------------------------------------------------------------- core loop
 @njit(cache=True)
 def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
               node_x, node_e, node_p, node_t, node_d, recorded, alpha, dtot,
-              module, parent, constrained, state, max_sweeps, min_gain):
+              module, parent, constrained, state, max_sweeps, min_gain, offset):
     """Move nodes (in random order) to the neighbouring module that lowers L most.
 
     ``module`` (ids in 0..N-1) is updated in place. With ``constrained`` a node may only join
@@ -310,7 +314,8 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
     A node may also move to an empty module. The first sweep visits every node, later sweeps
     only the neighbours of nodes that moved (the rest saw no change in their neighbourhood).
     Sweeps repeat until no node moves, the gain of a sweep is below ``min_gain`` or
-    ``max_sweeps`` is reached. Returns the number of moves.
+    ``max_sweeps`` is reached. ``offset`` is the exit flow of the enclosing module when
+    splitting one module of a hierarchy (0 at the top). Returns the number of moves.
     """
     n = node_p.shape[0]
     mx = np.zeros(n)
@@ -339,7 +344,7 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
         if mn[m] == 0:
             free[nfree] = m
             nfree += 1
-    sum_e = 0.0
+    sum_e = offset
     for m in range(n):
         if mn[m] > 0:
             sum_e += _q_enter(me[m], mp[m], mt[m], md[m], recorded, alpha, dtot)
