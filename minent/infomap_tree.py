@@ -58,7 +58,7 @@ def sub_flow(flow: Flow, nodes: np.ndarray, exit_flow: float) -> Flow:
         keep = targets >= 0
         new_ptr = np.zeros(nodes.size + 1, np.int64)
         new_ptr[1:] = np.cumsum(np.bincount(rows[keep], minlength=nodes.size))
-        return new_ptr, targets[keep], fl[pos][keep]
+        return new_ptr, targets[keep].astype(np.int32), fl[pos][keep]
 
     optr, oidx, ofl = restrict(flow.optr, flow.oidx, flow.ofl)
     if flow.undirected:

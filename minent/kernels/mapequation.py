@@ -128,7 +128,7 @@ def build_csr(n, src, dst, flow):
     for i in range(n):
         ptr[i + 1] += ptr[i]
     fill = ptr[:-1].copy()
-    idx = np.empty(ptr[n], np.int64)
+    idx = np.empty(ptr[n], np.int32)
     fl = np.empty(ptr[n])
     for k in range(src.shape[0]):
         s = src[k]
@@ -148,7 +148,7 @@ def transpose_csr(ptr, idx, fl):
     for i in range(n):
         tptr[i + 1] += tptr[i]
     fill = tptr[:-1].copy()
-    tidx = np.empty(idx.shape[0], np.int64)
+    tidx = np.empty(idx.shape[0], np.int32)
     tfl = np.empty(idx.shape[0])
     for u in range(n):
         for k in range(ptr[u], ptr[u + 1]):
@@ -191,7 +191,7 @@ def aggregate(optr, oidx, ofl, module, k):
     seen = np.full(k, -1, np.int64)
     touched = np.empty(k, np.int64)
     ptr = np.zeros(k + 1, np.int64)
-    idx = np.empty(oidx.shape[0], np.int64)
+    idx = np.empty(oidx.shape[0], np.int32)
     fl = np.empty(oidx.shape[0])
     pos = 0
     for a in range(k):
@@ -303,6 +303,11 @@ def codelength_terms(mx, me, mp, mt, md, recorded, alpha, dtot, offset):
 
 
 # ----------------------------------------------------------------------------- core loop
+# columns of the per-module state in core_loop: one row (64 bytes) per module keeps every
+# value a candidate move reads in one cache line
+_X, _E, _P, _T, _D, _LX, _LE, _LXP = 0, 1, 2, 3, 4, 5, 6, 7
+
+
 @njit(cache=True)
 def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
               node_x, node_e, node_p, node_t, node_d, recorded, alpha, dtot,
@@ -318,26 +323,24 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
     splitting one module of a hierarchy (0 at the top). Returns the number of moves.
     """
     n = node_p.shape[0]
-    mx = np.zeros(n)
-    me = np.zeros(n)
-    mp = np.zeros(n)
-    mt = np.zeros(n)
-    md = np.zeros(n)
+    # per module: link exit, link enter, flow, teleport weight, dangling flow, and the cached
+    # plogp of total exit, total enter and exit + flow
+    ms = np.zeros((n, 8))
     mn = np.zeros(n, np.int64)
     for v in range(n):
         m = module[v]
-        mx[m] += node_x[v]
-        me[m] += node_e[v]
-        mp[m] += node_p[v]
-        mt[m] += node_t[v]
-        md[m] += node_d[v]
+        ms[m, _X] += node_x[v]
+        ms[m, _E] += node_e[v]
+        ms[m, _P] += node_p[v]
+        ms[m, _T] += node_t[v]
+        ms[m, _D] += node_d[v]
         mn[m] += 1
     for v in range(n):
         m = module[v]
         for e in range(optr[v], optr[v + 1]):
             if module[oidx[e]] == m:
-                mx[m] -= ofl[e]
-                me[m] -= ofl[e]
+                ms[m, _X] -= ofl[e]
+                ms[m, _E] -= ofl[e]
     free = np.empty(n, np.int64)
     nfree = 0
     for m in range(n - 1, -1, -1):
@@ -347,21 +350,17 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
     sum_e = offset
     for m in range(n):
         if mn[m] > 0:
-            sum_e += _q_enter(me[m], mp[m], mt[m], md[m], recorded, alpha, dtot)
+            qx = _q_exit(ms[m, _X], ms[m, _P], ms[m, _T], ms[m, _D], recorded, alpha)
+            qe = _q_enter(ms[m, _E], ms[m, _P], ms[m, _T], ms[m, _D], recorded, alpha, dtot)
+            sum_e += qe
+            ms[m, _LX] = plogp(qx)
+            ms[m, _LE] = plogp(qe)
+            ms[m, _LXP] = plogp(qx + ms[m, _P])
 
-    # cached plogp of each module's exit, enter and exit + flow
-    c_qx = np.zeros(n)
-    c_qe = np.zeros(n)
-    c_qxp = np.zeros(n)
-    for m in range(n):
-        if mn[m] > 0:
-            qx = _q_exit(mx[m], mp[m], mt[m], md[m], recorded, alpha)
-            c_qx[m] = plogp(qx)
-            c_qe[m] = plogp(_q_enter(me[m], mp[m], mt[m], md[m], recorded, alpha, dtot))
-            c_qxp[m] = plogp(qx + mp[m])
-    out_to = np.zeros(n)
-    in_from = np.zeros(n)
-    mark = np.full(n, -1, np.int64)
+    # flow from v to / from each neighbouring module; acc[b, 2] == v when b is in touched
+    # (the mark shares the cache line of the sums: one memory access per neighbour module)
+    acc = np.zeros((n, 3))
+    acc[:, 2] = -1.0
     touched = np.empty(n, np.int64)
     order = np.arange(n)
     # only nodes next to a move are revisited in the next sweep (all nodes in the first)
@@ -382,55 +381,54 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
             ev = node_e[v]
             tv = node_t[v]
             dv = node_d[v]
-            nt = 0
-            touched[nt] = a
-            mark[a] = v
-            out_to[a] = 0.0
-            in_from[a] = 0.0
-            nt += 1
+            touched[0] = a
+            fv = float(v)
+            acc[a, 2] = fv
+            acc[a, 0] = 0.0
+            acc[a, 1] = 0.0
+            nt = 1
             pv_parent = parent[v]
             for e in range(optr[v], optr[v + 1]):
                 u = oidx[e]
                 if constrained and parent[u] != pv_parent:
                     continue
                 b = module[u]
-                if mark[b] != v:
-                    mark[b] = v
-                    out_to[b] = 0.0
-                    in_from[b] = 0.0
+                if acc[b, 2] != fv:
+                    acc[b, 2] = fv
+                    acc[b, 0] = 0.0
+                    acc[b, 1] = 0.0
                     touched[nt] = b
                     nt += 1
-                out_to[b] += ofl[e]
-            if undirected:
-                for t in range(nt):
-                    in_from[touched[t]] = out_to[touched[t]]
-            else:
+                acc[b, 0] += ofl[e]
+            if not undirected:
                 for e in range(iptr[v], iptr[v + 1]):
                     u = iidx[e]
                     if constrained and parent[u] != pv_parent:
                         continue
                     b = module[u]
-                    if mark[b] != v:
-                        mark[b] = v
-                        out_to[b] = 0.0
-                        in_from[b] = 0.0
+                    if acc[b, 2] != fv:
+                        acc[b, 2] = fv
+                        acc[b, 0] = 0.0
+                        acc[b, 1] = 0.0
                         touched[nt] = b
                         nt += 1
-                    in_from[b] += ifl[e]
+                    acc[b, 1] += ifl[e]
             # module a without v
-            qx_a = _q_exit(mx[a], mp[a], mt[a], md[a], recorded, alpha)
-            qe_a = _q_enter(me[a], mp[a], mt[a], md[a], recorded, alpha, dtot)
-            pa2 = mp[a] - pv
-            ta2 = mt[a] - tv
-            da2 = md[a] - dv
-            xa2 = mx[a] - xv + out_to[a] + in_from[a]
-            ea2 = me[a] - ev + in_from[a] + out_to[a]
+            out_a = acc[a, 0]
+            in_a = out_a if undirected else acc[a, 1]
+            qe_a = _q_enter(ms[a, _E], ms[a, _P], ms[a, _T], ms[a, _D], recorded, alpha, dtot)
             if mn[a] == 1:
                 pa2 = 0.0
                 ta2 = 0.0
                 da2 = 0.0
                 xa2 = 0.0
                 ea2 = 0.0
+            else:
+                pa2 = ms[a, _P] - pv
+                ta2 = ms[a, _T] - tv
+                da2 = ms[a, _D] - dv
+                xa2 = ms[a, _X] - xv + out_a + in_a
+                ea2 = ms[a, _E] - ev + in_a + out_a
             qx_a2 = _q_exit(xa2, pa2, ta2, da2, recorded, alpha)
             l_qx_a2 = plogp(qx_a2)
             l_qxp_a2 = plogp(qx_a2 + pa2)
@@ -440,7 +438,7 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
             else:
                 qe_a2 = _q_enter(ea2, pa2, ta2, da2, recorded, alpha, dtot)
                 l_qe_a2 = plogp(qe_a2)
-            base_a = l_qe_a2 - c_qe[a] + l_qx_a2 - c_qx[a] - l_qxp_a2 + c_qxp[a]
+            base_a = l_qe_a2 - ms[a, _LE] + l_qx_a2 - ms[a, _LX] - l_qxp_a2 + ms[a, _LXP]
             best = a
             best_delta = 0.0
             best_xb = 0.0
@@ -450,14 +448,20 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
             for t in range(1, nt + 1):
                 if t < nt:
                     b = touched[t]
-                    if b == a:
-                        continue
-                    xb = mx[b] + xv - out_to[b] - in_from[b]
-                    eb = me[b] + ev - in_from[b] - out_to[b]
-                    pb = mp[b]
-                    tb = mt[b]
-                    db = md[b]
-                    qe_b = _q_enter(me[b], pb, tb, db, recorded, alpha, dtot)
+                    out_b = acc[b, 0]
+                    in_b = out_b if undirected else acc[b, 1]
+                    xb = ms[b, _X] + xv - out_b - in_b
+                    eb = ms[b, _E] + ev - in_b - out_b
+                    pb = ms[b, _P]
+                    tb = ms[b, _T]
+                    db = ms[b, _D]
+                    l_qe_b = ms[b, _LE]
+                    l_qx_b = ms[b, _LX]
+                    l_qxp_b = ms[b, _LXP]
+                    if undirected:
+                        qe_b = ms[b, _X]
+                    else:
+                        qe_b = _q_enter(ms[b, _E], pb, tb, db, recorded, alpha, dtot)
                 else:
                     # an empty module, pointless if v is alone already
                     if mn[a] == 1 or nfree == 0:
@@ -469,6 +473,9 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                     tb = 0.0
                     db = 0.0
                     qe_b = 0.0
+                    l_qe_b = 0.0
+                    l_qx_b = 0.0
+                    l_qxp_b = 0.0
                 qx_b2 = _q_exit(xb, pb + pv, tb + tv, db + dv, recorded, alpha)
                 l_qx_b2 = plogp(qx_b2)
                 if undirected:
@@ -479,9 +486,9 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                     l_qe_b2 = plogp(qe_b2)
                 delta = (plogp(sum_e_a - qe_b + qe_b2) - plogp_sum_e
                          - base_a
-                         - l_qe_b2 + c_qe[b]
-                         - l_qx_b2 + c_qx[b]
-                         + plogp(qx_b2 + pb + pv) - c_qxp[b])
+                         - l_qe_b2 + l_qe_b
+                         - l_qx_b2 + l_qx_b
+                         + plogp(qx_b2 + pb + pv) - l_qxp_b)
                 if delta < best_delta:
                     best_delta = delta
                     best = b
@@ -493,30 +500,30 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                     nfree -= 1
                     qe_b = 0.0
                 else:
-                    qe_b = _q_enter(me[b], mp[b], mt[b], md[b], recorded, alpha, dtot)
-                mx[a] = xa2
-                me[a] = ea2
-                mp[a] = pa2
-                mt[a] = ta2
-                md[a] = da2
+                    qe_b = _q_enter(ms[b, _E], ms[b, _P], ms[b, _T], ms[b, _D], recorded, alpha, dtot)
+                ms[a, _X] = xa2
+                ms[a, _E] = ea2
+                ms[a, _P] = pa2
+                ms[a, _T] = ta2
+                ms[a, _D] = da2
+                ms[a, _LX] = l_qx_a2
+                ms[a, _LE] = l_qe_a2
+                ms[a, _LXP] = l_qxp_a2
                 mn[a] -= 1
-                c_qx[a] = l_qx_a2
-                c_qe[a] = l_qe_a2
-                c_qxp[a] = l_qxp_a2
                 if mn[a] == 0:
                     free[nfree] = a
                     nfree += 1
-                mx[b] = best_xb
-                me[b] = best_eb
-                mp[b] += pv
-                mt[b] += tv
-                md[b] += dv
+                ms[b, _X] = best_xb
+                ms[b, _E] = best_eb
+                ms[b, _P] += pv
+                ms[b, _T] += tv
+                ms[b, _D] += dv
                 mn[b] += 1
-                qx_b2 = _q_exit(mx[b], mp[b], mt[b], md[b], recorded, alpha)
-                qe_b2 = _q_enter(me[b], mp[b], mt[b], md[b], recorded, alpha, dtot)
-                c_qx[b] = plogp(qx_b2)
-                c_qe[b] = c_qx[b] if undirected else plogp(qe_b2)
-                c_qxp[b] = plogp(qx_b2 + mp[b])
+                qx_b2 = _q_exit(ms[b, _X], ms[b, _P], ms[b, _T], ms[b, _D], recorded, alpha)
+                qe_b2 = _q_enter(ms[b, _E], ms[b, _P], ms[b, _T], ms[b, _D], recorded, alpha, dtot)
+                ms[b, _LX] = plogp(qx_b2)
+                ms[b, _LE] = ms[b, _LX] if undirected else plogp(qe_b2)
+                ms[b, _LXP] = plogp(qx_b2 + ms[b, _P])
                 sum_e += qe_a2 - qe_a + qe_b2 - qe_b
                 module[v] = b
                 moves += 1
