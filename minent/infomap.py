@@ -44,6 +44,11 @@ log = logging.getLogger("minent")
 
 #: a node move / a sweep / a tuning round must gain at least this many bits
 MIN_IMPROVEMENT = 1e-10
+#: sweeps of the core loop (the reference's --core-loop-limit default)
+CORE_LOOP_LIMIT = 10
+#: sweeps when splitting modules into sub-modules for coarse tuning: the sub-modules are only
+#: starting points for moves between modules, so a rough split is enough
+COARSE_TUNE_LOOP_LIMIT = 3
 
 
 @dataclass
@@ -210,7 +215,7 @@ def _core(flow: Flow, net: _Net, module: np.ndarray, state: np.ndarray, constrai
 
 
 def _find_modules(flow: Flow, net: _Net, init: np.ndarray, state: np.ndarray, *,
-                  constrained: bool = False, core_loop_limit: int = 10) -> np.ndarray:
+                  constrained: bool = False, core_loop_limit: int = CORE_LOOP_LIMIT) -> np.ndarray:
     """Core loop + repeated aggregation from ``init``; returns dense module ids of net's nodes."""
     from minent.kernels import mapequation as K
 
@@ -245,7 +250,8 @@ def _two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10) -> tup
             split_net = _Net(*(getattr(leaf_net, f) for f in
                                ("optr", "oidx", "ofl", "iptr", "iidx", "ifl", "x", "e", "p", "t", "d")),
                              parent=module)
-            sub = _find_modules(flow, split_net, identity, state, constrained=True)
+            sub = _find_modules(flow, split_net, identity, state, constrained=True,
+                                core_loop_limit=COARSE_TUNE_LOOP_LIMIT)
             k = int(sub.max()) + 1
             sub_net = _aggregate(flow, split_net, sub, k)
             top = _find_modules(flow, sub_net, sub_net.parent.copy(), state)
