@@ -348,6 +348,15 @@ def _result(graph, flow, module, settings, start, one_level) -> InfomapResult:
                          settings, time.perf_counter() - start, module_flow=mflow)
 
 
+def _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time):
+    """The flow of ``graph`` and the settings that produced it (reported with every result)."""
+    directed = graph.directed if directed is None else directed
+    flow = compute_flow(graph, directed=directed, teleport=teleport,
+                        recorded_teleport=recorded_teleport, markov_time=markov_time)
+    return flow, dict(directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
+                      markov_time=markov_time)
+
+
 def infomap(
     graph: Graph,
     *,
@@ -369,12 +378,8 @@ def infomap(
     if trials < 1:
         raise UsageError(f"--trials must be at least 1, got {trials}")
     start = time.perf_counter()
-    directed = graph.directed if directed is None else directed
-    flow = compute_flow(graph, directed=directed, teleport=teleport,
-                        recorded_teleport=recorded_teleport, markov_time=markov_time)
-    settings = dict(directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
-                    markov_time=markov_time, trials=trials, seed=seed,
-                    hierarchical=hierarchical)
+    flow, settings = _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time)
+    settings.update(trials=trials, seed=seed, hierarchical=hierarchical)
     one_level = one_level_codelength(flow)
     rng = np.random.default_rng(seed)
     best_module, best_len = np.zeros(flow.n, np.int64), one_level
@@ -416,9 +421,6 @@ def evaluate(
     labels: dict[str, int] = {}
     module = np.array([labels.setdefault(partition[key], len(labels)) for key in keys],
                       dtype=np.int64)
-    directed = graph.directed if directed is None else directed
-    flow = compute_flow(graph, directed=directed, teleport=teleport,
-                        recorded_teleport=recorded_teleport, markov_time=markov_time)
-    settings = dict(directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
-                    markov_time=markov_time, evaluate=label)
+    flow, settings = _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time)
+    settings.update(evaluate=label)
     return _result(graph, flow, module, settings, start, one_level_codelength(flow))

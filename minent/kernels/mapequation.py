@@ -303,6 +303,25 @@ def codelength_terms(mx, me, mp, mt, md, recorded, alpha, dtot, offset):
 
 
 # ----------------------------------------------------------------------------- core loop
+@njit(cache=True, inline="always")
+def _gather(ptr, idx, fl, col, v, fv, module, parent, constrained, acc, touched, nt):
+    """Add the flow of v's links (one CSR) per neighbouring module into acc[:, col]."""
+    pv_parent = parent[v]
+    for e in range(ptr[v], ptr[v + 1]):
+        u = idx[e]
+        if constrained and parent[u] != pv_parent:
+            continue
+        b = module[u]
+        if acc[b, 2] != fv:
+            acc[b, 2] = fv
+            acc[b, 0] = 0.0
+            acc[b, 1] = 0.0
+            touched[nt] = b
+            nt += 1
+        acc[b, col] += fl[e]
+    return nt
+
+
 # columns of the per-module state in core_loop: one row (64 bytes) per module keeps every
 # value a candidate move reads in one cache line
 _X, _E, _P, _T, _D, _LX, _LE, _LXP = 0, 1, 2, 3, 4, 5, 6, 7
@@ -387,32 +406,9 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
             acc[a, 0] = 0.0
             acc[a, 1] = 0.0
             nt = 1
-            pv_parent = parent[v]
-            for e in range(optr[v], optr[v + 1]):
-                u = oidx[e]
-                if constrained and parent[u] != pv_parent:
-                    continue
-                b = module[u]
-                if acc[b, 2] != fv:
-                    acc[b, 2] = fv
-                    acc[b, 0] = 0.0
-                    acc[b, 1] = 0.0
-                    touched[nt] = b
-                    nt += 1
-                acc[b, 0] += ofl[e]
+            nt = _gather(optr, oidx, ofl, 0, v, fv, module, parent, constrained, acc, touched, nt)
             if not undirected:
-                for e in range(iptr[v], iptr[v + 1]):
-                    u = iidx[e]
-                    if constrained and parent[u] != pv_parent:
-                        continue
-                    b = module[u]
-                    if acc[b, 2] != fv:
-                        acc[b, 2] = fv
-                        acc[b, 0] = 0.0
-                        acc[b, 1] = 0.0
-                        touched[nt] = b
-                        nt += 1
-                    acc[b, 1] += ifl[e]
+                nt = _gather(iptr, iidx, ifl, 1, v, fv, module, parent, constrained, acc, touched, nt)
             # module a without v
             out_a = acc[a, 0]
             in_a = out_a if undirected else acc[a, 1]
