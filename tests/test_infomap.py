@@ -245,3 +245,15 @@ def test_hierarchical_small_graphs_agree_with_oracle():
         r = infomap(make_graph(n, links), seed=4, hierarchical=True)
         assert r.codelength == pytest.approx(multilevel_codelength(r.paths, n, links), abs=1e-10)
         assert r.codelength <= infomap(make_graph(n, links), seed=4).codelength + 1e-12
+
+
+@pytest.mark.parametrize("recorded", [False, True])
+def test_directed_search_not_worse_than_reference(recorded):
+    rng = np.random.default_rng(5)
+    n, links = random_links(rng, 60, 240)
+    r = infomap(make_graph(n, links, True), seed=1, recorded_teleport=recorded, trials=3)
+    ref = reference(links, directed=True, seed=1, recorded_teleportation=recorded, num_trials=3)
+    assert r.codelength <= ref.codelength + 1e-9
+    flow = compute_flow(make_graph(n, links, True), recorded_teleport=recorded)
+    assert r.codelength == pytest.approx(
+        oracle_codelength((r.module - 1).tolist(), n, links, True, recorded=recorded), abs=1e-12)
