@@ -107,10 +107,7 @@ def compute_flow(
         total = 2.0 * w.sum() - w[self_loop].sum()
         p = (np.bincount(src, weights=w, minlength=n)
              + np.bincount(dst[~self_loop], weights=w[~self_loop], minlength=n)) / total
-        s2 = np.concatenate([src, dst])
-        d2 = np.concatenate([dst, src])
-        f2 = np.concatenate([w, w]) * (markov_time / total)
-        optr, oidx, ofl = K.build_csr(n, s2, d2, f2)
+        optr, oidx, ofl = K.build_csr_symmetric(n, src, dst, w, markov_time / total)
         node_x = K.row_sums(optr, ofl)
         return Flow(p, optr, oidx, ofl, optr, oidx, ofl, True, node_x, node_x,
                     zeros, zeros, False, teleport, 0.0)

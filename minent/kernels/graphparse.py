@@ -227,35 +227,43 @@ def tokens_match_representatives(buf, tok_start, tok_len, inverse, rep):
     return True
 
 
+@njit(cache=True, inline="always")
+def _slot(key, mask):
+    # mix the bits so that small consecutive integers spread over the table
+    h = key * np.uint64(0x9E3779B97F4A7C15)
+    h ^= h >> np.uint64(29)
+    return h & mask
+
+
 @njit(cache=True)
 def dense_ids(keys):
     """Number distinct keys 0, 1, ... in order of first appearance (open-addressing table).
 
     Returns (ids[len(keys)], first[n_distinct]) where first[i] is the position of the first
-    occurrence of key i. O(len(keys)) expected, unlike a sort-based np.unique.
+    occurrence of key i. O(len(keys)) expected, unlike a sort-based np.unique; the table grows
+    with the number of distinct keys, not with len(keys).
     """
     n = keys.shape[0]
-    size = 16
-    while size < 2 * n:
-        size *= 2
+    size = 1024
     mask = np.uint64(size - 1)
     slot_key = np.empty(size, np.uint64)
     slot_id = np.full(size, -1, np.int64)
     ids = np.empty(n, np.int64)
-    first = np.empty(n, np.int64)
+    first = np.empty(1024, np.int64)
     n_distinct = 0
     for k in range(n):
         key = np.uint64(keys[k])
-        # mix the bits so that small consecutive integers spread over the table
-        h = key * np.uint64(0x9E3779B97F4A7C15)
-        h ^= h >> np.uint64(29)
-        s = h & mask
+        s = _slot(key, mask)
         while True:
             i = slot_id[s]
             if i < 0:
                 slot_key[s] = key
                 slot_id[s] = n_distinct
                 ids[k] = n_distinct
+                if n_distinct == first.shape[0]:
+                    bigger = np.empty(2 * n_distinct, np.int64)
+                    bigger[:n_distinct] = first
+                    first = bigger
                 first[n_distinct] = k
                 n_distinct += 1
                 break
@@ -263,4 +271,19 @@ def dense_ids(keys):
                 ids[k] = i
                 break
             s = (s + np.uint64(1)) & mask
-    return ids, first[:n_distinct]
+        if 2 * n_distinct > size:
+            # keep the load factor below one half: rehash into a table twice the size
+            size *= 2
+            mask = np.uint64(size - 1)
+            new_key = np.empty(size, np.uint64)
+            new_id = np.full(size, -1, np.int64)
+            for j in range(size // 2):
+                if slot_id[j] >= 0:
+                    t = _slot(slot_key[j], mask)
+                    while new_id[t] >= 0:
+                        t = (t + np.uint64(1)) & mask
+                    new_key[t] = slot_key[j]
+                    new_id[t] = slot_id[j]
+            slot_key = new_key
+            slot_id = new_id
+    return ids, first[:n_distinct].copy()

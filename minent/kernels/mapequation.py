@@ -140,6 +140,33 @@ def build_csr(n, src, dst, flow):
 
 
 @njit(cache=True)
+def build_csr_symmetric(n, src, dst, w, scale):
+    """CSR holding every link in both directions with flow w * scale (self-links dropped)."""
+    ptr = np.zeros(n + 1, np.int64)
+    for k in range(src.shape[0]):
+        if src[k] != dst[k]:
+            ptr[src[k] + 1] += 1
+            ptr[dst[k] + 1] += 1
+    for i in range(n):
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:-1].copy()
+    idx = np.empty(ptr[n], np.int32)
+    fl = np.empty(ptr[n])
+    for k in range(src.shape[0]):
+        s = src[k]
+        t = dst[k]
+        if s != t:
+            f = w[k] * scale
+            idx[fill[s]] = t
+            fl[fill[s]] = f
+            fill[s] += 1
+            idx[fill[t]] = s
+            fl[fill[t]] = f
+            fill[t] += 1
+    return ptr, idx, fl
+
+
+@njit(cache=True)
 def transpose_csr(ptr, idx, fl):
     n = ptr.shape[0] - 1
     tptr = np.zeros(n + 1, np.int64)
