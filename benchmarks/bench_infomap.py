@@ -158,7 +158,7 @@ def end_to_end(quick: bool) -> None:
                 fh.write("\n")
         out = Path(tmp) / "modules.tsv"
         wall, rss = run_measured([sys.executable, "-m", "minent", "infomap", str(path), "-o", str(out),
-                                  "--seed", "1"])
+                                  "--seed", "1", "-q"])
         found = {}
         with open(out) as fh:
             for line in fh:
@@ -178,6 +178,7 @@ def main() -> None:
     ap.add_argument("--skip-lfr", action="store_true")
     ap.add_argument("--skip-big", action="store_true")
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     speed(args.quick)
     if not args.skip_lfr:
         lfr(args.quick)
