@@ -1,6 +1,6 @@
 """minent infomap vs the `infomap` package (mapequation Infomap), side by side (ALGORITHMS.md §4).
 
-    python benchmarks/bench_infomap.py [--quick] [--skip-lfr] [--skip-big]
+    python benchmarks/bench_infomap.py [--quick] [--skip-speed] [--skip-lfr] [--skip-big]
 
 1. Speed at equal codelength: two-level, 1 trial, 1 thread, after JIT warm-up, same process,
    on a planted-partition graph (500 blocks) and a uniform random graph of 100k nodes / 1M
@@ -175,11 +175,13 @@ def end_to_end(quick: bool) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small graphs, for a quick look")
+    ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--skip-lfr", action="store_true")
     ap.add_argument("--skip-big", action="store_true")
     args = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
-    speed(args.quick)
+    if not args.skip_speed:
+        speed(args.quick)
     if not args.skip_lfr:
         lfr(args.quick)
     if not args.skip_big:
