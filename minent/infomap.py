@@ -151,7 +151,10 @@ def codelength(flow: Flow, module: np.ndarray) -> tuple[float, float, float]:
     index, mod = K.codelength_terms(mx, me, mp, mt, md, flow.recorded, flow.alpha, flow.dtot,
                                     flow.index_offset)
     mod += -_plogp_sum(flow.node_flow)
-    return index + mod, index, mod
+    total = index + mod
+    if abs(total) < 1e-12:  # rounding noise of a zero codelength (all flow inside modules)
+        total = 0.0
+    return total, index, mod
 
 
 # ----------------------------------------------------------------------------- search

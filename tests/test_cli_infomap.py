@@ -120,3 +120,10 @@ def test_hierarchical_tree_output(tmp_path):
     assert len(body) == 80 and all(len(line.split()[0].split(":")) == 3 for line in body)
     assert "# partitioned into 3 levels with 2 top modules" in r.stdout.decode()
     assert b"hierarchical=True" in r.stderr
+
+
+def test_zero_flow_nodes_join_their_neighbour_like_the_reference():
+    # directed: 1 and 3 have no in-links, so no flow; the reference puts each with its target
+    r = run_minent("infomap", "-d", "-f", "clu", "-q", input="1 2\n3 4\n")
+    assert _body(r.stdout.decode()) == ["2 1 0.5", "1 1 0", "4 2 0.5", "3 2 0"]
+    assert "# codelength 0 bits" in r.stdout.decode()

@@ -517,7 +517,18 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                     best = b
                     best_xb = xb
                     best_eb = eb
-            if best != a and best_delta < -1e-15:
+            forced = best == a and pv == 0.0 and mn[a] == 1 and nt > 1
+            if forced:
+                # a node without flow changes no codelength wherever it goes: like the
+                # reference, let it join the module of its first neighbour instead of
+                # staying a module of its own
+                best = touched[1]
+                out_b = acc[best, 0]
+                in_b = out_b if undirected else acc[best, 1]
+                best_xb = ms[best, _X] + xv - out_b - in_b
+                best_eb = ms[best, _E] + ev - in_b - out_b
+                best_delta = 0.0
+            if best != a and (best_delta < -1e-15 or forced):
                 b = best
                 if mn[b] == 0:
                     nfree -= 1
