@@ -49,6 +49,9 @@ CORE_LOOP_LIMIT = 10
 #: sweeps when splitting modules into sub-modules for coarse tuning: the sub-modules are only
 #: starting points for moves between modules, so a rough split is enough
 COARSE_TUNE_LOOP_LIMIT = 3
+#: tuning rounds continue while one gains this fraction of the first codelength (the
+#: reference's --tune-iteration-relative-threshold default)
+TUNE_RELATIVE_THRESHOLD = 1e-5
 
 
 @dataclass
@@ -241,7 +244,9 @@ def _two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10) -> tup
     identity = np.arange(flow.n, dtype=np.int64)
     module = _find_modules(flow, leaf_net, identity, state)
     best = codelength(flow, module)[0]
+    initial = best
     fine = True
+    coarse_tried = False
     for _ in range(tune_limit):
         if fine:
             cand = _find_modules(flow, leaf_net, module, state)
@@ -256,12 +261,16 @@ def _two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10) -> tup
             sub_net = _aggregate(flow, split_net, sub, k)
             top = _find_modules(flow, sub_net, sub_net.parent.copy(), state)
             cand = top[sub]
-        fine = not fine
+            coarse_tried = True
         length = codelength(flow, cand)[0]
+        # like the reference: keep any gain, but go on tuning only while a round gains more
+        # than TUNE_RELATIVE_THRESHOLD of the first codelength, and try coarse tuning once
+        worth_another = length < best - max(MIN_IMPROVEMENT, TUNE_RELATIVE_THRESHOLD * initial)
         if length < best - MIN_IMPROVEMENT:
             module, best = K.relabel(cand)[0], length
-        elif fine:  # a coarse round (just flipped) that gained nothing ends the tuning
+        if not worth_another and coarse_tried:
             break
+        fine = not fine
     return module, best
 
 
