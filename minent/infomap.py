@@ -110,12 +110,12 @@ def compute_flow(
         total = 2.0 * w.sum() - w[self_loop].sum()
         p = (np.bincount(src, weights=w, minlength=n)
              + np.bincount(dst[~self_loop], weights=w[~self_loop], minlength=n)) / total
-        optr, oidx, ofl = K.build_csr_symmetric(n, src, dst, w, markov_time / total)
+        optr, oidx, ofl = K.build_csr(n, src, dst, w, markov_time / total, True)
         node_x = K.row_sums(optr, ofl)
         return Flow(p, optr, oidx, ofl, optr, oidx, ofl, True, node_x, node_x,
                     zeros, zeros, False, teleport, 0.0)
     p, lf, tw, dangling = K.pagerank(n, src, dst, w, teleport, recorded_teleport)
-    optr, oidx, ofl = K.build_csr(n, src, dst, lf * markov_time)
+    optr, oidx, ofl = K.build_csr(n, src, dst, lf, markov_time, False)
     iptr, iidx, ifl = K.transpose_csr(optr, oidx, ofl)
     node_x = K.row_sums(optr, ofl)
     node_e = K.row_sums(iptr, ifl)

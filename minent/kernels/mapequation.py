@@ -119,34 +119,15 @@ def pagerank(n, src, dst, w, alpha, recorded):
 
 # ----------------------------------------------------------------------------- CSR helpers
 @njit(cache=True)
-def build_csr(n, src, dst, flow):
-    """CSR of the links src->dst (self-links dropped, duplicates kept)."""
+def build_csr(n, src, dst, w, scale, symmetric):
+    """CSR of the links src->dst with flow w * scale (self-links dropped, duplicates kept);
+    with ``symmetric`` every link is stored in both directions (undirected networks)."""
     ptr = np.zeros(n + 1, np.int64)
     for k in range(src.shape[0]):
         if src[k] != dst[k]:
             ptr[src[k] + 1] += 1
-    for i in range(n):
-        ptr[i + 1] += ptr[i]
-    fill = ptr[:-1].copy()
-    idx = np.empty(ptr[n], np.int32)
-    fl = np.empty(ptr[n])
-    for k in range(src.shape[0]):
-        s = src[k]
-        if s != dst[k]:
-            idx[fill[s]] = dst[k]
-            fl[fill[s]] = flow[k]
-            fill[s] += 1
-    return ptr, idx, fl
-
-
-@njit(cache=True)
-def build_csr_symmetric(n, src, dst, w, scale):
-    """CSR holding every link in both directions with flow w * scale (self-links dropped)."""
-    ptr = np.zeros(n + 1, np.int64)
-    for k in range(src.shape[0]):
-        if src[k] != dst[k]:
-            ptr[src[k] + 1] += 1
-            ptr[dst[k] + 1] += 1
+            if symmetric:
+                ptr[dst[k] + 1] += 1
     for i in range(n):
         ptr[i + 1] += ptr[i]
     fill = ptr[:-1].copy()
@@ -160,9 +141,10 @@ def build_csr_symmetric(n, src, dst, w, scale):
             idx[fill[s]] = t
             fl[fill[s]] = f
             fill[s] += 1
-            idx[fill[t]] = s
-            fl[fill[t]] = f
-            fill[t] += 1
+            if symmetric:
+                idx[fill[t]] = s
+                fl[fill[t]] = f
+                fill[t] += 1
     return ptr, idx, fl
 
 
