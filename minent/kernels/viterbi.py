@@ -1,0 +1,213 @@
+"""Numba kernels for lexicon-based segmentation: a hashed trie and unigram Viterbi decoding.
+
+Text arrives as int32 character ids (0 = separator between pieces, 1 = unknown character, real
+characters 2, 3, ...). Each piece is decoded on its own; the result is a uint8 array ``begin``
+with ``begin[i] = 1`` when a word starts at position ``i``.
+
+The lexicon is a trie whose edges live in one open-addressing hash table keyed by
+``node << 32 | char_id`` (uint64); ``node_score[node]`` is the word's log-probability, or -inf
+when the path to that node is only a prefix. One hash probe per character keeps the decoder
+independent of the alphabet size (traditional text, astral ideographs) and of word length.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
+NEG_INF = -np.inf
+
+
+@njit(cache=True, inline="always")
+def _mix(key):
+    # splitmix64 finaliser: spreads consecutive node/char ids over the table.
+    z = key
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def trie_child(keys, vals, node, c):
+    """Child of trie *node* along character id *c*, or -1."""
+    mask = np.uint64(len(keys) - 1)
+    key = (np.uint64(node) << np.uint64(32)) | np.uint64(c)
+    h = _mix(key) & mask
+    while True:
+        k = keys[h]
+        if k == key:
+            return vals[h]
+        if k == EMPTY:
+            return -1
+        h = (h + np.uint64(1)) & mask
+
+
+@njit(cache=True)
+def build_trie(chars, offsets, scores):
+    """Build the hashed trie of words ``chars[offsets[w]:offsets[w+1]]`` with log-prob ``scores[w]``.
+
+    Returns ``(keys, vals, node_score, depth)``: the edge hash table (power-of-two size, load
+    ≤ 1/2), the score of every node (-inf for prefixes; root is node 0) and the longest word length.
+    A word listed twice keeps its last score.
+    """
+    n_edges_max = len(chars)
+    size = 16
+    while size < 2 * n_edges_max + 2:
+        size *= 2
+    keys = np.full(size, EMPTY, dtype=np.uint64)
+    vals = np.full(size, -1, dtype=np.int32)
+    node_score = np.full(n_edges_max + 1, NEG_INF, dtype=np.float64)
+    mask = np.uint64(size - 1)
+    n_nodes = 1
+    depth = 0
+    for w in range(len(offsets) - 1):
+        node = 0
+        a, b = offsets[w], offsets[w + 1]
+        if b - a > depth:
+            depth = b - a
+        for p in range(a, b):
+            key = (np.uint64(node) << np.uint64(32)) | np.uint64(chars[p])
+            h = _mix(key) & mask
+            while True:
+                k = keys[h]
+                if k == key:
+                    node = vals[h]
+                    break
+                if k == EMPTY:
+                    keys[h] = key
+                    vals[h] = n_nodes
+                    node = n_nodes
+                    n_nodes += 1
+                    break
+                h = (h + np.uint64(1)) & mask
+        if b > a:
+            node_score[node] = scores[w]
+    return keys, vals, node_score[:n_nodes].copy(), depth
+
+
+@njit(cache=True)
+def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, oov_max, oov_bias,
+                  best, back, begin):
+    n = e - s
+    best[0] = 0.0
+    for k in range(1, n + 1):
+        best[k] = NEG_INF
+    reach = depth if depth > oov_max else oov_max
+    if reach < 1:
+        reach = 1
+    for i in range(n):
+        bi = best[i]
+        if bi == NEG_INF:
+            continue
+        node = 0
+        acc = 0.0
+        stop = i + reach
+        if stop > n:
+            stop = n
+        for j in range(i, stop):
+            c = ids[s + j]
+            acc += char_score[c]
+            if node >= 0:
+                node = trie_child(keys, vals, node, c)
+            length = j - i + 1
+            sc = node_score[node] if node >= 0 else NEG_INF
+            if sc == NEG_INF:
+                if length == 1:
+                    sc = unk_score if char_score[c] == NEG_INF else char_score[c]
+                elif length <= oov_max:
+                    sc = acc + oov_bias
+                elif node < 0:
+                    break
+                else:
+                    continue
+            v = bi + sc
+            if v > best[j + 1]:
+                best[j + 1] = v
+                back[j + 1] = i
+    # walk back pointers and mark word starts
+    k = n
+    while k > 0:
+        i = back[k]
+        begin[s + i] = 1
+        k = i
+    return best[n]
+
+
+@njit(cache=True)
+def viterbi_segment(ids, keys, vals, node_score, depth, unk_score, char_score, oov_max, oov_bias):
+    """Best unigram segmentation of every piece of *ids* (pieces separated by id 0).
+
+    A word w scores ``node_score`` (its log-probability). A single character that is not a word
+    scores ``char_score[c]`` when finite, else *unk_score*. When ``oov_max >= 2``, a span of
+    2..oov_max characters that is not a word may be a word too, scoring the sum of its
+    ``char_score`` plus *oov_bias* (a negative penalty): this lets frequent-enough unseen words
+    win against a string of single characters. The segmentation maximises the sum of scores.
+
+    Returns ``(begin, total)``: uint8 flags (1 where a word starts; 0 at separators) and the
+    summed best score over all pieces.
+    """
+    n = len(ids)
+    begin = np.zeros(n, dtype=np.uint8)
+    longest = 0
+    run = 0
+    for i in range(n):
+        if ids[i] == 0:
+            run = 0
+        else:
+            run += 1
+            if run > longest:
+                longest = run
+    best = np.empty(longest + 1, dtype=np.float64)
+    back = np.zeros(longest + 1, dtype=np.int64)
+    total = 0.0
+    s = 0
+    while s < n:
+        if ids[s] == 0:
+            s += 1
+            continue
+        e = s
+        while e < n and ids[e] != 0:
+            e += 1
+        total += _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, oov_max,
+                               oov_bias, best, back, begin)
+        s = e
+    return begin, total
+
+
+@njit(cache=True)
+def count_segmented_words(ids, begin, keys, vals):
+    """Trie node of every word in a segmentation (-1 for a word not in the trie), in order.
+
+    Used by re-estimation to recount lexicon words; out-of-lexicon words come back as -1 with
+    their start and end so the caller can count them as new candidates.
+    Returns ``(nodes, starts, ends)``.
+    """
+    n = len(ids)
+    m = 0
+    for i in range(n):
+        if begin[i]:
+            m += 1
+    nodes = np.empty(m, dtype=np.int32)
+    starts = np.empty(m, dtype=np.int64)
+    ends = np.empty(m, dtype=np.int64)
+    w = 0
+    i = 0
+    while i < n:
+        if not begin[i]:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and ids[j] != 0 and not begin[j]:
+            j += 1
+        node = 0
+        for p in range(i, j):
+            node = trie_child(keys, vals, node, ids[p])
+            if node < 0:
+                break
+        nodes[w] = node
+        starts[w] = i
+        ends[w] = j
+        w += 1
+        i = j
+    return nodes, starts, ends
