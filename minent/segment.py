@@ -1,0 +1,183 @@
+"""Segmenters: unigram Viterbi over a lexicon, and the character-n-gram-LM variant (ALGORITHMS.md §3.4).
+
+Both work line by line on batches of lines. A line is cut into runs by character class:
+
+* *segmentable* runs — Han characters (with ``pre_split=True``, the default), or every word
+  character (Han, Latin letters, digits) with ``pre_split=False`` — are decoded by the model;
+* digit runs and Latin runs (with ``pre_split=True``) are one token each;
+* punctuation and symbols are one token per character, except that a run of the same character
+  (——, ……) is one token;
+* whitespace separates tokens and is not output.
+
+Output: the tokens of each line separated by one space, one output line per input line (blank
+lines stay blank), so that removing the spaces gives back the input line minus its whitespace.
+
+>>> from minent.lexicon_model import Lexicon
+>>> seg = UnigramSegmenter(Lexicon(["中国", "人民", "中", "国", "人", "民"], [10, 8, 1, 1, 1, 1]))
+>>> seg.segment_line("中国人民，2024年")
+'中国 人民 ， 2024 年'
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from minent.io.text import DIGIT, HAN, LATIN, OTHER, char_class_table
+from minent.lexicon_model import Lexicon
+
+# Kinds of characters for line tokenisation.
+K_SEG, K_DIGIT, K_LATIN, K_PUNCT, K_SPACE, K_NEWLINE = 0, 1, 2, 3, 4, 5
+NEWLINE = 0x0A
+
+
+@functools.cache
+def kind_table(pre_split: bool) -> np.ndarray:
+    """Kind (K_*) of every code point, for splitting lines into runs."""
+    cls = char_class_table()
+    kinds = np.full(len(cls), K_PUNCT, dtype=np.uint8)
+    if pre_split:
+        kinds[cls == HAN] = K_SEG
+        kinds[cls == DIGIT] = K_DIGIT
+        kinds[cls == LATIN] = K_LATIN
+    else:
+        kinds[cls != OTHER] = K_SEG
+    for cp in range(0x3001):
+        if cls[cp] == OTHER and chr(cp).isspace():
+            kinds[cp] = K_SPACE
+    kinds[0x3000] = K_SPACE
+    kinds[NEWLINE] = K_NEWLINE
+    return kinds
+
+
+def to_codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.int32)
+
+
+def from_codepoints(cps: np.ndarray) -> str:
+    return np.ascontiguousarray(cps, dtype=np.int32).tobytes().decode("utf-32-le")
+
+
+def segmentable_ids(cps: np.ndarray, kinds: np.ndarray, lut: np.ndarray) -> np.ndarray:
+    """Character ids of the segmentable positions of *cps*, 0 (separator) everywhere else."""
+    seg = kinds[cps] == K_SEG
+    ids = np.where(seg, lut[np.where(seg, cps, 0)], 0).astype(np.int32)
+    return ids
+
+
+def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> str:
+    """Join the text of *cps* (lines separated by U+000A) into space-separated tokens.
+
+    *seg_begin* holds word starts at segmentable positions (from a decoder); token starts of the
+    other runs follow the rules of the module docstring.
+    """
+    n = len(cps)
+    if n == 0:
+        return ""
+    k = kinds_of_cps
+    prev_k = np.empty(n, dtype=np.uint8)
+    prev_k[0] = K_NEWLINE
+    prev_k[1:] = k[:-1]
+    prev_c = np.empty(n, dtype=np.int32)
+    prev_c[0] = -1
+    prev_c[1:] = cps[:-1]
+    begin = seg_begin.astype(bool) & (k == K_SEG)
+    begin |= ((k == K_DIGIT) | (k == K_LATIN)) & (prev_k != k)
+    begin |= (k == K_PUNCT) & ((prev_k != K_PUNCT) | (prev_c != cps))
+    keep = k != K_SPACE
+    kept = np.flatnonzero(keep)
+    kk = k[kept]
+    # a space goes before a kept token start unless the previous kept char is a newline (or none)
+    prev_kept_k = np.empty(len(kept), dtype=np.uint8)
+    if len(kept):
+        prev_kept_k[0] = K_NEWLINE
+        prev_kept_k[1:] = kk[:-1]
+    space = begin[kept] & (prev_kept_k != K_NEWLINE) & (kk != K_NEWLINE)
+    out_cps = np.insert(cps[kept], np.flatnonzero(space), 0x20)
+    return from_codepoints(out_cps)
+
+
+class UnigramSegmenter:
+    """Best segmentation under a unigram word model: maximise Σ ln p(w) (Viterbi, numba).
+
+    Parameters
+    ----------
+    lexicon : words and counts; p(w) = count / Σ count.
+    pre_split : decode only Han runs (digit, Latin runs are tokens of their own); False decodes
+        every run of word characters, letting digits/letters join words (N年).
+    oov_max : out-of-lexicon spans of 2..oov_max characters may be words (0 disables).
+    oov_penalty : cost in nats of such a span on top of the sum of its characters' ln p,
+        so an unseen word is chosen only when its characters are rare as single words.
+    unk_penalty : an unknown character scores ln(1 / Σ count) − unk_penalty.
+    """
+
+    def __init__(self, lexicon: Lexicon, *, pre_split: bool = True, oov_max: int = 0,
+                 oov_penalty: float = 6.0, unk_penalty: float = 1.0):
+        from minent.kernels.viterbi import build_trie
+
+        self.lexicon = lexicon
+        self.pre_split = pre_split
+        self.oov_max = int(oov_max)
+        self.oov_penalty = float(oov_penalty)
+        chars = sorted({ch for w in lexicon.words for ch in w})
+        self.lut = np.ones(0x110000, dtype=np.int32)  # UNK = 1
+        cps = np.array([ord(c) for c in chars], dtype=np.int64)
+        self.lut[cps] = np.arange(2, 2 + len(chars), dtype=np.int32)
+        logp = lexicon.log_probs()
+        word_cps = to_codepoints("".join(lexicon.words))
+        lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
+        offsets = np.zeros(len(lens) + 1, dtype=np.int64)
+        np.cumsum(lens, out=offsets[1:])
+        self.keys, self.vals, self.node_score, self.depth = build_trie(self.lut[word_cps], offsets, logp)
+        total = max(lexicon.total, 1.0)
+        self.unk_score = -math.log(total) - unk_penalty
+        self.char_score = np.full(len(chars) + 2, self.unk_score, dtype=np.float64)
+        single = lens == 1
+        if single.any():
+            ids = self.lut[to_codepoints("".join(w for w, s in zip(lexicon.words, single) if s))]
+            self.char_score[ids] = logp[single]
+        self.kinds = kind_table(pre_split)
+
+    def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
+        """Word starts (uint8) and total log-probability of the pieces in *ids*."""
+        from minent.kernels.viterbi import viterbi_segment
+
+        return viterbi_segment(ids, self.keys, self.vals, self.node_score, self.depth, self.unk_score,
+                               self.char_score, self.oov_max, -self.oov_penalty)
+
+    def segment_text(self, text: str) -> str:
+        """Segment *text* (one or more lines joined by '\\n'); returns the lines, same count."""
+        cps = to_codepoints(text)
+        kinds = self.kinds[cps]
+        ids = segmentable_ids(cps, self.kinds, self.lut)
+        begin, _ = self.decode_ids(ids)
+        return render(cps, kinds, begin)
+
+    def segment_line(self, line: str) -> str:
+        return self.segment_text(line)
+
+    def cut(self, text: str) -> list[str]:
+        """Tokens of *text* (jieba-style ``cut``, but whitespace is not returned)."""
+        return self.segment_text(text).split()
+
+    def segment_lines(self, lines: Iterable[str], *, batch_chars: int = 1 << 20) -> Iterator[str]:
+        """Segment a stream of lines (without line ends) in batches; yields one line per line."""
+        yield from batched_segment(self.segment_text, lines, batch_chars)
+
+
+def batched_segment(segment_text, lines: Iterable[str], batch_chars: int) -> Iterator[str]:
+    """Apply *segment_text* to batches of about *batch_chars* characters of *lines*."""
+    batch: list[str] = []
+    size = 0
+    for line in lines:
+        line = line.rstrip("\r\n").replace("\n", " ").replace("\r", " ")
+        batch.append(line)
+        size += len(line) + 1
+        if size >= batch_chars:
+            yield from segment_text("\n".join(batch)).split("\n")
+            batch, size = [], 0
+    if batch:
+        yield from segment_text("\n".join(batch)).split("\n")
