@@ -211,3 +211,18 @@ def count_segmented_words(ids, begin, keys, vals):
         w += 1
         i = j
     return nodes, starts, ends
+
+
+@njit(cache=True)
+def word_nodes(chars, offsets, keys, vals):
+    """Trie node of each word ``chars[offsets[w]:offsets[w+1]]`` (-1 when absent)."""
+    m = len(offsets) - 1
+    out = np.full(m, -1, dtype=np.int64)
+    for w in range(m):
+        node = 0
+        for p in range(offsets[w], offsets[w + 1]):
+            node = trie_child(keys, vals, node, chars[p])
+            if node < 0:
+                break
+        out[w] = node
+    return out
