@@ -153,10 +153,14 @@ def best_split(word: str, logp: dict[str, float], unk: float) -> tuple[list[str]
 
 
 def remove_redundant(counts: dict[str, float], n_total: float, *, margin: float = 1.5,
-                     entry_cost: float = 5.0) -> dict[str, float]:
+                     entry_cost: float = 5.0, redistribute: bool = True) -> dict[str, float]:
     """Redundancy removal with the description-length rule of the module docstring (in place).
 
-    Longest words first (ties: rarest first); a dropped word's count moves to its sub-words.
+    Longest words first (ties: rarest first). With *redistribute*, a dropped word's count moves
+    to its sub-words — right for counts of a segmentation, where the occurrences of w were not
+    counted for its parts; wrong for raw n-gram counts, which already include every occurrence
+    of a sub-string (moving them would count the parts twice and make short words look
+    like chance collocations of inflated characters).
     """
     logp = {w: math.log(c / n_total) for w, c in counts.items()}
     unk = math.log(0.5 / n_total)
@@ -167,6 +171,8 @@ def remove_redundant(counts: dict[str, float], n_total: float, *, margin: float 
         subs, lsub = best_split(w, logp, unk)
         pmi = lw - lsub
         if c * (pmi - margin * (len(w) - 1)) < entry_cost * len(w):
+            if not redistribute:
+                continue
             for k in subs:
                 counts[k] = counts.get(k, 0.0) + c
                 logp[k] = math.log(counts[k] / n_total)
@@ -281,7 +287,7 @@ def build_lexicon(
     cand = candidates(enc, max_len=max_len, min_count=min_count)
     n_cand = len(cand)
     log.info("lexicon: %d candidates (n-grams up to %d characters seen >= %d times)", n_cand, max_len, min_count)
-    remove_redundant(cand, float(max(n_chars, 1)), margin=margin, entry_cost=entry_cost)
+    remove_redundant(cand, float(max(n_chars, 1)), margin=margin, entry_cost=entry_cost, redistribute=False)
     after = len(cand)
     log.info("lexicon: %d words after redundancy removal", after)
     lexicon = Lexicon(list(cand), np.fromiter(cand.values(), dtype=np.float64, count=len(cand)))
@@ -300,8 +306,8 @@ def build_lexicon(
                 lexicon = new_lex
                 result.bits_per_iteration.append(bits)
             break
-        lexicon = new_lex
         result.bits_per_iteration.append(bits)
         prev = bits
+        lexicon = new_lex
     result.lexicon = lexicon
     return result

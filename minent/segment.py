@@ -139,6 +139,10 @@ class UnigramSegmenter:
         if single.any():
             ids = self.lut[to_codepoints("".join(w for w, s in zip(lexicon.words, single) if s))]
             self.char_score[ids] = logp[single]
+        # frequency of each character inside words (ln), for out-of-lexicon spans
+        occ = np.bincount(self.lut[word_cps], weights=np.repeat(lexicon.counts, lens), minlength=len(chars) + 2)
+        with np.errstate(divide="ignore"):
+            self.span_score = np.where(occ > 0, np.log(occ / max(occ.sum(), 1.0)), self.unk_score)
         self.kinds = kind_table(pre_split)
 
     def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
@@ -146,7 +150,7 @@ class UnigramSegmenter:
         from minent.kernels.viterbi import viterbi_segment
 
         return viterbi_segment(ids, self.keys, self.vals, self.node_score, self.depth, self.unk_score,
-                               self.char_score, self.oov_max, -self.oov_penalty)
+                               self.char_score, self.span_score, self.oov_max, -self.oov_penalty)
 
     def segment_text(self, text: str) -> str:
         """Segment *text* (one or more lines joined by '\\n'); returns the lines, same count."""

@@ -25,7 +25,7 @@ def _word_score(w, words, char_score, unk, oov_max, oov_bias):
     if len(w) == 1:
         return char_score[w[0]] if math.isfinite(char_score[w[0]]) else unk
     if len(w) <= oov_max:
-        return sum(char_score[c] for c in w) + oov_bias
+        return sum(SPAN[c] for c in w) + oov_bias
     return -math.inf
 
 
@@ -51,6 +51,8 @@ def _seg_score(piece, begin, words, char_score, unk, oov_max, oov_bias):
     )
 
 
+SPAN = [-3.0, -3.0, -2.0, -2.5, -4.0, -1.5, -6.0]  # span_score per char id
+
 lex_strategy = st.dictionaries(
     st.lists(st.integers(2, 5), min_size=1, max_size=4).map(tuple),
     st.floats(-12, -0.5),
@@ -71,7 +73,8 @@ def test_viterbi_matches_brute_force(words, piece, char_scores, oov_max, oov_bia
     char_score = np.array(char_scores, dtype=np.float64)
     unk = -20.0
     ids = np.array(piece, dtype=np.int32)
-    begin, total = viterbi_segment(ids, keys, vals, node_score, depth, unk, char_score, oov_max, oov_bias)
+    begin, total = viterbi_segment(ids, keys, vals, node_score, depth, unk, char_score, np.array(SPAN),
+                                   oov_max, oov_bias)
     expected = _brute(piece, words, char_scores, unk, oov_max, oov_bias)
     assert total == pytest.approx(expected, rel=1e-12, abs=1e-9)
     assert _seg_score(piece, begin, words, char_scores, unk, oov_max, oov_bias) == pytest.approx(
@@ -84,7 +87,7 @@ def test_pieces_are_independent_and_separators_unmarked():
     keys, vals, node_score, depth = _trie(words)
     cs = np.full(6, -math.inf)
     ids = np.array([0, 2, 3, 0, 3, 4, 0, 0, 4], dtype=np.int32)
-    begin, total = viterbi_segment(ids, keys, vals, node_score, depth, -20.0, cs, 0, 0.0)
+    begin, total = viterbi_segment(ids, keys, vals, node_score, depth, -20.0, cs, cs, 0, 0.0)
     assert begin.tolist() == [0, 1, 0, 0, 1, 0, 0, 0, 1]
     assert total == pytest.approx(-1 - 1 - 5)
     nodes, starts, ends = count_segmented_words(ids, begin, keys, vals)
@@ -101,10 +104,10 @@ def test_empty_and_trie_lookup():
     assert node_score[trie_child(keys, vals, n, 9)] == -2.0
     assert trie_child(keys, vals, 0, 8) == -1
     begin, total = viterbi_segment(np.zeros(0, np.int32), keys, vals, node_score, depth, -20.0,
-                                   np.full(10, -math.inf), 0, 0.0)
+                                   np.full(10, -math.inf), np.full(10, -math.inf), 0, 0.0)
     assert len(begin) == 0 and total == 0.0
     # astral / large ids
     keys, vals, node_score, depth = _trie({(70000, 2**20): -1.0})
     begin, _ = viterbi_segment(np.array([70000, 2**20], np.int32), keys, vals, node_score, depth, -20.0,
-                               np.full(2**20 + 1, -math.inf), 0, 0.0)
+                               np.full(2**20 + 1, -math.inf), np.full(2**20 + 1, -math.inf), 0, 0.0)
     assert begin.tolist() == [1, 0]

@@ -87,8 +87,8 @@ def build_trie(chars, offsets, scores):
 
 
 @njit(cache=True)
-def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, oov_max, oov_bias,
-                  best, back, begin):
+def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max,
+                  oov_bias, best, back, begin):
     n = e - s
     best[0] = 0.0
     for k in range(1, n + 1):
@@ -107,7 +107,7 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
             stop = n
         for j in range(i, stop):
             c = ids[s + j]
-            acc += char_score[c]
+            acc += span_score[c]
             if node >= 0:
                 node = trie_child(keys, vals, node, c)
             length = j - i + 1
@@ -135,14 +135,16 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
 
 
 @njit(cache=True)
-def viterbi_segment(ids, keys, vals, node_score, depth, unk_score, char_score, oov_max, oov_bias):
+def viterbi_segment(ids, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max, oov_bias):
     """Best unigram segmentation of every piece of *ids* (pieces separated by id 0).
 
     A word w scores ``node_score`` (its log-probability). A single character that is not a word
     scores ``char_score[c]`` when finite, else *unk_score*. When ``oov_max >= 2``, a span of
     2..oov_max characters that is not a word may be a word too, scoring the sum of its
-    ``char_score`` plus *oov_bias* (a negative penalty): this lets frequent-enough unseen words
-    win against a string of single characters. The segmentation maximises the sum of scores.
+    ``span_score`` (ln of each character's frequency inside words, which is higher than its
+    probability as a one-character word for bound characters) plus *oov_bias* (a negative
+    penalty): unseen words made of bound characters then win against a string of single
+    characters. The segmentation maximises the sum of scores.
 
     Returns ``(begin, total)``: uint8 flags (1 where a word starts; 0 at separators) and the
     summed best score over all pieces.
@@ -169,8 +171,8 @@ def viterbi_segment(ids, keys, vals, node_score, depth, unk_score, char_score, o
         e = s
         while e < n and ids[e] != 0:
             e += 1
-        total += _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, oov_max,
-                               oov_bias, best, back, begin)
+        total += _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, span_score,
+                               oov_max, oov_bias, best, back, begin)
         s = e
     return begin, total
 
