@@ -208,13 +208,14 @@ class LexiconResult:
         return self.bits_per_iteration[-1] if self.bits_per_iteration else self.bits_chars
 
 
-def _segment_and_count(enc: EncodedCorpus, lexicon: Lexicon) -> tuple[Lexicon, float]:
+def _segment_and_count(enc: EncodedCorpus, lexicon: Lexicon, oov_max: int = 0,
+                       oov_penalty: float = 0.0) -> tuple[Lexicon, float]:
     """One hard-EM step: Viterbi-segment the corpus with *lexicon*, recount its words."""
     from minent.kernels.viterbi import count_segmented_words
     from minent.segment import UnigramSegmenter
 
     # ids in the encoded corpus are its own; map them to the segmenter's ids via code points.
-    seg = UnigramSegmenter(lexicon, oov_max=0)
+    seg = UnigramSegmenter(lexicon, oov_max=oov_max, oov_penalty=oov_penalty)
     cps = np.array([-1, -1] + [ord(c) for c in enc.chars[2:]], dtype=np.int64)
     remap = np.zeros(len(cps), dtype=np.int32)
     remap[2:] = seg.lut[cps[2:]]
@@ -259,6 +260,45 @@ def candidates(enc: EncodedCorpus, *, max_len: int = 4, min_count: int = 2) -> d
     return out
 
 
+def _em(enc: EncodedCorpus, lexicon: Lexicon, iterations: int, tol: float, history: list[float],
+        progress: Callable[[str], None] | None, oov: tuple[int, float] = (0, 0.0)) -> Lexicon:
+    """Hard-EM passes until bits/char stops improving by ``tol``; appends each pass's bits to *history*."""
+    prev = math.inf
+    for _ in range(iterations):
+        new_lex, _ = _segment_and_count(enc, lexicon, *oov)
+        bits = code_length_bits(new_lex.counts, enc.n_chars)
+        log.info("lexicon: pass %d: %.4f bits/char, %d words", len(history) + 1, bits, len(new_lex))
+        if progress is not None:
+            progress(f"pass {len(history) + 1}: {bits:.4f} bits/char")
+        if bits > prev:
+            break
+        history.append(bits)
+        lexicon = new_lex
+        if bits > prev - tol:
+            break
+        prev = bits
+    return lexicon
+
+
+def char_freeness(lexicon: Lexicon) -> dict[str, float]:
+    """Share of each character's occurrences in which it is a one-character word."""
+    total: dict[str, float] = {}
+    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
+        for ch in w:
+            total[ch] = total.get(ch, 0.0) + c
+    single = {w: c for w, c in zip(lexicon.words, lexicon.counts.tolist()) if len(w) == 1}
+    return {ch: single.get(ch, 0.0) / t for ch, t in total.items()}
+
+
+def drop_free_collocations(lexicon: Lexicon, threshold: float) -> Lexicon:
+    """Drop two-character words whose both characters are free words more than *threshold* of
+    the time: 是一, 这是 are collocations of two free words, not words; 我们 (们 is bound) stays."""
+    free = char_freeness(lexicon)
+    keep = [not (len(w) == 2 and free.get(w[0], 0) > threshold and free.get(w[1], 0) > threshold)
+            for w in lexicon.words]
+    return Lexicon([w for w, k in zip(lexicon.words, keep) if k], lexicon.counts[np.array(keep, dtype=bool)])
+
+
 def build_lexicon(
     texts: Iterable[str],
     *,
@@ -269,6 +309,9 @@ def build_lexicon(
     iterations: int = 10,
     tol: float = 1e-3,
     pre_split: bool = True,
+    free_filter: float | None = None,
+    em_oov_max: int = 0,
+    em_oov_penalty: float = 1.0,
     progress: Callable[[str], None] | None = None,
 ) -> LexiconResult:
     """Learn a lexicon from raw *texts* by the minimum-entropy principle (see module docstring).
@@ -294,20 +337,14 @@ def build_lexicon(
     result = LexiconResult(lexicon, n_chars, bits_chars, candidates=n_cand, after_removal=after)
     if n_chars == 0:
         return result
-    prev = math.inf
-    for it in range(1, iterations + 1):
-        new_lex, _ = _segment_and_count(enc, lexicon)
-        bits = code_length_bits(new_lex.counts, n_chars)
-        log.info("lexicon: iteration %d: %.4f bits/char, %d words", it, bits, len(new_lex))
-        if progress is not None:
-            progress(f"iteration {it}: {bits:.4f} bits/char")
-        if bits > prev - tol:
-            if bits <= prev:
-                lexicon = new_lex
-                result.bits_per_iteration.append(bits)
-            break
-        result.bits_per_iteration.append(bits)
-        prev = bits
-        lexicon = new_lex
+    lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress)
+    if em_oov_max:
+        lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (em_oov_max, em_oov_penalty))
+    if free_filter is not None:
+        lexicon = drop_free_collocations(lexicon, free_filter)
+        log.info("lexicon: %d words after dropping collocations of free characters", len(lexicon))
+        lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress)
+    if em_oov_max:
+        lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (em_oov_max, em_oov_penalty))
     result.lexicon = lexicon
     return result
