@@ -4,7 +4,8 @@ Both work line by line on batches of lines. A line is cut into runs by character
 
 * *segmentable* runs — Han characters (with ``pre_split=True``, the default), or every word
   character (Han, Latin letters, digits) with ``pre_split=False`` — are decoded by the model;
-* digit runs and Latin runs (with ``pre_split=True``) are one token each;
+* digit runs and Latin runs (with ``pre_split=True``) are one token each; a number keeps its
+  decimal point and percent sign (3.14, ９５．４７％);
 * punctuation and symbols are one token per character, except that a run of the same character
   (——, ……) is one token;
 * whitespace separates tokens and is not output.
@@ -68,6 +69,25 @@ def segmentable_ids(cps: np.ndarray, kinds: np.ndarray, lut: np.ndarray) -> np.n
     return ids
 
 
+_DECIMAL_POINTS = np.array([ord("."), ord("．")], dtype=np.int32)
+_PERCENT = np.array([ord("%"), ord("％"), ord("‰")], dtype=np.int32)
+
+
+def number_kinds(cps: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+    """*kinds* with decimal points between digits and a percent sign after digits made digits,
+    so that 3.14, ９５．４７％ stay one token (a convention shared by the segmentation standards)."""
+    k = kinds.copy()
+    if len(k) < 2:
+        return k
+    prev_d = np.zeros(len(k), dtype=bool)
+    prev_d[1:] = k[:-1] == K_DIGIT
+    next_d = np.zeros(len(k), dtype=bool)
+    next_d[:-1] = k[1:] == K_DIGIT
+    k[np.isin(cps, _DECIMAL_POINTS) & prev_d & next_d] = K_DIGIT
+    k[np.isin(cps, _PERCENT) & prev_d] = K_DIGIT
+    return k
+
+
 def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> str:
     """Join the text of *cps* (lines separated by U+000A) into space-separated tokens.
 
@@ -77,7 +97,7 @@ def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> 
     n = len(cps)
     if n == 0:
         return ""
-    k = kinds_of_cps
+    k = number_kinds(cps, kinds_of_cps)
     prev_k = np.empty(n, dtype=np.uint8)
     prev_k[0] = K_NEWLINE
     prev_k[1:] = k[:-1]
