@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from minent.lexicon_model import Lexicon
-from minent.segment import K_SEG, kind_table, to_codepoints
+from minent.segment import to_codepoints, units
 
 log = logging.getLogger("minent")
 
@@ -64,19 +64,19 @@ class EncodedCorpus:
 
 def encode_corpus(texts: Iterable[str], *, pre_split: bool = True, batch_chars: int = 1 << 22) -> EncodedCorpus:
     """Encode *texts* (documents) into :class:`EncodedCorpus`, batch by batch."""
-    kinds = kind_table(pre_split)
     lut = np.full(0x110000, -1, dtype=np.int32)
     cps_of_id = [-1, -1]
     parts: list[np.ndarray] = []
 
     def flush(batch):
-        cps = to_codepoints("\n".join(batch) + "\n")
-        seg = kinds[cps] == K_SEG
-        new = np.unique(cps[seg & (lut[cps] < 0)])
+        cps, _, _ = units(to_codepoints("\n".join(batch) + "\n"), pre_split)
+        seg = cps >= 0
+        segcps = cps[seg]
+        new = np.unique(segcps[lut[segcps] < 0])
         if len(new):
             lut[new] = np.arange(len(cps_of_id), len(cps_of_id) + len(new), dtype=np.int32)
             cps_of_id.extend(new.tolist())
-        ids = np.where(seg, lut[cps], 0).astype(np.int32)
+        ids = np.where(seg, lut[np.maximum(cps, 0)], 0).astype(np.int32)
         # collapse runs of separators to one so the array holds pieces back to back
         keep = np.ones(len(ids), dtype=bool)
         keep[1:] = (ids[1:] != 0) | (ids[:-1] != 0)

@@ -2,10 +2,10 @@
 
 Both work line by line on batches of lines. A line is cut into runs by character class:
 
-* *segmentable* runs — Han characters (with ``pre_split=True``, the default), or every word
-  character (Han, Latin letters, digits) with ``pre_split=False`` — are decoded by the model;
-* digit runs and Latin runs (with ``pre_split=True``) are one token each; a number keeps its
-  decimal point and percent sign (3.14, ９５．４７％);
+* Han runs are decoded by the model; with ``pre_split=False`` numbers and Latin runs are part
+  of those runs (each as one unit, see :func:`units`) and may join words (1997年);
+* with ``pre_split=True`` (default) a number or a Latin run is one token of its own; a number
+  keeps its decimal point and percent sign (3.14, ９５．４７％);
 * punctuation and symbols are one token per character, except that a run of the same character
   (——, ……) is one token;
 * whitespace separates tokens and is not output.
@@ -36,16 +36,13 @@ NEWLINE = 0x0A
 
 
 @functools.cache
-def kind_table(pre_split: bool) -> np.ndarray:
+def kind_table() -> np.ndarray:
     """Kind (K_*) of every code point, for splitting lines into runs."""
     cls = char_class_table()
     kinds = np.full(len(cls), K_PUNCT, dtype=np.uint8)
-    if pre_split:
-        kinds[cls == HAN] = K_SEG
-        kinds[cls == DIGIT] = K_DIGIT
-        kinds[cls == LATIN] = K_LATIN
-    else:
-        kinds[cls != OTHER] = K_SEG
+    kinds[cls == HAN] = K_SEG
+    kinds[cls == DIGIT] = K_DIGIT
+    kinds[cls == LATIN] = K_LATIN
     for cp in range(0x3001):
         if cls[cp] == OTHER and chr(cp).isspace():
             kinds[cp] = K_SPACE
@@ -62,15 +59,13 @@ def from_codepoints(cps: np.ndarray) -> str:
     return np.ascontiguousarray(cps, dtype=np.int32).tobytes().decode("utf-32-le")
 
 
-def segmentable_ids(cps: np.ndarray, kinds: np.ndarray, lut: np.ndarray) -> np.ndarray:
-    """Character ids of the segmentable positions of *cps*, 0 (separator) everywhere else."""
-    seg = kinds[cps] == K_SEG
-    ids = np.where(seg, lut[np.where(seg, cps, 0)], 0).astype(np.int32)
-    return ids
-
-
 _DECIMAL_POINTS = np.array([ord("."), ord("．")], dtype=np.int32)
 _PERCENT = np.array([ord("%"), ord("％"), ord("‰")], dtype=np.int32)
+
+NUMBER_UNIT = "0"
+"""How a whole number (２０００, 3.5%) is written inside lexicon words without pre-split: 0年 = N年."""
+LATIN_UNIT = "a"
+"""How a whole Latin run is written inside lexicon words without pre-split: a股 = ABC股."""
 
 
 def number_kinds(cps: np.ndarray, kinds: np.ndarray) -> np.ndarray:
@@ -88,6 +83,32 @@ def number_kinds(cps: np.ndarray, kinds: np.ndarray) -> np.ndarray:
     return k
 
 
+def units(cps: np.ndarray, pre_split: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The decoder's view of a text: ``(unit_cps, keep, kinds)``.
+
+    ``unit_cps`` holds one code point per decoding unit and -1 for separators; ``keep`` marks the
+    positions of *cps* that are units or separators (``unit_cps`` = that code point sequence,
+    compressed); ``kinds`` the K_* of every position for :func:`render`. With *pre_split*, units
+    are Han characters; without, a whole number is one unit written ``NUMBER_UNIT`` and a whole
+    Latin run one unit ``LATIN_UNIT``, so words like 0年 (1997年) can be learned.
+    """
+    k = number_kinds(cps, kind_table()[cps])
+    if pre_split:
+        return np.where(k == K_SEG, cps, -1), np.ones(len(cps), dtype=bool), k
+    alnum = (k == K_DIGIT) | (k == K_LATIN)
+    prev_k = np.empty(len(k), dtype=np.uint8)
+    if len(k):
+        prev_k[0] = K_NEWLINE
+        prev_k[1:] = k[:-1]
+    keep = ~alnum | (prev_k != k)
+    ucp = np.where(k == K_SEG, cps, -1)
+    ucp[k == K_DIGIT] = ord(NUMBER_UNIT)
+    ucp[k == K_LATIN] = ord(LATIN_UNIT)
+    k = k.copy()
+    k[alnum] = K_SEG
+    return ucp[keep], keep, k
+
+
 def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> str:
     """Join the text of *cps* (lines separated by U+000A) into space-separated tokens.
 
@@ -97,7 +118,7 @@ def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> 
     n = len(cps)
     if n == 0:
         return ""
-    k = number_kinds(cps, kinds_of_cps)
+    k = kinds_of_cps
     prev_k = np.empty(n, dtype=np.uint8)
     prev_k[0] = K_NEWLINE
     prev_k[1:] = k[:-1]
@@ -163,7 +184,6 @@ class UnigramSegmenter:
         occ = np.bincount(self.lut[word_cps], weights=np.repeat(lexicon.counts, lens), minlength=len(chars) + 2)
         with np.errstate(divide="ignore"):
             self.span_score = np.where(occ > 0, np.log(occ / max(occ.sum(), 1.0)), self.unk_score)
-        self.kinds = kind_table(pre_split)
 
     def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
         """Word starts (uint8) and total log-probability of the pieces in *ids*."""
@@ -175,9 +195,11 @@ class UnigramSegmenter:
     def segment_text(self, text: str) -> str:
         """Segment *text* (one or more lines joined by '\\n'); returns the lines, same count."""
         cps = to_codepoints(text)
-        kinds = self.kinds[cps]
-        ids = segmentable_ids(cps, self.kinds, self.lut)
-        begin, _ = self.decode_ids(ids)
+        ucp, keep, kinds = units(cps, self.pre_split)
+        ids = np.where(ucp >= 0, self.lut[np.maximum(ucp, 0)], 0).astype(np.int32)
+        begin_units, _ = self.decode_ids(ids)
+        begin = np.zeros(len(cps), dtype=np.uint8)
+        begin[keep] = begin_units
         return render(cps, kinds, begin)
 
     def segment_line(self, line: str) -> str:
