@@ -280,38 +280,18 @@ def _em(enc: EncodedCorpus, lexicon: Lexicon, iterations: int, tol: float, histo
     return lexicon
 
 
-def char_freeness(lexicon: Lexicon) -> dict[str, float]:
-    """Share of each character's occurrences in which it is a one-character word."""
-    total: dict[str, float] = {}
-    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
-        for ch in w:
-            total[ch] = total.get(ch, 0.0) + c
-    single = {w: c for w, c in zip(lexicon.words, lexicon.counts.tolist()) if len(w) == 1}
-    return {ch: single.get(ch, 0.0) / t for ch, t in total.items()}
-
-
-def drop_free_collocations(lexicon: Lexicon, threshold: float) -> Lexicon:
-    """Drop two-character words whose both characters are free words more than *threshold* of
-    the time: 是一, 这是 are collocations of two free words, not words; 我们 (们 is bound) stays."""
-    free = char_freeness(lexicon)
-    keep = [not (len(w) == 2 and free.get(w[0], 0) > threshold and free.get(w[1], 0) > threshold)
-            for w in lexicon.words]
-    return Lexicon([w for w, k in zip(lexicon.words, keep) if k], lexicon.counts[np.array(keep, dtype=bool)])
-
-
 def build_lexicon(
     texts: Iterable[str],
     *,
     max_len: int = 4,
     min_count: int = 2,
-    margin: float = 1.5,
-    entry_cost: float = 5.0,
-    iterations: int = 10,
+    margin: float = 2.0,
+    entry_cost: float = 2.0,
+    oov_max: int = 2,
+    oov_penalty: float = 2.0,
+    iterations: int = 30,
     tol: float = 1e-3,
     pre_split: bool = True,
-    free_filter: float | None = None,
-    em_oov_max: int = 0,
-    em_oov_penalty: float = 1.0,
     progress: Callable[[str], None] | None = None,
 ) -> LexiconResult:
     """Learn a lexicon from raw *texts* by the minimum-entropy principle (see module docstring).
@@ -337,14 +317,6 @@ def build_lexicon(
     result = LexiconResult(lexicon, n_chars, bits_chars, candidates=n_cand, after_removal=after)
     if n_chars == 0:
         return result
-    lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress)
-    if em_oov_max:
-        lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (em_oov_max, em_oov_penalty))
-    if free_filter is not None:
-        lexicon = drop_free_collocations(lexicon, free_filter)
-        log.info("lexicon: %d words after dropping collocations of free characters", len(lexicon))
-        lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress)
-    if em_oov_max:
-        lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (em_oov_max, em_oov_penalty))
+    lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty))
     result.lexicon = lexicon
     return result
