@@ -18,16 +18,29 @@ Stages (each logged on the ``minent`` logger):
 
        N(w) · (pmi − margin·(len(w) − 1)) < entry_cost · len(w)
 
-   (defaults margin 1.5, entry_cost 5 nats/char), and a dropped word's count goes to its sub-words.
+   The n-gram counts already include every sub-string, so a dropped word's count is not moved
+   to its sub-words (the published code moves it: its counts come from cut pieces). ``margin`` sets the granularity: 1 is the break-even of the
+   merge formula (F ≈ p_ab (PMI − 1), §3.2) and recovers planted words best on synthetic text;
+   larger values prefer shorter words (PKU's standard: 2 scores +0.5 F1 on pku_dev, and loses
+   planted three-character words). Default 1.5 with entry_cost 4 nats/char, in between.
 4. **Re-estimation** (hard EM / Viterbi training): segment the corpus with the lexicon, recount
    words, re-estimate p(w) = N(w)/ΣN, drop words whose count fell to zero; repeat while the code
    length of the corpus, bits/char = −Σ_w N(w) log₂ p(w) / N_chars, goes down by at least ``tol``
-   (each step of hard EM can only lower it: the decoder minimises it for fixed p, the MLE
-   minimises it for a fixed segmentation).
+   (each step of pure hard EM can only lower it: the decoder minimises it for fixed p, the MLE
+   minimises it for a fixed segmentation). The decoder also lets spans of 2..``oov_max``
+   characters outside the lexicon be words (scored as in :class:`minent.segment.UnigramSegmenter`);
+   those it picks become entries, which is how rare words cut by removal come back. That step
+   is not covered by the argument, so the loop also stops the first time bits/char goes up.
+
+On pku_dev + pku_test (311k characters): 9.59 bits/char with single characters, 7.05 after
+removal, 6.73 after re-estimation; 2 seconds.
 
 Reference: Su Jianlin, "最小熵原理（二）：“当机立断”之词库构建" (kexue.fm, 2018).
 
->>> result = build_lexicon(["中国人民很好。中国人民很强。"] * 20, min_count=2)   # doctest: +SKIP
+Example::
+
+    result = build_lexicon(open("corpus.txt", encoding="utf-8"))
+    result.lexicon.write_tsv(sys.stdout)
 """
 
 from __future__ import annotations
@@ -285,8 +298,8 @@ def build_lexicon(
     *,
     max_len: int = 4,
     min_count: int = 2,
-    margin: float = 2.0,
-    entry_cost: float = 2.0,
+    margin: float = 1.5,
+    entry_cost: float = 4.0,
     oov_max: int = 2,
     oov_penalty: float = 2.0,
     iterations: int = 30,

@@ -1,0 +1,171 @@
+"""Lexicon building: n-gram counting oracle, redundancy removal, EM bits/char, TSV model files."""
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from minent.errors import DataError, UsageError
+from minent.lexicon import (
+    _ngram_counts,
+    best_split,
+    build_lexicon,
+    code_length_bits,
+    encode_corpus,
+    remove_redundant,
+)
+from minent.lexicon_model import Lexicon
+from minent.io.text import pieces
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sighan2005"
+
+
+def _han_runs(text):
+    import re
+
+    return re.findall(r"[\u4e00-\u9fff\U00020000-\U0002a6df]+", text)
+
+
+def test_encode_corpus_pieces():
+    enc = encode_corpus(["ab中国，人民", "", "𠀀中12"])
+    words = "".join(enc.chars[i] if i else "|" for i in enc.ids).strip("|").split("|")
+    assert words == ["中国", "人民", "𠀀中"]
+    assert enc.n_chars == 6
+    enc2 = encode_corpus(["ab中国，人民12"], pre_split=False)
+    assert "".join(enc2.chars[i] if i else "|" for i in enc2.ids).strip("|").split("|") == ["a中国", "人民0"]
+    assert len(encode_corpus([]).ids) == 0
+
+
+def _oracle_ngrams(texts, n):
+    c = Counter()
+    for t in texts:
+        for p in _han_runs(t):
+            for i in range(len(p) - n + 1):
+                c[p[i:i + n]] += 1
+    return c
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_ngram_counts_against_counter(n):
+    texts = ["中国人民很好。中国人民很强！", "人民中国𠀀𠀀𠀀𠀀", "好好好好好"]
+    if SHARED.exists():
+        texts += (SHARED / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:200]
+    enc = encode_corpus(texts)
+    pos, cnt = _ngram_counts(enc.ids, n, 1, len(enc.chars))
+    got = {enc.word(p, p + n): c for p, c in zip(pos.tolist(), cnt.tolist())}
+    assert got == dict(_oracle_ngrams(texts, n))
+    pos2, cnt2 = _ngram_counts(enc.ids, n, 3, len(enc.chars))
+    assert {enc.word(p, p + n): c for p, c in zip(pos2.tolist(), cnt2.tolist())} == {
+        w: c for w, c in _oracle_ngrams(texts, n).items() if c >= 3
+    }
+
+
+def test_best_split():
+    lp = {"中国": -2.0, "中": -5.0, "国": -5.0, "人": -4.0, "中国人": -9.0}
+    assert best_split("中国人", lp, -20.0) == (["中国", "人"], -6.0)
+    assert best_split("中龘", lp, -20.0) == (["中", "龘"], -25.0)
+
+
+def test_remove_redundant_rule():
+    # 的主要: p(的主要)=10/N, p(的)=1000/N, p(主要)=100/N -> pmi = ln(10 N / 1e5) < 0: dropped.
+    # 主要: 100 times, 主/要 50 each -> pmi = ln(100 N/2500), large: kept.
+    # 的主: 2 times -> pmi = ln(2 N / 50000) = 1.39 < margin 2: dropped.
+    n = 100_000.0
+    counts = {"的主要": 10.0, "的": 1000.0, "主要": 100.0, "主": 50.0, "要": 50.0, "的主": 2.0}
+    remove_redundant(counts, n, margin=2.0, entry_cost=2.0, redistribute=False)
+    assert "的主要" not in counts and "的主" not in counts and "主要" in counts
+    assert counts["的"] == 1000.0  # no redistribution on n-gram counts
+    counts = {"的主要": 10.0, "的": 1000.0, "主要": 100.0, "主": 50.0, "要": 50.0}
+    remove_redundant(counts, n, redistribute=True)
+    assert counts["的"] == 1010.0 and counts["主要"] == 110.0
+
+
+def test_code_length_bits():
+    # four equiprobable words of one character: 2 bits/char
+    assert code_length_bits(np.array([1.0, 1, 1, 1]), 4) == pytest.approx(2.0)
+    # two words of two characters each, equiprobable: 1 bit per word / 2 chars
+    assert code_length_bits(np.array([1.0, 1]), 4) == pytest.approx(0.5)
+    assert code_length_bits(np.zeros(0), 0) == 0.0
+
+
+def _planted_corpus(seed=0, n_sentences=2000):
+    """Sentences made of a planted vocabulary (Zipf frequencies), no spaces."""
+    rng = np.random.default_rng(seed)
+    chars = [chr(0x4E00 + i) for i in rng.choice(5000, size=120, replace=False)]
+    vocab = []
+    for k in range(60):
+        length = 1 + k % 3
+        vocab.append("".join(rng.choice(chars, size=length)))
+    vocab = list(dict.fromkeys(vocab))
+    p = 1.0 / np.arange(1, len(vocab) + 1)
+    p /= p.sum()
+    sents = [[vocab[i] for i in rng.choice(len(vocab), size=rng.integers(4, 10), p=p)] for _ in range(n_sentences)]
+    return vocab, sents
+
+
+def test_build_lexicon_recovers_planted_words():
+    from minent.score import score_lines
+    from minent.segment import UnigramSegmenter
+
+    vocab, sents = _planted_corpus()
+    r = build_lexicon(["".join(s) for s in sents])
+    d = r.lexicon.as_dict()
+    frequent_multi = [w for w in vocab[:15] if len(w) > 1]
+    assert sum(w in d for w in frequent_multi) >= len(frequent_multi) - 2
+    assert r.bits_final < r.bits_chars
+    seg = UnigramSegmenter(r.lexicon)
+    out = list(seg.segment_lines("".join(s) for s in sents[:300]))
+    assert score_lines([" ".join(s) for s in sents[:300]], out).f1 > 0.85
+
+
+def test_build_lexicon_empty():
+    empty = build_lexicon(["，。！", ""])
+    assert len(empty.lexicon) == 0 and empty.bits_per_iteration == []
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared SIGHAN data not present")
+def test_em_bits_decrease_on_real_text():
+    raw = (SHARED / "pku_dev.utf8").read_text(encoding="utf-8").splitlines()[:600]
+    r = build_lexicon(raw)
+    h = r.bits_per_iteration
+    assert len(h) >= 2
+    assert all(b <= a + 1e-12 for a, b in zip(h, h[1:])), h
+    assert h[-1] < r.bits_chars - 1.0  # words save well over a bit per character
+
+
+def test_tsv_round_trip(tmp_path):
+    lex = Lexicon(["中国", "人", "𠀀"], [3, 1.5, 2])
+    p = tmp_path / "lex.tsv"
+    with open(p, "w", encoding="utf-8") as f:
+        lex.write_tsv(f)
+    lines = p.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t")[:2] == ["中国", "3"]
+    back = Lexicon.read(p)
+    assert back.as_dict() == {"中国": 3.0, "𠀀": 2.0, "人": 1.5}
+
+
+def test_other_formats_and_errors(tmp_path):
+    assert Lexicon.parse(["word\tcount\tlog_prob", "中国\t2\t-1.0"]).as_dict() == {"中国": 2.0}
+    assert Lexicon.parse(["中国 5 ns", "人民 3 n"]).as_dict() == {"中国": 5.0, "人民": 3.0}
+    assert Lexicon.parse(["中国", "人民"]).as_dict() == {"中国": 1.0, "人民": 1.0}
+    with pytest.raises(DataError, match="bad.tsv: line 2: count 'x'"):
+        Lexicon.parse(["中国\t1", "人民\tx"], name="bad.tsv")
+    with pytest.raises(DataError, match="line 1"):
+        Lexicon.parse(["中国\t-1"])
+    with pytest.raises(DataError, match="no words"):
+        Lexicon.parse(["", "# comment"])
+    bad = tmp_path / "bad.tsv"
+    bad.write_bytes(b"\xe4\xb8\xad\t1\n\xff\xfe\t2\n")
+    with pytest.raises(DataError, match="line 2: invalid UTF-8"):
+        Lexicon.read(bad)
+    with pytest.raises(UsageError):
+        Lexicon.read(tmp_path / "missing.tsv")
+
+
+def test_pieces_agree_with_text_model():
+    # the encoded corpus without pre-split has the same pieces as the shared text model
+    text = "《天龙八部》第1回, 2024年。"
+    enc = encode_corpus([text], pre_split=False)
+    got = "".join(enc.chars[i] if i else "|" for i in enc.ids).strip("|").split("|")
+    assert len(got) == len(pieces(text))
