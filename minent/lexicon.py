@@ -112,17 +112,26 @@ def encode_corpus(texts: Iterable[str], *, pre_split: bool = True, batch_chars: 
     return EncodedCorpus(ids, chars)
 
 
-def _ngram_counts(ids: np.ndarray, n: int, min_count: int, vocab_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Start positions (one example each) and counts of the n-grams inside pieces seen ≥ min_count times.
+def ngram_bits(vocab_size: int) -> int:
+    """Bits per character id in a packed n-gram key."""
+    return max(1, int(vocab_size - 1).bit_length())
 
-    Private counting helper (sort-based, numpy), used until the shared n-gram core lands.
+
+def ngram_counts(ids: np.ndarray, n: int, min_count: int, vocab_size: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The n-grams inside pieces of *ids* seen ≥ min_count times: ``(keys, counts, first_pos)``.
+
+    Keys pack the ids with :func:`ngram_bits` bits each, first character in the high bits, and
+    come sorted; ``first_pos`` is one position where each occurs. Sort-based counting in numpy:
+    a private helper until the shared n-gram core (minent.ngrams) is merged.
     """
-    bits = max(1, int(vocab_size - 1).bit_length())
+    bits = ngram_bits(vocab_size)
     if bits * n > 64:
         raise ValueError(f"{n}-grams over {vocab_size} characters do not fit a 64-bit key")
     m = len(ids) - n + 1
+    empty = np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64)
     if m <= 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return empty
     key = np.zeros(m, dtype=np.uint64)
     valid = np.ones(m, dtype=bool)
     for k in range(n):
@@ -131,14 +140,14 @@ def _ngram_counts(ids: np.ndarray, n: int, min_count: int, vocab_size: int) -> t
         key = (key << np.uint64(bits)) | col.astype(np.uint64)
     pos = np.flatnonzero(valid)
     key = key[valid]
+    if len(key) == 0:
+        return empty
     order = np.argsort(key, kind="stable")
     sk = key[order]
-    if len(sk) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     starts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
     counts = np.diff(np.concatenate((starts, [len(sk)])))
     sel = counts >= min_count
-    return pos[order[starts[sel]]], counts[sel]
+    return sk[starts[sel]], counts[sel], pos[order[starts[sel]]]
 
 
 def best_split(word: str, logp: dict[str, float], unk: float) -> tuple[list[str], float]:
@@ -267,7 +276,7 @@ def candidates(enc: EncodedCorpus, *, max_len: int = 4, min_count: int = 2) -> d
     for i in np.flatnonzero(char_counts[2:]) + 2:
         out[enc.chars[i]] = float(char_counts[i])
     for n in range(2, max_len + 1):
-        pos, cnt = _ngram_counts(enc.ids, n, min_count, len(enc.chars))
+        _, cnt, pos = ngram_counts(enc.ids, n, min_count, len(enc.chars))
         for p, c in zip(pos.tolist(), cnt.tolist()):
             out[enc.word(p, p + n)] = float(c)
     return out

@@ -141,7 +141,49 @@ def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> 
     return from_codepoints(out_cps)
 
 
-class UnigramSegmenter:
+class LineSegmenter:
+    """Line handling shared by the segmenters: subclasses set ``lut`` (code point → char id,
+    1 = unknown) and ``pre_split`` and implement :meth:`decode_ids`."""
+
+    lut: np.ndarray
+    pre_split: bool = True
+
+    def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
+        raise NotImplementedError
+
+    def segment_text(self, text: str) -> str:
+        """Segment *text* (one or more lines joined by '\\n'); returns the lines, same count."""
+        cps = to_codepoints(text)
+        ucp, keep, kinds = units(cps, self.pre_split)
+        ids = np.where(ucp >= 0, self.lut[np.maximum(ucp, 0)], 0).astype(np.int32)
+        begin_units, _ = self.decode_ids(ids)
+        begin = np.zeros(len(cps), dtype=np.uint8)
+        begin[keep] = begin_units
+        return render(cps, kinds, begin)
+
+    def segment_line(self, line: str) -> str:
+        return self.segment_text(line)
+
+    def cut(self, text: str) -> list[str]:
+        """Tokens of *text* (jieba-style ``cut``, but whitespace is not returned)."""
+        return self.segment_text(text).split()
+
+    def segment_lines(self, lines: Iterable[str], *, batch_chars: int = 1 << 20) -> Iterator[str]:
+        """Segment a stream of lines (without line ends) in batches; yields one line per line."""
+        batch: list[str] = []
+        size = 0
+        for line in lines:
+            line = line.rstrip("\r\n").replace("\n", " ").replace("\r", " ")
+            batch.append(line)
+            size += len(line) + 1
+            if size >= batch_chars:
+                yield from self.segment_text("\n".join(batch)).split("\n")
+                batch, size = [], 0
+        if batch:
+            yield from self.segment_text("\n".join(batch)).split("\n")
+
+
+class UnigramSegmenter(LineSegmenter):
     """Best segmentation under a unigram word model: maximise Σ ln p(w) (Viterbi, numba).
 
     Parameters
@@ -197,39 +239,3 @@ class UnigramSegmenter:
 
         return viterbi_segment(ids, self.keys, self.vals, self.node_score, self.depth, self.unk_score,
                                self.char_score, self.span_score, self.oov_max, -self.oov_penalty)
-
-    def segment_text(self, text: str) -> str:
-        """Segment *text* (one or more lines joined by '\\n'); returns the lines, same count."""
-        cps = to_codepoints(text)
-        ucp, keep, kinds = units(cps, self.pre_split)
-        ids = np.where(ucp >= 0, self.lut[np.maximum(ucp, 0)], 0).astype(np.int32)
-        begin_units, _ = self.decode_ids(ids)
-        begin = np.zeros(len(cps), dtype=np.uint8)
-        begin[keep] = begin_units
-        return render(cps, kinds, begin)
-
-    def segment_line(self, line: str) -> str:
-        return self.segment_text(line)
-
-    def cut(self, text: str) -> list[str]:
-        """Tokens of *text* (jieba-style ``cut``, but whitespace is not returned)."""
-        return self.segment_text(text).split()
-
-    def segment_lines(self, lines: Iterable[str], *, batch_chars: int = 1 << 20) -> Iterator[str]:
-        """Segment a stream of lines (without line ends) in batches; yields one line per line."""
-        yield from batched_segment(self.segment_text, lines, batch_chars)
-
-
-def batched_segment(segment_text, lines: Iterable[str], batch_chars: int) -> Iterator[str]:
-    """Apply *segment_text* to batches of about *batch_chars* characters of *lines*."""
-    batch: list[str] = []
-    size = 0
-    for line in lines:
-        line = line.rstrip("\r\n").replace("\n", " ").replace("\r", " ")
-        batch.append(line)
-        size += len(line) + 1
-        if size >= batch_chars:
-            yield from segment_text("\n".join(batch)).split("\n")
-            batch, size = [], 0
-    if batch:
-        yield from segment_text("\n".join(batch)).split("\n")

@@ -8,7 +8,7 @@ import pytest
 
 from minent.errors import DataError, UsageError
 from minent.lexicon import (
-    _ngram_counts,
+    ngram_counts,
     best_split,
     build_lexicon,
     code_length_bits,
@@ -52,10 +52,11 @@ def test_ngram_counts_against_counter(n):
     if SHARED.exists():
         texts += (SHARED / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:200]
     enc = encode_corpus(texts)
-    pos, cnt = _ngram_counts(enc.ids, n, 1, len(enc.chars))
+    keys, cnt, pos = ngram_counts(enc.ids, n, 1, len(enc.chars))
+    assert np.all(keys[1:] > keys[:-1])
     got = {enc.word(p, p + n): c for p, c in zip(pos.tolist(), cnt.tolist())}
     assert got == dict(_oracle_ngrams(texts, n))
-    pos2, cnt2 = _ngram_counts(enc.ids, n, 3, len(enc.chars))
+    _, cnt2, pos2 = ngram_counts(enc.ids, n, 3, len(enc.chars))
     assert {enc.word(p, p + n): c for p, c in zip(pos2.tolist(), cnt2.tolist())} == {
         w: c for w, c in _oracle_ngrams(texts, n).items() if c >= 3
     }

@@ -228,3 +228,106 @@ def word_nodes(chars, offsets, keys, vals):
                 break
         out[w] = node
     return out
+
+
+@njit(cache=True)
+def _count_of(keys, counts, key):
+    j = np.searchsorted(keys, key)
+    if j < len(keys) and keys[j] == key:
+        return counts[j]
+    return 0.0
+
+
+@njit(cache=True)
+def charlm_tag_scores(ids, keys1, counts1, keys2, counts2, keys3, counts3, keys4, counts4, bits, alpha, vocab):
+    """Per-character scores of the four tags of the character-LM segmenter (ALGORITHMS.md §3.4).
+
+    Column 0 (b, first character of a word): ln p(c_i); 1 (c): ln p(c_i | c_{i-1});
+    2 (d): ln p(c_i | c_{i-2} c_{i-1}); 3 (e, fourth and later): ln p(c_i | c_{i-3..i-1}); -inf
+    where the piece is too short for the context. Probabilities are interpolated with a Dirichlet
+    prior on the next-lower order (hierarchical smoothing):
+
+        p_k(c | h) = (N(h c) + alpha · p_{k-1}(c | h')) / (N(h) + alpha),   p_0 = 1 / vocab
+
+    where ``keys_k`` (sorted uint64, ``bits`` bits per id, first character in the high bits)
+    and ``counts_k`` are the k-gram counts of the training corpus.
+    """
+    n = len(ids)
+    out = np.full((n, 4), NEG_INF)
+    total = 0.0
+    for x in counts1:
+        total += x
+    shift = np.uint64(bits)
+    run = 0
+    for i in range(n):
+        c = ids[i]
+        if c == 0:
+            run = 0
+            continue
+        run += 1
+        p = (_count_of(keys1, counts1, np.uint64(c)) + alpha / vocab) / (total + alpha)
+        out[i, 0] = np.log(p)
+        # contexts of growing length ending at i-1
+        key_h = np.uint64(0)
+        for k in range(1, 4):
+            if run <= k:
+                break
+            key_h = key_h | (np.uint64(ids[i - k]) << (shift * np.uint64(k - 1)))
+            key_hc = (key_h << shift) | np.uint64(c)
+            if k == 1:
+                nh = _count_of(keys1, counts1, key_h)
+                nhc = _count_of(keys2, counts2, key_hc)
+            elif k == 2:
+                nh = _count_of(keys2, counts2, key_h)
+                nhc = _count_of(keys3, counts3, key_hc)
+            else:
+                nh = _count_of(keys3, counts3, key_h)
+                nhc = _count_of(keys4, counts4, key_hc)
+            p = (nhc + alpha * p) / (nh + alpha)
+            out[i, k] = np.log(p)
+    return out
+
+
+@njit(cache=True)
+def tag_viterbi(ids, scores, trans):
+    """Best b/c/d/e tag path of every piece (ids 0 separate pieces) under per-character tag
+    *scores* (n × 4) and log transition weights *trans* (4 × 4, -inf = not allowed); a piece
+    starts with b. Returns uint8 word starts (1 where the tag is b)."""
+    n = len(ids)
+    begin = np.zeros(n, dtype=np.uint8)
+    best = np.full((n, 4), NEG_INF)
+    back = np.zeros((n, 4), dtype=np.int8)
+    s = 0
+    while s < n:
+        if ids[s] == 0:
+            s += 1
+            continue
+        e = s
+        while e < n and ids[e] != 0:
+            e += 1
+        best[s, 0] = scores[s, 0]
+        for t in range(1, 4):
+            best[s, t] = NEG_INF
+        for i in range(s + 1, e):
+            for t in range(4):
+                bv = NEG_INF
+                bt = 0
+                for u in range(4):
+                    v = best[i - 1, u] + trans[u, t]
+                    if v > bv:
+                        bv = v
+                        bt = u
+                best[i, t] = bv + scores[i, t]
+                back[i, t] = bt
+        t = 0
+        bv = NEG_INF
+        for u in range(4):
+            if best[e - 1, u] > bv:
+                bv = best[e - 1, u]
+                t = u
+        for i in range(e - 1, s - 1, -1):
+            if t == 0:
+                begin[i] = 1
+            t = back[i, t]
+        s = e
+    return begin

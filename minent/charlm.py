@@ -1,0 +1,144 @@
+"""Character-n-gram-LM segmentation with b/c/d/e tags (ALGORITHMS.md §3.4, Su Jianlin 2016).
+
+A word c₁c₂c₃c₄… is scored by a character language model of order 4 as
+p(c₁)·p(c₂|c₁)·p(c₃|c₁c₂)·p(c₄|c₁c₂c₃)·p(c₅|c₂c₃c₄)…, so each character takes one of four tags:
+b (first of a word, unigram), c (second, bigram), d (third, trigram), e (fourth and later,
+4-gram). Viterbi over tags with the allowed transitions b→b, b→c, c→b, c→d, d→b, d→e, e→b, e→e
+and the published transition weights (multipliers; their natural logs are added to the path
+score): bb 1, bc 0.15, cb 1, cd 0.01, db 1, de 0.01, eb 1, ee 0.001. Smaller weights on
+continuing a word make words shorter: they control granularity.
+
+The n-gram counts come from the training corpus; smoothing is the hierarchical Dirichlet
+interpolation of :func:`minent.kernels.viterbi.charlm_tag_scores` (``alpha``). No F1 was
+published for this method; see benchmarks/eval_segment.py for ours.
+
+The model is saved as .npz (never pickle): ``format``, ``codepoints`` (id → code point),
+``bits``, ``alpha``, ``trans`` (4 × 4 weights) and ``keys1..4`` / ``counts1..4``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from minent.errors import DataError, UsageError
+from minent.segment import LineSegmenter
+
+log = logging.getLogger("minent")
+
+TAGS = "bcde"
+DEFAULT_TRANSITIONS = {"bb": 1.0, "bc": 0.15, "cb": 1.0, "cd": 0.01, "db": 1.0, "de": 0.01, "eb": 1.0, "ee": 0.001}
+FORMAT = "minent-charlm-1"
+
+
+def transition_matrix(weights: dict[str, float] | None = None) -> np.ndarray:
+    """4 × 4 matrix of ln(weight); transitions not listed are impossible (-inf)."""
+    w = dict(DEFAULT_TRANSITIONS)
+    if weights:
+        unknown = set(weights) - set(DEFAULT_TRANSITIONS)
+        if unknown:
+            raise UsageError(f"unknown tag transition(s) {sorted(unknown)}; allowed: {sorted(DEFAULT_TRANSITIONS)}")
+        w.update(weights)
+    m = np.full((4, 4), -np.inf)
+    for k, v in w.items():
+        if not v > 0:
+            raise UsageError(f"transition weight {k}={v} must be > 0")
+        m[TAGS.index(k[0]), TAGS.index(k[1])] = math.log(v)
+    return m
+
+
+class CharLM(LineSegmenter):
+    """Character 4-gram language model and its b/c/d/e tag segmenter."""
+
+    def __init__(self, codepoints: np.ndarray, bits: int, keys: list[np.ndarray], counts: list[np.ndarray], *,
+                 alpha: float = 1.0, transitions: dict[str, float] | None = None, pre_split: bool = True):
+        self.codepoints = np.asarray(codepoints, dtype=np.int64)
+        self.bits = int(bits)
+        self.keys = [np.ascontiguousarray(k, dtype=np.uint64) for k in keys]
+        self.counts = [np.ascontiguousarray(c, dtype=np.float64) for c in counts]
+        self.alpha = float(alpha)
+        self.trans = transition_matrix(transitions)
+        self.pre_split = pre_split
+        self.lut = np.ones(0x110000, dtype=np.int32)
+        real = self.codepoints[2:]
+        self.lut[real] = np.arange(2, 2 + len(real), dtype=np.int32)
+
+    @classmethod
+    def train(cls, texts: Iterable[str], *, alpha: float = 1.0, transitions: dict[str, float] | None = None,
+              pre_split: bool = True) -> CharLM:
+        """Count the 1..4-grams of *texts* (inside pieces) and build the model."""
+        from minent.lexicon import encode_corpus, ngram_bits, ngram_counts
+
+        enc = encode_corpus(texts, pre_split=pre_split)
+        vocab = len(enc.chars)
+        bits = ngram_bits(vocab)
+        orders = 4 if bits * 4 <= 64 else 3
+        keys, counts = [], []
+        for n in range(1, 5):
+            if n <= orders:
+                k, c, _ = ngram_counts(enc.ids, n, 1, vocab)
+            else:
+                k, c = np.zeros(0, np.uint64), np.zeros(0, np.int64)
+            keys.append(k)
+            counts.append(c)
+        log.info("charlm: %d characters, %d distinct, n-grams: %s", enc.n_chars, vocab - 2,
+                 ", ".join(str(len(k)) for k in keys))
+        cps = np.array([-1, -1] + [ord(ch) for ch in enc.chars[2:]], dtype=np.int64)
+        return cls(cps, bits, keys, counts, alpha=alpha, transitions=transitions, pre_split=pre_split)
+
+    def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
+        from minent.kernels.viterbi import charlm_tag_scores, tag_viterbi
+
+        # ids of characters the model has never seen are UNK (1): their unigram count is 0
+        k, c = self.keys, self.counts
+        scores = charlm_tag_scores(ids, k[0], c[0], k[1], c[1], k[2], c[2], k[3], c[3], self.bits, self.alpha,
+                                   float(max(len(self.codepoints) - 2, 1)))
+        return tag_viterbi(ids, scores, self.trans), 0.0
+
+    def save(self, path: str | Path) -> None:
+        arrays = {f"keys{i + 1}": k for i, k in enumerate(self.keys)}
+        arrays.update({f"counts{i + 1}": c for i, c in enumerate(self.counts)})
+        weights = np.exp(self.trans)
+        with open(path, "wb") as f:
+            np.savez_compressed(f, format=np.array(FORMAT), codepoints=self.codepoints, bits=np.array(self.bits),
+                                alpha=np.array(self.alpha), trans=weights, pre_split=np.array(self.pre_split),
+                                **arrays)
+
+    @classmethod
+    def load(cls, path: str | Path, *, transitions: dict[str, float] | None = None,
+             alpha: float | None = None) -> CharLM:
+        """Load a model saved by :meth:`save`; DataError when the file is not one."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if "format" not in z.files or str(z["format"]) != FORMAT:
+                    raise DataError(f"{path}: not a minent charlm model (.npz written by minent segment --save)")
+                cps = z["codepoints"]
+                bits = int(z["bits"])
+                keys = [z[f"keys{i}"] for i in range(1, 5)]
+                counts = [z[f"counts{i}"] for i in range(1, 5)]
+                a = float(z["alpha"]) if alpha is None else alpha
+                trans = z["trans"]
+                pre_split = bool(z["pre_split"])
+        except FileNotFoundError:
+            raise UsageError(f"{path}: no such model file") from None
+        except DataError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise DataError(f"{path}: malformed charlm model ({e})") from None
+        if cps.ndim != 1 or len(cps) < 2 or trans.shape != (4, 4) or not 1 <= bits <= 21:
+            raise DataError(f"{path}: malformed charlm model (bad shapes)")
+        if any(len(k) != len(c) for k, c in zip(keys, counts)) or any(
+            len(k) > 1 and not np.all(k[1:] > k[:-1]) for k in keys
+        ):
+            raise DataError(f"{path}: malformed charlm model (n-gram keys unsorted or counts misaligned)")
+        if len(cps) > 2 and (cps[2:].min() < 0 or cps[2:].max() >= 0x110000):
+            raise DataError(f"{path}: malformed charlm model (code point out of range)")
+        w = {TAGS[i] + TAGS[j]: float(trans[i, j]) for i in range(4) for j in range(4)
+             if TAGS[i] + TAGS[j] in DEFAULT_TRANSITIONS}
+        if transitions:
+            w.update(transitions)
+        return cls(cps, bits, keys, counts, alpha=a, transitions=w, pre_split=pre_split)
