@@ -84,6 +84,11 @@ def is_word_char(ch: str) -> bool:
     return char_class(ch) != OTHER
 
 
+def has_word_char(text: str) -> bool:
+    """True when *text* holds at least one word character."""
+    return _word_char_set_pattern().search(text) is not None
+
+
 def iter_pieces(text: str) -> Iterator[str]:
     """Yield the maximal runs of word characters of *text*, in order."""
     for m in _word_char_set_pattern().finditer(text):
@@ -121,7 +126,8 @@ class CharVocab:
     """Dense int32 ids for characters, built in one pass over the text.
 
     Id ``SEP`` (0) separates pieces, id ``UNK`` (1) is a character outside the vocabulary when
-    encoding with ``grow=False``; real characters get ids 2, 3, ... in order of first sight.
+    encoding with ``grow=False``; real characters get ids 2, 3, ... as they are first met (the new characters of one
+    ``encode`` call in code point order), so ids are deterministic for a given input.
 
     >>> v = CharVocab()
     >>> v.encode(["ab，c"]).tolist()
