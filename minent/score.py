@@ -26,7 +26,6 @@ silently re-aligns would report a number for the wrong text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,16 +157,12 @@ def score_lines(
 
 
 def _read_lines(path: str | Path) -> list[str]:
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    try:
-        data = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        raise DataError(f"{path}: line {line}: invalid UTF-8 ({e.reason})") from None
-    return re.split(r"\r\n|\n|\r", data)
+    """Lines of a UTF-8 file (BOM, CRLF and compression handled by the shared reader)."""
+    from minent.io.corpus import read_lines
+
+    if not Path(path).exists():
+        raise UsageError(f"{path}: no such file")
+    return [text for _, text in read_lines(path)]
 
 
 def read_vocabulary(path: str | Path) -> set[str]:
