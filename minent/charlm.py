@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import math
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -127,7 +128,7 @@ class CharLM(LineSegmenter):
             raise UsageError(f"{path}: no such model file") from None
         except DataError:
             raise
-        except (OSError, ValueError, KeyError, TypeError) as e:
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as e:
             raise DataError(f"{path}: malformed charlm model ({e})") from None
         if cps.ndim != 1 or len(cps) < 2 or trans.shape != (4, 4) or not 1 <= bits <= 21:
             raise DataError(f"{path}: malformed charlm model (bad shapes)")
