@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from minent.errors import UsageError
 from minent.lexicon_model import Lexicon
 from minent.segment import to_codepoints, units
 
@@ -73,6 +74,11 @@ class EncodedCorpus:
 
     def word(self, a: int, b: int) -> str:
         return "".join(self.chars[i] for i in self.ids[a:b])
+
+    @property
+    def codepoints(self) -> np.ndarray:
+        """Code point of every id (-1 for the placeholders 0 and 1)."""
+        return np.array([-1, -1] + [ord(c) for c in self.chars[2:]], dtype=np.int64)
 
 
 def encode_corpus(texts: Iterable[str], *, pre_split: bool = True, batch_chars: int = 1 << 22) -> EncodedCorpus:
@@ -150,60 +156,6 @@ def ngram_counts(ids: np.ndarray, n: int, min_count: int, vocab_size: int
     return sk[starts[sel]], counts[sel], pos[order[starts[sel]]]
 
 
-def best_split(word: str, logp: dict[str, float], unk: float) -> tuple[list[str], float]:
-    """Best unigram segmentation of a short *word* by the words of *logp* (characters missing
-    from it score *unk*); returns (sub-words, summed ln p). Plain DP: words are short."""
-    n = len(word)
-    best = [0.0] + [-math.inf] * n
-    back = [0] * (n + 1)
-    for j in range(1, n + 1):
-        for i in range(max(0, j - 16), j):
-            lp = logp.get(word[i:j])
-            if lp is None:
-                if j - i != 1:
-                    continue
-                lp = unk
-            v = best[i] + lp
-            if v > best[j]:
-                best[j], back[j] = v, i
-    out = []
-    j = n
-    while j > 0:
-        out.append(word[back[j]:j])
-        j = back[j]
-    return out[::-1], best[n]
-
-
-def remove_redundant(counts: dict[str, float], n_total: float, *, margin: float = 1.5,
-                     entry_cost: float = 5.0, redistribute: bool = True) -> dict[str, float]:
-    """Redundancy removal with the description-length rule of the module docstring (in place).
-
-    Longest words first (ties: rarest first). With *redistribute*, a dropped word's count moves
-    to its sub-words — right for counts of a segmentation, where the occurrences of w were not
-    counted for its parts; wrong for raw n-gram counts, which already include every occurrence
-    of a sub-string (moving them would count the parts twice and make short words look
-    like chance collocations of inflated characters).
-    """
-    logp = {w: math.log(c / n_total) for w, c in counts.items()}
-    unk = math.log(0.5 / n_total)
-    order = sorted((w for w in counts if len(w) > 1), key=lambda w: (-len(w), counts[w], w))
-    for w in order:
-        c = counts.pop(w)
-        lw = logp.pop(w)
-        subs, lsub = best_split(w, logp, unk)
-        pmi = lw - lsub
-        if c * (pmi - margin * (len(w) - 1)) < entry_cost * len(w):
-            if not redistribute:
-                continue
-            for k in subs:
-                counts[k] = counts.get(k, 0.0) + c
-                logp[k] = math.log(counts[k] / n_total)
-        else:
-            counts[w] = c
-            logp[w] = lw
-    return counts
-
-
 def code_length_bits(counts: np.ndarray, n_chars: int) -> float:
     """Bits per character of a corpus segmented into words with these counts, under the MLE
     unigram model: −Σ N(w) log₂(N(w)/ΣN) / N_chars."""
@@ -238,7 +190,7 @@ def _segment_and_count(enc: EncodedCorpus, lexicon: Lexicon, oov_max: int = 0,
 
     # ids in the encoded corpus are its own; map them to the segmenter's ids via code points.
     seg = UnigramSegmenter(lexicon, oov_max=oov_max, oov_penalty=oov_penalty)
-    cps = np.array([-1, -1] + [ord(c) for c in enc.chars[2:]], dtype=np.int64)
+    cps = enc.codepoints
     remap = np.zeros(len(cps), dtype=np.int32)
     remap[2:] = seg.lut[cps[2:]]
     ids = remap[enc.ids]
@@ -248,15 +200,22 @@ def _segment_and_count(enc: EncodedCorpus, lexicon: Lexicon, oov_max: int = 0,
     node_counts = np.bincount(nodes[nodes >= 0], minlength=len(seg.node_score)).astype(np.float64)
     new_counts = node_counts[word_node]
     # words the decoder made of unknown characters (not in the lexicon) keep their own entries
-    missing = np.flatnonzero((nodes < 0) | (seg.node_score[np.maximum(nodes, 0)] == -np.inf))
-    extra: dict[str, float] = {}
-    for k in missing.tolist():
-        w = enc.word(int(starts[k]), int(ends[k]))
-        extra[w] = extra.get(w, 0.0) + 1.0
-    words = list(lexicon.words) + list(extra)
-    counts = np.concatenate([new_counts, np.fromiter(extra.values(), dtype=np.float64, count=len(extra))])
-    keep = counts > 0
-    return Lexicon([w for w, k in zip(words, keep) if k], counts[keep]), float(total)
+    missing = (nodes < 0) | (seg.node_score[np.maximum(nodes, 0)] == -np.inf)
+    words = list(lexicon.words)
+    counts = [new_counts]
+    bits = ngram_bits(len(enc.chars))
+    lengths = ends - starts
+    for n in np.unique(lengths[missing]).tolist():
+        st = starts[missing & (lengths == n)]
+        key = np.zeros(len(st), dtype=np.uint64)
+        for k in range(n):
+            key = (key << np.uint64(bits)) | enc.ids[st + k].astype(np.uint64)
+        uk, cnt = np.unique(key, return_counts=True)
+        words += decode_keys(uk, n, bits, enc.codepoints)
+        counts.append(cnt.astype(np.float64))
+    all_counts = np.concatenate(counts)
+    keep = all_counts > 0
+    return Lexicon([w for w, k in zip(words, keep) if k], all_counts[keep]), float(total)
 
 
 def _word_nodes(seg, lexicon: Lexicon) -> np.ndarray:
@@ -269,17 +228,64 @@ def _word_nodes(seg, lexicon: Lexicon) -> np.ndarray:
     return word_nodes(seg.lut[word_cps], offsets, seg.keys, seg.vals)
 
 
-def candidates(enc: EncodedCorpus, *, max_len: int = 4, min_count: int = 2) -> dict[str, float]:
-    """Every character with its count, and every n-gram (2 ≤ n ≤ max_len) seen ≥ min_count times."""
-    out: dict[str, float] = {}
-    char_counts = np.bincount(enc.ids, minlength=len(enc.chars))
-    for i in np.flatnonzero(char_counts[2:]) + 2:
-        out[enc.chars[i]] = float(char_counts[i])
+def decode_keys(keys: np.ndarray, n: int, bits: int, codepoints: np.ndarray) -> list[str]:
+    """Strings of packed n-gram *keys* (see :func:`ngram_counts`), vectorised."""
+    if len(keys) == 0:
+        return []
+    shifts = np.uint64(bits) * np.arange(n - 1, -1, -1, dtype=np.uint64)
+    ids = (keys[:, None] >> shifts[None, :]) & np.uint64((1 << bits) - 1)
+    text = codepoints[ids.astype(np.int64)].astype(np.int32).tobytes().decode("utf-32-le")
+    return [text[i:i + n] for i in range(0, len(text), n)]
+
+
+def ngram_tables(enc: EncodedCorpus, max_len: int, min_count: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """``{n: (sorted keys, counts)}``: characters (n = 1, all) and n-grams seen ≥ min_count times."""
+    vocab = len(enc.chars)
+    bits = ngram_bits(vocab)
+    if bits * max_len > 64:
+        raise UsageError(f"max_len {max_len} too long for {vocab - 2} distinct characters (at most {64 // bits})")
+    char_counts = np.bincount(enc.ids, minlength=vocab)
+    ids = np.flatnonzero(char_counts[2:]) + 2
+    tables = {1: (ids.astype(np.uint64), char_counts[ids].astype(np.int64))}
     for n in range(2, max_len + 1):
-        _, cnt, pos = ngram_counts(enc.ids, n, min_count, len(enc.chars))
-        for p, c in zip(pos.tolist(), cnt.tolist()):
-            out[enc.word(p, p + n)] = float(c)
-    return out
+        k, c, _ = ngram_counts(enc.ids, n, min_count, vocab)
+        tables[n] = (k, c)
+    return tables
+
+
+def redundancy_keep(tables: dict[int, tuple[np.ndarray, np.ndarray]], n_total: float, bits: int, *,
+                    margin: float, entry_cost: float) -> dict[int, np.ndarray]:
+    """Redundancy removal on raw n-gram counts (module docstring, stage 3), vectorised.
+
+    Every sub-string of a candidate is itself a candidate (it occurs at least as often), and
+    removal goes longest first, so when w is judged every shorter candidate is still in the
+    lexicon: its best split is the best segmentation of w into *any* shorter sub-strings, and
+    each candidate's fate is independent of the others'. Returns ``{n: keep mask}`` for n ≥ 2.
+    """
+    log_total = math.log(n_total)
+
+    def logp(m: int, sub: np.ndarray) -> np.ndarray:
+        keys, counts = tables[m]
+        j = np.minimum(np.searchsorted(keys, sub), max(len(keys) - 1, 0))
+        found = keys[j] == sub if len(keys) else np.zeros(len(sub), dtype=bool)
+        with np.errstate(divide="ignore"):
+            return np.where(found, np.log(np.where(found, counts[j], 1)) - log_total, -np.inf)
+
+    keep = {}
+    for n, (keys, counts) in tables.items():
+        if n < 2:
+            continue
+        best = [np.zeros(len(keys))] + [np.full(len(keys), -np.inf) for _ in range(n)]
+        for j in range(1, n + 1):
+            for i in range(j):
+                if (i, j) == (0, n):
+                    continue
+                width = j - i
+                sub = (keys >> np.uint64(bits * (n - j))) & np.uint64((1 << (bits * width)) - 1)
+                best[j] = np.maximum(best[j], best[i] + logp(width, sub))
+        pmi = np.log(counts) - log_total - best[n]
+        keep[n] = counts * (pmi - margin * (n - 1)) >= entry_cost * n
+    return keep
 
 
 def _em(enc: EncodedCorpus, lexicon: Lexicon, iterations: int, tol: float, history: list[float],
@@ -329,13 +335,21 @@ def build_lexicon(
     bits_chars = code_length_bits(char_counts, n_chars)
     log.info("lexicon: %d characters, %d distinct; %.4f bits/char with single characters",
              n_chars, len(enc.chars) - 2, bits_chars)
-    cand = candidates(enc, max_len=max_len, min_count=min_count)
-    n_cand = len(cand)
+    tables = ngram_tables(enc, max_len, min_count)
+    n_cand = sum(len(k) for k, _ in tables.values())
     log.info("lexicon: %d candidates (n-grams up to %d characters seen >= %d times)", n_cand, max_len, min_count)
-    remove_redundant(cand, float(max(n_chars, 1)), margin=margin, entry_cost=entry_cost, redistribute=False)
-    after = len(cand)
+    bits = ngram_bits(len(enc.chars))
+    keep = redundancy_keep(tables, float(max(n_chars, 1)), bits, margin=margin, entry_cost=entry_cost)
+    cps = enc.codepoints
+    words: list[str] = []
+    counts: list[np.ndarray] = []
+    for n, (keys, cnt) in tables.items():
+        k = keep.get(n, np.ones(len(keys), dtype=bool))
+        words += decode_keys(keys[k], n, bits, cps)
+        counts.append(cnt[k].astype(np.float64))
+    lexicon = Lexicon(words, np.concatenate(counts) if counts else np.zeros(0))
+    after = len(lexicon)
     log.info("lexicon: %d words after redundancy removal", after)
-    lexicon = Lexicon(list(cand), np.fromiter(cand.values(), dtype=np.float64, count=len(cand)))
     result = LexiconResult(lexicon, n_chars, bits_chars, candidates=n_cand, after_removal=after)
     if n_chars == 0:
         return result

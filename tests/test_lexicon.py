@@ -1,5 +1,7 @@
 """Lexicon building: n-gram counting oracle, redundancy removal, EM bits/char, TSV model files."""
 
+import itertools
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -8,12 +10,14 @@ import pytest
 
 from minent.errors import DataError, UsageError
 from minent.lexicon import (
-    ngram_counts,
-    best_split,
     build_lexicon,
     code_length_bits,
+    decode_keys,
     encode_corpus,
-    remove_redundant,
+    ngram_bits,
+    ngram_counts,
+    ngram_tables,
+    redundancy_keep,
 )
 from minent.lexicon_model import Lexicon
 from minent.io.text import pieces
@@ -62,24 +66,53 @@ def test_ngram_counts_against_counter(n):
     }
 
 
-def test_best_split():
-    lp = {"中国": -2.0, "中": -5.0, "国": -5.0, "人": -4.0, "中国人": -9.0}
-    assert best_split("中国人", lp, -20.0) == (["中国", "人"], -6.0)
-    assert best_split("中龘", lp, -20.0) == (["中", "龘"], -25.0)
+def _oracle_kept(texts, max_len, min_count, margin, entry_cost):
+    """Sequential longest-first removal with plain dicts and enumeration of all splits."""
+    grams = Counter()
+    for n in range(1, max_len + 1):
+        grams.update(_oracle_ngrams(texts, n))
+    n_total = sum(c for g, c in grams.items() if len(g) == 1)
+    lex = {w: c for w, c in grams.items() if len(w) == 1 or c >= min_count}
+    for w in sorted((w for w in lex if len(w) > 1), key=lambda w: (-len(w), w)):
+        c = lex.pop(w)
+        best = -math.inf
+        for cuts in itertools.product([0, 1], repeat=len(w) - 1):
+            b = [0] + [i + 1 for i, x in enumerate(cuts) if x] + [len(w)]
+            parts = [w[i:j] for i, j in zip(b, b[1:])]
+            if len(parts) > 1 and all(p in lex for p in parts):
+                best = max(best, sum(math.log(lex[p] / n_total) for p in parts))
+        pmi = math.log(c / n_total) - best
+        if c * (pmi - margin * (len(w) - 1)) >= entry_cost * len(w):
+            lex[w] = c
+    return lex
 
 
-def test_remove_redundant_rule():
-    # 的主要: p(的主要)=10/N, p(的)=1000/N, p(主要)=100/N -> pmi = ln(10 N / 1e5) < 0: dropped.
-    # 主要: 100 times, 主/要 50 each -> pmi = ln(100 N/2500), large: kept.
-    # 的主: 2 times -> pmi = ln(2 N / 50000) = 1.39 < margin 2: dropped.
-    n = 100_000.0
-    counts = {"的主要": 10.0, "的": 1000.0, "主要": 100.0, "主": 50.0, "要": 50.0, "的主": 2.0}
-    remove_redundant(counts, n, margin=2.0, entry_cost=2.0, redistribute=False)
-    assert "的主要" not in counts and "的主" not in counts and "主要" in counts
-    assert counts["的"] == 1000.0  # no redistribution on n-gram counts
-    counts = {"的主要": 10.0, "的": 1000.0, "主要": 100.0, "主": 50.0, "要": 50.0}
-    remove_redundant(counts, n, redistribute=True)
-    assert counts["的"] == 1010.0 and counts["主要"] == 110.0
+@pytest.mark.parametrize("margin,entry_cost", [(1.5, 4.0), (1.0, 0.0), (2.0, 2.0)])
+def test_redundancy_keep_against_sequential_oracle(margin, entry_cost):
+    texts = ["中国人民很好。中国人民很强！中国的主要人民", "人民中国𠀀𠀀𠀀𠀀", "好好好好好，的主要的主要"] * 3
+    if SHARED.exists():
+        texts += (SHARED / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:150]
+    enc = encode_corpus(texts)
+    tables = ngram_tables(enc, 4, 2)
+    bits = ngram_bits(len(enc.chars))
+    keep = redundancy_keep(tables, float(enc.n_chars), bits, margin=margin, entry_cost=entry_cost)
+    got = {w for n in range(2, 5) for w in decode_keys(tables[n][0][keep[n]], n, bits, enc.codepoints)}
+    expected = {w for w in _oracle_kept(texts, 4, 2, margin, entry_cost) if len(w) > 1}
+    assert got == expected
+
+
+def test_redundancy_rule_by_hand():
+    # 的主要 x10, 主要 alone x90, 的 alone x990, 主 x40, 要 x40 (as characters: 的 1000, 主 140, 要 140)
+    texts = ["的主要"] * 10 + ["主要"] * 90 + ["的"] * 990 + ["主"] * 40 + ["要"] * 40
+    enc = encode_corpus(texts)
+    tables = ngram_tables(enc, 3, 2)
+    bits = ngram_bits(len(enc.chars))
+    keep = redundancy_keep(tables, float(enc.n_chars), bits, margin=1.5, entry_cost=4.0)
+    kept = {w for n in (2, 3) for w in decode_keys(tables[n][0][keep[n]], n, bits, enc.codepoints)}
+    # N = 1280 characters. p(的主要) < p(的) p(主要): the phrase goes; 主要 (100 times,
+    # pmi = ln(100 N / 140²) ≈ 1.88 > margin 1.5, 100 · 0.38 ≥ 4 · 2) stays;
+    # 的主 (10 times, pmi = ln(10 N / (1000·140)) < 0) goes.
+    assert kept == {"主要"}
 
 
 def test_code_length_bits():
