@@ -52,6 +52,15 @@ def transition_matrix(weights: dict[str, float] | None = None) -> np.ndarray:
     return m
 
 
+def pack_rows(ids: np.ndarray, bits: int) -> np.ndarray:
+    """One uint64 key per row of character ids, *bits* bits each, first character highest (the
+    layout :func:`minent.kernels.viterbi.charlm_tag_scores` looks up)."""
+    key = np.zeros(len(ids), dtype=np.uint64)
+    for j in range(ids.shape[1]):
+        key = (key << np.uint64(bits)) | ids[:, j].astype(np.uint64)
+    return key
+
+
 class CharLM(LineSegmenter):
     """Character 4-gram language model and its b/c/d/e tag segmenter."""
 
@@ -72,16 +81,20 @@ class CharLM(LineSegmenter):
     def train(cls, texts: Iterable[str], *, alpha: float = 20.0, transitions: dict[str, float] | None = None,
               pre_split: bool = True) -> CharLM:
         """Count the 1..4-grams of *texts* (inside pieces) and build the model."""
-        from minent.lexicon import encode_corpus, ngram_bits, ngram_counts
+        from minent.lexicon import encode_corpus, ngram_table
 
         enc = encode_corpus(texts, pre_split=pre_split)
         vocab = len(enc.chars)
-        bits = ngram_bits(vocab)
+        bits = max(1, int(vocab - 1).bit_length())
         orders = 4 if bits * 4 <= 64 else 3
+        table = ngram_table(enc, orders, 1)
         keys, counts = [], []
         for n in range(1, 5):
             if n <= orders:
-                k, c, _ = ngram_counts(enc.ids, n, 1, vocab)
+                ids, c = table.grams(n)
+                k = pack_rows(ids, bits)
+                order = np.argsort(k)  # one-word keys sorted for the kernel's binary search
+                k, c = k[order], c[order]
             else:
                 k, c = np.zeros(0, np.uint64), np.zeros(0, np.int64)
             keys.append(k)

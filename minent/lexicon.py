@@ -52,7 +52,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from minent.errors import UsageError
 from minent.lexicon_model import Lexicon
 from minent.segment import to_codepoints, units
 
@@ -118,44 +117,6 @@ def encode_corpus(texts: Iterable[str], *, pre_split: bool = True, batch_chars: 
     return EncodedCorpus(ids, chars)
 
 
-def ngram_bits(vocab_size: int) -> int:
-    """Bits per character id in a packed n-gram key."""
-    return max(1, int(vocab_size - 1).bit_length())
-
-
-def ngram_counts(ids: np.ndarray, n: int, min_count: int, vocab_size: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The n-grams inside pieces of *ids* seen ≥ min_count times: ``(keys, counts, first_pos)``.
-
-    Keys pack the ids with :func:`ngram_bits` bits each, first character in the high bits, and
-    come sorted; ``first_pos`` is one position where each occurs. Sort-based counting in numpy:
-    a private helper until the shared n-gram core (minent.ngrams) is merged.
-    """
-    bits = ngram_bits(vocab_size)
-    if bits * n > 64:
-        raise ValueError(f"{n}-grams over {vocab_size} characters do not fit a 64-bit key")
-    m = len(ids) - n + 1
-    empty = np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    if m <= 0:
-        return empty
-    key = np.zeros(m, dtype=np.uint64)
-    valid = np.ones(m, dtype=bool)
-    for k in range(n):
-        col = ids[k:k + m]
-        valid &= col != 0
-        key = (key << np.uint64(bits)) | col.astype(np.uint64)
-    pos = np.flatnonzero(valid)
-    key = key[valid]
-    if len(key) == 0:
-        return empty
-    order = np.argsort(key, kind="stable")
-    sk = key[order]
-    starts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
-    counts = np.diff(np.concatenate((starts, [len(sk)])))
-    sel = counts >= min_count
-    return sk[starts[sel]], counts[sel], pos[order[starts[sel]]]
-
-
 def code_length_bits(counts: np.ndarray, n_chars: int) -> float:
     """Bits per character of a corpus segmented into words with these counts, under the MLE
     unigram model: −Σ N(w) log₂(N(w)/ΣN) / N_chars."""
@@ -203,15 +164,11 @@ def _segment_and_count(enc: EncodedCorpus, lexicon: Lexicon, oov_max: int = 0,
     missing = (nodes < 0) | (seg.node_score[np.maximum(nodes, 0)] == -np.inf)
     words = list(lexicon.words)
     counts = [new_counts]
-    bits = ngram_bits(len(enc.chars))
     lengths = ends - starts
     for n in np.unique(lengths[missing]).tolist():
         st = starts[missing & (lengths == n)]
-        key = np.zeros(len(st), dtype=np.uint64)
-        for k in range(n):
-            key = (key << np.uint64(bits)) | enc.ids[st + k].astype(np.uint64)
-        uk, cnt = np.unique(key, return_counts=True)
-        words += decode_keys(uk, n, bits, enc.codepoints)
+        rows, cnt = np.unique(enc.ids[st[:, None] + np.arange(n)], axis=0, return_counts=True)
+        words += decode_rows(rows, enc.codepoints)
         counts.append(cnt.astype(np.float64))
     all_counts = np.concatenate(counts)
     keep = all_counts > 0
@@ -228,62 +185,53 @@ def _word_nodes(seg, lexicon: Lexicon) -> np.ndarray:
     return word_nodes(seg.lut[word_cps], offsets, seg.keys, seg.vals)
 
 
-def decode_keys(keys: np.ndarray, n: int, bits: int, codepoints: np.ndarray) -> list[str]:
-    """Strings of packed n-gram *keys* (see :func:`ngram_counts`), vectorised."""
-    if len(keys) == 0:
-        return []
-    shifts = np.uint64(bits) * np.arange(n - 1, -1, -1, dtype=np.uint64)
-    ids = (keys[:, None] >> shifts[None, :]) & np.uint64((1 << bits) - 1)
+def decode_rows(ids: np.ndarray, codepoints: np.ndarray) -> list[str]:
+    """Strings of the rows of an (m, n) array of character ids, vectorised."""
+    if ids.size == 0:
+        return [""] * len(ids) if ids.ndim == 2 and ids.shape[1] == 0 else []
+    n = ids.shape[1]
     text = codepoints[ids.astype(np.int64)].astype(np.int32).tobytes().decode("utf-32-le")
     return [text[i:i + n] for i in range(0, len(text), n)]
 
 
-def ngram_tables(enc: EncodedCorpus, max_len: int, min_count: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """``{n: (sorted keys, counts)}``: characters (n = 1, all) and n-grams seen ≥ min_count times."""
-    vocab = len(enc.chars)
-    bits = ngram_bits(vocab)
-    if bits * max_len > 64:
-        raise UsageError(f"max_len {max_len} too long for {vocab - 2} distinct characters (at most {64 // bits})")
-    char_counts = np.bincount(enc.ids, minlength=vocab)
-    ids = np.flatnonzero(char_counts[2:]) + 2
-    tables = {1: (ids.astype(np.uint64), char_counts[ids].astype(np.int64))}
-    for n in range(2, max_len + 1):
-        k, c, _ = ngram_counts(enc.ids, n, min_count, vocab)
-        tables[n] = (k, c)
-    return tables
+def ngram_table(enc: EncodedCorpus, max_len: int, min_count: int):
+    """The shared :class:`minent.ngrams.NgramTable` of the encoded corpus (same character ids)."""
+    from minent.io.text import CharVocab
+    from minent.ngrams import NgramTable
+
+    vocab = CharVocab(enc.chars[2:])  # ids 2, 3, ... in this order: the corpus's own ids
+    return NgramTable.from_id_chunks([enc.ids], vocab, order=max_len, min_count=min_count)
 
 
-def redundancy_keep(tables: dict[int, tuple[np.ndarray, np.ndarray]], n_total: float, bits: int, *,
-                    margin: float, entry_cost: float) -> dict[int, np.ndarray]:
+def redundancy_keep(table, char_counts: np.ndarray, n_total: float, *, margin: float,
+                    entry_cost: float) -> dict[int, np.ndarray]:
     """Redundancy removal on raw n-gram counts (module docstring, stage 3), vectorised.
 
-    Every sub-string of a candidate is itself a candidate (it occurs at least as often), and
-    removal goes longest first, so when w is judged every shorter candidate is still in the
-    lexicon: its best split is the best segmentation of w into *any* shorter sub-strings, and
-    each candidate's fate is independent of the others'. Returns ``{n: keep mask}`` for n ≥ 2.
+    *table* is an NgramTable (candidates: its n-grams of length 2..order), *char_counts* the
+    count of every character id. Every sub-string of a candidate is itself a candidate (it
+    occurs at least as often), and removal goes longest first, so when w is judged every shorter
+    candidate is still in the lexicon: its best split is the best segmentation of w into *any*
+    shorter sub-strings, and the candidates' fates are independent. Returns ``{n: keep mask}``
+    aligned with ``table.grams(n)``.
     """
     log_total = math.log(n_total)
-
-    def logp(m: int, sub: np.ndarray) -> np.ndarray:
-        keys, counts = tables[m]
-        j = np.minimum(np.searchsorted(keys, sub), max(len(keys) - 1, 0))
-        found = keys[j] == sub if len(keys) else np.zeros(len(sub), dtype=bool)
-        with np.errstate(divide="ignore"):
-            return np.where(found, np.log(np.where(found, counts[j], 1)) - log_total, -np.inf)
-
+    with np.errstate(divide="ignore"):
+        char_lp = np.log(char_counts.astype(np.float64)) - log_total
     keep = {}
-    for n, (keys, counts) in tables.items():
-        if n < 2:
-            continue
-        best = [np.zeros(len(keys))] + [np.full(len(keys), -np.inf) for _ in range(n)]
+    for n in range(2, table.order + 1):
+        ids, counts = table.grams(n)
+        best = [np.zeros(len(ids))] + [np.full(len(ids), -np.inf) for _ in range(n)]
         for j in range(1, n + 1):
             for i in range(j):
                 if (i, j) == (0, n):
                     continue
-                width = j - i
-                sub = (keys >> np.uint64(bits * (n - j))) & np.uint64((1 << (bits * width)) - 1)
-                best[j] = np.maximum(best[j], best[i] + logp(width, sub))
-        pmi = np.log(counts) - log_total - best[n]
+                if j - i == 1:
+                    lp = char_lp[ids[:, i]]
+                else:
+                    with np.errstate(divide="ignore"):
+                        lp = np.log(table.counts_of(ids[:, i:j]).astype(np.float64)) - log_total
+                best[j] = np.maximum(best[j], best[i] + lp)
+        pmi = np.log(counts.astype(np.float64)) - log_total - best[n]
         keep[n] = counts * (pmi - margin * (n - 1)) >= entry_cost * n
     return keep
 
@@ -331,23 +279,25 @@ def build_lexicon(
     """
     enc = encode_corpus(texts, pre_split=pre_split)
     n_chars = enc.n_chars
-    char_counts = np.bincount(enc.ids, minlength=len(enc.chars))[2:].astype(np.float64)
-    bits_chars = code_length_bits(char_counts, n_chars)
+    bits_chars = code_length_bits(np.bincount(enc.ids, minlength=len(enc.chars))[2:].astype(np.float64), n_chars)
     log.info("lexicon: %d characters, %d distinct; %.4f bits/char with single characters",
              n_chars, len(enc.chars) - 2, bits_chars)
-    tables = ngram_tables(enc, max_len, min_count)
-    n_cand = sum(len(k) for k, _ in tables.values())
+    char_counts = np.bincount(enc.ids, minlength=len(enc.chars))
+    char_counts[:2] = 0
+    present = np.flatnonzero(char_counts)
+    words: list[str] = decode_rows(present[:, None], enc.codepoints)
+    counts: list[np.ndarray] = [char_counts[present].astype(np.float64)]
+    n_cand = len(words)
+    if max_len >= 2 and n_chars:
+        table = ngram_table(enc, max_len, min_count)
+        keep = redundancy_keep(table, char_counts, float(n_chars), margin=margin, entry_cost=entry_cost)
+        for n, k in keep.items():
+            ids, cnt = table.grams(n)
+            n_cand += len(ids)
+            words += decode_rows(ids[k], enc.codepoints)
+            counts.append(cnt[k].astype(np.float64))
     log.info("lexicon: %d candidates (n-grams up to %d characters seen >= %d times)", n_cand, max_len, min_count)
-    bits = ngram_bits(len(enc.chars))
-    keep = redundancy_keep(tables, float(max(n_chars, 1)), bits, margin=margin, entry_cost=entry_cost)
-    cps = enc.codepoints
-    words: list[str] = []
-    counts: list[np.ndarray] = []
-    for n, (keys, cnt) in tables.items():
-        k = keep.get(n, np.ones(len(keys), dtype=bool))
-        words += decode_keys(keys[k], n, bits, cps)
-        counts.append(cnt[k].astype(np.float64))
-    lexicon = Lexicon(words, np.concatenate(counts) if counts else np.zeros(0))
+    lexicon = Lexicon(words, np.concatenate(counts))
     after = len(lexicon)
     log.info("lexicon: %d words after redundancy removal", after)
     result = LexiconResult(lexicon, n_chars, bits_chars, candidates=n_cand, after_removal=after)
