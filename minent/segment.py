@@ -59,8 +59,14 @@ def from_codepoints(cps: np.ndarray) -> str:
     return np.ascontiguousarray(cps, dtype=np.int32).tobytes().decode("utf-32-le")
 
 
-_DECIMAL_POINTS = np.array([ord("."), ord("．")], dtype=np.int32)
-_PERCENT = np.array([ord("%"), ord("％"), ord("‰")], dtype=np.int32)
+@functools.cache
+def _symbol_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Lookup tables (by code point) of decimal points and percent signs."""
+    point = np.zeros(0x110000, dtype=bool)
+    point[[ord("."), ord("．")]] = True
+    percent = np.zeros(0x110000, dtype=bool)
+    percent[[ord("%"), ord("％"), ord("‰")]] = True
+    return point, percent
 
 NUMBER_UNIT = "0"
 """How a whole number (２０００, 3.5%) is written inside lexicon words without pre-split: 0年 = N年."""
@@ -78,8 +84,9 @@ def number_kinds(cps: np.ndarray, kinds: np.ndarray) -> np.ndarray:
     prev_d[1:] = k[:-1] == K_DIGIT
     next_d = np.zeros(len(k), dtype=bool)
     next_d[:-1] = k[1:] == K_DIGIT
-    k[np.isin(cps, _DECIMAL_POINTS) & prev_d & next_d] = K_DIGIT
-    k[np.isin(cps, _PERCENT) & prev_d] = K_DIGIT
+    point, percent = _symbol_tables()
+    k[point[cps] & prev_d & next_d] = K_DIGIT
+    k[percent[cps] & prev_d] = K_DIGIT
     return k
 
 
@@ -211,12 +218,11 @@ class UnigramSegmenter(LineSegmenter):
         self.pre_split = pre_split
         self.oov_max = int(oov_max)
         self.oov_penalty = float(oov_penalty)
-        chars = sorted({ch for w in lexicon.words for ch in w})
-        self.lut = np.ones(0x110000, dtype=np.int32)  # UNK = 1
-        cps = np.array([ord(c) for c in chars], dtype=np.int64)
-        self.lut[cps] = np.arange(2, 2 + len(chars), dtype=np.int32)
-        logp = lexicon.log_probs()
         word_cps = to_codepoints("".join(lexicon.words))
+        chars = np.unique(word_cps)
+        self.lut = np.ones(0x110000, dtype=np.int32)  # UNK = 1
+        self.lut[chars] = np.arange(2, 2 + len(chars), dtype=np.int32)
+        logp = lexicon.log_probs()
         lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
         offsets = np.zeros(len(lens) + 1, dtype=np.int64)
         np.cumsum(lens, out=offsets[1:])
