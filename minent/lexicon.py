@@ -266,7 +266,7 @@ def build_lexicon(
     oov_max: int = 2,
     oov_penalty: float = 2.0,
     iterations: int = 30,
-    tol: float = 1e-3,
+    tol: float = 5e-3,
     pre_split: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> LexiconResult:

@@ -61,7 +61,7 @@ def lexicon_cmd(
     oov_max: OovMax = 2,
     oov_penalty: OovPenalty = 2.0,
     iterations: Annotated[int, typer.Option("--iterations", min=0, help="Most re-estimation passes.")] = 30,
-    tol: Annotated[float, typer.Option("--tol", min=0, help="Stop when bits/char improves by less than this.")] = 1e-3,
+    tol: Annotated[float, typer.Option("--tol", min=0, help="Stop when bits/char improves by less than this.")] = 5e-3,
     pre_split: PreSplit = True,
     encoding: common.Encoding = "utf-8",
     errors: common.Errors = "strict",
