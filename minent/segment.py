@@ -158,12 +158,19 @@ class LineSegmenter:
     def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
         raise NotImplementedError
 
+    def ids_of(self, ucp: np.ndarray) -> np.ndarray:
+        """Character ids of the unit code points *ucp* (-1 = separator → 0)."""
+        return np.where(ucp >= 0, self.lut[np.maximum(ucp, 0)], 0).astype(np.int32)
+
+    def decode_units(self, ucp: np.ndarray) -> np.ndarray:
+        """Word starts of the units *ucp* (see :func:`units`)."""
+        return self.decode_ids(self.ids_of(ucp))[0]
+
     def segment_text(self, text: str) -> str:
         """Segment *text* (one or more lines joined by '\\n'); returns the lines, same count."""
         cps = to_codepoints(text)
         ucp, keep, kinds = units(cps, self.pre_split)
-        ids = np.where(ucp >= 0, self.lut[np.maximum(ucp, 0)], 0).astype(np.int32)
-        begin_units, _ = self.decode_ids(ids)
+        begin_units = self.decode_units(ucp)
         begin = np.zeros(len(cps), dtype=np.uint8)
         begin[keep] = begin_units
         return render(cps, kinds, begin)

@@ -9,7 +9,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from minent.charlm import CharLM, transition_matrix
+from minent.charlm import CharLM, HybridSegmenter, load_model, transition_matrix
 from minent.errors import DataError, UsageError
 from minent.kernels.viterbi import tag_viterbi
 
@@ -102,8 +102,12 @@ def test_transitions_option():
 def test_malformed_models(tmp_path):
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(DataError, match="malformed charlm model"):
+    with pytest.raises(DataError, match="malformed model file .not an .npz archive"):
         CharLM.load(bad)
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(b"PK\x03\x04garbage")
+    with pytest.raises(DataError, match="malformed model file"):
+        CharLM.load(truncated)
     other = tmp_path / "other.npz"
     np.savez(other, x=np.zeros(3))
     with pytest.raises(DataError, match="not a minent charlm model"):
@@ -120,3 +124,33 @@ def test_malformed_models(tmp_path):
         CharLM.load(broken)
     with pytest.raises(UsageError):
         CharLM.load(tmp_path / "missing.npz")
+    with pytest.raises(DataError, match="not a minent model"):
+        load_model(other)
+
+
+def test_hybrid_save_load_and_weights(tmp_path):
+    from minent.lexicon import build_lexicon
+    from minent.segment import UnigramSegmenter
+
+    texts = TEXTS * 20
+    uni = UnigramSegmenter(build_lexicon(texts).lexicon)
+    lm = CharLM.train(texts)
+    hyb = HybridSegmenter(uni, lm)
+    line = "中国人民很好，人民中国𠀀"
+    out = hyb.segment_line(line)
+    assert "".join(out.split()) == line
+    # with no LM weight the hybrid is the unigram segmenter
+    assert HybridSegmenter(uni, lm, w_lex=1.0, w_lm=0.0).segment_line(line) == uni.segment_line(line)
+    p = tmp_path / "h.npz"
+    hyb.save(p)
+    back = load_model(p)
+    assert isinstance(back, HybridSegmenter) and back.segment_line(line) == out
+    assert isinstance(load_model(_saved(lm, tmp_path)), CharLM)
+    with pytest.raises(UsageError):
+        HybridSegmenter(uni, lm, w_lex=0.0)
+
+
+def _saved(lm, tmp_path):
+    p = tmp_path / "lm.npz"
+    lm.save(p)
+    return p

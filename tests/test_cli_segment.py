@@ -34,7 +34,7 @@ def test_lexicon_then_segment_round_trip(tmp_path):
 
 def test_train_save_load_charlm_and_unigram(tmp_path):
     text = "我们在北京大学学习。\n\n他们也在北京大学学习！\n"
-    for model, ext in (("charlm", "npz"), ("unigram", "tsv")):
+    for model, ext in (("charlm", "npz"), ("unigram", "tsv"), ("hybrid", "npz")):
         m = tmp_path / f"model.{ext}"
         r = run_minent("segment", "--train", SAMPLE, "--model", model, "--save", m, "-q", input=text)
         assert r.returncode == 0, r.stderr
@@ -53,11 +53,15 @@ def test_bad_models_and_usage(tmp_path):
     npz = tmp_path / "bad.npz"
     npz.write_bytes(b"PK\x03\x04garbage")
     r = run_minent("segment", "--load", npz, input="中国")
-    assert r.returncode == 1 and b"malformed charlm model" in r.stderr and b"Traceback" not in r.stderr
+    assert r.returncode == 1 and b"malformed model file" in r.stderr and b"Traceback" not in r.stderr
     r = run_minent("segment", input="中国")
     assert r.returncode == 2 and b"exactly one of" in r.stderr
     r = run_minent("segment", "--lexicon", tmp_path / "missing.tsv", input="中国")
     assert r.returncode == 2
+    good = tmp_path / "good.tsv"
+    good.write_text("中国\t1\n", encoding="utf-8")
+    r = run_minent("segment", "--lexicon", good, "--model", "charlm", input="中国")
+    assert r.returncode == 2 and b"needs --train" in r.stderr
 
 
 def test_score_cli(tmp_path):

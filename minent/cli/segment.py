@@ -96,22 +96,29 @@ def lexicon_cmd(
 @app.command(
     "segment",
     help="Segment text line by line: words separated by one space, one output line per input line. "
-    "The model comes from --lexicon (TSV), --load (TSV lexicon or .npz charlm) or --train (raw corpus).",
+    "The model comes from --lexicon (TSV), --load (.tsv lexicon, .npz charlm or hybrid) or --train (raw corpus).",
 )
 def segment_cmd(
     inputs: common.Inputs = None,
     lexicon: Annotated[
         Optional[Path], typer.Option("--lexicon", "-l", help="Lexicon TSV (minent lexicon; also word lists, jieba dicts).")
     ] = None,
-    load: Annotated[Optional[Path], typer.Option("--load", help="Saved model: .tsv lexicon or .npz charlm.")] = None,
+    load: Annotated[Optional[Path], typer.Option("--load", help="Saved model: .tsv lexicon, .npz charlm or hybrid.")] = None,
     train: Annotated[
         Optional[list[str]], typer.Option("--train", help="Learn the model from this raw corpus first (repeatable).")
     ] = None,
     model: Annotated[
-        Literal["unigram", "charlm"],
-        typer.Option("--model", "-m", help="unigram: lexicon + Viterbi; charlm: character 4-gram LM with b/c/d/e tags."),
-    ] = "unigram",
-    save: Annotated[Optional[Path], typer.Option("--save", help="With --train: also save the model (.tsv / .npz).")] = None,
+        Optional[Literal["unigram", "charlm", "hybrid"]],
+        typer.Option(
+            "--model", "-m",
+            help="With --train: unigram (lexicon + Viterbi), charlm (character 4-gram LM, b/c/d/e tags) or "
+            "hybrid (both scores; the default with --train, best F1). --lexicon is unigram; --load reads the file's.",
+            show_default=False,
+        ),
+    ] = None,
+    save: Annotated[
+        Optional[Path], typer.Option("--save", help="With --train: also save the model (unigram .tsv; charlm, hybrid .npz).")
+    ] = None,
     oov_max: OovMax = 2,
     oov_penalty: OovPenalty = 2.0,
     alpha: Annotated[float, typer.Option("--alpha", min=0, help="charlm training: smoothing strength (Dirichlet prior).")] = 20.0,
@@ -152,31 +159,35 @@ def _interactive() -> bool:
 
 def _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
                     encoding, errors, jsonl_field, csv_column, quiet):
-    from minent.charlm import CharLM
+    from minent.charlm import CharLM, HybridSegmenter, load_model
     from minent.lexicon_model import Lexicon
     from minent.segment import UnigramSegmenter
 
     if train:
-        tcorpus = common.make_corpus(train, encoding, errors, jsonl_field, csv_column)
-        with common.progress(tcorpus.total_bytes, quiet=quiet, description="train") as advance:
-            if model == "charlm":
-                seg = CharLM.train(tcorpus.documents(advance), alpha=alpha, transitions=trans, pre_split=pre_split)
-            else:
-                from minent.lexicon import build_lexicon
+        model = model or "hybrid"
+        texts = _reread(common.make_corpus(train, encoding, errors, jsonl_field, csv_column), quiet)
+        seg = lm = lexicon_result = None
+        if model in ("unigram", "hybrid"):
+            from minent.lexicon import build_lexicon
 
-                result = build_lexicon(tcorpus.documents(advance), oov_max=oov_max, oov_penalty=oov_penalty,
-                                       pre_split=pre_split)
-                common.info(f"lexicon: {len(result.lexicon)} words; {result.bits_chars:.4f} bits/char before, "
-                            f"{result.bits_final:.4f} after")
-                seg = UnigramSegmenter(result.lexicon, pre_split=pre_split, oov_max=oov_max, oov_penalty=oov_penalty)
+            lexicon_result = build_lexicon(texts(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
+            common.info(f"lexicon: {len(lexicon_result.lexicon)} words; {lexicon_result.bits_chars:.4f} bits/char "
+                        f"before, {lexicon_result.bits_final:.4f} after")
+            seg = UnigramSegmenter(lexicon_result.lexicon, pre_split=pre_split, oov_max=oov_max,
+                                   oov_penalty=oov_penalty)
+        if model in ("charlm", "hybrid"):
+            lm = seg = CharLM.train(texts(), alpha=alpha, transitions=trans, pre_split=pre_split)
+        if model == "hybrid":
+            seg = HybridSegmenter(UnigramSegmenter(lexicon_result.lexicon, pre_split=pre_split, oov_max=oov_max,
+                                                   oov_penalty=oov_penalty), lm)
         if save is not None:
             from minent.io.tables import atomic_output
 
-            if model == "charlm":
-                seg.save(save)
-            else:
+            if model == "unigram":
                 with atomic_output(save) as fh:
-                    result.lexicon.write_tsv(fh)
+                    lexicon_result.lexicon.write_tsv(fh)
+            else:
+                seg.save(save)
         return seg
     path = lexicon or load
     if not Path(path).is_file():
@@ -185,11 +196,29 @@ def _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alp
         is_npz = f.read(4) == b"PK\x03\x04"
     if is_npz:
         if lexicon is not None:
-            raise UsageError(f"{path}: a .npz file is a charlm model: give it with --load")
-        return CharLM.load(path, transitions=trans)
-    if model == "charlm":
-        raise UsageError(f"{path}: --model charlm needs a .npz model saved with --train ... --save")
+            raise UsageError(f"{path}: a .npz file is a charlm or hybrid model: give it with --load")
+        seg = load_model(path, transitions=trans, oov_max=oov_max, oov_penalty=oov_penalty)
+        kind = "charlm" if isinstance(seg, CharLM) else "hybrid"
+        if model is not None and model != kind:
+            raise UsageError(f"{path}: a {kind} model, not {model}")
+        return seg
+    if model not in (None, "unigram"):
+        raise UsageError(f"{path}: a lexicon file is a unigram model; --model {model} needs --train")
     return UnigramSegmenter(Lexicon.read(path), pre_split=pre_split, oov_max=oov_max, oov_penalty=oov_penalty)
+
+
+def _reread(corpus, quiet):
+    """A function returning a fresh pass over *corpus* (progress shown on the first pass); stdin
+    can be read only once, so it is kept in memory."""
+    if "-" in corpus.paths:
+        docs = list(corpus.documents())
+        return lambda: iter(docs)
+
+    def texts():
+        with common.progress(corpus.total_bytes, quiet=quiet, description="train") as advance:
+            yield from corpus.documents(advance)
+
+    return texts
 
 
 @app.command(

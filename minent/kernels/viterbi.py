@@ -88,7 +88,7 @@ def build_trie(chars, offsets, scores):
 
 @njit(cache=True)
 def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max,
-                  oov_bias, best, back, begin):
+                  oov_bias, best, back, begin, lm, trans, w_lex, w_lm):
     n = e - s
     best[0] = 0.0
     for k in range(1, n + 1):
@@ -102,6 +102,7 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
             continue
         node = 0
         acc = 0.0
+        lm_acc = 0.0
         stop = i + reach
         if stop > n:
             stop = n
@@ -111,6 +112,14 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
             if node >= 0:
                 node = trie_child(keys, vals, node, c)
             length = j - i + 1
+            tag = length - 1 if length < 4 else 3
+            if w_lm != 0.0:
+                # char-LM score of the word so far: tags b, c, d, e, e, ... and their transitions
+                if length == 1:
+                    lm_acc = lm[s + j, 0]
+                else:
+                    prev_tag = length - 2 if length < 5 else 3
+                    lm_acc += trans[prev_tag, tag] + lm[s + j, tag]
             sc = node_score[node] if node >= 0 else NEG_INF
             if sc == NEG_INF:
                 if length == 1:
@@ -121,7 +130,9 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
                     break
                 else:
                     continue
-            v = bi + sc
+            v = bi + w_lex * sc
+            if w_lm != 0.0:
+                v += w_lm * (lm_acc + trans[tag, 0])
             if v > best[j + 1]:
                 best[j + 1] = v
                 back[j + 1] = i
@@ -136,6 +147,15 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
 
 @njit(cache=True)
 def viterbi_segment(ids, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max, oov_bias):
+    """Best unigram segmentation of every piece of *ids*: :func:`hybrid_segment` with the
+    lexicon alone (see there for the scores). Returns ``(begin, total)``."""
+    return hybrid_segment(ids, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max, oov_bias,
+                          np.zeros((0, 4)), np.zeros((4, 4)), 1.0, 0.0)
+
+
+@njit(cache=True)
+def hybrid_segment(ids, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max, oov_bias,
+                   lm, trans, w_lex, w_lm):
     """Best unigram segmentation of every piece of *ids* (pieces separated by id 0).
 
     A word w scores ``node_score`` (its log-probability). A single character that is not a word
@@ -144,7 +164,13 @@ def viterbi_segment(ids, keys, vals, node_score, depth, unk_score, char_score, s
     ``span_score`` (ln of each character's frequency inside words, which is higher than its
     probability as a one-character word for bound characters) plus *oov_bias* (a negative
     penalty): unseen words made of bound characters then win against a string of single
-    characters. The segmentation maximises the sum of scores.
+    characters.
+
+    With ``w_lm != 0`` each word also gets its character-LM score: the b/c/d/e tag scores
+    *lm* (n × 4, from :func:`charlm_tag_scores`) of its characters plus the log transition
+    weights *trans* inside it (b→c→d→e→e…) and out of it into the next word's b, i.e. the
+    score the charlm segmenter gives the same word. A word scores ``w_lex · lexicon score + w_lm · LM
+    score``, and the segmentation maximises the sum.
 
     Returns ``(begin, total)``: uint8 flags (1 where a word starts; 0 at separators) and the
     summed best score over all pieces.
@@ -172,7 +198,7 @@ def viterbi_segment(ids, keys, vals, node_score, depth, unk_score, char_score, s
         while e < n and ids[e] != 0:
             e += 1
         total += _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, span_score,
-                               oov_max, oov_bias, best, back, begin)
+                               oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm)
         s = e
     return begin, total
 
