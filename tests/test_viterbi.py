@@ -111,3 +111,48 @@ def test_empty_and_trie_lookup():
     begin, _ = viterbi_segment(np.array([70000, 2**20], np.int32), keys, vals, node_score, depth, -20.0,
                                np.full(2**20 + 1, -math.inf), np.full(2**20 + 1, -math.inf), 0, 0.0)
     assert begin.tolist() == [1, 0]
+
+
+def _lm_word_score(lm, a, b, trans):
+    tags = [min(k, 3) for k in range(b - a)]
+    s = lm[a, 0]
+    for k in range(1, b - a):
+        s += trans[tags[k - 1], tags[k]] + lm[a + k, tags[k]]
+    return s + trans[tags[-1], 0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    words=lex_strategy,
+    piece=st.lists(st.integers(2, 6), min_size=1, max_size=8),
+    oov_max=st.integers(0, 3),
+    w_lex=st.floats(0.1, 2.0),
+    w_lm=st.floats(0.0, 2.0),
+    seed=st.integers(0, 1000),
+)
+def test_hybrid_matches_brute_force(words, piece, oov_max, w_lex, w_lm, seed):
+    from minent.charlm import transition_matrix
+    from minent.kernels.viterbi import hybrid_segment
+
+    keys, vals, node_score, depth = _trie(words)
+    char_score = np.full(7, -4.0)
+    n = len(piece)
+    lm = np.random.default_rng(seed).normal(-3, 1, size=(n, 4))
+    trans = transition_matrix({"eb": 0.5})  # a non-zero exit weight, to test it is added
+    ids = np.array(piece, dtype=np.int32)
+    begin, _ = hybrid_segment(ids, keys, vals, node_score, depth, -20.0, char_score, np.array(SPAN), oov_max, -1.0,
+                              lm, trans, w_lex, w_lm)
+
+    def total(bounds):
+        s = 0.0
+        for a, b in zip(bounds, bounds[1:]):
+            lex = _word_score(tuple(piece[a:b]), words, list(char_score), -20.0, oov_max, -1.0)
+            if lex == -math.inf:
+                return -math.inf
+            s += w_lex * lex + (w_lm * _lm_word_score(lm, a, b, trans) if w_lm else 0.0)
+        return s
+
+    best = max(total([0] + [i + 1 for i, c in enumerate(cuts) if c] + [n])
+               for cuts in itertools.product([0, 1], repeat=n - 1))
+    got = total([i for i in range(n) if begin[i]] + [n])
+    assert got == pytest.approx(best, rel=1e-9, abs=1e-9)
