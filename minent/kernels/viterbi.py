@@ -87,6 +87,28 @@ def build_trie(chars, offsets, scores):
 
 
 @njit(cache=True)
+def piece_bounds(ids):
+    """Start and end (exclusive) of every piece of *ids* (maximal runs of non-zero ids)."""
+    n = len(ids)
+    starts = np.empty(n, dtype=np.int64)
+    ends = np.empty(n, dtype=np.int64)
+    m = 0
+    s = 0
+    while s < n:
+        if ids[s] == 0:
+            s += 1
+            continue
+        e = s
+        while e < n and ids[e] != 0:
+            e += 1
+        starts[m] = s
+        ends[m] = e
+        m += 1
+        s = e
+    return starts[:m], ends[:m]
+
+
+@njit(cache=True)
 def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max,
                   oov_bias, best, back, begin, lm, trans, w_lex, w_lm):
     n = e - s
@@ -175,31 +197,15 @@ def hybrid_segment(ids, keys, vals, node_score, depth, unk_score, char_score, sp
     Returns ``(begin, total)``: uint8 flags (1 where a word starts; 0 at separators) and the
     summed best score over all pieces.
     """
-    n = len(ids)
-    begin = np.zeros(n, dtype=np.uint8)
-    longest = 0
-    run = 0
-    for i in range(n):
-        if ids[i] == 0:
-            run = 0
-        else:
-            run += 1
-            if run > longest:
-                longest = run
+    begin = np.zeros(len(ids), dtype=np.uint8)
+    starts, ends = piece_bounds(ids)
+    longest = np.max(ends - starts) if len(starts) else 0
     best = np.empty(longest + 1, dtype=np.float64)
     back = np.zeros(longest + 1, dtype=np.int64)
     total = 0.0
-    s = 0
-    while s < n:
-        if ids[s] == 0:
-            s += 1
-            continue
-        e = s
-        while e < n and ids[e] != 0:
-            e += 1
-        total += _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, span_score,
-                               oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm)
-        s = e
+    for p in range(len(starts)):
+        total += _decode_piece(ids, starts[p], ends[p], keys, vals, node_score, depth, unk_score, char_score,
+                               span_score, oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm)
     return begin, total
 
 
@@ -323,14 +329,9 @@ def tag_viterbi(ids, scores, trans):
     begin = np.zeros(n, dtype=np.uint8)
     best = np.full((n, 4), NEG_INF)
     back = np.zeros((n, 4), dtype=np.int8)
-    s = 0
-    while s < n:
-        if ids[s] == 0:
-            s += 1
-            continue
-        e = s
-        while e < n and ids[e] != 0:
-            e += 1
+    starts, ends = piece_bounds(ids)
+    for p in range(len(starts)):
+        s, e = starts[p], ends[p]
         best[s, 0] = scores[s, 0]
         for t in range(1, 4):
             best[s, t] = NEG_INF
@@ -355,5 +356,4 @@ def tag_viterbi(ids, scores, trans):
             if t == 0:
                 begin[i] = 1
             t = back[i, t]
-        s = e
     return begin
