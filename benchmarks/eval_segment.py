@@ -112,7 +112,8 @@ def main() -> None:
     add("ref: jieba.cut(HMM=False) (supervised)", "-", 0.0, Jieba)
     print("PKU test (SIGHAN 2005), learned from raw pku_dev + pku_test; scored by minent.score")
     print_table(["model", "pre_split", "P", "R", "F1", "OOV-R", "IV-R", "learn s", "segment s"],
-                [[r[0], str(r[1])] + [f"{x:.4f}" for x in r[2:7]] + [f"{r[7]:.1f}", f"{r[8]:.2f}"] for r in rows])
+                [[r[0], str(r[1])] + [f"{x:.4f}" for x in r[2:7]] + [f"{r[7]:.1f}" if r[7] else "-", f"{r[8]:.2f}"]
+                 for r in rows])
 
 
 if __name__ == "__main__":
