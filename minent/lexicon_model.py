@@ -89,15 +89,22 @@ class Lexicon:
     def parse(cls, lines, *, name: str = "lexicon") -> Lexicon:
         counts: dict[str, float] = {}
         for no, line in enumerate(lines, start=1):
-            line = line.rstrip("\r\n")
-            if not line.strip() or line.startswith("#"):
+            if "\t" in line:
+                fields = line.rstrip("\r\n").split("\t")
+                word = fields[0].strip()
+                if " " in word or "\u3000" in word or (word and len(word.split()) != 1):
+                    raise DataError(f"{name}: line {no}: word {word!r} contains whitespace")
+            else:
+                fields = line.split()
+                if not fields:
+                    continue
+                word = fields[0]
+            if not word:
+                raise DataError(f"{name}: line {no}: empty word")
+            if word[0] == "#":
                 continue
-            fields = line.split("\t") if "\t" in line else line.split()
-            word = fields[0].strip()
             if no == 1 and len(fields) > 1 and word == "word" and fields[1].strip() == "count":
                 continue  # header written with --header
-            if not word or any(ch.isspace() for ch in word):
-                raise DataError(f"{name}: line {no}: empty word or word containing whitespace")
             if len(fields) == 1:
                 c = 1.0
             else:
