@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from minent.lexicon_model import Lexicon
-from minent.segment import to_codepoints, units
+from minent.segment import NUMBER_UNIT, to_codepoints, units
 
 log = logging.getLogger("minent")
 
@@ -295,9 +295,13 @@ def build_lexicon(
     if max_len >= 2 and n_chars:
         table = ngram_table(enc, max_len, min_count)
         keep = redundancy_keep(table, char_counts, float(n_chars), margin=margin, entry_cost=entry_cost)
+        number = enc.chars.index(NUMBER_UNIT) if NUMBER_UNIT in enc.chars else -1
         for n, k in keep.items():
             ids, cnt = table.grams(n)
             n_cand += len(ids)
+            if number >= 0:
+                # a number heads its word (1997年, 3月份, 5万元), never ends or splits one (月5日)
+                k = k & ~(ids[:, 1:] == number).any(axis=1)
             words += decode_rows(ids[k], enc.codepoints)
             counts.append(cnt[k].astype(np.float64))
     log.info("lexicon: %d candidates (n-grams up to %d characters seen >= %d times)", n_cand, max_len, min_count)

@@ -245,6 +245,9 @@ class UnigramSegmenter(LineSegmenter):
         occ = np.bincount(self.lut[word_cps], weights=np.repeat(lexicon.counts, lens), minlength=len(chars) + 2)
         with np.errstate(divide="ignore"):
             self.span_score = np.where(occ > 0, np.log(occ / max(occ.sum(), 1.0)), self.unk_score)
+        # a number only joins a word as its head, through lexicon words (0年), never in an unseen span
+        if self.lut[ord(NUMBER_UNIT)] > 1:
+            self.span_score[self.lut[ord(NUMBER_UNIT)]] = -np.inf
 
     def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
         """Word starts (uint8) and total log-probability of the pieces in *ids*."""

@@ -198,3 +198,22 @@ def test_pieces_agree_with_text_model():
     enc = encode_corpus([text], pre_split=False)
     got = "".join(enc.chars[i] if i else "|" for i in enc.ids).strip("|").split("|")
     assert len(got) == len(pieces(text))
+
+
+def test_number_heads_its_word_without_pre_split():
+    """Without pre-split a number may join the characters after it (1997年, 5月) but no word
+    holds a number past its first unit (月5日 would glue two dates' parts)."""
+    from minent.segment import NUMBER_UNIT, UnigramSegmenter
+
+    rng = np.random.default_rng(1)
+    filler = ["我们", "会议", "召开", "北京", "发表", "讲话", "经济", "发展", "人民", "政府", "国家", "合作"]
+    lines = []
+    for _ in range(400):
+        y, m, d = rng.integers(1990, 2000), rng.integers(1, 13), rng.integers(1, 29)
+        lines.append("".join(rng.choice(filler, 3)) + f"{y}年{m}月{d}日" + "".join(rng.choice(filler, 5)))
+    r = build_lexicon(lines, pre_split=False)
+    with_number = [w for w in r.lexicon.words if NUMBER_UNIT in w]
+    assert "0年" in with_number and "0月" in with_number and "0日" in with_number
+    assert all(NUMBER_UNIT not in w[1:] for w in with_number), with_number
+    seg = UnigramSegmenter(r.lexicon, pre_split=False)
+    assert seg.segment_line("北京1998年2月6日召开") == "北京 1998年 2月 6日 召开"
