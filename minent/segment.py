@@ -116,6 +116,22 @@ def units(cps: np.ndarray, pre_split: bool) -> tuple[np.ndarray, np.ndarray, np.
     return ucp[keep], keep, k
 
 
+def corpus_units(texts: Iterable[str], pre_split: bool, *, batch_chars: int = 1 << 22) -> np.ndarray:
+    """The decoder units (see :func:`units`) of a whole corpus, documents separated by -1 (int32)."""
+    parts: list[np.ndarray] = []
+    batch: list[str] = []
+    size = 0
+    for t in texts:
+        batch.append(t)
+        size += len(t)
+        if size >= batch_chars:
+            parts.append(units(to_codepoints("\n".join(batch) + "\n"), pre_split)[0])
+            batch, size = [], 0
+    if batch:
+        parts.append(units(to_codepoints("\n".join(batch) + "\n"), pre_split)[0])
+    return np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, dtype=np.int32)
+
+
 def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> str:
     """Join the text of *cps* (lines separated by U+000A) into space-separated tokens.
 

@@ -126,6 +126,11 @@ def segment_cmd(
         Optional[str],
         typer.Option("--transitions", help="charlm: tag transition weights, e.g. bc=0.15,cd=0.01,de=0.01,ee=0.001."),
     ] = None,
+    self_train: Annotated[
+        int,
+        typer.Option("--self-train", min=0, help="hybrid training: rounds of self-training of the boundary model "
+                     "(decode the corpus, refit; 0: none)."),
+    ] = 3,
     pre_split: PreSplit = True,
     encoding: common.Encoding = "utf-8",
     errors: common.Errors = "strict",
@@ -143,7 +148,7 @@ def segment_cmd(
     trans = _parse_transitions(transitions)
     start = time.perf_counter()
     segmenter = _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
-                                encoding, errors, jsonl_field, csv_column, quiet)
+                                encoding, errors, jsonl_field, csv_column, quiet, self_train)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
     n = common.emit_text(segmenter.segment_lines(corpus.documents(), batch_chars=1 << 16 if _interactive() else 1 << 20),
                          output)
@@ -158,7 +163,7 @@ def _interactive() -> bool:
 
 
 def _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
-                    encoding, errors, jsonl_field, csv_column, quiet):
+                    encoding, errors, jsonl_field, csv_column, quiet, self_train=0):
     from minent.charlm import CharLM, HybridSegmenter, load_model
     from minent.lexicon_model import Lexicon
     from minent.segment import UnigramSegmenter
@@ -180,6 +185,8 @@ def _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alp
         if model == "hybrid":
             seg = HybridSegmenter(UnigramSegmenter(lexicon_result.lexicon, pre_split=pre_split, oov_max=oov_max,
                                                    oov_penalty=oov_penalty), lm)
+            if self_train:
+                seg.self_train(texts(), rounds=self_train)
         if save is not None:
             from minent.io.tables import atomic_output
 
