@@ -5,7 +5,7 @@ Both work line by line on batches of lines. A line is cut into runs by character
 * Han runs are decoded by the model; with ``pre_split=False`` numbers and Latin runs are part
   of those runs (each as one unit, see :func:`units`) and may join words (1997年);
 * with ``pre_split=True`` (default) a number or a Latin run is one token of its own; a number
-  keeps its decimal point and percent sign (3.14, ９５．４７％);
+  keeps its inner separators and percent sign (3.14, ９５．４７％, ３·５, 1997-12-01, 1/2, 12:30);
 * punctuation and symbols are one token per character, except that a run of the same character
   (——, ……) is one token;
 * whitespace separates tokens and is not output.
@@ -61,9 +61,13 @@ def from_codepoints(cps: np.ndarray) -> str:
 
 @functools.cache
 def _symbol_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Lookup tables (by code point) of decimal points and percent signs."""
+    """Lookup tables (by code point) of separators inside numbers and of percent signs.
+
+    Inside: decimal points (. ．, and the middle dot · that Chinese print uses as one), hyphens
+    of dates and telephone numbers (- －), fraction slashes (/ ／) and ratio or time colons
+    (: ∶; not the full-width ：, which is punctuation, nor the dash — of ranges)."""
     point = np.zeros(0x110000, dtype=bool)
-    point[[ord("."), ord("．")]] = True
+    point[[ord(c) for c in ".．·-－/／:∶"]] = True
     percent = np.zeros(0x110000, dtype=bool)
     percent[[ord("%"), ord("％"), ord("‰")]] = True
     return point, percent
@@ -75,8 +79,9 @@ LATIN_UNIT = "a"
 
 
 def number_kinds(cps: np.ndarray, kinds: np.ndarray) -> np.ndarray:
-    """*kinds* with decimal points between digits and a percent sign after digits made digits,
-    so that 3.14, ９５．４７％ stay one token (a convention shared by the segmentation standards)."""
+    """*kinds* with separators between digits (see :func:`_symbol_tables`) and a percent sign after
+    digits made digits, so that 3.14, ９５．４７％, 1997-12-01 stay one token (a convention shared
+    by the segmentation standards)."""
     k = kinds.copy()
     if len(k) < 2:
         return k

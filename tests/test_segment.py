@@ -41,6 +41,10 @@ def test_numbers_and_latin(seg):
     joined = UnigramSegmenter(LEX, pre_split=False)
     assert joined.segment_line("1997年ABC股。") == "1997年 ABC股 。"
     assert joined.segment_line("3.5%中国") == "3.5% 中国"
+    # separators inside numbers (decimal middle dot, dates, fractions, times) stay in the number;
+    # the full-width colon, dashes of ranges and separators outside numbers do not
+    assert seg.segment_line("３·５，1997-12-01，1／2，12:30，12：30，1—2，a-b，·５") == (
+        "３·５ ， 1997-12-01 ， 1／2 ， 12:30 ， 12 ： 30 ， 1 — 2 ， a - b ， · ５")
 
 
 def test_units_without_pre_split():
