@@ -67,7 +67,7 @@ class CharLM(LineSegmenter):
     """Character 4-gram language model and its b/c/d/e tag segmenter."""
 
     def __init__(self, codepoints: np.ndarray, bits: int, keys: list[np.ndarray], counts: list[np.ndarray], *,
-                 alpha: float = 20.0, transitions: dict[str, float] | None = None, pre_split: bool = True):
+                 alpha: float = 20.0, transitions: dict[str, float] | None = None, pre_split: bool = False):
         self.codepoints = np.asarray(codepoints, dtype=np.int64)
         self.bits = int(bits)
         self.keys = [np.ascontiguousarray(k, dtype=np.uint64) for k in keys]
@@ -81,7 +81,7 @@ class CharLM(LineSegmenter):
 
     @classmethod
     def train(cls, texts: Iterable[str], *, alpha: float = 20.0, transitions: dict[str, float] | None = None,
-              pre_split: bool = True) -> CharLM:
+              pre_split: bool = False) -> CharLM:
         """Count the 1..4-grams of *texts* (inside pieces) and build the model."""
         from minent.lexicon import encode_corpus, ngram_table
 

@@ -271,7 +271,7 @@ def build_lexicon(
     oov_penalty: float = 2.0,
     iterations: int = 30,
     tol: float = 5e-3,
-    pre_split: bool = True,
+    pre_split: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> LexiconResult:
     """Learn a lexicon from raw *texts* by the minimum-entropy principle (see module docstring).
@@ -279,7 +279,8 @@ def build_lexicon(
     Parameters: ``max_len`` longest candidate (characters); ``min_count`` fewest occurrences of a
     candidate n-gram; ``margin`` and ``entry_cost`` the description-length rule of redundancy
     removal; ``iterations`` most re-estimation passes, stopping early when bits/char improves by
-    less than ``tol``; ``pre_split`` learn from Han runs only (digits/Latin are their own tokens).
+    less than ``tol``; ``pre_split`` learn from Han runs only (digits/Latin are their own tokens;
+    default False: a number or a Latin run is one unit, and may head a word: 0年 = N年).
     """
     enc = encode_corpus(texts, pre_split=pre_split)
     n_chars = enc.n_chars

@@ -2,9 +2,10 @@
 
 Both work line by line on batches of lines. A line is cut into runs by character class:
 
-* Han runs are decoded by the model; with ``pre_split=False`` numbers and Latin runs are part
-  of those runs (each as one unit, see :func:`units`) and may join words (1997年);
-* with ``pre_split=True`` (default) a number or a Latin run is one token of its own; a number
+* Han runs are decoded by the model; with ``pre_split=False`` (default) numbers and Latin runs
+  are part of those runs (each as one unit, see :func:`units`) and may head words found in the
+  lexicon (1997年, 3月份: the PKU, MSR and CTB standards keep these as one word);
+* with ``pre_split=True`` a number or a Latin run is one token of its own; a number
   keeps its inner separators and percent sign (3.14, ９５．４７％, ３·５, 1997-12-01, 1/2, 12:30);
 * punctuation and symbols are one token per character, except that a run of the same character
   (——, ……) is one token;
@@ -174,7 +175,7 @@ class LineSegmenter:
     1 = unknown) and ``pre_split`` and implement :meth:`decode_ids`."""
 
     lut: np.ndarray
-    pre_split: bool = True
+    pre_split: bool = False
 
     def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
         raise NotImplementedError
@@ -224,8 +225,8 @@ class UnigramSegmenter(LineSegmenter):
     Parameters
     ----------
     lexicon : words and counts; p(w) = count / Σ count.
-    pre_split : decode only Han runs (numbers, Latin runs are tokens of their own); False lets
-        a number or a Latin run join words as one unit (1997年, see :func:`units`).
+    pre_split : decode only Han runs (numbers, Latin runs are tokens of their own); False (default)
+        lets a number or a Latin run head lexicon words as one unit (1997年, see :func:`units`).
     oov_max : out-of-lexicon spans of 2..oov_max characters may be words (0 disables). Default 2:
         most unseen words are two characters long, and longer spans start to glue phrases.
     oov_penalty : cost in nats of such a span on top of Σ ln q(c), q = frequency of the character
@@ -238,7 +239,7 @@ class UnigramSegmenter(LineSegmenter):
     characters per second per core.
     """
 
-    def __init__(self, lexicon: Lexicon, *, pre_split: bool = True, oov_max: int = 2,
+    def __init__(self, lexicon: Lexicon, *, pre_split: bool = False, oov_max: int = 2,
                  oov_penalty: float = 2.0, unk_penalty: float = 1.0):
         from minent.kernels.viterbi import build_trie
 
@@ -247,7 +248,8 @@ class UnigramSegmenter(LineSegmenter):
         self.oov_max = int(oov_max)
         self.oov_penalty = float(oov_penalty)
         word_cps = to_codepoints("".join(lexicon.words))
-        chars = np.unique(word_cps)
+        # the number and Latin units always get ids of their own (see below)
+        chars = np.unique(np.concatenate([word_cps, to_codepoints(NUMBER_UNIT + LATIN_UNIT)]))
         self.lut = np.ones(0x110000, dtype=np.int32)  # UNK = 1
         self.lut[chars] = np.arange(2, 2 + len(chars), dtype=np.int32)
         logp = lexicon.log_probs()
@@ -266,9 +268,9 @@ class UnigramSegmenter(LineSegmenter):
         occ = np.bincount(self.lut[word_cps], weights=np.repeat(lexicon.counts, lens), minlength=len(chars) + 2)
         with np.errstate(divide="ignore"):
             self.span_score = np.where(occ > 0, np.log(occ / max(occ.sum(), 1.0)), self.unk_score)
-        # a number only joins a word as its head, through lexicon words (0年), never in an unseen span
-        if self.lut[ord(NUMBER_UNIT)] > 1:
-            self.span_score[self.lut[ord(NUMBER_UNIT)]] = -np.inf
+        # without pre-split, a number or a Latin run joins a word only through lexicon words (0年,
+        # a股), never in an unseen span: a lexicon learned with pre-split keeps them apart
+        self.span_score[self.lut[to_codepoints(NUMBER_UNIT + LATIN_UNIT)]] = -np.inf
 
     def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
         """Word starts (uint8) and total log-probability of the pieces in *ids*."""

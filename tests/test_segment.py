@@ -17,7 +17,7 @@ LEX = Lexicon(["中国", "人民", "中", "国", "人", "民", "0年", "a股", "
 
 @pytest.fixture(scope="module")
 def seg():
-    return UnigramSegmenter(LEX)
+    return UnigramSegmenter(LEX, pre_split=True)
 
 
 def _strip_ws(s: str) -> str:

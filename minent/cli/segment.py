@@ -17,8 +17,9 @@ PreSplit = Annotated[
     bool,
     typer.Option(
         "--pre-split/--no-pre-split",
-        help="Numbers and Latin runs are tokens of their own (default); --no-pre-split lets them "
-        "join words as one unit each (1997年, written 0年 in the lexicon).",
+        help="--pre-split: numbers and Latin runs are tokens of their own. Default --no-pre-split: each is "
+        "one unit that may head a word through the lexicon (1997年, 3月份, written 0年 in the lexicon), "
+        "as the SIGHAN and CTB standards segment them.",
     ),
 ]
 OovMax = Annotated[
@@ -62,7 +63,7 @@ def lexicon_cmd(
     oov_penalty: OovPenalty = 2.0,
     iterations: Annotated[int, typer.Option("--iterations", min=0, help="Most re-estimation passes.")] = 30,
     tol: Annotated[float, typer.Option("--tol", min=0, help="Stop when bits/char improves by less than this.")] = 5e-3,
-    pre_split: PreSplit = True,
+    pre_split: PreSplit = False,
     encoding: common.Encoding = "utf-8",
     errors: common.Errors = "strict",
     jsonl_field: common.JsonlField = None,
@@ -131,7 +132,7 @@ def segment_cmd(
         typer.Option("--self-train", min=0, help="hybrid training: rounds of self-training of the boundary model "
                      "(decode the corpus, refit; 0: none)."),
     ] = 3,
-    pre_split: PreSplit = True,
+    pre_split: PreSplit = False,
     encoding: common.Encoding = "utf-8",
     errors: common.Errors = "strict",
     jsonl_field: common.JsonlField = None,
