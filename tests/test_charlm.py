@@ -154,3 +154,25 @@ def _saved(lm, tmp_path):
     p = tmp_path / "lm.npz"
     lm.save(p)
     return p
+
+
+def test_begin_scores_are_continuation_probabilities():
+    m = CharLM.train(TEXTS)
+    pieces = [p for t in TEXTS for p in re.findall(r"[\u4e00-\u9fff\U00020000-\U0002a6df]+", t)]
+    left = {}
+    count = Counter()
+    for p in pieces:
+        count.update(p)
+        for a, b in zip(p, p[1:]):
+            left.setdefault(b, set()).add(a)
+    v = len(count)
+    n1 = sum(len(s) for s in left.values())
+    total = sum(count.values())
+    got = m.begin_scores()
+    for ch in count:
+        want = math.log((len(left.get(ch, ())) + v * count[ch] / total) / (n1 + v))
+        assert got[m.lut[ord(ch)]] == pytest.approx(want, rel=1e-12)
+    # the b column of the tag scores is that score; unknown characters keep the kernel's
+    ids = m.lut[np.frombuffer("中国龘".encode("utf-32-le"), dtype=np.int32)].astype(np.int32)
+    t = m.tag_scores(ids)
+    assert t[0, 0] == got[ids[0]] and t[1, 0] == got[ids[1]] and np.isfinite(t[2, 0])
