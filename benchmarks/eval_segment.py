@@ -95,17 +95,17 @@ def main() -> None:
                 if best is None or s.f1 > best[0]:
                     best = (s.f1, margin, entry_cost, lex)
         _, margin, entry_cost, lex = best
-        add(f"unigram, dev-tuned margin={margin} entry_cost={entry_cost}", True, 0.0, UnigramSegmenter(lex))
+        add(f"unigram, dev-tuned margin={margin} entry_cost={entry_cost}", False, 0.0, UnigramSegmenter(lex))
     if args.hotel:
         with open(data / "corpora" / "ChnSentiCorp_htl_all.csv", encoding="utf-8", newline="") as fh:
             reviews = [r["review"] for r in csv.DictReader(fh)]
         t = time.perf_counter()
         lex = build_lexicon(raw + reviews).lexicon
         lm = CharLM.train(raw + reviews)
-        add("hybrid, learning also from hotel reviews", True, time.perf_counter() - t,
+        add("hybrid, learning also from hotel reviews", False, time.perf_counter() - t,
             HybridSegmenter(UnigramSegmenter(lex), lm).self_train(raw + reviews))
     jdict = Lexicon.read(Path(jieba.__file__).parent / "dict.txt")
-    add("ref: jieba dict in minent (supervised)", True, 0.0, UnigramSegmenter(jdict, oov_max=0))
+    add("ref: jieba dict in minent (supervised)", True, 0.0, UnigramSegmenter(jdict, oov_max=0, pre_split=True))
     jieba.setLogLevel(60)
 
     class Jieba:

@@ -195,6 +195,20 @@ class CharLM(LineSegmenter):
         return cls(cps, bits, keys, counts, alpha=alpha, transitions=w, pre_split=pre_split)
 
 
+def _chunks(ucp: np.ndarray, size: int = 1 << 20):
+    """(start, end) of consecutive slices of about *size* units of *ucp*, cut at separators
+    (-1), so that decoding slice by slice equals decoding the whole and stays in bounded memory."""
+    sep = np.flatnonzero(ucp < 0)
+    out = []
+    a = 0
+    while a < len(ucp):
+        j = np.searchsorted(sep, a + size)
+        b = int(sep[j]) + 1 if j < len(sep) else len(ucp)
+        out.append((a, b))
+        a = b
+    return out
+
+
 class _open_npz:
     """``np.load`` of an .npz as a context manager whose errors name the file (no pickle)."""
 
@@ -286,7 +300,7 @@ class HybridSegmenter(LineSegmenter):
 
         ucp = corpus_units(texts, self.pre_split)
         for r in range(rounds):
-            begin = self.decode_units(ucp)
+            begin = np.concatenate([self.decode_units(ucp[a:b]) for a, b in _chunks(ucp)] or [np.zeros(0, np.uint8)])
             self.boundary = BoundaryModel.train(ucp, begin)
             log.info("hybrid: boundary model, self-training round %d of %d", r + 1, rounds)
             if progress is not None:

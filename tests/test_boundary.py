@@ -134,3 +134,15 @@ def test_cli_self_train_option(tmp_path: Path):
     assert "boundary_weight" not in saved["0"] and "boundary_weight" in saved["2"]
     r = run_minent("segment", "--train", SAMPLE, "--self-train", "-1", "-q", input=text)
     assert r.returncode == 2
+
+
+def test_chunks_cut_at_separators():
+    from minent.charlm import _chunks
+
+    ucp = corpus_units(["中国人民", "很好", "", "人民中国很好"] * 7, False)
+    for size in (1, 3, 5, 1000):
+        parts = _chunks(ucp, size)
+        assert parts[0][0] == 0 and parts[-1][1] == len(ucp)
+        assert all(b == c for (_, b), (c, _) in zip(parts, parts[1:]))
+        assert all(ucp[b - 1] < 0 for _, b in parts)
+    assert _chunks(ucp[:0]) == []
