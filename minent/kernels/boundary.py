@@ -50,6 +50,16 @@ def gap_features(ucp, i, mask, out):
 
 
 @njit(cache=True)
+def _gap_score(ucp, i, weights, mask, f):
+    """Σ_k w[h_k(i)] (features left in *f*)."""
+    gap_features(ucp, i, mask, f)
+    z = 0.0
+    for k in range(N_FEATURES):
+        z += weights[f[k]]
+    return z
+
+
+@njit(cache=True)
 def _inside(ucp, i):
     return i >= 1 and ucp[i] >= 0 and ucp[i - 1] >= 0
 
@@ -67,10 +77,7 @@ def train_boundary(ucp, begin, weights, epochs, lr, l2):
         for i in range(1, len(ucp)):
             if not _inside(ucp, i):
                 continue
-            gap_features(ucp, i, mask, f)
-            z = 0.0
-            for k in range(N_FEATURES):
-                z += weights[f[k]]
+            z = _gap_score(ucp, i, weights, mask, f)
             g = np.float64(begin[i]) - 1.0 / (1.0 + np.exp(-z))
             for k in range(N_FEATURES):
                 weights[f[k]] += lr * (g - l2 * weights[f[k]])
@@ -85,9 +92,5 @@ def boundary_log_odds(ucp, weights):
     for i in range(1, len(ucp)):
         if not _inside(ucp, i):
             continue
-        gap_features(ucp, i, mask, f)
-        z = 0.0
-        for k in range(N_FEATURES):
-            z += weights[f[k]]
-        out[i] = z
+        out[i] = _gap_score(ucp, i, weights, mask, f)
     return out
