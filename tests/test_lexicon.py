@@ -157,10 +157,12 @@ def test_build_lexicon_empty():
 def test_em_bits_decrease_on_real_text():
     raw = (SHARED / "pku_dev.utf8").read_text(encoding="utf-8").splitlines()[:600]
     r = build_lexicon(raw)
-    h = r.bits_per_iteration
-    assert len(h) >= 2
-    assert all(b <= a + 1e-12 for a, b in zip(h, h[1:])), h
-    assert h[-1] < r.bits_chars - 1.0  # words save well over a bit per character
+    assert len(r.bits_before_filter) >= 2 and len(r.bits_per_iteration) >= 1
+    for h in (r.bits_before_filter, r.bits_per_iteration):  # each EM run (stage 4, after stage 5)
+        assert all(b <= a + 1e-12 for a, b in zip(h, h[1:])), h
+    assert r.bits_final < r.bits_chars - 1.0  # words save well over a bit per character
+    h = build_lexicon(raw, free_pair=0).bits_per_iteration
+    assert len(h) >= 2 and all(b <= a + 1e-12 for a, b in zip(h, h[1:])), h
 
 
 def test_tsv_round_trip(tmp_path):
@@ -217,3 +219,23 @@ def test_number_heads_its_word_without_pre_split():
     assert all(NUMBER_UNIT not in w[1:] for w in with_number), with_number
     seg = UnigramSegmenter(r.lexicon, pre_split=False)
     assert seg.segment_line("北京1998年2月6日召开") == "北京 1998年 2月 6日 召开"
+
+
+def test_free_pairs_by_hand_and_in_build():
+    from minent.lexicon import free_pairs
+    from minent.lexicon_model import Lexicon
+
+    # 这: alone 6 of 6+4 = 0.6; 是: 8 of 12 = 0.67; 经: 1 of 10; 济: 0.5 of 9.5
+    lex = Lexicon(["这", "是", "这是", "经", "济", "经济", "是经"], [6, 8, 4, 1, 0.5, 9, 0.0001])
+    assert free_pairs(lex, 0.5) == {"这是"}
+    assert free_pairs(lex, 0.65) == set()
+    assert free_pairs(lex, 0.05) == {"这是", "是经", "经济"}
+    # a corpus where 甲 and 乙 are words by themselves 40% of the time and otherwise the pair 甲乙
+    rng = np.random.default_rng(3)
+    words = ["甲", "乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑", "寅卯", "辰巳", "午未", "申酉", "戌亥"]
+    p = np.array([2, 2] + [26 / 10] * 10) / 30
+    lines = ["".join(rng.permutation(["甲乙"] * 3 + list(rng.choice(words, 30, p=p)))) for _ in range(300)]
+    kept = build_lexicon(lines, free_pair=0).lexicon.as_dict()
+    assert "甲乙" in kept
+    d = build_lexicon(lines).lexicon.as_dict()
+    assert "甲乙" not in d and "丙丁" in d and "甲" in d and "乙" in d

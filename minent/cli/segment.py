@@ -63,6 +63,11 @@ def lexicon_cmd(
     oov_penalty: OovPenalty = 2.0,
     iterations: Annotated[int, typer.Option("--iterations", min=0, help="Most re-estimation passes.")] = 30,
     tol: Annotated[float, typer.Option("--tol", min=0, help="Stop when bits/char improves by less than this.")] = 5e-3,
+    free_pair: Annotated[
+        float,
+        typer.Option("--free-pair", min=0, max=1, help="Drop two-character words whose characters are both words "
+                     "by themselves at least this often (collocations like 这是); 0: keep all."),
+    ] = 0.3,
     pre_split: PreSplit = False,
     encoding: common.Encoding = "utf-8",
     errors: common.Errors = "strict",
@@ -82,7 +87,8 @@ def lexicon_cmd(
     with common.progress(corpus.total_bytes, quiet=quiet, description="lexicon") as advance:
         result = build_lexicon(
             corpus.documents(advance), max_len=max_len, min_count=min_count, margin=margin, entry_cost=entry_cost,
-            oov_max=oov_max, oov_penalty=oov_penalty, iterations=iterations, tol=tol, pre_split=pre_split,
+            oov_max=oov_max, oov_penalty=oov_penalty, iterations=iterations, tol=tol, free_pair=free_pair,
+            pre_split=pre_split,
         )
     common.report_encodings(corpus)
     common.emit(result.lexicon.to_rows(), COLUMNS, fmt, output, header=header)
@@ -90,7 +96,7 @@ def lexicon_cmd(
         f"lexicon: {len(result.lexicon)} words from {result.n_chars} characters; "
         f"{result.bits_chars:.4f} bits/char before, {result.bits_final:.4f} after; "
         f"max_len={max_len} min_count={min_count} margin={margin} entry_cost={entry_cost} oov_max={oov_max} "
-        f"oov_penalty={oov_penalty} pre_split={pre_split} ({time.perf_counter() - start:.1f}s)"
+        f"oov_penalty={oov_penalty} free_pair={free_pair} pre_split={pre_split} ({time.perf_counter() - start:.1f}s)"
     )
 
 
