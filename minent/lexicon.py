@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from minent.lexicon_model import Lexicon
-from minent.segment import NUMBER_UNIT, to_codepoints, units
+from minent.segment import NUMBER_UNIT, text_batches, to_codepoints, units
 
 log = logging.getLogger("minent")
 
@@ -115,15 +115,7 @@ def encode_corpus(texts: Iterable[str], *, pre_split: bool = True, batch_chars: 
             keep[0] = False
         parts.append(ids[keep])
 
-    batch: list[str] = []
-    size = 0
-    for t in texts:
-        batch.append(t)
-        size += len(t)
-        if size >= batch_chars:
-            flush(batch)
-            batch, size = [], 0
-    if batch:
+    for batch in text_batches(texts, batch_chars):
         flush(batch)
     ids = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
     chars = ["", ""] + [chr(c) for c in cps_of_id[2:]]

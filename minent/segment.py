@@ -122,19 +122,23 @@ def units(cps: np.ndarray, pre_split: bool) -> tuple[np.ndarray, np.ndarray, np.
     return ucp[keep], keep, k
 
 
-def corpus_units(texts: Iterable[str], pre_split: bool, *, batch_chars: int = 1 << 22) -> np.ndarray:
-    """The decoder units (see :func:`units`) of a whole corpus, documents separated by -1 (int32)."""
-    parts: list[np.ndarray] = []
+def text_batches(texts: Iterable[str], batch_chars: int) -> Iterator[list[str]]:
+    """Documents grouped into lists of about *batch_chars* characters."""
     batch: list[str] = []
     size = 0
     for t in texts:
         batch.append(t)
         size += len(t)
         if size >= batch_chars:
-            parts.append(units(to_codepoints("\n".join(batch) + "\n"), pre_split)[0])
+            yield batch
             batch, size = [], 0
     if batch:
-        parts.append(units(to_codepoints("\n".join(batch) + "\n"), pre_split)[0])
+        yield batch
+
+
+def corpus_units(texts: Iterable[str], pre_split: bool, *, batch_chars: int = 1 << 22) -> np.ndarray:
+    """The decoder units (see :func:`units`) of a whole corpus, documents separated by -1 (int32)."""
+    parts = [units(to_codepoints("\n".join(b) + "\n"), pre_split)[0] for b in text_batches(texts, batch_chars)]
     return np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, dtype=np.int32)
 
 
