@@ -18,6 +18,7 @@ from minent.cli import count  # noqa: F401  (registers `minent count`)
 from minent.cli import newwords  # noqa: F401  (registers `minent newwords`)
 from minent.cli import infomap  # noqa: F401  (registers `minent infomap`)
 from minent.cli import wordgraph  # noqa: F401  (registers `minent wordgraph`)
+from minent.cli import segment  # noqa: F401  (registers `minent lexicon`, `minent segment`, `minent score`)
 
 __all__ = ["app", "main"]
 
