@@ -147,3 +147,38 @@ def test_ctrl_c_stops_all_workers():
     while _group_alive(proc.pid) and time.time() < deadline:
         time.sleep(0.1)
     assert not _group_alive(proc.pid), "worker processes survived Ctrl-C"
+
+
+def test_progress_bar_goes_to_a_terminal_stderr_only(tmp_path):
+    """With stderr on a terminal a progress bar is drawn there; stdout still holds only data."""
+    import pty
+
+    big = tmp_path / "big.txt"
+    big.write_text(SAMPLE.read_text(encoding="utf-8") * 4, encoding="utf-8")
+    master, slave = os.openpty() if hasattr(os, "openpty") else pty.openpty()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100", TERM="xterm")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "minent", "count", str(big), "-j", "1"],
+        stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL, env=env, cwd=ROOT,
+    )
+    os.close(slave)
+    out = proc.stdout.read()
+    proc.wait(timeout=120)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.returncode == 0
+    assert "━".encode() in seen and b"minent: count:" in seen  # rich's bar, then the summary
+    lines = out.decode("utf-8").splitlines()
+    assert lines and all(len(l.split("\t")) == 2 for l in lines)
+    quiet = run_minent("count", big, "-j", "1", "-q")
+    assert quiet.stdout == out
+    piped = run_minent("count", big, "-j", "1")  # stderr is a pipe here: no bar
+    assert "━".encode() not in piped.stderr and piped.stdout == out
