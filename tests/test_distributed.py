@@ -6,6 +6,7 @@ import gzip
 import logging
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
@@ -177,3 +178,21 @@ def test_cli_bad_data_on_a_worker(scheduler, tmp_path):
     lines = err.stderr.decode().splitlines()
     assert lines[-1].startswith("minent: error: ") and "bad.txt: line 2, byte 3" in lines[-1]
     assert "Traceback" not in err.stderr.decode()
+
+
+class _FailedFuture:
+    def __init__(self, exc):
+        self._exc = exc
+
+    def exception(self):
+        return self._exc
+
+
+def test_worker_failures_become_one_line_errors():
+    with pytest.raises(DataError, match="x.txt: line 3"):
+        dist._raise_task_error(_FailedFuture(DataError("x.txt: line 3: bad")), "x.txt")
+    killed = distributed.KilledWorker("task-1", SimpleNamespace(address="tcp://w:1"), 3)
+    with pytest.raises(MinentError, match=r"dask workers kept dying while reading big.txt bytes 0-10"):
+        dist._raise_task_error(_FailedFuture(killed), "big.txt bytes 0-10")
+    with pytest.raises(MinentError, match="failed on a worker: MemoryError"):
+        dist._raise_task_error(_FailedFuture(MemoryError()), "a.txt")
