@@ -31,10 +31,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+
+import numpy as np
 
 from minent.errors import DataError, MinentError, UsageError
 from minent.io.corpus import Corpus, batched
@@ -227,7 +230,8 @@ def map_reduce(
 ):
     """Apply ``fn(texts, *args)`` to every partition of *corpus* on the cluster and merge the
     partial results tree-wise with ``merge(a, b)``; return the final result (*empty* when the
-    corpus has no input). *fn* and *merge* must be importable on the workers, and ``merge`` must
+    corpus has no input). With ``merge=None`` nothing is merged: the futures of the partial
+    results ``(result, encodings)`` are returned in input order, their data left on the workers. *fn* and *merge* must be importable on the workers, and ``merge`` must
     be associative and commutative (partials meet in completion order) and must not modify its
     arguments (Dask may rerun a merge after losing a worker).
 
@@ -254,6 +258,7 @@ def map_reduce(
             yield from Corpus(["-"], **reader).batches(max_chars=batch_chars, progress=progress)
 
     inputs: dict[str, tuple[int, str]] = {}  # key of a map task -> (bytes to report, description)
+    submitted: dict[str, int] = {}  # key of a map task -> submission rank
     ac = distributed.as_completed(loop=client.loop)
     batches = stdin_batches()
     stdin_in_flight = 0
@@ -266,14 +271,17 @@ def map_reduce(
                 return
             f = client.submit(_run_docs, docs, fn, args, pure=False)
             inputs[f.key] = (0, "standard input")
+            submitted[f.key] = len(submitted)
             stdin_in_flight += 1
             ac.add(f)
 
     carry = None
+    kept: list = []
     try:
         for task in tasks:
             f = client.submit(_run_task, reader, task.pieces, fn, args, pure=False)
             inputs[f.key] = (task.nbytes, task.describe())
+            submitted[f.key] = len(submitted)
             ac.add(f)
         feed_stdin()
         for fut in ac:
@@ -285,17 +293,22 @@ def map_reduce(
                 feed_stdin()
             elif nbytes and progress is not None:
                 progress(nbytes)
-            if carry is None:
+            if merge is None:
+                kept.append(fut)
+            elif carry is None:
                 carry = fut
             else:
                 ac.add(client.submit(_merge_task, merge, carry, fut, pure=False))
                 carry = None
+        if merge is None:
+            kept.sort(key=lambda f: submitted[f.key])
+            return kept
         if carry is None:
             return empty
         result, encodings = carry.result()
     except BaseException:
         # Ctrl-C or a failed task: stop everything still queued or running for us.
-        outstanding = list(ac.futures) + ([carry] if carry is not None else [])
+        outstanding = list(ac.futures) + kept + ([carry] if carry is not None else [])
         with contextlib.suppress(Exception):
             client.cancel(outstanding, force=True)
         raise
@@ -374,6 +387,124 @@ def count_tables(
         )
 
 
+# -- minent newwords -----------------------------------------------------------------------------
+
+
+def encode_texts(texts: Iterable[str], chunk_chars: int) -> tuple:
+    """Map step of ``minent newwords``: id chunks of *texts* under a vocabulary of their own,
+    ``(codepoints of that vocabulary, [id chunks])``; :func:`cluster_chunks` relabels them."""
+    from minent.io.text import CharVocab
+    from minent.ngrams import iter_id_chunks
+
+    vocab = CharVocab()
+    chunks = list(iter_id_chunks(texts, vocab, chunk_chars=chunk_chars))
+    return vocab.codepoints, chunks
+
+
+def _vocabulary_of(part) -> tuple:
+    (codepoints, _), encodings = part
+    return codepoints, encodings
+
+
+def _relabel(part, mapping: np.ndarray) -> list:
+    """The chunks of one encoded partition in the shared ids (*mapping*: local id -> shared id)."""
+    (_, chunks), _ = part
+    return [mapping[ids] for ids in chunks]
+
+
+def _map_list(fn: Callable, chunks: list) -> list:
+    return [fn(ids) for ids in chunks]
+
+
+def _wait(client, futures: list, what: str) -> None:
+    """Wait for *futures*; the first one to fail raises as :func:`_raise_task_error` says."""
+    for f in _import_distributed().as_completed(futures, loop=client.loop):
+        if f.status != "finished":
+            _raise_task_error(f, what)
+
+
+def _gather(client, futures: list, what: str) -> list:
+    _wait(client, futures, what)
+    return client.gather(futures)
+
+
+class RemoteChunks:
+    """Encoded id chunks of a corpus held in the memory of Dask workers, one future per task, all
+    in the ids of one shared :class:`~minent.io.text.CharVocab` (:attr:`vocab`).
+
+    It stands for the local spill file of :func:`minent.newwords.find_new_words`: the passes
+    over the chunks call :meth:`map_chunks`, which runs a function on every chunk where the
+    chunk lives; the function (with what it carries: the retained n-gram set of the cutting
+    pass, the candidate words of the entropy pass) is shipped once per worker
+    (``scatter(broadcast=True)``), the per-chunk results come back in chunk order. Iterating
+    fetches the chunks (a fallback; the passes do not). :meth:`close` releases the cluster.
+    """
+
+    def __init__(self, client, parts: list, vocab, stack: contextlib.ExitStack):
+        self.client, self.vocab = client, vocab
+        self._parts, self._stack = parts, stack
+
+    def map_chunks(self, fn: Callable) -> list:
+        shipped = self.client.scatter(fn, broadcast=True, hash=False)
+        futures = [self.client.submit(_map_list, shipped, part, pure=False) for part in self._parts]
+        results = _gather(self.client, futures, "encoded chunks")
+        return [r for rs in results for r in rs]
+
+    def __iter__(self) -> Iterator:
+        for part in self._parts:
+            yield from part.result()
+
+    def close(self) -> None:
+        self._parts = []
+        self._stack.__exit__(*sys.exc_info())
+
+
+def cluster_chunks(
+    corpus: Corpus,
+    scheduler: str,
+    *,
+    jobs: int | None = None,
+    chunk_chars: int = 2_000_000,
+    partition_bytes: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RemoteChunks:
+    """Read and encode *corpus* on the cluster at *scheduler*; the chunks stay on the workers.
+
+    Each task encodes its partition under a vocabulary of its own (one read of the corpus); the
+    client unites the vocabularies (a few thousand characters), folds them as ``newwords`` does
+    (full-width letters to ASCII, digits to separators) and every partition is relabelled on its
+    worker into the shared ids. The result is what the local spill holds, up to the numbering of
+    the characters, which no output depends on.
+    """
+    from minent.io.text import CharVocab
+    from minent.newwords import _Folder
+
+    if not isinstance(corpus, Corpus):
+        raise UsageError("--scheduler needs a Corpus of files or standard input")
+    stack = contextlib.ExitStack()
+    try:
+        client = stack.enter_context(cluster_client(scheduler, jobs))
+        parts = map_reduce(client, corpus, encode_texts, (chunk_chars,), None, None,
+                           partition_bytes=partition_bytes, batch_chars=chunk_chars, progress=progress)
+        local = _gather(client, [client.submit(_vocabulary_of, p, pure=False) for p in parts], "vocabularies")
+        chars = dict.fromkeys(chr(c) for cps, _ in local for c in cps.tolist() if c >= 0)
+        vocab = CharVocab(chars)
+        fold = _Folder(vocab)
+        fold(np.arange(len(vocab), dtype=np.int32))  # adds the ASCII forms of full-width letters
+        mappings = []
+        for cps, encodings in local:
+            corpus.chosen_encodings.update(encodings)
+            shared = np.array([vocab.id(chr(c)) if c >= 0 else i for i, c in enumerate(cps.tolist())], dtype=np.int32)
+            mappings.append(fold.table[shared])
+        chunks = [client.submit(_relabel, p, m, pure=False) for p, m in zip(parts, mappings)]
+        _wait(client, chunks, "relabelling")
+        del parts  # the locally numbered chunks are released on the workers
+        return RemoteChunks(client, chunks, vocab, stack)
+    except BaseException:
+        stack.__exit__(*sys.exc_info())
+        raise
+
+
 __all__ = [
     "Task",
     "plan_tasks",
@@ -383,4 +514,7 @@ __all__ = [
     "count_texts",
     "merge_counts",
     "count_tables",
+    "encode_texts",
+    "RemoteChunks",
+    "cluster_chunks",
 ]

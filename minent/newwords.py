@@ -346,6 +346,8 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
 
 def _map_chunks(fn: Callable, spill, jobs: int) -> list:
     """``[fn(ids) for ids in spill]``, in threads when jobs > 1 (results in chunk order)."""
+    if hasattr(spill, "map_chunks"):  # chunks held on a cluster (minent.distributed.RemoteChunks)
+        return spill.map_chunks(fn)
     if jobs <= 1:
         return [fn(ids) for ids in spill]
     from concurrent.futures import ThreadPoolExecutor
@@ -370,7 +372,8 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                    min_count: int | None = None, min_pmi: str | Iterable[float] | float | None = None,
                    min_entropy: float = 1.0, min_length: int = 2, max_length: int | None = None,
                    top: int | None = None, known: set[str] | None = None, jobs: int = 1,
-                   chunk_chars: int = 2_000_000, progress: Callable[[int], None] | None = None) -> NewWordsResult:
+                   chunk_chars: int = 2_000_000, progress: Callable[[int], None] | None = None,
+                   scheduler: str | None = None) -> NewWordsResult:
     """Discover new words in *texts* (a ``Corpus`` or an iterable of strings).
 
     Parameters
@@ -386,6 +389,8 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     known : words to leave out (e.g. jieba's dictionary) so only really new ones are shown.
     jobs : worker threads; the output is identical for any value.
     progress : called with input bytes consumed (Corpus inputs).
+    scheduler : run the passes on a Dask cluster (``tcp://host:8786`` or ``"local"``, see
+        :mod:`minent.distributed`); *texts* must then be a ``Corpus``. Same output.
     """
     from minent.kernels import newwords as KN
     from minent.kernels import ngrams as K
@@ -415,11 +420,19 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         chosen["min_count"] = min_count if min_count is not None else auto_min_count(total)
         return chosen["min_count"]
 
-    spill = _IdSpill()
+    if scheduler is not None:
+        # Encoded, folded id chunks held by the workers of a Dask cluster (same ids everywhere).
+        from minent.distributed import cluster_chunks
+
+        spill = cluster_chunks(texts, scheduler, jobs=jobs, chunk_chars=chunk_chars, progress=progress)
+        vocab = spill.vocab
+    else:
+        spill = _IdSpill()
     fold = _Folder(vocab)
     try:
-        for ids in iter_id_chunks(texts, vocab, chunk_chars=chunk_chars, progress=progress):
-            spill.add(fold(ids))
+        if scheduler is None:
+            for ids in iter_id_chunks(texts, vocab, chunk_chars=chunk_chars, progress=progress):
+                spill.add(fold(ids))
         # The spill can be re-read, so the table is counted level-wise (exact above min_count).
         table = NgramTable.from_id_chunks(spill, vocab, order=order, min_count=pick_min_count, jobs=jobs)
         m = chosen.get("min_count") or pick_min_count(table.total)

@@ -104,7 +104,13 @@ def _stream(chunks, bits_now: Callable[[], int], fn: Callable, jobs: int, on_ext
             on_extra(extra)
         merger.push(bits, out)
 
-    if jobs == 1:
+    if hasattr(chunks, "map_chunks"):
+        # Chunks held by other processes (minent.distributed.RemoteChunks): fn runs where they
+        # are, and the per-chunk tables come back in chunk order. Their vocabulary is complete.
+        bits = bits_now()
+        for out in chunks.map_chunks(lambda ids: fn(ids, bits)):
+            push(bits, out)
+    elif jobs == 1:
         for ids in chunks:
             bits = bits_now()
             push(bits, fn(ids, bits))

@@ -15,7 +15,7 @@ from minent.errors import DataError, MinentError, UsageError
 from minent.io.corpus import Corpus
 from minent.wordfreq import count_words
 
-from conftest import run_minent
+from conftest import SAMPLE, run_minent
 
 distributed = pytest.importorskip("distributed")  # the `test` extra installs it
 
@@ -196,3 +196,57 @@ def test_worker_failures_become_one_line_errors():
         dist._raise_task_error(_FailedFuture(killed), "big.txt bytes 0-10")
     with pytest.raises(MinentError, match="failed on a worker: MemoryError"):
         dist._raise_task_error(_FailedFuture(MemoryError()), "a.txt")
+
+
+# -- minent newwords ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "opts",
+    [
+        dict(method="cohesion", min_count=3),
+        dict(method="entropy", min_count=3, min_entropy=0.5),
+        dict(method="pmi-split", min_count=2, top=40, known={"北京"}),
+        dict(method="cohesion"),  # min_count from the corpus size
+    ],
+)
+def test_newwords_identical_to_local_run(scheduler, files, monkeypatch, opts):
+    from minent.newwords import find_new_words
+
+    monkeypatch.setattr(dist, "MIN_PARTITION", 8192)  # several tasks, large files split into ranges
+    inputs = [SAMPLE, *files]  # the sample novel has real new words (names, places)
+    local = find_new_words(Corpus(inputs), jobs=1, chunk_chars=3000, **opts)
+    remote = find_new_words(Corpus(inputs), scheduler=scheduler, chunk_chars=1000, **opts)
+    assert remote.to_rows() == local.to_rows() and remote.params == local.params
+    assert len(local.words) > 10
+
+
+def test_cluster_chunks_share_one_vocabulary(scheduler, files, monkeypatch):
+    from minent.newwords import _Folder
+    from minent.io.text import CharVocab
+
+    monkeypatch.setattr(dist, "MIN_PARTITION", 2048)
+    chunks = dist.cluster_chunks(Corpus(files), scheduler, chunk_chars=500)
+    try:
+        got = list(chunks)  # fetched to the client: the fallback path
+        assert len(got) > 5
+        mapped = chunks.map_chunks(len)
+        assert mapped == [len(ids) for ids in got]
+        vocab = chunks.vocab
+        text = "".join(vocab.decode(ids) for ids in got)
+    finally:
+        chunks.close()
+    ref_vocab = CharVocab()
+    fold = _Folder(ref_vocab)
+    want = [fold(ref_vocab.encode([t])) for t in Corpus(files).documents()]
+    assert sorted(text.replace(" ", "")) == sorted("".join(ref_vocab.decode(ids) for ids in want).replace(" ", ""))
+
+
+def test_cli_newwords_on_the_cluster(scheduler, files):
+    stdin = "\n".join(LINES * 9).encode()
+    args = ["newwords", "-", SAMPLE, *files, "--min-count", "3", "--format", "jsonl"]
+    local = run_minent(*args, "-j", "1", input=stdin)
+    remote = run_minent(*args, "--scheduler", scheduler, input=stdin)
+    assert local.returncode == remote.returncode == 0, remote.stderr.decode()
+    assert remote.stdout == local.stdout and len(local.stdout.splitlines()) > 10
+    assert b"scheduler=tcp://" in remote.stderr
