@@ -416,6 +416,17 @@ def _map_list(fn: Callable, chunks: list) -> list:
     return [fn(ids) for ids in chunks]
 
 
+def _map_fold(fn: Callable, reduce: Callable, chunks: list):
+    out = None
+    for ids in chunks:
+        out = fn(ids) if out is None else reduce(out, fn(ids))
+    return out
+
+
+def _fold_pair(reduce: Callable, a, b):
+    return b if a is None else a if b is None else reduce(a, b)
+
+
 def _wait(client, futures: list, what: str) -> None:
     """Wait for *futures*; the first one to fail raises as :func:`_raise_task_error` says."""
     for f in _import_distributed().as_completed(futures, loop=client.loop):
@@ -444,11 +455,28 @@ class RemoteChunks:
         self.client, self.vocab = client, vocab
         self._parts, self._stack = parts, stack
 
-    def map_chunks(self, fn: Callable) -> list:
-        shipped = self.client.scatter(fn, broadcast=True, hash=False)
-        futures = [self.client.submit(_map_list, shipped, part, pure=False) for part in self._parts]
-        results = _gather(self.client, futures, "encoded chunks")
-        return [r for rs in results for r in rs]
+    def map_chunks(self, fn: Callable, reduce: Callable | None = None) -> list:
+        """``[fn(ids) for ids in chunks]`` in chunk order; with *reduce* (associative and
+        commutative), the results are combined on the workers, first within each task, then
+        tree-wise across tasks, and ``[combined]`` (``[]`` without chunks) comes back."""
+        client = self.client
+        shipped = client.scatter(fn, broadcast=True, hash=False)
+        if reduce is None:
+            futures = [client.submit(_map_list, shipped, part, pure=False) for part in self._parts]
+            return [r for rs in _gather(client, futures, "encoded chunks") for r in rs]
+        futures = [client.submit(_map_fold, shipped, reduce, part, pure=False) for part in self._parts]
+        final = None
+        ac = _import_distributed().as_completed(futures, loop=client.loop)
+        for fut in ac:
+            if fut.status != "finished":
+                _raise_task_error(fut, "encoded chunks")
+            if final is None:
+                final = fut
+            else:
+                ac.add(client.submit(_fold_pair, reduce, final, fut, pure=False))
+                final = None
+        result = final.result() if final is not None else None
+        return [] if result is None else [result]
 
     def __iter__(self) -> Iterator:
         for part in self._parts:

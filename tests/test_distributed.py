@@ -250,3 +250,16 @@ def test_cli_newwords_on_the_cluster(scheduler, files):
     assert local.returncode == remote.returncode == 0, remote.stderr.decode()
     assert remote.stdout == local.stdout and len(local.stdout.splitlines()) > 10
     assert b"scheduler=tcp://" in remote.stderr
+
+
+def test_map_chunks_reduces_on_the_workers(scheduler, files, monkeypatch):
+    import operator
+
+    monkeypatch.setattr(dist, "MIN_PARTITION", 2048)
+    chunks = dist.cluster_chunks(Corpus(files), scheduler, chunk_chars=500)
+    try:
+        sizes = chunks.map_chunks(len)
+        assert len(sizes) > 5
+        assert chunks.map_chunks(len, reduce=operator.add) == [sum(sizes)]
+    finally:
+        chunks.close()
