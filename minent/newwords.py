@@ -311,7 +311,7 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
             out.append((keys, counts))
         return out
 
-    parts = _map_chunks(per_chunk, spill, jobs)
+    parts = _map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts)
     totals = np.zeros(n, dtype=np.int64)
     for p in parts:
         totals += p[0]
@@ -344,10 +344,14 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     return hl, hr, tot
 
 
-def _map_chunks(fn: Callable, spill, jobs: int) -> list:
-    """``[fn(ids) for ids in spill]``, in threads when jobs > 1 (results in chunk order)."""
-    if hasattr(spill, "map_chunks"):  # chunks held on a cluster (minent.distributed.RemoteChunks)
-        return spill.map_chunks(fn)
+def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) -> list:
+    """``[fn(ids) for ids in spill]``, in threads when jobs > 1 (results in chunk order).
+
+    Chunks held on a cluster (minent.distributed.RemoteChunks) are mapped where they are, and
+    with *reduce* (an exact sum of two results) the results are summed there into one.
+    """
+    if hasattr(spill, "map_chunks"):
+        return spill.map_chunks(fn, reduce=reduce)
     if jobs <= 1:
         return [fn(ids) for ids in spill]
     from concurrent.futures import ThreadPoolExecutor
@@ -361,6 +365,28 @@ def _map_chunks(fn: Callable, spill, jobs: int) -> list:
                 out.append(pending.pop(0).result())
         out.extend(f.result() for f in pending)
     return out
+
+
+def _add_keyed(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Sum of two (unique 1-d keys, counts) tables."""
+    keys, inv = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
+    counts = np.zeros(len(keys), dtype=np.int64)
+    np.add.at(counts, inv.ravel(), np.concatenate([a[1], b[1]]).astype(np.int64))
+    return keys, counts
+
+
+def _add_neighbour_parts(a: list, b: list) -> list:
+    """Sum of two per-chunk results of the entropy pass (for reducing them on a cluster)."""
+    return [a[0] + b[0], _add_keyed(a[1], b[1]), _add_keyed(a[2], b[2])]
+
+
+def _add_counted_rows(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Sum of two (candidate rows, counts) results of the cutting pass (``K.hash_count``)."""
+    from minent.kernels import ngrams as K
+
+    rows = np.concatenate([a[0], b[0]])
+    o = K.sort_rows(rows)
+    return K.run_length_weighted(rows[o], np.concatenate([a[1], b[1]])[o])
 
 
 def _keep_word(word: str) -> bool:
@@ -480,7 +506,7 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                 def cut(ids):
                     return KN.cut_pieces(ids, g_rows, g_slots, cut_order, bits, max_length, n_words, pair_ok)
 
-            per_chunk = _map_chunks(lambda ids: K.hash_count(cut(ids)), spill, jobs)
+            per_chunk = _map_chunks(lambda ids: K.hash_count(cut(ids)), spill, jobs, reduce=_add_counted_rows)
             if per_chunk:
                 rows = np.concatenate([u for u, _ in per_chunk])
                 cnts = np.concatenate([c for _, c in per_chunk])
