@@ -115,56 +115,107 @@ def _import_distributed():
 def cluster_client(scheduler: str, jobs: int | None = None, *, connect_timeout: float = 10) -> Iterator:
     """Yield a ``distributed.Client`` for *scheduler* and close it (and a local cluster) after.
 
-    ``"local"`` starts a ``LocalCluster`` of *jobs* single-threaded worker processes (jieba and
-    Python code hold the GIL, so processes, not threads); anything else is a scheduler address
-    such as ``tcp://10.0.0.5:8786``.
+    ``"local"`` starts a cluster on this machine (:class:`LocalProcesses`: a ``dask scheduler``
+    and a ``dask worker`` with *jobs* single-threaded worker processes, since jieba and Python
+    code hold the GIL); anything else is a scheduler address such as ``tcp://10.0.0.5:8786``.
     """
     distributed = _import_distributed()
-    cluster = None
-    failed = False
-    try:
+    with contextlib.ExitStack() as stack:
+        n = 1
         if scheduler == "local":
             n = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-            cluster = distributed.LocalCluster(
-                n_workers=n,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",
-                silence_logs=logging.CRITICAL,
-            )
-            client = distributed.Client(cluster, set_as_default=False)
-            log.info(f"dask: started a local cluster of {n} worker processes at {cluster.scheduler_address}")
+            address = stack.enter_context(LocalProcesses(n)).address
         else:
-            try:
-                client = distributed.Client(scheduler, timeout=connect_timeout, set_as_default=False)
-            except (OSError, TimeoutError, ValueError) as e:
-                raise UsageError(f"--scheduler {scheduler}: cannot reach a dask scheduler there ({e})") from None
+            address = scheduler
         try:
-            try:
-                client.wait_for_workers(1, timeout=connect_timeout)
-            except (TimeoutError, OSError):
-                raise MinentError(f"--scheduler {scheduler}: no dask worker joined within {connect_timeout:g}s") from None
-            yield client
+            client = distributed.Client(address, timeout=connect_timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as e:
+            raise UsageError(f"--scheduler {scheduler}: cannot reach a dask scheduler there ({e})") from None
+        stack.callback(client.close)
+        wait = connect_timeout if scheduler != "local" else 300  # local workers start slowly on a busy machine
+        try:
+            client.wait_for_workers(n, timeout=wait)
+        except (TimeoutError, OSError):
+            raise MinentError(f"--scheduler {scheduler}: no dask worker joined within {wait:g}s") from None
+        if scheduler == "local":
+            log.info(f"dask: started a local cluster of {n} worker processes at {address}")
+        yield client
+
+
+class LocalProcesses:
+    """A Dask cluster on this machine: ``dask scheduler`` (loopback only) and ``dask worker
+    --nworkers N --nthreads 1``, started as child processes in a session of their own.
+
+    Why not ``LocalCluster``: its worker processes share the terminal's process group, so a
+    Ctrl-C reaches them while they start and they die with tracebacks on stderr. Here Ctrl-C
+    reaches only minent, which ends the cluster's processes at once (``killpg``) on the way out,
+    whatever happened. The scheduler also exits after a minute without a client, should minent
+    itself be killed.
+    """
+
+    def __init__(self, n_workers: int, *, timeout: float = 300):
+        self.n_workers, self.timeout = n_workers, timeout
+        self._procs: list = []
+        self._tmp: str | None = None
+        self.address = ""
+
+    def __enter__(self) -> LocalProcesses:
+        import subprocess
+        import tempfile
+        import time
+
+        self._tmp = tempfile.mkdtemp(prefix="minent-dask-")
+        info = os.path.join(self._tmp, "scheduler.json")
+        log_path = os.path.join(self._tmp, "cluster.log")
+        # Workers must import this very minent (a development checkout included).
+        package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
+        common = ["--scheduler-file", info, "--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0"]
+        try:
+            with open(log_path, "ab") as log_file:
+                for args in (
+                    ["distributed.cli.dask_scheduler", "--port", "0", "--idle-timeout", "60s"],
+                    ["distributed.cli.dask_worker", "--nworkers", str(self.n_workers), "--nthreads", "1"],
+                ):
+                    self._procs.append(subprocess.Popen(
+                        [sys.executable, "-m", *args, *common], env=env, stdin=subprocess.DEVNULL,
+                        stdout=log_file, stderr=log_file, start_new_session=True,
+                    ))
+                    if len(self._procs) == 1:
+                        self.address = self._wait_for_scheduler(info, log_path, time.monotonic() + self.timeout)
         except BaseException:
-            failed = True
+            self.__exit__(None, None, None)
             raise
-        finally:
-            client.close()
-    finally:
-        if cluster is not None:
-            if failed:
-                _kill_local_workers(cluster)
-            cluster.close()
+        return self
 
+    def _wait_for_scheduler(self, info: str, log_path: str, deadline: float) -> str:
+        import json
+        import time
 
-def _kill_local_workers(cluster) -> None:
-    """After Ctrl-C or an error, end our own local worker processes at once: a graceful close
-    waits seconds for a busy worker (jieba holds the GIL) to finish its task."""
-    import signal
+        while time.monotonic() < deadline:
+            if self._procs[0].poll() is not None:
+                with open(log_path, errors="replace") as fh:
+                    tail = fh.read().strip().splitlines()[-1:] or ["(no output)"]
+                raise MinentError(f"--scheduler local: the dask scheduler did not start: {tail[0]}")
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                with open(info) as fh:
+                    return json.load(fh)["address"]
+            time.sleep(0.1)
+        raise MinentError("--scheduler local: the dask scheduler did not start in time")
 
-    for nanny in list(getattr(cluster, "workers", {}).values()):
-        with contextlib.suppress(Exception):  # private attributes: best effort, close() follows
-            os.kill(nanny.process.process.pid, signal.SIGKILL)
+    def __exit__(self, *exc) -> None:
+        import shutil
+        import signal
+
+        for proc in reversed(self._procs):
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)  # the whole session: nannies and workers too
+        for proc in self._procs:
+            proc.wait()
+        self._procs = []
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
 
 
 def _parallelism(client) -> int:
