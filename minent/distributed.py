@@ -2,7 +2,8 @@
 
 Optional: needs ``dask.distributed`` (``pip install 'minent[dask]'``). Commands take
 ``--scheduler tcp://host:8786`` (a running ``dask scheduler``) or ``--scheduler local`` (a
-``LocalCluster`` of ``--jobs`` worker processes on this machine).
+scheduler and ``--jobs`` worker processes started on this machine, :class:`LocalProcesses`).
+``minent newwords`` keeps its encoded text on the workers between passes (:class:`RemoteChunks`).
 
 How the work moves (a map over partitions, then a tree of merges):
 
@@ -419,7 +420,7 @@ def count_tables(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[Counter, int, int]:
     """The (word table, tokens, documents) of :func:`minent.wordfreq.count_words`, computed on
-    the Dask cluster at *scheduler* (``"local"``: a LocalCluster of *jobs* processes).
+    the Dask cluster at *scheduler* (``"local"``: a cluster of *jobs* processes on this machine).
 
     *config* is the one ``count_words`` builds: ``{"tokenizer": make_tokenizer kwargs,
     "min_length": ..., "drop_punct": ...}``; each worker builds the tokenizer once.

@@ -214,7 +214,7 @@ def count_words(
         Called with the number of input bytes consumed, as reading advances.
     scheduler
         Count on a Dask cluster instead (:mod:`minent.distributed`): a scheduler address such as
-        ``tcp://host:8786``, or ``"local"`` for a LocalCluster of *jobs* processes. Same result.
+        ``tcp://host:8786``, or ``"local"`` for *jobs* worker processes on this machine. Same result.
 
     Equal to ``Counter(t for doc in docs for t in jieba.cut(doc) if t.strip())`` with the same
     options, sorted by (-count, word).

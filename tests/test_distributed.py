@@ -263,3 +263,17 @@ def test_map_chunks_reduces_on_the_workers(scheduler, files, monkeypatch):
         assert chunks.map_chunks(len, reduce=operator.add) == [sum(sizes)]
     finally:
         chunks.close()
+
+
+def test_local_processes_start_on_loopback_and_leave_nothing_behind():
+    import os
+
+    with dist.LocalProcesses(1) as cluster:
+        pids = [p.pid for p in cluster._procs]
+        assert cluster.address.startswith("tcp://127.0.0.1:")
+        with distributed.Client(cluster.address, set_as_default=False) as client:
+            client.wait_for_workers(1, timeout=120)
+            assert client.submit(sum, [1, 2], pure=False).result() == 3
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
