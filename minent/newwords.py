@@ -30,7 +30,12 @@ occurrence at a piece boundary as its own distinct neighbour.
 evaluation (3 at 300k characters) and the published ~32 on a news corpus of ~7·10^8 characters.
 
 Output rows: word, count, cohesion (PMI, nats), left entropy, right entropy, score (sorted by
-score, then word). Counts are the candidate counts of the method (cut occurrences for
+score, then word; the score is the count for every method, as the published algorithms rank
+by frequency).
+
+Passes: the corpus is read once; its encoded form (4 bytes per character) is spilled to a
+temporary file that the later passes re-read (level-wise n-gram counting, the cut, the
+neighbour entropies), so memory holds tables, not text. Counts are the candidate counts of the method (cut occurrences for
 ``cohesion`` and ``pmi-split``, n-gram counts for ``entropy``).
 
 >>> r = find_new_words(["天龙八部是小说。"] * 20 + ["小说很好看。"] * 20, min_count=5)
@@ -44,6 +49,7 @@ import logging
 import math
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -265,11 +271,23 @@ def _decode_rows(table, rows: np.ndarray) -> list[str]:
     return out
 
 
+def _word_ids(table, words: list[str]) -> np.ndarray:
+    """Character ids (m, L) int32 of words that all have length L (vectorised; 1 if unknown)."""
+    L = len(words[0])
+    cps = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.int32)
+    vocab_cps = table.vocab.codepoints
+    order = np.argsort(vocab_cps, kind="stable")
+    pos = np.clip(np.searchsorted(vocab_cps[order], cps), 0, len(order) - 1)
+    ids = np.where(vocab_cps[order][pos] == cps, order[pos], 1).astype(np.int32)
+    return ids.reshape(len(words), L)
+
+
 def _encode_words(table, words: list[str]) -> dict[int, np.ndarray]:
-    by_len: dict[int, list] = {}
+    """Character ids of *words* grouped by length, each group in the order of *words*."""
+    by_len: dict[int, list[str]] = {}
     for w in words:
-        by_len.setdefault(len(w), []).append([table.vocab.id(c) for c in w])
-    return {k: np.array(v, dtype=np.int32).reshape(-1, k) for k, v in by_len.items()}
+        by_len.setdefault(len(w), []).append(w)
+    return {k: _word_ids(table, v) for k, v in by_len.items()}
 
 
 def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -292,24 +310,43 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     # `rows` is grouped by length (in by_len order); map its rows back to positions in `words`.
     order_idx = np.concatenate([np.array([i for i, w in enumerate(words) if len(w) == k], dtype=np.int64)
                                 for k, r in by_len.items() if len(r)])
-    lengths = np.array(sorted(by_len), dtype=np.int64)
-    # Longest word starting with each first bigram (the kernel's pre-filter).
-    first = np.concatenate([r[:, :2] for r in by_len.values()])
-    first_keys = (first[:, 0].astype(np.uint64) << np.uint64(table.bits)) | first[:, 1].astype(np.uint64)
-    first_len = np.concatenate([np.full(len(r), k, dtype=np.int64) for k, r in by_len.items()])
-    prefix_keys, inv = np.unique(first_keys, return_inverse=True)
-    prefix_max = np.zeros(len(prefix_keys), dtype=np.int64)
-    np.maximum.at(prefix_max, inv.ravel(), first_len)
+    bits = table.bits
+    group_start, offset = {}, 0
+    for k, r in by_len.items():
+        if len(r):
+            group_start[k] = offset
+            offset += len(r)
+    # Short words (one-word keys) roll through key maps; longer ones use the row set.
+    short_max = 64 // bits
+    maps, vals = [], []
+    for k in range(short_max + 1):
+        r = by_len.get(k)
+        if k < 2 or r is None or len(r) == 0:
+            maps.append(np.zeros(0, dtype=np.uint64))
+            vals.append(np.zeros(0, dtype=np.int64))
+            continue
+        t, v = K.key_map(K.pack_ids(np.ascontiguousarray(r), bits, 1).reshape(-1))
+        maps.append(t)
+        vals.append(np.where(v >= 0, v + group_start[k], -1))
+    m_off = np.concatenate([[0], np.cumsum([len(t) for t in maps])]).astype(np.int64)
+    m_flat, v_flat = np.concatenate(maps), np.concatenate(vals)
+    long_lens = sorted(k for k, r in by_len.items() if k > short_max and len(r))
+    prefix_keys = np.zeros(0, dtype=np.uint64)
+    prefix_max = np.zeros(0, dtype=np.int64)
+    if long_lens:
+        first = np.concatenate([by_len[k][:, :2] for k in long_lens])
+        first_keys = (first[:, 0].astype(np.uint64) << np.uint64(bits)) | first[:, 1].astype(np.uint64)
+        first_len = np.concatenate([np.full(len(by_len[k]), k, dtype=np.int64) for k in long_lens])
+        prefix_keys, inv = np.unique(first_keys, return_inverse=True)
+        prefix_max = np.zeros(len(prefix_keys), dtype=np.int64)
+        np.maximum.at(prefix_max, inv.ravel(), first_len)
+    long_lengths = np.array(long_lens, dtype=np.int64)
 
     def per_chunk(ids):
-        occ = KN.neighbour_pairs(ids, rows, slots, lengths, table.bits, prefix_keys, prefix_max)
-        totals = np.bincount(occ[:, 0], minlength=n)
-        out = [totals]
-        for col in (1, 2):
-            side = occ[occ[:, col] != 0]
-            keys, counts = np.unique((side[:, 0] << 21) | side[:, col], return_counts=True)
-            out.append((keys, counts))
-        return out
+        totals = np.zeros(n, dtype=np.int64)
+        sides = KN.neighbour_keys(ids, m_flat, v_flat, m_off, short_max, rows, slots, long_lengths,
+                                  prefix_keys, prefix_max, bits, totals)
+        return [totals] + [K.unique_counts(np.sort(side).reshape(-1, 1)) for side in sides]
 
     parts = _map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts)
     totals = np.zeros(n, dtype=np.int64)
@@ -317,10 +354,11 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
         totals += p[0]
     ent = []
     for col in (1, 2):
-        keys = np.concatenate([p[col][0] for p in parts]).astype(np.uint64)
-        counts = np.concatenate([p[col][1] for p in parts]).astype(np.int64)
-        o = np.argsort(keys, kind="stable")
-        uniq, cnt = K.run_length_weighted(keys[o].reshape(-1, 1), counts[o])
+        tables = [p[col] for p in parts]
+        while len(tables) > 1:  # pairwise merges of the sorted per-chunk tables
+            tables = [K.merge(*tables[i], *tables[i + 1]) if i + 1 < len(tables) else tables[i]
+                      for i in range(0, len(tables), 2)]
+        uniq, cnt = tables[0]
         owner = (uniq[:, 0] >> np.uint64(21)).astype(np.int64)
         # Σ c·ln c with math.log and math.fsum (exactly rounded, order-free): the values do not
         # depend on chunking or --jobs and equal a pure-Python computation bit for bit.
@@ -367,26 +405,11 @@ def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) 
     return out
 
 
-def _add_keyed(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Sum of two (unique 1-d keys, counts) tables."""
-    keys, inv = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
-    counts = np.zeros(len(keys), dtype=np.int64)
-    np.add.at(counts, inv.ravel(), np.concatenate([a[1], b[1]]).astype(np.int64))
-    return keys, counts
-
-
 def _add_neighbour_parts(a: list, b: list) -> list:
     """Sum of two per-chunk results of the entropy pass (for reducing them on a cluster)."""
-    return [a[0] + b[0], _add_keyed(a[1], b[1]), _add_keyed(a[2], b[2])]
-
-
-def _add_counted_rows(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Sum of two (candidate rows, counts) results of the cutting pass (``K.hash_count``)."""
     from minent.kernels import ngrams as K
 
-    rows = np.concatenate([a[0], b[0]])
-    o = K.sort_rows(rows)
-    return K.run_length_weighted(rows[o], np.concatenate([a[1], b[1]])[o])
+    return [a[0] + b[0], K.merge(*a[1], *b[1]), K.merge(*a[2], *b[2])]
 
 
 def _keep_word(word: str) -> bool:
@@ -420,7 +443,7 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     """
     from minent.kernels import newwords as KN
     from minent.kernels import ngrams as K
-    from minent.ngrams import NgramTable, iter_id_chunks
+    from minent.ngrams import NgramTable, _stream, iter_id_chunks
 
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
@@ -446,6 +469,13 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         chosen["min_count"] = min_count if min_count is not None else auto_min_count(total)
         return chosen["min_count"]
 
+    clock = [time.perf_counter(), time.process_time()]
+
+    def stage(name: str) -> None:
+        now = [time.perf_counter(), time.process_time()]
+        log.debug(f"newwords: {name}: {now[0] - clock[0]:.2f}s wall, {now[1] - clock[1]:.2f}s CPU")
+        clock[:] = now
+
     if scheduler is not None:
         # Encoded, folded id chunks held by the workers of a Dask cluster (same ids everywhere).
         from minent.distributed import cluster_chunks
@@ -459,8 +489,10 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         if scheduler is None:
             for ids in iter_id_chunks(texts, vocab, chunk_chars=chunk_chars, progress=progress):
                 spill.add(fold(ids))
+        stage("read and encode")
         # The spill can be re-read, so the table is counted level-wise (exact above min_count).
         table = NgramTable.from_id_chunks(spill, vocab, order=order, min_count=pick_min_count, jobs=jobs)
+        stage("n-gram counts")
         m = chosen.get("min_count") or pick_min_count(table.total)
         bits = table.bits
         params = {"method": method, "order": order, "min_count": m, "total_chars": table.total}
@@ -506,12 +538,18 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                 def cut(ids):
                     return KN.cut_pieces(ids, g_rows, g_slots, cut_order, bits, max_length, n_words, pair_ok)
 
-            per_chunk = _map_chunks(lambda ids: K.hash_count(cut(ids)), spill, jobs, reduce=_add_counted_rows)
-            if per_chunk:
-                rows = np.concatenate([u for u, _ in per_chunk])
-                cnts = np.concatenate([c for _, c in per_chunk])
-                o = K.sort_rows(rows)
-                rows, cnts = K.run_length_weighted(rows[o], cnts[o])
+            stage("cohesive n-grams")
+            def count_candidates(ids, _bits):
+                uniq, counts = K.hash_count(cut(ids))
+                o = K.sort_rows(uniq)
+                return [(uniq[o], counts[o])]
+
+            # Chunk tables are merged as they come (binary-counter stack): memory holds the
+            # distinct candidates, not one table per chunk.
+            merged = _stream(spill, lambda: bits, count_candidates, jobs)
+            stage("cut and count candidates")
+            if merged:
+                rows, cnts = merged[1][0]
             else:
                 rows = np.zeros((0, 1 + n_words), dtype=np.uint64)
                 cnts = np.zeros(0, dtype=np.int64)
@@ -530,7 +568,9 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         words = [words[i] for i in sel]
         counts = [counts[i] for i in sel]
         coh = [coh[i] for i in sel]
+        stage("filter and decode")
         hl, hr, _ = _neighbour_entropy(spill, table, words, jobs)
+        stage("neighbour entropies")
         if method == "entropy":
             keep = [i for i in range(len(words)) if hl[i] >= min_entropy and hr[i] >= min_entropy]
             words = [words[i] for i in keep]
@@ -584,7 +624,7 @@ def _cohesion_of_words(table, words: list[str]) -> list[float]:
     for L, idx in by_len.items():
         if L < 2:
             continue
-        ids = np.array([[table.vocab.id(c) for c in words[i]] for i in idx], dtype=np.int32).reshape(-1, L)
+        ids = _word_ids(table, [words[i] for i in idx])
         k = min(L, table.order)
         best = np.full(len(idx), np.inf)
         for s in range(0, L - k + 1):

@@ -144,3 +144,22 @@ def test_pku_equals_oracle():
     mine = rows(find_new_words(lines, jobs=2, chunk_chars=20000))
     assert_same(mine, oracle_new_words(lines))
     assert len(mine) > 50
+
+
+def test_wide_vocabulary_uses_multiword_paths_and_equals_oracle():
+    # > 2^16 distinct characters: 17 bits per id, so 4-grams and longer words take two-word keys
+    # (the generic cut, back-check and neighbour kernels instead of the one-word fast paths).
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    pool = np.concatenate([np.arange(0x4E00, 0x9FA5), np.arange(0x20000, 0x2A6D6), np.arange(0x2A700, 0x2B739)])
+    chars = "".join(chr(int(c)) for c in rng.choice(pool, size=66000, replace=False))
+    filler = [chars[i:i + 11] for i in range(0, len(chars), 11)]
+    planted = ["中华人民共和国", "琵琶行", "葡萄牙人"]
+    texts = []
+    for i, f in enumerate(filler):
+        texts.append(f + "，" + planted[i % 3] + f[:3] + "。" + f[5:8])
+    # Planted words are frequent relative to T (PMI of 葡萄牙人 = ln 32.5): low thresholds.
+    mine = rows(find_new_words(texts, min_count=3, min_pmi="2,3,3", jobs=2, chunk_chars=100_000))
+    assert_same(mine, oracle_new_words(texts, min_count=3, thresholds="2,3,3"))
+    assert {"中华人民共和国", "琵琶行", "葡萄牙人"} <= {r[0] for r in mine}

@@ -165,8 +165,11 @@ def test_save_load_roundtrip(tmp_path):
 def test_kernels_merge_and_search():
     a = np.array([[1], [3], [5]], dtype=np.uint64)
     b = np.array([[2], [3], [9]], dtype=np.uint64)
-    k, c = K.merge_tables(a, np.array([1, 1, 1]), b, np.array([2, 2, 2]))
+    k, c = K.merge(a, np.array([1, 1, 1]), b, np.array([2, 2, 2]))
     assert k[:, 0].tolist() == [1, 2, 3, 5, 9] and c.tolist() == [1, 2, 3, 1, 2]
+    two = np.hstack([np.zeros_like(a), a]), np.hstack([np.zeros_like(b), b])
+    k2, c2 = K.merge(two[0], np.array([1, 1, 1]), two[1], np.array([2, 2, 2]))
+    assert k2[:, 1].tolist() == [1, 2, 3, 5, 9] and c2.tolist() == [1, 2, 3, 1, 2]
     assert K.search_rows(k, np.array([[3], [4]], dtype=np.uint64)).tolist() == [2, -1]
     keys = np.array([[5, 1], [2, 2], [5, 1], [2, 2], [2, 2]], dtype=np.uint64)
     u, c = K.hash_count(keys)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from minent.kernels.ngrams import _pack_into, find_row, in_key_set
+from minent.kernels.ngrams import _pack_into, find_row, in_key_set_at, key_map_get_at
 
 
 @njit(cache=True, nogil=True)
@@ -108,7 +108,7 @@ def cut_pieces_1d(ids, g_flat, g_off, order, bits, max_len, n_words):
             top = min(order, end - s)
             for k in range(2, top + 1):
                 v = (v << ub) | np.uint64(ids[s + k - 1])
-                if g_off[k + 1] > g_off[k] and in_key_set(g_flat[g_off[k]:g_off[k + 1]], v):
+                if in_key_set_at(g_flat, g_off[k], g_off[k + 1], v):
                     for t in range(s, s + k - 1):
                         joined[t] = True
         i = end
@@ -155,20 +155,28 @@ def _emit_candidates(ids, joined, bits, max_len, n_words):
 
 
 @njit(cache=True, nogil=True)
-def neighbour_pairs(ids, f_rows, f_slots, lengths, bits, prefix_keys, prefix_max):
-    """Every occurrence of every word of the set F inside a piece, with its neighbours.
+def neighbour_keys(ids, m_flat, v_flat, m_off, short_max, f_rows, f_slots, long_lengths, prefix_keys,
+                   prefix_max, bits, totals):
+    """Every occurrence of every word of a set F inside a piece, and its neighbours.
 
-    Returns (word row, left id, right id) int64 triples; a neighbour id is 0 at a piece
-    boundary. *lengths* is the sorted array of word lengths present in F; *prefix_keys* the
-    sorted packed bigrams that start some word of F and *prefix_max* the longest such word for
-    each, so most positions cost one binary search in a small, cached array.
+    Adds the number of occurrences of word r to ``totals[r]`` and returns two uint64 arrays of
+    keys ``r << 21 | neighbour id`` (left, right) for the occurrences that have a neighbour inside
+    the piece (ids < 2^21). Words of length k <= *short_max* (one-word keys) are a
+    :func:`minent.kernels.ngrams.key_map` at ``m_flat[m_off[k]:m_off[k+1]]`` (values = word rows),
+    probed with a key that rolls as the window grows. Longer words are rows of *f_rows* indexed
+    by *f_slots*, tried only where the first bigram starts one of them (*prefix_keys*, sorted,
+    with the longest such word in *prefix_max*); *long_lengths* lists their lengths, ascending.
     """
     n = ids.shape[0]
     ub = np.uint64(bits)
     scratch = np.zeros((1, f_rows.shape[1]), dtype=np.uint64)
-    cap = 1024
-    out = np.empty((cap, 3), dtype=np.int64)
-    m = 0
+    # At most this many words start at one position; np.empty leaves unwritten pages alone, and a
+    # fixed buffer keeps numba from re-checking a growing one in the inner loop.
+    bound = n * (max(short_max - 1, 0) + long_lengths.shape[0] + 1)
+    left = np.empty(bound, dtype=np.uint64)
+    right = np.empty(bound, dtype=np.uint64)
+    nl = 0
+    nr = 0
     s = 0
     while s < n:
         if ids[s] == 0:
@@ -179,26 +187,39 @@ def neighbour_pairs(ids, f_rows, f_slots, lengths, bits, prefix_keys, prefix_max
         while end < n and ids[end] != 0:
             end += 1
         for p in range(start, end - 1):
+            v = np.uint64(ids[p])
+            longest_short = min(short_max, end - p)
+            for k in range(2, longest_short + 1):
+                v = (v << ub) | np.uint64(ids[p + k - 1])
+                r = key_map_get_at(m_flat, v_flat, m_off[k], m_off[k + 1], v)
+                if r >= 0:
+                    totals[r] += 1
+                    if p > start:
+                        left[nl] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p - 1])
+                        nl += 1
+                    if p + k < end:
+                        right[nr] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k])
+                        nr += 1
+            if long_lengths.shape[0] == 0 or end - p <= short_max:
+                continue
             pk = (np.uint64(ids[p]) << ub) | np.uint64(ids[p + 1])
             lo = np.searchsorted(prefix_keys, pk)
             if lo >= prefix_keys.shape[0] or prefix_keys[lo] != pk:
                 continue
             longest = min(prefix_max[lo], end - p)
-            for li in range(lengths.shape[0]):
-                k = lengths[li]
+            for li in range(long_lengths.shape[0]):
+                k = long_lengths[li]
                 if k > longest:
                     break
                 _scratch_key(ids, p, k, bits, scratch)
                 r = find_row(f_rows, f_slots, scratch, 0)
                 if r >= 0:
-                    if m == cap:
-                        bigger = np.empty((cap * 2, 3), dtype=np.int64)
-                        bigger[:cap] = out
-                        out = bigger
-                        cap *= 2
-                    out[m, 0] = r
-                    out[m, 1] = ids[p - 1] if p > start else 0
-                    out[m, 2] = ids[p + k] if p + k < end else 0
-                    m += 1
+                    totals[r] += 1
+                    if p > start:
+                        left[nl] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p - 1])
+                        nl += 1
+                    if p + k < end:
+                        right[nr] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k])
+                        nr += 1
         s = end
-    return out[:m].copy()
+    return left[:nl].copy(), right[:nr].copy()

@@ -128,29 +128,6 @@ def gram_keys(ids, k, bits, n_words):
 
 
 @njit(cache=True, nogil=True)
-def run_length(keys):
-    """Unique rows of sorted *keys* and how often each occurs: ``(uniq, counts int64)``."""
-    m = keys.shape[0]
-    if m == 0:
-        return keys[:0].copy(), np.zeros(0, dtype=np.int64)
-    u = 1
-    for i in range(1, m):
-        if _cmp_rows(keys, i, keys, i - 1) != 0:
-            u += 1
-    uniq = np.empty((u, keys.shape[1]), dtype=np.uint64)
-    counts = np.zeros(u, dtype=np.int64)
-    j = 0
-    uniq[0] = keys[0]
-    counts[0] = 1
-    for i in range(1, m):
-        if _cmp_rows(keys, i, keys, i - 1) != 0:
-            j += 1
-            uniq[j] = keys[i]
-        counts[j] += 1
-    return uniq, counts
-
-
-@njit(cache=True, nogil=True)
 def run_length_weighted(keys, weights):
     """Like :func:`run_length` but summing *weights* (int64) instead of counting rows."""
     m = keys.shape[0]
@@ -171,58 +148,6 @@ def run_length_weighted(keys, weights):
             uniq[j] = keys[i]
         counts[j] += weights[i]
     return uniq, counts
-
-
-@njit(cache=True, nogil=True)
-def merge_tables(ka, ca, kb, cb):
-    """Merge two sorted unique tables, summing the counts of keys present in both."""
-    na = ka.shape[0]
-    nb = kb.shape[0]
-    n_words = ka.shape[1]
-    # First pass: size of the union.
-    i = 0
-    j = 0
-    u = 0
-    while i < na and j < nb:
-        c = _cmp_rows(ka, i, kb, j)
-        if c <= 0:
-            i += 1
-        if c >= 0:
-            j += 1
-        u += 1
-    u += (na - i) + (nb - j)
-    keys = np.empty((u, n_words), dtype=np.uint64)
-    counts = np.empty(u, dtype=np.int64)
-    i = 0
-    j = 0
-    r = 0
-    while i < na and j < nb:
-        c = _cmp_rows(ka, i, kb, j)
-        if c < 0:
-            keys[r] = ka[i]
-            counts[r] = ca[i]
-            i += 1
-        elif c > 0:
-            keys[r] = kb[j]
-            counts[r] = cb[j]
-            j += 1
-        else:
-            keys[r] = ka[i]
-            counts[r] = ca[i] + cb[j]
-            i += 1
-            j += 1
-        r += 1
-    while i < na:
-        keys[r] = ka[i]
-        counts[r] = ca[i]
-        i += 1
-        r += 1
-    while j < nb:
-        keys[r] = kb[j]
-        counts[r] = cb[j]
-        j += 1
-        r += 1
-    return keys, counts
 
 
 @njit(cache=True, nogil=True)
@@ -270,22 +195,6 @@ def pack_ids(grams, bits, n_words):
     for r in range(m):
         _pack_into(grams[r], 0, k, bits, out, r)
     return out
-
-
-@njit(cache=True, nogil=True)
-def group_plogp(keys, counts):
-    """For sorted *keys* with *counts*: unique keys, the sum of counts and sum of c·ln c per key."""
-    uniq, _ = run_length(keys)
-    total = np.zeros(uniq.shape[0], dtype=np.int64)
-    clogc = np.zeros(uniq.shape[0], dtype=np.float64)
-    j = -1
-    for i in range(keys.shape[0]):
-        if i == 0 or _cmp_rows(keys, i, keys, i - 1) != 0:
-            j += 1
-        c = counts[i]
-        total[j] += c
-        clogc[j] += c * np.log(c)
-    return uniq, total, clogc
 
 
 @njit(cache=True, nogil=True)
@@ -455,28 +364,16 @@ def merge_tables_1d(ka, ca, kb, cb):
     return keys[:r].copy(), counts[:r].copy()
 
 
-@njit(cache=True, nogil=True)
-def group_plogp_1d(keys, counts):
-    """:func:`group_plogp` for sorted 1-D keys."""
-    uniq, _ = run_length_1d(keys)
-    total = np.zeros(uniq.shape[0], dtype=np.int64)
-    clogc = np.zeros(uniq.shape[0], dtype=np.float64)
-    j = -1
-    for i in range(keys.shape[0]):
-        if i == 0 or keys[i] != keys[i - 1]:
-            j += 1
-        c = counts[i]
-        total[j] += c
-        clogc[j] += c * np.log(c)
-    return uniq, total, clogc
-
-
 def merge(ka, ca, kb, cb):
-    """Merge two sorted unique (m, W) tables (dispatches to the 1-D kernel when W == 1)."""
+    """Merge two sorted unique (m, W) tables, summing counts (a linear merge when W == 1)."""
     if ka.shape[1] == 1:
         k, c = merge_tables_1d(ka.reshape(-1), ca, kb.reshape(-1), cb)
         return k.reshape(-1, 1), c
-    return merge_tables(ka, ca, kb, cb)
+    # Multi-word keys (> 64 bits per n-gram) are rare: sort the union and add up runs.
+    keys = np.concatenate([ka, kb])
+    counts = np.concatenate([ca, cb])
+    order = sort_rows(keys)
+    return run_length_weighted(keys[order], counts[order])
 
 
 def unique_counts(sorted_keys):
@@ -484,7 +381,7 @@ def unique_counts(sorted_keys):
     if sorted_keys.shape[1] == 1:
         k, c = run_length_1d(sorted_keys.reshape(-1))
         return k.reshape(-1, 1), c
-    return run_length(sorted_keys)
+    return run_length_weighted(sorted_keys, np.ones(len(sorted_keys), dtype=np.int64))
 
 
 def lookup(keys, queries):
@@ -500,11 +397,12 @@ def lookup(keys, queries):
 
 
 def grouped_plogp(sorted_keys, counts):
-    """Unique keys, count sums and Σ c·ln c per group of sorted (m, W) keys."""
-    if sorted_keys.shape[1] == 1:
-        k, t, s = group_plogp_1d(sorted_keys.reshape(-1), counts)
-        return k.reshape(-1, 1), t, s
-    return group_plogp(sorted_keys, counts)
+    """Unique keys, count sums and Σ c·ln c per group of equal rows of sorted (m, W) keys."""
+    if len(sorted_keys) == 0:
+        return sorted_keys[:0], np.zeros(0, dtype=np.int64), np.zeros(0)
+    starts = np.concatenate([[0], np.flatnonzero((sorted_keys[1:] != sorted_keys[:-1]).any(axis=1)) + 1])
+    c = counts.astype(np.float64)
+    return sorted_keys[starts], np.add.reduceat(counts, starts), np.add.reduceat(c * np.log(c), starts)
 
 
 @njit(cache=True, nogil=True)
@@ -552,20 +450,8 @@ def masked_gram_keys(ids, k, bits, n_words, flags, either):
     of frequent (k−1)-grams, which branching entropies need.
     """
     n = ids.shape[0]
-    m = 0
-    run = 0
-    for i in range(n):
-        if ids[i] == 0:
-            run = 0
-            continue
-        run += 1
-        if run >= k:
-            s = i - k + 1
-            a = flags[s]
-            b = flags[s + 1]
-            if (a and b) or (either and (a or b)):
-                m += 1
-    out = np.zeros((m, n_words), dtype=np.uint64)
+    # One pass into a buffer of the upper bound (one key per position), then keep the prefix.
+    out = np.empty((n, n_words), dtype=np.uint64)
     j = 0
     run = 0
     for i in range(n):
@@ -580,7 +466,7 @@ def masked_gram_keys(ids, k, bits, n_words, flags, either):
             if (a and b) or (either and (a or b)):
                 _pack_into(ids, s, k, bits, out, j)
                 j += 1
-    return out
+    return out[:j].copy()
 
 
 # --- one-word key sets: open addressing storing the keys themselves (one cache line per probe) --
@@ -614,20 +500,6 @@ def key_set(keys):
 
 
 @njit(cache=True, nogil=True)
-def in_key_set(table, key):
-    """Whether *key* is in a :func:`key_set` table."""
-    mask = np.uint64(table.shape[0] - 1)
-    s = _mix64(key) & mask
-    while True:
-        v = table[s]
-        if v == key:
-            return True
-        if v == 0:
-            return False
-        s = (s + np.uint64(1)) & mask
-
-
-@njit(cache=True, nogil=True)
 def window_flags_1d(ids, k, bits, table):
     """:func:`window_flags` for one-word keys, with a rolling key and a :func:`key_set` table."""
     n = ids.shape[0]
@@ -644,6 +516,56 @@ def window_flags_1d(ids, k, bits, table):
             continue
         run += 1
         v = ((v << ub) | np.uint64(x)) & mask
-        if run >= k and in_key_set(table, v):
+        if run >= k and in_key_set_at(table, 0, table.shape[0], v):
             flags[i - k + 1] = 1
     return flags
+
+
+@njit(cache=True, nogil=True)
+def key_map(keys):
+    """Hash map from the distinct nonzero uint64 *keys* to their positions: (table, values)."""
+    table = key_set(keys)
+    values = np.full(table.shape[0], -1, dtype=np.int64)
+    mask = np.uint64(table.shape[0] - 1)
+    for i in range(keys.shape[0]):
+        s = _mix64(keys[i]) & mask
+        while table[s] != keys[i]:
+            s = (s + np.uint64(1)) & mask
+        values[s] = i
+    return table, values
+
+
+@njit(cache=True, nogil=True)
+def in_key_set_at(flat, lo, hi, key):
+    """Whether *key* is in the :func:`key_set` table stored at ``flat[lo:hi]``.
+
+    Tables of several lengths live in one flat array; indexing it rather than slicing matters
+    because every slice costs a reference-count update in numba, which dominates inner loops.
+    """
+    if hi == lo:
+        return False
+    mask = np.uint64(hi - lo - 1)
+    s = _mix64(key) & mask
+    while True:
+        v = flat[lo + s]
+        if v == key:
+            return True
+        if v == 0:
+            return False
+        s = (s + np.uint64(1)) & mask
+
+
+@njit(cache=True, nogil=True)
+def key_map_get_at(flat, values, lo, hi, key):
+    """Value of *key* in the :func:`key_map` stored at ``flat[lo:hi]`` / ``values[lo:hi]``, or -1."""
+    if hi == lo:
+        return -1
+    mask = np.uint64(hi - lo - 1)
+    s = _mix64(key) & mask
+    while True:
+        v = flat[lo + s]
+        if v == key:
+            return values[lo + s]
+        if v == 0:
+            return -1
+        s = (s + np.uint64(1)) & mask
