@@ -16,6 +16,8 @@ import sys
 from minent.cli.app import app
 from minent.cli import count  # noqa: F401  (registers `minent count`)
 from minent.cli import newwords  # noqa: F401  (registers `minent newwords`)
+from minent.cli import infomap  # noqa: F401  (registers `minent infomap`)
+from minent.cli import wordgraph  # noqa: F401  (registers `minent wordgraph`)
 
 __all__ = ["app", "main"]
 

@@ -77,7 +77,7 @@ Jobs = Annotated[
         "--jobs",
         "-j",
         min=1,
-        help="Worker processes (default: the number of CPUs). Results do not depend on it.",
+        help="Parallel workers (default: the CPUs available). The output does not depend on it.",
         show_default=False,
     ),
 ]
