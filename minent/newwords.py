@@ -348,7 +348,7 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
                                   prefix_keys, prefix_max, bits, totals)
         return [totals] + [K.unique_counts(np.sort(side).reshape(-1, 1)) for side in sides]
 
-    parts = _map_chunks(per_chunk, spill, jobs)
+    parts = _map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts)
     totals = np.zeros(n, dtype=np.int64)
     for p in parts:
         totals += p[0]
@@ -382,8 +382,14 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     return hl, hr, tot
 
 
-def _map_chunks(fn: Callable, spill, jobs: int) -> list:
-    """``[fn(ids) for ids in spill]``, in threads when jobs > 1 (results in chunk order)."""
+def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) -> list:
+    """``[fn(ids) for ids in spill]``, in threads when jobs > 1 (results in chunk order).
+
+    Chunks held on a cluster (minent.distributed.RemoteChunks) are mapped where they are, and
+    with *reduce* (an exact sum of two results) the results are summed there into one.
+    """
+    if hasattr(spill, "map_chunks"):
+        return spill.map_chunks(fn, reduce=reduce)
     if jobs <= 1:
         return [fn(ids) for ids in spill]
     from concurrent.futures import ThreadPoolExecutor
@@ -399,6 +405,13 @@ def _map_chunks(fn: Callable, spill, jobs: int) -> list:
     return out
 
 
+def _add_neighbour_parts(a: list, b: list) -> list:
+    """Sum of two per-chunk results of the entropy pass (for reducing them on a cluster)."""
+    from minent.kernels import ngrams as K
+
+    return [a[0] + b[0], K.merge(*a[1], *b[1]), K.merge(*a[2], *b[2])]
+
+
 def _keep_word(word: str) -> bool:
     """Candidates made only of Latin letters are not reported (see module docstring)."""
     return not (word.isascii() and word.isalpha())
@@ -408,7 +421,8 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                    min_count: int | None = None, min_pmi: str | Iterable[float] | float | None = None,
                    min_entropy: float = 1.0, min_length: int = 2, max_length: int | None = None,
                    top: int | None = None, known: set[str] | None = None, jobs: int = 1,
-                   chunk_chars: int = 2_000_000, progress: Callable[[int], None] | None = None) -> NewWordsResult:
+                   chunk_chars: int = 2_000_000, progress: Callable[[int], None] | None = None,
+                   scheduler: str | None = None) -> NewWordsResult:
     """Discover new words in *texts* (a ``Corpus`` or an iterable of strings).
 
     Parameters
@@ -424,6 +438,8 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     known : words to leave out (e.g. jieba's dictionary) so only really new ones are shown.
     jobs : worker threads; the output is identical for any value.
     progress : called with input bytes consumed (Corpus inputs).
+    scheduler : run the passes on a Dask cluster (``tcp://host:8786`` or ``"local"``, see
+        :mod:`minent.distributed`); *texts* must then be a ``Corpus``. Same output.
     """
     from minent.kernels import newwords as KN
     from minent.kernels import ngrams as K
@@ -460,11 +476,19 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         log.debug(f"newwords: {name}: {now[0] - clock[0]:.2f}s wall, {now[1] - clock[1]:.2f}s CPU")
         clock[:] = now
 
-    spill = _IdSpill()
+    if scheduler is not None:
+        # Encoded, folded id chunks held by the workers of a Dask cluster (same ids everywhere).
+        from minent.distributed import cluster_chunks
+
+        spill = cluster_chunks(texts, scheduler, jobs=jobs, chunk_chars=chunk_chars, progress=progress)
+        vocab = spill.vocab
+    else:
+        spill = _IdSpill()
     fold = _Folder(vocab)
     try:
-        for ids in iter_id_chunks(texts, vocab, chunk_chars=chunk_chars, progress=progress):
-            spill.add(fold(ids))
+        if scheduler is None:
+            for ids in iter_id_chunks(texts, vocab, chunk_chars=chunk_chars, progress=progress):
+                spill.add(fold(ids))
         stage("read and encode")
         # The spill can be re-read, so the table is counted level-wise (exact above min_count).
         table = NgramTable.from_id_chunks(spill, vocab, order=order, min_count=pick_min_count, jobs=jobs)

@@ -22,6 +22,7 @@ the same way whatever the order.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -104,7 +105,15 @@ def _stream(chunks, bits_now: Callable[[], int], fn: Callable, jobs: int, on_ext
             on_extra(extra)
         merger.push(bits, out)
 
-    if jobs == 1:
+    if hasattr(chunks, "map_chunks"):
+        # Chunks held by other processes (minent.distributed.RemoteChunks): fn runs where they
+        # are, and the per-chunk tables come back in chunk order. Their vocabulary is complete.
+        # The tables are summed where they are computed (tree-wise) and one comes back.
+        bits = bits_now()
+        combine = functools.partial(_merge_outputs, bits=bits, extra=on_extra is not None)
+        for out in chunks.map_chunks(lambda ids: fn(ids, bits), reduce=combine):
+            push(bits, out)
+    elif jobs == 1:
         for ids in chunks:
             bits = bits_now()
             push(bits, fn(ids, bits))
@@ -121,6 +130,13 @@ def _stream(chunks, bits_now: Callable[[], int], fn: Callable, jobs: int, on_ext
             for b, fut in pending:
                 push(b, fut.result())
     return merger.result()
+
+
+def _merge_outputs(a, b, *, bits: int, extra: bool):
+    """Sum of two outputs of a `_stream` function: levels, or (levels, a number to add)."""
+    if extra:
+        return _merge((bits, a[0], 0), (bits, b[0], 0))[1], a[1] + b[1]
+    return _merge((bits, a, 0), (bits, b, 0))[1]
 
 
 class _Merger:

@@ -82,6 +82,15 @@ Jobs = Annotated[
     ),
 ]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed; same input and seed, same output.")]
+Scheduler = Annotated[
+    Optional[str],
+    typer.Option(
+        "--scheduler",
+        help="Run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' (a local "
+        "cluster of --jobs processes). Same results as without it. Needs: pip install 'minent[dask]'.",
+        show_default=False,
+    ),
+]
 
 
 def format_option(extra_help: str = "") -> typer.models.OptionInfo:

@@ -57,6 +57,7 @@ def newwords_cmd(
         typer.Option("--known", help="Leave out the words of this list (first field per line; repeatable)."),
     ] = None,
     jobs: common.Jobs = None,
+    scheduler: common.Scheduler = None,
     encoding: common.Encoding = "utf-8",
     errors: common.Errors = "strict",
     jsonl_field: common.JsonlField = None,
@@ -90,6 +91,7 @@ def newwords_cmd(
             known=known_words,
             jobs=jobs,
             progress=advance,
+            scheduler=scheduler,
         )
     common.report_encodings(corpus)
     if fmt == "jieba":
@@ -101,6 +103,6 @@ def newwords_cmd(
     if min_count is None and p["min_count"] != auto_min_count(p["total_chars"]):
         how = "auto"
     common.info(
-        f"newwords: {result.signature()} (min_count {how}); jobs={jobs}; "
+        f"newwords: {result.signature()} (min_count {how}); jobs={jobs}{f' scheduler={scheduler}' if scheduler else ''}; "
         f"{len(result.words)} words written ({time.perf_counter() - start:.1f}s)"
     )
