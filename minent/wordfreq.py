@@ -195,6 +195,7 @@ def count_words(
     jobs: int | None = None,
     batch_chars: int = 100_000,
     progress: Callable[[int], None] | None = None,
+    scheduler: str | None = None,
 ) -> WordCounts:
     """Count the words of *corpus* as the tokenizer cuts them.
 
@@ -211,6 +212,9 @@ def count_words(
         Worker processes (default: the CPUs available). The result does not depend on it.
     progress
         Called with the number of input bytes consumed, as reading advances.
+    scheduler
+        Count on a Dask cluster instead (:mod:`minent.distributed`): a scheduler address such as
+        ``tcp://host:8786``, or ``"local"`` for *jobs* worker processes on this machine. Same result.
 
     Equal to ``Counter(t for doc in docs for t in jieba.cut(doc) if t.strip())`` with the same
     options, sorted by (-count, word).
@@ -225,13 +229,19 @@ def count_words(
     tk = make_tokenizer(**tk_config)
     config = dict(tokenizer=tk_config, min_length=min_length, drop_punct=drop_punct)
 
-    total: Counter = Counter()
-    n_tokens = n_docs = 0
-    batches = corpus.batches(max_chars=batch_chars, progress=progress)
-    for table, tokens, docs in _batch_results(batches, tk, config, jobs):
-        total.update(table)
-        n_tokens += tokens
-        n_docs += docs
+    if scheduler is not None:
+        from minent.distributed import count_tables
+
+        total, n_tokens, n_docs = count_tables(
+            corpus, scheduler, config, jobs=jobs, batch_chars=batch_chars, progress=progress
+        )
+    else:
+        total, n_tokens, n_docs = Counter(), 0, 0
+        batches = corpus.batches(max_chars=batch_chars, progress=progress)
+        for table, tokens, docs in _batch_results(batches, tk, config, jobs):
+            total.update(table)
+            n_tokens += tokens
+            n_docs += docs
     rows = [(w, c) for w, c in total.items() if c >= min_count]
     rows.sort(key=lambda wc: (-wc[1], wc[0]))
     if top is not None:

@@ -15,6 +15,10 @@ import sys
 
 from minent.cli.app import app
 from minent.cli import count  # noqa: F401  (registers `minent count`)
+from minent.cli import newwords  # noqa: F401  (registers `minent newwords`)
+from minent.cli import infomap  # noqa: F401  (registers `minent infomap`)
+from minent.cli import wordgraph  # noqa: F401  (registers `minent wordgraph`)
+from minent.cli import segment  # noqa: F401  (registers `minent lexicon`, `minent segment`, `minent score`)
 from minent.cli import estimators  # noqa: F401  (registers `minent hsic`, `dim`, `entropy`)
 
 __all__ = ["app", "main"]

@@ -77,11 +77,20 @@ Jobs = Annotated[
         "--jobs",
         "-j",
         min=1,
-        help="Worker processes (default: the number of CPUs). Results do not depend on it.",
+        help="Parallel workers (default: the CPUs available). The output does not depend on it.",
         show_default=False,
     ),
 ]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed; same input and seed, same output.")]
+Scheduler = Annotated[
+    Optional[str],
+    typer.Option(
+        "--scheduler",
+        help="Run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' (a local "
+        "cluster of --jobs processes). Same results as without it. Needs: pip install 'minent[dask]'.",
+        show_default=False,
+    ),
+]
 
 
 def format_option(extra_help: str = "") -> typer.models.OptionInfo:

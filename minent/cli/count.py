@@ -39,6 +39,7 @@ def count_cmd(
         bool, typer.Option("--drop-punct", help="Drop tokens without a word character (punctuation, symbols).")
     ] = False,
     jobs: common.Jobs = None,
+    scheduler: common.Scheduler = None,
     encoding: common.Encoding = "utf-8",
     errors: common.Errors = "strict",
     jsonl_field: common.JsonlField = None,
@@ -71,6 +72,7 @@ def count_cmd(
             drop_punct=drop_punct,
             jobs=jobs,
             progress=advance,
+            scheduler=scheduler,
         )
     common.report_encodings(corpus)
     if fmt == "jieba":
@@ -80,6 +82,6 @@ def count_cmd(
         common.emit(result.rows, result.columns, fmt, output, header=header)
     common.info(
         f"count: {result.documents} documents, {result.tokens} tokens, {result.distinct} distinct words, "
-        f"{len(result.rows)} written; tokenizer={tokenizer} hmm={hmm} mode={mode} jobs={jobs} "
+        f"{len(result.rows)} written; tokenizer={tokenizer} hmm={hmm} mode={mode} jobs={jobs}{f' scheduler={scheduler}' if scheduler else ''} "
         f"({time.perf_counter() - start:.1f}s)"
     )

@@ -30,7 +30,7 @@ import lzma
 import os
 import sys
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import BinaryIO
 
 from minent.errors import DataError, UsageError
@@ -239,17 +239,20 @@ class Corpus:
                 raise DataError(f"{source.display}: corrupt compressed data ({e})") from None
             raise
 
-    def _decode_lines(self, source, stream, position, progress) -> Iterator[tuple[int, str]]:
-        encoding = self.encoding
-        pending = b""
-        offset = 0  # byte offset (of the decompressed stream) where `pending` starts
-        line_no = 0
+    def _decode_lines(
+        self, source, stream, position, progress, *, offset: int = 0, line_no: int = 0, encoding: str | None = None
+    ) -> Iterator[tuple[int, str]]:
+        # offset/line_no: where `stream` starts in the input (byte offset, lines before it); the
+        # encoding is sniffed and a BOM dropped only at the very start of an input.
+        at_start = offset == 0
+        encoding = encoding or self.encoding
+        pending = b""  # `offset` is the byte offset (of the decompressed stream) where it starts
         first = True
         reported = 0
         while True:
             data = self._read(source, stream, BLOCK_SIZE)
             eof = not data
-            if first and not eof:
+            if first and not eof and at_start:
                 # Make sure the BOM / sniffing sees a reasonable sample.
                 while len(data) < _SNIFF_SIZE:
                     more = self._read(source, stream, _SNIFF_SIZE - len(data))
@@ -302,14 +305,14 @@ class Corpus:
         """Yield ``(input name, line number, text)`` for every document."""
         for name in self.paths:
             source = _Source(name)
-            lines = self._lines(source, progress)
-            if self.jsonl_field is not None:
-                yield from self._jsonl(source.display, lines)
-            elif self.csv_column is not None:
-                yield from self._csv(source.display, lines)
-            else:
-                for line_no, line in lines:
-                    yield source.display, line_no, line
+            yield from self._documents_of(source.display, self._lines(source, progress))
+
+    def _documents_of(self, name: str, lines: Iterator[tuple[int, str]]) -> Iterator[tuple[str, int, str]]:
+        if self.jsonl_field is not None:
+            return self._jsonl(name, lines)
+        if self.csv_column is not None:
+            return self._csv(name, lines)
+        return ((name, line_no, line) for line_no, line in lines)
 
     def _jsonl(self, name, lines) -> Iterator[tuple[str, int, str]]:
         field = self.jsonl_field
@@ -374,16 +377,163 @@ class Corpus:
 
     def batches(self, max_chars: int = 1_000_000, progress: Progress = None) -> Iterator[list[str]]:
         """Yield lists of documents holding about *max_chars* characters each (at least one)."""
-        batch: list[str] = []
-        size = 0
-        for text in self.documents(progress):
-            batch.append(text)
-            size += len(text) + 1
-            if size >= max_chars:
-                yield batch
-                batch, size = [], 0
-        if batch:
+        return batched(self.documents(progress), max_chars)
+
+    # -- byte ranges (for readers that split one input across machines) ------------------------
+
+    def splittable(self, name: str) -> bool:
+        """Whether input *name* can be read in byte ranges (:meth:`range_documents`).
+
+        Only regular uncompressed files of line records are: a compressed stream cannot be
+        entered in the middle, and a CSV row may span lines.
+        """
+        return name != "-" and self.csv_column is None and not is_compressed(name)
+
+    def range_documents(
+        self, name: str, start: int = 0, end: int | None = None, progress: Progress = None
+    ) -> Iterator[tuple[str, int, str]]:
+        """Yield ``(input name, line number, text)`` for the lines of *name* that START at byte
+        offsets in ``[start, end)``; ``end=None`` reads to the end.
+
+        Ranges that tile a file (``[0, a), [a, b), [b, size)``) give each line exactly once, with
+        the same text and errors as :meth:`located_documents`: the encoding is decided from the
+        head of the file, a BOM is dropped only at offset 0, and an error in a range that starts
+        mid-file names its true line (the lines before the range are counted only then). The
+        line numbers yielded count from the start of the range: knowing the true ones would mean
+        reading everything before it. ``start=0, end=None`` reads any input, compressed included;
+        other ranges need :meth:`splittable` inputs.
+
+        >>> corpus = Corpus(["big.txt"])                                 # doctest: +SKIP
+        >>> [t for _, _, t in corpus.range_documents("big.txt", 0, 1 << 26)]  # doctest: +SKIP
+        """
+        source = _Source(name)
+        if start == 0 and end is None:
+            yield from self._documents_of(source.display, self._lines(source, progress))
+            return
+        if not self.splittable(name):
+            raise UsageError(f"{source.display}: cannot be read in byte ranges (compressed, CSV or stdin)")
+        try:
+            yield from self._documents_of(source.display, self._range_lines(source, start, end, 0, progress))
+        except DataError as error:
+            if start == 0:
+                raise
+            # Line numbers so far counted from the range; find the true one by re-reading.
+            with open(name, "rb") as raw:
+                before = _count_newlines(raw, _line_start(raw, start))
+            try:
+                for _ in self._documents_of(source.display, self._range_lines(source, start, end, before, None)):
+                    pass
+            except DataError as renumbered:
+                raise renumbered from None
+            raise error
+
+    def _range_lines(self, source: _Source, start: int, end: int | None, line_no: int, progress: Progress):
+        try:
+            raw = open(source.name, "rb")
+        except OSError as e:
+            raise UsageError(f"{source.name}: cannot open: {e.strerror}") from None
+        try:
+            encoding = self.encoding
+            if encoding == "auto":
+                encoding = detect_encoding(raw.read(_SNIFF_SIZE))
+                self.chosen_encodings[source.display] = encoding
+            begin = _line_start(raw, start)
+            raw.seek(begin)
+            stream = _RangeReader(raw, begin, end)
+            yield from self._decode_lines(
+                source, stream, stream.consumed, progress, offset=begin, line_no=line_no, encoding=encoding
+            )
+        finally:
+            raw.close()
+
+
+def batched(texts: Iterable[str], max_chars: int) -> Iterator[list[str]]:
+    """Group *texts* into lists of about *max_chars* characters each (at least one text)."""
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        batch.append(text)
+        size += len(text) + 1
+        if size >= max_chars:
             yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def is_compressed(path: str | os.PathLike) -> bool:
+    """Whether *path* starts with the magic bytes of gzip, bzip2 or xz."""
+    with open(path, "rb") as fh:
+        head = fh.read(6)
+    return any(head.startswith(magic) for magic, _ in _MAGIC)
+
+
+def _line_start(raw: BinaryIO, start: int) -> int:
+    """Offset of the first line that starts at or after *start* (the file size if none does)."""
+    if start <= 0:
+        return 0
+    raw.seek(start - 1)
+    pos = start - 1
+    while True:
+        block = raw.read(BLOCK_SIZE)
+        if not block:
+            return pos
+        i = block.find(b"\n")
+        if i >= 0:
+            return pos + i + 1
+        pos += len(block)
+
+
+def _count_newlines(raw: BinaryIO, end: int) -> int:
+    raw.seek(0)
+    n, left = 0, end
+    while left > 0:
+        block = raw.read(min(BLOCK_SIZE, left))
+        if not block:
+            break
+        n += block.count(b"\n")
+        left -= len(block)
+    return n
+
+
+class _RangeReader:
+    """A binary stream over the lines of a file that start in ``[begin, end)``: it stops at
+    *end*, or, when a line runs across *end*, right after that line's newline."""
+
+    def __init__(self, raw: BinaryIO, begin: int, end: int | None):
+        self._raw, self._pos, self._end = raw, begin, end
+        self._begin = begin
+        self._done = end is not None and begin >= end
+        self._last = b""
+
+    def consumed(self) -> int:
+        return self._pos - self._begin
+
+    def read(self, n: int = -1) -> bytes:
+        if self._done:
+            return b""
+        if self._end is None or self._pos < self._end:
+            want = -1 if self._end is None else self._end - self._pos
+            if n >= 0:
+                want = n if want < 0 else min(n, want)
+            data = self._raw.read(want)
+        elif self._last == b"\n":  # the next line starts at `end`: the next range owns it
+            data = b""
+        else:  # finish the line that runs across `end`
+            data = self._raw.read(n if n > 0 else BLOCK_SIZE)
+            i = data.find(b"\n")
+            if i >= 0:
+                data = data[: i + 1]
+                self._done = True
+        if not data:
+            self._done = True
+            return b""
+        self._pos += len(data)
+        self._last = data[-1:]
+        return data
+
+    def close(self) -> None:
+        self._raw.close()
 
 
 def read_lines(path: str | os.PathLike, *, encoding: str = "utf-8", errors: str = "strict") -> Iterator[tuple[int, str]]:

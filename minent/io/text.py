@@ -146,11 +146,16 @@ class CharVocab:
         for ch in chars:
             self._add(ord(ch))
 
-    def _add(self, cp: int) -> int:
-        if cp >= len(self._lut):
+    def _widen(self) -> None:
+        """Extend the lookup table from the BMP to every code point (astral text seen)."""
+        if len(self._lut) < _N_CODEPOINTS:
             grown = np.full(_N_CODEPOINTS, -1, dtype=np.int32)
             grown[: len(self._lut)] = self._lut
             self._lut = grown
+
+    def _add(self, cp: int) -> int:
+        if cp >= len(self._lut):
+            self._widen()
         i = self._lut[cp]
         if i < 0:
             i = len(self._cps)
@@ -201,15 +206,24 @@ class CharVocab:
         """Map an array of code points to ids (adding new ones when *grow*)."""
         if len(cps) == 0:
             return np.zeros(0, dtype=np.int32)
-        uniq, inverse = np.unique(cps, return_inverse=True)
-        if grow:
-            ids = np.fromiter((self._add(int(c)) for c in uniq), dtype=np.int32, count=len(uniq))
-        else:
-            inside = uniq < len(self._lut)
-            ids = np.full(len(uniq), self.UNK, dtype=np.int32)
-            ids[inside] = self._lut[uniq[inside]]
-            ids[ids < 0] = self.UNK
-        return ids[inverse.ravel()]
+        if grow and int(cps.max()) >= len(self._lut):
+            self._widen()
+        inside = cps < len(self._lut)
+        ids = np.full(len(cps), -1, dtype=np.int32)
+        ids[inside] = self._lut[cps[inside]]
+        unseen = ids < 0
+        if unseen.any():
+            if grow:
+                # New characters of one call get ids in code point order: mark them in a
+                # table (linear time, unlike sorting) and read the marks back in order.
+                mark = np.zeros(len(self._lut), dtype=np.bool_)
+                mark[cps[unseen]] = True
+                for cp in np.flatnonzero(mark).tolist():
+                    self._add(cp)
+                ids[unseen] = self._lut[cps[unseen]]
+            else:
+                ids[unseen] = self.UNK
+        return ids
 
     def encode(self, texts: Iterable[str], *, grow: bool = True) -> np.ndarray:
         """Pieces of every text, in order, each piece followed by one ``SEP``.

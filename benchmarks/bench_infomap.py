@@ -1,0 +1,198 @@
+"""minent infomap vs the `infomap` package (mapequation Infomap), side by side (ALGORITHMS.md §4).
+
+    python benchmarks/bench_infomap.py [--quick] [--skip-speed] [--skip-lfr] [--skip-big]
+
+1. Speed at equal codelength: two-level, 1 trial, 1 thread, after JIT warm-up, same process,
+   on a planted-partition graph (500 blocks) and a uniform random graph of 100k nodes / 1M
+   links (--quick: 20k / 200k). Times cover flow + search (the reference's run(), our
+   infomap()); both CPU and wall seconds are reported because the machine may be shared.
+2. Quality on networkx LFR graphs (n=1000, tau1=3, tau2=1.5, <k>=20, k_max=50, c_min=20,
+   mu=0.1..0.6, 3 seeds): codelength against the reference and NMI against the planted
+   communities; 1 trial each, the same seed.
+3. End to end: `minent infomap graph.tsv -o modules.tsv` on a planted graph of 1M nodes /
+   10M links (--quick: 200k / 2M), parse included, with the peak RSS of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np  # noqa: E402
+
+from _common import print_table, run_measured  # noqa: E402
+from minent.infomap import infomap  # noqa: E402
+from minent.io.graph import Graph  # noqa: E402
+
+
+def planted(n: int, m: int, blocks: int, mu: float, seed: int):
+    """m links: each picks a block, a source in it and (prob 1-mu) a target in it, else anywhere."""
+    rng = np.random.default_rng(seed)
+    size = n // blocks
+    b = rng.integers(0, blocks, m)
+    s = b * size + rng.integers(0, size, m)
+    t = np.where(rng.random(m) >= mu, b * size + rng.integers(0, size, m), rng.integers(0, n, m))
+    keep = s != t
+    return s[keep], t[keep], np.arange(n) // size
+
+
+def uniform(n: int, m: int, seed: int):
+    rng = np.random.default_rng(seed)
+    s, t = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = s != t
+    return s[keep], t[keep], None
+
+
+def nmi(a: np.ndarray, b: np.ndarray) -> float:
+    """Normalised mutual information (arithmetic mean normalisation, as sklearn's default)."""
+    _, a = np.unique(a, return_inverse=True)
+    _, b = np.unique(b, return_inverse=True)
+    n = a.size
+    joint = np.bincount(a * (b.max() + 1) + b).astype(float)
+    joint = joint[joint > 0] / n
+    pa = np.bincount(a) / n
+    pb = np.bincount(b) / n
+    h = lambda p: -np.sum(p[p > 0] * np.log(p[p > 0]))  # noqa: E731
+    mi = h(pa) + h(pb) - h(joint)
+    denom = (h(pa) + h(pb)) / 2
+    return 1.0 if denom == 0 else float(mi / denom)
+
+
+def make_graph(s, t, n) -> Graph:
+    return Graph([str(i) for i in range(n)], np.arange(n), s.astype(np.int64), t.astype(np.int64),
+                 np.ones(s.size))
+
+
+def run_reference(s, t, seed=1, trials=1):
+    import infomap as ref
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        im = ref.Infomap(two_level=True, num_trials=trials, seed=seed, silent=True, num_threads=1)
+        im.add_links(list(zip(s.tolist(), t.tolist())))
+        c0, w0 = time.process_time(), time.perf_counter()
+        res = im.run()
+        cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+        modules = res.modules()
+        return cpu, wall, res.codelength, res.num_top_modules, modules
+
+
+def speed(quick: bool) -> None:
+    n, m = (20_000, 200_000) if quick else (100_000, 1_000_000)
+    infomap(make_graph(*planted(600, 6000, 20, 0.2, 0)[:2], 600), seed=1)  # JIT warm-up
+    rows = []
+    for name, (s, t, truth) in [(f"planted {n // 1000}k/{m // 1000}k", planted(n, m, 500, 0.2, 1)),
+                                (f"random {n // 1000}k/{m // 1000}k", uniform(n, m, 2))]:
+        g = make_graph(s, t, n)
+        c0, w0 = time.process_time(), time.perf_counter()
+        r = infomap(g, seed=1)
+        cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+        rcpu, rwall, rlen, rmods, _ = run_reference(s, t)
+        row = [name, r.num_modules, rmods, f"{r.codelength:.6f}", f"{rlen:.6f}",
+               f"{r.codelength - rlen:+.1e}", cpu, rcpu, cpu / rcpu, wall, rwall, wall / rwall]
+        if truth is not None:
+            row.insert(3, f"{nmi(truth, r.module):.4f}")
+        else:
+            row.insert(3, "-")
+        rows.append(row)
+    print("\n## speed: two-level, 1 trial, 1 thread (seconds; ratio = minent / reference)")
+    print_table(["graph", "modules", "ref modules", "NMI", "L minent", "L ref", "dL",
+                 "cpu", "ref cpu", "cpu ratio", "wall", "ref wall", "wall ratio"], rows)
+
+
+def lfr(quick: bool) -> None:
+    import networkx as nx
+
+    mus = [0.1, 0.3, 0.5] if quick else [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+    seeds = [1] if quick else [1, 2, 3]
+    rows = []
+    for mu in mus:
+        for seed in seeds:
+            G = None
+            for attempt in range(10):
+                try:
+                    G = nx.LFR_benchmark_graph(1000, 3, 1.5, mu, average_degree=20, max_degree=50,
+                                               min_community=20, seed=seed * 100 + attempt)
+                    break
+                except nx.ExceededMaxIterations:
+                    continue
+            if G is None:
+                rows.append([mu, seed, "generator failed", "", "", "", "", "", ""])
+                continue
+            G.remove_edges_from(nx.selfloop_edges(G))
+            truth = np.zeros(1000, np.int64)
+            for c, com in enumerate({frozenset(G.nodes[v]["community"]) for v in G}):
+                truth[list(com)] = c
+            e = np.array(list(G.edges()))
+            r = infomap(make_graph(e[:, 0], e[:, 1], 1000), seed=1)
+            _, _, rlen, rmods, rmod = run_reference(e[:, 0], e[:, 1])
+            ref_labels = np.array([rmod.get(i, -1) for i in range(1000)])
+            rows.append([mu, seed, int(truth.max()) + 1, r.num_modules, rmods,
+                         f"{r.codelength:.6f}", f"{rlen:.6f}",
+                         f"{(r.codelength - rlen) / rlen:+.1e}",
+                         f"{nmi(truth, r.module):.4f}", f"{nmi(truth, ref_labels):.4f}"])
+    print("\n## LFR quality (n=1000, tau1=3, tau2=1.5, <k>=20, kmax=50, cmin=20; 1 trial each)")
+    print_table(["mu", "seed", "planted", "modules", "ref modules", "L minent", "L ref",
+                 "rel dL", "NMI", "ref NMI"], rows)
+
+
+def end_to_end(quick: bool) -> None:
+    n, m = (200_000, 2_000_000) if quick else (1_000_000, 10_000_000)
+    s, t, truth = planted(n, m, 500 if quick else 5000, 0.2, 3)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "graph.tsv"
+        with open(path, "w") as fh:
+            step = 1_000_000
+            for lo in range(0, s.size, step):
+                fh.write("\n".join(f"{a}\t{b}" for a, b in zip(s[lo:lo + step].tolist(),
+                                                             t[lo:lo + step].tolist())))
+                fh.write("\n")
+        out = Path(tmp) / "modules.tsv"
+        import resource
+
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall, rss = run_measured([sys.executable, "-m", "minent", "infomap", str(path), "-o", str(out),
+                                  "--seed", "1", "-q"])
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        found = {}
+        with open(out) as fh:
+            for line in fh:
+                node, module, _ = line.split("\t")
+                found[int(node)] = int(module)
+        labels = np.array([found[i] for i in range(n)])
+        size_mb = path.stat().st_size / 2**20
+    print("\n## end to end: minent infomap on a planted graph, parse and output included")
+    print_table(["graph", "file MB", "links", "modules", "planted", "NMI", "wall s", "cpu s",
+                 "peak RSS MiB"],
+                [[f"planted {n // 1000}k/{m // 1_000_000}M", size_mb, s.size, int(labels.max()),
+                  int(truth.max()) + 1, f"{nmi(truth, labels):.4f}", wall, cpu, rss]])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small graphs, for a quick look")
+    ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--skip-lfr", action="store_true")
+    ap.add_argument("--skip-big", action="store_true")
+    args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
+    if not args.skip_speed:
+        speed(args.quick)
+    if not args.skip_lfr:
+        lfr(args.quick)
+    if not args.skip_big:
+        end_to_end(args.quick)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""``minent newwords``: words of a corpus that no dictionary knows (ALGORITHMS.md §2)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+import typer
+
+from minent.cli import common
+from minent.cli.app import app
+
+
+@app.command(
+    "newwords",
+    help="Discover new words: word, count, cohesion (PMI), left/right entropy, score; best first.",
+)
+def newwords_cmd(
+    inputs: common.Inputs = None,
+    method: Annotated[
+        Literal["cohesion", "entropy", "pmi-split"],
+        typer.Option(
+            "--method",
+            "-m",
+            help="cohesion: length-dependent PMI thresholds, cut where no cohesive n-gram covers a gap, "
+            "back-check (default). entropy: count + PMI + left/right neighbour entropy. "
+            "pmi-split: cut between characters of low PMI.",
+        ),
+    ] = "cohesion",
+    order: Annotated[int, typer.Option("--order", min=2, max=12, help="Longest n-gram counted.")] = 4,
+    min_count: Annotated[
+        Optional[int],
+        typer.Option("--min-count", min=1, help="Minimum count of n-grams and words (default: from the corpus size).",
+                     show_default=False),
+    ] = None,
+    min_pmi: Annotated[
+        Optional[str],
+        typer.Option("--min-pmi", help="PMI thresholds in nats for lengths 2,3,4,... e.g. 2,4,6 (last repeats). "
+                     "Defaults: cohesion 2,4,6; entropy 3.4 (ratio 30); pmi-split 0.", show_default=False),
+    ] = None,
+    min_entropy: Annotated[
+        float, typer.Option("--min-entropy", help="entropy method: minimum left and right neighbour entropy (nats).")
+    ] = 1.0,
+    min_length: Annotated[int, typer.Option("--min-length", min=1, help="Shortest word reported.")] = 2,
+    max_length: Annotated[
+        Optional[int],
+        typer.Option("--max-length", min=1, help="Longest word reported (default 16; the order for entropy).",
+                     show_default=False),
+    ] = None,
+    top: Annotated[Optional[int], typer.Option("--top", min=0, help="Report only the K best words.")] = None,
+    exclude_known: Annotated[
+        bool, typer.Option("--exclude-known", help="Leave out words in jieba's dictionary.")
+    ] = False,
+    known: Annotated[
+        Optional[list[Path]],
+        typer.Option("--known", help="Leave out the words of this list (first field per line; repeatable)."),
+    ] = None,
+    jobs: common.Jobs = None,
+    scheduler: common.Scheduler = None,
+    encoding: common.Encoding = "utf-8",
+    errors: common.Errors = "strict",
+    jsonl_field: common.JsonlField = None,
+    csv_column: common.CsvColumn = None,
+    fmt: Annotated[
+        Literal["tsv", "jsonl", "json", "jieba"],
+        common.format_option("jieba: 'word count' lines for jieba.load_userdict."),
+    ] = "tsv",
+    output: common.Output = None,
+    header: common.Header = False,
+    quiet: common.Quiet = False,
+) -> None:
+    from minent.newwords import auto_min_count, find_new_words, load_known
+
+    common.setup(quiet)
+    corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
+    known_words = load_known(known or [], jieba=exclude_known) if (known or exclude_known) else None
+    jobs = jobs or common.default_jobs()
+    start = time.perf_counter()
+    with common.progress(corpus.total_bytes, quiet=quiet, description="newwords") as advance:
+        result = find_new_words(
+            corpus,
+            method=method,
+            order=order,
+            min_count=min_count,
+            min_pmi=min_pmi,
+            min_entropy=min_entropy,
+            min_length=min_length,
+            max_length=max_length,
+            top=top,
+            known=known_words,
+            jobs=jobs,
+            progress=advance,
+            scheduler=scheduler,
+        )
+    common.report_encodings(corpus)
+    if fmt == "jieba":
+        common.emit_text((f"{w.word} {w.count}" for w in result.words), output)
+    else:
+        common.emit(result.to_rows(), result.columns, fmt, output, header=header)
+    p = result.params
+    how = "given" if min_count is not None else f"auto from {p['total_chars']} characters"
+    if min_count is None and p["min_count"] != auto_min_count(p["total_chars"]):
+        how = "auto"
+    common.info(
+        f"newwords: {result.signature()} (min_count {how}); jobs={jobs}{f' scheduler={scheduler}' if scheduler else ''}; "
+        f"{len(result.words)} words written ({time.perf_counter() - start:.1f}s)"
+    )

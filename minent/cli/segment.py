@@ -1,0 +1,259 @@
+"""``minent lexicon``, ``minent segment`` and ``minent score``: minimum-entropy segmentation."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+import typer
+
+from minent.cli import common
+from minent.cli.app import app
+from minent.errors import UsageError
+
+PreSplit = Annotated[
+    bool,
+    typer.Option(
+        "--pre-split/--no-pre-split",
+        help="--pre-split: numbers and Latin runs are tokens of their own. Default --no-pre-split: each is "
+        "one unit that may head a word through the lexicon (1997年, 3月份, written 0年 in the lexicon), "
+        "as the SIGHAN and CTB standards segment them.",
+    ),
+]
+OovMax = Annotated[
+    int,
+    typer.Option("--oov-max", min=0, help="Spans of 2..N characters outside the lexicon may be words (0: never)."),
+]
+OovPenalty = Annotated[
+    float, typer.Option("--oov-penalty", help="Cost in nats of an out-of-lexicon word (see UnigramSegmenter).")
+]
+
+
+def _parse_transitions(spec: str | None) -> dict[str, float] | None:
+    if not spec:
+        return None
+    out = {}
+    for part in spec.split(","):
+        name, sep, value = part.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise UsageError(f"--transitions: expected tag pairs like bc=0.15,cd=0.01, got {part!r}") from None
+        if not sep:
+            raise UsageError(f"--transitions: expected tag pairs like bc=0.15,cd=0.01, got {part!r}")
+    return out
+
+
+@app.command(
+    "lexicon",
+    help="Learn a lexicon from raw text by the minimum-entropy principle: word<TAB>count<TAB>log_prob, "
+    "most frequent first. Bits per character before and after go to stderr.",
+)
+def lexicon_cmd(
+    inputs: common.Inputs = None,
+    max_len: Annotated[int, typer.Option("--max-len", min=1, max=8, help="Longest candidate word (characters).")] = 4,
+    min_count: Annotated[int, typer.Option("--min-count", min=1, help="Fewest occurrences of a candidate n-gram.")] = 2,
+    margin: Annotated[
+        float, typer.Option("--margin", help="Nats a word must save per extra character (1 = break-even; larger: shorter words).")
+    ] = 1.5,
+    entry_cost: Annotated[float, typer.Option("--entry-cost", min=0, help="Cost of a lexicon entry, nats per character.")] = 4.0,
+    oov_max: OovMax = 2,
+    oov_penalty: OovPenalty = 2.0,
+    iterations: Annotated[int, typer.Option("--iterations", min=0, help="Most re-estimation passes.")] = 30,
+    tol: Annotated[float, typer.Option("--tol", min=0, help="Stop when bits/char improves by less than this.")] = 5e-3,
+    free_pair: Annotated[
+        float,
+        typer.Option("--free-pair", min=0, max=1, help="Drop two-character words whose characters are both words "
+                     "by themselves at least this often (collocations like 这是); 0: keep all."),
+    ] = 0.3,
+    pre_split: PreSplit = False,
+    encoding: common.Encoding = "utf-8",
+    errors: common.Errors = "strict",
+    jsonl_field: common.JsonlField = None,
+    csv_column: common.CsvColumn = None,
+    fmt: Annotated[Literal["tsv", "jsonl", "json"], common.format_option()] = "tsv",
+    output: common.Output = None,
+    header: common.Header = False,
+    quiet: common.Quiet = False,
+) -> None:
+    from minent.lexicon import build_lexicon
+    from minent.lexicon_model import COLUMNS
+
+    common.setup(quiet)
+    corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
+    start = time.perf_counter()
+    with common.progress(corpus.total_bytes, quiet=quiet, description="lexicon") as advance:
+        result = build_lexicon(
+            corpus.documents(advance), max_len=max_len, min_count=min_count, margin=margin, entry_cost=entry_cost,
+            oov_max=oov_max, oov_penalty=oov_penalty, iterations=iterations, tol=tol, free_pair=free_pair,
+            pre_split=pre_split,
+        )
+    common.report_encodings(corpus)
+    common.emit(result.lexicon.to_rows(), COLUMNS, fmt, output, header=header)
+    common.info(
+        f"lexicon: {len(result.lexicon)} words from {result.n_chars} characters; "
+        f"{result.bits_chars:.4f} bits/char before, {result.bits_final:.4f} after; "
+        f"max_len={max_len} min_count={min_count} margin={margin} entry_cost={entry_cost} oov_max={oov_max} "
+        f"oov_penalty={oov_penalty} free_pair={free_pair} pre_split={pre_split} ({time.perf_counter() - start:.1f}s)"
+    )
+
+
+@app.command(
+    "segment",
+    help="Segment text line by line: words separated by one space, one output line per input line. "
+    "The model comes from --lexicon (TSV), --load (.tsv lexicon, .npz charlm or hybrid) or --train (raw corpus).",
+)
+def segment_cmd(
+    inputs: common.Inputs = None,
+    lexicon: Annotated[
+        Optional[Path], typer.Option("--lexicon", "-l", help="Lexicon TSV (minent lexicon; also word lists, jieba dicts).")
+    ] = None,
+    load: Annotated[Optional[Path], typer.Option("--load", help="Saved model: .tsv lexicon, .npz charlm or hybrid.")] = None,
+    train: Annotated[
+        Optional[list[str]], typer.Option("--train", help="Learn the model from this raw corpus first (repeatable).")
+    ] = None,
+    model: Annotated[
+        Optional[Literal["unigram", "charlm", "hybrid"]],
+        typer.Option(
+            "--model", "-m",
+            help="With --train: unigram (lexicon + Viterbi), charlm (character 4-gram LM, b/c/d/e tags) or "
+            "hybrid (both scores; the default with --train, best F1). --lexicon is unigram; --load reads the file's.",
+            show_default=False,
+        ),
+    ] = None,
+    save: Annotated[
+        Optional[Path], typer.Option("--save", help="With --train: also save the model (unigram .tsv; charlm, hybrid .npz).")
+    ] = None,
+    oov_max: OovMax = 2,
+    oov_penalty: OovPenalty = 2.0,
+    alpha: Annotated[float, typer.Option("--alpha", min=0, help="charlm training: smoothing strength (Dirichlet prior).")] = 20.0,
+    transitions: Annotated[
+        Optional[str],
+        typer.Option("--transitions", help="charlm: tag transition weights, e.g. bc=0.15,cd=0.01,de=0.01,ee=0.001."),
+    ] = None,
+    self_train: Annotated[
+        int,
+        typer.Option("--self-train", min=0, help="hybrid training: rounds of self-training of the boundary model "
+                     "(decode the corpus, refit; 0: none)."),
+    ] = 3,
+    pre_split: PreSplit = False,
+    encoding: common.Encoding = "utf-8",
+    errors: common.Errors = "strict",
+    jsonl_field: common.JsonlField = None,
+    csv_column: common.CsvColumn = None,
+    output: common.Output = None,
+    quiet: common.Quiet = False,
+) -> None:
+    common.setup(quiet)
+    sources = [x for x in (lexicon, load, train) if x]
+    if len(sources) != 1:
+        raise UsageError("give exactly one of --lexicon, --load, --train")
+    if save is not None and not train:
+        raise UsageError("--save needs --train")
+    trans = _parse_transitions(transitions)
+    start = time.perf_counter()
+    segmenter = _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
+                                encoding, errors, jsonl_field, csv_column, quiet, self_train)
+    corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
+    n = common.emit_text(segmenter.segment_lines(corpus.documents(), batch_chars=1 << 16 if _interactive() else 1 << 20),
+                         output)
+    common.info(f"segment: {n} lines ({time.perf_counter() - start:.1f}s)")
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
+                    encoding, errors, jsonl_field, csv_column, quiet, self_train=0):
+    from minent.charlm import CharLM, HybridSegmenter, load_model
+    from minent.lexicon_model import Lexicon
+    from minent.segment import UnigramSegmenter
+
+    if train:
+        model = model or "hybrid"
+        texts = _reread(common.make_corpus(train, encoding, errors, jsonl_field, csv_column), quiet)
+        seg = lm = lexicon_result = None
+        if model in ("unigram", "hybrid"):
+            from minent.lexicon import build_lexicon
+
+            lexicon_result = build_lexicon(texts(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
+            common.info(f"lexicon: {len(lexicon_result.lexicon)} words; {lexicon_result.bits_chars:.4f} bits/char "
+                        f"before, {lexicon_result.bits_final:.4f} after")
+            seg = UnigramSegmenter(lexicon_result.lexicon, pre_split=pre_split, oov_max=oov_max,
+                                   oov_penalty=oov_penalty)
+        if model in ("charlm", "hybrid"):
+            lm = seg = CharLM.train(texts(), alpha=alpha, transitions=trans, pre_split=pre_split)
+        if model == "hybrid":
+            seg = HybridSegmenter(UnigramSegmenter(lexicon_result.lexicon, pre_split=pre_split, oov_max=oov_max,
+                                                   oov_penalty=oov_penalty), lm)
+            if self_train:
+                seg.self_train(texts(), rounds=self_train)
+        if save is not None:
+            from minent.io.tables import atomic_output
+
+            if model == "unigram":
+                with atomic_output(save) as fh:
+                    lexicon_result.lexicon.write_tsv(fh)
+            else:
+                seg.save(save)
+        return seg
+    path = lexicon or load
+    if not Path(path).is_file():
+        raise UsageError(f"{path}: no such model file")
+    with open(path, "rb") as f:
+        is_npz = f.read(4) == b"PK\x03\x04"
+    if is_npz:
+        if lexicon is not None:
+            raise UsageError(f"{path}: a .npz file is a charlm or hybrid model: give it with --load")
+        seg = load_model(path, transitions=trans, oov_max=oov_max, oov_penalty=oov_penalty)
+        kind = "charlm" if isinstance(seg, CharLM) else "hybrid"
+        if model is not None and model != kind:
+            raise UsageError(f"{path}: a {kind} model, not {model}")
+        return seg
+    if model not in (None, "unigram"):
+        raise UsageError(f"{path}: a lexicon file is a unigram model; --model {model} needs --train")
+    return UnigramSegmenter(Lexicon.read(path), pre_split=pre_split, oov_max=oov_max, oov_penalty=oov_penalty)
+
+
+def _reread(corpus, quiet):
+    """A function returning a fresh pass over *corpus* (progress shown on the first pass); stdin
+    can be read only once, so it is kept in memory."""
+    if "-" in corpus.paths:
+        docs = list(corpus.documents())
+        return lambda: iter(docs)
+
+    def texts():
+        with common.progress(corpus.total_bytes, quiet=quiet, description="train") as advance:
+            yield from corpus.documents(advance)
+
+    return texts
+
+
+@app.command(
+    "score",
+    help="Score a segmentation against gold as the SIGHAN bakeoff scorer does: precision, recall, F1 "
+    "(and OOV rate, OOV recall, IV recall with --words).",
+)
+def score_cmd(
+    gold: Annotated[Path, typer.Argument(help="Gold segmentation (words separated by spaces).")],
+    test: Annotated[Path, typer.Argument(help="Segmentation to score (same text, same lines).")],
+    words: Annotated[
+        Optional[Path], typer.Option("--words", "-w", help="Training word list: defines OOV words.")
+    ] = None,
+    fmt: Annotated[Literal["tsv", "jsonl", "json"], common.format_option()] = "tsv",
+    output: common.Output = None,
+    header: common.Header = False,
+    quiet: common.Quiet = False,
+) -> None:
+    from minent.score import score_files
+
+    common.setup(quiet)
+    result = score_files(gold, test, words=words)
+    common.emit(result.to_rows(), ("metric", "value"), fmt, output, header=header)
+    common.info(f"score: {result.lines} lines; gold={gold} test={test} words={words or '-'}")

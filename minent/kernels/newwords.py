@@ -1,0 +1,225 @@
+"""Numba kernels of new-word discovery (ALGORITHMS.md §2): cutting pieces, neighbour pairs.
+
+Text is an int32 id array where 0 (SEP) ends every piece. A *set* of n-grams of mixed lengths
+is a (m, 1 + W) uint64 row array ``[length, key words...]`` (keys packed as in
+``minent.kernels.ngrams``) with an open-addressing index from ``build_row_index``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from minent.kernels.ngrams import _pack_into, find_row, in_key_set_at, key_map_get_at
+
+
+@njit(cache=True, nogil=True)
+def _scratch_key(ids, start, k, bits, scratch):
+    scratch[0, 0] = np.uint64(k)
+    for w in range(1, scratch.shape[1]):
+        scratch[0, w] = np.uint64(0)
+    # Pack into words 1.. of the scratch row.
+    per_word = 64 // bits
+    ub = np.uint64(bits)
+    w = 1
+    d = 0
+    v = np.uint64(0)
+    for j in range(k):
+        v = (v << ub) | np.uint64(ids[start + j])
+        d += 1
+        if d == per_word:
+            scratch[0, w] = v
+            w += 1
+            d = 0
+            v = np.uint64(0)
+    if d > 0:
+        scratch[0, w] = v
+
+
+@njit(cache=True, nogil=True)
+def cut_pieces(ids, g_rows, g_slots, order, bits, max_len, n_words, pair_ok):
+    """Cut every piece where no n-gram of the set G covers the gap; return the candidates.
+
+    The gap between characters i and i+1 of a piece is kept iff some g in G (length 2..order)
+    occurring in the piece spans both characters, so overlapping G-grams chain into one
+    candidate (ALGORITHMS.md §2.2 step 3). *pair_ok(a, b)* is not a callable but a sorted uint64
+    array of the packed bigrams that may start a G-gram (a fast pre-filter: every G-gram's
+    bigrams are frequent). Candidates longer than *max_len* are dropped (not truncated).
+
+    Returns (m, 1 + n_words) rows ``[length, key...]`` of every candidate occurrence of length
+    >= 2, in text order.
+    """
+    n = ids.shape[0]
+    joined = np.zeros(n, dtype=np.bool_)  # joined[i]: gap between i and i+1 is kept
+    scratch = np.zeros((1, g_rows.shape[1]), dtype=np.uint64)
+    ub = np.uint64(bits)
+    # Pass 1: mark kept gaps.
+    i = 0
+    while i < n:
+        if ids[i] == 0:
+            i += 1
+            continue
+        end = i
+        while end < n and ids[end] != 0:
+            end += 1
+        # Frequent-bigram flags of this piece's gaps.
+        for s in range(i, end - 1):
+            pk = (np.uint64(ids[s]) << ub) | np.uint64(ids[s + 1])
+            lo = np.searchsorted(pair_ok, pk)
+            if lo >= pair_ok.shape[0] or pair_ok[lo] != pk:
+                continue
+            top = min(order, end - s)
+            for k in range(2, top + 1):
+                # A G-gram needs all its bigrams frequent; stop extending at the first rare one.
+                if k > 2:
+                    q = (np.uint64(ids[s + k - 2]) << ub) | np.uint64(ids[s + k - 1])
+                    lo = np.searchsorted(pair_ok, q)
+                    if lo >= pair_ok.shape[0] or pair_ok[lo] != q:
+                        break
+                _scratch_key(ids, s, k, bits, scratch)
+                if find_row(g_rows, g_slots, scratch, 0) >= 0:
+                    for t in range(s, s + k - 1):
+                        joined[t] = True
+        i = end
+    return _emit_candidates(ids, joined, bits, max_len, n_words)
+
+
+@njit(cache=True, nogil=True)
+def cut_pieces_1d(ids, g_flat, g_off, order, bits, max_len, n_words):
+    """:func:`cut_pieces` when every G-gram key is one word (order · bits <= 64).
+
+    G is one :func:`minent.kernels.ngrams.key_set` table per length k, concatenated in *g_flat*
+    with table k at ``g_flat[g_off[k]:g_off[k + 1]]``. The sets are small (only cohesive
+    n-grams) and stay in cache, so each window costs a rolling shift and one probe.
+    """
+    n = ids.shape[0]
+    joined = np.zeros(n, dtype=np.bool_)
+    ub = np.uint64(bits)
+    i = 0
+    while i < n:
+        if ids[i] == 0:
+            i += 1
+            continue
+        end = i
+        while end < n and ids[end] != 0:
+            end += 1
+        for s in range(i, end - 1):
+            v = np.uint64(ids[s])
+            top = min(order, end - s)
+            for k in range(2, top + 1):
+                v = (v << ub) | np.uint64(ids[s + k - 1])
+                if in_key_set_at(g_flat, g_off[k], g_off[k + 1], v):
+                    for t in range(s, s + k - 1):
+                        joined[t] = True
+        i = end
+    return _emit_candidates(ids, joined, bits, max_len, n_words)
+
+
+@njit(cache=True, nogil=True)
+def _emit_candidates(ids, joined, bits, max_len, n_words):
+    """Rows ``[length, key...]`` of the maximal joined runs of length 2..max_len, in text order."""
+    n = ids.shape[0]
+    m = 0
+    i = 0
+    while i < n:
+        if ids[i] == 0:
+            i += 1
+            continue
+        s = i
+        while joined[i]:
+            i += 1
+        length = i - s + 1
+        if 2 <= length <= max_len:
+            m += 1
+        i += 1
+    out = np.zeros((m, 1 + n_words), dtype=np.uint64)
+    tmp = np.zeros((1, n_words), dtype=np.uint64)
+    r = 0
+    i = 0
+    while i < n:
+        if ids[i] == 0:
+            i += 1
+            continue
+        s = i
+        while joined[i]:
+            i += 1
+        length = i - s + 1
+        if 2 <= length <= max_len:
+            _pack_into(ids, s, length, bits, tmp, 0)
+            out[r, 0] = np.uint64(length)
+            for w in range(n_words):
+                out[r, 1 + w] = tmp[0, w]
+            r += 1
+        i += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def neighbour_keys(ids, m_flat, v_flat, m_off, short_max, f_rows, f_slots, long_lengths, prefix_keys,
+                   prefix_max, bits, totals):
+    """Every occurrence of every word of a set F inside a piece, and its neighbours.
+
+    Adds the number of occurrences of word r to ``totals[r]`` and returns two uint64 arrays of
+    keys ``r << 21 | neighbour id`` (left, right) for the occurrences that have a neighbour inside
+    the piece (ids < 2^21). Words of length k <= *short_max* (one-word keys) are a
+    :func:`minent.kernels.ngrams.key_map` at ``m_flat[m_off[k]:m_off[k+1]]`` (values = word rows),
+    probed with a key that rolls as the window grows. Longer words are rows of *f_rows* indexed
+    by *f_slots*, tried only where the first bigram starts one of them (*prefix_keys*, sorted,
+    with the longest such word in *prefix_max*); *long_lengths* lists their lengths, ascending.
+    """
+    n = ids.shape[0]
+    ub = np.uint64(bits)
+    scratch = np.zeros((1, f_rows.shape[1]), dtype=np.uint64)
+    # At most this many words start at one position; np.empty leaves unwritten pages alone, and a
+    # fixed buffer keeps numba from re-checking a growing one in the inner loop.
+    bound = n * (max(short_max - 1, 0) + long_lengths.shape[0] + 1)
+    left = np.empty(bound, dtype=np.uint64)
+    right = np.empty(bound, dtype=np.uint64)
+    nl = 0
+    nr = 0
+    s = 0
+    while s < n:
+        if ids[s] == 0:
+            s += 1
+            continue
+        start = s
+        end = s
+        while end < n and ids[end] != 0:
+            end += 1
+        for p in range(start, end - 1):
+            v = np.uint64(ids[p])
+            longest_short = min(short_max, end - p)
+            for k in range(2, longest_short + 1):
+                v = (v << ub) | np.uint64(ids[p + k - 1])
+                r = key_map_get_at(m_flat, v_flat, m_off[k], m_off[k + 1], v)
+                if r >= 0:
+                    totals[r] += 1
+                    if p > start:
+                        left[nl] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p - 1])
+                        nl += 1
+                    if p + k < end:
+                        right[nr] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k])
+                        nr += 1
+            if long_lengths.shape[0] == 0 or end - p <= short_max:
+                continue
+            pk = (np.uint64(ids[p]) << ub) | np.uint64(ids[p + 1])
+            lo = np.searchsorted(prefix_keys, pk)
+            if lo >= prefix_keys.shape[0] or prefix_keys[lo] != pk:
+                continue
+            longest = min(prefix_max[lo], end - p)
+            for li in range(long_lengths.shape[0]):
+                k = long_lengths[li]
+                if k > longest:
+                    break
+                _scratch_key(ids, p, k, bits, scratch)
+                r = find_row(f_rows, f_slots, scratch, 0)
+                if r >= 0:
+                    totals[r] += 1
+                    if p > start:
+                        left[nl] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p - 1])
+                        nl += 1
+                    if p + k < end:
+                        right[nr] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k])
+                        nr += 1
+        s = end
+    return left[:nl].copy(), right[:nr].copy()

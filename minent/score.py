@@ -1,0 +1,184 @@
+"""Word-segmentation scoring exactly as the SIGHAN bakeoff scorer defines it (ALGORITHMS.md §7).
+
+Each line of the gold file and of the system output is a sequence of words separated by
+whitespace. A word is the character span ``[start, end)`` it covers in the line's text with all
+separators removed; a system word is correct when a gold word has the very same span. Over the
+whole file:
+
+    P = correct / system words      R = correct / gold words      F1 = 2PR / (P + R)
+
+With a training word list (``--words``), a gold word is OOV when it is not in the list:
+
+    OOV rate   = OOV gold words / gold words
+    OOV recall = correctly found OOV gold words / OOV gold words
+    IV recall  = correctly found IV gold words / IV gold words
+
+The bakeoff files have quirks that must not change a score: CRLF line ends, a BOM, words
+separated by two spaces (PKU, MSR) or by U+3000 (AS). All of them are separators here. Lines
+are compared in order; blank lines at the end of either file are ignored, and a line whose
+characters differ from the gold line is an error naming both files and the line: a scorer that
+silently re-aligns would report a number for the wrong text.
+
+>>> s = score_lines(["中国  人民"], ["中国 人 民"])
+>>> (s.gold_words, s.test_words, s.correct)
+(2, 3, 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from minent.errors import DataError, UsageError
+
+# Any run of whitespace (incl. U+3000, which str.split() already treats as whitespace) separates
+# words; the BOM is dropped wherever it appears at the start of a line (first line of a file).
+_BOM = "\ufeff"
+
+
+def split_words(line: str) -> list[str]:
+    """Words of one segmented line: CR/LF, BOM and any whitespace (incl. U+3000) are separators."""
+    return line.lstrip(_BOM).split()
+
+
+def word_spans(words: Iterable[str]) -> set[tuple[int, int]]:
+    """Character-offset spans ``(start, end)`` of consecutive *words*."""
+    spans = set()
+    pos = 0
+    for w in words:
+        spans.add((pos, pos + len(w)))
+        pos += len(w)
+    return spans
+
+
+@dataclass
+class SegmentationScore:
+    """Counts behind the SIGHAN metrics; the metrics are derived properties."""
+
+    gold_words: int = 0
+    test_words: int = 0
+    correct: int = 0
+    oov_words: int = 0
+    oov_correct: int = 0
+    has_vocabulary: bool = False
+    lines: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.test_words if self.test_words else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.gold_words if self.gold_words else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def oov_rate(self) -> float:
+        return self.oov_words / self.gold_words if self.gold_words else 0.0
+
+    @property
+    def oov_recall(self) -> float:
+        return self.oov_correct / self.oov_words if self.oov_words else 0.0
+
+    @property
+    def iv_recall(self) -> float:
+        iv = self.gold_words - self.oov_words
+        return (self.correct - self.oov_correct) / iv if iv else 0.0
+
+    def to_rows(self) -> list[tuple[str, float | int]]:
+        """(metric, value) rows; OOV metrics only when a word list was given."""
+        rows: list[tuple[str, float | int]] = [
+            ("precision", self.precision),
+            ("recall", self.recall),
+            ("f1", self.f1),
+        ]
+        if self.has_vocabulary:
+            rows += [("oov_rate", self.oov_rate), ("oov_recall", self.oov_recall), ("iv_recall", self.iv_recall)]
+        rows += [("gold_words", self.gold_words), ("test_words", self.test_words), ("correct", self.correct)]
+        return rows
+
+
+def _trim_trailing_blank(lines: list[str]) -> list[str]:
+    while lines and not split_words(lines[-1]):
+        lines.pop()
+    return lines
+
+
+def score_lines(
+    gold: Iterable[str],
+    test: Iterable[str],
+    *,
+    vocabulary: set[str] | None = None,
+    gold_name: str = "gold",
+    test_name: str = "test",
+) -> SegmentationScore:
+    """Score segmented *test* lines against *gold* lines (see the module docstring).
+
+    Raises DataError naming the first line whose characters differ, or a line-count mismatch.
+    """
+    gold_lines = _trim_trailing_blank([g.rstrip("\r\n") for g in gold])
+    test_lines = _trim_trailing_blank([t.rstrip("\r\n") for t in test])
+    s = SegmentationScore(has_vocabulary=vocabulary is not None)
+    for i, (g, t) in enumerate(zip(gold_lines, test_lines), start=1):
+        gw, tw = split_words(g), split_words(t)
+        gtext, ttext = "".join(gw), "".join(tw)
+        if gtext != ttext:
+            k = next((j for j, (a, b) in enumerate(zip(gtext, ttext)) if a != b), min(len(gtext), len(ttext)))
+            raise DataError(
+                f"{test_name}: line {i}: text differs from {gold_name} line {i} at character {k + 1} "
+                f"({gtext[k:k + 8]!r} vs {ttext[k:k + 8]!r})"
+            )
+        gspans = word_spans(gw)
+        tspans = word_spans(tw)
+        hits = gspans & tspans
+        s.gold_words += len(gw)
+        s.test_words += len(tw)
+        s.correct += len(hits)
+        if vocabulary is not None:
+            pos = 0
+            for w in gw:
+                if w not in vocabulary:
+                    s.oov_words += 1
+                    if (pos, pos + len(w)) in hits:
+                        s.oov_correct += 1
+                pos += len(w)
+        s.lines += 1
+    if len(gold_lines) != len(test_lines):
+        raise DataError(
+            f"{test_name} has {len(test_lines)} lines but {gold_name} has {len(gold_lines)} "
+            f"(trailing blank lines ignored): line {min(len(gold_lines), len(test_lines)) + 1} has no counterpart"
+        )
+    return s
+
+
+def _read_lines(path: str | Path) -> list[str]:
+    """Lines of a UTF-8 file (BOM, CRLF and compression handled by the shared reader)."""
+    from minent.io.corpus import read_lines
+
+    if not Path(path).exists():
+        raise UsageError(f"{path}: no such file")
+    return [text for _, text in read_lines(path)]
+
+
+def read_vocabulary(path: str | Path) -> set[str]:
+    """The training word list: one word per line (first whitespace-separated field), BOM/CRLF tolerated."""
+    vocab = set()
+    for line in _read_lines(path):
+        f = split_words(line)
+        if f:
+            vocab.add(f[0])
+    return vocab
+
+
+def score_files(gold: str | Path, test: str | Path, *, words: str | Path | None = None) -> SegmentationScore:
+    """Score the segmentation in file *test* against file *gold* (UTF-8), optionally with a
+    training word list *words* for OOV / IV recall. See :func:`score_lines`."""
+    vocabulary = read_vocabulary(words) if words is not None else None
+    return score_lines(
+        _read_lines(gold), _read_lines(test), vocabulary=vocabulary, gold_name=str(gold), test_name=str(test)
+    )

@@ -1,0 +1,66 @@
+"""`minent wordgraph`: k-NN cosine graphs from .vec files, against a brute-force reference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import run_minent
+from minent.errors import DataError
+from minent.wordgraph import knn_graph, read_vectors
+
+
+def brute_force(words, x, k, min_sim):
+    x = np.asarray(x, dtype=np.float64)
+    unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+    sims = unit @ unit.T
+    out = []
+    for i in range(len(words)):
+        cand = sorted(((-sims[i, j], j) for j in range(len(words)) if j != i))[:k]
+        out += [(words[i], words[j], -s) for s, j in cand if -s >= min_sim]
+    return out
+
+
+@pytest.mark.parametrize("k,min_sim,block", [(3, 0.0, 7), (5, 0.3, 1024), (50, -1.0, 4)])
+def test_knn_matches_brute_force(k, min_sim, block):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 6)).astype(np.float32)
+    words = [f"w{i}" for i in range(40)]
+    got = list(knn_graph(words, x, k=k, min_sim=min_sim, block=block))
+    want = brute_force(words, x, k, min_sim)
+    assert [(a, b) for a, b, _ in got] == [(a, b) for a, b, _ in want]
+    np.testing.assert_allclose([s for *_, s in got], [s for *_, s in want], atol=2e-6)
+
+
+def test_read_vectors_header_vocab_and_errors(tmp_path):
+    p = tmp_path / "v.vec"
+    p.write_text("3 2\n的 1 0\n天气 0.5 0.5\n𠀀 0 1\n", encoding="utf-8")
+    words, x = read_vectors(p, vocab=2)
+    assert words == ["的", "天气"] and x.shape == (2, 2)
+    p.write_text("a 1 0\nb 1\n")
+    with pytest.raises(DataError, match=r"v.vec:2: expected 2 values"):
+        read_vectors(p)
+    p.write_text("a 1 0\nb 1 x\n")
+    with pytest.raises(DataError, match=r"v.vec:2: .*not a number"):
+        read_vectors(p)
+
+
+def test_cli_pipeline_into_infomap(tmp_path):
+    # two tight groups of directions in 8 dimensions
+    rng = np.random.default_rng(1)
+    centres = np.eye(8)[:2]
+    lines = ["20 8"]
+    for i in range(20):
+        v = centres[i % 2] + 0.05 * rng.normal(size=8)
+        lines.append(f"w{i} " + " ".join(f"{c:.5f}" for c in v))
+    p = tmp_path / "v.vec"
+    p.write_text("\n".join(lines) + "\n")
+    r = run_minent("wordgraph", p, "--k", "5", "--min-sim", "0.8")
+    assert r.returncode == 0, r.stderr
+    rows = [line.split("\t") for line in r.stdout.decode().splitlines()]
+    assert len(rows) == 100 and all(float(w) >= 0.8 for _, _, w in rows)
+    assert b"20 words, 100 links" in r.stderr
+    r2 = run_minent("infomap", "-", "--directed", "-q", input=r.stdout)
+    modules = {n: m for n, m, _ in (line.split("\t") for line in r2.stdout.decode().splitlines())}
+    assert len(set(modules.values())) == 2
+    assert all(modules[f"w{i}"] == modules[f"w{i % 2}"] for i in range(20))
