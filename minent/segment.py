@@ -176,20 +176,18 @@ def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> 
 
 class LineSegmenter:
     """Line handling shared by the segmenters: subclasses set ``lut`` (code point → char id,
-    1 = unknown) and ``pre_split`` and implement :meth:`decode_ids`."""
+    1 = unknown) and ``pre_split``, and either define ``decode_ids(ids) -> (word starts, score)``
+    or override :meth:`decode_units`."""
 
     lut: np.ndarray
     pre_split: bool = False
-
-    def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
-        raise NotImplementedError
 
     def ids_of(self, ucp: np.ndarray) -> np.ndarray:
         """Character ids of the unit code points *ucp* (-1 = separator → 0)."""
         return np.where(ucp >= 0, self.lut[np.maximum(ucp, 0)], 0).astype(np.int32)
 
     def decode_units(self, ucp: np.ndarray) -> np.ndarray:
-        """Word starts of the units *ucp* (see :func:`units`)."""
+        """Word starts of the units *ucp* (see :func:`units`), through the subclass's ``decode_ids``."""
         return self.decode_ids(self.ids_of(ucp))[0]
 
     def segment_text(self, text: str) -> str:
