@@ -43,7 +43,7 @@ log = logging.getLogger("minent")
 
 MODES = ("default", "search", "all")
 _MODE_CODE = {"default": 0, "search": 1, "all": 2}
-_FORMAT = "minent-tokenizer-1"  # bump when the cached arrays change meaning
+_FORMAT = "minent-tokenizer-4"  # bump when the cached arrays change meaning
 NCODEPOINTS = 0x110000
 
 # The jieba 0.42 expressions whose semantics the kernels restate. The character classes are
@@ -180,11 +180,11 @@ def _jieba_tables() -> tuple[np.ndarray, tuple]:
     start = np.array([fs.start_P[s] for s in states], dtype=np.float64)
     trans = np.array([[fs.trans_P[a].get(b, fs.MIN_FLOAT) for b in states] for a in states],
                      dtype=np.float64)
-    emit = np.full((4, hi - lo), fs.MIN_FLOAT, dtype=np.float64)
+    emit = np.full((hi - lo, 4), fs.MIN_FLOAT, dtype=np.float64)
     for y, s in enumerate(states):
         for ch, p in fs.emit_P[s].items():
             if len(ch) == 1 and lo <= ord(ch) < hi:
-                emit[y, ord(ch) - lo] = p
+                emit[ord(ch) - lo, y] = p
     return cls, (start, trans, emit, np.int64(lo))
 
 
@@ -216,7 +216,7 @@ class CompiledDict:
         node = dag.lookup(self.trie, cps, 0, cps.size)
         return None if node < 0 else int(self.trie[3][node])
 
-    _ARRAYS = ("root_child", "ekey", "evals", "nfreq", "nweight", "nflag")
+    _ARRAYS = ("root_child", "ekey", "evals", "nfreq", "nweight", "nflag", "nsig")
 
     def save(self, path: Path) -> None:
         arrays = dict(zip(self._ARRAYS, self.trie))
@@ -272,7 +272,8 @@ def compile_dict(dict_path: Path, user_dict: Path | None, key: str = "") -> Comp
         raise DataError(f"{dict_path}: dictionary too large for the fast tokenizer")
     trie = (np.full(NCODEPOINTS, -1, dtype=np.int32), np.full(cap_edges, -1, dtype=np.int64),
             np.full(cap_edges, -1, dtype=np.int32), np.zeros(cap_nodes, dtype=np.int64),
-            np.zeros(cap_nodes, dtype=np.float64), np.zeros(cap_nodes, dtype=np.uint8))
+            np.zeros(cap_nodes, dtype=np.float64), np.zeros(cap_nodes, dtype=np.uint8),
+            np.zeros(cap_nodes, dtype=np.uint64))
     offsets = np.zeros(len(words) + 1, dtype=np.int64)
     np.cumsum([len(w) for w in words], out=offsets[1:])
     nnodes = dag.build_main(trie, _to_codepoints(main_text), offsets,
@@ -295,9 +296,10 @@ def compile_dict(dict_path: Path, user_dict: Path | None, key: str = "") -> Comp
     nfreq = trie[3][:nnodes]
     logtotal = math.log(total)
     uniq, inverse = np.unique(nfreq, return_inverse=True)
-    logs = np.array([math.log(int(f)) - logtotal if f > 0 else 0.0 for f in uniq])
+    logs = np.array([math.log(int(f)) - logtotal if f > 0 else 1.0 for f in uniq])
     weights = logs[inverse.ravel()]
-    trie = (trie[0], trie[1], trie[2], nfreq.copy(), weights, trie[5][:nnodes].copy())
+    trie = (trie[0], trie[1], trie[2], nfreq.copy(), weights, trie[5][:nnodes].copy(),
+            trie[6][:nnodes].copy())
     return CompiledDict(trie, cls, hmm, total, bool(has_force), key)
 
 

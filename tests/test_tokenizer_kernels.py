@@ -67,8 +67,8 @@ def test_trie_lookup_equals_freq_dict(env):
 
 
 def test_insert_then_lookup():
-    trie = (np.full(0x110000, -1, np.int32), np.full(64, -1, np.int64),
-            np.full(64, -1, np.int32), np.zeros(20, np.int64), np.zeros(20), np.zeros(20, np.uint8))
+    trie = (np.full(0x110000, -1, np.int32), np.full(64, -1, np.int64), np.full(64, -1, np.int32),
+            np.zeros(20, np.int64), np.zeros(20), np.zeros(20, np.uint8), np.zeros(20, np.uint64))
     words = ["ab", "abc", "b", "ab", "𠀀x"]
     cps = _to_codepoints("".join(words))
     off = np.cumsum([0] + [len(w) for w in words])

@@ -20,15 +20,18 @@ therefore every tie are bit-identical to jieba's.
 
 Data layout (built by ``minent.tokenizer``):
 
-``trie`` = ``(root_child, ekey, evals, nfreq, nweight, nflag)``
+``trie`` = ``(root_child, ekey, evals, nfreq, nweight, nflag, nsig)``
     ``root_child[cp]`` is the node of the one-character key ``chr(cp)`` (-1 if absent); deeper
     edges live in an open-addressing table ``ekey[h] = (parent << 21) | cp`` -> ``evals[h]``
     (``-1`` = empty slot). Every node is a key of jieba's ``FREQ`` dict (the key set is closed
     under prefixes): ``nfreq`` its frequency (0 for pure prefixes), ``nweight`` =
-    ``log(freq) - log(total)``, ``nflag & 1`` = "force split" (a user word of frequency 0).
+    ``log(freq) - log(total)`` (<= 0 since freq <= total; ``+1.0`` marks freq 0, so the hot
+    loop reads one array), ``nflag & 1`` = "force split" (a user word of frequency 0).
+    ``nsig[node]`` has bit ``cp & 63`` set for every child ``cp``: most walks end at a node
+    without the next character, and this answers them without a probe of the (large) table.
 ``cls[cp]``: bit flags of jieba's character classes (``BLOCK``, ``SPACE``, ``ENG``, ``FSHAN``,
     ``DIGIT`` below).
-``hmm`` = ``(start[4], trans[4, 4], emit[4, hi - lo + 1], lo)`` with states ordered B, E, M, S
+``hmm`` = ``(start[4], trans[4, 4], emit[hi - lo, 4], lo)`` (emission rows per character) with states ordered B, E, M, S
     (alphabetical, so a larger index is a larger state letter, as in jieba's tie-breaking).
 
 Output of a cut: ``out_cp`` holds the code points of all tokens one after another,
@@ -61,6 +64,8 @@ def child(trie, node, cp):
     """The node reached from ``node`` by code point ``cp``, or -1."""
     if node == 0:
         return trie[0][cp]
+    if not (trie[6][node] >> np.uint64(cp & 63)) & np.uint64(1):
+        return -1
     ekey = trie[1]
     mask = ekey.size - 1
     key = (np.int64(node) << 21) | cp
@@ -91,7 +96,7 @@ def insert(trie, nnodes, cps, a, b):
 
     The caller guarantees capacity (nodes and a hash table at most half full).
     """
-    root_child, ekey, evals = trie[0], trie[1], trie[2]
+    root_child, ekey, evals, nsig = trie[0], trie[1], trie[2], trie[6]
     mask = ekey.size - 1
     node = 0
     for i in range(a, b):
@@ -114,6 +119,7 @@ def insert(trie, nnodes, cps, a, b):
             if k == -1:
                 ekey[h] = key
                 evals[h] = nnodes
+                nsig[node] |= np.uint64(1) << np.uint64(cp & 63)
                 node = nnodes
                 nnodes += 1
                 break
@@ -157,20 +163,24 @@ def _put(cps, a, b, out_cp, out_end, st):
 @njit(cache=True)
 def _tok(cps, a, b, trie, mode, out_cp, out_end, st):
     """Emit one token of jieba's accurate cut; in search mode first its dictionary 2/3-grams."""
-    if mode == MODE_SEARCH:
-        n = b - a
-        nfreq = trie[3]
-        if n > 2:
-            for i in range(a, b - 1):
-                node = lookup(trie, cps, i, i + 2)
-                if node >= 0 and nfreq[node] > 0:
-                    _put(cps, i, i + 2, out_cp, out_end, st)
-        if n > 3:
-            for i in range(a, b - 2):
-                node = lookup(trie, cps, i, i + 3)
-                if node >= 0 and nfreq[node] > 0:
-                    _put(cps, i, i + 3, out_cp, out_end, st)
+    if mode == MODE_SEARCH and b - a > 2:
+        _grams(cps, a, b, trie, out_cp, out_end, st)
     _put(cps, a, b, out_cp, out_end, st)
+
+
+@njit(cache=True)
+def _grams(cps, a, b, trie, out_cp, out_end, st):
+    """cut_for_search: the dictionary words of 2 and 3 characters inside a long token."""
+    nfreq = trie[3]
+    for i in range(a, b - 1):
+        node = lookup(trie, cps, i, i + 2)
+        if node >= 0 and nfreq[node] > 0:
+            _put(cps, i, i + 2, out_cp, out_end, st)
+    if b - a > 3:
+        for i in range(a, b - 2):
+            node = lookup(trie, cps, i, i + 3)
+            if node >= 0 and nfreq[node] > 0:
+                _put(cps, i, i + 3, out_cp, out_end, st)
 
 
 # --------------------------------------------------------------------------- route
@@ -192,12 +202,12 @@ def calc_route(cps, a, b, trie, logtotal, use_table, rw, rx):
             node = child(trie, node, cps[i])
             if node < 0:
                 break
-            f = nfreq[node]
-            if f > 0:
-                if use_table:
-                    w = nweight[node]
-                else:
-                    w = math.log(f) - logtotal
+            if use_table:
+                w = nweight[node]
+            else:
+                f = nfreq[node]
+                w = math.log(f) - logtotal if f > 0 else 1.0
+            if w <= 0.0:
                 c = w + rw[i - a + 1]
                 # max over (score, end) tuples: equal scores go to the larger end
                 if bx < 0 or c >= best:
@@ -230,17 +240,17 @@ def _hmm_word(cps, a, b, trie, has_force, mode, out_cp, out_end, st):
 def viterbi(cps, a, b, hmm, V, back, pos):
     """B/M/E/S states of ``cps[a:b]`` into ``pos[:b - a]`` (jieba.finalseg.viterbi)."""
     start, trans, emit, lo = hmm[0], hmm[1], hmm[2], hmm[3]
-    hi = lo + emit.shape[1]
+    hi = lo + emit.shape[0]
     n = b - a
     cp = cps[a]
     for y in range(4):
-        em = emit[y, cp - lo] if lo <= cp < hi else MIN_FLOAT
+        em = emit[cp - lo, y] if lo <= cp < hi else MIN_FLOAT
         V[0, y] = start[y] + em
     for t in range(1, n):
         cp = cps[a + t]
         inside = lo <= cp < hi
         for y in range(4):
-            em = emit[y, cp - lo] if inside else MIN_FLOAT
+            em = emit[cp - lo, y] if inside else MIN_FLOAT
             # jieba.finalseg.PrevStatus, in its order
             if y == ST_B:
                 p0, p1 = ST_E, ST_S
