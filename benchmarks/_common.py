@@ -1,0 +1,73 @@
+"""Helpers shared by the benchmark scripts: locating ../shared data, timing subprocesses with the
+peak RSS of their whole process tree, and printing small tables."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def shared_data_or_exit() -> Path:
+    if not SHARED_DATA.is_dir():
+        print(f"skipped: {SHARED_DATA} is not present", file=sys.stderr)
+        sys.exit(0)
+    return SHARED_DATA
+
+
+def run_measured(cmd: list[str], *, stdout=subprocess.DEVNULL, env=None, stdin=None) -> tuple[float, float]:
+    """Run *cmd*; return (wall seconds, peak RSS in MiB of the process and all its descendants)."""
+    import psutil
+
+    full_env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if env:
+        full_env.update(env)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=stdout, stdin=stdin, env=full_env, cwd=ROOT)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        try:
+            root = psutil.Process(proc.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not stop.is_set():
+            try:
+                procs = [root] + root.children(recursive=True)
+                rss = 0
+                for p in procs:
+                    try:
+                        rss += p.memory_info().rss
+                    except psutil.NoSuchProcess:
+                        pass
+                peak = max(peak, rss)
+            except psutil.NoSuchProcess:
+                return
+            time.sleep(0.05)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    rc = proc.wait()
+    elapsed = time.perf_counter() - start
+    stop.set()
+    t.join()
+    if rc != 0:
+        raise RuntimeError(f"{cmd} exited with {rc}")
+    return elapsed, peak / 2**20
+
+
+def print_table(header: list[str], rows: list[list]) -> None:
+    cells = [header] + [[f"{c:.2f}" if isinstance(c, float) else str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    for j, r in enumerate(cells):
+        print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
+        if j == 0:
+            print("  ".join("-" * w for w in widths))

@@ -1,0 +1,89 @@
+"""minent count vs jieba, side by side on the same real text (ALGORITHMS.md §1).
+
+    python benchmarks/bench_count.py [--sizes 5,50]
+
+Corpus: the PKU raw texts and the hotel reviews from ../shared/data, concatenated (repeated) up
+to each size in MB. Every case runs in its own process, end to end (start-up included):
+  (a) Counter(jieba.cut(text)) in one process       (b) the same with jieba.enable_parallel(2)
+  (c) minent count --jobs 1                          (d) minent count --jobs 2
+The tables of (a), (c) and (d) are compared for identity (whitespace tokens dropped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import print_table, run_measured, shared_data_or_exit  # noqa: E402
+
+BASELINE = r"""
+import sys, collections, jieba, logging
+jieba.setLogLevel(logging.WARNING)
+if sys.argv[3] == "parallel":
+    jieba.enable_parallel(2)
+text = open(sys.argv[1], encoding="utf-8").read()
+c = collections.Counter(jieba.cut(text))
+rows = sorted(((w, n) for w, n in c.items() if w.strip()), key=lambda kv: (-kv[1], kv[0]))
+with open(sys.argv[2], "w", encoding="utf-8") as fh:
+    fh.writelines(f"{w}\t{n}\n" for w, n in rows)
+"""
+
+
+def base_text(data: Path) -> str:
+    parts = []
+    for name in ("pku_test.utf8", "pku_dev.utf8"):
+        parts.append((data / "sighan2005" / name).read_text(encoding="utf-8").replace("\r\n", "\n"))
+    with open(data / "corpora" / "ChnSentiCorp_htl_all.csv", encoding="utf-8", newline="") as fh:
+        reviews = [row["review"].replace("\n", " ") for row in csv.DictReader(fh)]
+    parts.append("\n".join(reviews) + "\n")
+    return "".join(parts)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="5,50", help="corpus sizes in MB (comma-separated)")
+    args = ap.parse_args()
+    data = shared_data_or_exit()
+    text = base_text(data)
+    unit = text.encode("utf-8")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for size_mb in [float(s) for s in args.sizes.split(",")]:
+            corpus = tmp / f"corpus_{size_mb:g}MB.txt"
+            reps = max(1, round(size_mb * 2**20 / len(unit)))
+            with open(corpus, "wb") as fh:
+                for _ in range(reps):
+                    fh.write(unit)
+            mb = corpus.stat().st_size / 2**20
+            outs = {}
+            times = {}
+            rss = {}
+            for case, cmd in [
+                ("a", [sys.executable, "-c", BASELINE, str(corpus), str(tmp / "a.tsv"), "serial"]),
+                ("b", [sys.executable, "-c", BASELINE, str(corpus), str(tmp / "b.tsv"), "parallel"]),
+                ("c", [sys.executable, "-m", "minent", "count", str(corpus), "-j", "1", "-q", "-o", str(tmp / "c.tsv")]),
+                ("d", [sys.executable, "-m", "minent", "count", str(corpus), "-j", "2", "-q", "-o", str(tmp / "d.tsv")]),
+            ]:
+                times[case], rss[case] = run_measured(cmd)
+                outs[case] = (tmp / f"{case}.tsv").read_bytes()
+                print(f"  {mb:.1f} MB case ({case}): {times[case]:.1f}s, peak RSS {rss[case]:.0f} MiB", file=sys.stderr)
+            identical = outs["a"] == outs["c"] == outs["d"]
+            for case, label in [
+                ("a", "Counter(jieba.cut) 1 proc"),
+                ("b", "jieba.enable_parallel(2)"),
+                ("c", "minent count --jobs 1"),
+                ("d", "minent count --jobs 2"),
+            ]:
+                rows.append([f"{mb:.1f}", label, times[case], mb / times[case], times["a"] / times[case], f"{rss[case]:.0f}",
+                             "yes" if outs[case] == outs["a"] else "NO"])
+            print(f"  identical tables (a)=(c)=(d): {identical}", file=sys.stderr)
+    print_table(["MB", "case", "seconds", "MB/s", "speed-up vs (a)", "peak RSS MiB", "same as (a)"], rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""The ``minent`` command line: Typer commands over the library, with the stream contract.
+
+- data on stdout only (UTF-8), messages on stderr;
+- exit codes: 0 ok, 1 bad data, 2 bad usage, 130 interrupted;
+- a closed stdout (``minent ... | head``) ends the program quietly with exit code 0.
+
+Command modules are imported here only to register themselves; they import numba- and
+jieba-heavy code inside the command bodies, so ``minent --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from minent.cli.app import app
+from minent.cli import count  # noqa: F401  (registers `minent count`)
+
+__all__ = ["app", "main"]
+
+
+def _silence_stdout() -> None:
+    """After EPIPE, point stdout at /dev/null so the interpreter's final flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``minent`` command (and ``python -m minent``)."""
+    from typer import Abort, Exit
+    from typer.main import get_command
+
+    from minent.errors import MinentError
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8", errors="strict" if stream is sys.stdout else "replace")
+        except (AttributeError, ValueError):
+            pass
+
+    command = get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
+    code = 0
+    # make_context/invoke rather than command.main(): click's main turns EPIPE into exit 1 and
+    # Ctrl-C into "Aborted!", and this contract wants 0 and 130.
+    try:
+        with command.make_context("minent", args) as ctx:
+            command.invoke(ctx)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except (KeyboardInterrupt, Abort):
+        sys.stderr.write("minent: interrupted\n")
+        code = 130
+    except Exit as e:
+        code = e.exit_code
+    except MinentError as e:
+        sys.stderr.write(f"minent: error: {e}\n")
+        code = e.exit_code
+    except MemoryError:
+        sys.stderr.write("minent: error: out of memory\n")
+        code = 1
+    except OSError as e:
+        where = f"{e.filename}: " if getattr(e, "filename", None) else ""
+        sys.stderr.write(f"minent: error: {where}{e.strerror or e}\n")
+        code = 1
+    except Exception as e:
+        # click's ClickException family (usage errors); typer may ship its own copy of click,
+        # so recognise them by their interface rather than by class.
+        if not (hasattr(e, "show") and hasattr(e, "exit_code")):
+            raise
+        e.show()
+        code = e.exit_code
+    sys.exit(code)

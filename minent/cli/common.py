@@ -1,0 +1,213 @@
+"""Options and plumbing shared by every command: inputs, encodings, output, progress, messages.
+
+Every command puts the same option aliases in its signature, so ``--format``, ``--output``,
+``--quiet``, ``--encoding`` ... mean the same thing everywhere. This is the only layer that
+touches stdout/stderr; the library reports through return values, exceptions, progress callbacks
+and the ``minent`` logger.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+import typer
+
+from minent.io.corpus import Corpus
+from minent.io.tables import atomic_output, write_table
+
+log = logging.getLogger("minent")
+
+# -- option aliases ----------------------------------------------------------------------------
+
+Inputs = Annotated[
+    Optional[list[str]],
+    typer.Argument(
+        help="Input files, directories (recursive) or globs; .gz/.bz2/.xz are read transparently. "
+        "'-' or nothing reads standard input.",
+        show_default=False,
+    ),
+]
+Encoding = Annotated[
+    str,
+    typer.Option(
+        "--encoding",
+        "-e",
+        help="Text encoding: utf-8 (BOM allowed), gb18030, big5, any Python codec, or 'auto' "
+        "(detects UTF-8/GB18030/Big5 and says which on stderr).",
+    ),
+]
+Errors = Annotated[
+    Literal["strict", "replace"],
+    typer.Option(
+        "--errors",
+        help="Invalid bytes: 'strict' stops with the file, line and byte offset; 'replace' "
+        "substitutes U+FFFD.",
+    ),
+]
+JsonlField = Annotated[
+    Optional[str],
+    typer.Option("--jsonl-field", help="Read JSON Lines records and take the text of this field."),
+]
+CsvColumn = Annotated[
+    Optional[str],
+    typer.Option("--csv-column", help="Read CSV with a header row and take the text of this column."),
+]
+Output = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (atomically: a temporary file renamed on success) instead of stdout.",
+        show_default=False,
+    ),
+]
+Header = Annotated[bool, typer.Option("--header", help="Start TSV output with a header line.")]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No messages or progress on stderr (errors still show).")
+]
+Jobs = Annotated[
+    Optional[int],
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Worker processes (default: the number of CPUs). Results do not depend on it.",
+        show_default=False,
+    ),
+]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed; same input and seed, same output.")]
+
+
+def format_option(extra_help: str = "") -> typer.models.OptionInfo:
+    """The ``--format/-f`` option; the command restricts its values with a ``Literal`` type:
+
+        fmt: Annotated[Literal["tsv", "jsonl", "json"], common.format_option()] = "tsv"
+    """
+    return typer.Option("--format", "-f", help=("Output format. " + extra_help).strip())
+
+
+# -- messages ------------------------------------------------------------------------------------
+
+
+class _StderrHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(f"minent: {record.getMessage()}\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def setup(quiet: bool = False, verbose: bool = False) -> None:
+    """Route the ``minent`` logger to stderr: INFO and above, WARNING and above with --quiet."""
+    for h in list(log.handlers):
+        if isinstance(h, _StderrHandler):
+            log.removeHandler(h)
+    log.addHandler(_StderrHandler())
+    log.setLevel(logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO))
+    log.propagate = False
+
+
+def info(msg: str) -> None:
+    """One informational line on stderr (hidden by --quiet)."""
+    log.info(msg)
+
+
+def warn(msg: str) -> None:
+    """One warning line on stderr (shown even with --quiet)."""
+    log.warning(f"warning: {msg}")
+
+
+# -- corpus and output ---------------------------------------------------------------------------
+
+
+def make_corpus(
+    inputs: Sequence[str] | None,
+    encoding: str = "utf-8",
+    errors: str = "strict",
+    jsonl_field: str | None = None,
+    csv_column: str | None = None,
+) -> Corpus:
+    """Build the :class:`Corpus` for the shared input options (stdin when *inputs* is empty)."""
+    return Corpus(
+        list(inputs or ["-"]),
+        encoding=encoding,
+        errors=errors,
+        jsonl_field=jsonl_field,
+        csv_column=csv_column,
+    )
+
+
+def report_encodings(corpus: Corpus) -> None:
+    """Say on stderr which encoding ``--encoding auto`` chose for each input."""
+    for name, enc in corpus.chosen_encodings.items():
+        info(f"{name}: encoding detected as {enc}")
+
+
+@contextlib.contextmanager
+def progress(total: int | None, *, quiet: bool, description: str = "reading") -> Iterator[Callable[[int], None] | None]:
+    """Yield a callback taking a byte count, drawing a progress bar on stderr when it is a TTY.
+
+    Yields ``None`` (no bar, no cost) when stderr is not a terminal or *quiet* is set.
+    """
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    columns = [TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()]
+    columns.append(TimeRemainingColumn() if total else TimeElapsedColumn())
+    bar = Progress(
+        *columns,
+        console=Console(stderr=True),
+        redirect_stdout=False,
+        redirect_stderr=False,
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+
+        yield advance
+
+
+def emit(rows: Iterable[Sequence], columns: Sequence[str], fmt: str, output: Path | None, *, header: bool = False) -> int:
+    """Write a table to *output* (atomically) or stdout; returns the number of rows."""
+    with atomic_output(output) as fh:
+        return write_table(rows, columns, fmt, fh, header=header)
+
+
+def emit_text(lines: Iterable[str], output: Path | None) -> int:
+    """Write ready-made lines (tool-specific formats) to *output* (atomically) or stdout."""
+    n = 0
+    with atomic_output(output) as fh:
+        for line in lines:
+            fh.write(line + "\n")
+            n += 1
+    return n
+
+
+def default_jobs() -> int:
+    """Worker processes when --jobs is not given: the CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+

@@ -1,0 +1,85 @@
+"""``minent count``: the word-frequency table of a corpus, with jieba tokens."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+import typer
+
+from minent.cli import common
+from minent.cli.app import app
+
+
+@app.command("count", help="Count jieba words over a corpus: word<TAB>count, most frequent first.")
+def count_cmd(
+    inputs: common.Inputs = None,
+    tokenizer: Annotated[
+        str, typer.Option("--tokenizer", help="Tokenizer backend (jieba: jieba's own code).")
+    ] = "jieba",
+    hmm: Annotated[bool, typer.Option("--hmm/--no-hmm", help="jieba's HMM for unknown words.")] = True,
+    mode: Annotated[
+        Literal["default", "search", "all"],
+        typer.Option(
+            "--mode",
+            help="jieba cutting mode: default (cut), search (cut_for_search), all (cut_all).",
+        ),
+    ] = "default",
+    user_dict: Annotated[
+        Optional[Path], typer.Option("--user-dict", help="jieba user dictionary to add (word [freq] [tag]).")
+    ] = None,
+    dict_path: Annotated[
+        Optional[Path], typer.Option("--dict", help="Replace jieba's main dictionary with this file.")
+    ] = None,
+    min_count: Annotated[int, typer.Option("--min-count", min=1, help="Keep words seen at least this often.")] = 1,
+    top: Annotated[Optional[int], typer.Option("--top", min=0, help="Keep only the K most frequent words.")] = None,
+    min_length: Annotated[int, typer.Option("--min-length", min=1, help="Keep words of at least this many characters.")] = 1,
+    drop_punct: Annotated[
+        bool, typer.Option("--drop-punct", help="Drop tokens without a word character (punctuation, symbols).")
+    ] = False,
+    jobs: common.Jobs = None,
+    encoding: common.Encoding = "utf-8",
+    errors: common.Errors = "strict",
+    jsonl_field: common.JsonlField = None,
+    csv_column: common.CsvColumn = None,
+    fmt: Annotated[
+        Literal["tsv", "jsonl", "json", "jieba"],
+        common.format_option("jieba: 'word count' lines that jieba.load_userdict reads."),
+    ] = "tsv",
+    output: common.Output = None,
+    header: common.Header = False,
+    quiet: common.Quiet = False,
+) -> None:
+    from minent.wordfreq import count_words
+
+    common.setup(quiet)
+    corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
+    jobs = jobs or common.default_jobs()
+    start = time.perf_counter()
+    with common.progress(corpus.total_bytes, quiet=quiet, description="count") as advance:
+        result = count_words(
+            corpus,
+            tokenizer=tokenizer,
+            hmm=hmm,
+            mode=mode,
+            user_dict=user_dict,
+            dict_path=dict_path,
+            min_count=min_count,
+            top=top,
+            min_length=min_length,
+            drop_punct=drop_punct,
+            jobs=jobs,
+            progress=advance,
+        )
+    common.report_encodings(corpus)
+    if fmt == "jieba":
+        # jieba.load_userdict reads "word freq" split on spaces: a word with a space cannot go in.
+        common.emit_text((f"{w} {c}" for w, c in result.rows if " " not in w), output)
+    else:
+        common.emit(result.rows, result.columns, fmt, output, header=header)
+    common.info(
+        f"count: {result.documents} documents, {result.tokens} tokens, {result.distinct} distinct words, "
+        f"{len(result.rows)} written; tokenizer={tokenizer} hmm={hmm} mode={mode} jobs={jobs} "
+        f"({time.perf_counter() - start:.1f}s)"
+    )

@@ -1,0 +1,394 @@
+"""Streaming corpus readers: every command reads its text through :class:`Corpus`.
+
+Inputs are paths, directories (read recursively, in sorted order), glob patterns and ``-`` for
+standard input. Compression (gzip, bzip2, xz) is recognised by its magic bytes, so
+``zcat x.gz | minent ...`` and ``minent ... x.gz`` behave alike. Text is decoded block by block
+(1 MiB), so memory does not grow with the size of the corpus.
+
+Documents are lines (CR/LF stripped), or one field of JSONL records (``jsonl_field``) or of CSV
+rows with a header (``csv_column``).
+
+Encodings: ``utf-8`` (the default; a BOM is dropped), any codec Python knows (``gb18030``,
+``big5``, ...), or ``auto``, which looks at the first 64 KiB of each input and picks UTF-8,
+GB18030 or Big5. Invalid bytes raise :class:`~minent.errors.DataError` naming the file, line and
+byte offset, unless ``errors="replace"``.
+
+>>> corpus = Corpus(["data/sample.txt"])            # doctest: +SKIP
+>>> for batch in corpus.batches(max_chars=100_000):  # doctest: +SKIP
+...     ...
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import csv
+import glob
+import gzip
+import json
+import lzma
+import os
+import sys
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import BinaryIO
+
+from minent.errors import DataError, UsageError
+
+Progress = Callable[[int], None] | None
+
+BLOCK_SIZE = 1 << 20
+_SNIFF_SIZE = 1 << 16
+
+_MAGIC = [
+    (b"\x1f\x8b", lambda raw: gzip.GzipFile(fileobj=raw, mode="rb")),
+    (b"BZh", lambda raw: bz2.BZ2File(raw, mode="rb")),
+    (b"\xfd7zXZ\x00", lambda raw: lzma.LZMAFile(raw, mode="rb")),
+]
+
+# Frequent characters of Chinese text in both simplified and traditional forms; `auto` picks the
+# decoding under which most Han characters are among them (wrong decodings give rare characters).
+_COMMON_HAN = frozenset(
+    "的一是不了在人有我他这個个们們中来來上大为為和国國地到以说說时時要就出会會可也你对對生能而子那"
+    "得于於着著下自之年过過发發后後作里裡用道行所然家种種事成方多经經么麼去法学學如都同现現当當没沒"
+    "动動面起看定天分还還进進好小部其些主样樣理心她本前开開但因只从從想实實日军軍者意无無力它与與长"
+    "長把机機十民第公此已工使情明性知全三又关關点點正业業外将將两兩高间間由问問很最重并物手应應战戰"
+    "向头頭文体體政美相见見被利山风風月花春雲云水无書书東东門门馬马鳥鸟"
+)
+
+
+class _Source:
+    """One input: a path or stdin, opened as a binary stream of (decompressed) bytes."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    @property
+    def display(self) -> str:
+        return "<stdin>" if self.name == "-" else self.name
+
+    def size(self) -> int | None:
+        return None if self.name == "-" else os.path.getsize(self.name)
+
+    def open(self) -> tuple[BinaryIO, Callable[[], int]]:
+        """Return the decompressed byte stream and a function giving on-disk bytes consumed."""
+        if self.name == "-":
+            raw = sys.stdin.buffer
+            head = raw.peek(6)[:6] if hasattr(raw, "peek") else b""
+        else:
+            try:
+                raw = open(self.name, "rb")
+            except OSError as e:
+                raise UsageError(f"{self.name}: cannot open: {e.strerror}") from None
+            head = raw.read(6)
+            raw.seek(0)
+        for magic, opener in _MAGIC:
+            if head.startswith(magic):
+                stream = opener(raw)
+                break
+        else:
+            stream = raw
+        if self.name == "-":
+            consumed = [0]
+
+            def position() -> int:
+                return consumed[0]
+
+            return _CountingReader(stream, consumed), position
+        return stream, raw.tell
+
+
+class _CountingReader:
+    """Wraps stdin to count bytes, since a pipe has no position."""
+
+    def __init__(self, stream: BinaryIO, counter: list[int]):
+        self._stream, self._counter = stream, counter
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._stream.read(n)
+        self._counter[0] += len(data)
+        return data
+
+    def close(self) -> None:  # never close the process's stdin
+        pass
+
+
+def _expand(inputs: Sequence[str | os.PathLike]) -> list[str]:
+    names: list[str] = []
+    for item in inputs:
+        item = os.fspath(item)
+        if item == "-":
+            names.append("-")
+        elif os.path.isdir(item):
+            found = []
+            for root, dirs, files in os.walk(item):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                found.extend(os.path.join(root, f) for f in files if not f.startswith("."))
+            names.extend(sorted(found))
+        elif os.path.exists(item):
+            names.append(item)
+        else:
+            matches = sorted(p for p in glob.glob(item, recursive=True) if os.path.isfile(p))
+            if not matches:
+                raise UsageError(f"{item}: no such file or directory")
+            names.extend(matches)
+    return names
+
+
+def _check_codec(encoding: str) -> str:
+    if encoding.lower() == "auto":
+        return "auto"
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise UsageError(f"unknown encoding {encoding!r}") from None
+    return "utf-8" if name in ("utf-8", "utf-8-sig") else name
+
+
+def detect_encoding(sample: bytes) -> str:
+    """Guess UTF-8, GB18030 or Big5 from the first bytes of a file.
+
+    UTF-8 wins whenever the sample decodes as UTF-8 (a cut multi-byte character at its end is
+    allowed); otherwise the candidate whose decoding has fewest errors and then the largest share
+    of common characters among its Han characters.
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best, best_key = "gb18030", None
+    for cand in ("gb18030", "big5"):
+        text = codecs.getincrementaldecoder(cand)(errors="replace").decode(sample, final=False)
+        han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+        common = sum(c in _COMMON_HAN for c in han) / max(1, len(han))
+        key = (-text.count("\ufffd"), common)
+        if best_key is None or key > best_key:
+            best, best_key = cand, key
+    return best
+
+
+class Corpus:
+    """A stream of documents read from files, directories, globs or stdin.
+
+    Parameters
+    ----------
+    inputs
+        Paths, directories, glob patterns; ``"-"`` is standard input. Default: stdin.
+    encoding
+        ``"utf-8"`` (BOM dropped), a codec name, or ``"auto"`` (UTF-8 / GB18030 / Big5).
+    errors
+        ``"strict"``: invalid bytes raise DataError with file, line and byte offset;
+        ``"replace"``: they become U+FFFD.
+    jsonl_field, csv_column
+        Read one text field of JSONL records / CSV rows (the CSV needs a header row) instead of
+        lines. A record without the field is an error naming the line.
+    """
+
+    def __init__(
+        self,
+        inputs: Sequence[str | os.PathLike] = ("-",),
+        *,
+        encoding: str = "utf-8",
+        errors: str = "strict",
+        jsonl_field: str | None = None,
+        csv_column: str | None = None,
+    ):
+        if errors not in ("strict", "replace"):
+            raise UsageError(f"errors must be 'strict' or 'replace', not {errors!r}")
+        if jsonl_field is not None and csv_column is not None:
+            raise UsageError("--jsonl-field and --csv-column cannot be used together")
+        if isinstance(inputs, (str, os.PathLike)):
+            inputs = [inputs]
+        self.paths = _expand(list(inputs) or ["-"])
+        if self.paths.count("-") > 1:
+            raise UsageError("standard input ('-') can be read only once")
+        self.encoding = _check_codec(encoding)
+        self.errors = errors
+        self.jsonl_field = jsonl_field
+        self.csv_column = csv_column
+        self.chosen_encodings: dict[str, str] = {}
+
+    @property
+    def total_bytes(self) -> int | None:
+        """On-disk size of all inputs, or None when stdin is one of them."""
+        sizes = [_Source(p).size() for p in self.paths]
+        return None if any(s is None for s in sizes) else sum(sizes)
+
+    # -- lines -------------------------------------------------------------------------------
+
+    def _lines(self, source: _Source, progress: Progress) -> Iterator[tuple[int, str]]:
+        """Yield (line number, line without CR/LF) of one input, decoding block by block."""
+        stream, position = source.open()
+        try:
+            yield from self._decode_lines(source, stream, position, progress)
+        finally:
+            if source.name != "-":
+                stream.close()
+
+    @staticmethod
+    def _read(source: _Source, stream, n: int) -> bytes:
+        try:
+            return stream.read(n)
+        except (EOFError, lzma.LZMAError, zlib.error, gzip.BadGzipFile) as e:
+            raise DataError(f"{source.display}: corrupt or truncated compressed data ({e})") from None
+        except OSError as e:
+            if "Invalid data stream" in str(e) or "compressed" in str(e):
+                raise DataError(f"{source.display}: corrupt compressed data ({e})") from None
+            raise
+
+    def _decode_lines(self, source, stream, position, progress) -> Iterator[tuple[int, str]]:
+        encoding = self.encoding
+        pending = b""
+        offset = 0  # byte offset (of the decompressed stream) where `pending` starts
+        line_no = 0
+        first = True
+        reported = 0
+        while True:
+            data = self._read(source, stream, BLOCK_SIZE)
+            eof = not data
+            if first and not eof:
+                # Make sure the BOM / sniffing sees a reasonable sample.
+                while len(data) < _SNIFF_SIZE:
+                    more = self._read(source, stream, _SNIFF_SIZE - len(data))
+                    if not more:
+                        break
+                    data += more
+                if encoding == "auto":
+                    encoding = detect_encoding(data[:_SNIFF_SIZE])
+                    self.chosen_encodings[source.display] = encoding
+                if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
+                    data = data[3:]
+                    offset = 3
+            first = False
+            block = pending + data
+            if eof and not block:
+                return
+            if eof:
+                cut = len(block)
+            else:
+                cut = block.rfind(b"\n") + 1
+                if cut == 0:  # no newline in this block yet: keep reading
+                    pending = block
+                    continue
+            chunk, pending = block[:cut], block[cut:]
+            try:
+                text = chunk.decode(encoding, self.errors)
+            except UnicodeDecodeError as e:
+                bad_line = line_no + chunk.count(b"\n", 0, e.start) + 1
+                raise DataError(
+                    f"{source.display}: line {bad_line}, byte {offset + e.start}: invalid "
+                    f"{encoding} data ({e.reason}); try --encoding auto/gb18030/big5 or --errors replace"
+                ) from None
+            offset += cut
+            lines = text.split("\n")
+            if text.endswith("\n"):
+                lines.pop()
+            for line in lines:
+                line_no += 1
+                yield line_no, line[:-1] if line.endswith("\r") else line
+            if progress is not None:
+                pos = position()
+                progress(pos - reported)
+                reported = pos
+            if eof:
+                return
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def located_documents(self, progress: Progress = None) -> Iterator[tuple[str, int, str]]:
+        """Yield ``(input name, line number, text)`` for every document."""
+        for name in self.paths:
+            source = _Source(name)
+            lines = self._lines(source, progress)
+            if self.jsonl_field is not None:
+                yield from self._jsonl(source.display, lines)
+            elif self.csv_column is not None:
+                yield from self._csv(source.display, lines)
+            else:
+                for line_no, line in lines:
+                    yield source.display, line_no, line
+
+    def _jsonl(self, name, lines) -> Iterator[tuple[str, int, str]]:
+        field = self.jsonl_field
+        for line_no, line in lines:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise DataError(f"{name}: line {line_no}: invalid JSON ({e.msg})") from None
+            if not isinstance(record, dict) or field not in record:
+                raise DataError(f"{name}: line {line_no}: no field {field!r} in this record")
+            value = record[field]
+            if value is None:
+                value = ""
+            if not isinstance(value, str):
+                raise DataError(f"{name}: line {line_no}: field {field!r} is not a string")
+            yield name, line_no, value
+
+    def _csv(self, name, lines) -> Iterator[tuple[str, int, str]]:
+        state = {"line": 0}
+
+        def feed():
+            for line_no, line in lines:
+                state["line"] = line_no
+                yield line + "\n"
+
+        reader = csv.reader(feed())
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise DataError(f"{name}: line {state['line']}: malformed CSV ({e})") from None
+        header = [h.strip() for h in header]
+        if self.csv_column not in header:
+            raise DataError(
+                f"{name}: line 1: no column {self.csv_column!r} in the header "
+                f"(columns: {', '.join(header)})"
+            )
+        col = header.index(self.csv_column)
+        while True:
+            start = state["line"] + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                raise DataError(f"{name}: line {state['line']}: malformed CSV ({e})") from None
+            if not row:
+                continue
+            if len(row) != len(header):
+                raise DataError(
+                    f"{name}: line {start}: {len(row)} fields where the header has {len(header)}"
+                )
+            yield name, start, row[col]
+
+    def documents(self, progress: Progress = None) -> Iterator[str]:
+        """Yield the text of every document, in input order."""
+        for _, _, text in self.located_documents(progress):
+            yield text
+
+    def batches(self, max_chars: int = 1_000_000, progress: Progress = None) -> Iterator[list[str]]:
+        """Yield lists of documents holding about *max_chars* characters each (at least one)."""
+        batch: list[str] = []
+        size = 0
+        for text in self.documents(progress):
+            batch.append(text)
+            size += len(text) + 1
+            if size >= max_chars:
+                yield batch
+                batch, size = [], 0
+        if batch:
+            yield batch
+
+
+def read_lines(path: str | os.PathLike, *, encoding: str = "utf-8", errors: str = "strict") -> Iterator[tuple[int, str]]:
+    """Yield ``(line number, line)`` of one text file (any compression), with the corpus rules."""
+    corpus = Corpus([path], encoding=encoding, errors=errors)
+    for _, line_no, text in corpus.located_documents():
+        yield line_no, text
+

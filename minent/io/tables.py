@@ -1,0 +1,105 @@
+"""Table writers shared by every command: TSV (default), JSON Lines, JSON; atomic files.
+
+TSV has no header line unless asked (so ``sort``, ``cut`` and ``awk`` see only data); JSON keeps
+Chinese readable (``ensure_ascii=False``). Floats are written with :func:`format_float`, which
+round-trips through ``float()``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+FORMATS = ("tsv", "jsonl", "json")
+
+
+def format_float(x: float) -> str:
+    """Shortest text that reads back as the same float, with ``inf``/``-inf``/``nan`` spelled so."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    return repr(float(x)) if isinstance(x, float) else str(x)
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return format_float(value)
+    text = str(value)
+    if "\t" in text or "\n" in text:
+        text = text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return text
+
+
+def _json_value(value):
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def write_table(
+    rows: Iterable[Sequence],
+    columns: Sequence[str],
+    fmt: str,
+    file: TextIO,
+    *,
+    header: bool = False,
+) -> int:
+    """Write *rows* (sequences matching *columns*) to *file* as tsv, jsonl or json.
+
+    Returns the number of rows written.
+    """
+    n = 0
+    if fmt == "tsv":
+        if header:
+            file.write("\t".join(columns) + "\n")
+        for row in rows:
+            file.write("\t".join(_cell(v) for v in row) + "\n")
+            n += 1
+    elif fmt == "jsonl":
+        for row in rows:
+            obj = {c: _json_value(v) for c, v in zip(columns, row)}
+            file.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            n += 1
+    elif fmt == "json":
+        file.write("[")
+        for row in rows:
+            obj = {c: _json_value(v) for c, v in zip(columns, row)}
+            file.write(("\n" if n == 0 else ",\n") + json.dumps(obj, ensure_ascii=False))
+            n += 1
+        file.write("\n]\n" if n else "]\n")
+    else:
+        raise ValueError(f"unknown table format {fmt!r}")
+    return n
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike | None) -> Iterator[TextIO]:
+    """Yield a UTF-8 text file for *path*; ``None`` or ``"-"`` is stdout.
+
+    A real path is written to a temporary file in the same directory and renamed over *path* only
+    when the block finishes without error, so a failed or interrupted run never leaves a
+    half-written output behind.
+    """
+    if path is None or os.fspath(path) == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,177 @@
+"""Streaming corpus readers: inputs, compression, encodings, record formats, errors."""
+
+import bz2
+import gzip
+import json
+import lzma
+import subprocess
+import sys
+
+import pytest
+
+from minent.errors import DataError, UsageError
+from minent.io import corpus as corpus_mod
+from minent.io.corpus import Corpus, detect_encoding, read_lines
+
+TEXT = "第一行：中文\n第二行 mixed English 123\n\n𠀀𪚥 astral\n"
+LINES = ["第一行：中文", "第二行 mixed English 123", "", "𠀀𪚥 astral"]
+
+
+def docs(*args, **kw):
+    return list(Corpus(*args, **kw).documents())
+
+
+def test_plain_crlf_bom_and_missing_final_newline(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_bytes(b"\xef\xbb\xbf" + TEXT.replace("\n", "\r\n").encode())
+    assert docs([p]) == LINES
+    p.write_bytes(TEXT.rstrip("\n").encode())
+    assert docs([p]) == LINES
+    p.write_bytes(b"")
+    assert docs([p]) == []
+    p.write_bytes(b"\n")
+    assert docs([p]) == [""]
+    p.write_bytes("中".encode())
+    assert docs([p]) == ["中"]
+
+
+@pytest.mark.parametrize("opener,suffix", [(gzip.open, ".gz"), (bz2.open, ".bz2"), (lzma.open, ".xz")])
+def test_compressed_by_magic(tmp_path, opener, suffix):
+    p = tmp_path / ("c" + suffix)
+    with opener(p, "wb") as fh:
+        fh.write(TEXT.encode())
+    assert docs([p]) == LINES
+    q = tmp_path / "no_suffix"
+    q.write_bytes(p.read_bytes())
+    assert docs([q]) == LINES  # detected by magic bytes, not by name
+
+
+def test_directories_globs_and_order(tmp_path):
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    (tmp_path / "d" / "b.txt").write_text("b\n", encoding="utf-8")
+    (tmp_path / "d" / "a.txt").write_text("a\n", encoding="utf-8")
+    (tmp_path / "d" / "sub" / "c.txt").write_text("c\n", encoding="utf-8")
+    (tmp_path / "d" / ".hidden").write_text("h\n", encoding="utf-8")
+    assert docs([tmp_path / "d"]) == ["a", "b", "c"]
+    assert docs([str(tmp_path / "d" / "*.txt")]) == ["a", "b"]
+    assert docs([str(tmp_path / "d" / "**" / "*.txt")]) == ["a", "b", "c"]
+    with pytest.raises(UsageError, match="no such file"):
+        Corpus([tmp_path / "missing.txt"])
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "big5"])
+def test_forced_and_auto_encodings(tmp_path, encoding):
+    text = "中文測試，繁體與簡體。\n第二行\n" * 50 if encoding == "big5" else "中文测试，简体文字。\n第二行\n" * 50
+    p = tmp_path / "x.txt"
+    p.write_bytes(text.encode(encoding))
+    assert docs([p], encoding=encoding) == text.splitlines()
+    c = Corpus([p], encoding="auto")
+    assert list(c.documents()) == text.splitlines()
+    assert c.chosen_encodings == {str(p): encoding}
+    with pytest.raises(DataError, match=r"line 1, byte \d+: invalid utf-8"):
+        docs([p])
+
+
+def test_detect_encoding_prefers_utf8():
+    assert detect_encoding("纯中文".encode()) == "utf-8"
+    assert detect_encoding("中文"[0].encode()[:2]) == "utf-8"  # cut multi-byte char at the end
+    assert detect_encoding(b"\xef\xbb\xbfabc") == "utf-8"
+
+
+def test_invalid_bytes_name_file_line_offset(tmp_path):
+    p = tmp_path / "bad.txt"
+    p.write_bytes(b"ok\nok2\n\xff\xfe bad\n")
+    with pytest.raises(DataError) as e:
+        docs([p])
+    assert str(e.value).startswith(f"{p}: line 3, byte 7: invalid utf-8")
+    assert docs([p], errors="replace") == ["ok", "ok2", "\ufffd\ufffd bad"]
+
+
+def test_invalid_bytes_in_a_later_block(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus_mod, "BLOCK_SIZE", 8)
+    p = tmp_path / "bad.txt"
+    p.write_bytes(b"line one\nline two\n" * 3 + b"x\x80y\n")
+    with pytest.raises(DataError, match=r"line 7, byte 55:"):
+        docs([p])
+
+
+def test_small_blocks_give_same_lines(tmp_path, monkeypatch):
+    p = tmp_path / "a.txt"
+    p.write_bytes(("很长的一行" * 50 + "\r\n" + TEXT).encode())
+    expected = docs([p])
+    monkeypatch.setattr(corpus_mod, "BLOCK_SIZE", 7)
+    monkeypatch.setattr(corpus_mod, "_SNIFF_SIZE", 5)
+    assert docs([p]) == expected
+
+
+def test_corrupt_compressed(tmp_path):
+    p = tmp_path / "t.gz"
+    p.write_bytes(gzip.compress(TEXT.encode() * 100)[:40])
+    with pytest.raises(DataError, match="corrupt or truncated"):
+        docs([p])
+
+
+def test_jsonl(tmp_path):
+    p = tmp_path / "r.jsonl"
+    rows = [{"text": "第一条", "id": 1}, {"text": "第二条"}, {"text": None}]
+    p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n", encoding="utf-8")
+    assert docs([p], jsonl_field="text") == ["第一条", "第二条", ""]
+    p.write_text('{"text": "a"}\n{"txt": "b"}\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"r.jsonl: line 2: no field 'text'"):
+        docs([p], jsonl_field="text")
+    p.write_text('{"text": "a"}\n{broken\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 2: invalid JSON"):
+        docs([p], jsonl_field="text")
+
+
+def test_csv_quoted_fields_with_commas_and_newlines(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_bytes('label,review\r\n1,"好,很好"\r\n0,"多行\r\n评论"\r\n1,简单\r\n'.encode())
+    c = Corpus([p], csv_column="review")
+    assert list(c.located_documents()) == [(str(p), 2, "好,很好"), (str(p), 3, "多行\n评论"), (str(p), 5, "简单")]
+    with pytest.raises(DataError, match="no column 'text'"):
+        docs([p], csv_column="text")
+    p.write_text("label,review\n1,a,extra\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 2: 3 fields where the header has 2"):
+        docs([p], csv_column="review")
+
+
+def test_batches_are_bounded_and_complete(tmp_path):
+    p = tmp_path / "a.txt"
+    lines = [f"第{i}行" * (i % 7 + 1) for i in range(1000)]
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    batches = list(Corpus([p]).batches(max_chars=200))
+    assert [d for b in batches for d in b] == lines
+    assert all(sum(len(d) + 1 for d in b) < 200 + 40 for b in batches)
+
+
+def test_progress_counts_on_disk_bytes(tmp_path):
+    p = tmp_path / "a.gz"
+    with gzip.open(p, "wb") as fh:
+        fh.write(TEXT.encode() * 1000)
+    seen = []
+    list(Corpus([p]).documents(progress=seen.append))
+    assert sum(seen) == p.stat().st_size
+    assert Corpus([p]).total_bytes == p.stat().st_size
+
+
+def test_stdin_with_compression_and_bom(tmp_path):
+    script = "from minent.io.corpus import Corpus\nprint(repr(list(Corpus(['-']).documents())))"
+    data = gzip.compress(b"\xef\xbb\xbf" + TEXT.encode())
+    out = subprocess.run([sys.executable, "-c", script], input=data, capture_output=True, check=True)
+    assert eval(out.stdout.decode()) == LINES
+
+
+def test_usage_errors():
+    with pytest.raises(UsageError, match="unknown encoding"):
+        Corpus(["-"], encoding="klingon")
+    with pytest.raises(UsageError):
+        Corpus(["-"], jsonl_field="a", csv_column="b")
+    with pytest.raises(UsageError):
+        Corpus(["-", "-"])
+
+
+def test_read_lines(tmp_path):
+    p = tmp_path / "w.txt"
+    p.write_bytes("词一\r\n词二\r\n".encode())
+    assert list(read_lines(p)) == [(1, "词一"), (2, "词二")]

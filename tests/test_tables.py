@@ -1,0 +1,48 @@
+"""Table writers and atomic output."""
+
+import io
+import json
+
+import pytest
+
+from minent.io.tables import atomic_output, format_float, write_table
+
+ROWS = [("中文", 3, 0.5), ("a\tb", 1, float("inf"))]
+
+
+def test_tsv_json_jsonl():
+    buf = io.StringIO()
+    write_table(ROWS, ("word", "count", "score"), "tsv", buf)
+    assert buf.getvalue() == "中文\t3\t0.5\na b\t1\tinf\n"
+    buf = io.StringIO()
+    write_table(ROWS, ("word", "count", "score"), "tsv", buf, header=True)
+    assert buf.getvalue().splitlines()[0] == "word\tcount\tscore"
+    buf = io.StringIO()
+    write_table(ROWS, ("word", "count", "score"), "jsonl", buf)
+    assert buf.getvalue().splitlines()[0] == '{"word": "中文", "count": 3, "score": 0.5}'
+    buf = io.StringIO()
+    write_table(ROWS, ("word", "count", "score"), "json", buf)
+    assert json.loads(buf.getvalue())[1] == {"word": "a\tb", "count": 1, "score": None}
+    buf = io.StringIO()
+    write_table([], ("w",), "json", buf)
+    assert json.loads(buf.getvalue()) == []
+
+
+def test_format_float_round_trips():
+    for x in (0.1, 1e-300, 123456.789, -2.5, 3.0):
+        assert float(format_float(x)) == x
+    assert format_float(float("nan")) == "nan" and format_float(float("-inf")) == "-inf"
+
+
+def test_atomic_output_keeps_old_file_on_error(tmp_path):
+    target = tmp_path / "out.tsv"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with atomic_output(target) as fh:
+            fh.write("half")
+            raise RuntimeError("boom")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.tsv"]
+    with atomic_output(target) as fh:
+        fh.write("new\n")
+    assert target.read_text(encoding="utf-8") == "new\n"
