@@ -37,18 +37,18 @@ def read_lines(path: Path):
             yield line[:-1] if line.endswith("\n") else line
 
 
-def corpora() -> dict[str, callable]:
+def corpora(data: Path) -> dict[str, callable]:
     def pku():
         for name in ("pku_test.utf8", "pku_dev.utf8"):
-            yield from read_lines(DATA / "sighan2005" / name)
+            yield from read_lines(data / "sighan2005" / name)
 
     def hotel():
-        with open(DATA / "corpora" / "ChnSentiCorp_htl_all.csv", encoding="utf-8", newline="") as f:
+        with open(data / "corpora" / "ChnSentiCorp_htl_all.csv", encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 yield row["review"]
 
     def poems():
-        with gzip.open(DATA / "corpora" / "poems_tang_song.txt.gz", "rt", encoding="utf-8") as f:
+        with gzip.open(data / "corpora" / "poems_tang_song.txt.gz", "rt", encoding="utf-8") as f:
             for line in f:
                 yield line.rstrip("\n")
 
@@ -110,16 +110,17 @@ def main(argv=None) -> int:
     ap.add_argument("--user", nargs="+", default=["no", "yes"])
     ap.add_argument("--max-lines", type=int, default=None)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--data", type=Path, default=DATA, help="the shared data directory")
     args = ap.parse_args(argv)
-    if not DATA.is_dir():
-        print(f"no shared data at {DATA}; nothing to check", file=sys.stderr)
+    if not args.data.is_dir():
+        print(f"no shared data at {args.data}; nothing to check", file=sys.stderr)
         return 0
     # warm the dictionary cache once in the parent so that workers only load it
     from minent.tokenizer import load_dict
 
     load_dict(None, None)
     load_dict(None, USER_DICT)
-    sources = corpora()
+    sources = corpora(args.data)
     print("corpus\thmm\tmode\tuser_dict\tlines\tMB\tdiffering_lines\tseconds")
     total_diff = 0
     ctx = mp.get_context("fork")

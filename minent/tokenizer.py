@@ -33,7 +33,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -371,6 +371,8 @@ class Tokenizer:
         self.mode = mode
         self.dict = load_dict(dict_path, user_dict)
         self._scratch = _scratch(1024)
+        # load the compiled kernels now, so that forked workers inherit them ready to run
+        self._run(["\u4e2d"])
 
     def __repr__(self) -> str:
         return f"Tokenizer(hmm={self.hmm}, mode={self.mode!r}, dict={self.dict.key[:8]})"
@@ -426,7 +428,7 @@ class Tokenizer:
         from minent.kernels import dag
 
         if len(sep) != 1:
-            raise UsageError("the token separator must be one character")
+            raise UsageError("the token separator must be exactly one character")
         out_cp, out_end, line_end = self._run(texts)
         joined = dag.join_tokens(out_cp, out_end, line_end, ord(sep), 10)
         return _from_codepoints(joined)
@@ -458,15 +460,28 @@ def _default_tokenizer(hmm: bool, mode: str) -> Tokenizer:
     return Tokenizer(hmm=hmm, mode=mode)
 
 
-def iter_cut(texts: Iterable[str], tokenizer: Tokenizer, batch_chars: int = 1 << 20):
-    """Yield the token list of each text, cutting in batches of about ``batch_chars``."""
-    batch: list[str] = []
-    size = 0
-    for t in texts:
-        batch.append(t)
-        size += len(t)
-        if size >= batch_chars:
-            yield from tokenizer.cut_many(batch)
-            batch, size = [], 0
-    if batch:
-        yield from tokenizer.cut_many(batch)
+def tokenize_corpus(corpus, *, tokenizer: str = "fast", hmm: bool = True, mode: str = "default",
+                    dict_path: str | Path | None = None, user_dict: str | Path | None = None,
+                    sep: str = " ", batch_chars: int = 1 << 18, progress=None) -> Iterator[str]:
+    """Stream the tokens of every document of ``corpus`` (a ``minent.io.corpus.Corpus``).
+
+    Yields chunks of text: for each document, its tokens joined by ``sep`` and a newline, so the
+    output has one line per input line (jieba's own tokens are kept, spaces included: ``"a b"``
+    gives ``a   b`` with the default separator). ``tokenizer`` is a backend name of
+    ``minent.wordfreq.TOKENIZERS`` (``fast``: this module; ``jieba``: jieba's own code, same
+    output). Memory is bounded by one batch of about ``batch_chars`` characters.
+
+    >>> from minent.io.corpus import Corpus                      # doctest: +SKIP
+    >>> "".join(tokenize_corpus(Corpus(["poem.txt"])))          # doctest: +SKIP
+    '床前 明月光 ， 疑是 地上 霜 。\n'
+    """
+    from minent.wordfreq import make_tokenizer
+
+    if len(sep) != 1:
+        raise UsageError("the token separator must be exactly one character")
+    tk = make_tokenizer(tokenizer, hmm=hmm, mode=mode, dict_path=dict_path, user_dict=user_dict)
+    for batch in corpus.batches(max_chars=batch_chars, progress=progress):
+        if hasattr(tk, "tokenize_lines"):
+            yield tk.tokenize_lines(batch, sep)
+        else:
+            yield "".join(sep.join(tk.cut(doc)) + "\n" for doc in batch)

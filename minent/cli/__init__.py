@@ -15,6 +15,7 @@ import sys
 
 from minent.cli.app import app
 from minent.cli import count  # noqa: F401  (registers `minent count`)
+from minent.cli import tokenize  # noqa: F401  (registers `minent tokenize`)
 
 __all__ = ["app", "main"]
 
