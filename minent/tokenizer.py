@@ -114,8 +114,9 @@ def read_main_dict(path: str | Path) -> tuple[list[str], list[int]]:
                 word, freq = line.split(" ")[:2]
                 freq = int(freq)
             except ValueError:
-                raise DataError(f"{path}: line {lineno}: invalid dictionary entry "
-                                f"{raw.strip()[:60]!r} (expected 'word freq [tag]')") from None
+                shown = raw.strip()[:60].decode("utf-8", "replace")
+                raise DataError(f"{path}: line {lineno}: invalid dictionary entry {shown!r} "
+                                "(expected 'word freq [tag]')") from None
             if not 0 <= freq < 2**62:
                 raise DataError(f"{path}: line {lineno}: frequency {freq} out of range")
             words.append(word)
