@@ -187,7 +187,7 @@ def _batch_results(
 def count_words(
     corpus: Corpus,
     *,
-    tokenizer: str = "jieba",
+    tokenizer: str = "fast",
     hmm: bool = True,
     mode: str = "default",
     user_dict: str | os.PathLike | None = None,

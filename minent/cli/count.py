@@ -16,8 +16,13 @@ from minent.cli.app import app
 def count_cmd(
     inputs: common.Inputs = None,
     tokenizer: Annotated[
-        str, typer.Option("--tokenizer", help="Tokenizer backend (jieba: jieba's own code).")
-    ] = "jieba",
+        Literal["fast", "jieba"],
+        typer.Option(
+            "--tokenizer",
+            help="fast: numba re-implementation of jieba, identical tokens, ~10x faster; "
+            "jieba: jieba's own code.",
+        ),
+    ] = "fast",
     hmm: Annotated[bool, typer.Option("--hmm/--no-hmm", help="jieba's HMM for unknown words.")] = True,
     mode: Annotated[
         Literal["default", "search", "all"],
