@@ -438,16 +438,17 @@ class Tokenizer:
         """Add the token counts of ``texts`` to ``counts`` (a dict word -> int) and return it."""
         from collections import Counter
 
+        from minent.kernels import dag
+
         counts = Counter() if counts is None else counts
         out_cp, out_end, _ = self._run(texts)
+        first, n = dag.count_tokens(out_cp, out_end)
         joined = _from_codepoints(out_cp)
-        bounds = [0, *out_end.tolist()]
-        tokens = [joined[a:b] for a, b in zip(bounds, bounds[1:])]
-        if isinstance(counts, Counter):
-            counts.update(tokens)
-        else:
-            for t in tokens:
-                counts[t] = counts.get(t, 0) + 1
+        ends = out_end[first].tolist()
+        starts = np.where(first > 0, out_end[first - 1], 0).tolist()
+        for a, b, c in zip(starts, ends, n.tolist()):
+            w = joined[a:b]
+            counts[w] = counts.get(w, 0) + c
         return counts
 
 

@@ -84,3 +84,16 @@ def test_join_tokens():
     cps = _to_codepoints("ab中c")
     out = dag.join_tokens(cps, np.array([2, 3, 4], np.int64), np.array([2, 2, 3], np.int64), 32, 10)
     assert out.tobytes().decode("utf-32-le") == "ab 中\n\nc\n"
+
+
+@settings(max_examples=100, deadline=None)
+@given(tokens=st.lists(st.text(alphabet="ab中𠀀", max_size=3), max_size=60))
+def test_count_tokens_equals_counter(tokens):
+    from collections import Counter
+
+    cps = _to_codepoints("".join(tokens))
+    ends = np.cumsum([len(t) for t in tokens]).astype(np.int64)
+    first, counts = dag.count_tokens(cps, ends)
+    got = {tokens[f]: int(c) for f, c in zip(first, counts)}
+    assert got == Counter(tokens) and len(first) == len(set(tokens))
+    assert list(first) == sorted(first)  # first occurrences, in order

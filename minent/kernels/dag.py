@@ -607,3 +607,55 @@ def join_tokens(out_cp, out_end, line_end, sep, newline):
         res[n] = newline
         n += 1
     return res[:n]
+
+
+@njit(cache=True)
+def count_tokens(out_cp, out_end):
+    """Distinct tokens of a cut and their counts: (first occurrence of each, its count).
+
+    Token ``t`` is ``out_cp[out_end[t-1]:out_end[t]]``; tokens are hashed (FNV-1a over code
+    points) into an open-addressing table and compared code point by code point on a hit, so
+    only distinct tokens ever become Python strings.
+    """
+    ntok = out_end.size
+    cap = 16
+    while cap < 2 * ntok:
+        cap *= 2
+    mask = cap - 1
+    slot_uid = np.full(cap, -1, np.int64)
+    first = np.empty(ntok, np.int64)
+    counts = np.zeros(ntok, np.int64)
+    hashes = np.empty(ntok, np.uint64)
+    nuniq = 0
+    a = 0
+    for t in range(ntok):
+        b = out_end[t]
+        h = np.uint64(14695981039346656037)
+        for i in range(a, b):
+            h = (h ^ np.uint64(out_cp[i])) * np.uint64(1099511628211)
+        h = (h ^ np.uint64(b - a)) * np.uint64(1099511628211)
+        s = np.int64(h >> np.uint64(17)) & mask
+        while True:
+            u = slot_uid[s]
+            if u < 0:
+                slot_uid[s] = nuniq
+                first[nuniq] = t
+                counts[nuniq] = 1
+                hashes[nuniq] = h
+                nuniq += 1
+                break
+            if hashes[u] == h:
+                t2 = first[u]
+                a2 = out_end[t2 - 1] if t2 > 0 else 0
+                same = out_end[t2] - a2 == b - a
+                if same:
+                    for i in range(b - a):
+                        if out_cp[a + i] != out_cp[a2 + i]:
+                            same = False
+                            break
+                if same:
+                    counts[u] += 1
+                    break
+            s = (s + 1) & mask
+        a = b
+    return first[:nuniq], counts[:nuniq]
