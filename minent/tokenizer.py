@@ -327,7 +327,8 @@ def _load_cached(dict_path: str, user_dict: str | None) -> CompiledDict:
         pass
     except Exception as exc:  # a corrupt or stale cache file is rebuilt
         log.debug("ignoring unreadable tokenizer cache %s: %s", path, exc)
-    log.info("compiling the jieba dictionary %s%s (cached for next time)",
+    # DEBUG, not INFO: stderr carries only the command's own summary (the CLI contract)
+    log.debug("compiling the jieba dictionary %s%s (cached for next time)",
              main, f" + {user}" if user else "")
     compiled = compile_dict(main, user, key)
     try:
