@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated
 
 import typer
 
 from minent.cli import common
+from minent.cli import tokenizer_options as tk
 from minent.cli.app import app
 
 
@@ -18,20 +18,11 @@ from minent.cli.app import app
 )
 def tokenize_cmd(
     inputs: common.Inputs = None,
-    tokenizer: Annotated[
-        str, typer.Option("--tokenizer", help="fast: numba, jieba-exact (default); jieba: jieba's own code.")
-    ] = "fast",
-    hmm: Annotated[bool, typer.Option("--hmm/--no-hmm", help="jieba's HMM for unknown words.")] = True,
-    mode: Annotated[
-        Literal["default", "search", "all"],
-        typer.Option("--mode", help="jieba cutting mode: default (cut), search (cut_for_search), all (cut_all)."),
-    ] = "default",
-    user_dict: Annotated[
-        Optional[Path], typer.Option("--user-dict", help="jieba user dictionary to add (word [freq] [tag]).")
-    ] = None,
-    dict_path: Annotated[
-        Optional[Path], typer.Option("--dict", help="Replace jieba's main dictionary with this file.")
-    ] = None,
+    tokenizer: tk.TokenizerName = "fast",
+    hmm: tk.Hmm = True,
+    mode: tk.Mode = "default",
+    user_dict: tk.UserDict = None,
+    dict_path: tk.DictPath = None,
     sep: Annotated[str, typer.Option("--sep", help="Token separator (one character).")] = " ",
     encoding: common.Encoding = "utf-8",
     errors: common.Errors = "strict",

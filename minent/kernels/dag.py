@@ -146,18 +146,33 @@ def build_main(trie, cps, offsets, freqs):
 
 
 @njit(cache=True, inline="always")
-def _put(cps, a, b, out_cp, out_end, st):
-    """Append token ``cps[a:b]`` (possibly empty) to the output."""
+def _append(cps, a, b, out_cp, st):
+    """Append code points ``cps[a:b]`` to the token being written."""
     n = st[0]
-    if n + (b - a) > out_cp.size or st[1] >= out_end.size:
-        st[2] = 1
+    if n + (b - a) > out_cp.size:
+        st[2] = 1  # overflow: the caller rolls the line back and grows the buffers
         return
     for i in range(a, b):
         out_cp[n] = cps[i]
         n += 1
     st[0] = n
-    out_end[st[1]] = n
+
+
+@njit(cache=True, inline="always")
+def _close(out_end, st):
+    """End the token being written."""
+    if st[1] >= out_end.size:
+        st[2] = 1
+        return
+    out_end[st[1]] = st[0]
     st[1] += 1
+
+
+@njit(cache=True, inline="always")
+def _put(cps, a, b, out_cp, out_end, st):
+    """Append token ``cps[a:b]`` (possibly empty) to the output."""
+    _append(cps, a, b, out_cp, st)
+    _close(out_end, st)
 
 
 @njit(cache=True)
@@ -440,20 +455,9 @@ def _block_all(cps, a, b, trie, cls, out_cp, out_end, st, ends, eng):
 @njit(cache=True)
 def _put_glued(cps, eng, neng, out_cp, out_end, st):
     """Append one token made of the spans ``eng[0:2*neng]`` (jieba's ``eng_buf``)."""
-    total = 0
     for p in range(neng):
-        total += eng[2 * p + 1] - eng[2 * p]
-    n = st[0]
-    if n + total > out_cp.size or st[1] >= out_end.size:
-        st[2] = 1
-        return
-    for p in range(neng):
-        for i in range(eng[2 * p], eng[2 * p + 1]):
-            out_cp[n] = cps[i]
-            n += 1
-    st[0] = n
-    out_end[st[1]] = n
-    st[1] += 1
+        _append(cps, eng[2 * p], eng[2 * p + 1], out_cp, st)
+    _close(out_end, st)
 
 
 @njit(cache=True)
