@@ -308,7 +308,7 @@ def _scratch(n: int) -> tuple:
     """Work arrays of the kernels for lines of up to ``n`` characters."""
     n = max(n, 1)
     return (np.empty(n + 1, np.float64), np.empty(n + 1, np.int32), np.empty((n, 4), np.float64),
-            np.empty((n, 4), np.int8), np.empty(n, np.int8), np.empty(n + 1, np.int32),
+            np.empty((n, 4), np.int8), np.empty(n, np.int8), np.empty(2 * n + 2, np.int64),
             np.empty(2 * n + 2, np.int32))
 
 

@@ -39,7 +39,8 @@ def test_route_equals_jieba_calc(env, block):
     cps = _to_codepoints(block)
     rw, rx = np.empty(cps.size + 1), np.empty(cps.size + 1, np.int32)
     for use_table in (True, False):
-        dag.calc_route(cps, 0, cps.size, d.trie, d.logtotal, use_table, rw, rx)
+        dag.calc_route(cps, 0, cps.size, d.trie, d.logtotal, use_table, rw, rx,
+                       np.empty(2 * cps.size + 2, np.int64))
         assert [int(x) for x in rx[: cps.size]] == [route[i][1] for i in range(cps.size)]
         assert rw[: cps.size].tolist() == [route[i][0] for i in range(cps.size)]  # bit-exact
 

@@ -202,33 +202,50 @@ def _grams(cps, a, b, trie, out_cp, out_end, st):
 
 
 @njit(cache=True)
-def calc_route(cps, a, b, trie, logtotal, use_table, rw, rx):
+def get_dag(cps, k, b, trie, dag):
+    """jieba's ``get_DAG`` at one position: the dictionary words (frequency > 0) starting at
+    ``k`` and ending before ``b``, as pairs ``dag[2j] = last index, dag[2j+1] = node``, in
+    increasing length. Returns their number (0 when none)."""
+    nfreq = trie[3]
+    nd = 0
+    node = 0
+    i = k
+    while i < b:
+        node = child(trie, node, cps[i])
+        if node < 0:
+            break
+        if nfreq[node] > 0:
+            dag[2 * nd] = i
+            dag[2 * nd + 1] = node
+            nd += 1
+        i += 1
+    return nd
+
+
+@njit(cache=True)
+def calc_route(cps, a, b, trie, logtotal, use_table, rw, rx, dag):
     """jieba's ``calc``: best route over block ``cps[a:b]`` into ``rx`` (end index of the word
-    starting at each position, relative to ``a``); ``rw`` holds the route scores."""
+    starting at each position, relative to ``a``); ``rw`` holds the route scores, ``dag`` is
+    work space for ``get_dag``."""
     nfreq, nweight = trie[3], trie[4]
     n = b - a
     rw[n] = 0.0
     for idx in range(n - 1, -1, -1):
         best = 0.0
         bx = -1
-        node = 0
-        i = a + idx
-        while i < b:
-            node = child(trie, node, cps[i])
-            if node < 0:
-                break
+        nd = get_dag(cps, a + idx, b, trie, dag)
+        for j in range(nd):
+            e = dag[2 * j] - a
+            node = dag[2 * j + 1]
             if use_table:
                 w = nweight[node]
             else:
-                f = nfreq[node]
-                w = math.log(f) - logtotal if f > 0 else 1.0
-            if w <= 0.0:
-                c = w + rw[i - a + 1]
-                # max over (score, end) tuples: equal scores go to the larger end
-                if bx < 0 or c >= best:
-                    best = c
-                    bx = i - a
-            i += 1
+                w = math.log(nfreq[node]) - logtotal
+            c = w + rw[e + 1]
+            # max over (score, end) tuples: equal scores go to the larger end
+            if bx < 0 or c >= best:
+                best = c
+                bx = e
         if bx < 0:
             # no word starts here: the character alone, log(FREQ.get(c) or 1) = log(1)
             best = (0.0 - logtotal) + rw[idx + 1]
@@ -349,8 +366,8 @@ def finalseg(cps, a, b, trie, cls, hmm, has_force, mode, out_cp, out_end, st, V,
 
 @njit(cache=True)
 def _block_hmm(cps, a, b, trie, cls, hmm, has_force, logtotal, use_table, mode,
-               out_cp, out_end, st, rw, rx, V, back, pos):
-    calc_route(cps, a, b, trie, logtotal, use_table, rw, rx)
+               out_cp, out_end, st, rw, rx, V, back, pos, dag):
+    calc_route(cps, a, b, trie, logtotal, use_table, rw, rx, dag)
     nfreq = trie[3]
     n = b - a
     x = 0
@@ -383,8 +400,9 @@ def _block_hmm(cps, a, b, trie, cls, hmm, has_force, logtotal, use_table, mode,
 
 
 @njit(cache=True)
-def _block_nohmm(cps, a, b, trie, cls, logtotal, use_table, mode, out_cp, out_end, st, rw, rx):
-    calc_route(cps, a, b, trie, logtotal, use_table, rw, rx)
+def _block_nohmm(cps, a, b, trie, cls, logtotal, use_table, mode, out_cp, out_end, st, rw, rx,
+                 dag):
+    calc_route(cps, a, b, trie, logtotal, use_table, rw, rx, dag)
     n = b - a
     x = 0
     bs = -1
@@ -404,34 +422,25 @@ def _block_nohmm(cps, a, b, trie, cls, logtotal, use_table, mode, out_cp, out_en
 
 
 @njit(cache=True)
-def _block_all(cps, a, b, trie, cls, out_cp, out_end, st, ends, eng):
+def _block_all(cps, a, b, trie, cls, out_cp, out_end, st, dag, eng):
     """jieba's ``__cut_all``: every dictionary word; single ASCII alnum pieces glued."""
-    nfreq = trie[3]
     n = b - a
     old_j = -1
     eng_scan = False
     neng = 0  # pieces of the ASCII buffer, as spans eng[2i], eng[2i+1]
     for k in range(n):
-        nl = 0
-        node = 0
-        i = a + k
-        while i < b:
-            node = child(trie, node, cps[i])
-            if node < 0:
-                break
-            if nfreq[node] > 0:
-                ends[nl] = i - a
-                nl += 1
-            i += 1
+        nl = get_dag(cps, a + k, b, trie, dag)
+        for j in range(nl):
+            dag[j] = dag[2 * j] - a  # keep the ends only, relative to the block
         if nl == 0:
-            ends[0] = k
+            dag[0] = k
             nl = 1
         is_eng = (cls[cps[a + k]] & ENG) != 0
         if eng_scan and not is_eng:
             eng_scan = False
             _put_glued(cps, eng, neng, out_cp, out_end, st)
         if nl == 1 and k > old_j:
-            e = ends[0]
+            e = dag[0]
             if is_eng:
                 if not eng_scan:
                     eng_scan = True
@@ -444,7 +453,7 @@ def _block_all(cps, a, b, trie, cls, out_cp, out_end, st, ends, eng):
             old_j = e
         else:
             for t in range(nl):
-                e = ends[t]
+                e = dag[t]
                 if e > k:
                     _put(cps, a + k, a + e + 1, out_cp, out_end, st)
                     old_j = e
@@ -493,7 +502,7 @@ def _other(cps, a, b, cls, trie, mode, out_cp, out_end, st):
 
 @njit(cache=True)
 def cut_text(cps, a, b, trie, cls, hmm, has_force, logtotal, use_table, mode, use_hmm,
-             out_cp, out_end, st, rw, rx, V, back, pos, ends, eng):
+             out_cp, out_end, st, rw, rx, V, back, pos, dag, eng):
     """Cut ``cps[a:b]`` as ``jieba.cut`` (or ``cut_for_search``) cuts one string."""
     i = a
     while i < b:
@@ -502,13 +511,13 @@ def cut_text(cps, a, b, trie, cls, hmm, has_force, logtotal, use_table, mode, us
             while j < b and (cls[cps[j]] & BLOCK):
                 j += 1
             if mode == MODE_ALL:
-                _block_all(cps, i, j, trie, cls, out_cp, out_end, st, ends, eng)
+                _block_all(cps, i, j, trie, cls, out_cp, out_end, st, dag, eng)
             elif use_hmm:
                 _block_hmm(cps, i, j, trie, cls, hmm, has_force, logtotal, use_table, mode,
-                           out_cp, out_end, st, rw, rx, V, back, pos)
+                           out_cp, out_end, st, rw, rx, V, back, pos, dag)
             else:
                 _block_nohmm(cps, i, j, trie, cls, logtotal, use_table, mode,
-                             out_cp, out_end, st, rw, rx)
+                             out_cp, out_end, st, rw, rx, dag)
         else:
             while j < b and not (cls[cps[j]] & BLOCK):
                 j += 1
@@ -524,13 +533,13 @@ def cut_lines(cps, starts, first, trie, cls, hmm, has_force, logtotal, mode, use
     Returns the index of the first line not cut: ``starts.size - 1`` when all fit, or the line
     whose tokens overflowed the output (its partial output is rolled back).
     """
-    rw, rx, V, back, pos, ends, eng = scratch
+    rw, rx, V, back, pos, dag, eng = scratch
     nlines = starts.size - 1
     for li in range(first, nlines):
         n0 = st[0]
         t0 = st[1]
         cut_text(cps, starts[li], starts[li + 1], trie, cls, hmm, has_force, logtotal, True,
-                 mode, use_hmm, out_cp, out_end, st, rw, rx, V, back, pos, ends, eng)
+                 mode, use_hmm, out_cp, out_end, st, rw, rx, V, back, pos, dag, eng)
         if st[2]:
             st[0] = n0
             st[1] = t0
@@ -551,7 +560,7 @@ def add_user_words(trie, nnodes, cls, hmm, total, cps, offsets, freqs, has_force
     A frequency of 0 marks the word "force split" for finalseg. Returns (nnodes, total,
     has_force).
     """
-    rw, rx, V, back, pos, ends, eng = scratch
+    rw, rx, V, back, pos, dag, eng = scratch
     nfreq, nflag = trie[3], trie[5]
     st = np.zeros(3, np.int64)
     for w in range(offsets.size - 1):
@@ -563,7 +572,7 @@ def add_user_words(trie, nnodes, cls, hmm, total, cps, offsets, freqs, has_force
             st[0] = 0
             st[1] = 0
             cut_text(cps, a, b, trie, cls, hmm, has_force, math.log(total), False,
-                     MODE_DEFAULT, False, out_cp, out_end, st, rw, rx, V, back, pos, ends, eng)
+                     MODE_DEFAULT, False, out_cp, out_end, st, rw, rx, V, back, pos, dag, eng)
             prod = 1.0
             s0 = 0
             for t in range(st[1]):
