@@ -309,14 +309,23 @@ def viterbi(cps, a, b, hmm, V, back, pos):
 
 
 @njit(cache=True)
+def run_end(cps, i, b, cls, bit):
+    """End of the run from ``i`` of characters alike in class ``bit`` (all in, or all out):
+    the pieces of ``re.split`` by a character-class pattern."""
+    inside = (cls[cps[i]] & bit) != 0
+    j = i + 1
+    while j < b and ((cls[cps[j]] & bit) != 0) == inside:
+        j += 1
+    return j
+
+
+@njit(cache=True)
 def finalseg(cps, a, b, trie, cls, hmm, has_force, mode, out_cp, out_end, st, V, back, pos):
     """jieba.finalseg.cut of ``cps[a:b]``: Viterbi on Han runs, a small regex elsewhere."""
     i = a
     while i < b:
-        j = i
+        j = run_end(cps, i, b, cls, FSHAN)
         if cls[cps[i]] & FSHAN:
-            while j < b and (cls[cps[j]] & FSHAN):
-                j += 1
             viterbi(cps, i, j, hmm, V, back, pos)
             begin = 0
             nexti = 0
@@ -333,8 +342,6 @@ def finalseg(cps, a, b, trie, cls, hmm, has_force, mode, out_cp, out_end, st, V,
             if nexti < j - i:
                 _hmm_word(cps, i + nexti, j, trie, has_force, mode, out_cp, out_end, st)
         else:
-            while j < b and not (cls[cps[j]] & FSHAN):
-                j += 1
             # re.split by ([a-zA-Z0-9]+(?:\.\d+)?%?): matches and the non-empty gaps between
             p = i
             gap = i
@@ -506,10 +513,8 @@ def cut_text(cps, a, b, trie, cls, hmm, has_force, logtotal, use_table, mode, us
     """Cut ``cps[a:b]`` as ``jieba.cut`` (or ``cut_for_search``) cuts one string."""
     i = a
     while i < b:
-        j = i
+        j = run_end(cps, i, b, cls, BLOCK)
         if cls[cps[i]] & BLOCK:
-            while j < b and (cls[cps[j]] & BLOCK):
-                j += 1
             if mode == MODE_ALL:
                 _block_all(cps, i, j, trie, cls, out_cp, out_end, st, dag, eng)
             elif use_hmm:
@@ -519,8 +524,6 @@ def cut_text(cps, a, b, trie, cls, hmm, has_force, logtotal, use_table, mode, us
                 _block_nohmm(cps, i, j, trie, cls, logtotal, use_table, mode,
                              out_cp, out_end, st, rw, rx, dag)
         else:
-            while j < b and not (cls[cps[j]] & BLOCK):
-                j += 1
             _other(cps, i, j, cls, trie, mode, out_cp, out_end, st)
         i = j
 
