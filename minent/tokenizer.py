@@ -441,14 +441,17 @@ class Tokenizer:
 
         from minent.kernels import dag
 
-        counts = Counter() if counts is None else counts
         out_cp, out_end, _ = self._run(texts)
         first, n = dag.count_tokens(out_cp, out_end)
         joined = _from_codepoints(out_cp)
         ends = out_end[first].tolist()
         starts = np.where(first > 0, out_end[first - 1], 0).tolist()
-        for a, b, c in zip(starts, ends, n.tolist()):
-            w = joined[a:b]
+        words = [joined[a:b] for a, b in zip(starts, ends)]
+        if counts is None:  # a fresh table: the distinct words go in at C speed
+            counts = Counter()
+            dict.update(counts, zip(words, n.tolist()))
+            return counts
+        for w, c in zip(words, n.tolist()):
             counts[w] = counts.get(w, 0) + c
         return counts
 
