@@ -20,6 +20,7 @@ from minent.cli import infomap  # noqa: F401  (registers `minent infomap`)
 from minent.cli import wordgraph  # noqa: F401  (registers `minent wordgraph`)
 from minent.cli import segment  # noqa: F401  (registers `minent lexicon`, `minent segment`, `minent score`)
 from minent.cli import estimators  # noqa: F401  (registers `minent hsic`, `dim`, `entropy`)
+from minent.cli import tokenize  # noqa: F401  (registers `minent tokenize`)
 
 __all__ = ["app", "main"]
 

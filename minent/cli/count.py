@@ -3,35 +3,23 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Annotated, Literal, Optional
 
 import typer
 
 from minent.cli import common
+from minent.cli import tokenizer_options as tk
 from minent.cli.app import app
 
 
 @app.command("count", help="Count jieba words over a corpus: word<TAB>count, most frequent first.")
 def count_cmd(
     inputs: common.Inputs = None,
-    tokenizer: Annotated[
-        str, typer.Option("--tokenizer", help="Tokenizer backend (jieba: jieba's own code).")
-    ] = "jieba",
-    hmm: Annotated[bool, typer.Option("--hmm/--no-hmm", help="jieba's HMM for unknown words.")] = True,
-    mode: Annotated[
-        Literal["default", "search", "all"],
-        typer.Option(
-            "--mode",
-            help="jieba cutting mode: default (cut), search (cut_for_search), all (cut_all).",
-        ),
-    ] = "default",
-    user_dict: Annotated[
-        Optional[Path], typer.Option("--user-dict", help="jieba user dictionary to add (word [freq] [tag]).")
-    ] = None,
-    dict_path: Annotated[
-        Optional[Path], typer.Option("--dict", help="Replace jieba's main dictionary with this file.")
-    ] = None,
+    tokenizer: tk.TokenizerName = "fast",
+    hmm: tk.Hmm = True,
+    mode: tk.Mode = "default",
+    user_dict: tk.UserDict = None,
+    dict_path: tk.DictPath = None,
     min_count: Annotated[int, typer.Option("--min-count", min=1, help="Keep words seen at least this often.")] = 1,
     top: Annotated[Optional[int], typer.Option("--top", min=0, help="Keep only the K most frequent words.")] = None,
     min_length: Annotated[int, typer.Option("--min-length", min=1, help="Keep words of at least this many characters.")] = 1,

@@ -1,0 +1,100 @@
+"""Kernel-level oracles: each numba step against the jieba function it restates."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+jieba = pytest.importorskip("jieba")
+import jieba.finalseg as fs  # noqa: E402
+
+from minent.kernels import dag  # noqa: E402
+from minent.tokenizer import _scratch, _to_codepoints, load_dict  # noqa: E402
+
+jieba.setLogLevel(logging.WARNING)
+HAN = "的一是了我不人在有这个上们来到时大地为子中你说生国年着就那和要她出也得里后北京清华学计算所云台玉鉴江桥好"
+BLOCKCH = HAN + "abcXY019+#&._%-"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    import os
+
+    os.environ.setdefault("MINENT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "minent-cache"))
+    ref = jieba.Tokenizer()
+    ref.initialize()
+    return load_dict(), ref
+
+
+@settings(max_examples=200, deadline=None)
+@given(block=st.text(alphabet=BLOCKCH, min_size=1, max_size=30))
+def test_route_equals_jieba_calc(env, block):
+    d, ref = env
+    route = {}
+    ref.calc(block, ref.get_DAG(block), route)
+    cps = _to_codepoints(block)
+    rw, rx = np.empty(cps.size + 1), np.empty(cps.size + 1, np.int32)
+    for use_table in (True, False):
+        dag.calc_route(cps, 0, cps.size, d.trie, d.logtotal, use_table, rw, rx,
+                       np.empty(2 * cps.size + 2, np.int64))
+        assert [int(x) for x in rx[: cps.size]] == [route[i][1] for i in range(cps.size)]
+        assert rw[: cps.size].tolist() == [route[i][0] for i in range(cps.size)]  # bit-exact
+
+
+@settings(max_examples=200, deadline=None)
+@given(run=st.text(alphabet=HAN + "龥鿕㐀", min_size=1, max_size=25))
+def test_viterbi_equals_finalseg(env, run):
+    d, _ = env
+    _, want = fs.viterbi(run, "BMES", fs.start_P, fs.trans_P, fs.emit_P)
+    cps = _to_codepoints(run)
+    rw, rx, V, back, pos, ends, eng = _scratch(cps.size)
+    dag.viterbi(cps, 0, cps.size, d.hmm, V, back, pos)
+    assert ["BEMS"[s] for s in pos[: cps.size]] == want
+
+
+def test_trie_lookup_equals_freq_dict(env):
+    d, ref = env
+    rng = np.random.default_rng(0)
+    keys = list(ref.FREQ)
+    for i in rng.choice(len(keys), 3000, replace=False):
+        k = keys[i]
+        assert d.freq(k) == ref.FREQ[k]
+    for k in ["北京大学x", "zzz", "𠀀", "\r\n"]:
+        assert d.freq(k) == ref.FREQ.get(k)
+
+
+def test_insert_then_lookup():
+    trie = (np.full(0x110000, -1, np.int32), np.full(64, -1, np.int64), np.full(64, -1, np.int32),
+            np.zeros(20, np.int64), np.zeros(20), np.zeros(20, np.uint8), np.zeros(20, np.uint64))
+    words = ["ab", "abc", "b", "ab", "𠀀x"]
+    cps = _to_codepoints("".join(words))
+    off = np.cumsum([0] + [len(w) for w in words])
+    n = dag.build_main(trie, cps, off, np.array([5, 3, 2, 7, 1], np.int64))
+    assert n == 7  # root, a, ab, abc, b, 𠀀, 𠀀x
+    keys = ["a", "ab", "abc", "b", "𠀀", "𠀀x"]
+    got = {w: int(trie[3][dag.lookup(trie, _to_codepoints(w), 0, len(w))]) for w in keys}
+    assert got == {"a": 0, "ab": 7, "abc": 3, "b": 2, "𠀀": 0, "𠀀x": 1}
+    assert dag.lookup(trie, _to_codepoints("abd"), 0, 3) == -1
+
+
+def test_join_tokens():
+    cps = _to_codepoints("ab中c")
+    out = dag.join_tokens(cps, np.array([2, 3, 4], np.int64), np.array([2, 2, 3], np.int64), 32, 10)
+    assert out.tobytes().decode("utf-32-le") == "ab 中\n\nc\n"
+
+
+@settings(max_examples=100, deadline=None)
+@given(tokens=st.lists(st.text(alphabet="ab中𠀀", max_size=3), max_size=60))
+def test_count_tokens_equals_counter(tokens):
+    from collections import Counter
+
+    cps = _to_codepoints("".join(tokens))
+    ends = np.cumsum([len(t) for t in tokens]).astype(np.int64)
+    first, counts = dag.count_tokens(cps, ends)
+    got = {tokens[f]: int(c) for f, c in zip(first, counts)}
+    assert got == Counter(tokens) and len(first) == len(set(tokens))
+    assert list(first) == sorted(first)  # first occurrences, in order
