@@ -5,8 +5,9 @@
 Corpus: the PKU raw texts and the hotel reviews from ../shared/data, concatenated (repeated) up
 to each size in MB. Every case runs in its own process, end to end (start-up included):
   (a) Counter(jieba.cut(text)) in one process       (b) the same with jieba.enable_parallel(2)
-  (c) minent count --jobs 1                          (d) minent count --jobs 2
-The tables of (a), (c) and (d) are compared for identity (whitespace tokens dropped).
+  (c) minent count --tokenizer jieba --jobs 1       (d) minent count --tokenizer jieba --jobs 2
+  (e) minent count --jobs 1 (fast tokenizer)        (f) minent count --jobs 2 (fast tokenizer)
+Every table is compared with (a) for identity (whitespace tokens dropped).
 """
 
 from __future__ import annotations
@@ -60,28 +61,33 @@ def main() -> None:
                 for _ in range(reps):
                     fh.write(unit)
             mb = corpus.stat().st_size / 2**20
+            minent = [sys.executable, "-m", "minent", "count", str(corpus), "-q"]
             outs = {}
             times = {}
             rss = {}
             for case, cmd in [
                 ("a", [sys.executable, "-c", BASELINE, str(corpus), str(tmp / "a.tsv"), "serial"]),
                 ("b", [sys.executable, "-c", BASELINE, str(corpus), str(tmp / "b.tsv"), "parallel"]),
-                ("c", [sys.executable, "-m", "minent", "count", str(corpus), "-j", "1", "-q", "-o", str(tmp / "c.tsv")]),
-                ("d", [sys.executable, "-m", "minent", "count", str(corpus), "-j", "2", "-q", "-o", str(tmp / "d.tsv")]),
+                ("c", minent + ["--tokenizer", "jieba", "-j", "1", "-o", str(tmp / "c.tsv")]),
+                ("d", minent + ["--tokenizer", "jieba", "-j", "2", "-o", str(tmp / "d.tsv")]),
+                ("e", minent + ["-j", "1", "-o", str(tmp / "e.tsv")]),
+                ("f", minent + ["-j", "2", "-o", str(tmp / "f.tsv")]),
             ]:
                 times[case], rss[case] = run_measured(cmd)
                 outs[case] = (tmp / f"{case}.tsv").read_bytes()
                 print(f"  {mb:.1f} MB case ({case}): {times[case]:.1f}s, peak RSS {rss[case]:.0f} MiB", file=sys.stderr)
-            identical = outs["a"] == outs["c"] == outs["d"]
+            identical = all(out == outs["a"] for out in outs.values())
             for case, label in [
                 ("a", "Counter(jieba.cut) 1 proc"),
                 ("b", "jieba.enable_parallel(2)"),
-                ("c", "minent count --jobs 1"),
-                ("d", "minent count --jobs 2"),
+                ("c", "count --tokenizer jieba -j 1"),
+                ("d", "count --tokenizer jieba -j 2"),
+                ("e", "count (fast) -j 1"),
+                ("f", "count (fast) -j 2"),
             ]:
                 rows.append([f"{mb:.1f}", label, times[case], mb / times[case], times["a"] / times[case], f"{rss[case]:.0f}",
                              "yes" if outs[case] == outs["a"] else "NO"])
-            print(f"  identical tables (a)=(c)=(d): {identical}", file=sys.stderr)
+            print(f"  all tables identical to (a): {identical}", file=sys.stderr)
     print_table(["MB", "case", "seconds", "MB/s", "speed-up vs (a)", "peak RSS MiB", "same as (a)"], rows)
 
 
