@@ -2,11 +2,12 @@
 
 The design is the batch-then-merge scheme measured in the source article: documents are cut into
 batches of about ``batch_chars`` characters; each batch is tokenised and counted in a fresh small
-table (a ``Counter``), and the small tables are merged into the total. With ``jobs > 1`` the
-batches go to worker processes that each hold their own tokenizer; the parent reads, merges and
-never holds more than ``2 × jobs`` batches in flight, so memory is the table plus a few batches.
-Addition is commutative, so the result is identical for every ``jobs``; rows are sorted by count
-(descending) and then by word.
+table (a ``Counter``), and the small tables are merged. With ``jobs > 1`` the parent reads and
+hands batches to worker processes through a bounded queue (at most ``2 × jobs`` batches in
+flight, so memory is the tables plus a few batches); each worker holds its own tokenizer, sums
+its batch tables itself and sends one table back at the end, so the parent merges ``jobs``
+tables, not one per batch. Addition is commutative, so the result is identical for every
+``jobs``; rows are sorted by count (descending) and then by word.
 
 Tokenizers are pluggable (:data:`TOKENIZERS`): ``jieba`` wraps a private ``jieba.Tokenizer``
 (never jieba's global one), other backends register here.
@@ -23,8 +24,9 @@ import importlib
 import logging
 import multiprocessing as mp
 import os
+import queue
 import signal
-from collections import Counter, deque
+from collections import Counter
 from operator import itemgetter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -139,19 +141,23 @@ def count_batch(tokenizer, docs: list[str], min_length: int = 1, drop_punct: boo
 
 # -- worker processes ---------------------------------------------------------------------------
 
-_worker_state: dict = {}
-
-
-def _init_worker(config: dict, inherited) -> None:
+def _worker_main(config: dict, inherited, tasks, results) -> None:
+    """A counting process: counts every batch it takes from *tasks* into its own table and
+    sends that table back once, when it meets the end marker (None)."""
     # Ctrl-C goes to the whole process group; the parent decides, the workers just stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    tokenizer = inherited if inherited is not None else make_tokenizer(**config["tokenizer"])
-    _worker_state.update(tokenizer=tokenizer, min_length=config["min_length"], drop_punct=config["drop_punct"])
-
-
-def _work(docs: list[str]) -> tuple[dict[str, int], int, int]:
-    table, tokens = count_batch(_worker_state["tokenizer"], docs, _worker_state["min_length"], _worker_state["drop_punct"])
-    return table, tokens, len(docs)
+    try:
+        tokenizer = inherited if inherited is not None else make_tokenizer(**config["tokenizer"])
+        total: Counter = Counter()
+        tokens = docs = 0
+        while (batch := tasks.get()) is not None:
+            table, kept = count_batch(tokenizer, batch, config["min_length"], config["drop_punct"])
+            total.update(table)
+            tokens += kept
+            docs += len(batch)
+        results.put((None, dict(total), tokens, docs))
+    except BaseException as e:  # report, don't die silently: the parent re-raises it
+        results.put((e, None, 0, 0))
 
 
 def _pool_context():
@@ -160,9 +166,30 @@ def _pool_context():
     return mp.get_context("fork" if "fork" in methods else "spawn")
 
 
+def _check_alive(procs) -> None:
+    # A worker that finished normally has exit code 0 (its result is already in the pipe).
+    if any(p.exitcode not in (None, 0) for p in procs):
+        raise RuntimeError("a counting worker process died (out of memory, or killed)")
+
+
+def _get(results, procs, timeout: float = 0.2):
+    """The next worker result, or an error if a worker died without one."""
+    while True:
+        try:
+            return results.get(timeout=timeout)
+        except queue.Empty:
+            _check_alive(procs)
+
+
 def _batch_results(
     batches: Iterator[list[str]], tokenizer, config: dict, jobs: int
 ) -> Iterator[tuple[dict[str, int], int, int]]:
+    """(table, tokens, documents) parts whose sums are the corpus totals.
+
+    With one job, one part per batch. With more, each worker process sums its batches itself
+    and yields one part at the end, so the parent only reads, dispatches and merges ``jobs``
+    tables: "count per batch in small tables, merge rarely".
+    """
     if jobs == 1:
         for docs in batches:
             table, tokens = count_batch(tokenizer, docs, config["min_length"], config["drop_punct"])
@@ -170,19 +197,38 @@ def _batch_results(
         return
     ctx = _pool_context()
     inherited = tokenizer if ctx.get_start_method() == "fork" else None
-    pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(config, inherited))
+    tasks = ctx.Queue(maxsize=2 * jobs)  # bounded: memory holds a few batches, not the corpus
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_worker_main, args=(config, inherited, tasks, results), daemon=True) for _ in range(jobs)]
+    for p in procs:
+        p.start()
     try:
-        pending: deque = deque()
         for docs in batches:
-            pending.append(pool.apply_async(_work, (docs,)))
-            while len(pending) >= 2 * jobs:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
-        pool.close()
-        pool.join()
+            while True:
+                try:
+                    tasks.put(docs, timeout=0.2)
+                    break
+                except queue.Full:  # workers busy; meanwhile make sure none has failed
+                    if not results.empty():
+                        error = results.get()[0]
+                        raise error if error is not None else RuntimeError("a worker stopped early")
+                    _check_alive(procs)
+        for _ in procs:
+            tasks.put(None)
+        for _ in procs:
+            error, table, tokens, docs = _get(results, procs)
+            if error is not None:
+                raise error
+            yield table, tokens, docs
+        for p in procs:
+            p.join()
     finally:
-        pool.terminate()
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        for p in procs:
+            p.join()
+        tasks.cancel_join_thread()  # never wait to flush batches nobody will read
 
 
 def count_words(

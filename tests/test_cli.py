@@ -124,6 +124,14 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(c) for c in fh.read().split()]
+    except OSError:
+        return []
+
+
 def test_ctrl_c_stops_all_workers():
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     # stdin stays open, so the workers are waiting for more input when the interrupt comes.
@@ -138,7 +146,12 @@ def test_ctrl_c_stops_all_workers():
     )
     proc.stdin.write(SAMPLE.read_bytes() * 20)
     proc.stdin.flush()
-    time.sleep(4)
+    # Interrupt once the worker pool is up (on a loaded machine start-up can take seconds).
+    deadline = time.time() + 120
+    while not _children(proc.pid) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    assert _children(proc.pid), "the worker pool never started"
+    time.sleep(0.5)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
