@@ -483,9 +483,14 @@ def tokenize_corpus(corpus, *, tokenizer: str = "fast", hmm: bool = True, mode: 
     """
     from minent.wordfreq import make_tokenizer
 
+    # Not a generator itself: a bad option or dictionary fails here, before any input is read.
     if len(sep) != 1:
         raise UsageError("the token separator must be exactly one character")
     tk = make_tokenizer(tokenizer, hmm=hmm, mode=mode, dict_path=dict_path, user_dict=user_dict)
+    return _tokenize_batches(tk, corpus, sep, batch_chars, progress)
+
+
+def _tokenize_batches(tk, corpus, sep: str, batch_chars: int, progress) -> Iterator[str]:
     for batch in corpus.batches(max_chars=batch_chars, progress=progress):
         if hasattr(tk, "tokenize_lines"):
             yield tk.tokenize_lines(batch, sep)

@@ -33,11 +33,8 @@ def tokenize_cmd(
 ) -> None:
     from minent.io.tables import atomic_output
     from minent.tokenizer import tokenize_corpus
-    from minent.wordfreq import make_tokenizer
 
     common.setup(quiet)
-    # build the tokenizer first: a bad option or dictionary fails before any input is read
-    make_tokenizer(tokenizer, hmm=hmm, mode=mode, dict_path=dict_path, user_dict=user_dict)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
     with common.progress(corpus.total_bytes, quiet=quiet, description="tokenize") as advance:
         chunks = tokenize_corpus(corpus, tokenizer=tokenizer, hmm=hmm, mode=mode, dict_path=dict_path,
