@@ -30,6 +30,7 @@ import numpy as np
 
 from minent.boundary import BoundaryModel
 from minent.errors import DataError, UsageError
+from minent.io.tables import atomic_output
 from minent.lexicon_model import Lexicon
 from minent.segment import LineSegmenter, UnigramSegmenter
 
@@ -157,7 +158,7 @@ class CharLM(LineSegmenter):
         return arrays
 
     def save(self, path: str | Path) -> None:
-        with open(path, "wb") as f:
+        with atomic_output(path, binary=True) as f:
             np.savez_compressed(f, **self.arrays())
 
     @classmethod
@@ -318,7 +319,7 @@ class HybridSegmenter(LineSegmenter):
                       lex_counts=self.unigram.lexicon.counts, weights=np.array([self.w_lex, self.w_lm]))
         if self.boundary is not None:
             arrays.update(self.boundary.arrays(), w_boundary=np.array(self.w_boundary))
-        with open(path, "wb") as f:
+        with atomic_output(path, binary=True) as f:
             np.savez_compressed(f, **arrays)
 
     @classmethod

@@ -171,54 +171,19 @@ def _interactive() -> bool:
 
 def _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
                     encoding, errors, jsonl_field, csv_column, quiet, self_train=0):
-    from minent.charlm import CharLM, HybridSegmenter, load_model
-    from minent.lexicon_model import Lexicon
-    from minent.segment import UnigramSegmenter
+    from minent.segment import load_segmenter, save_segmenter, train_segmenter
 
     if train:
-        model = model or "hybrid"
         texts = _reread(common.make_corpus(train, encoding, errors, jsonl_field, csv_column), quiet)
-        seg = lm = lexicon_result = None
-        if model in ("unigram", "hybrid"):
-            from minent.lexicon import build_lexicon
-
-            lexicon_result = build_lexicon(texts(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
-            common.info(f"lexicon: {len(lexicon_result.lexicon)} words; {lexicon_result.bits_chars:.4f} bits/char "
-                        f"before, {lexicon_result.bits_final:.4f} after")
-            seg = UnigramSegmenter(lexicon_result.lexicon, pre_split=pre_split, oov_max=oov_max,
-                                   oov_penalty=oov_penalty)
-        if model in ("charlm", "hybrid"):
-            lm = seg = CharLM.train(texts(), alpha=alpha, transitions=trans, pre_split=pre_split)
-        if model == "hybrid":
-            seg = HybridSegmenter(UnigramSegmenter(lexicon_result.lexicon, pre_split=pre_split, oov_max=oov_max,
-                                                   oov_penalty=oov_penalty), lm)
-            if self_train:
-                seg.self_train(texts(), rounds=self_train)
+        seg = train_segmenter(texts, model=model or "hybrid", oov_max=oov_max, oov_penalty=oov_penalty, alpha=alpha,
+                              transitions=trans, self_train=self_train, pre_split=pre_split)
         if save is not None:
-            from minent.io.tables import atomic_output
-
-            if model == "unigram":
-                with atomic_output(save) as fh:
-                    lexicon_result.lexicon.write_tsv(fh)
-            else:
-                seg.save(save)
+            save_segmenter(seg, save)
         return seg
-    path = lexicon or load
-    if not Path(path).is_file():
-        raise UsageError(f"{path}: no such model file")
-    with open(path, "rb") as f:
-        is_npz = f.read(4) == b"PK\x03\x04"
-    if is_npz:
-        if lexicon is not None:
-            raise UsageError(f"{path}: a .npz file is a charlm or hybrid model: give it with --load")
-        seg = load_model(path, transitions=trans, oov_max=oov_max, oov_penalty=oov_penalty)
-        kind = "charlm" if isinstance(seg, CharLM) else "hybrid"
-        if model is not None and model != kind:
-            raise UsageError(f"{path}: a {kind} model, not {model}")
-        return seg
-    if model not in (None, "unigram"):
-        raise UsageError(f"{path}: a lexicon file is a unigram model; --model {model} needs --train")
-    return UnigramSegmenter(Lexicon.read(path), pre_split=pre_split, oov_max=oov_max, oov_penalty=oov_penalty)
+    if lexicon and model not in (None, "unigram"):
+        raise UsageError(f"--lexicon gives a unigram model; --model {model} needs --train or --load")
+    return load_segmenter(lexicon or load, model="unigram" if lexicon else model, oov_max=oov_max,
+                          oov_penalty=oov_penalty, transitions=trans, pre_split=pre_split)
 
 
 def _reread(corpus, quiet):

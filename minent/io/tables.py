@@ -81,22 +81,24 @@ def write_table(
 
 
 @contextlib.contextmanager
-def atomic_output(path: str | os.PathLike | None) -> Iterator[TextIO]:
-    """Yield a UTF-8 text file for *path*; ``None`` or ``"-"`` is stdout.
+def atomic_output(path: str | os.PathLike | None, *, binary: bool = False) -> Iterator[TextIO]:
+    """Yield a UTF-8 text file (a binary file with *binary*) for *path*; ``None`` or ``"-"`` is
+    stdout.
 
     A real path is written to a temporary file in the same directory and renamed over *path* only
     when the block finishes without error, so a failed or interrupted run never leaves a
     half-written output behind.
     """
     if path is None or os.fspath(path) == "-":
-        yield sys.stdout
-        sys.stdout.flush()
+        out = sys.stdout.buffer if binary else sys.stdout
+        yield out
+        out.flush()
         return
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
             yield fh
         os.replace(tmp, target)
     except BaseException:
