@@ -1,6 +1,7 @@
 """Streaming corpus readers: inputs, compression, encodings, record formats, errors."""
 
 import bz2
+import codecs
 import gzip
 import json
 import lzma
@@ -175,3 +176,46 @@ def test_read_lines(tmp_path):
     p = tmp_path / "w.txt"
     p.write_bytes("词一\r\n词二\r\n".encode())
     assert list(read_lines(p)) == [(1, "词一"), (2, "词二")]
+
+
+@pytest.mark.parametrize("codec,given", [
+    ("utf-16", ["utf-8", "auto", "utf-16"]),          # BOM (little-endian here) obeyed under utf-8/auto
+    ("utf-32", ["utf-8", "auto", "utf-32"]),
+    ("utf-16-be", ["utf-16-be"]),                      # no BOM: only when named
+    ("utf-16-le", ["utf-16-le"]),
+])
+@pytest.mark.parametrize("block", [None, 7])
+def test_utf16_and_utf32(tmp_path, monkeypatch, codec, given, block):
+    if block:  # blocks that split code units and CRLF pairs
+        monkeypatch.setattr(corpus_mod, "BLOCK_SIZE", block)
+        monkeypatch.setattr(corpus_mod, "_SNIFF_SIZE", 5)
+    p = tmp_path / "w.txt"
+    text = "很长的一行" * 50 + "\r\n" + TEXT
+    p.write_bytes(text.encode(codec))
+    expected = ["很长的一行" * 50, *LINES]
+    for enc in given:
+        c = Corpus([p], encoding=enc)
+        assert list(c.documents()) == expected, enc
+        assert not c.splittable(str(p))
+    # without a final newline, and a BOM given explicitly with a BOM-less codec name
+    p.write_bytes(codecs.BOM_UTF16_LE + "甲\n乙".encode("utf-16-le"))
+    assert docs([p], encoding="utf-16-le") == ["甲", "乙"]
+
+
+def test_utf16_errors_and_ranges(tmp_path):
+    p = tmp_path / "bad16.txt"
+    p.write_bytes("甲\n乙\n".encode("utf-16") + b"\x00\xd8" + "\n".encode("utf-16-le"))  # lone surrogate on line 3
+    with pytest.raises(DataError, match=r"bad16.txt: line 3, byte 10: invalid utf-16 data"):
+        docs([p])
+    assert docs([p], errors="replace") == ["甲", "乙", "\ufffd"]
+    with pytest.raises(UsageError, match="cannot be read in byte ranges"):
+        list(Corpus([p], encoding="utf-16").range_documents(str(p), 2, 6))
+    assert detect_encoding(codecs.BOM_UTF32_LE + b"a\x00\x00\x00") == "utf-32"
+    assert detect_encoding(codecs.BOM_UTF16_BE + b"\x4e\x2d") == "utf-16"
+
+
+def test_utf16_on_stdin():
+    code = "import sys; from minent.io.corpus import Corpus; print(list(Corpus(['-']).documents()))"
+    out = subprocess.run([sys.executable, "-c", code], input="中文\r\n第二行\n".encode("utf-16"),
+                         capture_output=True, check=True).stdout
+    assert out.decode().strip() == "['中文', '第二行']"

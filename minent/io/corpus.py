@@ -10,7 +10,8 @@ rows with a header (``csv_column``).
 
 Encodings: ``utf-8`` (the default; a BOM is dropped), any codec Python knows (``gb18030``,
 ``big5``, ...), or ``auto``, which looks at the first 64 KiB of each input and picks UTF-8,
-GB18030 or Big5. Invalid bytes raise :class:`~minent.errors.DataError` naming the file, line and
+GB18030 or Big5. A UTF-16 or UTF-32 byte-order mark at the start of an input is obeyed under
+``utf-8`` and ``auto`` (such a file cannot be UTF-8). Invalid bytes raise :class:`~minent.errors.DataError` naming the file, line and
 byte offset, unless ``errors="replace"``.
 
 >>> corpus = Corpus(["data/sample.txt"])            # doctest: +SKIP
@@ -145,8 +146,27 @@ def _check_codec(encoding: str) -> str:
     return "utf-8" if name in ("utf-8", "utf-8-sig") else name
 
 
+#: codecs whose newline is not the byte b"\n": read through a decoding path of their own
+_WIDE_CODECS = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _is_wide(encoding: str) -> bool:
+    return encoding in _WIDE_CODECS
+
+
+def _wide_bom(sample: bytes) -> str | None:
+    """``"utf-32"`` / ``"utf-16"`` when *sample* starts with their byte-order mark."""
+    for bom, name in _WIDE_BOMS:  # UTF-32-LE first: its BOM starts with UTF-16-LE's
+        if sample.startswith(bom):
+            return name
+    return None
+
+
 def detect_encoding(sample: bytes) -> str:
-    """Guess UTF-8, GB18030 or Big5 from the first bytes of a file.
+    """Guess UTF-8, GB18030 or Big5 (or UTF-16/32 by their byte-order mark) from the first bytes
+    of a file.
 
     UTF-8 wins whenever the sample decodes as UTF-8 (a cut multi-byte character at its end is
     allowed); otherwise the candidate whose decoding has fewest errors and then the largest share
@@ -154,6 +174,9 @@ def detect_encoding(sample: bytes) -> str:
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8"
+    wide = _wide_bom(sample)
+    if wide:
+        return wide
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
@@ -178,7 +201,8 @@ class Corpus:
     inputs
         Paths, directories, glob patterns; ``"-"`` is standard input. Default: stdin.
     encoding
-        ``"utf-8"`` (BOM dropped), a codec name, or ``"auto"`` (UTF-8 / GB18030 / Big5).
+        ``"utf-8"`` (BOM dropped), a codec name, or ``"auto"`` (UTF-8 / GB18030 / Big5); under
+        both, a file starting with a UTF-16/32 byte-order mark is read as UTF-16/32.
     errors
         ``"strict"``: invalid bytes raise DataError with file, line and byte offset;
         ``"replace"``: they become U+FFFD.
@@ -262,9 +286,15 @@ class Corpus:
                 if encoding == "auto":
                     encoding = detect_encoding(data[:_SNIFF_SIZE])
                     self.chosen_encodings[source.display] = encoding
+                if encoding == "utf-8" and _wide_bom(data):  # cannot be UTF-8: its BOM tells
+                    encoding = _wide_bom(data)
+                    self.chosen_encodings[source.display] = encoding
                 if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
                     data = data[3:]
                     offset = 3
+            if first and _is_wide(encoding):
+                yield from self._decode_wide_lines(source, stream, position, progress, data, encoding)
+                return
             first = False
             block = pending + data
             if eof and not block:
@@ -298,6 +328,41 @@ class Corpus:
                 reported = pos
             if eof:
                 return
+
+    def _decode_wide_lines(self, source, stream, position, progress, data: bytes, encoding: str):
+        """:meth:`_decode_lines` for UTF-16/32, whose newline is not one byte: decode block by
+        block with an incremental decoder and split the text. A BOM at the start is dropped."""
+        decoder = codecs.getincrementaldecoder(encoding)(self.errors)
+        pending = ""
+        line_no = reported = consumed = 0
+        while True:
+            eof = not data
+            try:
+                text = decoder.decode(data, final=eof)
+            except UnicodeDecodeError as e:
+                prefix = codecs.decode(data[: max(0, e.start)], encoding, "ignore") if e.start > 0 else ""
+                bad_line = line_no + (pending + prefix).count("\n") + 1
+                raise DataError(
+                    f"{source.display}: line {bad_line}, byte {consumed + max(0, e.start)}: invalid {encoding} data "
+                    f"({e.reason}); try another --encoding or --errors replace"
+                ) from None
+            consumed += len(data)
+            if line_no == 0 and not pending and text.startswith("\ufeff"):
+                text = text[1:]
+            lines = (pending + text).split("\n")
+            pending = lines.pop()
+            for line in lines:
+                line_no += 1
+                yield line_no, line[:-1] if line.endswith("\r") else line
+            if progress is not None:
+                pos = position()
+                progress(pos - reported)
+                reported = pos
+            if eof:
+                if pending:
+                    yield line_no + 1, pending[:-1] if pending.endswith("\r") else pending
+                return
+            data = self._read(source, stream, BLOCK_SIZE)
 
     # -- documents ---------------------------------------------------------------------------
 
@@ -384,10 +449,18 @@ class Corpus:
     def splittable(self, name: str) -> bool:
         """Whether input *name* can be read in byte ranges (:meth:`range_documents`).
 
-        Only regular uncompressed files of line records are: a compressed stream cannot be
-        entered in the middle, and a CSV row may span lines.
+        Only regular uncompressed files of line records in a byte-oriented encoding are: a
+        compressed stream cannot be entered in the middle, a CSV row may span lines, and a UTF-16/32
+        newline is not the byte ``\n``.
         """
-        return name != "-" and self.csv_column is None and not is_compressed(name)
+        if name == "-" or self.csv_column is not None or is_compressed(name):
+            return False
+        if _is_wide(self.encoding):
+            return False
+        if self.encoding in ("auto", "utf-8"):  # a UTF-16/32 byte-order mark decides
+            with open(name, "rb") as f:
+                return _wide_bom(f.read(4)) is None
+        return True
 
     def range_documents(
         self, name: str, start: int = 0, end: int | None = None, progress: Progress = None
@@ -437,6 +510,10 @@ class Corpus:
             if encoding == "auto":
                 encoding = detect_encoding(raw.read(_SNIFF_SIZE))
                 self.chosen_encodings[source.display] = encoding
+            elif encoding == "utf-8":
+                encoding = _wide_bom(raw.read(4)) or encoding
+            if _is_wide(encoding):
+                raise UsageError(f"{source.display}: a {encoding} file cannot be read in byte ranges")
             begin = _line_start(raw, start)
             raw.seek(begin)
             stream = _RangeReader(raw, begin, end)
