@@ -319,13 +319,9 @@ class Corpus:
             lines = text.split("\n")
             if text.endswith("\n"):
                 lines.pop()
-            for line in lines:
-                line_no += 1
-                yield line_no, line[:-1] if line.endswith("\r") else line
-            if progress is not None:
-                pos = position()
-                progress(pos - reported)
-                reported = pos
+            yield from _numbered(lines, line_no)
+            line_no += len(lines)
+            reported = _advance(progress, position, reported)
             if eof:
                 return
 
@@ -351,16 +347,12 @@ class Corpus:
                 text = text[1:]
             lines = (pending + text).split("\n")
             pending = lines.pop()
-            for line in lines:
-                line_no += 1
-                yield line_no, line[:-1] if line.endswith("\r") else line
-            if progress is not None:
-                pos = position()
-                progress(pos - reported)
-                reported = pos
+            yield from _numbered(lines, line_no)
+            line_no += len(lines)
+            reported = _advance(progress, position, reported)
             if eof:
                 if pending:
-                    yield line_no + 1, pending[:-1] if pending.endswith("\r") else pending
+                    yield from _numbered([pending], line_no)
                 return
             data = self._read(source, stream, BLOCK_SIZE)
 
@@ -522,6 +514,22 @@ class Corpus:
             )
         finally:
             raw.close()
+
+
+def _numbered(lines: list[str], line_no: int) -> Iterator[tuple[int, str]]:
+    """(line number, line without its CR) for *lines*, numbered after *line_no*."""
+    for line in lines:
+        line_no += 1
+        yield line_no, line[:-1] if line.endswith("\r") else line
+
+
+def _advance(progress: Progress, position: Callable[[], int], reported: int) -> int:
+    """Report the bytes consumed since *reported* to *progress*; returns the new position."""
+    if progress is None:
+        return reported
+    pos = position()
+    progress(pos - reported)
+    return pos
 
 
 def batched(texts: Iterable[str], max_chars: int) -> Iterator[list[str]]:
