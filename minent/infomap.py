@@ -49,6 +49,13 @@ CORE_LOOP_LIMIT = 10
 #: sweeps when splitting modules into sub-modules for coarse tuning: the sub-modules are only
 #: starting points for moves between modules, so a rough split is enough
 COARSE_TUNE_LOOP_LIMIT = 3
+#: from this many links (CSR entries: both directions of an undirected link) on, the leaf-level
+#: core loops that start from singletons skip every node that others have already joined, as
+#: the reference does in its first loop: modules only grow, so one sweep visits each node at
+#: most once instead of ~10 full sweeps (the 1M-node / 10M-link planted graph: 26 s -> 4 s for
+#: the first loop, same final codelength). On small graphs the full sweeps are cheap and find
+#: slightly shorter codes on average, so they keep them.
+FAST_SEARCH_MIN_LINKS = 1_000_000
 #: tuning rounds continue while one gains this fraction of the first codelength (the
 #: reference's --tune-iteration-relative-threshold default)
 TUNE_RELATIVE_THRESHOLD = 1e-5
@@ -208,22 +215,27 @@ def _aggregate(flow: Flow, net: _Net, module: np.ndarray, k: int) -> _Net:
 
 
 def _core(flow: Flow, net: _Net, module: np.ndarray, state: np.ndarray, constrained: bool,
-          max_sweeps: int) -> int:
+          max_sweeps: int, first_loop: bool = False) -> int:
     from minent.kernels import mapequation as K
 
     return K.core_loop(net.optr, net.oidx, net.ofl, net.iptr, net.iidx, net.ifl, flow.undirected,
                        net.x, net.e, net.p, net.t, net.d, flow.recorded, flow.alpha, flow.dtot,
                        module, net.parent, constrained, state, max_sweeps, MIN_IMPROVEMENT,
-                       flow.index_offset)
+                       flow.index_offset, first_loop)
 
 
 def _find_modules(flow: Flow, net: _Net, init: np.ndarray, state: np.ndarray, *,
-                  constrained: bool = False, core_loop_limit: int = CORE_LOOP_LIMIT) -> np.ndarray:
-    """Core loop + repeated aggregation from ``init``; returns dense module ids of net's nodes."""
+                  constrained: bool = False, core_loop_limit: int = CORE_LOOP_LIMIT,
+                  first_loop: bool = False) -> np.ndarray:
+    """Core loop + repeated aggregation from ``init``; returns dense module ids of net's nodes.
+
+    ``first_loop``: nodes others have joined stay put in the leaf-level core loop (see
+    :func:`minent.kernels.mapequation.core_loop`).
+    """
     from minent.kernels import mapequation as K
 
     module = init.copy()
-    _core(flow, net, module, state, constrained, core_loop_limit)
+    _core(flow, net, module, state, constrained, core_loop_limit, first_loop)
     cur_mod, k = K.relabel(module)
     leaf = cur_mod
     cur = net
@@ -238,11 +250,18 @@ def _find_modules(flow: Flow, net: _Net, init: np.ndarray, state: np.ndarray, *,
 
 
 def _two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10) -> tuple[np.ndarray, float]:
+    """One search: core loops with aggregation, then alternating fine and coarse tuning.
+
+    On networks with at least FAST_SEARCH_MIN_LINKS links the two leaf-level loops that start
+    from singletons (the first partition and the split of coarse tuning) leave a node where it
+    is once others have joined it (see FAST_SEARCH_MIN_LINKS).
+    """
     from minent.kernels import mapequation as K
 
     leaf_net = _leaf_net(flow)
     identity = np.arange(flow.n, dtype=np.int64)
-    module = _find_modules(flow, leaf_net, identity, state)
+    fast = flow.oidx.shape[0] >= FAST_SEARCH_MIN_LINKS
+    module = _find_modules(flow, leaf_net, identity, state, first_loop=fast)
     best = codelength(flow, module)[0]
     initial = best
     fine = True
@@ -256,7 +275,7 @@ def _two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10) -> tup
                                ("optr", "oidx", "ofl", "iptr", "iidx", "ifl", "x", "e", "p", "t", "d")),
                              parent=module)
             sub = _find_modules(flow, split_net, identity, state, constrained=True,
-                                core_loop_limit=COARSE_TUNE_LOOP_LIMIT)
+                                core_loop_limit=COARSE_TUNE_LOOP_LIMIT, first_loop=fast)
             k = int(sub.max()) + 1
             sub_net = _aggregate(flow, split_net, sub, k)
             top = _find_modules(flow, sub_net, sub_net.parent.copy(), state)

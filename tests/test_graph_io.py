@@ -40,6 +40,20 @@ def test_integer_names_keep_their_ids_in_numeric_order():
     assert g.weight.tolist() == [1.0, 3.0, 1.0]
 
 
+@pytest.mark.parametrize("offset", [0, 10**15])
+def test_random_integer_edge_lists_match_sorted_unique(offset):
+    """Both integer paths (direct table for small ids, hashing for large ones) = np.unique."""
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        m = int(rng.integers(1, 200))
+        pairs = rng.integers(0, int(rng.choice([5, 50, 5000])), (m, 2)) + offset
+        text = "".join(f"{a} {b}\n" for a, b in pairs.tolist())
+        g = parse_edge_list(text.encode())
+        uniq, inverse = np.unique(pairs.ravel(), return_inverse=True)
+        assert g.ids.tolist() == uniq.tolist() and g.names == [str(v) for v in uniq.tolist()]
+        assert g.src.tolist() == inverse[0::2].tolist() and g.dst.tolist() == inverse[1::2].tolist()
+
+
 def test_random_edge_lists_match_slow_parser():
     rng = np.random.default_rng(0)
     words = ["a", "bb", "ccc", "猫", "狗", "x1", "1x", "-3", "+4"]

@@ -116,6 +116,7 @@ def parse_edge_list(data: bytes, *, label: str = "<graph>", directed: bool = Fal
     """Parse the bytes of an edge list (see module docstring) into a :class:`Graph`."""
     from minent.kernels.graphparse import (
         dense_ids,
+        rank_integers,
         tokens_as_integers,
         tokens_match_representatives,
     )
@@ -126,8 +127,12 @@ def parse_edge_list(data: bytes, *, label: str = "<graph>", directed: bool = Fal
     start, length, hashes, weight = _scan(buf, label)
     as_int, values = tokens_as_integers(buf, start, length)
     if as_int:
+        # integer names keep their numeric order, as in Infomap's link-list reader; small ids
+        # (the usual 0..n-1 or 1..n) are ranked by a direct table, others by hashing + sorting
+        fits, src, dst, uniq = rank_integers(values, values.shape[0] + 1024)
+        if fits:
+            return Graph([str(v) for v in uniq.tolist()], uniq, src, dst, weight.copy(), directed)
         first_ids, first = dense_ids(values)
-        # integer names keep their numeric order, as in Infomap's link-list reader
         uniq = values[first]
         order = np.argsort(uniq, kind="stable")
         rank = np.empty_like(order)
