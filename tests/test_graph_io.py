@@ -133,3 +133,22 @@ def test_read_graph_files_and_stdin(tmp_path, monkeypatch):
 def test_empty_input():
     g = parse_edge_list(b"")
     assert g.n_nodes == 0 and g.n_edges == 0
+
+
+@pytest.mark.parametrize("header", [False, True])
+def test_tsv_chunks_equal_the_table_writer(header):
+    """The block-wise TSV of infomap results = write_table over to_rows (tabs in names too)."""
+    import io
+
+    from minent.infomap import infomap
+    from minent.io.graph import tsv_chunks
+    from minent.io.tables import write_table
+
+    plain = parse_edge_list(b"1 2\n1 3\n2 3\n4 5\n4 6\n5 6\n3 4\n7 8\n")
+    tabbed = parse_pajek('*Vertices 4\n1 "a\tb"\n2 "c"\n3 "d"\n4 "e"\n*Edges\n1 2\n3 4\n'.encode())
+    for g in (plain, tabbed):
+        r = infomap(g, seed=1)
+        expected = io.StringIO()
+        write_table(r.to_rows(), r.columns(), "tsv", expected, header=header)
+        for chunk in (2, 3, 100_000):
+            assert "".join(c + "\n" for c in tsv_chunks(r, header=header, chunk=chunk)) == expected.getvalue()

@@ -315,6 +315,30 @@ def _header(result, columns: str, extra: tuple[str, ...] = ()) -> list[str]:
     ]
 
 
+def tsv_chunks(result, *, header: bool = False, chunk: int = 100_000):
+    """The default TSV (``node module flow`` rows in tree order) as blocks of lines.
+
+    Same text as :func:`minent.io.tables.write_table` over ``result.to_rows()``, but built a
+    block at a time from lists (1M nodes: ~2x faster than a row at a time). Two-level results
+    only (hierarchical ones add a path column and go through write_table).
+    """
+    from minent.io.tables import _cell
+
+    if header:
+        yield "\t".join(result.columns())
+    names = result.graph.names
+    order = result.node_order()
+    for lo in range(0, order.shape[0], chunk):
+        part = order[lo : lo + chunk]
+        cells = [names[i] for i in part.tolist()]
+        joined = "".join(cells)
+        if "\t" in joined or "\n" in joined:
+            cells = [_cell(c) for c in cells]
+        # repr is format_float for the finite flows
+        yield "\n".join(map("\t".join, zip(cells, map(str, result.module[part].tolist()),
+                                            map(repr, result.flow[part].tolist()))))
+
+
 def clu_lines(result):
     """Lines of an Infomap ``.clu`` file: ``node_id module flow`` (top modules)."""
     yield from _header(result, "node_id module flow", ("# module level 1",))
