@@ -1,6 +1,6 @@
 """minent infomap vs the `infomap` package (mapequation Infomap), side by side (ALGORITHMS.md §4).
 
-    python benchmarks/bench_infomap.py [--quick] [--skip-speed] [--skip-lfr] [--skip-big]
+    python benchmarks/bench_infomap.py [--quick] [--skip-speed] [--skip-lfr] [--skip-big] [--big-ref]
 
 1. Speed at equal codelength: two-level, 1 trial, 1 thread, after JIT warm-up, same process,
    on a planted-partition graph (500 blocks) and a uniform random graph of 100k nodes / 1M
@@ -10,7 +10,9 @@
    mu=0.1..0.6, 3 seeds): codelength against the reference and NMI against the planted
    communities; 1 trial each, the same seed.
 3. End to end: `minent infomap graph.tsv -o modules.tsv` on a planted graph of 1M nodes /
-   10M links (--quick: 200k / 2M), parse included, with the peak RSS of the process.
+   10M links (--quick: 200k / 2M), parse and output included, with the CPU seconds and peak
+   RSS of the process and the 1-minute load average when it started; --big-ref also runs the
+   reference's command line (`infomap graph.tsv outdir --two-level --clu`) on the same file.
 """
 
 from __future__ import annotations
@@ -145,9 +147,26 @@ def lfr(quick: bool) -> None:
                  "rel dL", "NMI", "ref NMI"], rows)
 
 
-def end_to_end(quick: bool) -> None:
+def _clu_labels(path: Path, n: int, sep: str | None) -> np.ndarray:
+    """Module of nodes 0..n-1 from our TSV (sep "\t") or a reference .clu file (sep None)."""
+    found = {}
+    with open(path) as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                node, module = line.split(sep)[:2]
+                found[int(node)] = int(module)
+    return np.array([found[i] for i in range(n)])
+
+
+def end_to_end(quick: bool, with_ref: bool) -> None:
+    import resource
+
+    from minent.infomap import codelength, compute_flow
+
     n, m = (200_000, 2_000_000) if quick else (1_000_000, 10_000_000)
     s, t, truth = planted(n, m, 500 if quick else 5000, 0.2, 3)
+    flow = compute_flow(make_graph(s, t, n))
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "graph.tsv"
         with open(path, "w") as fh:
@@ -156,26 +175,29 @@ def end_to_end(quick: bool) -> None:
                 fh.write("\n".join(f"{a}\t{b}" for a, b in zip(s[lo:lo + step].tolist(),
                                                              t[lo:lo + step].tolist())))
                 fh.write("\n")
-        out = Path(tmp) / "modules.tsv"
-        import resource
-
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        wall, rss = run_measured([sys.executable, "-m", "minent", "infomap", str(path), "-o", str(out),
-                                  "--seed", "1", "-q"])
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-        found = {}
-        with open(out) as fh:
-            for line in fh:
-                node, module, _ = line.split("\t")
-                found[int(node)] = int(module)
-        labels = np.array([found[i] for i in range(n)])
         size_mb = path.stat().st_size / 2**20
-    print("\n## end to end: minent infomap on a planted graph, parse and output included")
-    print_table(["graph", "file MB", "links", "modules", "planted", "NMI", "wall s", "cpu s",
-                 "peak RSS MiB"],
-                [[f"planted {n // 1000}k/{m // 1_000_000}M", size_mb, s.size, int(labels.max()),
-                  int(truth.max()) + 1, f"{nmi(truth, labels):.4f}", wall, cpu, rss]])
+        out = Path(tmp) / "modules.tsv"
+        runs = [("minent infomap", [sys.executable, "-m", "minent", "infomap", str(path), "-o", str(out),
+                                    "--seed", "1", "-q"], out, "\t")]
+        if with_ref:
+            # the reference's own command line: its reader, search and .clu writer, 1 thread
+            exe = Path(sys.executable).with_name("infomap")
+            runs.append(("reference infomap CLI", [str(exe), str(path), tmp, "--two-level", "-N", "1",
+                                                   "--seed", "1", "--silent", "--clu"],
+                         Path(tmp) / "graph.clu", None))
+        for name, cmd, result, sep in runs:
+            load = os.getloadavg()[0]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            wall, rss = run_measured(cmd)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            labels = _clu_labels(result, n, sep)
+            rows.append([name, f"planted {n // 1000}k/{m // 1_000_000}M", size_mb, s.size,
+                         int(labels.max()), int(truth.max()) + 1, f"{nmi(truth, labels):.4f}",
+                         f"{codelength(flow, labels - 1)[0]:.6f}", wall, cpu, rss, f"{load:.1f}"])
+    print("\n## end to end: a planted graph from file to modules, parse and output included")
+    print_table(["command", "graph", "file MB", "links", "modules", "planted", "NMI", "L", "wall s",
+                 "cpu s", "peak RSS MiB", "load"], rows)
 
 
 def main() -> None:
@@ -184,6 +206,8 @@ def main() -> None:
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--skip-lfr", action="store_true")
     ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument("--big-ref", action="store_true",
+                    help="also run the reference's command line end to end on the big graph (slow)")
     args = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     if not args.skip_speed:
@@ -191,7 +215,7 @@ def main() -> None:
     if not args.skip_lfr:
         lfr(args.quick)
     if not args.skip_big:
-        end_to_end(args.quick)
+        end_to_end(args.quick, args.big_ref)
 
 
 if __name__ == "__main__":

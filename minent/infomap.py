@@ -49,6 +49,18 @@ CORE_LOOP_LIMIT = 10
 #: sweeps when splitting modules into sub-modules for coarse tuning: the sub-modules are only
 #: starting points for moves between modules, so a rough split is enough
 COARSE_TUNE_LOOP_LIMIT = 3
+#: from this many link ends (2 per link: what one sweep of the core loop reads) on, the searches
+#: that start from singletons skip every node that others have already joined, so modules only
+#: grow and a sweep visits each node at most once instead of ~10 full sweeps: in the first
+#: partition on the leaf level, as the reference does in its first loop, and in the split of
+#: coarse tuning on every level that is this large (the sub-modules are only starting points
+#: for moves between modules). Not on the aggregated levels of the first partition: there it
+#: locks in early merges (a directed random 100k/1M graph: 16.229 bits instead of 16.213; the
+#: reference finds 16.216). Fine-tuning (full sweeps from the found modules) repairs what the
+#: rule misses. On the 1M-node / 10M-link planted graph the search takes ~20 s instead of 44 s,
+#: with the same final codelength. Small graphs keep the full sweeps: they are cheap there and
+#: find slightly shorter codes on average.
+FAST_SEARCH_MIN_LINKS = 1_000_000
 #: tuning rounds continue while one gains this fraction of the first codelength (the
 #: reference's --tune-iteration-relative-threshold default)
 TUNE_RELATIVE_THRESHOLD = 1e-5
@@ -208,29 +220,41 @@ def _aggregate(flow: Flow, net: _Net, module: np.ndarray, k: int) -> _Net:
 
 
 def _core(flow: Flow, net: _Net, module: np.ndarray, state: np.ndarray, constrained: bool,
-          max_sweeps: int) -> int:
+          max_sweeps: int, first_loop: bool = False) -> int:
     from minent.kernels import mapequation as K
 
     return K.core_loop(net.optr, net.oidx, net.ofl, net.iptr, net.iidx, net.ifl, flow.undirected,
                        net.x, net.e, net.p, net.t, net.d, flow.recorded, flow.alpha, flow.dtot,
                        module, net.parent, constrained, state, max_sweeps, MIN_IMPROVEMENT,
-                       flow.index_offset)
+                       flow.index_offset, first_loop)
 
 
 def _find_modules(flow: Flow, net: _Net, init: np.ndarray, state: np.ndarray, *,
-                  constrained: bool = False, core_loop_limit: int = CORE_LOOP_LIMIT) -> np.ndarray:
-    """Core loop + repeated aggregation from ``init``; returns dense module ids of net's nodes."""
+                  constrained: bool = False, core_loop_limit: int = CORE_LOOP_LIMIT,
+                  grow_only: str = "") -> np.ndarray:
+    """Core loop + repeated aggregation from ``init``; returns dense module ids of net's nodes.
+
+    ``grow_only`` ("leaf": on net's own level, "all": on every level): where the network has
+    at least FAST_SEARCH_MIN_LINKS link ends, a node that others have joined stays put (the
+    reference's first-loop rule, see :func:`minent.kernels.mapequation.core_loop`).
+    """
     from minent.kernels import mapequation as K
 
+    def core(cur, module):
+        # a sweep sees every link from both ends (directed: out- and in-links)
+        rule = (grow_only == "all" or (grow_only == "leaf" and cur is net)) and \
+            2 * cur.oidx.shape[0] // (1 + flow.undirected) >= FAST_SEARCH_MIN_LINKS
+        return _core(flow, cur, module, state, constrained, core_loop_limit, rule)
+
     module = init.copy()
-    _core(flow, net, module, state, constrained, core_loop_limit)
+    core(net, module)
     cur_mod, k = K.relabel(module)
     leaf = cur_mod
     cur = net
     while 1 < k < cur.n:
         cur = _aggregate(flow, cur, cur_mod, k)
         module = np.arange(k, dtype=np.int64)
-        if _core(flow, cur, module, state, constrained, core_loop_limit) == 0:
+        if core(cur, module) == 0:
             break
         cur_mod, k = K.relabel(module)
         leaf = cur_mod[leaf]
@@ -238,11 +262,17 @@ def _find_modules(flow: Flow, net: _Net, init: np.ndarray, state: np.ndarray, *,
 
 
 def _two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10) -> tuple[np.ndarray, float]:
+    """One search: core loops with aggregation, then alternating fine and coarse tuning.
+
+    The two searches that start from singletons (the first partition and the split of coarse
+    tuning) leave a node where it is once others have joined it while the network has at least
+    FAST_SEARCH_MIN_LINKS link ends (see there).
+    """
     from minent.kernels import mapequation as K
 
     leaf_net = _leaf_net(flow)
     identity = np.arange(flow.n, dtype=np.int64)
-    module = _find_modules(flow, leaf_net, identity, state)
+    module = _find_modules(flow, leaf_net, identity, state, grow_only="leaf")
     best = codelength(flow, module)[0]
     initial = best
     fine = True
@@ -256,7 +286,7 @@ def _two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10) -> tup
                                ("optr", "oidx", "ofl", "iptr", "iidx", "ifl", "x", "e", "p", "t", "d")),
                              parent=module)
             sub = _find_modules(flow, split_net, identity, state, constrained=True,
-                                core_loop_limit=COARSE_TUNE_LOOP_LIMIT)
+                                core_loop_limit=COARSE_TUNE_LOOP_LIMIT, grow_only="all")
             k = int(sub.max()) + 1
             sub_net = _aggregate(flow, split_net, sub, k)
             top = _find_modules(flow, sub_net, sub_net.parent.copy(), state)

@@ -40,6 +40,20 @@ def test_integer_names_keep_their_ids_in_numeric_order():
     assert g.weight.tolist() == [1.0, 3.0, 1.0]
 
 
+@pytest.mark.parametrize("offset", [0, 10**15])
+def test_random_integer_edge_lists_match_sorted_unique(offset):
+    """Both integer paths (direct table for small ids, hashing for large ones) = np.unique."""
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        m = int(rng.integers(1, 200))
+        pairs = rng.integers(0, int(rng.choice([5, 50, 5000])), (m, 2)) + offset
+        text = "".join(f"{a} {b}\n" for a, b in pairs.tolist())
+        g = parse_edge_list(text.encode())
+        uniq, inverse = np.unique(pairs.ravel(), return_inverse=True)
+        assert g.ids.tolist() == uniq.tolist() and g.names == [str(v) for v in uniq.tolist()]
+        assert g.src.tolist() == inverse[0::2].tolist() and g.dst.tolist() == inverse[1::2].tolist()
+
+
 def test_random_edge_lists_match_slow_parser():
     rng = np.random.default_rng(0)
     words = ["a", "bb", "ccc", "猫", "狗", "x1", "1x", "-3", "+4"]
@@ -119,3 +133,22 @@ def test_read_graph_files_and_stdin(tmp_path, monkeypatch):
 def test_empty_input():
     g = parse_edge_list(b"")
     assert g.n_nodes == 0 and g.n_edges == 0
+
+
+@pytest.mark.parametrize("header", [False, True])
+def test_tsv_chunks_equal_the_table_writer(header):
+    """The block-wise TSV of infomap results = write_table over to_rows (tabs in names too)."""
+    import io
+
+    from minent.infomap import infomap
+    from minent.io.graph import tsv_chunks
+    from minent.io.tables import write_table
+
+    plain = parse_edge_list(b"1 2\n1 3\n2 3\n4 5\n4 6\n5 6\n3 4\n7 8\n")
+    tabbed = parse_pajek('*Vertices 4\n1 "a\tb"\n2 "c"\n3 "d"\n4 "e"\n*Edges\n1 2\n3 4\n'.encode())
+    for g in (plain, tabbed):
+        r = infomap(g, seed=1)
+        expected = io.StringIO()
+        write_table(r.to_rows(), r.columns(), "tsv", expected, header=header)
+        for chunk in (2, 3, 100_000):
+            assert "".join(c + "\n" for c in tsv_chunks(r, header=header, chunk=chunk)) == expected.getvalue()

@@ -179,6 +179,45 @@ def test_lfr_codelength_not_worse_than_reference(mu):
     assert r.codelength <= ref.codelength * (1 + 1e-6)
 
 
+def test_first_loop_only_grows_modules():
+    """With first_loop a node that others joined never leaves: every member's host stays."""
+    from minent.kernels import mapequation as K
+
+    G = nx.LFR_benchmark_graph(250, 3, 1.5, 0.3, average_degree=10, max_degree=30, min_community=20,
+                               seed=10)
+    for directed in (False, True):
+        flow = compute_flow(make_graph(250, [(u, v, 1.0) for u, v in G.edges()], directed))
+        module = np.arange(flow.n)
+        moves = K.core_loop(flow.optr, flow.oidx, flow.ofl, flow.iptr, flow.iidx, flow.ifl,
+                            flow.undirected, flow.node_x, flow.node_e, flow.node_flow, flow.node_t,
+                            flow.node_d, False, 0.15, 0.0, module, np.zeros(flow.n, np.int64),
+                            False, np.array([7], np.uint64), 10, 1e-10, 0.0, True)
+        assert moves > 50
+        joined = module != np.arange(flow.n)
+        assert np.all(module[module[joined]] == module[joined])
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_fast_search_of_large_graphs(monkeypatch, directed):
+    """The first-loop rule used from FAST_SEARCH_MIN_LINKS links on, forced on small graphs."""
+    import minent.infomap as im
+
+    monkeypatch.setattr(im, "FAST_SEARCH_MIN_LINKS", 0)
+    g, truth = planted(20, 50, 10_000, 0.15, seed=4, directed=directed)
+    r = infomap(g, seed=1)
+    assert r.num_modules == 20 and len(set(zip(truth.tolist(), r.module.tolist()))) == 20
+    for mu in (0.1, 0.3):
+        G = nx.LFR_benchmark_graph(250, 3, 1.5, mu, average_degree=10, max_degree=30,
+                                   min_community=20, seed=10)
+        G.remove_edges_from(nx.selfloop_edges(G))
+        links = [(u, v, 1.0) for u, v in G.edges()]
+        ref = reference([(u, v) for u, v, _ in links], seed=1, num_trials=3)
+        r = infomap(make_graph(250, links), seed=1, trials=3)
+        assert r.codelength <= ref.codelength * (1 + 1e-6)
+        assert r.codelength == pytest.approx(
+            oracle_codelength((r.module - 1).tolist(), 250, links, False), abs=1e-12)
+
+
 def test_evaluate_partition_by_name():
     g = parse_edge_list(b"a b\na c\nb c\nd e\nd f\ne f\nc d\n")
     part = {"a": "x", "b": "x", "c": "x", "d": "y", "e": "y", "f": "y"}

@@ -98,6 +98,8 @@ def infomap_cmd(
         common.emit_text(gio.clu_lines(result), output)
     elif fmt == "tree":
         common.emit_text(gio.tree_lines(result), output)
+    elif fmt == "tsv" and result.paths is None:
+        common.emit_text(gio.tsv_chunks(result, header=header), output)
     elif fmt == "json":
         common.emit_text([json.dumps(gio.result_json(result), ensure_ascii=False)], output)
     else:

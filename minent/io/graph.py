@@ -116,6 +116,7 @@ def parse_edge_list(data: bytes, *, label: str = "<graph>", directed: bool = Fal
     """Parse the bytes of an edge list (see module docstring) into a :class:`Graph`."""
     from minent.kernels.graphparse import (
         dense_ids,
+        rank_integers,
         tokens_as_integers,
         tokens_match_representatives,
     )
@@ -126,8 +127,12 @@ def parse_edge_list(data: bytes, *, label: str = "<graph>", directed: bool = Fal
     start, length, hashes, weight = _scan(buf, label)
     as_int, values = tokens_as_integers(buf, start, length)
     if as_int:
+        # integer names keep their numeric order, as in Infomap's link-list reader; small ids
+        # (the usual 0..n-1 or 1..n) are ranked by a direct table, others by hashing + sorting
+        fits, src, dst, uniq = rank_integers(values, values.shape[0] + 1024)
+        if fits:
+            return Graph([str(v) for v in uniq.tolist()], uniq, src, dst, weight.copy(), directed)
         first_ids, first = dense_ids(values)
-        # integer names keep their numeric order, as in Infomap's link-list reader
         uniq = values[first]
         order = np.argsort(uniq, kind="stable")
         rank = np.empty_like(order)
@@ -308,6 +313,30 @@ def _header(result, columns: str, extra: tuple[str, ...] = ()) -> list[str]:
         *extra,
         f"# {columns}",
     ]
+
+
+def tsv_chunks(result, *, header: bool = False, chunk: int = 100_000):
+    """The default TSV (``node module flow`` rows in tree order) as blocks of lines.
+
+    Same text as :func:`minent.io.tables.write_table` over ``result.to_rows()``, but built a
+    block at a time from lists (1M nodes: ~2x faster than a row at a time). Two-level results
+    only (hierarchical ones add a path column and go through write_table).
+    """
+    from minent.io.tables import _cell
+
+    if header:
+        yield "\t".join(result.columns())
+    names = result.graph.names
+    order = result.node_order()
+    for lo in range(0, order.shape[0], chunk):
+        part = order[lo : lo + chunk]
+        cells = [names[i] for i in part.tolist()]
+        joined = "".join(cells)
+        if "\t" in joined or "\n" in joined:
+            cells = [_cell(c) for c in cells]
+        # repr is format_float for the finite flows
+        yield "\n".join(map("\t".join, zip(cells, map(str, result.module[part].tolist()),
+                                            map(repr, result.flow[part].tolist()))))
 
 
 def clu_lines(result):

@@ -210,6 +210,42 @@ def tokens_as_integers(buf, tok_start, tok_len):
 
 
 @njit(cache=True)
+def rank_integers(values, limit):
+    """Node ids of integer names by a direct table: (ok, src, dst, distinct values ascending).
+
+    ``values`` interleaves source and target names; each becomes the rank of its value among
+    the distinct values, as sorting the distinct values would give. The table has max+1
+    entries, so it is only used when every value is below ``limit`` (ok=False otherwise).
+    """
+    empty = np.empty(0, np.int64)
+    maxv = -1
+    for k in range(values.shape[0]):
+        if values[k] > maxv:
+            maxv = values[k]
+    if maxv >= limit:
+        return False, empty, empty, empty
+    rank = np.full(maxv + 1, -1, np.int64)
+    for k in range(values.shape[0]):
+        rank[values[k]] = 0
+    n_distinct = 0
+    for x in range(maxv + 1):
+        if rank[x] == 0:
+            rank[x] = n_distinct
+            n_distinct += 1
+    uniq = np.empty(n_distinct, np.int64)
+    for x in range(maxv + 1):
+        if rank[x] >= 0:
+            uniq[rank[x]] = x
+    m = values.shape[0] // 2
+    src = np.empty(m, np.int64)
+    dst = np.empty(m, np.int64)
+    for i in range(m):
+        src[i] = rank[values[2 * i]]
+        dst[i] = rank[values[2 * i + 1]]
+    return True, src, dst, uniq
+
+
+@njit(cache=True)
 def tokens_match_representatives(buf, tok_start, tok_len, inverse, rep):
     """True when every token equals (bytewise) the representative token of its hash class."""
     for k in range(tok_start.shape[0]):

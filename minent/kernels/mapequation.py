@@ -339,7 +339,7 @@ _X, _E, _P, _T, _D, _LX, _LE, _LXP = 0, 1, 2, 3, 4, 5, 6, 7
 @njit(cache=True)
 def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
               node_x, node_e, node_p, node_t, node_d, recorded, alpha, dtot,
-              module, parent, constrained, state, max_sweeps, min_gain, offset):
+              module, parent, constrained, state, max_sweeps, min_gain, offset, first_loop):
     """Move nodes (in random order) to the neighbouring module that lowers L most.
 
     ``module`` (ids in 0..N-1) is updated in place. With ``constrained`` a node may only join
@@ -348,7 +348,10 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
     only the neighbours of nodes that moved (the rest saw no change in their neighbourhood).
     Sweeps repeat until no node moves, the gain of a sweep is below ``min_gain`` or
     ``max_sweeps`` is reached. ``offset`` is the exit flow of the enclosing module when
-    splitting one module of a hierarchy (0 at the top). Returns the number of moves.
+    splitting one module of a hierarchy (0 at the top). With ``first_loop`` (the first pass
+    over the leaf nodes of a search, as the reference does it) a node that others have joined
+    stays where it is: modules only grow, and most nodes are skipped after the first sweep.
+    Returns the number of moves.
     """
     n = node_p.shape[0]
     # per module: link exit, link enter, flow, teleport weight, dangling flow, and the cached
@@ -404,6 +407,8 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
             if not active[v]:
                 continue
             a = module[v]
+            if first_loop and mn[a] > 1:
+                continue
             pv = node_p[v]
             xv = node_x[v]
             ev = node_e[v]
