@@ -175,7 +175,7 @@ def _put(cps, a, b, out_cp, out_end, st):
     _close(out_end, st)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _tok(cps, a, b, trie, mode, out_cp, out_end, st):
     """Emit one token of jieba's accurate cut; in search mode first its dictionary 2/3-grams."""
     if mode == MODE_SEARCH and b - a > 2:
@@ -225,18 +225,23 @@ def get_dag(cps, k, b, trie, dag):
 @njit(cache=True)
 def calc_route(cps, a, b, trie, logtotal, use_table, rw, rx, dag):
     """jieba's ``calc``: best route over block ``cps[a:b]`` into ``rx`` (end index of the word
-    starting at each position, relative to ``a``); ``rw`` holds the route scores, ``dag`` is
-    work space for ``get_dag``."""
+    starting at each position, relative to ``a``); ``rw`` holds the route scores. The words
+    starting at each position are those of :func:`get_dag` (``dag`` is unused work space)."""
     nfreq, nweight = trie[3], trie[4]
     n = b - a
     rw[n] = 0.0
     for idx in range(n - 1, -1, -1):
         best = 0.0
         bx = -1
-        nd = get_dag(cps, a + idx, b, trie, dag)
-        for j in range(nd):
-            e = dag[2 * j] - a
-            node = dag[2 * j + 1]
+        # get_dag's walk, written out: a call per position costs more than the walk itself
+        node = 0
+        for i in range(a + idx, b):
+            node = child(trie, node, cps[i])
+            if node < 0:
+                break
+            if nfreq[node] <= 0:
+                continue
+            e = i - a
             if use_table:
                 w = nweight[node]
             else:
