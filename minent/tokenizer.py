@@ -437,23 +437,85 @@ class Tokenizer:
 
     def count(self, texts: Sequence[str], counts: dict | None = None) -> dict:
         """Add the token counts of ``texts`` to ``counts`` (a dict word -> int) and return it."""
-        from collections import Counter
-
-        from minent.kernels import dag
-
-        out_cp, out_end, _ = self._run(texts)
-        first, n = dag.count_tokens(out_cp, out_end)
-        joined = _from_codepoints(out_cp)
-        ends = out_end[first].tolist()
-        starts = np.where(first > 0, out_end[first - 1], 0).tolist()
-        words = [joined[a:b] for a, b in zip(starts, ends)]
+        table = self.table()
+        self.count_into(texts, table)
         if counts is None:  # a fresh table: the distinct words go in at C speed
+            from collections import Counter
+
             counts = Counter()
-            dict.update(counts, zip(words, n.tolist()))
+            dict.update(counts, table.items())
             return counts
-        for w, c in zip(words, n.tolist()):
+        for w, c in table.items():
             counts[w] = counts.get(w, 0) + c
         return counts
+
+    def table(self) -> "TokenTable":
+        """An empty :class:`TokenTable` for :meth:`count_into`."""
+        return TokenTable()
+
+    def count_into(self, texts: Sequence[str], table: "TokenTable") -> None:
+        """Cut ``texts`` and add their tokens to ``table`` (no Python string per token)."""
+        out_cp, out_end, _ = self._run(texts)
+        table.add(out_cp, out_end)
+
+
+class TokenTable:
+    """Token counts kept in numba arrays across many batches (``minent.kernels.dag.tally_tokens``).
+
+    Only the distinct tokens are stored, as code points; they become Python strings once, in
+    :meth:`items`. This is how ``minent count`` workers count: one table per worker for the
+    whole run, instead of a dict per batch.
+    """
+
+    def __init__(self, capacity: int = 1 << 14):
+        self._alloc(capacity, 4 * capacity)
+        self.state = np.zeros(2, np.int64)  # distinct tokens, code points stored
+
+    def _alloc(self, capacity: int, store: int) -> None:
+        self.slots = np.full(2 * capacity, -1, np.int64)
+        self.hashes = np.empty(capacity, np.uint64)
+        self.tstart = np.empty(capacity, np.int64)
+        self.tlen = np.empty(capacity, np.int64)
+        self.counts = np.empty(capacity, np.int64)
+        self.store = np.empty(store, np.int32)
+
+    def __len__(self) -> int:
+        return int(self.state[0])
+
+    def add(self, out_cp: np.ndarray, out_end: np.ndarray) -> None:
+        """Add the tokens of a cut (code points, token ends) to the table."""
+        from minent.kernels import dag
+
+        t = 0
+        while True:
+            t = dag.tally_tokens(out_cp, out_end, t, self.slots, self.hashes, self.tstart,
+                                 self.tlen, self.counts, self.store, self.state)
+            if t >= out_end.size:
+                return
+            self._grow(int(out_end[t] - (out_end[t - 1] if t else 0)))
+
+    def _grow(self, need: int) -> None:
+        """Double the rows (and slots) when half full; make room for ``need`` more code points."""
+        from minent.kernels import dag
+
+        n, used = int(self.state[0]), int(self.state[1])
+        old = (self.hashes, self.tstart, self.tlen, self.counts, self.store)
+        capacity = old[0].size
+        if 2 * (n + 1) > self.slots.size or n >= capacity:
+            capacity *= 2
+        self._alloc(capacity, max(old[4].size, 2 * (used + need)))
+        for new, prev in zip((self.hashes, self.tstart, self.tlen, self.counts), old[:4]):
+            new[:n] = prev[:n]
+        self.store[:used] = old[4][:used]
+        dag.rehash_tokens(self.hashes, n, self.slots)
+
+    def items(self) -> list[tuple[str, int]]:
+        """``(token, count)`` of every distinct token, in order of first occurrence."""
+        n, used = int(self.state[0]), int(self.state[1])
+        joined = _from_codepoints(self.store[:used])
+        starts = self.tstart[:n].tolist()
+        ends = (self.tstart[:n] + self.tlen[:n]).tolist()
+        return list(zip([joined[a:b] for a, b in zip(starts, ends)], self.counts[:n].tolist()))
 
 
 def cut(text: str, *, hmm: bool = True, mode: str = "default") -> list[str]:

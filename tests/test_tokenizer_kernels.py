@@ -88,13 +88,19 @@ def test_join_tokens():
 
 
 @settings(max_examples=100, deadline=None)
-@given(tokens=st.lists(st.text(alphabet="ab中𠀀", max_size=3), max_size=60))
-def test_count_tokens_equals_counter(tokens):
+@given(batches=st.lists(st.lists(st.text(alphabet="ab中𠀀", max_size=4), max_size=60), max_size=4))
+def test_token_table_equals_counter(batches):
+    """The numba token table against Counter, across batches, growing from a tiny capacity."""
     from collections import Counter
 
-    cps = _to_codepoints("".join(tokens))
-    ends = np.cumsum([len(t) for t in tokens]).astype(np.int64)
-    first, counts = dag.count_tokens(cps, ends)
-    got = {tokens[f]: int(c) for f, c in zip(first, counts)}
-    assert got == Counter(tokens) and len(first) == len(set(tokens))
-    assert list(first) == sorted(first)  # first occurrences, in order
+    from minent.tokenizer import TokenTable
+
+    table = TokenTable(capacity=2)
+    for tokens in batches:
+        cps = _to_codepoints("".join(tokens))
+        ends = np.cumsum([0] + [len(t) for t in tokens]).astype(np.int64)[1:]
+        table.add(cps, ends)
+    want = Counter(t for tokens in batches for t in tokens)
+    got = table.items()
+    assert dict(got) == want and len(got) == len(want) == len(table)
+    assert [w for w, _ in got] == list(dict.fromkeys(t for tokens in batches for t in tokens))

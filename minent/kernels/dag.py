@@ -630,53 +630,75 @@ def join_tokens(out_cp, out_end, line_end, sep, newline):
     return res[:n]
 
 
-@njit(cache=True)
-def count_tokens(out_cp, out_end):
-    """Distinct tokens of a cut and their counts: (first occurrence of each, its count).
+_FNV_OFFSET = np.uint64(14695981039346656037)
+_FNV_PRIME = np.uint64(1099511628211)
 
-    Token ``t`` is ``out_cp[out_end[t-1]:out_end[t]]``; tokens are hashed (FNV-1a over code
-    points) into an open-addressing table and compared code point by code point on a hit, so
-    only distinct tokens ever become Python strings.
+
+@njit(cache=True)
+def tally_tokens(out_cp, out_end, first, slots, hashes, tstart, tlen, counts, store, state):
+    """Add tokens ``first, first+1, ...`` of a cut to a token table that lives across calls.
+
+    Token ``t`` is ``out_cp[out_end[t-1]:out_end[t]]``. The table: ``slots`` (open addressing,
+    a power of two, -1 = empty) holds token numbers; token ``u`` has FNV-1a hash ``hashes[u]``,
+    code points ``store[tstart[u]:tstart[u] + tlen[u]]`` and count ``counts[u]``; ``state`` =
+    (distinct tokens, code points stored). A hash hit is confirmed code point by code point, so
+    only distinct tokens are ever stored (and later become Python strings).
+
+    Returns the first token not added: ``out_end.size`` when all were, else the table must grow
+    first (it is kept at most half full; the store or the per-token arrays are full).
     """
-    ntok = out_end.size
-    cap = 16
-    while cap < 2 * ntok:
-        cap *= 2
-    mask = cap - 1
-    slot_uid = np.full(cap, -1, np.int64)
-    first = np.empty(ntok, np.int64)
-    counts = np.zeros(ntok, np.int64)
-    hashes = np.empty(ntok, np.uint64)
-    nuniq = 0
-    a = 0
-    for t in range(ntok):
+    mask = slots.size - 1
+    nuniq = state[0]
+    used = state[1]
+    a = out_end[first - 1] if first > 0 else 0
+    for t in range(first, out_end.size):
         b = out_end[t]
-        h = np.uint64(14695981039346656037)
+        n = b - a
+        h = _FNV_OFFSET
         for i in range(a, b):
-            h = (h ^ np.uint64(out_cp[i])) * np.uint64(1099511628211)
-        h = (h ^ np.uint64(b - a)) * np.uint64(1099511628211)
+            h = (h ^ np.uint64(out_cp[i])) * _FNV_PRIME
+        h = (h ^ np.uint64(n)) * _FNV_PRIME
         s = np.int64(h >> np.uint64(17)) & mask
         while True:
-            u = slot_uid[s]
+            u = slots[s]
             if u < 0:
-                slot_uid[s] = nuniq
-                first[nuniq] = t
-                counts[nuniq] = 1
+                if 2 * (nuniq + 1) > slots.size or nuniq >= counts.size or used + n > store.size:
+                    state[0] = nuniq
+                    state[1] = used
+                    return t
+                slots[s] = nuniq
                 hashes[nuniq] = h
+                tstart[nuniq] = used
+                tlen[nuniq] = n
+                counts[nuniq] = 1
+                for i in range(n):
+                    store[used + i] = out_cp[a + i]
+                used += n
                 nuniq += 1
                 break
-            if hashes[u] == h:
-                t2 = first[u]
-                a2 = out_end[t2 - 1] if t2 > 0 else 0
-                same = out_end[t2] - a2 == b - a
-                if same:
-                    for i in range(b - a):
-                        if out_cp[a + i] != out_cp[a2 + i]:
-                            same = False
-                            break
+            if hashes[u] == h and tlen[u] == n:
+                p = tstart[u]
+                same = True
+                for i in range(n):
+                    if store[p + i] != out_cp[a + i]:
+                        same = False
+                        break
                 if same:
                     counts[u] += 1
                     break
             s = (s + 1) & mask
         a = b
-    return first[:nuniq], counts[:nuniq]
+    state[0] = nuniq
+    state[1] = used
+    return out_end.size
+
+
+@njit(cache=True)
+def rehash_tokens(hashes, nuniq, slots):
+    """Re-insert tokens ``0 .. nuniq-1`` by their hashes into ``slots`` (all -1, larger)."""
+    mask = slots.size - 1
+    for u in range(nuniq):
+        s = np.int64(hashes[u] >> np.uint64(17)) & mask
+        while slots[s] >= 0:
+            s = (s + 1) & mask
+        slots[s] = u
