@@ -11,8 +11,10 @@ What is read from the installed jieba package at run time (never copied here): t
 ``dict.txt``, the HMM start/transition/emission tables of ``jieba.finalseg``, and the character
 classes of jieba's regular expressions (evaluated on every code point). The compiled arrays
 are cached on disk under ``$MINENT_CACHE_DIR``, else ``$XDG_CACHE_HOME/minent``, else
-``~/.cache/minent``, keyed by a hash of the dictionary files and of jieba's sources; an
-unwritable cache directory only costs speed.
+``~/.cache/minent`` (a directory of ``.npy`` files per entry, memory-mapped when loaded), keyed
+by a hash of the dictionary files and of jieba's sources; the :data:`CACHE_ENTRIES` most
+recently used entries are kept (:func:`prune_cache`); an unwritable cache directory only costs
+speed.
 
 Example::
 
@@ -29,6 +31,7 @@ import logging
 import math
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -220,28 +223,74 @@ class CompiledDict:
     _ARRAYS = ("root_child", "ekey", "evals", "nfreq", "nweight", "nflag", "nsig")
 
     def save(self, path: Path) -> None:
+        """Write the arrays as ``.npy`` files of a new directory ``path`` (atomically renamed
+        into place, so a reader sees a whole entry or none)."""
         arrays = dict(zip(self._ARRAYS, self.trie))
         arrays.update(cls=self.cls, start=self.hmm[0], trans=self.hmm[1], emit=self.hmm[2],
                       lo=np.array([self.hmm[3]]), total=np.array([self.total], dtype=np.int64),
-                      has_force=np.array([self.has_force]), format=np.array([_FORMAT]))
+                      has_force=np.array([self.has_force]))
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
+        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
         try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
+            for name, array in arrays.items():
+                np.save(tmp / f"{name}.npy", array)
+            (tmp / "format").write_text(_FORMAT)
             os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        except OSError:
+            if not path.is_dir():  # not a concurrent writer's entry in place: a real failure
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     @classmethod
     def load(cls, path: Path, key: str) -> "CompiledDict":
-        with np.load(path) as z:
-            if str(z["format"][0]) != _FORMAT:
-                raise ValueError("stale cache format")
-            trie = tuple(z[name] for name in cls._ARRAYS)
-            hmm = (z["start"], z["trans"], z["emit"], np.int64(z["lo"][0]))
-            return cls(trie, z["cls"], hmm, int(z["total"][0]), bool(z["has_force"][0]), key)
+        """Map a saved entry into memory (pages are read when the kernels touch them, and
+        shared between processes); copy-on-write, the file itself is never modified."""
+        if (path / "format").read_text() != _FORMAT:
+            raise ValueError("stale cache format")
+
+        def z(name: str) -> np.ndarray:
+            return np.asarray(np.load(path / f"{name}.npy", mmap_mode="c"))
+
+        trie = tuple(z(name) for name in cls._ARRAYS)
+        hmm = (z("start"), z("trans"), z("emit"), np.int64(z("lo")[0]))
+        return cls(trie, z("cls"), hmm, int(z("total")[0]), bool(z("has_force")[0]), key)
+
+
+#: Compiled dictionaries kept in the cache (least recently used ones are removed beyond this).
+CACHE_ENTRIES = 4
+
+
+def prune_cache(directory: Path, keep: int = CACHE_ENTRIES) -> list[Path]:
+    """Remove old entries from the tokenizer cache ``directory``; returns what was removed.
+
+    Keeps the ``keep`` most recently used entries (loading an entry refreshes its time), and
+    removes entries of older cache formats (``jieba-*.npz`` files) and temporary directories
+    of interrupted writes older than an hour. Errors (a concurrent removal) are ignored.
+    """
+    import time
+
+    if not directory.is_dir():
+        return []
+    removed = []
+    entries = []
+    for p in directory.iterdir():
+        try:
+            age = time.time() - p.stat().st_mtime
+        except OSError:
+            continue
+        if p.name.startswith("jieba-") and p.is_dir():
+            entries.append((age, p))
+        elif (p.name.startswith("jieba-") and p.suffix == ".npz") or (p.name.startswith(".tmp-") and age > 3600):
+            removed.append(p)
+    entries.sort()
+    removed += [p for _, p in entries[keep:]]
+    for p in removed:
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+    return removed
 
 
 def _hash_files(paths: Sequence[Path | None]) -> str:
@@ -320,19 +369,26 @@ def _load_cached(dict_path: str, user_dict: str | None) -> CompiledDict:
         if p is not None and not p.is_file():
             raise UsageError(f"dictionary file not found: {p}")
     key = _hash_files([main, user, *_source_files()])
-    path = cache_dir() / f"jieba-{key}.npz"
+    path = cache_dir() / f"jieba-{key}"
     try:
-        return CompiledDict.load(path, key)
+        compiled = CompiledDict.load(path, key)
+        try:
+            os.utime(path)  # recently used: kept by prune_cache
+        except OSError:
+            pass
+        return compiled
     except FileNotFoundError:
         pass
-    except Exception as exc:  # a corrupt or stale cache file is rebuilt
+    except Exception as exc:  # a corrupt or stale cache entry is rebuilt
         log.debug("ignoring unreadable tokenizer cache %s: %s", path, exc)
+        shutil.rmtree(path, ignore_errors=True)
     # DEBUG, not INFO: stderr carries only the command's own summary (the CLI contract)
     log.debug("compiling the jieba dictionary %s%s (cached for next time)",
              main, f" + {user}" if user else "")
     compiled = compile_dict(main, user, key)
     try:
         compiled.save(path)
+        prune_cache(path.parent)
     except OSError as exc:
         log.debug("cannot write tokenizer cache %s: %s", path, exc)
     return compiled
