@@ -455,9 +455,14 @@ class Tokenizer:
         d = self.dict
         first = 0
         while True:
-            first = dag.cut_lines(cps, starts, first, d.trie, d.cls, d.hmm, d.has_force,
-                                  d.logtotal, _MODE_CODE[self.mode], self.hmm,
-                                  out_cp, out_end, line_end, st, self._scratch)
+            if self.mode == "default" and not d.has_force:  # compiled for these settings
+                cut = dag.cut_lines_hmm if self.hmm else dag.cut_lines_nohmm
+                first = cut(cps, starts, first, d.trie, d.cls, d.hmm, d.logtotal,
+                            out_cp, out_end, line_end, st, self._scratch)
+            else:
+                first = dag.cut_lines(cps, starts, first, d.trie, d.cls, d.hmm, d.has_force,
+                                      d.logtotal, _MODE_CODE[self.mode], self.hmm,
+                                      out_cp, out_end, line_end, st, self._scratch)
             if first >= len(texts):
                 break
             out_cp = np.concatenate([out_cp, np.empty(out_cp.size + 64, np.int32)])

@@ -151,6 +151,11 @@ class Tally:
                 self.counter.update(self.tokenizer.cut(doc))
         self.documents += len(docs)
 
+    def add_texts(self, texts: Iterable[str], batch_chars: int) -> None:
+        """Add a stream of documents, cut into batches of about *batch_chars* characters."""
+        for batch in batched(texts, batch_chars):
+            self.add(batch)
+
     def result(self, min_length: int = 1, drop_punct: bool = False) -> tuple[dict[str, int], int, int]:
         """(table of the kept words, number of tokens kept, documents)."""
         items = self.table.items() if self.table is not None else self.counter.items()
@@ -191,8 +196,7 @@ def _worker_main(config: dict, inherited, corpus: Corpus, tasks, results) -> Non
                 continue
             _, index, pieces, nbytes = task
             texts = (text for path, start, end in pieces for _, _, text in corpus.range_documents(path, start, end))
-            for batch in batched(texts, config["batch_chars"]):
-                tally.add(batch)
+            tally.add_texts(texts, config["batch_chars"])
             results.put(("done", index, nbytes, dict(corpus.chosen_encodings)))
             index = -1
         results.put(("table", None, tally.result(config["min_length"], config["drop_punct"]), None))

@@ -541,6 +541,34 @@ def cut_lines(cps, starts, first, trie, cls, hmm, has_force, logtotal, mode, use
     Returns the index of the first line not cut: ``starts.size - 1`` when all fit, or the line
     whose tokens overflowed the output (its partial output is rolled back).
     """
+    return _cut_lines(cps, starts, first, trie, cls, hmm, has_force, logtotal, mode, use_hmm,
+                      out_cp, out_end, line_end, st, scratch)
+
+
+# The common configurations, with mode, HMM and "no force-split words" fixed at compile time:
+# the compiler then drops the other modes' code and inlines the rest, ~1.5x faster than
+# ``cut_lines`` with the same values passed at run time (same output).
+
+
+@njit(cache=True)
+def cut_lines_hmm(cps, starts, first, trie, cls, hmm, logtotal, out_cp, out_end, line_end, st,
+                  scratch):
+    """``cut_lines`` for default mode, HMM on, a dictionary without frequency-0 user words."""
+    return _cut_lines(cps, starts, first, trie, cls, hmm, False, logtotal, MODE_DEFAULT, True,
+                      out_cp, out_end, line_end, st, scratch)
+
+
+@njit(cache=True)
+def cut_lines_nohmm(cps, starts, first, trie, cls, hmm, logtotal, out_cp, out_end, line_end, st,
+                    scratch):
+    """``cut_lines`` for default mode, HMM off, a dictionary without frequency-0 user words."""
+    return _cut_lines(cps, starts, first, trie, cls, hmm, False, logtotal, MODE_DEFAULT, False,
+                      out_cp, out_end, line_end, st, scratch)
+
+
+@njit(cache=True, inline="always")
+def _cut_lines(cps, starts, first, trie, cls, hmm, has_force, logtotal, mode, use_hmm,
+               out_cp, out_end, line_end, st, scratch):
     rw, rx, V, back, pos, dag, eng = scratch
     nlines = starts.size - 1
     for li in range(first, nlines):
