@@ -227,7 +227,7 @@ def _get(results, procs, timeout: float = 0.2):
 
 def _range_tasks(corpus: Corpus, jobs: int, partition_bytes: int | None) -> list | None:
     """Byte-range tasks for the workers, or None when the parent must read (standard input, or
-    a big unsplittable input that would leave the other workers idle)."""
+    too few or too uneven pieces, e.g. one big compressed file, which would leave workers idle)."""
     from minent.distributed import default_partition_bytes, plan_tasks
 
     if "-" in corpus.paths:
@@ -235,7 +235,7 @@ def _range_tasks(corpus: Corpus, jobs: int, partition_bytes: int | None) -> list
     total = corpus.total_bytes or 0
     size = partition_bytes or default_partition_bytes(total, jobs)
     tasks = plan_tasks(corpus, size)
-    if len(tasks) > 1 and max(t.nbytes for t in tasks) > 2 * size:
+    if len(tasks) < jobs or max(t.nbytes for t in tasks) > 2 * size:
         return None
     return tasks
 

@@ -8,7 +8,7 @@ import pytest
 
 from minent.errors import DataError, UsageError
 from minent.io.corpus import Corpus
-from minent.wordfreq import count_words
+from minent.wordfreq import _range_tasks, count_words
 
 from conftest import SAMPLE
 
@@ -116,6 +116,8 @@ def test_workers_reading_byte_ranges_give_the_same_table(tmp_path, mixed_file):
     other.write_text(SAMPLE.read_text(encoding="utf-8")[:20000], encoding="utf-8")
     corpus = lambda: Corpus([mixed_file, other])  # noqa: E731
     one = count_words(corpus(), jobs=1)
+    assert len(_range_tasks(corpus(), 2, 97)) > 20  # the workers read ranges...
+    assert _range_tasks(corpus(), 2, None) is None  # ...unless too few pieces: the parent reads
     for jobs, part in [(2, 97), (3, 1000), (2, None)]:
         assert count_words(corpus(), jobs=jobs, partition_bytes=part, batch_chars=500) == one
     assert one.rows == reference(MIXED + SAMPLE.read_text(encoding="utf-8")[:20000].splitlines())
