@@ -159,7 +159,10 @@ class Tally:
     def result(self, min_length: int = 1, drop_punct: bool = False) -> tuple[dict[str, int], int, int]:
         """(table of the kept words, number of tokens kept, documents)."""
         items = self.table.items() if self.table is not None else self.counter.items()
-        kept = {w: c for w, c in items if _keep(w, min_length, drop_punct)}
+        if min_length == 1 and not drop_punct:  # the default: only whitespace goes (no call per word)
+            kept = {w: c for w, c in items if w.strip()}
+        else:
+            kept = {w: c for w, c in items if _keep(w, min_length, drop_punct)}
         return kept, sum(kept.values()), self.documents
 
 
