@@ -1,19 +1,23 @@
 """minent count vs jieba, side by side on the same real text (ALGORITHMS.md §1).
 
-    python benchmarks/bench_count.py [--sizes 5,50]
+    python benchmarks/bench_count.py [--sizes 5,50] [--cases a e f] [--repeat 3]
 
 Corpus: the PKU raw texts and the hotel reviews from ../shared/data, concatenated (repeated) up
 to each size in MB. Every case runs in its own process, end to end (start-up included):
   (a) Counter(jieba.cut(text)) in one process       (b) the same with jieba.enable_parallel(2)
   (c) minent count --tokenizer jieba --jobs 1       (d) minent count --tokenizer jieba --jobs 2
   (e) minent count --jobs 1 (fast tokenizer)        (f) minent count --jobs 2 (fast tokenizer)
-Every table is compared with (a) for identity (whitespace tokens dropped).
+Every table is compared with (a) for identity (whitespace tokens dropped). Wall seconds are what
+the speed-up is about; CPU seconds (the process and its workers) are printed too, because on a
+shared machine the wall clock of a 2-process run depends on what else runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
+import resource
 import sys
 import tempfile
 from pathlib import Path
@@ -47,8 +51,14 @@ def base_text(data: Path) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="5,50", help="corpus sizes in MB (comma-separated)")
+    ap.add_argument("--cases", nargs="+", default=list("abcdef"), choices=list("abcdef"),
+                    help="cases to run ((a), the reference, is always run)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds of all cases, interleaved; the best wall and CPU time of each is shown")
     args = ap.parse_args()
+    args.cases = ["a"] + [c for c in args.cases if c != "a"]
     data = shared_data_or_exit()
+    load0 = os.getloadavg()[0]
     text = base_text(data)
     unit = text.encode("utf-8")
     rows = []
@@ -65,17 +75,26 @@ def main() -> None:
             outs = {}
             times = {}
             rss = {}
-            for case, cmd in [
-                ("a", [sys.executable, "-c", BASELINE, str(corpus), str(tmp / "a.tsv"), "serial"]),
-                ("b", [sys.executable, "-c", BASELINE, str(corpus), str(tmp / "b.tsv"), "parallel"]),
-                ("c", minent + ["--tokenizer", "jieba", "-j", "1", "-o", str(tmp / "c.tsv")]),
-                ("d", minent + ["--tokenizer", "jieba", "-j", "2", "-o", str(tmp / "d.tsv")]),
-                ("e", minent + ["-j", "1", "-o", str(tmp / "e.tsv")]),
-                ("f", minent + ["-j", "2", "-o", str(tmp / "f.tsv")]),
-            ]:
-                times[case], rss[case] = run_measured(cmd)
-                outs[case] = (tmp / f"{case}.tsv").read_bytes()
-                print(f"  {mb:.1f} MB case ({case}): {times[case]:.1f}s, peak RSS {rss[case]:.0f} MiB", file=sys.stderr)
+            cpu = {}
+            commands = {
+                "a": [sys.executable, "-c", BASELINE, str(corpus), str(tmp / "a.tsv"), "serial"],
+                "b": [sys.executable, "-c", BASELINE, str(corpus), str(tmp / "b.tsv"), "parallel"],
+                "c": minent + ["--tokenizer", "jieba", "-j", "1", "-o", str(tmp / "c.tsv")],
+                "d": minent + ["--tokenizer", "jieba", "-j", "2", "-o", str(tmp / "d.tsv")],
+                "e": minent + ["-j", "1", "-o", str(tmp / "e.tsv")],
+                "f": minent + ["-j", "2", "-o", str(tmp / "f.tsv")],
+            }
+            for _ in range(args.repeat):  # rounds interleave the cases: they share the machine's load
+                for case in args.cases:
+                    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    wall, peak = run_measured(commands[case])
+                    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                    times[case] = min(times.get(case, wall), wall)
+                    cpu[case] = min(cpu.get(case, used), used)
+                    rss[case] = max(rss.get(case, peak), peak)
+                    outs[case] = (tmp / f"{case}.tsv").read_bytes()
+                    print(f"  {mb:.1f} MB case ({case}): {wall:.1f}s, peak RSS {peak:.0f} MiB", file=sys.stderr)
             identical = all(out == outs["a"] for out in outs.values())
             for case, label in [
                 ("a", "Counter(jieba.cut) 1 proc"),
@@ -85,10 +104,14 @@ def main() -> None:
                 ("e", "count (fast) -j 1"),
                 ("f", "count (fast) -j 2"),
             ]:
-                rows.append([f"{mb:.1f}", label, times[case], mb / times[case], times["a"] / times[case], f"{rss[case]:.0f}",
-                             "yes" if outs[case] == outs["a"] else "NO"])
+                if case not in times:
+                    continue
+                rows.append([f"{mb:.1f}", label, times[case], mb / times[case], times["a"] / times[case], cpu[case],
+                             cpu["a"] / cpu[case], f"{rss[case]:.0f}", "yes" if outs[case] == outs["a"] else "NO"])
             print(f"  all tables identical to (a): {identical}", file=sys.stderr)
-    print_table(["MB", "case", "seconds", "MB/s", "speed-up vs (a)", "peak RSS MiB", "same as (a)"], rows)
+    print(f"{os.cpu_count()} CPUs; load average before / after: {load0:.1f} / {os.getloadavg()[0]:.1f}")
+    print_table(["MB", "case", "seconds", "MB/s", "speed-up vs (a)", "CPU s", "(a) CPU / CPU", "peak RSS MiB",
+                 "same as (a)"], rows)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ How the work moves (a map over partitions, then a tree of merges):
    by a worker: the client reads it and ships batches of documents (bounded in flight).
 2. **Map** (workers): each task reads its pieces with the corpus rules (encodings, BOM, CRLF,
    compression, JSONL/CSV fields, errors naming file and line) and counts them with the same
-   kernels as the local path (:func:`minent.wordfreq.count_batch`), into one partial table.
+   kernels as the local path (:class:`minent.wordfreq.Tally`), into one partial table.
 3. **Reduce** (workers): partial tables are merged pairwise as they complete, on the workers,
    so about ``log2(tasks)`` merge levels and ``tasks - 1`` merges; each merge moves one table
    between workers. Only the final table travels to the client, which applies the thresholds and
@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from minent.errors import DataError, MinentError, UsageError
-from minent.io.corpus import Corpus, batched
+from minent.io.corpus import Corpus
 
 log = logging.getLogger("minent")
 
@@ -387,18 +387,13 @@ def _worker_tokenizer(config: dict):
 
 def count_texts(texts: Iterable[str], config: dict, batch_chars: int) -> tuple[Counter, int, int]:
     """Map step of ``minent count``: (word table, tokens kept, documents) of *texts*, counted in
-    batches with :func:`minent.wordfreq.count_batch` exactly as the local path does."""
-    from minent.wordfreq import count_batch
+    batches into one :class:`minent.wordfreq.Tally` exactly as the local path does."""
+    from minent.wordfreq import Tally
 
-    tokenizer = _worker_tokenizer(config["tokenizer"])
-    table: Counter = Counter()
-    tokens = docs = 0
-    for batch in batched(texts, batch_chars):
-        part, kept = count_batch(tokenizer, batch, config["min_length"], config["drop_punct"])
-        table.update(part)
-        tokens += kept
-        docs += len(batch)
-    return table, tokens, docs
+    tally = Tally(_worker_tokenizer(config["tokenizer"]))
+    tally.add_texts(texts, batch_chars)
+    table, tokens, docs = tally.result(config["min_length"], config["drop_punct"])
+    return Counter(table), tokens, docs
 
 
 def merge_counts(a: tuple[Counter, int, int], b: tuple[Counter, int, int]) -> tuple[Counter, int, int]:

@@ -11,8 +11,10 @@ What is read from the installed jieba package at run time (never copied here): t
 ``dict.txt``, the HMM start/transition/emission tables of ``jieba.finalseg``, and the character
 classes of jieba's regular expressions (evaluated on every code point). The compiled arrays
 are cached on disk under ``$MINENT_CACHE_DIR``, else ``$XDG_CACHE_HOME/minent``, else
-``~/.cache/minent``, keyed by a hash of the dictionary files and of jieba's sources; an
-unwritable cache directory only costs speed.
+``~/.cache/minent`` (a directory of ``.npy`` files per entry, memory-mapped when loaded), keyed
+by a hash of the dictionary files and of jieba's sources; the :data:`CACHE_ENTRIES` most
+recently used entries are kept (:func:`prune_cache`); an unwritable cache directory only costs
+speed.
 
 Example::
 
@@ -29,6 +31,7 @@ import logging
 import math
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -220,28 +223,74 @@ class CompiledDict:
     _ARRAYS = ("root_child", "ekey", "evals", "nfreq", "nweight", "nflag", "nsig")
 
     def save(self, path: Path) -> None:
+        """Write the arrays as ``.npy`` files of a new directory ``path`` (atomically renamed
+        into place, so a reader sees a whole entry or none)."""
         arrays = dict(zip(self._ARRAYS, self.trie))
         arrays.update(cls=self.cls, start=self.hmm[0], trans=self.hmm[1], emit=self.hmm[2],
                       lo=np.array([self.hmm[3]]), total=np.array([self.total], dtype=np.int64),
-                      has_force=np.array([self.has_force]), format=np.array([_FORMAT]))
+                      has_force=np.array([self.has_force]))
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
+        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
         try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
+            for name, array in arrays.items():
+                np.save(tmp / f"{name}.npy", array)
+            (tmp / "format").write_text(_FORMAT)
             os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        except OSError:
+            if not path.is_dir():  # not a concurrent writer's entry in place: a real failure
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     @classmethod
     def load(cls, path: Path, key: str) -> "CompiledDict":
-        with np.load(path) as z:
-            if str(z["format"][0]) != _FORMAT:
-                raise ValueError("stale cache format")
-            trie = tuple(z[name] for name in cls._ARRAYS)
-            hmm = (z["start"], z["trans"], z["emit"], np.int64(z["lo"][0]))
-            return cls(trie, z["cls"], hmm, int(z["total"][0]), bool(z["has_force"][0]), key)
+        """Map a saved entry into memory (pages are read when the kernels touch them, and
+        shared between processes); copy-on-write, the file itself is never modified."""
+        if (path / "format").read_text() != _FORMAT:
+            raise ValueError("stale cache format")
+
+        def z(name: str) -> np.ndarray:
+            return np.asarray(np.load(path / f"{name}.npy", mmap_mode="c"))
+
+        trie = tuple(z(name) for name in cls._ARRAYS)
+        hmm = (z("start"), z("trans"), z("emit"), np.int64(z("lo")[0]))
+        return cls(trie, z("cls"), hmm, int(z("total")[0]), bool(z("has_force")[0]), key)
+
+
+#: Compiled dictionaries kept in the cache (least recently used ones are removed beyond this).
+CACHE_ENTRIES = 4
+
+
+def prune_cache(directory: Path, keep: int = CACHE_ENTRIES) -> list[Path]:
+    """Remove old entries from the tokenizer cache ``directory``; returns what was removed.
+
+    Keeps the ``keep`` most recently used entries (loading an entry refreshes its time), and
+    removes entries of older cache formats (``jieba-*.npz`` files) and temporary directories
+    of interrupted writes older than an hour. Errors (a concurrent removal) are ignored.
+    """
+    import time
+
+    if not directory.is_dir():
+        return []
+    removed = []
+    entries = []
+    for p in directory.iterdir():
+        try:
+            age = time.time() - p.stat().st_mtime
+        except OSError:
+            continue
+        if p.name.startswith("jieba-") and p.is_dir():
+            entries.append((age, p))
+        elif (p.name.startswith("jieba-") and p.suffix == ".npz") or (p.name.startswith(".tmp-") and age > 3600):
+            removed.append(p)
+    entries.sort()
+    removed += [p for _, p in entries[keep:]]
+    for p in removed:
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+    return removed
 
 
 def _hash_files(paths: Sequence[Path | None]) -> str:
@@ -320,19 +369,26 @@ def _load_cached(dict_path: str, user_dict: str | None) -> CompiledDict:
         if p is not None and not p.is_file():
             raise UsageError(f"dictionary file not found: {p}")
     key = _hash_files([main, user, *_source_files()])
-    path = cache_dir() / f"jieba-{key}.npz"
+    path = cache_dir() / f"jieba-{key}"
     try:
-        return CompiledDict.load(path, key)
+        compiled = CompiledDict.load(path, key)
+        try:
+            os.utime(path)  # recently used: kept by prune_cache
+        except OSError:
+            pass
+        return compiled
     except FileNotFoundError:
         pass
-    except Exception as exc:  # a corrupt or stale cache file is rebuilt
+    except Exception as exc:  # a corrupt or stale cache entry is rebuilt
         log.debug("ignoring unreadable tokenizer cache %s: %s", path, exc)
+        shutil.rmtree(path, ignore_errors=True)
     # DEBUG, not INFO: stderr carries only the command's own summary (the CLI contract)
     log.debug("compiling the jieba dictionary %s%s (cached for next time)",
              main, f" + {user}" if user else "")
     compiled = compile_dict(main, user, key)
     try:
         compiled.save(path)
+        prune_cache(path.parent)
     except OSError as exc:
         log.debug("cannot write tokenizer cache %s: %s", path, exc)
     return compiled
@@ -399,9 +455,14 @@ class Tokenizer:
         d = self.dict
         first = 0
         while True:
-            first = dag.cut_lines(cps, starts, first, d.trie, d.cls, d.hmm, d.has_force,
-                                  d.logtotal, _MODE_CODE[self.mode], self.hmm,
-                                  out_cp, out_end, line_end, st, self._scratch)
+            if self.mode == "default" and not d.has_force:  # compiled for these settings
+                cut = dag.cut_lines_hmm if self.hmm else dag.cut_lines_nohmm
+                first = cut(cps, starts, first, d.trie, d.cls, d.hmm, d.logtotal,
+                            out_cp, out_end, line_end, st, self._scratch)
+            else:
+                first = dag.cut_lines(cps, starts, first, d.trie, d.cls, d.hmm, d.has_force,
+                                      d.logtotal, _MODE_CODE[self.mode], self.hmm,
+                                      out_cp, out_end, line_end, st, self._scratch)
             if first >= len(texts):
                 break
             out_cp = np.concatenate([out_cp, np.empty(out_cp.size + 64, np.int32)])
@@ -437,23 +498,85 @@ class Tokenizer:
 
     def count(self, texts: Sequence[str], counts: dict | None = None) -> dict:
         """Add the token counts of ``texts`` to ``counts`` (a dict word -> int) and return it."""
-        from collections import Counter
-
-        from minent.kernels import dag
-
-        out_cp, out_end, _ = self._run(texts)
-        first, n = dag.count_tokens(out_cp, out_end)
-        joined = _from_codepoints(out_cp)
-        ends = out_end[first].tolist()
-        starts = np.where(first > 0, out_end[first - 1], 0).tolist()
-        words = [joined[a:b] for a, b in zip(starts, ends)]
+        table = self.table()
+        self.count_into(texts, table)
         if counts is None:  # a fresh table: the distinct words go in at C speed
+            from collections import Counter
+
             counts = Counter()
-            dict.update(counts, zip(words, n.tolist()))
+            dict.update(counts, table.items())
             return counts
-        for w, c in zip(words, n.tolist()):
+        for w, c in table.items():
             counts[w] = counts.get(w, 0) + c
         return counts
+
+    def table(self) -> "TokenTable":
+        """An empty :class:`TokenTable` for :meth:`count_into`."""
+        return TokenTable()
+
+    def count_into(self, texts: Sequence[str], table: "TokenTable") -> None:
+        """Cut ``texts`` and add their tokens to ``table`` (no Python string per token)."""
+        out_cp, out_end, _ = self._run(texts)
+        table.add(out_cp, out_end)
+
+
+class TokenTable:
+    """Token counts kept in numba arrays across many batches (``minent.kernels.dag.tally_tokens``).
+
+    Only the distinct tokens are stored, as code points; they become Python strings once, in
+    :meth:`items`. This is how ``minent count`` workers count: one table per worker for the
+    whole run, instead of a dict per batch.
+    """
+
+    def __init__(self, capacity: int = 1 << 14):
+        self._alloc(capacity, 4 * capacity)
+        self.state = np.zeros(2, np.int64)  # distinct tokens, code points stored
+
+    def _alloc(self, capacity: int, store: int) -> None:
+        self.slots = np.full(2 * capacity, -1, np.int64)
+        self.hashes = np.empty(capacity, np.uint64)
+        self.tstart = np.empty(capacity, np.int64)
+        self.tlen = np.empty(capacity, np.int64)
+        self.counts = np.empty(capacity, np.int64)
+        self.store = np.empty(store, np.int32)
+
+    def __len__(self) -> int:
+        return int(self.state[0])
+
+    def add(self, out_cp: np.ndarray, out_end: np.ndarray) -> None:
+        """Add the tokens of a cut (code points, token ends) to the table."""
+        from minent.kernels import dag
+
+        t = 0
+        while True:
+            t = dag.tally_tokens(out_cp, out_end, t, self.slots, self.hashes, self.tstart,
+                                 self.tlen, self.counts, self.store, self.state)
+            if t >= out_end.size:
+                return
+            self._grow(int(out_end[t] - (out_end[t - 1] if t else 0)))
+
+    def _grow(self, need: int) -> None:
+        """Double the rows (and slots) when half full; make room for ``need`` more code points."""
+        from minent.kernels import dag
+
+        n, used = int(self.state[0]), int(self.state[1])
+        old = (self.hashes, self.tstart, self.tlen, self.counts, self.store)
+        capacity = old[0].size
+        if 2 * (n + 1) > self.slots.size or n >= capacity:
+            capacity *= 2
+        self._alloc(capacity, max(old[4].size, 2 * (used + need)))
+        for new, prev in zip((self.hashes, self.tstart, self.tlen, self.counts), old[:4]):
+            new[:n] = prev[:n]
+        self.store[:used] = old[4][:used]
+        dag.rehash_tokens(self.hashes, n, self.slots)
+
+    def items(self) -> list[tuple[str, int]]:
+        """``(token, count)`` of every distinct token, in order of first occurrence."""
+        n, used = int(self.state[0]), int(self.state[1])
+        joined = _from_codepoints(self.store[:used])
+        starts = self.tstart[:n].tolist()
+        ends = (self.tstart[:n] + self.tlen[:n]).tolist()
+        return list(zip([joined[a:b] for a, b in zip(starts, ends)], self.counts[:n].tolist()))
 
 
 def cut(text: str, *, hmm: bool = True, mode: str = "default") -> list[str]:

@@ -1,13 +1,15 @@
 """Word-frequency counting over a corpus with jieba tokens (ALGORITHMS.md §1).
 
-The design is the batch-then-merge scheme measured in the source article: documents are cut into
-batches of about ``batch_chars`` characters; each batch is tokenised and counted in a fresh small
-table (a ``Counter``), and the small tables are merged. With ``jobs > 1`` the parent reads and
-hands batches to worker processes through a bounded queue (at most ``2 × jobs`` batches in
-flight, so memory is the tables plus a few batches); each worker holds its own tokenizer, sums
-its batch tables itself and sends one table back at the end, so the parent merges ``jobs``
-tables, not one per batch. Addition is commutative, so the result is identical for every
-``jobs``; rows are sorted by count (descending) and then by word.
+The design is the batch-then-merge scheme measured in the source article, with one table per
+process: documents are cut into batches of about ``batch_chars`` characters, each batch is
+tokenised in one call and its tokens added to the process's running table (:class:`Tally`; with
+the fast tokenizer a numba table of code points, so a word becomes a Python string once per
+process, not once per occurrence). With ``jobs > 1`` and files as inputs, worker processes read
+byte ranges of the files themselves (the parent only plans them); from standard input the parent
+reads and hands batches out through a bounded queue (at most ``2 × jobs`` in flight). Each
+worker sends one table back at the end, so the parent merges ``jobs`` tables. Addition is
+commutative, so the result is identical for every ``jobs``; rows are sorted by count
+(descending) and then by word.
 
 Tokenizers are pluggable (:data:`TOKENIZERS`): ``jieba`` wraps a private ``jieba.Tokenizer``
 (never jieba's global one), other backends register here.
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from minent.errors import DataError, UsageError
-from minent.io.corpus import Corpus
+from minent.io.corpus import Corpus, batched
 from minent.io.text import has_word_char
 
 MODES = ("default", "search", "all")
@@ -127,37 +129,82 @@ def _keep(word: str, min_length: int, drop_punct: bool) -> bool:
     return has_word_char(word) if drop_punct else True
 
 
+class Tally:
+    """Running word counts of one process: batches go in, one table comes out at the end.
+
+    Batch backends (the fast tokenizer) count into their own table of code points
+    (:class:`minent.tokenizer.TokenTable`), so a token becomes a Python string only once per
+    distinct word, when :meth:`result` is called; other backends count into a ``Counter``.
+    """
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+        self.table = tokenizer.table() if hasattr(tokenizer, "table") else None
+        self.counter: Counter = Counter()
+        self.documents = 0
+
+    def add(self, docs: list[str]) -> None:
+        if self.table is not None:
+            self.tokenizer.count_into(docs, self.table)
+        else:
+            for doc in docs:
+                self.counter.update(self.tokenizer.cut(doc))
+        self.documents += len(docs)
+
+    def add_texts(self, texts: Iterable[str], batch_chars: int) -> None:
+        """Add a stream of documents, cut into batches of about *batch_chars* characters."""
+        for batch in batched(texts, batch_chars):
+            self.add(batch)
+
+    def result(self, min_length: int = 1, drop_punct: bool = False) -> tuple[dict[str, int], int, int]:
+        """(table of the kept words, number of tokens kept, documents)."""
+        items = self.table.items() if self.table is not None else self.counter.items()
+        if min_length == 1 and not drop_punct:  # the default: only whitespace goes (no call per word)
+            kept = {w: c for w, c in items if w.strip()}
+        else:
+            kept = {w: c for w, c in items if _keep(w, min_length, drop_punct)}
+        return kept, sum(kept.values()), self.documents
+
+
 def count_batch(tokenizer, docs: list[str], min_length: int = 1, drop_punct: bool = False) -> tuple[dict[str, int], int]:
     """Count the tokens of one batch in a fresh table; returns (table, number of tokens kept)."""
-    if hasattr(tokenizer, "count"):  # batch backends cut the whole batch in one call
-        table = tokenizer.count(docs)
-    else:
-        table = Counter()
-        for doc in docs:
-            table.update(tokenizer.cut(doc))
-    kept = {w: c for w, c in table.items() if _keep(w, min_length, drop_punct)}
-    return kept, sum(kept.values())
+    tally = Tally(tokenizer)
+    tally.add(docs)
+    table, kept, _ = tally.result(min_length, drop_punct)
+    return table, kept
 
 
 # -- worker processes ---------------------------------------------------------------------------
+#
+# Two ways to feed the workers. When every input is a file, the parent only plans byte ranges
+# (``minent.distributed.plan_tasks``: a range owns the lines that start in it) and each worker
+# reads, decodes, tokenises and counts its ranges itself: the parent stays idle instead of
+# competing for a core, and no text crosses a pipe. Standard input can only be read once, by
+# the parent, which then hands out batches of documents.
 
-def _worker_main(config: dict, inherited, tasks, results) -> None:
-    """A counting process: counts every batch it takes from *tasks* into its own table and
-    sends that table back once, when it meets the end marker (None)."""
+
+def _worker_main(config: dict, inherited, corpus: Corpus, tasks, results) -> None:
+    """A counting process: counts every task it takes from *tasks* (("docs", batch) or
+    ("range", index, pieces)) into one :class:`Tally`, reports ("done", index, bytes,
+    encodings) after each range, and sends ("table", ...) once at the end marker (None)."""
     # Ctrl-C goes to the whole process group; the parent decides, the workers just stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    index = -1
     try:
         tokenizer = inherited if inherited is not None else make_tokenizer(**config["tokenizer"])
-        total: Counter = Counter()
-        tokens = docs = 0
-        while (batch := tasks.get()) is not None:
-            table, kept = count_batch(tokenizer, batch, config["min_length"], config["drop_punct"])
-            total.update(table)
-            tokens += kept
-            docs += len(batch)
-        results.put((None, dict(total), tokens, docs))
+        tally = Tally(tokenizer)
+        while (task := tasks.get()) is not None:
+            if task[0] == "docs":
+                tally.add(task[1])
+                continue
+            _, index, pieces, nbytes = task
+            texts = (text for path, start, end in pieces for _, _, text in corpus.range_documents(path, start, end))
+            tally.add_texts(texts, config["batch_chars"])
+            results.put(("done", index, nbytes, dict(corpus.chosen_encodings)))
+            index = -1
+        results.put(("table", None, tally.result(config["min_length"], config["drop_punct"]), None))
     except BaseException as e:  # report, don't die silently: the parent re-raises it
-        results.put((e, None, 0, 0))
+        results.put(("error", index, e, None))
 
 
 def _pool_context():
@@ -173,7 +220,7 @@ def _check_alive(procs) -> None:
 
 
 def _get(results, procs, timeout: float = 0.2):
-    """The next worker result, or an error if a worker died without one."""
+    """The next worker message, or an error if a worker died without one."""
     while True:
         try:
             return results.get(timeout=timeout)
@@ -181,47 +228,80 @@ def _get(results, procs, timeout: float = 0.2):
             _check_alive(procs)
 
 
-def _batch_results(
-    batches: Iterator[list[str]], tokenizer, config: dict, jobs: int
-) -> Iterator[tuple[dict[str, int], int, int]]:
-    """(table, tokens, documents) parts whose sums are the corpus totals.
+def _range_tasks(corpus: Corpus, jobs: int, partition_bytes: int | None) -> list | None:
+    """Byte-range tasks for the workers, or None when the parent must read (standard input, or
+    too few or too uneven pieces, e.g. one big compressed file, which would leave workers idle)."""
+    from minent.distributed import default_partition_bytes, plan_tasks
 
-    With one job, one part per batch. With more, each worker process sums its batches itself
-    and yields one part at the end, so the parent only reads, dispatches and merges ``jobs``
-    tables: "count per batch in small tables, merge rarely".
+    if "-" in corpus.paths:
+        return None
+    total = corpus.total_bytes or 0
+    size = partition_bytes or default_partition_bytes(total, jobs)
+    tasks = plan_tasks(corpus, size)
+    if len(tasks) < jobs or max(t.nbytes for t in tasks) > 2 * size:
+        return None
+    return tasks
+
+
+def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progress,
+                      partition_bytes: int | None) -> Iterator[tuple[dict[str, int], int, int]]:
+    """One (table, tokens, documents) part per worker; their sums are the corpus totals.
+
+    Each worker sums everything it counts and sends one table at the end, so the parent merges
+    ``jobs`` tables: "count per batch in small tables, merge rarely". A data error is the one
+    of the first failing range in input order, as a sequential read would report it.
     """
-    if jobs == 1:
-        for docs in batches:
-            table, tokens = count_batch(tokenizer, docs, config["min_length"], config["drop_punct"])
-            yield table, tokens, len(docs)
-        return
+    ranges = _range_tasks(corpus, jobs, partition_bytes)
     ctx = _pool_context()
     inherited = tokenizer if ctx.get_start_method() == "fork" else None
-    tasks = ctx.Queue(maxsize=2 * jobs)  # bounded: memory holds a few batches, not the corpus
+    tasks = ctx.Queue(maxsize=2 * jobs if ranges is None else 0)  # batches: bounded memory
     results = ctx.Queue()
-    procs = [ctx.Process(target=_worker_main, args=(config, inherited, tasks, results), daemon=True) for _ in range(jobs)]
+    procs = [ctx.Process(target=_worker_main, args=(config, inherited, corpus, tasks, results), daemon=True)
+             for _ in range(jobs)]
     for p in procs:
         p.start()
+    errors: dict[int, BaseException] = {}
+    pending: set[int] = set()
+    tables = []
+
+    def handle(message) -> None:
+        kind, index, payload, encodings = message
+        if kind == "error":
+            if index < 0:  # not a data error of a range: nothing earlier can take precedence
+                raise payload
+            errors[index] = payload
+        elif kind == "done":
+            pending.discard(index)
+            corpus.chosen_encodings.update(encodings)
+            if progress is not None:
+                progress(payload)
+        else:
+            tables.append(payload)
+        if errors and not any(i < min(errors) for i in pending):
+            raise errors[min(errors)]
+
     try:
-        for docs in batches:
-            while True:
-                try:
-                    tasks.put(docs, timeout=0.2)
-                    break
-                except queue.Full:  # workers busy; meanwhile make sure none has failed
-                    if not results.empty():
-                        error = results.get()[0]
-                        raise error if error is not None else RuntimeError("a worker stopped early")
-                    _check_alive(procs)
+        if ranges is None:
+            for docs in corpus.batches(max_chars=config["batch_chars"], progress=progress):
+                while True:
+                    try:
+                        tasks.put(("docs", docs), timeout=0.2)
+                        break
+                    except queue.Full:  # workers busy; meanwhile make sure none has failed
+                        while not results.empty():
+                            handle(results.get())
+                        _check_alive(procs)
+        else:
+            for i, task in enumerate(ranges):
+                pending.add(i)
+                tasks.put(("range", i, task.pieces, task.nbytes))
         for _ in procs:
             tasks.put(None)
-        for _ in procs:
-            error, table, tokens, docs = _get(results, procs)
-            if error is not None:
-                raise error
-            yield table, tokens, docs
+        while len(tables) < jobs:
+            handle(_get(results, procs))
         for p in procs:
             p.join()
+        yield from tables
     finally:
         for p in procs:
             if p.is_alive():
@@ -247,6 +327,7 @@ def count_words(
     batch_chars: int | None = None,
     progress: Callable[[int], None] | None = None,
     scheduler: str | None = None,
+    partition_bytes: int | None = None,
 ) -> WordCounts:
     """Count the words of *corpus* as the tokenizer cuts them.
 
@@ -267,6 +348,9 @@ def count_words(
         second of work per batch, so small corpora still spread over the workers).
     progress
         Called with the number of input bytes consumed, as reading advances.
+    partition_bytes
+        With several jobs and only files as inputs, each worker reads its own byte ranges of
+        about this many bytes (default: about four per job, 1 to 64 MiB).
     scheduler
         Count on a Dask cluster instead (:mod:`minent.distributed`): a scheduler address such as
         ``tcp://host:8786``, or ``"local"`` for *jobs* worker processes on this machine. Same result.
@@ -292,10 +376,15 @@ def count_words(
         total, n_tokens, n_docs = count_tables(
             corpus, scheduler, config, jobs=jobs, batch_chars=batch_chars, progress=progress
         )
+    elif jobs == 1:
+        tally = Tally(tk)
+        for docs in corpus.batches(max_chars=batch_chars, progress=progress):
+            tally.add(docs)
+        total, n_tokens, n_docs = tally.result(min_length, drop_punct)
     else:
         total, n_tokens, n_docs = Counter(), 0, 0
-        batches = corpus.batches(max_chars=batch_chars, progress=progress)
-        for table, tokens, docs in _batch_results(batches, tk, config, jobs):
+        config["batch_chars"] = batch_chars
+        for table, tokens, docs in _parallel_results(corpus, tk, config, jobs, progress, partition_bytes):
             total.update(table)
             n_tokens += tokens
             n_docs += docs

@@ -8,7 +8,7 @@ import pytest
 
 from minent.errors import DataError, UsageError
 from minent.io.corpus import Corpus
-from minent.wordfreq import count_words
+from minent.wordfreq import _range_tasks, count_words
 
 from conftest import SAMPLE
 
@@ -108,3 +108,34 @@ def test_data_error_from_worker_propagates(tmp_path):
     p.write_bytes("好\n".encode() * 10 + b"\xff\n")
     with pytest.raises(DataError, match="line 11"):
         count_words(Corpus([p]), jobs=2, batch_chars=4)
+
+
+def test_workers_reading_byte_ranges_give_the_same_table(tmp_path, mixed_file):
+    """With files as inputs the workers read byte ranges themselves: any partition, same table."""
+    other = tmp_path / "other.txt"
+    other.write_text(SAMPLE.read_text(encoding="utf-8")[:20000], encoding="utf-8")
+    corpus = lambda: Corpus([mixed_file, other])  # noqa: E731
+    one = count_words(corpus(), jobs=1)
+    assert len(_range_tasks(corpus(), 2, 97)) > 20  # the workers read ranges...
+    assert _range_tasks(corpus(), 2, None) is None  # ...unless too few pieces: the parent reads
+    for jobs, part in [(2, 97), (3, 1000), (2, None)]:
+        assert count_words(corpus(), jobs=jobs, partition_bytes=part, batch_chars=500) == one
+    assert one.rows == reference(MIXED + SAMPLE.read_text(encoding="utf-8")[:20000].splitlines())
+
+
+def test_first_data_error_in_input_order_whatever_the_jobs(tmp_path):
+    p = tmp_path / "bad.txt"
+    p.write_bytes("好\n".encode() * 300 + b"\xff\n" + "好\n".encode() * 3000 + b"\xfe\n")
+    for jobs in (1, 2, 3):
+        with pytest.raises(DataError, match="line 301,"):
+            count_words(Corpus([p]), jobs=jobs, partition_bytes=64, batch_chars=10)
+
+
+def test_stdin_is_read_by_the_parent(monkeypatch, mixed_file):
+    import io
+    import sys
+
+    data = mixed_file.read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    got = count_words(Corpus(["-"]), jobs=2, batch_chars=300)
+    assert got == count_words(Corpus([mixed_file]), jobs=1)

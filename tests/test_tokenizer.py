@@ -215,8 +215,8 @@ def test_cache_written_reused_and_optional(tmp_path, monkeypatch):
     monkeypatch.setenv("MINENT_CACHE_DIR", str(tmp_path / "cache"))
     tkmod._load_cached.cache_clear()
     first = Tokenizer(dict_path=small).cut("北京大学")
-    files = list((tmp_path / "cache").glob("jieba-*.npz"))
-    assert len(files) == 1
+    files = list((tmp_path / "cache").glob("jieba-*"))
+    assert len(files) == 1 and (files[0] / "format").is_file()
     tkmod._load_cached.cache_clear()
     calls = []
     monkeypatch.setattr(tkmod, "compile_dict", lambda *a, **k: calls.append(a))
@@ -233,6 +233,44 @@ def test_cache_written_reused_and_optional(tmp_path, monkeypatch):
     monkeypatch.setenv("MINENT_CACHE_DIR", str(blocker / "sub"))
     tkmod._load_cached.cache_clear()
     assert Tokenizer(dict_path=small).cut("北京大学") == ["北京大学"]
+    tkmod._load_cached.cache_clear()
+
+
+def test_cache_keeps_the_recently_used_entries(tmp_path, monkeypatch):
+    import os
+
+    from minent import tokenizer as tkmod
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MINENT_CACHE_DIR", str(cache))
+    cache.mkdir()
+    (cache / "jieba-0123.npz").write_bytes(b"an entry of the old format")
+    stale_tmp = cache / ".tmp-abc"
+    stale_tmp.mkdir()
+    os.utime(stale_tmp, (1, 1))
+    fresh_tmp = cache / ".tmp-def"  # maybe another process writing right now
+    fresh_tmp.mkdir()
+    dicts = []
+    for i in range(tkmod.CACHE_ENTRIES + 2):
+        d = tmp_path / f"d{i}.txt"
+        d.write_text(f"北京 {10 + i}\n大学 8\n", encoding="utf-8")
+        dicts.append(d)
+        tkmod._load_cached.cache_clear()
+        assert Tokenizer(dict_path=d).cut("北京大学") == ["北京", "大学"]
+        os.utime(cache / f"jieba-{Tokenizer(dict_path=d).dict.key}", (100 + i, 100 + i))
+        if i == 1:  # the first dictionary is used again: it stays
+            tkmod._load_cached.cache_clear()
+            Tokenizer(dict_path=dicts[0])
+            os.utime(cache / f"jieba-{Tokenizer(dict_path=dicts[0]).dict.key}", (1000, 1000))
+    entries = sorted(p.name for p in cache.glob("jieba-*"))
+    keys = []
+    for d in dicts:
+        tkmod._load_cached.cache_clear()
+        keys.append(f"jieba-{tkmod.load_dict(d).key}")
+    assert len(entries) == tkmod.CACHE_ENTRIES
+    assert keys[0] in entries and keys[-1] in entries and keys[1] not in entries
+    assert not stale_tmp.exists() and fresh_tmp.exists()
+    assert tkmod.prune_cache(tmp_path / "none") == []
     tkmod._load_cached.cache_clear()
 
 

@@ -22,7 +22,7 @@ def env(tmp_path_factory):
     # the first run compiles the dictionary into the cache, silently
     first = run_minent("tokenize", input="中文\n", env=env)
     assert first.returncode == 0 and first.stdout == "中文\n".encode() and first.stderr == b""
-    assert list(Path(env["MINENT_CACHE_DIR"]).glob("jieba-*.npz"))
+    assert list(Path(env["MINENT_CACHE_DIR"]).glob("jieba-*/format"))
     return env
 
 

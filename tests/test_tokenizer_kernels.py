@@ -88,13 +88,44 @@ def test_join_tokens():
 
 
 @settings(max_examples=100, deadline=None)
-@given(tokens=st.lists(st.text(alphabet="ab中𠀀", max_size=3), max_size=60))
-def test_count_tokens_equals_counter(tokens):
+@given(batches=st.lists(st.lists(st.text(alphabet="ab中𠀀", max_size=4), max_size=60), max_size=4))
+def test_token_table_equals_counter(batches):
+    """The numba token table against Counter, across batches, growing from a tiny capacity."""
     from collections import Counter
 
-    cps = _to_codepoints("".join(tokens))
-    ends = np.cumsum([len(t) for t in tokens]).astype(np.int64)
-    first, counts = dag.count_tokens(cps, ends)
-    got = {tokens[f]: int(c) for f, c in zip(first, counts)}
-    assert got == Counter(tokens) and len(first) == len(set(tokens))
-    assert list(first) == sorted(first)  # first occurrences, in order
+    from minent.tokenizer import TokenTable
+
+    table = TokenTable(capacity=2)
+    for tokens in batches:
+        cps = _to_codepoints("".join(tokens))
+        ends = np.cumsum([0] + [len(t) for t in tokens]).astype(np.int64)[1:]
+        table.add(cps, ends)
+    want = Counter(t for tokens in batches for t in tokens)
+    got = table.items()
+    assert dict(got) == want and len(got) == len(want) == len(table)
+    assert [w for w, _ in got] == list(dict.fromkeys(t for tokens in batches for t in tokens))
+
+
+@pytest.mark.parametrize("hmm", [True, False])
+def test_specialised_cut_lines_equal_generic(env, hmm):
+    """cut_lines_hmm / cut_lines_nohmm (settings fixed at compile time) = cut_lines."""
+    from conftest import SAMPLE
+
+    d, _ = env
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines() + ["", "a b\r\nc", "𠀀中文 3.14% T恤"]
+    cps = _to_codepoints("".join(lines))
+    starts = np.cumsum([0] + [len(x) for x in lines]).astype(np.int64)
+    outs = []
+    for special in (True, False):
+        out_cp, out_end = np.empty(cps.size + 64, np.int32), np.empty(cps.size + 3 * len(lines), np.int64)
+        line_end, st = np.zeros(len(lines), np.int64), np.zeros(3, np.int64)
+        scratch = _scratch(max(len(x) for x in lines))
+        if special:
+            cut = dag.cut_lines_hmm if hmm else dag.cut_lines_nohmm
+            done = cut(cps, starts, 0, d.trie, d.cls, d.hmm, d.logtotal, out_cp, out_end, line_end, st, scratch)
+        else:
+            done = dag.cut_lines(cps, starts, 0, d.trie, d.cls, d.hmm, False, d.logtotal, 0, hmm,
+                                 out_cp, out_end, line_end, st, scratch)
+        assert done == len(lines)
+        outs.append((out_cp[: st[0]].tolist(), out_end[: st[1]].tolist(), line_end.tolist()))
+    assert outs[0] == outs[1]

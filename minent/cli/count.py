@@ -42,6 +42,9 @@ def count_cmd(
 ) -> None:
     from minent.wordfreq import count_words
 
+    if tokenizer == "fast":
+        tk.skip_numba_blas_probe()
+
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
     jobs = jobs or common.default_jobs()

@@ -34,6 +34,9 @@ def tokenize_cmd(
     from minent.io.tables import atomic_output
     from minent.tokenizer import tokenize_corpus
 
+    if tokenizer == "fast":
+        tk.skip_numba_blas_probe()
+
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
     with common.progress(corpus.total_bytes, quiet=quiet, description="tokenize") as advance:
