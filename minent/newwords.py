@@ -257,6 +257,30 @@ def _bigram_keys(rows2: np.ndarray, bits: int) -> np.ndarray:
     return np.unique(keys)
 
 
+def _first_bigram_bitmap(rows_by_len: dict[int, np.ndarray], bits: int) -> tuple[np.ndarray, np.uint64]:
+    """Bitmap of the first bigrams of the id rows (lengths >= 2) and its shift (see key_bitmap)."""
+    from minent.kernels import ngrams as K
+
+    firsts = [r[:, :2] for k, r in rows_by_len.items() if k >= 2 and len(r)]
+    keys = _bigram_keys(np.concatenate(firsts) if firsts else np.zeros((0, 2), dtype=np.int32), bits)
+    log2_bits = K.bitmap_bits(len(keys))
+    return K.key_bitmap(keys, log2_bits), np.uint64(64 - log2_bits)
+
+
+def _short_rows(keys: np.ndarray, bits: int, n_words: int) -> np.ndarray:
+    """``[length, key, 0...]`` rows of one-word candidate keys (length from the key's magnitude).
+
+    The first id of a key is >= 1, so a k-gram key is >= 2^(bits·(k−1)).
+    """
+    rows = np.zeros((len(keys), 1 + n_words), dtype=np.uint64)
+    lengths = np.ones(len(keys), dtype=np.uint64)
+    for k in range(2, 64 // bits + 1):
+        lengths += keys >= np.uint64(1 << (bits * (k - 1)))
+    rows[:, 0] = lengths
+    rows[:, 1] = keys
+    return rows
+
+
 def _decode_rows(table, rows: np.ndarray) -> list[str]:
     """Strings of ``[length, key...]`` candidate rows."""
     from minent.kernels import ngrams as K
@@ -341,11 +365,12 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
         prefix_max = np.zeros(len(prefix_keys), dtype=np.int64)
         np.maximum.at(prefix_max, inv.ravel(), first_len)
     long_lengths = np.array(long_lens, dtype=np.int64)
+    first_bm, bm_shift = _first_bigram_bitmap(by_len, bits)
 
     def per_chunk(ids):
         totals = np.zeros(n, dtype=np.int64)
         sides = KN.neighbour_keys(ids, m_flat, v_flat, m_off, short_max, rows, slots, long_lengths,
-                                  prefix_keys, prefix_max, bits, totals)
+                                  prefix_keys, prefix_max, bits, first_bm, bm_shift, totals)
         return [totals] + [K.unique_counts(np.sort(side).reshape(-1, 1)) for side in sides]
 
     parts = _map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts)
@@ -529,9 +554,11 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
             n_words = K.words_for(max_length, bits)
             if K.words_for(cut_order, bits) == 1:
                 g_flat, g_off = _key_sets(g_by_len, cut_order, bits)
+                first_bm, bm_shift = _first_bigram_bitmap(g_by_len, bits)
 
                 def cut(ids):
-                    return KN.cut_pieces_1d(ids, g_flat, g_off, cut_order, bits, max_length, n_words)
+                    return KN.cut_pieces_1d(ids, g_flat, g_off, cut_order, bits, max_length, n_words,
+                                            first_bm, bm_shift)
             else:
                 pair_ok = _bigram_keys(table.grams(2)[0], bits)
 
@@ -540,16 +567,22 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
 
             stage("cohesive n-grams")
             def count_candidates(ids, _bits):
-                uniq, counts = K.hash_count(cut(ids))
+                # Two tables: one-word keys of the short candidates (nearly all; a sort and the
+                # 1-D merge), and [length, key...] rows of the long ones.
+                short, long = cut(ids)
+                keys, counts = K.run_length_1d(np.sort(short))
+                uniq, lcounts = K.hash_count(long)
                 o = K.sort_rows(uniq)
-                return [(uniq[o], counts[o])]
+                return [(keys.reshape(-1, 1), counts), (uniq[o], lcounts[o])]
 
             # Chunk tables are merged as they come (binary-counter stack): memory holds the
             # distinct candidates, not one table per chunk.
             merged = _stream(spill, lambda: bits, count_candidates, jobs)
             stage("cut and count candidates")
             if merged:
-                rows, cnts = merged[1][0]
+                (short, scnts), (rows, lcnts) = merged[1]
+                rows = np.concatenate([_short_rows(short.reshape(-1), bits, n_words), rows])
+                cnts = np.concatenate([scnts, lcnts])
             else:
                 rows = np.zeros((0, 1 + n_words), dtype=np.uint64)
                 cnts = np.zeros(0, dtype=np.int64)

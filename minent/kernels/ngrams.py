@@ -469,6 +469,35 @@ def masked_gram_keys(ids, k, bits, n_words, flags, either):
     return out[:j].copy()
 
 
+# --- bigram bitmaps: a cache-sized pre-filter in front of the (larger) hash sets -------------
+# Scanning kernels probe their hash sets at every text position; most positions start no
+# wanted n-gram, and one bit per hashed bigram (a table that stays in L1/L2) rules them out
+# before the hash set is touched. A set bit may be a collision, so the set is still probed.
+
+
+def bitmap_bits(n_keys: int) -> int:
+    """log2 of the bitmap size for *n_keys* keys: >= 16 bits per key, 2^12 .. 2^22 bits."""
+    return min(22, max(12, int(16 * max(n_keys, 1) - 1).bit_length()))
+
+
+@njit(cache=True, nogil=True)
+def key_bitmap(keys, log2_bits):
+    """Bitmap of 2^log2_bits bits (as uint64 words) with the bit of every key set."""
+    out = np.zeros(1 << (log2_bits - 6), dtype=np.uint64)
+    shift = np.uint64(64 - log2_bits)
+    for key in keys:
+        h = (key * _GOLDEN) >> shift
+        out[h >> np.uint64(6)] |= np.uint64(1) << (h & np.uint64(63))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def in_bitmap(bitmap, shift, key):
+    """Whether the bit of *key* is set (``shift = 64 - log2_bits``); False means *key* is absent."""
+    h = (key * _GOLDEN) >> shift
+    return (bitmap[h >> np.uint64(6)] >> (h & np.uint64(63))) & np.uint64(1) != 0
+
+
 # --- one-word key sets: open addressing storing the keys themselves (one cache line per probe) --
 # Key 0 marks an empty slot: a packed n-gram never contains SEP, so its key is never 0.
 
