@@ -133,12 +133,20 @@ class NewWordsResult:
 
 
 class _IdSpill:
-    """Encoded id chunks written to a temporary file so that later passes can re-read them."""
+    """Encoded id chunks written to a temporary file so that later passes can re-read them.
 
-    def __init__(self):
+    The first iteration pulls the chunks from *source* (encoding the corpus) and writes each one
+    as it goes, so the first counting pass runs while the corpus is still being read (with
+    jobs > 1 the workers count chunk i while the calling thread encodes chunk i + 1). Later
+    iterations re-read the file.
+    """
+
+    def __init__(self, source: Iterable[np.ndarray] = ()):
         fd, self.path = tempfile.mkstemp(prefix="minent-newwords-", suffix=".ids")
         self._f = os.fdopen(fd, "wb")
         self.sizes: list[int] = []
+        self._source = iter(source)
+        self._written = False
 
     def add(self, ids: np.ndarray) -> np.ndarray:
         np.ascontiguousarray(ids, dtype=np.int32).tofile(self._f)
@@ -146,6 +154,11 @@ class _IdSpill:
         return ids
 
     def __iter__(self):
+        if not self._written:
+            for ids in self._source:
+                yield self.add(ids)
+            self._written = True
+            return
         self._f.flush()
         with open(self.path, "rb") as f:
             for n in self.sizes:
@@ -508,16 +521,14 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         spill = cluster_chunks(texts, scheduler, jobs=jobs, chunk_chars=chunk_chars, progress=progress)
         vocab = spill.vocab
     else:
-        spill = _IdSpill()
-    fold = _Folder(vocab)
+        fold = _Folder(vocab)
+        # Read, encoded and folded during the first counting pass (see _IdSpill).
+        spill = _IdSpill(fold(ids) for ids in iter_id_chunks(texts, vocab, chunk_chars=chunk_chars,
+                                                             progress=progress))
     try:
-        if scheduler is None:
-            for ids in iter_id_chunks(texts, vocab, chunk_chars=chunk_chars, progress=progress):
-                spill.add(fold(ids))
-        stage("read and encode")
         # The spill can be re-read, so the table is counted level-wise (exact above min_count).
         table = NgramTable.from_id_chunks(spill, vocab, order=order, min_count=pick_min_count, jobs=jobs)
-        stage("n-gram counts")
+        stage("read, encode and count n-grams")
         m = chosen.get("min_count") or pick_min_count(table.total)
         bits = table.bits
         params = {"method": method, "order": order, "min_count": m, "total_chars": table.total}
