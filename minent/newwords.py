@@ -390,6 +390,7 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     totals = np.zeros(n, dtype=np.int64)
     for p in parts:
         totals += p[0]
+    log_tot = _logs_of_ints(totals)
     ent = []
     for col in (1, 2):
         tables = [p[col] for p in parts]
@@ -398,19 +399,13 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
                       for i in range(0, len(tables), 2)]
         uniq, cnt = tables[0]
         owner = (uniq[:, 0] >> np.uint64(21)).astype(np.int64)
-        # Σ c·ln c with math.log and math.fsum (exactly rounded, order-free): the values do not
-        # depend on chunking or --jobs and equal a pure-Python computation bit for bit.
-        distinct, inv = np.unique(cnt, return_inverse=True)
-        clogc_of = np.array([c * math.log(c) for c in distinct.tolist()], dtype=np.float64)
-        terms = clogc_of[inv.ravel()].tolist()
-        bounds = np.searchsorted(owner, np.arange(n + 1)).tolist()
-        tot = totals.tolist()
-        h = np.zeros(n)
-        for r in range(n):
-            t = tot[r]
-            if t > 0:
-                h[r] = max(0.0, math.log(t) - math.fsum(terms[bounds[r]:bounds[r + 1]]) / t)
-        ent.append(h)
+        # Σ c·ln c per word, exactly rounded (math.fsum's algorithm, order-free): the values do
+        # not depend on chunking or --jobs and equal a pure-Python computation bit for bit.
+        terms = _clogc(cnt)[cnt]
+        sums = K.grouped_fsum(np.searchsorted(owner, np.arange(n + 1)), terms)
+        # max(0, ln N − S / N) with Python's float semantics (IEEE − and / are the same in numpy).
+        h = np.where(totals > 0, log_tot - sums / np.maximum(totals, 1), 0.0)
+        ent.append(np.where(h > 0.0, h, 0.0))
     hl = np.empty(n)
     hr = np.empty(n)
     tot = np.empty(n, dtype=np.int64)
@@ -418,6 +413,26 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     hr[order_idx] = ent[1]
     tot[order_idx] = totals
     return hl, hr, tot
+
+
+def _logs_of_ints(values: np.ndarray) -> np.ndarray:
+    """``math.log`` of every positive int of *values* (0 where <= 0), computed once per distinct value.
+
+    libm's log through ``math.log`` keeps the floats equal to a pure-Python computation; numpy's
+    own vectorised log may differ in the last bit.
+    """
+    distinct, inv = np.unique(values, return_inverse=True)
+    logs = np.array([math.log(v) if v > 0 else 0.0 for v in distinct.tolist()], dtype=np.float64)
+    return logs[inv.ravel()]
+
+
+def _clogc(counts: np.ndarray) -> np.ndarray:
+    """Table ``c · math.log(c)`` indexed by c = 0 .. max(counts), filled for the counts present."""
+    top = int(counts.max()) if len(counts) else 0
+    out = np.zeros(top + 1, dtype=np.float64)
+    present = np.flatnonzero(np.bincount(counts, minlength=top + 1))
+    out[present] = [c * math.log(c) if c > 0 else 0.0 for c in present.tolist()]
+    return out
 
 
 def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) -> list:
