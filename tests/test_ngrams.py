@@ -205,3 +205,36 @@ def test_levelwise_counting_is_exact_above_min_count(texts, order, min_count, ne
         expected = oracle_entropy(texts, order)
         for w, _ in t.items():
             assert t.entropy(w) == pytest.approx(expected[w], abs=1e-9)
+
+
+_finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_finite, max_size=12), max_size=6))
+def test_grouped_fsum_equals_math_fsum(groups):
+    # Reference: math.fsum of each group, compared bit for bit (repr), signed zeros included.
+    values = np.array([x for g in groups for x in g], dtype=np.float64)
+    bounds = np.cumsum([0] + [len(g) for g in groups]).astype(np.int64)
+    got = K.grouped_fsum(bounds, values)
+    assert [repr(float(x)) for x in got] == [repr(math.fsum(g)) for g in groups]
+
+
+def test_grouped_fsum_half_even_and_clogc_terms():
+    cases = [[1e-16, 1.0, 1e16], [1e16, 1.0, -1e16, 1e-16], [0.1] * 10, [2.0 ** -1074, 1.0, -1.0],
+             [c * math.log(c) for c in (3, 7, 7, 120, 1, 99991, 5)]]
+    values = np.array([x for g in cases for x in g])
+    bounds = np.cumsum([0] + [len(g) for g in cases]).astype(np.int64)
+    assert K.grouped_fsum(bounds, values).tolist() == [math.fsum(g) for g in cases]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=2 ** 40), max_size=300), st.integers(min_value=1, max_value=2 ** 40))
+def test_key_bitmap_has_no_false_negatives(keys, probe):
+    arr = np.array(keys, dtype=np.uint64)
+    log2_bits = K.bitmap_bits(len(arr))
+    bm = K.key_bitmap(arr, log2_bits)
+    shift = np.uint64(64 - log2_bits)
+    assert all(K.in_bitmap(bm, shift, np.uint64(k)) for k in keys)
+    if probe not in keys and len(keys) == 0:
+        assert not K.in_bitmap(bm, shift, np.uint64(probe))
