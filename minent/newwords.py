@@ -330,10 +330,11 @@ def _encode_words(table, words: list[str]) -> dict[int, np.ndarray]:
 def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Branching entropies and substring counts of *words* over the spilled text (one pass).
 
-    Every occurrence inside a piece is found (hash set of the words, pre-filtered by their
-    first bigram); (word, neighbour) pairs are counted per chunk by sorting packed int64 keys
-    ``row << 21 | neighbour id`` and merged. H = ln N − Σ_c N(c) ln N(c) / N, each boundary
-    occurrence being its own neighbour (it adds nothing to the sum).
+    Every occurrence inside a piece is found (hash sets of the words, behind a bitmap of their
+    first bigrams); the (word, neighbour) pairs of all chunks, packed as uint64 keys
+    ``row << 21 | neighbour id``, are sorted once per side and their runs counted in
+    :func:`minent.kernels.ngrams.grouped_run_clogc`. H = ln N − Σ_c N(c) ln N(c) / N, each
+    boundary occurrence being its own neighbour (it adds nothing to the sum).
     """
     from minent.kernels import newwords as KN
     from minent.kernels import ngrams as K
@@ -382,27 +383,44 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
 
     def per_chunk(ids):
         totals = np.zeros(n, dtype=np.int64)
-        sides = KN.neighbour_keys(ids, m_flat, v_flat, m_off, short_max, rows, slots, long_lengths,
-                                  prefix_keys, prefix_max, bits, first_bm, bm_shift, totals)
-        return [totals] + [K.unique_counts(np.sort(side).reshape(-1, 1)) for side in sides]
+        left, right = KN.neighbour_keys(ids, m_flat, v_flat, m_off, short_max, rows, slots, long_lengths,
+                                        prefix_keys, prefix_max, bits, first_bm, bm_shift, totals)
+        return [totals, left, right]
 
     parts = _map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts)
     totals = np.zeros(n, dtype=np.int64)
     for p in parts:
         totals += p[0]
-    log_tot = _logs_of_ints(totals)
-    ent = []
+    # The (word, neighbour) keys of all chunks, per side, sorted once: one array of 8 bytes per
+    # occurrence, smaller than merging per-chunk tables of distinct keys and counts.
+    sides = []
     for col in (1, 2):
-        tables = [p[col] for p in parts]
-        while len(tables) > 1:  # pairwise merges of the sorted per-chunk tables
-            tables = [K.merge(*tables[i], *tables[i + 1]) if i + 1 < len(tables) else tables[i]
-                      for i in range(0, len(tables), 2)]
-        uniq, cnt = tables[0]
-        owner = (uniq[:, 0] >> np.uint64(21)).astype(np.int64)
-        # Σ c·ln c per word, exactly rounded (math.fsum's algorithm, order-free): the values do
-        # not depend on chunking or --jobs and equal a pure-Python computation bit for bit.
-        terms = _clogc(cnt)[cnt]
-        sums = K.grouped_fsum(np.searchsorted(owner, np.arange(n + 1)), terms)
+        sides.append(np.concatenate([p[col] for p in parts]) if parts else np.zeros(0, dtype=np.uint64))
+        for p in parts:
+            p[col] = None
+    del parts
+    if jobs > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(np.ndarray.sort, sides))
+    else:
+        for side in sides:
+            side.sort()
+    log_tot = _logs_of_ints(totals)
+    no_weights = np.zeros(0, dtype=np.int64)
+    top = int(totals.max()) if n else 0
+    ent = []
+    for keys in sides:
+        # c · ln c with math.log for every count c present, then Σ per word exactly rounded
+        # (math.fsum's algorithm, order-free): the values do not depend on chunking or --jobs
+        # and equal a pure-Python computation bit for bit.
+        present = np.zeros(top + 1, dtype=np.bool_)
+        K.run_count_values(keys, no_weights, present)
+        clogc = np.zeros(top + 1, dtype=np.float64)
+        counts = np.flatnonzero(present)
+        clogc[counts] = [c * math.log(c) if c > 0 else 0.0 for c in counts.tolist()]
+        sums = K.grouped_run_clogc(keys, no_weights, clogc, n, 21)
         # max(0, ln N − S / N) with Python's float semantics (IEEE − and / are the same in numpy).
         h = np.where(totals > 0, log_tot - sums / np.maximum(totals, 1), 0.0)
         ent.append(np.where(h > 0.0, h, 0.0))
@@ -424,15 +442,6 @@ def _logs_of_ints(values: np.ndarray) -> np.ndarray:
     distinct, inv = np.unique(values, return_inverse=True)
     logs = np.array([math.log(v) if v > 0 else 0.0 for v in distinct.tolist()], dtype=np.float64)
     return logs[inv.ravel()]
-
-
-def _clogc(counts: np.ndarray) -> np.ndarray:
-    """Table ``c · math.log(c)`` indexed by c = 0 .. max(counts), filled for the counts present."""
-    top = int(counts.max()) if len(counts) else 0
-    out = np.zeros(top + 1, dtype=np.float64)
-    present = np.flatnonzero(np.bincount(counts, minlength=top + 1))
-    out[present] = [c * math.log(c) if c > 0 else 0.0 for c in present.tolist()]
-    return out
 
 
 def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) -> list:
@@ -460,9 +469,7 @@ def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) 
 
 def _add_neighbour_parts(a: list, b: list) -> list:
     """Sum of two per-chunk results of the entropy pass (for reducing them on a cluster)."""
-    from minent.kernels import ngrams as K
-
-    return [a[0] + b[0], K.merge(*a[1], *b[1]), K.merge(*a[2], *b[2])]
+    return [a[0] + b[0], np.concatenate([a[1], b[1]]), np.concatenate([a[2], b[2]])]
 
 
 def _keep_word(word: str) -> bool:

@@ -601,61 +601,107 @@ def key_map_get_at(flat, values, lo, hi, key):
 
 
 # --- exactly rounded sums (math.fsum) per group ------------------------------------------------
+# Shewchuk's exact partials, then CPython's half-even correction when rounding them to one double:
+# the result is the correctly rounded exact sum, so it does not depend on the order of the terms
+# and equals ``math.fsum`` bit for bit (tests compare them).
 
 
 @njit(cache=True, nogil=True)
-def grouped_fsum(bounds, values):
-    """``math.fsum(values[bounds[r]:bounds[r + 1]])`` for every group r (finite values).
+def _fsum_add(p, m, x):
+    """Add *x* to the Shewchuk partials ``p[:m]`` (exact); returns the new number of partials."""
+    i = 0
+    for j in range(m):
+        y = p[j]
+        if abs(x) < abs(y):
+            t = x
+            x = y
+            y = t
+        hi = x + y
+        yr = hi - x
+        lo = y - yr
+        if lo != 0.0:
+            p[i] = lo
+            i += 1
+        x = hi
+    if x != 0.0:
+        p[i] = x
+        i += 1
+    return i
 
-    Shewchuk's exact partials, then CPython's half-even correction when rounding them to one
-    double: the result is the correctly rounded exact sum, so it does not depend on the order of
-    the values and equals ``math.fsum`` bit for bit (tests compare them).
-    """
-    n = bounds.shape[0] - 1
-    out = np.zeros(max(n, 0), dtype=np.float64)
-    # Partials are non-overlapping: at most one per bit of the double exponent range.
-    p = np.empty(2200, dtype=np.float64)
-    for r in range(n):
-        m = 0
-        for q in range(bounds[r], bounds[r + 1]):
-            x = values[q]
-            i = 0
-            for j in range(m):
-                y = p[j]
-                if abs(x) < abs(y):
-                    t = x
-                    x = y
-                    y = t
-                hi = x + y
-                yr = hi - x
-                lo = y - yr
-                if lo != 0.0:
-                    p[i] = lo
-                    i += 1
-                x = hi
-            m = i
-            if x != 0.0:
-                p[m] = x
-                m += 1
-        hi = 0.0
-        if m > 0:
+
+@njit(cache=True, nogil=True)
+def _fsum_round(p, m):
+    """The partials ``p[:m]`` rounded to one double as CPython's math.fsum does (half-even)."""
+    hi = 0.0
+    if m > 0:
+        m -= 1
+        hi = p[m]
+        lo = 0.0
+        while m > 0:
+            x = hi
             m -= 1
-            hi = p[m]
-            lo = 0.0
-            while m > 0:
-                x = hi
-                m -= 1
-                y = p[m]
-                hi = x + y
-                yr = hi - x
-                lo = y - yr
-                if lo != 0.0:
-                    break
-            if m > 0 and ((lo < 0.0 and p[m - 1] < 0.0) or (lo > 0.0 and p[m - 1] > 0.0)):
-                y = lo * 2.0
-                x = hi + y
-                yr = x - hi
-                if y == yr:
-                    hi = x
-        out[r] = hi
+            y = p[m]
+            hi = x + y
+            yr = hi - x
+            lo = y - yr
+            if lo != 0.0:
+                break
+        if m > 0 and ((lo < 0.0 and p[m - 1] < 0.0) or (lo > 0.0 and p[m - 1] > 0.0)):
+            y = lo * 2.0
+            x = hi + y
+            yr = x - hi
+            if y == yr:
+                hi = x
+    return hi
+
+
+# Partials are non-overlapping: at most one per bit of the double exponent range.
+_MAX_PARTIALS = 2200
+
+
+@njit(cache=True, nogil=True)
+def run_count_values(keys, weights, present):
+    """Mark ``present[c]`` for the count c of every run of equal *keys* (sorted).
+
+    A run's count is its number of keys, or the sum of their *weights* when *weights* is not
+    empty (keys of already counted tables). Counts beyond ``len(present)`` are not marked.
+    """
+    m = keys.shape[0]
+    i = 0
+    while i < m:
+        j = i
+        c = 0
+        while j < m and keys[j] == keys[i]:
+            c += weights[j] if weights.shape[0] else 1
+            j += 1
+        if c < present.shape[0]:
+            present[c] = True
+        i = j
+
+
+@njit(cache=True, nogil=True)
+def grouped_run_clogc(keys, weights, clogc, n_groups, shift):
+    """Per group g = key >> shift: ``math.fsum`` of ``clogc[c]`` over its runs of equal keys.
+
+    *keys* are sorted (so a group's runs are contiguous) and counted as in
+    :func:`run_count_values`; ``clogc[c]`` holds ``c · ln c``. This is Σ_c N(c) ln N(c) of
+    branching entropy without materialising the table of distinct keys.
+    """
+    out = np.zeros(n_groups, dtype=np.float64)
+    p = np.empty(_MAX_PARTIALS, dtype=np.float64)
+    ushift = np.uint64(shift)
+    m_keys = keys.shape[0]
+    i = 0
+    while i < m_keys:
+        g = keys[i] >> ushift
+        m = 0
+        while i < m_keys and (keys[i] >> ushift) == g:
+            j = i
+            c = 0
+            while j < m_keys and keys[j] == keys[i]:
+                c += weights[j] if weights.shape[0] else 1
+                j += 1
+            m = _fsum_add(p, m, clogc[c])
+            i = j
+        out[np.int64(g)] = _fsum_round(p, m)
     return out
