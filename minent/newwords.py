@@ -603,7 +603,8 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                 # Two tables: one-word keys of the short candidates (nearly all; a sort and the
                 # 1-D merge), and [length, key...] rows of the long ones.
                 short, long = cut(ids)
-                keys, counts = K.run_length_1d(np.sort(short))
+                short.sort()
+                keys, counts = K.run_length_1d(short)
                 uniq, lcounts = K.hash_count(long)
                 o = K.sort_rows(uniq)
                 return [(keys.reshape(-1, 1), counts), (uniq[o], lcounts[o])]

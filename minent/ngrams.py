@@ -60,7 +60,7 @@ def count_chunk(ids: np.ndarray, order: int, bits: int) -> list[tuple[np.ndarray
     levels.append((present.reshape(-1, 1), hist[present.astype(np.int64)].astype(np.int64)))
     for k in range(2, order + 1):
         keys = K.gram_keys(ids, k, bits, K.words_for(k, bits))
-        levels.append(K.unique_counts(K.sorted_rows(keys)))
+        levels.append(K.unique_counts(K.sort_rows_in_place(keys)))
     return levels
 
 
@@ -314,7 +314,7 @@ class NgramTable:
                     else:
                         flags = K.window_flags(ids, k - 1, bits, frequent, slots)
                     keys = K.masked_gram_keys(ids, k, bits, width, flags, neighbours)
-                    return [K.unique_counts(K.sorted_rows(keys))], K.count_windows(ids, k)
+                    return [K.unique_counts(K.sort_rows_in_place(keys))], K.count_windows(ids, k)
 
                 def push_total(extra, n_windows=n_windows):
                     n_windows[0] += extra

@@ -49,6 +49,14 @@ def sorted_rows(keys: np.ndarray) -> np.ndarray:
     return keys[sort_rows(keys)]
 
 
+def sort_rows_in_place(keys: np.ndarray) -> np.ndarray:
+    """:func:`sorted_rows` reusing *keys* when W == 1 (no second array of the chunk's keys)."""
+    if keys.shape[1] == 1 and keys.flags.c_contiguous:
+        keys.reshape(-1).sort()
+        return keys
+    return sorted_rows(keys)
+
+
 @njit(cache=True, nogil=True)
 def _cmp_rows(a, i, b, j):
     """-1, 0 or 1 as row ``a[i]`` is below, equal to or above row ``b[j]``."""
@@ -361,7 +369,8 @@ def merge_tables_1d(ka, ca, kb, cb):
         counts[r] = cb[j]
         j += 1
         r += 1
-    return keys[:r].copy(), counts[:r].copy()
+    # Views, not copies: the unwritten tail (one slot per key found in both) takes no memory.
+    return keys[:r], counts[:r]
 
 
 def merge(ka, ca, kb, cb):
@@ -466,7 +475,8 @@ def masked_gram_keys(ids, k, bits, n_words, flags, either):
             if (a and b) or (either and (a or b)):
                 _pack_into(ids, s, k, bits, out, j)
                 j += 1
-    return out[:j].copy()
+    # A view, not a copy: the unused tail of the buffer was never written, so it takes no memory.
+    return out[:j]
 
 
 # --- bigram bitmaps: a cache-sized pre-filter in front of the (larger) hash sets -------------
