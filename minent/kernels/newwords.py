@@ -136,6 +136,10 @@ def _emit_candidates(ids, joined, bits, max_len, n_words):
     # Runs are disjoint and >= 2 characters long: at most n // 2 of them; np.empty leaves the
     # unused pages untouched.
     short = np.empty(n // 2 + 1, dtype=np.uint64)
+    # Long runs are remembered by start and length (more than per_word characters each), then
+    # packed into rows once their number is known.
+    long_start = np.empty(n // (per_word + 1) + 1, dtype=np.int64)
+    long_len = np.empty(n // (per_word + 1) + 1, dtype=np.int64)
     n_long = 0
     ns = 0
     i = 0
@@ -154,29 +158,18 @@ def _emit_candidates(ids, joined, bits, max_len, n_words):
                 short[ns] = v
                 ns += 1
             else:
+                long_start[n_long] = s
+                long_len[n_long] = length
                 n_long += 1
         i += 1
     long = np.zeros((n_long, 1 + n_words), dtype=np.uint64)
-    if n_long > 0:
-        tmp = np.zeros((1, n_words), dtype=np.uint64)
-        r = 0
-        i = 0
-        while i < n:
-            if ids[i] == 0:
-                i += 1
-                continue
-            s = i
-            while joined[i]:
-                i += 1
-            length = i - s + 1
-            if per_word < length <= max_len:
-                _pack_into(ids, s, length, bits, tmp, 0)
-                long[r, 0] = np.uint64(length)
-                for w in range(n_words):
-                    long[r, 1 + w] = tmp[0, w]
-                r += 1
-            i += 1
-    return short[:ns].copy(), long
+    tmp = np.zeros((1, n_words), dtype=np.uint64)
+    for r in range(n_long):
+        _pack_into(ids, long_start[r], long_len[r], bits, tmp, 0)
+        long[r, 0] = np.uint64(long_len[r])
+        for w in range(n_words):
+            long[r, 1 + w] = tmp[0, w]
+    return short[:ns], long
 
 
 @njit(cache=True, nogil=True)
