@@ -346,8 +346,8 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     by_len = _encode_words(table, words)
     rows, slots = _row_set(by_len, table.bits)
     # `rows` is grouped by length (in by_len order); map its rows back to positions in `words`.
-    order_idx = np.concatenate([np.array([i for i, w in enumerate(words) if len(w) == k], dtype=np.int64)
-                                for k, r in by_len.items() if len(r)])
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=n)
+    order_idx = np.concatenate([np.flatnonzero(lengths == k) for k, r in by_len.items() if len(r)])
     bits = table.bits
     group_start, offset = {}, 0
     for k, r in by_len.items():
