@@ -309,6 +309,10 @@ class NgramTable:
                 n_windows = [0]
 
                 def level_pass(ids, _bits, k=k, frequent=frequent, slots=slots, table=table, width=width):
+                    if table is not None and width == 1:
+                        keys, windows = K.level_keys_1d(ids, k, bits, table, neighbours)
+                        keys.sort()
+                        return [K.unique_counts(keys.reshape(-1, 1))], windows
                     if table is not None:
                         flags = K.window_flags_1d(ids, k - 1, bits, table)
                     else:

@@ -264,3 +264,20 @@ def test_key_bitmap_has_no_false_negatives(keys, probe):
     assert all(K.in_bitmap(bm, shift, np.uint64(k)) for k in keys)
     if probe not in keys and len(keys) == 0:
         assert not K.in_bitmap(bm, shift, np.uint64(probe))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=120), st.integers(3, 5), st.booleans(), st.integers(0, 2 ** 32))
+def test_level_keys_1d_equals_flags_then_masked_keys(ids, k, either, seed):
+    # The fused level kernel against the two-step one (flags of frequent (k-1)-grams, then keys).
+    ids = np.array(ids, dtype=np.int32)
+    bits = 3
+    rng = np.random.default_rng(seed)
+    grams = K.gram_keys(ids, k - 1, bits, 1).reshape(-1)
+    frequent = np.unique(grams[rng.random(len(grams)) < 0.6]) if len(grams) else grams
+    table = K.key_set(frequent)
+    flags = K.window_flags_1d(ids, k - 1, bits, table)
+    expected = K.masked_gram_keys(ids, k, bits, 1, flags, either).reshape(-1)
+    keys, windows = K.level_keys_1d(ids, k, bits, table, either)
+    assert keys.tolist() == expected.tolist()
+    assert windows == K.count_windows(ids, k)

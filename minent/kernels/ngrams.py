@@ -561,6 +561,50 @@ def window_flags_1d(ids, k, bits, table):
 
 
 @njit(cache=True, nogil=True)
+def level_keys_1d(ids, k, bits, table, either):
+    """:func:`window_flags_1d` + :func:`masked_gram_keys` + :func:`count_windows` in one pass,
+    when k-gram keys are one word (k · bits <= 64).
+
+    Returns the 1-D keys of the length-*k* windows whose two (k−1)-sub-windows are in the
+    :func:`key_set` *table* (either of them with *either*), in text order, and the number of
+    length-*k* windows without a SEP. Rolling keys: the (k−1)-gram ending at i is the right
+    sub-window of the k-gram ending at i, and the one ending at i − 1 its left one, so no flag
+    array is written and no key is packed twice.
+    """
+    n = ids.shape[0]
+    out = np.empty(n, dtype=np.uint64)
+    ub = np.uint64(bits)
+    full = np.uint64(0xFFFFFFFFFFFFFFFF)
+    mask_k = full if k * bits >= 64 else (np.uint64(1) << np.uint64(k * bits)) - np.uint64(1)
+    mask_s = (np.uint64(1) << np.uint64((k - 1) * bits)) - np.uint64(1)
+    v = np.uint64(0)
+    run = 0
+    prev = False
+    j = 0
+    windows = 0
+    for i in range(n):
+        x = ids[i]
+        if x == 0:
+            run = 0
+            v = np.uint64(0)
+            prev = False
+            continue
+        run += 1
+        v = ((v << ub) | np.uint64(x)) & mask_k
+        cur = False
+        if run >= k - 1:
+            cur = in_key_set_at(table, 0, table.shape[0], v & mask_s)
+        if run >= k:
+            windows += 1
+            if (prev and cur) or (either and (prev or cur)):
+                out[j] = v
+                j += 1
+        prev = cur
+    # A view, not a copy: the unused tail of the buffer was never written, so it takes no memory.
+    return out[:j], windows
+
+
+@njit(cache=True, nogil=True)
 def key_map(keys):
     """Hash map from the distinct nonzero uint64 *keys* to their positions: (table, values)."""
     table = key_set(keys)
