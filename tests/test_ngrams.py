@@ -276,7 +276,8 @@ def test_level_keys_1d_equals_flags_then_masked_keys(ids, k, either, seed):
     grams = K.gram_keys(ids, k - 1, bits, 1).reshape(-1)
     frequent = np.unique(grams[rng.random(len(grams)) < 0.6]) if len(grams) else grams
     table = K.key_set(frequent)
-    flags = K.window_flags_1d(ids, k - 1, bits, table)
+    rows = np.ascontiguousarray(frequent.reshape(-1, 1))
+    flags = K.window_flags(ids, k - 1, bits, rows, K.build_row_index(rows))
     expected = K.masked_gram_keys(ids, k, bits, 1, flags, either).reshape(-1)
     keys, windows = K.level_keys_1d(ids, k, bits, table, either)
     assert keys.tolist() == expected.tolist()

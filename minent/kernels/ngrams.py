@@ -539,31 +539,9 @@ def key_set(keys):
 
 
 @njit(cache=True, nogil=True)
-def window_flags_1d(ids, k, bits, table):
-    """:func:`window_flags` for one-word keys, with a rolling key and a :func:`key_set` table."""
-    n = ids.shape[0]
-    flags = np.zeros(n, dtype=np.uint8)
-    ub = np.uint64(bits)
-    mask = np.uint64(0xFFFFFFFFFFFFFFFF) if k * bits >= 64 else (np.uint64(1) << np.uint64(k * bits)) - np.uint64(1)
-    v = np.uint64(0)
-    run = 0
-    for i in range(n):
-        x = ids[i]
-        if x == 0:
-            run = 0
-            v = np.uint64(0)
-            continue
-        run += 1
-        v = ((v << ub) | np.uint64(x)) & mask
-        if run >= k and in_key_set_at(table, 0, table.shape[0], v):
-            flags[i - k + 1] = 1
-    return flags
-
-
-@njit(cache=True, nogil=True)
 def level_keys_1d(ids, k, bits, table, either):
-    """:func:`window_flags_1d` + :func:`masked_gram_keys` + :func:`count_windows` in one pass,
-    when k-gram keys are one word (k · bits <= 64).
+    """:func:`window_flags` + :func:`masked_gram_keys` + :func:`count_windows` in one pass, when
+    k-gram keys are one word (k · bits <= 64) and the frequent (k−1)-grams a :func:`key_set`.
 
     Returns the 1-D keys of the length-*k* windows whose two (k−1)-sub-windows are in the
     :func:`key_set` *table* (either of them with *either*), in text order, and the number of
