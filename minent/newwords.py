@@ -133,12 +133,20 @@ class NewWordsResult:
 
 
 class _IdSpill:
-    """Encoded id chunks written to a temporary file so that later passes can re-read them."""
+    """Encoded id chunks written to a temporary file so that later passes can re-read them.
 
-    def __init__(self):
+    The first iteration pulls the chunks from *source* (encoding the corpus) and writes each one
+    as it goes, so the first counting pass runs while the corpus is still being read (with
+    jobs > 1 the workers count chunk i while the calling thread encodes chunk i + 1). Later
+    iterations re-read the file.
+    """
+
+    def __init__(self, source: Iterable[np.ndarray] = ()):
         fd, self.path = tempfile.mkstemp(prefix="minent-newwords-", suffix=".ids")
         self._f = os.fdopen(fd, "wb")
         self.sizes: list[int] = []
+        self._source = iter(source)
+        self._written = False
 
     def add(self, ids: np.ndarray) -> np.ndarray:
         np.ascontiguousarray(ids, dtype=np.int32).tofile(self._f)
@@ -146,6 +154,11 @@ class _IdSpill:
         return ids
 
     def __iter__(self):
+        if not self._written:
+            for ids in self._source:
+                yield self.add(ids)
+            self._written = True
+            return
         self._f.flush()
         with open(self.path, "rb") as f:
             for n in self.sizes:
@@ -257,6 +270,30 @@ def _bigram_keys(rows2: np.ndarray, bits: int) -> np.ndarray:
     return np.unique(keys)
 
 
+def _first_bigram_bitmap(rows_by_len: dict[int, np.ndarray], bits: int) -> tuple[np.ndarray, np.uint64]:
+    """Bitmap of the first bigrams of the id rows (lengths >= 2) and its shift (see key_bitmap)."""
+    from minent.kernels import ngrams as K
+
+    firsts = [r[:, :2] for k, r in rows_by_len.items() if k >= 2 and len(r)]
+    keys = _bigram_keys(np.concatenate(firsts) if firsts else np.zeros((0, 2), dtype=np.int32), bits)
+    log2_bits = K.bitmap_bits(len(keys))
+    return K.key_bitmap(keys, log2_bits), np.uint64(64 - log2_bits)
+
+
+def _short_rows(keys: np.ndarray, bits: int, n_words: int) -> np.ndarray:
+    """``[length, key, 0...]`` rows of one-word candidate keys (length from the key's magnitude).
+
+    The first id of a key is >= 1, so a k-gram key is >= 2^(bits·(k−1)).
+    """
+    rows = np.zeros((len(keys), 1 + n_words), dtype=np.uint64)
+    lengths = np.ones(len(keys), dtype=np.uint64)
+    for k in range(2, 64 // bits + 1):
+        lengths += keys >= np.uint64(1 << (bits * (k - 1)))
+    rows[:, 0] = lengths
+    rows[:, 1] = keys
+    return rows
+
+
 def _decode_rows(table, rows: np.ndarray) -> list[str]:
     """Strings of ``[length, key...]`` candidate rows."""
     from minent.kernels import ngrams as K
@@ -293,10 +330,11 @@ def _encode_words(table, words: list[str]) -> dict[int, np.ndarray]:
 def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Branching entropies and substring counts of *words* over the spilled text (one pass).
 
-    Every occurrence inside a piece is found (hash set of the words, pre-filtered by their
-    first bigram); (word, neighbour) pairs are counted per chunk by sorting packed int64 keys
-    ``row << 21 | neighbour id`` and merged. H = ln N − Σ_c N(c) ln N(c) / N, each boundary
-    occurrence being its own neighbour (it adds nothing to the sum).
+    Every occurrence inside a piece is found (hash sets of the words, behind a bitmap of their
+    first bigrams); the (word, neighbour) pairs of all chunks, packed as uint64 keys
+    ``row << 21 | neighbour id``, are sorted once per side and their runs counted in
+    :func:`minent.kernels.ngrams.grouped_run_clogc`. H = ln N − Σ_c N(c) ln N(c) / N, each
+    boundary occurrence being its own neighbour (it adds nothing to the sum).
     """
     from minent.kernels import newwords as KN
     from minent.kernels import ngrams as K
@@ -308,8 +346,8 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     by_len = _encode_words(table, words)
     rows, slots = _row_set(by_len, table.bits)
     # `rows` is grouped by length (in by_len order); map its rows back to positions in `words`.
-    order_idx = np.concatenate([np.array([i for i, w in enumerate(words) if len(w) == k], dtype=np.int64)
-                                for k, r in by_len.items() if len(r)])
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=n)
+    order_idx = np.concatenate([np.flatnonzero(lengths == k) for k, r in by_len.items() if len(r)])
     bits = table.bits
     group_start, offset = {}, 0
     for k, r in by_len.items():
@@ -341,38 +379,51 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
         prefix_max = np.zeros(len(prefix_keys), dtype=np.int64)
         np.maximum.at(prefix_max, inv.ravel(), first_len)
     long_lengths = np.array(long_lens, dtype=np.int64)
+    first_bm, bm_shift = _first_bigram_bitmap(by_len, bits)
 
     def per_chunk(ids):
         totals = np.zeros(n, dtype=np.int64)
-        sides = KN.neighbour_keys(ids, m_flat, v_flat, m_off, short_max, rows, slots, long_lengths,
-                                  prefix_keys, prefix_max, bits, totals)
-        return [totals] + [K.unique_counts(np.sort(side).reshape(-1, 1)) for side in sides]
+        left, right = KN.neighbour_keys(ids, m_flat, v_flat, m_off, short_max, rows, slots, long_lengths,
+                                        prefix_keys, prefix_max, bits, first_bm, bm_shift, totals)
+        return [totals, left, right]
 
     parts = _map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts)
     totals = np.zeros(n, dtype=np.int64)
     for p in parts:
         totals += p[0]
-    ent = []
+    # The (word, neighbour) keys of all chunks, per side, sorted once: one array of 8 bytes per
+    # occurrence, smaller than merging per-chunk tables of distinct keys and counts.
+    sides = []
     for col in (1, 2):
-        tables = [p[col] for p in parts]
-        while len(tables) > 1:  # pairwise merges of the sorted per-chunk tables
-            tables = [K.merge(*tables[i], *tables[i + 1]) if i + 1 < len(tables) else tables[i]
-                      for i in range(0, len(tables), 2)]
-        uniq, cnt = tables[0]
-        owner = (uniq[:, 0] >> np.uint64(21)).astype(np.int64)
-        # Σ c·ln c with math.log and math.fsum (exactly rounded, order-free): the values do not
-        # depend on chunking or --jobs and equal a pure-Python computation bit for bit.
-        distinct, inv = np.unique(cnt, return_inverse=True)
-        clogc_of = np.array([c * math.log(c) for c in distinct.tolist()], dtype=np.float64)
-        terms = clogc_of[inv.ravel()].tolist()
-        bounds = np.searchsorted(owner, np.arange(n + 1)).tolist()
-        tot = totals.tolist()
-        h = np.zeros(n)
-        for r in range(n):
-            t = tot[r]
-            if t > 0:
-                h[r] = max(0.0, math.log(t) - math.fsum(terms[bounds[r]:bounds[r + 1]]) / t)
-        ent.append(h)
+        sides.append(np.concatenate([p[col] for p in parts]) if parts else np.zeros(0, dtype=np.uint64))
+        for p in parts:
+            p[col] = None
+    del parts
+    if jobs > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(np.ndarray.sort, sides))
+    else:
+        for side in sides:
+            side.sort()
+    log_tot = _logs_of_ints(totals)
+    no_weights = np.zeros(0, dtype=np.int64)
+    top = int(totals.max()) if n else 0
+    ent = []
+    for keys in sides:
+        # c · ln c with math.log for every count c present, then Σ per word exactly rounded
+        # (math.fsum's algorithm, order-free): the values do not depend on chunking or --jobs
+        # and equal a pure-Python computation bit for bit.
+        present = np.zeros(top + 1, dtype=np.bool_)
+        K.run_count_values(keys, no_weights, present)
+        clogc = np.zeros(top + 1, dtype=np.float64)
+        counts = np.flatnonzero(present)
+        clogc[counts] = [c * math.log(c) if c > 0 else 0.0 for c in counts.tolist()]
+        sums = K.grouped_run_clogc(keys, no_weights, clogc, n, 21)
+        # max(0, ln N − S / N) with Python's float semantics (IEEE − and / are the same in numpy).
+        h = np.where(totals > 0, log_tot - sums / np.maximum(totals, 1), 0.0)
+        ent.append(np.where(h > 0.0, h, 0.0))
     hl = np.empty(n)
     hr = np.empty(n)
     tot = np.empty(n, dtype=np.int64)
@@ -380,6 +431,17 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     hr[order_idx] = ent[1]
     tot[order_idx] = totals
     return hl, hr, tot
+
+
+def _logs_of_ints(values: np.ndarray) -> np.ndarray:
+    """``math.log`` of every positive int of *values* (0 where <= 0), computed once per distinct value.
+
+    libm's log through ``math.log`` keeps the floats equal to a pure-Python computation; numpy's
+    own vectorised log may differ in the last bit.
+    """
+    distinct, inv = np.unique(values, return_inverse=True)
+    logs = np.array([math.log(v) if v > 0 else 0.0 for v in distinct.tolist()], dtype=np.float64)
+    return logs[inv.ravel()]
 
 
 def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) -> list:
@@ -407,9 +469,7 @@ def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) 
 
 def _add_neighbour_parts(a: list, b: list) -> list:
     """Sum of two per-chunk results of the entropy pass (for reducing them on a cluster)."""
-    from minent.kernels import ngrams as K
-
-    return [a[0] + b[0], K.merge(*a[1], *b[1]), K.merge(*a[2], *b[2])]
+    return [a[0] + b[0], np.concatenate([a[1], b[1]]), np.concatenate([a[2], b[2]])]
 
 
 def _keep_word(word: str) -> bool:
@@ -483,16 +543,14 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         spill = cluster_chunks(texts, scheduler, jobs=jobs, chunk_chars=chunk_chars, progress=progress)
         vocab = spill.vocab
     else:
-        spill = _IdSpill()
-    fold = _Folder(vocab)
+        fold = _Folder(vocab)
+        # Read, encoded and folded during the first counting pass (see _IdSpill).
+        spill = _IdSpill(fold(ids) for ids in iter_id_chunks(texts, vocab, chunk_chars=chunk_chars,
+                                                             progress=progress))
     try:
-        if scheduler is None:
-            for ids in iter_id_chunks(texts, vocab, chunk_chars=chunk_chars, progress=progress):
-                spill.add(fold(ids))
-        stage("read and encode")
         # The spill can be re-read, so the table is counted level-wise (exact above min_count).
         table = NgramTable.from_id_chunks(spill, vocab, order=order, min_count=pick_min_count, jobs=jobs)
-        stage("n-gram counts")
+        stage("read, encode and count n-grams")
         m = chosen.get("min_count") or pick_min_count(table.total)
         bits = table.bits
         params = {"method": method, "order": order, "min_count": m, "total_chars": table.total}
@@ -529,9 +587,11 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
             n_words = K.words_for(max_length, bits)
             if K.words_for(cut_order, bits) == 1:
                 g_flat, g_off = _key_sets(g_by_len, cut_order, bits)
+                first_bm, bm_shift = _first_bigram_bitmap(g_by_len, bits)
 
                 def cut(ids):
-                    return KN.cut_pieces_1d(ids, g_flat, g_off, cut_order, bits, max_length, n_words)
+                    return KN.cut_pieces_1d(ids, g_flat, g_off, cut_order, bits, max_length, n_words,
+                                            first_bm, bm_shift)
             else:
                 pair_ok = _bigram_keys(table.grams(2)[0], bits)
 
@@ -540,16 +600,23 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
 
             stage("cohesive n-grams")
             def count_candidates(ids, _bits):
-                uniq, counts = K.hash_count(cut(ids))
+                # Two tables: one-word keys of the short candidates (nearly all; a sort and the
+                # 1-D merge), and [length, key...] rows of the long ones.
+                short, long = cut(ids)
+                short.sort()
+                keys, counts = K.run_length_1d(short)
+                uniq, lcounts = K.hash_count(long)
                 o = K.sort_rows(uniq)
-                return [(uniq[o], counts[o])]
+                return [(keys.reshape(-1, 1), counts), (uniq[o], lcounts[o])]
 
             # Chunk tables are merged as they come (binary-counter stack): memory holds the
             # distinct candidates, not one table per chunk.
             merged = _stream(spill, lambda: bits, count_candidates, jobs)
             stage("cut and count candidates")
             if merged:
-                rows, cnts = merged[1][0]
+                (short, scnts), (rows, lcnts) = merged[1]
+                rows = np.concatenate([_short_rows(short.reshape(-1), bits, n_words), rows])
+                cnts = np.concatenate([scnts, lcnts])
             else:
                 rows = np.zeros((0, 1 + n_words), dtype=np.uint64)
                 cnts = np.zeros(0, dtype=np.int64)

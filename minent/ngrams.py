@@ -60,7 +60,7 @@ def count_chunk(ids: np.ndarray, order: int, bits: int) -> list[tuple[np.ndarray
     levels.append((present.reshape(-1, 1), hist[present.astype(np.int64)].astype(np.int64)))
     for k in range(2, order + 1):
         keys = K.gram_keys(ids, k, bits, K.words_for(k, bits))
-        levels.append(K.unique_counts(K.sorted_rows(keys)))
+        levels.append(K.unique_counts(K.sort_rows_in_place(keys)))
     return levels
 
 
@@ -300,21 +300,22 @@ class NgramTable:
             for k in range(3, count_order + 1):
                 prev_keys, prev_counts = levels[k - 2]
                 frequent = np.ascontiguousarray(prev_keys[prev_counts >= min_count])
-                if frequent.shape[1] == 1:
+                width = K.words_for(k, bits)
+                if width == 1:  # k-grams (and so (k-1)-grams) are one-word keys: the fused kernel
                     table = K.key_set(frequent.reshape(-1))
                     slots = None
                 else:
                     table, slots = None, K.build_row_index(frequent)
-                width = K.words_for(k, bits)
                 n_windows = [0]
 
                 def level_pass(ids, _bits, k=k, frequent=frequent, slots=slots, table=table, width=width):
                     if table is not None:
-                        flags = K.window_flags_1d(ids, k - 1, bits, table)
-                    else:
-                        flags = K.window_flags(ids, k - 1, bits, frequent, slots)
+                        keys, windows = K.level_keys_1d(ids, k, bits, table, neighbours)
+                        keys.sort()
+                        return [K.unique_counts(keys.reshape(-1, 1))], windows
+                    flags = K.window_flags(ids, k - 1, bits, frequent, slots)
                     keys = K.masked_gram_keys(ids, k, bits, width, flags, neighbours)
-                    return [K.unique_counts(K.sorted_rows(keys))], K.count_windows(ids, k)
+                    return [K.unique_counts(K.sort_rows_in_place(keys))], K.count_windows(ids, k)
 
                 def push_total(extra, n_windows=n_windows):
                     n_windows[0] += extra

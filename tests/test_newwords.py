@@ -113,11 +113,26 @@ def test_options_and_known_words():
     assert "琵琶" not in [w.word for w in r.words] and "葡萄牙" in [w.word for w in r.words]
 
 
-def test_jobs_do_not_change_output():
+@pytest.mark.parametrize("method", ["cohesion", "entropy", "pmi-split"])
+def test_jobs_do_not_change_output(method):
+    # Exact equality, floats included, for any --jobs and chunking (the corpus is encoded during
+    # the first counting pass, so with jobs > 1 reading and counting overlap).
     lines, _ = synthetic_corpus(2, 500)
-    a = rows(find_new_words(lines, min_count=3, jobs=1, chunk_chars=300))
-    b = rows(find_new_words(lines, min_count=3, jobs=2, chunk_chars=1000))
-    assert a == b
+    a = rows(find_new_words(lines, method=method, min_count=3, jobs=1, chunk_chars=300))
+    b = rows(find_new_words(lines, method=method, min_count=3, jobs=2, chunk_chars=1000))
+    c = rows(find_new_words(lines, method=method, min_count=3, jobs=3, chunk_chars=10 ** 7))
+    assert a == b == c
+
+
+def test_long_chained_candidates_on_one_word_keys_equal_oracle():
+    # Candidates longer than one key word (> 64 // bits characters) are counted as rows, the
+    # short ones as one-word keys; both must match the oracle.
+    lines, _ = synthetic_corpus(4, 1500)
+    # Rare enough (38 times) for its 4-gram windows to pass the 6-nat threshold.
+    lines = [line.replace("，", "瑟罗菲斯卡娅，", 1) if i % 40 == 0 else line for i, line in enumerate(lines)]
+    mine = rows(find_new_words(lines, min_count=4, jobs=2, chunk_chars=2000))
+    assert any(len(r[0]) > 4 for r in mine)
+    assert_same(mine, oracle_new_words(lines, min_count=4))
 
 
 def test_auto_min_count_and_thresholds():

@@ -205,3 +205,80 @@ def test_levelwise_counting_is_exact_above_min_count(texts, order, min_count, ne
         expected = oracle_entropy(texts, order)
         for w, _ in t.items():
             assert t.entropy(w) == pytest.approx(expected[w], abs=1e-9)
+
+
+_finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
+
+
+def _fsum_groups(groups):
+    # Every value its own run of weight w (distinct), clogc[w] = the value: the kernel's sum of a
+    # group is then an exactly rounded sum of arbitrary floats.
+    keys, weights, clogc = [], [], [0.0]
+    for g, values in enumerate(groups):
+        for x in values:
+            keys.append((g << 21) | len(clogc))
+            weights.append(len(clogc))
+            clogc.append(x)
+    return K.grouped_run_clogc(np.array(keys, dtype=np.uint64), np.array(weights, dtype=np.int64),
+                               np.array(clogc), len(groups), 21)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_finite, max_size=12), max_size=6))
+def test_grouped_sums_equal_math_fsum(groups):
+    # Reference: math.fsum of each group, compared bit for bit (repr), signed zeros included.
+    assert [repr(float(x)) for x in _fsum_groups(groups)] == [repr(math.fsum(g)) for g in groups]
+
+
+def test_grouped_sums_half_even_cases():
+    cases = [[1e-16, 1.0, 1e16], [1e16, 1.0, -1e16, 1e-16], [0.1] * 10, [2.0 ** -1074, 1.0, -1.0],
+             [c * math.log(c) for c in (3, 7, 7, 120, 1, 99991, 5)]]
+    assert _fsum_groups(cases).tolist() == [math.fsum(g) for g in cases]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(1, 6)), max_size=200))
+def test_run_counts_and_clogc_sums_equal_counter(pairs):
+    # (word, neighbour) occurrences -> per word math.fsum(c ln c) over its neighbours' counts.
+    keys = np.sort(np.array([(w << 21) | c for w, c in pairs], dtype=np.uint64))
+    none = np.zeros(0, dtype=np.int64)
+    present = np.zeros(len(pairs) + 1, dtype=np.bool_)
+    K.run_count_values(keys, none, present)
+    per_word = defaultdict(Counter)
+    for w, c in pairs:
+        per_word[w][c] += 1
+    seen = {n for cnt in per_word.values() for n in cnt.values()}
+    assert set(np.flatnonzero(present).tolist()) == seen
+    clogc = np.array([c * math.log(c) if c else 0.0 for c in range(len(pairs) + 1)])
+    got = K.grouped_run_clogc(keys, none, clogc, 6, 21).tolist()
+    assert got == [math.fsum(c * math.log(c) for c in per_word[w].values()) for w in range(6)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=2 ** 40), max_size=300), st.integers(min_value=1, max_value=2 ** 40))
+def test_key_bitmap_has_no_false_negatives(keys, probe):
+    arr = np.array(keys, dtype=np.uint64)
+    log2_bits = K.bitmap_bits(len(arr))
+    bm = K.key_bitmap(arr, log2_bits)
+    shift = np.uint64(64 - log2_bits)
+    assert all(K.in_bitmap(bm, shift, np.uint64(k)) for k in keys)
+    if probe not in keys and len(keys) == 0:
+        assert not K.in_bitmap(bm, shift, np.uint64(probe))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=120), st.integers(3, 5), st.booleans(), st.integers(0, 2 ** 32))
+def test_level_keys_1d_equals_flags_then_masked_keys(ids, k, either, seed):
+    # The fused level kernel against the two-step one (flags of frequent (k-1)-grams, then keys).
+    ids = np.array(ids, dtype=np.int32)
+    bits = 3
+    rng = np.random.default_rng(seed)
+    grams = K.gram_keys(ids, k - 1, bits, 1).reshape(-1)
+    frequent = np.unique(grams[rng.random(len(grams)) < 0.6]) if len(grams) else grams
+    table = K.key_set(frequent)
+    rows = np.ascontiguousarray(frequent.reshape(-1, 1))
+    flags = K.window_flags(ids, k - 1, bits, rows, K.build_row_index(rows))
+    expected = K.masked_gram_keys(ids, k, bits, 1, flags, either).reshape(-1)
+    keys, windows = K.level_keys_1d(ids, k, bits, table, either)
+    assert keys.tolist() == expected.tolist()
+    assert windows == K.count_windows(ids, k)

@@ -206,11 +206,15 @@ class CharVocab:
         """Map an array of code points to ids (adding new ones when *grow*)."""
         if len(cps) == 0:
             return np.zeros(0, dtype=np.int32)
-        if grow and int(cps.max()) >= len(self._lut):
+        top = int(cps.max())
+        if grow and top >= len(self._lut):
             self._widen()
-        inside = cps < len(self._lut)
-        ids = np.full(len(cps), -1, dtype=np.int32)
-        ids[inside] = self._lut[cps[inside]]
+        if top < len(self._lut):  # the common case: one gather, no mask
+            ids = self._lut[cps]
+        else:
+            inside = cps < len(self._lut)
+            ids = np.full(len(cps), -1, dtype=np.int32)
+            ids[inside] = self._lut[cps[inside]]
         unseen = ids < 0
         if unseen.any():
             if grow:

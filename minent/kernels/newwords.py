@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from minent.kernels.ngrams import _pack_into, find_row, in_key_set_at, key_map_get_at
+from minent.kernels.ngrams import _pack_into, find_row, in_bitmap, in_key_set_at, key_map_get_at
 
 
 @njit(cache=True, nogil=True)
@@ -46,8 +46,8 @@ def cut_pieces(ids, g_rows, g_slots, order, bits, max_len, n_words, pair_ok):
     array of the packed bigrams that may start a G-gram (a fast pre-filter: every G-gram's
     bigrams are frequent). Candidates longer than *max_len* are dropped (not truncated).
 
-    Returns (m, 1 + n_words) rows ``[length, key...]`` of every candidate occurrence of length
-    >= 2, in text order.
+    Returns the candidate occurrences of length >= 2 in text order, as :func:`_emit_candidates`:
+    1-D keys of the short ones and ``[length, key...]`` rows of the long ones.
     """
     n = ids.shape[0]
     joined = np.zeros(n, dtype=np.bool_)  # joined[i]: gap between i and i+1 is kept
@@ -85,12 +85,14 @@ def cut_pieces(ids, g_rows, g_slots, order, bits, max_len, n_words, pair_ok):
 
 
 @njit(cache=True, nogil=True)
-def cut_pieces_1d(ids, g_flat, g_off, order, bits, max_len, n_words):
+def cut_pieces_1d(ids, g_flat, g_off, order, bits, max_len, n_words, first_bm, bm_shift):
     """:func:`cut_pieces` when every G-gram key is one word (order · bits <= 64).
 
     G is one :func:`minent.kernels.ngrams.key_set` table per length k, concatenated in *g_flat*
-    with table k at ``g_flat[g_off[k]:g_off[k + 1]]``. The sets are small (only cohesive
-    n-grams) and stay in cache, so each window costs a rolling shift and one probe.
+    with table k at ``g_flat[g_off[k]:g_off[k + 1]]``. *first_bm* is a
+    :func:`minent.kernels.ngrams.key_bitmap` of the first bigrams of the G-grams: a position
+    whose bigram is not in it starts no G-gram, and most positions are ruled out by one bit in
+    cache instead of a probe per length. Each remaining window costs a rolling shift and a probe.
     """
     n = ids.shape[0]
     joined = np.zeros(n, dtype=np.bool_)
@@ -104,10 +106,13 @@ def cut_pieces_1d(ids, g_flat, g_off, order, bits, max_len, n_words):
         while end < n and ids[end] != 0:
             end += 1
         for s in range(i, end - 1):
-            v = np.uint64(ids[s])
+            v = (np.uint64(ids[s]) << ub) | np.uint64(ids[s + 1])
+            if not in_bitmap(first_bm, bm_shift, v):
+                continue
             top = min(order, end - s)
             for k in range(2, top + 1):
-                v = (v << ub) | np.uint64(ids[s + k - 1])
+                if k > 2:
+                    v = (v << ub) | np.uint64(ids[s + k - 1])
                 if in_key_set_at(g_flat, g_off[k], g_off[k + 1], v):
                     for t in range(s, s + k - 1):
                         joined[t] = True
@@ -117,46 +122,59 @@ def cut_pieces_1d(ids, g_flat, g_off, order, bits, max_len, n_words):
 
 @njit(cache=True, nogil=True)
 def _emit_candidates(ids, joined, bits, max_len, n_words):
-    """Rows ``[length, key...]`` of the maximal joined runs of length 2..max_len, in text order."""
+    """The maximal joined runs of length 2..max_len, in text order: ``(short, long)``.
+
+    A run of at most ``64 // bits`` characters (nearly all of them) is one uint64 key in the 1-D
+    array *short*: ids are packed as in :func:`minent.kernels.ngrams.pack_ids` and, the first id
+    being >= 1, keys of different lengths never collide (a k-gram key lies in
+    [2^(bits·(k−1)), 2^(bits·k))). Longer runs are ``[length, key...]`` rows of *long*
+    (m, 1 + n_words).
+    """
     n = ids.shape[0]
-    m = 0
+    per_word = 64 // bits
+    ub = np.uint64(bits)
+    # Runs are disjoint and >= 2 characters long: at most n // 2 of them; np.empty leaves the
+    # unused pages untouched.
+    short = np.empty(n // 2 + 1, dtype=np.uint64)
+    # Long runs are remembered by start and length (more than per_word characters each), then
+    # packed into rows once their number is known.
+    long_start = np.empty(n // (per_word + 1) + 1, dtype=np.int64)
+    long_len = np.empty(n // (per_word + 1) + 1, dtype=np.int64)
+    n_long = 0
+    ns = 0
     i = 0
     while i < n:
         if ids[i] == 0:
             i += 1
             continue
         s = i
+        v = np.uint64(ids[i])
         while joined[i]:
             i += 1
+            v = (v << ub) | np.uint64(ids[i])
         length = i - s + 1
         if 2 <= length <= max_len:
-            m += 1
+            if length <= per_word:
+                short[ns] = v
+                ns += 1
+            else:
+                long_start[n_long] = s
+                long_len[n_long] = length
+                n_long += 1
         i += 1
-    out = np.zeros((m, 1 + n_words), dtype=np.uint64)
+    long = np.zeros((n_long, 1 + n_words), dtype=np.uint64)
     tmp = np.zeros((1, n_words), dtype=np.uint64)
-    r = 0
-    i = 0
-    while i < n:
-        if ids[i] == 0:
-            i += 1
-            continue
-        s = i
-        while joined[i]:
-            i += 1
-        length = i - s + 1
-        if 2 <= length <= max_len:
-            _pack_into(ids, s, length, bits, tmp, 0)
-            out[r, 0] = np.uint64(length)
-            for w in range(n_words):
-                out[r, 1 + w] = tmp[0, w]
-            r += 1
-        i += 1
-    return out
+    for r in range(n_long):
+        _pack_into(ids, long_start[r], long_len[r], bits, tmp, 0)
+        long[r, 0] = np.uint64(long_len[r])
+        for w in range(n_words):
+            long[r, 1 + w] = tmp[0, w]
+    return short[:ns], long
 
 
 @njit(cache=True, nogil=True)
 def neighbour_keys(ids, m_flat, v_flat, m_off, short_max, f_rows, f_slots, long_lengths, prefix_keys,
-                   prefix_max, bits, totals):
+                   prefix_max, bits, first_bm, bm_shift, totals):
     """Every occurrence of every word of a set F inside a piece, and its neighbours.
 
     Adds the number of occurrences of word r to ``totals[r]`` and returns two uint64 arrays of
@@ -166,6 +184,8 @@ def neighbour_keys(ids, m_flat, v_flat, m_off, short_max, f_rows, f_slots, long_
     probed with a key that rolls as the window grows. Longer words are rows of *f_rows* indexed
     by *f_slots*, tried only where the first bigram starts one of them (*prefix_keys*, sorted,
     with the longest such word in *prefix_max*); *long_lengths* lists their lengths, ascending.
+    Positions whose bigram is not in *first_bm* (a :func:`minent.kernels.ngrams.key_bitmap` of
+    the first bigrams of all words) start no word and are skipped after one bit test.
     """
     n = ids.shape[0]
     ub = np.uint64(bits)
@@ -187,10 +207,14 @@ def neighbour_keys(ids, m_flat, v_flat, m_off, short_max, f_rows, f_slots, long_
         while end < n and ids[end] != 0:
             end += 1
         for p in range(start, end - 1):
-            v = np.uint64(ids[p])
+            pk = (np.uint64(ids[p]) << ub) | np.uint64(ids[p + 1])
+            if not in_bitmap(first_bm, bm_shift, pk):
+                continue
+            v = pk
             longest_short = min(short_max, end - p)
             for k in range(2, longest_short + 1):
-                v = (v << ub) | np.uint64(ids[p + k - 1])
+                if k > 2:
+                    v = (v << ub) | np.uint64(ids[p + k - 1])
                 r = key_map_get_at(m_flat, v_flat, m_off[k], m_off[k + 1], v)
                 if r >= 0:
                     totals[r] += 1
@@ -202,7 +226,6 @@ def neighbour_keys(ids, m_flat, v_flat, m_off, short_max, f_rows, f_slots, long_
                         nr += 1
             if long_lengths.shape[0] == 0 or end - p <= short_max:
                 continue
-            pk = (np.uint64(ids[p]) << ub) | np.uint64(ids[p + 1])
             lo = np.searchsorted(prefix_keys, pk)
             if lo >= prefix_keys.shape[0] or prefix_keys[lo] != pk:
                 continue

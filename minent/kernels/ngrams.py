@@ -49,6 +49,14 @@ def sorted_rows(keys: np.ndarray) -> np.ndarray:
     return keys[sort_rows(keys)]
 
 
+def sort_rows_in_place(keys: np.ndarray) -> np.ndarray:
+    """:func:`sorted_rows` reusing *keys* when W == 1 (no second array of the chunk's keys)."""
+    if keys.shape[1] == 1 and keys.flags.c_contiguous:
+        keys.reshape(-1).sort()
+        return keys
+    return sorted_rows(keys)
+
+
 @njit(cache=True, nogil=True)
 def _cmp_rows(a, i, b, j):
     """-1, 0 or 1 as row ``a[i]`` is below, equal to or above row ``b[j]``."""
@@ -361,7 +369,8 @@ def merge_tables_1d(ka, ca, kb, cb):
         counts[r] = cb[j]
         j += 1
         r += 1
-    return keys[:r].copy(), counts[:r].copy()
+    # Views, not copies: the unwritten tail (one slot per key found in both) takes no memory.
+    return keys[:r], counts[:r]
 
 
 def merge(ka, ca, kb, cb):
@@ -466,7 +475,37 @@ def masked_gram_keys(ids, k, bits, n_words, flags, either):
             if (a and b) or (either and (a or b)):
                 _pack_into(ids, s, k, bits, out, j)
                 j += 1
-    return out[:j].copy()
+    # A view, not a copy: the unused tail of the buffer was never written, so it takes no memory.
+    return out[:j]
+
+
+# --- bigram bitmaps: a cache-sized pre-filter in front of the (larger) hash sets -------------
+# Scanning kernels probe their hash sets at every text position; most positions start no
+# wanted n-gram, and one bit per hashed bigram (a table that stays in L1/L2) rules them out
+# before the hash set is touched. A set bit may be a collision, so the set is still probed.
+
+
+def bitmap_bits(n_keys: int) -> int:
+    """log2 of the bitmap size for *n_keys* keys: >= 16 bits per key, 2^12 .. 2^22 bits."""
+    return min(22, max(12, int(16 * max(n_keys, 1) - 1).bit_length()))
+
+
+@njit(cache=True, nogil=True)
+def key_bitmap(keys, log2_bits):
+    """Bitmap of 2^log2_bits bits (as uint64 words) with the bit of every key set."""
+    out = np.zeros(1 << (log2_bits - 6), dtype=np.uint64)
+    shift = np.uint64(64 - log2_bits)
+    for key in keys:
+        h = (key * _GOLDEN) >> shift
+        out[h >> np.uint64(6)] |= np.uint64(1) << (h & np.uint64(63))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def in_bitmap(bitmap, shift, key):
+    """Whether the bit of *key* is set (``shift = 64 - log2_bits``); False means *key* is absent."""
+    h = (key * _GOLDEN) >> shift
+    return (bitmap[h >> np.uint64(6)] >> (h & np.uint64(63))) & np.uint64(1) != 0
 
 
 # --- one-word key sets: open addressing storing the keys themselves (one cache line per probe) --
@@ -500,25 +539,47 @@ def key_set(keys):
 
 
 @njit(cache=True, nogil=True)
-def window_flags_1d(ids, k, bits, table):
-    """:func:`window_flags` for one-word keys, with a rolling key and a :func:`key_set` table."""
+def level_keys_1d(ids, k, bits, table, either):
+    """:func:`window_flags` + :func:`masked_gram_keys` + :func:`count_windows` in one pass, when
+    k-gram keys are one word (k · bits <= 64) and the frequent (k−1)-grams a :func:`key_set`.
+
+    Returns the 1-D keys of the length-*k* windows whose two (k−1)-sub-windows are in the
+    :func:`key_set` *table* (either of them with *either*), in text order, and the number of
+    length-*k* windows without a SEP. Rolling keys: the (k−1)-gram ending at i is the right
+    sub-window of the k-gram ending at i, and the one ending at i − 1 its left one, so no flag
+    array is written and no key is packed twice.
+    """
     n = ids.shape[0]
-    flags = np.zeros(n, dtype=np.uint8)
+    out = np.empty(n, dtype=np.uint64)
     ub = np.uint64(bits)
-    mask = np.uint64(0xFFFFFFFFFFFFFFFF) if k * bits >= 64 else (np.uint64(1) << np.uint64(k * bits)) - np.uint64(1)
+    full = np.uint64(0xFFFFFFFFFFFFFFFF)
+    mask_k = full if k * bits >= 64 else (np.uint64(1) << np.uint64(k * bits)) - np.uint64(1)
+    mask_s = (np.uint64(1) << np.uint64((k - 1) * bits)) - np.uint64(1)
     v = np.uint64(0)
     run = 0
+    prev = False
+    j = 0
+    windows = 0
     for i in range(n):
         x = ids[i]
         if x == 0:
             run = 0
             v = np.uint64(0)
+            prev = False
             continue
         run += 1
-        v = ((v << ub) | np.uint64(x)) & mask
-        if run >= k and in_key_set_at(table, 0, table.shape[0], v):
-            flags[i - k + 1] = 1
-    return flags
+        v = ((v << ub) | np.uint64(x)) & mask_k
+        cur = False
+        if run >= k - 1:
+            cur = in_key_set_at(table, 0, table.shape[0], v & mask_s)
+        if run >= k:
+            windows += 1
+            if (prev and cur) or (either and (prev or cur)):
+                out[j] = v
+                j += 1
+        prev = cur
+    # A view, not a copy: the unused tail of the buffer was never written, so it takes no memory.
+    return out[:j], windows
 
 
 @njit(cache=True, nogil=True)
@@ -569,3 +630,110 @@ def key_map_get_at(flat, values, lo, hi, key):
         if v == 0:
             return -1
         s = (s + np.uint64(1)) & mask
+
+
+# --- exactly rounded sums (math.fsum) per group ------------------------------------------------
+# Shewchuk's exact partials, then CPython's half-even correction when rounding them to one double:
+# the result is the correctly rounded exact sum, so it does not depend on the order of the terms
+# and equals ``math.fsum`` bit for bit (tests compare them).
+
+
+@njit(cache=True, nogil=True)
+def _fsum_add(p, m, x):
+    """Add *x* to the Shewchuk partials ``p[:m]`` (exact); returns the new number of partials."""
+    i = 0
+    for j in range(m):
+        y = p[j]
+        if abs(x) < abs(y):
+            t = x
+            x = y
+            y = t
+        hi = x + y
+        yr = hi - x
+        lo = y - yr
+        if lo != 0.0:
+            p[i] = lo
+            i += 1
+        x = hi
+    if x != 0.0:
+        p[i] = x
+        i += 1
+    return i
+
+
+@njit(cache=True, nogil=True)
+def _fsum_round(p, m):
+    """The partials ``p[:m]`` rounded to one double as CPython's math.fsum does (half-even)."""
+    hi = 0.0
+    if m > 0:
+        m -= 1
+        hi = p[m]
+        lo = 0.0
+        while m > 0:
+            x = hi
+            m -= 1
+            y = p[m]
+            hi = x + y
+            yr = hi - x
+            lo = y - yr
+            if lo != 0.0:
+                break
+        if m > 0 and ((lo < 0.0 and p[m - 1] < 0.0) or (lo > 0.0 and p[m - 1] > 0.0)):
+            y = lo * 2.0
+            x = hi + y
+            yr = x - hi
+            if y == yr:
+                hi = x
+    return hi
+
+
+# Partials are non-overlapping: at most one per bit of the double exponent range.
+_MAX_PARTIALS = 2200
+
+
+@njit(cache=True, nogil=True)
+def run_count_values(keys, weights, present):
+    """Mark ``present[c]`` for the count c of every run of equal *keys* (sorted).
+
+    A run's count is its number of keys, or the sum of their *weights* when *weights* is not
+    empty (keys of already counted tables). Counts beyond ``len(present)`` are not marked.
+    """
+    m = keys.shape[0]
+    i = 0
+    while i < m:
+        j = i
+        c = 0
+        while j < m and keys[j] == keys[i]:
+            c += weights[j] if weights.shape[0] else 1
+            j += 1
+        if c < present.shape[0]:
+            present[c] = True
+        i = j
+
+
+@njit(cache=True, nogil=True)
+def grouped_run_clogc(keys, weights, clogc, n_groups, shift):
+    """Per group g = key >> shift: ``math.fsum`` of ``clogc[c]`` over its runs of equal keys.
+
+    *keys* are sorted (so a group's runs are contiguous) and counted as in
+    :func:`run_count_values`; ``clogc[c]`` holds ``c · ln c``. This is Σ_c N(c) ln N(c) of
+    branching entropy without materialising the table of distinct keys.
+    """
+    out = np.zeros(n_groups, dtype=np.float64)
+    p = np.empty(_MAX_PARTIALS, dtype=np.float64)
+    ushift = np.uint64(shift)
+    m_keys = keys.shape[0]
+    i = 0
+    while i < m_keys:
+        g = keys[i] >> ushift
+        m = 0
+        while i < m_keys and (keys[i] >> ushift) == g:
+            j = i
+            c = 0
+            while j < m_keys and keys[j] == keys[i]:
+                c += weights[j] if weights.shape[0] else 1
+                j += 1
+            m = _fsum_add(p, m, clogc[c])
+            i = j
+        out[np.int64(g)] = _fsum_round(p, m)
+    return out
