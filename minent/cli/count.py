@@ -43,7 +43,7 @@ def count_cmd(
     from minent.wordfreq import count_words
 
     if tokenizer == "fast":
-        tk.skip_numba_blas_probe()
+        common.skip_numba_blas_probe()
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)

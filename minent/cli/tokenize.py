@@ -35,7 +35,7 @@ def tokenize_cmd(
     from minent.tokenizer import tokenize_corpus
 
     if tokenizer == "fast":
-        tk.skip_numba_blas_probe()
+        common.skip_numba_blas_probe()
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)

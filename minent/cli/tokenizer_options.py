@@ -25,23 +25,3 @@ UserDict = Annotated[
 ]
 DictPath = Annotated[Optional[Path], typer.Option("--dict", help="Replace jieba's main dictionary with this file.")]
 
-
-def skip_numba_blas_probe() -> None:
-    """Start numba without its BLAS probe: ~0.3–0.5 s less start-up for ``count``/``tokenize``.
-
-    At its first compilation numba imports ``numba.np.arraymath``, which imports
-    ``scipy.linalg`` only to learn whether BLAS is there for ``np.dot`` & co. in kernels —
-    a third of a warm ``minent tokenize`` start-up. The tokenizer kernels use no BLAS, so these
-    two commands hide ``scipy.linalg`` from that one import, as on a machine without scipy
-    (a configuration numba supports). Only this process is affected; it is left alone when
-    numba or scipy.linalg is already loaded.
-    """
-    import sys
-
-    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
-        return
-    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]  # makes the import fail
-    try:
-        import numba.np.arraymath  # noqa: F401  (runs numba's probe now, without scipy.linalg)
-    finally:
-        del sys.modules["scipy.linalg"]
