@@ -124,7 +124,8 @@ def segment_cmd(
         ),
     ] = None,
     save: Annotated[
-        Optional[Path], typer.Option("--save", help="With --train: also save the model (unigram .tsv; charlm, hybrid .npz).")
+        Optional[Path], typer.Option("--save", help="With --train: also save the model (unigram .tsv; charlm, hybrid .npz).",
+                                     callback=common.check_output)
     ] = None,
     oov_max: OovMax = 2,
     oov_penalty: OovPenalty = 2.0,
