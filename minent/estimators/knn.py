@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from minent.errors import DataError, UsageError
+from minent.estimators import extreme_exponent
 
 UNITS = ("nats", "bits")
 
@@ -75,16 +76,6 @@ def kth_neighbour_distances(x: np.ndarray, k: int, *, jobs: int | None = None):
     return eps, counts, int(x.shape[0] - m)
 
 
-def _rescale_extremes(X: np.ndarray) -> tuple[np.ndarray, float]:
-    """Scale samples whose magnitude would overflow (|x| > 2^256: squared distances reach inf)
-    or underflow (all |x| < 2^-256) the neighbour search by one power of two s, which is exact
-    and keeps the estimator's Euclidean geometry; return them with d ln s (H(X) = H(X/s) + d ln s)."""
-    _, exponent = np.frexp(np.abs(X).max())
-    if abs(int(exponent)) <= 256:
-        return X, 0.0
-    return np.ldexp(X, -int(exponent)), X.shape[1] * int(exponent) * math.log(2.0)
-
-
 def knn_entropy(x, *, k: int = 3, unit: str = "nats", jobs: int | None = None) -> KnnEntropyResult:
     """Kozachenko-Leonenko entropy of the rows of ``x`` (n, d) in ``unit`` (nats or bits).
 
@@ -111,7 +102,10 @@ def knn_entropy(x, *, k: int = 3, unit: str = "nats", jobs: int | None = None) -
         raise DataError(
             f"column {const[0] + 1} is constant: the distribution is degenerate (entropy -inf)"
         )
-    X, log_scale = _rescale_extremes(X)
+    # samples beyond 2^±256 overflow/underflow squared distances: divide by 2^e (exact),
+    # H(X) = H(X / 2^e) + d e ln 2
+    e = extreme_exponent(X)
+    X, log_scale = np.ldexp(X, -e), d * e * math.log(2.0)
     eps, counts, dups = kth_neighbour_distances(X, k, jobs=jobs)
     h = digamma(n) - digamma(k) + log_unit_ball_volume(d) + d * float(counts @ np.log(eps)) / n + log_scale
     if unit == "bits":
