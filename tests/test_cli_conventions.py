@@ -36,3 +36,37 @@ def test_segment_save_into_a_missing_directory_is_refused_before_training(tmp_pa
     target = tmp_path / "no" / "model.npz"
     r = run_minent("segment", "--train", SAMPLE, "--save", target, input="我\n")
     _one_line_error(r, 2, str(target), "does not exist")
+
+
+def test_score_reads_standard_input_as_dash(tmp_path):
+    gold = tmp_path / "gold.txt"
+    gold.write_text("我 来到 北京\n他 来\n", encoding="utf-8")
+    seg = "我来 到 北京\n他 来\n"
+    for args in (["-", gold], [gold, "-"]):
+        r = run_minent("score", *args, "-q", input=seg)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.decode().splitlines()[:3] == ["precision\t0.6", "recall\t0.6", "f1\t0.6"]
+    _one_line_error(run_minent("score", "-", "-", input=seg), 2, "only one")
+
+
+@pytest.mark.parametrize("command", [
+    ["score", SAMPLE, "{dir}"],
+    ["hsic", "{dir}"],
+    ["entropy", "{dir}"],
+    ["dim", "--vocab", "{dir}"],
+])
+def test_a_directory_where_a_file_is_expected_is_named_as_such(tmp_path, command):
+    args = [str(tmp_path) if a == "{dir}" else a for a in command]
+    _one_line_error(run_minent(*args), 2, f"{tmp_path}: is a directory")
+
+
+def test_dim_vocab_from_stdin_with_invalid_utf8_is_a_data_error():
+    _one_line_error(run_minent("dim", "--vocab", "-", input=b"a\n\xff\n"), 1, "<stdin>: line 2", "UTF-8")
+
+
+@pytest.mark.parametrize("text", ["", "  \n\t\n", "# only a comment\n"])
+def test_infomap_on_a_graph_without_links_names_the_input(tmp_path, text):
+    path = tmp_path / "g.txt"
+    path.write_text(text, encoding="utf-8")
+    _one_line_error(run_minent("infomap", path), 1, f"{path}: the graph has no links")
+    _one_line_error(run_minent("infomap", "-", input=text), 1, "<stdin>: the graph has no links")

@@ -88,6 +88,10 @@ def infomap_cmd(
 
     common.setup(quiet)
     g = gio.read_graph(graph, directed=directed, fmt=input_format)
+    if g.n_edges == 0:
+        from minent.errors import DataError
+
+        raise DataError(f"{'<stdin>' if graph == '-' else graph}: the graph has no links")
     kwargs = dict(directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
                   markov_time=markov_time)
     if evaluate is not None:
