@@ -51,11 +51,14 @@ def test_reader_formats_agree(files):
         ("1\t2\n3\t4\t5\n", r"bad.tsv: line 2 has 3 cells, expected 2"),
         ("a\tb\n", r"no data rows after the header"),
         ("", r"no data rows"),
+        # float() reads these but numpy does not: the message still names the cell
+        ("1\t2\n3\t1_000\n", r"bad.tsv: line 2, column 2: '1_000' is not a number"),
+        ("1\t2\n３\t4\n", r"bad.tsv: line 2, column 1: '３' is not a number"),
     ],
 )
 def test_reader_errors_name_file_line_column(tmp_path, text, message):
     p = tmp_path / "bad.tsv"
-    p.write_text(text)
+    p.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=message):
         read_matrix(str(p))
 

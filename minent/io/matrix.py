@@ -120,6 +120,9 @@ def read_input_bytes(path: str) -> tuple[bytes, str]:
 
 
 def _is_float(cell: str) -> bool:
+    # as numpy reads numbers: Python's float() also takes '1_000' and full-width digits
+    if not cell.isascii() or "_" in cell:
+        return False
     try:
         float(cell)
     except ValueError:
