@@ -71,6 +71,10 @@ def test_evaluate_partition_and_output_file(tmp_path):
     assert r.returncode == 0 and r.stdout == b""
     assert "evaluated partition: 2 modules, codelength 2.320730" in r.stderr.decode()
     assert len(out.read_text().splitlines()) == 6
+    for conflicting in (["--hierarchical"], ["--trials", "5"]):  # were silently ignored
+        r = run_minent("infomap", graph, "--evaluate", part, *conflicting)
+        assert r.returncode == 2 and r.stdout == b"" and b"--evaluate" in r.stderr
+        assert len(r.stderr.splitlines()) == 1
     part.write_text("1\tx\n")
     r = run_minent("infomap", graph, "--evaluate", part)
     assert r.returncode == 1 and b"has no module" in r.stderr
