@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from minent.errors import UsageError
 from minent.io.text import DIGIT, HAN, LATIN, OTHER, char_class_table
 from minent.lexicon_model import Lexicon
 
@@ -245,6 +246,8 @@ class UnigramSegmenter(LineSegmenter):
                  oov_penalty: float = 2.0, unk_penalty: float = 1.0):
         from minent.kernels.viterbi import build_trie
 
+        if not math.isfinite(oov_penalty):  # nan would silently decide every comparison
+            raise UsageError(f"--oov-penalty must be a finite number, got {oov_penalty}")
         self.lexicon = lexicon
         self.pre_split = pre_split
         self.oov_max = int(oov_max)
