@@ -70,3 +70,23 @@ def test_infomap_on_a_graph_without_links_names_the_input(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     _one_line_error(run_minent("infomap", path), 1, f"{path}: the graph has no links")
     _one_line_error(run_minent("infomap", "-", input=text), 1, "<stdin>: the graph has no links")
+
+
+def test_ctrl_c_inside_a_numba_kernel_is_exit_130_without_traceback(monkeypatch, capsys):
+    # a KeyboardInterrupt raised while numba code runs reaches Python as a SystemError chained
+    # to it (seen with Ctrl-C during `minent hsic --test permutation`): that was a traceback
+    import minent.estimators.hsic
+    from minent.cli import main
+
+    def interrupted_kernel(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as k:
+            raise SystemError("CPUDispatcher(<function permuted_sums>) returned a result with an exception set") from k
+
+    monkeypatch.setattr(minent.estimators.hsic, "hsic", interrupted_kernel)
+    with pytest.raises(SystemExit) as e:
+        main(["hsic", str(SAMPLE.parent / "pairs.tsv"), "-q"])
+    assert e.value.code == 130
+    err = capsys.readouterr().err
+    assert err == "minent: interrupted\n"
