@@ -90,3 +90,24 @@ def test_ctrl_c_inside_a_numba_kernel_is_exit_130_without_traceback(monkeypatch,
     assert e.value.code == 130
     err = capsys.readouterr().err
     assert err == "minent: interrupted\n"
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["lexicon", "-f", "xml"], "'xml' is not one of"),
+    (["infomap", "-f", "xml"], "'xml' is not one of"),
+    (["hsic", "--kernel", "poly"], "'poly' is not one of"),
+    (["lexicon", "--max-len", "0"], "--max-len"),
+    (["segment", "--no-such-option"], "No such option"),
+    (["score"], "Missing argument"),
+    (["no-such-command"], "No such command"),
+])
+def test_usage_errors_are_one_line_exit_2(args, needle):
+    # click's shape was three lines (Usage / Try / Error); every other error is one line
+    err = _one_line_error(run_minent(*args), 2, needle)
+    if args[0] != "no-such-command":
+        assert f"(see 'minent {args[0]} --help')" in err
+
+
+def test_no_arguments_still_shows_the_help():
+    r = run_minent()
+    assert r.returncode == 2 and b"Commands" in r.stdout + r.stderr

@@ -93,7 +93,13 @@ def main(argv: list[str] | None = None) -> None:
         # so recognise them by their interface rather than by class.
         elif not (hasattr(e, "show") and hasattr(e, "exit_code")):
             raise
+        elif type(e).__name__ == "NoArgsIsHelpError" or not hasattr(e, "format_message"):
+            e.show()  # the help text itself
+            code = e.exit_code
         else:
-            e.show()
+            # one line, like every other error (click's own shape is Usage/Try/Error lines)
+            ctx = getattr(e, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            sys.stderr.write(f"minent: error: {' '.join(e.format_message().split())}{hint}\n")
             code = e.exit_code
     sys.exit(code)
