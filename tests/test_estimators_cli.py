@@ -179,3 +179,14 @@ def test_entropy_cli(files, tmp_path):
     const.write_text("1\t0\n2\t0\n3\t0\n4\t0\n5\t0\n")
     r = run_minent("entropy", const)
     assert r.returncode == 1 and b"column 2 is constant" in r.stderr and r.stdout == b""
+
+
+def test_dim_on_a_vocabulary_too_small_is_a_data_error(tmp_path):
+    # the file is at fault, not the call: exit 1 naming it (was exit 2, no name)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    for args, name in ((["--vocab", empty], str(empty)), ([empty, "-j", "1"], str(empty)),
+                       (["--vocab", "-"], "<stdin>")):
+        r = run_minent("dim", *args, "-q", input="one\n")
+        assert r.returncode == 1 and r.stdout == b""
+        assert r.stderr.decode().startswith(f"minent: error: {name}: the vocabulary has ")
