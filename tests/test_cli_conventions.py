@@ -111,3 +111,12 @@ def test_usage_errors_are_one_line_exit_2(args, needle):
 def test_no_arguments_still_shows_the_help():
     r = run_minent()
     assert r.returncode == 2 and b"Commands" in r.stdout + r.stderr
+
+
+def test_segment_train_from_stdin_needs_the_text_as_a_file(tmp_path):
+    # --train - read all of stdin, then segmented nothing: empty output, exit 0
+    _one_line_error(run_minent("segment", "--train", "-", input="我们来了\n"), 2, "--train -", "standard input")
+    text = tmp_path / "t.txt"
+    text.write_text("我们来了\n", encoding="utf-8")
+    r = run_minent("segment", "--train", "-", "-m", "unigram", text, "-q", input="我们来了\n我们\n")
+    assert r.returncode == 0 and r.stdout.decode().replace(" ", "") == "我们来了\n"
