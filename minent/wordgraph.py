@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,8 @@ def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndar
                 raise DataError(f"{label}:{lineno}: a vector value is not finite (or beyond float32's 3.4e38)")
             words.append(fields[0])
             rows.append(vec)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+        raise DataError(f"{label}: corrupt or truncated compressed data ({e})") from None
     finally:
         if str(path) != "-":
             fh.close()

@@ -120,3 +120,12 @@ def test_segment_train_from_stdin_needs_the_text_as_a_file(tmp_path):
     text.write_text("我们来了\n", encoding="utf-8")
     r = run_minent("segment", "--train", "-", "-m", "unigram", text, "-q", input="我们来了\n我们\n")
     assert r.returncode == 0 and r.stdout.decode().replace(" ", "") == "我们来了\n"
+
+
+@pytest.mark.parametrize("command", ["infomap", "wordgraph"])
+def test_truncated_gzip_is_a_one_line_data_error(tmp_path, command):
+    import gzip
+
+    bad = tmp_path / "g.txt.gz"
+    bad.write_bytes(gzip.compress(b"a 1 0\nb 0 1\n")[:15])  # was an EOFError traceback
+    _one_line_error(run_minent(command, bad), 1, f"{bad}: corrupt or truncated compressed data")

@@ -72,8 +72,12 @@ def _read_bytes(path) -> bytes:
         raise UsageError(f"{path}: {e.strerror}") from None
     if data[:2] == b"\x1f\x8b":
         import gzip
+        import zlib
 
-        data = gzip.decompress(data)
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+            raise DataError(f"{path}: corrupt or truncated compressed data ({e})") from None
     return data
 
 
