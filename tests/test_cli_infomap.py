@@ -96,6 +96,8 @@ def test_usage_errors_exit_2(tmp_path):
     assert run_minent("infomap", "--trials", "0", input=TOY).returncode == 2
     r = run_minent("infomap", "--teleport", "1.5", "-d", input=TOY)
     assert r.returncode == 2 and b"teleport" in r.stderr
+    r = run_minent("infomap", "--markov-time", "inf", input=TOY)  # was one module, exit 0
+    assert r.returncode == 2 and b"--markov-time must be positive and finite" in r.stderr
 
 
 def test_directed_pajek(tmp_path):
