@@ -51,8 +51,8 @@ def transition_matrix(weights: dict[str, float] | None = None) -> np.ndarray:
         w.update(weights)
     m = np.full((4, 4), -np.inf)
     for k, v in w.items():
-        if not v > 0:
-            raise UsageError(f"transition weight {k}={v} must be > 0")
+        if not 0 < v < math.inf:  # inf: ln inf would make every other path impossible
+            raise UsageError(f"transition weight {k}={v} must be > 0 and finite")
         m[TAGS.index(k[0]), TAGS.index(k[1])] = math.log(v)
     return m
 

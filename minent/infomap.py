@@ -31,6 +31,7 @@ more step along links only). ``markov_time`` scales link flow (higher -> fewer m
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -110,8 +111,8 @@ def compute_flow(
     directed = graph.directed if directed is None else directed
     if not 0.0 <= teleport < 1.0:
         raise UsageError(f"--teleport must be in [0, 1), got {teleport}")
-    if not markov_time > 0:
-        raise UsageError(f"--markov-time must be positive, got {markov_time}")
+    if not (markov_time > 0 and math.isfinite(markov_time)):  # inf: one module whatever the graph
+        raise UsageError(f"--markov-time must be positive and finite, got {markov_time}")
     n = graph.n_nodes
     src, dst, w = graph.src, graph.dst, graph.weight
     if graph.n_edges == 0:

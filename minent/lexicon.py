@@ -65,6 +65,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from minent.errors import UsageError
 from minent.lexicon_model import Lexicon
 from minent.segment import NUMBER_UNIT, text_batches, to_codepoints, units
 
@@ -308,6 +309,9 @@ def build_lexicon(
     not a word (stage 5; 0 keeps every pair); ``pre_split`` learn from Han runs only (digits/Latin are their own tokens;
     default False: a number or a Latin run is one unit, and may head a word: 0年 = N年).
     """
+    for name, value in (("--margin", margin), ("--oov-penalty", oov_penalty)):
+        if not math.isfinite(value):  # nan/inf would silently keep or drop every candidate
+            raise UsageError(f"{name} must be a finite number, got {value}")
     enc = encode_corpus(texts, pre_split=pre_split)
     n_chars = enc.n_chars
     bits_chars = code_length_bits(np.bincount(enc.ids, minlength=len(enc.chars))[2:].astype(np.float64), n_chars)

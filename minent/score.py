@@ -160,8 +160,11 @@ def _read_lines(path: str | Path) -> list[str]:
     """Lines of a UTF-8 file (BOM, CRLF and compression handled by the shared reader)."""
     from minent.io.corpus import read_lines
 
-    if not Path(path).exists():
-        raise UsageError(f"{path}: no such file")
+    if str(path) != "-":  # "-" is stdin, as for every input
+        if Path(path).is_dir():
+            raise UsageError(f"{path}: is a directory, not a file")
+        if not Path(path).exists():
+            raise UsageError(f"{path}: no such file")
     return [text for _, text in read_lines(path)]
 
 
@@ -177,7 +180,10 @@ def read_vocabulary(path: str | Path) -> set[str]:
 
 def score_files(gold: str | Path, test: str | Path, *, words: str | Path | None = None) -> SegmentationScore:
     """Score the segmentation in file *test* against file *gold* (UTF-8), optionally with a
-    training word list *words* for OOV / IV recall. See :func:`score_lines`."""
+    training word list *words* for OOV / IV recall. See :func:`score_lines`. One of them may be
+    ``-`` (standard input)."""
+    if [str(p) for p in (gold, test, words)].count("-") > 1:
+        raise UsageError("only one of the gold, test and --words files can be '-' (standard input)")
     vocabulary = read_vocabulary(words) if words is not None else None
     return score_lines(
         _read_lines(gold), _read_lines(test), vocabulary=vocabulary, gold_name=str(gold), test_name=str(test)

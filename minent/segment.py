@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from minent.errors import UsageError
 from minent.io.text import DIGIT, HAN, LATIN, OTHER, char_class_table
 from minent.lexicon_model import Lexicon
 
@@ -245,6 +246,8 @@ class UnigramSegmenter(LineSegmenter):
                  oov_penalty: float = 2.0, unk_penalty: float = 1.0):
         from minent.kernels.viterbi import build_trie
 
+        if not math.isfinite(oov_penalty):  # nan would silently decide every comparison
+            raise UsageError(f"--oov-penalty must be a finite number, got {oov_penalty}")
         self.lexicon = lexicon
         self.pre_split = pre_split
         self.oov_max = int(oov_max)
@@ -375,11 +378,13 @@ def load_segmenter(path, *, model: str | None = None, oov_max: int = 2, oov_pena
 
     if model is not None and model not in MODELS:
         raise UsageError(f"unknown model {model!r}: expected one of {', '.join(MODELS)}")
+    if Path(path).is_dir():
+        raise UsageError(f"{path}: is a directory, not a model file")
     if not Path(path).is_file():
         raise UsageError(f"{path}: no such model file")
     with open(path, "rb") as f:
         is_npz = f.read(4) == b"PK\x03\x04"
-    if is_npz:
+    if is_npz or Path(path).suffix.lower() == ".npz":  # (a broken .npz: say so, not "invalid UTF-8")
         seg = load_model(path, transitions=transitions, oov_max=oov_max, oov_penalty=oov_penalty)
     else:
         seg = UnigramSegmenter(Lexicon.read(path), pre_split=pre_split, oov_max=oov_max, oov_penalty=oov_penalty)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -68,13 +69,16 @@ def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndar
             if len(fields) - 1 != dim:
                 raise DataError(f"{label}:{lineno}: expected {dim} values, got {len(fields) - 1}")
             try:
-                vec = np.array(fields[1:], dtype=np.float32)
+                with np.errstate(over="ignore"):  # > 3.4e38 becomes inf: said below, not warned
+                    vec = np.array(fields[1:], dtype=np.float32)
             except ValueError:
                 raise DataError(f"{label}:{lineno}: a vector value is not a number") from None
             if not np.all(np.isfinite(vec)):
-                raise DataError(f"{label}:{lineno}: a vector value is not finite")
+                raise DataError(f"{label}:{lineno}: a vector value is not finite (or beyond float32's 3.4e38)")
             words.append(fields[0])
             rows.append(vec)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+        raise DataError(f"{label}: corrupt or truncated compressed data ({e})") from None
     finally:
         if str(path) != "-":
             fh.close()
@@ -95,8 +99,13 @@ def knn_graph(words, vectors, *, k: int = 50, min_sim: float = 0.6, block: int =
         raise UsageError(f"--min-sim must be in [-1, 1], got {min_sim}")
     x = np.asarray(vectors, dtype=np.float32)
     n = x.shape[0]
-    norms = np.linalg.norm(x, axis=1)
-    unit = np.divide(x, norms[:, None], out=np.zeros_like(x), where=norms[:, None] > 0)
+    # Squares of float32 components beyond ~1e19 overflow (and below ~1e-19 underflow) the
+    # norm: scale each row by the power of two of its largest component first, which is exact
+    # and leaves the unit vectors bit for bit as they were for ordinary vectors.
+    _, exponent = np.frexp(np.abs(x).max(axis=1) if n else np.zeros(0, np.float32))
+    unit = np.ldexp(x, -exponent[:, None]).astype(np.float32, copy=False)
+    norms = np.linalg.norm(unit, axis=1)
+    np.divide(unit, norms[:, None], out=unit, where=norms[:, None] > 0)  # zero rows stay zero
     kk = min(k, n - 1)
     if kk < 1:
         return

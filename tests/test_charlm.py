@@ -95,6 +95,9 @@ def test_transitions_option():
         transition_matrix({"bd": 1.0})
     with pytest.raises(UsageError, match="must be > 0"):
         transition_matrix({"bc": 0.0})
+    for bad in (float("inf"), float("nan")):  # inf was accepted: a silently degenerate segmentation
+        with pytest.raises(UsageError, match="must be > 0 and finite"):
+            transition_matrix({"bc": bad})
     m = CharLM.train(TEXTS * 20, transitions={"bc": 1e-9})
     assert m.segment_line("中国人民") == "中 国 人 民"
 

@@ -71,6 +71,10 @@ def test_evaluate_partition_and_output_file(tmp_path):
     assert r.returncode == 0 and r.stdout == b""
     assert "evaluated partition: 2 modules, codelength 2.320730" in r.stderr.decode()
     assert len(out.read_text().splitlines()) == 6
+    for conflicting in (["--hierarchical"], ["--trials", "5"]):  # were silently ignored
+        r = run_minent("infomap", graph, "--evaluate", part, *conflicting)
+        assert r.returncode == 2 and r.stdout == b"" and b"--evaluate" in r.stderr
+        assert len(r.stderr.splitlines()) == 1
     part.write_text("1\tx\n")
     r = run_minent("infomap", graph, "--evaluate", part)
     assert r.returncode == 1 and b"has no module" in r.stderr
@@ -92,6 +96,8 @@ def test_usage_errors_exit_2(tmp_path):
     assert run_minent("infomap", "--trials", "0", input=TOY).returncode == 2
     r = run_minent("infomap", "--teleport", "1.5", "-d", input=TOY)
     assert r.returncode == 2 and b"teleport" in r.stderr
+    r = run_minent("infomap", "--markov-time", "inf", input=TOY)  # was one module, exit 0
+    assert r.returncode == 2 and b"--markov-time must be positive and finite" in r.stderr
 
 
 def test_directed_pajek(tmp_path):

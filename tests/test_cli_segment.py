@@ -58,6 +58,11 @@ def test_bad_models_and_usage(tmp_path):
     assert r.returncode == 2 and b"exactly one of" in r.stderr
     r = run_minent("segment", "--lexicon", tmp_path / "missing.tsv", input="中国")
     assert r.returncode == 2
+    r = run_minent("segment", "--lexicon", tmp_path, input="中国")  # was "no such model file"
+    assert r.returncode == 2 and r.stderr.decode() == f"minent: error: {tmp_path}: is a directory, not a model file\n"
+    npz.write_bytes(b"\xff\xfe not a zip")  # was read as a lexicon: "invalid UTF-8 in lexicon"
+    r = run_minent("segment", "--load", npz, input="中国")
+    assert r.returncode == 1 and r.stderr.decode() == f"minent: error: {npz}: malformed model file (not an .npz archive)\n"
     good = tmp_path / "good.tsv"
     good.write_text("中国\t1\n", encoding="utf-8")
     r = run_minent("segment", "--lexicon", good, "--model", "charlm", input="中国")

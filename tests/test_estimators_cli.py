@@ -51,11 +51,14 @@ def test_reader_formats_agree(files):
         ("1\t2\n3\t4\t5\n", r"bad.tsv: line 2 has 3 cells, expected 2"),
         ("a\tb\n", r"no data rows after the header"),
         ("", r"no data rows"),
+        # float() reads these but numpy does not: the message still names the cell
+        ("1\t2\n3\t1_000\n", r"bad.tsv: line 2, column 2: '1_000' is not a number"),
+        ("1\t2\n３\t4\n", r"bad.tsv: line 2, column 1: '３' is not a number"),
     ],
 )
 def test_reader_errors_name_file_line_column(tmp_path, text, message):
     p = tmp_path / "bad.tsv"
-    p.write_text(text)
+    p.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=message):
         read_matrix(str(p))
 
@@ -176,3 +179,14 @@ def test_entropy_cli(files, tmp_path):
     const.write_text("1\t0\n2\t0\n3\t0\n4\t0\n5\t0\n")
     r = run_minent("entropy", const)
     assert r.returncode == 1 and b"column 2 is constant" in r.stderr and r.stdout == b""
+
+
+def test_dim_on_a_vocabulary_too_small_is_a_data_error(tmp_path):
+    # the file is at fault, not the call: exit 1 naming it (was exit 2, no name)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    for args, name in ((["--vocab", empty], str(empty)), ([empty, "-j", "1"], str(empty)),
+                       (["--vocab", "-"], "<stdin>")):
+        r = run_minent("dim", *args, "-q", input="one\n")
+        assert r.returncode == 1 and r.stdout == b""
+        assert r.stderr.decode().startswith(f"minent: error: {name}: the vocabulary has ")

@@ -113,6 +113,16 @@ def test_pajek_errors():
         parse_pajek(b"*Vertices 2\n1 a\n*Edges\n1 2 -1\n", label="g.net")
 
 
+def test_pajek_vertex_sections_are_checked():
+    # a second *Vertices silently renumbered the graph; a vertex count typo (99999999999)
+    # allocated a name per vertex until the kernel killed the process
+    with pytest.raises(DataError, match=r"g.net:4: a second \*Vertices section"):
+        parse_pajek(b"*Vertices 2\n*Edges\n1 2\n*Vertices 3\n", label="g.net")
+    for n in ("99999999999", "-2"):
+        with pytest.raises(DataError, match=rf"g.net:1: \*Vertices {n} is not in 0\.\.2147483647"):
+            parse_pajek(f"*Vertices {n}\n*Edges\n1 2\n".encode(), label="g.net")
+
+
 def test_read_graph_files_and_stdin(tmp_path, monkeypatch):
     import gzip
     import io

@@ -389,3 +389,23 @@ def test_normalised_unbiased_equals_hyppos_hsic_statistic():
     s = median_pair_distance(x)  # hyppo uses x's median distance for both kernels
     r = hsic(x, y, sigma_x=s, sigma_y=s, estimator="unbiased", normalize=True, test="none")
     assert r.statistic == pytest.approx(Hsic().statistic(x, y), rel=1e-9)
+
+
+def test_samples_beyond_float_range_of_squared_distances():
+    # 1e200 overflowed the squared distances: sigma came out 2e-155 and a linear-kernel statistic
+    # nan, silently. Scaling by powers of two is exact, so the results match bit for bit.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=60)
+    y = x**2 + 0.3 * rng.normal(size=60)
+    for kw in ({}, {"estimator": "unbiased"}, {"approx": "rff"}, {"approx": "block"},
+               {"test": "permutation", "permutations": 20, "seed": 2}):
+        a, b = hsic(x, y, **kw), hsic(x * 2.0**600, y * 2.0**-700, **kw)
+        assert (b.statistic, b.pvalue) == (a.statistic, a.pvalue)
+        assert (b.sigma_x, b.sigma_y) == (a.sigma_x * 2.0**600, a.sigma_y * 2.0**-700)
+    a = hsic(x, y, kernel="linear")
+    b = hsic(x * 2.0**300, y * 2.0**-400, kernel="linear")
+    assert (b.statistic, b.pvalue) == (a.statistic * 2.0**-200, a.pvalue)
+    big = hsic(x * 1e200, y, sigma_x=1e200)
+    assert big.statistic == pytest.approx(hsic(x, y, sigma_x=1.0).statistic, rel=1e-12)
+    with pytest.raises(DataError, match="overflows"):
+        hsic(x * 1e300, y * 1e300, kernel="linear")

@@ -76,3 +76,15 @@ def test_bad_input():
         knn_entropy(np.r_[np.arange(9.0), np.nan])
     with pytest.raises(UsageError):
         knn_entropy(np.arange(10.0), unit="hartleys")
+
+
+def test_huge_and_tiny_values_scale_exactly():
+    # squared distances of 1e200 overflow (this raised IndexError from a neighbour "not found")
+    # and those of 1e-170 underflow to 0 (entropy -inf): H(aX) = H(X) + d ln a
+    x = np.random.default_rng(3).normal(size=(300, 2))
+    base = knn_entropy(x).entropy
+    for scale in (2.0**700, 2.0**-600, 1e200, 1e-170):
+        got = knn_entropy(x * scale).entropy
+        assert got == pytest.approx(base + 2 * math.log(scale), rel=1e-12, abs=1e-9)
+    r = knn_entropy(np.array([1e308, -1e308, 1.0, 2.0, 5.0]))
+    assert math.isfinite(r.entropy)

@@ -45,6 +45,18 @@ def test_bad_calls(tmp_path):
         load_segmenter(tmp_path / "missing.npz")
 
 
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_non_finite_costs_are_refused(tmp_path, value):
+    # nan made every comparison false: a silently different segmentation / lexicon
+    lex = tmp_path / "lex.tsv"
+    lex.write_text("我们\t5\n来\t3\n", encoding="utf-8")
+    r = run_minent("segment", "-l", lex, "--oov-penalty", value, input="我们来\n")
+    assert r.returncode == 2 and r.stdout == b"" and b"--oov-penalty must be a finite number" in r.stderr
+    for opt in ("--margin", "--oov-penalty"):
+        r = run_minent("lexicon", SAMPLE, opt, value)
+        assert r.returncode == 2 and r.stdout == b"" and f"{opt} must be a finite number".encode() in r.stderr
+
+
 def test_failed_save_keeps_old_file(tmp_path, lines, monkeypatch):
     seg = train_segmenter(lines[:100], model="charlm")
     path = tmp_path / "m.npz"

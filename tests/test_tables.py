@@ -2,9 +2,12 @@
 
 import io
 import json
+import os
+import stat
 
 import pytest
 
+from minent.errors import UsageError
 from minent.io.tables import atomic_output, format_float, write_table
 
 ROWS = [("中文", 3, 0.5), ("a\tb", 1, float("inf"))]
@@ -46,3 +49,29 @@ def test_atomic_output_keeps_old_file_on_error(tmp_path):
     with atomic_output(target) as fh:
         fh.write("new\n")
     assert target.read_text(encoding="utf-8") == "new\n"
+
+
+def test_atomic_output_file_gets_the_usual_mode(tmp_path):
+    # mkstemp makes 0600 files: the output must be readable like one written by open() (umask),
+    # and a replaced file keeps its own mode
+    target = tmp_path / "out.tsv"
+    umask = os.umask(0o022)
+    try:
+        with atomic_output(target) as fh:
+            fh.write("x\n")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644
+        target.chmod(0o640)
+        with atomic_output(target) as fh:
+            fh.write("y\n")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    finally:
+        os.umask(umask)
+
+
+def test_atomic_output_errors_name_the_target(tmp_path):
+    for target in (tmp_path / "missing" / "out.tsv", tmp_path):
+        with pytest.raises(UsageError) as e:
+            with atomic_output(target) as fh:
+                fh.write("x\n")
+        assert str(e.value).startswith(f"{target}: ") and ".tmp" not in str(e.value)
+    assert [p.name for p in tmp_path.iterdir()] == []

@@ -32,6 +32,28 @@ def test_knn_matches_brute_force(k, min_sim, block):
     np.testing.assert_allclose([s for *_, s in got], [s for *_, s in want], atol=2e-6)
 
 
+def test_knn_is_scale_free_for_huge_and_tiny_vectors():
+    # float32 squares of 1e20 overflow and of 1e-25 underflow: cosines came out 0.0 and links
+    # vanished, silently; per-row power-of-two scaling gives the ordinary vectors' links exactly
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(30, 5)).astype(np.float32)
+    words = [f"w{i}" for i in range(30)]
+    want = list(knn_graph(words, x, k=4, min_sim=-1.0))
+    scales = np.where(np.arange(30) % 3 == 0, 1e20, np.where(np.arange(30) % 3 == 1, 1e-25, 1.0))
+    got = list(knn_graph(words, (x * scales[:, None]).astype(np.float32), k=4, min_sim=-1.0))
+    assert [(a, b) for a, b, _ in got] == [(a, b) for a, b, _ in want]
+    np.testing.assert_allclose([s for *_, s in got], [s for *_, s in want], atol=2e-6)
+
+
+def test_read_vectors_beyond_float32_is_one_message(tmp_path):
+    p = tmp_path / "v.vec"
+    p.write_text("a 1e39 0\nb 1 1\n", encoding="utf-8")
+    r = run_minent("wordgraph", p)
+    assert r.returncode == 1 and r.stdout == b""
+    assert r.stderr.decode().splitlines() == [f"minent: error: {p}:1: a vector value is not finite "
+                                              "(or beyond float32's 3.4e38)"]
+
+
 def test_read_vectors_header_vocab_and_errors(tmp_path):
     p = tmp_path / "v.vec"
     p.write_text("3 2\n的 1 0\n天气 0.5 0.5\n𠀀 0 1\n", encoding="utf-8")

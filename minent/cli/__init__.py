@@ -34,6 +34,18 @@ def _silence_stdout() -> None:
         pass
 
 
+def _caused_by_interrupt(e: BaseException) -> bool:
+    """Ctrl-C inside a numba function surfaces as ``SystemError: ... returned a result with an
+    exception set`` chained to the KeyboardInterrupt: find it in the chain."""
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, KeyboardInterrupt):
+            return True
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return False
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``minent`` command (and ``python -m minent``)."""
     from typer import Abort, Exit
@@ -74,10 +86,20 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write(f"minent: error: {where}{e.strerror or e}\n")
         code = 1
     except Exception as e:
+        if _caused_by_interrupt(e):
+            sys.stderr.write("minent: interrupted\n")
+            code = 130
         # click's ClickException family (usage errors); typer may ship its own copy of click,
         # so recognise them by their interface rather than by class.
-        if not (hasattr(e, "show") and hasattr(e, "exit_code")):
+        elif not (hasattr(e, "show") and hasattr(e, "exit_code")):
             raise
-        e.show()
-        code = e.exit_code
+        elif type(e).__name__ == "NoArgsIsHelpError" or not hasattr(e, "format_message"):
+            e.show()  # the help text itself
+            code = e.exit_code
+        else:
+            # one line, like every other error (click's own shape is Usage/Try/Error lines)
+            ctx = getattr(e, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            sys.stderr.write(f"minent: error: {' '.join(e.format_message().split())}{hint}\n")
+            code = e.exit_code
     sys.exit(code)

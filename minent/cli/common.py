@@ -58,6 +58,23 @@ CsvColumn = Annotated[
     Optional[str],
     typer.Option("--csv-column", help="Read CSV with a header row and take the text of this column."),
 ]
+def check_output(path: Path | None) -> Path | None:
+    """Option callback: refuse an output file that cannot be created, before any work is done
+    (a missing or read-only directory, a directory given as the file)."""
+    if path is None or str(path) == "-":
+        return path
+    from minent.errors import UsageError
+
+    directory = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory, not an output file")
+    if not directory.is_dir():
+        raise UsageError(f"{path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise UsageError(f"{path}: directory {directory} is not writable")
+    return path
+
+
 Output = Annotated[
     Optional[Path],
     typer.Option(
@@ -65,6 +82,7 @@ Output = Annotated[
         "-o",
         help="Write to this file (atomically: a temporary file renamed on success) instead of stdout.",
         show_default=False,
+        callback=check_output,
     ),
 ]
 Header = Annotated[bool, typer.Option("--header", help="Start TSV output with a header line.")]

@@ -154,7 +154,11 @@ def dim_cmd(
         n_words = len(counts)
         common.info(f"dim: {n_words} distinct words (jieba, min count {min_count}, punctuation dropped)")
     if n_words is not None and n_words < 2:
-        raise UsageError(f"the vocabulary has {n_words} words; the rule needs at least 2")
+        # counted from a file or a corpus (-N has min=2): the data is at fault, exit 1
+        from minent.errors import DataError
+
+        source = ", ".join("<stdin>" if str(p) == "-" else str(p) for p in ([vocab] if vocab else inputs))
+        raise DataError(f"{source}: the vocabulary has {n_words} words; the rule needs at least 2")
     if table:
         rows = dim.h_table(vocab_size=n_words)
         if fmt == "tsv":

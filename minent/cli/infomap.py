@@ -87,7 +87,15 @@ def infomap_cmd(
     from minent.io import graph as gio
 
     common.setup(quiet)
+    if evaluate is not None and (hierarchical or trials != 1):
+        from minent.errors import UsageError
+
+        raise UsageError("--evaluate scores the given two-level partition: it takes no --hierarchical or --trials")
     g = gio.read_graph(graph, directed=directed, fmt=input_format)
+    if g.n_edges == 0:
+        from minent.errors import DataError
+
+        raise DataError(f"{'<stdin>' if graph == '-' else graph}: the graph has no links")
     kwargs = dict(directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
                   markov_time=markov_time)
     if evaluate is not None:

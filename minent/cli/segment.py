@@ -124,7 +124,8 @@ def segment_cmd(
         ),
     ] = None,
     save: Annotated[
-        Optional[Path], typer.Option("--save", help="With --train: also save the model (unigram .tsv; charlm, hybrid .npz).")
+        Optional[Path], typer.Option("--save", help="With --train: also save the model (unigram .tsv; charlm, hybrid .npz).",
+                                     callback=common.check_output)
     ] = None,
     oov_max: OovMax = 2,
     oov_penalty: OovPenalty = 2.0,
@@ -152,6 +153,9 @@ def segment_cmd(
         raise UsageError("give exactly one of --lexicon, --load, --train")
     if save is not None and not train:
         raise UsageError("--save needs --train")
+    if train and "-" in train and (not inputs or "-" in inputs):
+        # training would consume standard input and leave nothing to segment
+        raise UsageError("--train - and the text to segment cannot both be standard input: give the text as a file")
     trans = _parse_transitions(transitions)
     start = time.perf_counter()
     segmenter = _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,

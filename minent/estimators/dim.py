@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 from minent.errors import DataError, UsageError
 
@@ -140,18 +139,14 @@ def vocab_size_from_file(path: str) -> int:
     Accepts a plain word list or a frequency table (``word<TAB>count``, e.g. the output of
     ``minent count``); "-" reads stdin.
     """
-    import sys
+    from minent.io.matrix import read_input_bytes
 
-    if path == "-":
-        lines = sys.stdin.buffer.read().decode("utf-8-sig").splitlines()
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise UsageError(f"{path}: no such file")
-        try:
-            lines = p.read_text(encoding="utf-8-sig").splitlines()
-        except UnicodeDecodeError as e:
-            raise DataError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    raw, name = read_input_bytes(str(path))
+    try:
+        lines = raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise DataError(f"{name}: line {line}: not UTF-8 text ({e.reason} at byte {e.start})") from None
     words = {ln.split("\t")[0].strip() for ln in lines if ln.strip()}
     words.discard("")
     return len(words)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from minent.errors import DataError, UsageError
+from minent.estimators import extreme_exponent
 
 UNITS = ("nats", "bits")
 
@@ -101,8 +102,12 @@ def knn_entropy(x, *, k: int = 3, unit: str = "nats", jobs: int | None = None) -
         raise DataError(
             f"column {const[0] + 1} is constant: the distribution is degenerate (entropy -inf)"
         )
+    # samples beyond 2^±256 overflow/underflow squared distances: divide by 2^e (exact),
+    # H(X) = H(X / 2^e) + d e ln 2
+    e = extreme_exponent(X)
+    X, log_scale = np.ldexp(X, -e), d * e * math.log(2.0)
     eps, counts, dups = kth_neighbour_distances(X, k, jobs=jobs)
-    h = digamma(n) - digamma(k) + log_unit_ball_volume(d) + d * float(counts @ np.log(eps)) / n
+    h = digamma(n) - digamma(k) + log_unit_ball_volume(d) + d * float(counts @ np.log(eps)) / n + log_scale
     if unit == "bits":
         h /= math.log(2.0)
     return KnnEntropyResult(float(h), unit, n, d, k, dups)

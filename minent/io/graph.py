@@ -72,8 +72,12 @@ def _read_bytes(path) -> bytes:
         raise UsageError(f"{path}: {e.strerror}") from None
     if data[:2] == b"\x1f\x8b":
         import gzip
+        import zlib
 
-        data = gzip.decompress(data)
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+            raise DataError(f"{path}: corrupt or truncated compressed data ({e})") from None
     return data
 
 
@@ -189,6 +193,11 @@ def _pajek_vertex(line: str, label: str, lineno: int) -> tuple[int, str]:
     return vid, name
 
 
+#: Vertex ids are 32-bit in Infomap's formats; more vertices than that is a typo, and would
+#: otherwise allocate a name for each before any check.
+MAX_PAJEK_VERTICES = 2**31 - 1
+
+
 def parse_pajek(data: bytes, *, label: str = "<graph>", directed: bool = False) -> Graph:
     """Parse a Pajek ``.net`` file: ``*Vertices``, then ``*Edges``/``*Arcs`` sections.
 
@@ -208,6 +217,7 @@ def parse_pajek(data: bytes, *, label: str = "<graph>", directed: bool = False) 
                 end += 1
             headers.append((pos, end, buf[pos:end].tobytes().decode("utf-8", "replace").strip()))
     n_vertices = 0
+    seen_vertices = False
     names: dict[int, str] = {}
     src_parts, dst_parts, w_parts = [], [], []
     for k, (pos, end, head) in enumerate(headers):
@@ -216,10 +226,15 @@ def parse_pajek(data: bytes, *, label: str = "<graph>", directed: bool = False) 
         line_base = _line_of(buf, end + 1) - 1
         keyword = head.split()[0].lower()
         if keyword == "*vertices":
+            if seen_vertices:  # it would silently renumber the vertices of the links read so far
+                raise DataError(f"{label}:{line_base}: a second *Vertices section")
+            seen_vertices = True
             try:
                 n_vertices = int(head.split()[1])
             except (IndexError, ValueError):
                 raise DataError(f"{label}:{line_base}: expected '*Vertices N'") from None
+            if not 0 <= n_vertices <= MAX_PAJEK_VERTICES:  # a typo would allocate them all
+                raise DataError(f"{label}:{line_base}: *Vertices {n_vertices} is not in 0..{MAX_PAJEK_VERTICES}")
             for i, raw in enumerate(body.tobytes().split(b"\n")):
                 line = raw.decode("utf-8", "strict").strip()
                 if not line or line[0] in "#%":

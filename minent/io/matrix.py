@@ -106,16 +106,23 @@ def parse_columns(spec: str, names: list[str], source: str = "input") -> list[in
     return out
 
 
-def _read_bytes(path: str) -> tuple[bytes, str]:
+def read_input_bytes(path: str) -> tuple[bytes, str]:
+    """(the bytes of *path*, its name for messages); ``-`` is stdin. A missing file or a
+    directory is a :class:`UsageError` saying which."""
     if path == "-":
         return sys.stdin.buffer.read(), "<stdin>"
     p = Path(path)
+    if p.is_dir():
+        raise UsageError(f"{path}: is a directory, not a file")
     if not p.is_file():
         raise UsageError(f"{path}: no such file")
     return p.read_bytes(), path
 
 
 def _is_float(cell: str) -> bool:
+    # as numpy reads numbers: Python's float() also takes '1_000' and full-width digits
+    if not cell.isascii() or "_" in cell:
+        return False
     try:
         float(cell)
     except ValueError:
@@ -125,7 +132,7 @@ def _is_float(cell: str) -> bool:
 
 def read_matrix(path: str, *, delimiter: str | None = None) -> Matrix:
     """Read a numeric matrix from ``path`` ("-" = stdin); see the module docstring."""
-    raw, name = _read_bytes(path)
+    raw, name = read_input_bytes(path)
     if raw.startswith(NPY_MAGIC):
         return _from_npy(raw, name)
     try:

@@ -11,11 +11,14 @@ import contextlib
 import json
 import math
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
+
+from minent.errors import UsageError
 
 FORMATS = ("tsv", "jsonl", "json")
 
@@ -80,6 +83,15 @@ def write_table(
     return n
 
 
+def _output_mode(target: Path) -> int:
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike | None, *, binary: bool = False) -> Iterator[TextIO]:
     """Yield a UTF-8 text file (a binary file with *binary*) for *path*; ``None`` or ``"-"`` is
@@ -96,8 +108,17 @@ def atomic_output(path: str | os.PathLike | None, *, binary: bool = False) -> It
         return
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    if target.is_dir():
+        raise UsageError(f"{target}: is a directory, not an output file")
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as e:
+        # name the file the user asked for, not the temporary one
+        raise UsageError(f"{target}: cannot write ({e.strerror})") from None
+    try:
+        # mkstemp creates the file 0600; give the output the mode a plain open() would (or the
+        # mode of the file it replaces), so others can read it as usual
+        os.chmod(tmp, _output_mode(target))
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
             yield fh
         os.replace(tmp, target)

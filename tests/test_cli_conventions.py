@@ -1,0 +1,131 @@
+"""The shared conventions of every command, as a demanding user meets them (README "Conventions
+shared by every command"): named one-line errors, exit codes, no traceback, --output checks."""
+
+import pytest
+
+from conftest import SAMPLE, run_minent
+
+
+def _one_line_error(r, code: int, *needles: str) -> str:
+    err = r.stderr.decode("utf-8")
+    assert r.returncode == code, err
+    assert r.stdout == b"" and "Traceback" not in err
+    assert err.startswith("minent: error: ") and err.count("\n") == 1, err
+    for n in needles:
+        assert n in err, err
+    return err
+
+
+@pytest.mark.parametrize("command", [
+    ["lexicon", SAMPLE],
+    ["score", SAMPLE, SAMPLE],
+    ["dim", "-N", "1000"],
+    ["infomap", "-"],
+])
+def test_output_into_a_missing_directory_is_refused_before_any_work(tmp_path, command):
+    target = tmp_path / "no" / "such" / "dir" / "out.tsv"
+    r = run_minent(*command, "-o", target, input="1 2\n")
+    err = _one_line_error(r, 2, str(target), "does not exist")
+    assert ".tmp" not in err
+    r = run_minent(*command, "-o", tmp_path, input="1 2\n")
+    _one_line_error(r, 2, str(tmp_path), "is a directory")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_segment_save_into_a_missing_directory_is_refused_before_training(tmp_path):
+    target = tmp_path / "no" / "model.npz"
+    r = run_minent("segment", "--train", SAMPLE, "--save", target, input="我\n")
+    _one_line_error(r, 2, str(target), "does not exist")
+
+
+def test_score_reads_standard_input_as_dash(tmp_path):
+    gold = tmp_path / "gold.txt"
+    gold.write_text("我 来到 北京\n他 来\n", encoding="utf-8")
+    seg = "我来 到 北京\n他 来\n"
+    for args in (["-", gold], [gold, "-"]):
+        r = run_minent("score", *args, "-q", input=seg)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.decode().splitlines()[:3] == ["precision\t0.6", "recall\t0.6", "f1\t0.6"]
+    _one_line_error(run_minent("score", "-", "-", input=seg), 2, "only one")
+
+
+@pytest.mark.parametrize("command", [
+    ["score", SAMPLE, "{dir}"],
+    ["hsic", "{dir}"],
+    ["entropy", "{dir}"],
+    ["dim", "--vocab", "{dir}"],
+])
+def test_a_directory_where_a_file_is_expected_is_named_as_such(tmp_path, command):
+    args = [str(tmp_path) if a == "{dir}" else a for a in command]
+    _one_line_error(run_minent(*args), 2, f"{tmp_path}: is a directory")
+
+
+def test_dim_vocab_from_stdin_with_invalid_utf8_is_a_data_error():
+    _one_line_error(run_minent("dim", "--vocab", "-", input=b"a\n\xff\n"), 1, "<stdin>: line 2", "UTF-8")
+
+
+@pytest.mark.parametrize("text", ["", "  \n\t\n", "# only a comment\n"])
+def test_infomap_on_a_graph_without_links_names_the_input(tmp_path, text):
+    path = tmp_path / "g.txt"
+    path.write_text(text, encoding="utf-8")
+    _one_line_error(run_minent("infomap", path), 1, f"{path}: the graph has no links")
+    _one_line_error(run_minent("infomap", "-", input=text), 1, "<stdin>: the graph has no links")
+
+
+def test_ctrl_c_inside_a_numba_kernel_is_exit_130_without_traceback(monkeypatch, capsys):
+    # a KeyboardInterrupt raised while numba code runs reaches Python as a SystemError chained
+    # to it (seen with Ctrl-C during `minent hsic --test permutation`): that was a traceback
+    import minent.estimators.hsic
+    from minent.cli import main
+
+    def interrupted_kernel(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as k:
+            raise SystemError("CPUDispatcher(<function permuted_sums>) returned a result with an exception set") from k
+
+    monkeypatch.setattr(minent.estimators.hsic, "hsic", interrupted_kernel)
+    with pytest.raises(SystemExit) as e:
+        main(["hsic", str(SAMPLE.parent / "pairs.tsv"), "-q"])
+    assert e.value.code == 130
+    err = capsys.readouterr().err
+    assert err == "minent: interrupted\n"
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["lexicon", "-f", "xml"], "'xml' is not one of"),
+    (["infomap", "-f", "xml"], "'xml' is not one of"),
+    (["hsic", "--kernel", "poly"], "'poly' is not one of"),
+    (["lexicon", "--max-len", "0"], "--max-len"),
+    (["segment", "--no-such-option"], "No such option"),
+    (["score"], "Missing argument"),
+    (["no-such-command"], "No such command"),
+])
+def test_usage_errors_are_one_line_exit_2(args, needle):
+    # click's shape was three lines (Usage / Try / Error); every other error is one line
+    err = _one_line_error(run_minent(*args), 2, needle)
+    if args[0] != "no-such-command":
+        assert f"(see 'minent {args[0]} --help')" in err
+
+
+def test_no_arguments_still_shows_the_help():
+    r = run_minent()
+    assert r.returncode == 2 and b"Commands" in r.stdout + r.stderr
+
+
+def test_segment_train_from_stdin_needs_the_text_as_a_file(tmp_path):
+    # --train - read all of stdin, then segmented nothing: empty output, exit 0
+    _one_line_error(run_minent("segment", "--train", "-", input="我们来了\n"), 2, "--train -", "standard input")
+    text = tmp_path / "t.txt"
+    text.write_text("我们来了\n", encoding="utf-8")
+    r = run_minent("segment", "--train", "-", "-m", "unigram", text, "-q", input="我们来了\n我们\n")
+    assert r.returncode == 0 and r.stdout.decode().replace(" ", "") == "我们来了\n"
+
+
+@pytest.mark.parametrize("command", ["infomap", "wordgraph"])
+def test_truncated_gzip_is_a_one_line_data_error(tmp_path, command):
+    import gzip
+
+    bad = tmp_path / "g.txt.gz"
+    bad.write_bytes(gzip.compress(b"a 1 0\nb 0 1\n")[:15])  # was an EOFError traceback
+    _one_line_error(run_minent(command, bad), 1, f"{bad}: corrupt or truncated compressed data")
