@@ -97,8 +97,11 @@ def parse_thresholds(spec: str | Iterable[float] | float | None, order: int, met
         values = [float(spec)]
     else:
         values = [float(x) for x in spec]
-    if not values or any(math.isnan(v) for v in values):
+    if not values or not all(math.isfinite(v) for v in values):
         raise UsageError(f"--min-pmi: expected numbers like 2,4,6, got {spec!r}")
+    if len(values) > max(1, order - 1):
+        raise UsageError(f"--min-pmi: {len(values)} thresholds given, but order {order} has "
+                         f"{order - 1} n-gram lengths (2..{order})")
     return {k: values[min(k - 2, len(values) - 1)] for k in range(2, order + 1)}
 
 
@@ -514,6 +517,8 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     if min_count is not None and min_count < 1:
         raise UsageError("--min-count must be at least 1")
     thresholds = parse_thresholds(min_pmi, order, method)
+    if not math.isfinite(min_entropy):
+        raise UsageError(f"--min-entropy must be a finite number, got {min_entropy}")
     if max_length is None:
         max_length = order if method == "entropy" else DEFAULT_MAX_CANDIDATE
     if method == "entropy":

@@ -102,6 +102,17 @@ def _from_codepoints(cps: np.ndarray) -> str:
 # --------------------------------------------------------------------------- dictionary files
 
 
+def _describe_bad_entry(raw: bytes) -> str:
+    """A short, printable description of a malformed dictionary line (never binary garbage)."""
+    try:
+        text = raw.strip().decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8 text (is this a jieba dictionary?)"
+    if not text.isprintable():
+        return "control characters in the line (is this a jieba dictionary?)"
+    return f"invalid dictionary entry {text[:40] + ('…' if len(text) > 40 else '')!r}"
+
+
 def read_main_dict(path: str | Path) -> tuple[list[str], list[int]]:
     """Words and frequencies of a jieba main dictionary, as ``gen_pfdict`` reads it.
 
@@ -117,8 +128,7 @@ def read_main_dict(path: str | Path) -> tuple[list[str], list[int]]:
                 word, freq = line.split(" ")[:2]
                 freq = int(freq)
             except ValueError:
-                shown = raw.strip()[:60].decode("utf-8", "replace")
-                raise DataError(f"{path}: line {lineno}: invalid dictionary entry {shown!r} "
+                raise DataError(f"{path}: line {lineno}: {_describe_bad_entry(raw)} "
                                 "(expected 'word freq [tag]')") from None
             if not 0 <= freq < 2**62:
                 raise DataError(f"{path}: line {lineno}: frequency {freq} out of range")

@@ -76,3 +76,14 @@ def test_stdin_and_bad_input(tmp_path, sample_run):
     assert r.returncode == 2 and b"missing.txt" in r.stderr
     r = run_minent("newwords", SAMPLE, "--method", "nope")
     assert r.returncode == 2
+
+
+def test_meaningless_thresholds_are_usage_errors():
+    for args, message in ((["--method", "entropy", "--min-entropy", "nan"], b"--min-entropy must be a finite number"),
+                          (["--min-pmi", "1,2,3,4,5,6"], b"6 thresholds given, but order 4 has 3"),
+                          (["--min-pmi", "2,inf"], b"expected numbers like 2,4,6")):
+        r = run_minent("newwords", SAMPLE, *args)
+        assert r.returncode == 2 and r.stdout == b"", (args, r.stderr)
+        assert message in r.stderr and r.stderr.count(b"\n") == 1, r.stderr
+    r = run_minent("newwords", SAMPLE, "--order", "6", "--min-pmi", "1,2,3,4,5", "--top", "1", "-q")
+    assert r.returncode == 0, r.stderr

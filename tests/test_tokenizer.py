@@ -195,8 +195,16 @@ def test_replacement_main_dict(tmp_path):
 def test_malformed_dictionary_names_file_and_line(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("北京 10\n大学\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"bad.txt: line 2"):
+    with pytest.raises(DataError, match=r"bad.txt: line 2: invalid dictionary entry '大学'"):
         Tokenizer(dict_path=bad)
+    binary = tmp_path / "bin.bin"  # no binary garbage in the one-line message
+    binary.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(DataError, match=r"bin.bin: line 1: (not UTF-8 text|control characters)") as err:
+        Tokenizer(dict_path=binary)
+    assert str(err.value).isprintable() and len(str(err.value)) < 200
+    binary.write_bytes(b"\x01\x02\n")
+    with pytest.raises(DataError, match="control characters"):
+        Tokenizer(dict_path=binary)
     with pytest.raises(UsageError):
         Tokenizer(dict_path=tmp_path / "missing.txt")
     with pytest.raises(UsageError):
