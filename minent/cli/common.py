@@ -58,6 +58,8 @@ CsvColumn = Annotated[
     Optional[str],
     typer.Option("--csv-column", help="Read CSV with a header row and take the text of this column."),
 ]
+
+
 def check_output(path: Path | None) -> Path | None:
     """Option callback: refuse an output file that cannot be created, before any work is done
     (a missing or read-only directory, a directory given as the file)."""
@@ -247,8 +249,8 @@ def skip_numba_blas_probe() -> None:
     ``scipy.linalg`` only to learn whether BLAS is there for ``np.dot`` & co. in kernels —
     a third of a warm ``minent tokenize`` start-up. The tokenizer, n-gram and new-word kernels
     use no BLAS, so these commands hide ``scipy.linalg`` from that one import, as on a machine
-    without scipy (a configuration numba supports). Only this process is affected; it is left alone when
-    numba or scipy.linalg is already loaded.
+    without scipy (a configuration numba supports). Only this process is affected; it is left
+    alone when numba or scipy.linalg is already loaded.
     """
     import sys
 
