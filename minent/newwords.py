@@ -100,8 +100,8 @@ def parse_thresholds(spec: str | Iterable[float] | float | None, order: int, met
     if not values or not all(math.isfinite(v) for v in values):
         raise UsageError(f"--min-pmi: expected numbers like 2,4,6, got {spec!r}")
     if len(values) > max(1, order - 1):
-        raise UsageError(f"--min-pmi: {len(values)} thresholds given, but order {order} has "
-                         f"{order - 1} n-gram lengths (2..{order})")
+        log.warning(f"--min-pmi: {len(values)} thresholds given, order {order} uses the first "
+                    f"{order - 1} (n-gram lengths 2..{order})")
     return {k: values[min(k - 2, len(values) - 1)] for k in range(2, order + 1)}
 
 
