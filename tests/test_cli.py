@@ -195,3 +195,28 @@ def test_progress_bar_goes_to_a_terminal_stderr_only(tmp_path):
     assert quiet.stdout == out
     piped = run_minent("count", big, "-j", "1")  # stderr is a pipe here: no bar
     assert "━".encode() not in piped.stderr and piped.stdout == out
+
+
+def test_program_exit_skips_teardown_but_not_atexit(monkeypatch):
+    """As a program, main() ends with os._exit after flushing and running the atexit handlers
+    (multiprocessing workers, temporary files, logging); as a function it raises SystemExit."""
+    import atexit
+    import os
+
+    from minent import cli
+
+    calls = []
+    monkeypatch.setattr(atexit, "_run_exitfuncs", lambda: calls.append("atexit"))
+
+    def fake_exit(code):
+        calls.append(("exit", code))
+        raise SystemExit(code)
+
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    with pytest.raises(SystemExit):
+        cli._finish(3, fast=True)
+    assert calls == ["atexit", ("exit", 3)]
+    calls.clear()
+    with pytest.raises(SystemExit) as e:
+        cli._finish(2, fast=False)
+    assert e.value.code == 2 and calls == []

@@ -102,4 +102,31 @@ def main(argv: list[str] | None = None) -> None:
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
             sys.stderr.write(f"minent: error: {' '.join(e.format_message().split())}{hint}\n")
             code = e.exit_code
-    sys.exit(code)
+    _finish(code, fast=argv is None)
+
+
+def _finish(code: int, *, fast: bool) -> None:
+    """Exit with *code*. As a program (*fast*), skip the interpreter's teardown: tearing down
+    numba's and LLVM's module graph costs ~0.25 s, a third of a small run. Everything a normal
+    exit does that matters still happens first: stdout and stderr are flushed (a closed pipe is
+    still a quiet 0, a failed write an error) and the atexit handlers run (multiprocessing stops
+    its workers, temporary files go, logging flushes). Called as a function (tests), it raises
+    SystemExit as usual.
+    """
+    if not fast:
+        sys.exit(code)
+    import atexit
+
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except (OSError, ValueError) as e:
+        sys.stderr.write(f"minent: error: writing the output: {getattr(e, 'strerror', None) or e}\n")
+        code = code or 1
+    atexit._run_exitfuncs()
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(code)
