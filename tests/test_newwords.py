@@ -178,3 +178,15 @@ def test_wide_vocabulary_uses_multiword_paths_and_equals_oracle():
     mine = rows(find_new_words(texts, min_count=3, min_pmi="2,3,3", jobs=2, chunk_chars=100_000))
     assert_same(mine, oracle_new_words(texts, min_count=3, thresholds="2,3,3"))
     assert {"中华人民共和国", "琵琶行", "葡萄牙人"} <= {r[0] for r in mine}
+
+
+def test_piece_end_equals_python():
+    import numpy as np
+
+    from minent.kernels.newwords import piece_end
+
+    ids = np.array([0, 3, 4, 0, 0, 5, 6, 7], dtype=np.int32)
+    for i in range(len(ids)):
+        expected = next((j for j in range(i, len(ids)) if ids[j] == 0), len(ids))
+        assert piece_end(ids, i) == expected
+    assert piece_end(np.zeros(0, dtype=np.int32), 0) == 0

@@ -13,6 +13,17 @@ from numba import njit
 from minent.kernels.ngrams import _pack_into, find_row, in_bitmap, in_key_set_at, key_map_get_at
 
 
+@njit(cache=True, nogil=True, inline="always")
+def piece_end(ids, i):
+    """End (exclusive) of the piece starting at *i*: the first separator (id 0) at or after *i*,
+    or ``len(ids)``; equals *i* when ``ids[i]`` is a separator."""
+    n = ids.shape[0]
+    end = i
+    while end < n and ids[end] != 0:
+        end += 1
+    return end
+
+
 @njit(cache=True, nogil=True)
 def _scratch_key(ids, start, k, bits, scratch):
     scratch[0, 0] = np.uint64(k)
@@ -56,12 +67,10 @@ def cut_pieces(ids, g_rows, g_slots, order, bits, max_len, n_words, pair_ok):
     # Pass 1: mark kept gaps.
     i = 0
     while i < n:
-        if ids[i] == 0:
+        end = piece_end(ids, i)
+        if end == i:  # a separator
             i += 1
             continue
-        end = i
-        while end < n and ids[end] != 0:
-            end += 1
         # Frequent-bigram flags of this piece's gaps.
         for s in range(i, end - 1):
             pk = (np.uint64(ids[s]) << ub) | np.uint64(ids[s + 1])
@@ -99,12 +108,10 @@ def cut_pieces_1d(ids, g_flat, g_off, order, bits, max_len, n_words, first_bm, b
     ub = np.uint64(bits)
     i = 0
     while i < n:
-        if ids[i] == 0:
+        end = piece_end(ids, i)
+        if end == i:  # a separator
             i += 1
             continue
-        end = i
-        while end < n and ids[end] != 0:
-            end += 1
         for s in range(i, end - 1):
             v = (np.uint64(ids[s]) << ub) | np.uint64(ids[s + 1])
             if not in_bitmap(first_bm, bm_shift, v):
@@ -199,13 +206,11 @@ def neighbour_keys(ids, m_flat, v_flat, m_off, short_max, f_rows, f_slots, long_
     nr = 0
     s = 0
     while s < n:
-        if ids[s] == 0:
+        start = s
+        end = piece_end(ids, s)
+        if end == s:  # a separator
             s += 1
             continue
-        start = s
-        end = s
-        while end < n and ids[end] != 0:
-            end += 1
         for p in range(start, end - 1):
             pk = (np.uint64(ids[p]) << ub) | np.uint64(ids[p + 1])
             if not in_bitmap(first_bm, bm_shift, pk):
