@@ -106,7 +106,7 @@ def main() -> None:
                 oracle, same, speedup, speedup_cpu = (float("nan"),) * 3, "n/a", float("nan"), float("nan")
             issue = ISSUE_ORACLE.get(round(chars / 1e6)) if label.startswith("poems") else None
             n_words = sum(1 for _ in open(tmp / "minent.tsv", encoding="utf-8"))
-            rows.append([label, f"{chars / 1e6:.2f}M", n_words, oracle[0], oracle[1], round(oracle[2]),
+            rows.append([label, f"{chars / 1e6:.2f}M", n_words, oracle[0], oracle[1], "-" if oracle[2] != oracle[2] else round(oracle[2]),
                          cold[0], warm[0], warm[1], round(warm[2]), speedup, speedup_cpu,
                          f"{issue:.0f}" if issue else "-", issue / warm[0] if issue else "-",
                          "yes" if same is True else ("NO" if same is False else same)])
