@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import logging
 import math
+import operator
 import os
 import tempfile
 import time
@@ -107,6 +108,8 @@ def parse_thresholds(spec: str | Iterable[float] | float | None, order: int, met
 
 @dataclass
 class NewWord:
+    """One discovered word and its statistics (the columns of the output, in order)."""
+
     word: str
     count: int
     cohesion: float
@@ -115,7 +118,10 @@ class NewWord:
     score: float
 
     def row(self) -> tuple:
-        return (self.word, self.count, self.cohesion, self.left_entropy, self.right_entropy, self.score)
+        return _ROW(self)
+
+
+_ROW = operator.attrgetter(*COLUMNS)  # NewWord -> output row, in C
 
 
 @dataclass
@@ -128,7 +134,7 @@ class NewWordsResult:
     columns: tuple = COLUMNS
 
     def to_rows(self) -> list[tuple]:
-        return [w.row() for w in self.words]
+        return list(map(_ROW, self.words))
 
     def signature(self) -> str:
         """One line recording the settings, e.g. for stderr."""
@@ -652,11 +658,15 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     finally:
         spill.close()
 
-    result = [NewWord(w, int(c), float(p), float(a), float(b), float(c))
-              for w, c, p, a, b in zip(words, counts, coh, hl.tolist(), hr.tolist())]
-    result.sort(key=lambda x: (-x.score, x.word))
+    # Best first: by score (= count), then word. numpy compares str arrays by code point, as
+    # Python does (words hold no NUL), so this is sorted(key=(-score, word)) without the keys.
+    order = np.lexsort((np.array(words, dtype=str), -np.asarray(counts, dtype=np.int64)))
     if top is not None:
-        result = result[:top]
+        order = order[:top]
+    hl, hr = hl.tolist(), hr.tolist()
+    result = [NewWord(words[i], int(counts[i]), float(coh[i]), hl[i], hr[i], float(counts[i]))
+              for i in order.tolist()]
+    stage("rank")
     return NewWordsResult(result, method, params)
 
 

@@ -166,9 +166,9 @@ def iter_id_chunks(texts, vocab, *, chunk_chars: int = DEFAULT_CHUNK_CHARS, prog
     Each chunk is ``vocab.encode(batch)`` (pieces each followed by SEP), so chunk boundaries
     fall between documents and never split a piece.
     """
-    if hasattr(texts, "batches"):
-        for batch in texts.batches(max_chars=chunk_chars, progress=progress):
-            ids = vocab.encode(batch)
+    if hasattr(texts, "text_blocks"):
+        for block in texts.text_blocks(max_chars=chunk_chars, progress=progress):
+            ids = vocab.encode([block])
             if len(ids):
                 yield ids
         return

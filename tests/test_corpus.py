@@ -146,6 +146,29 @@ def test_batches_are_bounded_and_complete(tmp_path):
     assert all(sum(len(d) + 1 for d in b) < 200 + 40 for b in batches)
 
 
+@pytest.mark.parametrize("block", [None, 7])
+def test_text_blocks_hold_the_documents(tmp_path, monkeypatch, block):
+    """text_blocks() joined by newlines is the documents joined by newlines, whatever the CRs,
+    BOMs, encodings, record formats, block sizes and inputs."""
+    if block:
+        monkeypatch.setattr(corpus_mod, "BLOCK_SIZE", block)
+        monkeypatch.setattr(corpus_mod, "_SNIFF_SIZE", 5)
+    a, b, c, d, e = (tmp_path / n for n in ("a.txt", "b.txt", "c.txt", "d.jsonl", "e.txt"))
+    a.write_bytes(b"\xef\xbb\xbf" + ("很长的一行" * 30 + "\r\n" + TEXT).replace("\n", "\r\n").encode())
+    b.write_bytes(("x\r\r\n\n\n" + TEXT.rstrip("\n") + "\r").encode())
+    c.write_bytes(codecs.BOM_UTF16_LE + TEXT.replace("\n", "\r\n").encode("utf-16-le"))
+    d.write_text('{"t": "甲\\n乙"}\n{"t": "丙"}\n', encoding="utf-8")
+    e.write_bytes(b"")
+    cases = [([a, b, e, c], {}), ([b], {}), ([e], {}), ([c], {"encoding": "utf-16"}), ([d], {"jsonl_field": "t"})]
+    for paths, kw in cases:
+        expected = "\n".join(Corpus(paths, **kw).documents())
+        for max_chars in (1, 50, 10**6):
+            blocks = list(Corpus(paths, **kw).text_blocks(max_chars=max_chars))
+            assert "\n".join(blocks) == expected, (paths, kw, max_chars)
+            if max_chars == 10**6 and block is None:
+                assert len(blocks) <= 1
+
+
 def test_progress_counts_on_disk_bytes(tmp_path):
     p = tmp_path / "a.gz"
     with gzip.open(p, "wb") as fh:
