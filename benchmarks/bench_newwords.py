@@ -11,7 +11,9 @@ For each input:
       and warm (later runs on the same cache; the fastest of --repeat runs, since a shared
       machine only ever adds time),
 each in its own process; wall time, CPU time (user + sys) and peak RSS of the process tree are
-reported, and the outputs of (a) and (b) are compared byte for byte. Speed-ups: oracle wall /
+reported; also (c) ``minent.find_new_words`` timed inside a warm process (lib s: the same work
+without the ~0.6 s start-up of a fresh process) and the start-up floor (a warm run on a one-line
+input). The outputs of (a) and (b) are compared byte for byte. Speed-ups: oracle wall /
 minent warm wall, oracle CPU / minent warm CPU, and the issue's stated oracle time (13 s at 5M,
 59 s at 20M characters, measured by the issue's author; our oracle also runs the cut and the
 full neighbour-entropy pass in Python, hence its longer times) / minent warm wall.
@@ -72,6 +74,29 @@ def measured(cmd: list[str], out: Path, env: dict | None = None) -> tuple[float,
     return wall, cpu_of_children() - before, rss
 
 
+def library_seconds(path: Path, jobs: int | None, repeat: int) -> float:
+    """Fastest of *repeat* calls of ``minent.find_new_words`` on *path* inside one warm process
+    (after one untimed call that loads numba and the cached kernels): the work of the command
+    without the interpreter, import and numba start-up that every fresh process pays."""
+    code = (
+        "import sys, time, os\n"
+        "from minent import Corpus, find_new_words\n"
+        "from minent.cli.common import default_jobs\n"
+        "jobs = int(sys.argv[2]) or default_jobs()\n"
+        "find_new_words(Corpus([sys.argv[1]]), jobs=jobs)\n"
+        "best = float('inf')\n"
+        "for _ in range(int(sys.argv[3])):\n"
+        "    t = time.perf_counter()\n"
+        "    find_new_words(Corpus([sys.argv[1]]), jobs=jobs).to_rows()\n"
+        "    best = min(best, time.perf_counter() - t)\n"
+        "print(best)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path), str(jobs or 0), str(max(1, repeat))],
+                         capture_output=True, text=True, check=True, cwd=ROOT,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    return float(out.stdout.split()[-1])
+
+
 # The oracle times stated in the issue for the poems corpus (seconds), by size in M characters.
 ISSUE_ORACLE = {5: 13.0, 20: 59.0}
 
@@ -91,6 +116,13 @@ def main() -> None:
         tmp = Path(tmpdir)
         inputs = write_inputs(data, tmp, sizes)
         jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+        # The floor: a warm run on a one-line input is all start-up (interpreter, typer, numba).
+        tiny = tmp / "one_line.txt"
+        tiny.write_text("天龙八部是一部小说。\n", encoding="utf-8")
+        floor_cmd = [py, "-m", "minent", "newwords", str(tiny), "-q", *jobs]
+        measured(floor_cmd, tmp / "floor.tsv", {"NUMBA_CACHE_DIR": str(tmp / "numba-cache-floor")})
+        floor = min(measured(floor_cmd, tmp / "floor.tsv", {"NUMBA_CACHE_DIR": str(tmp / "numba-cache-floor")})[0]
+                    for _ in range(max(3, args.repeat)))
         for i, (label, path, chars) in enumerate(inputs):
             # A fresh numba cache per input: the first run compiles (cold), the others load (warm).
             env = {"NUMBA_CACHE_DIR": str(tmp / f"numba-cache-{i}")}
@@ -104,10 +136,12 @@ def main() -> None:
                 speedup, speedup_cpu = oracle[0] / warm[0], oracle[1] / warm[1]
             else:
                 oracle, same, speedup, speedup_cpu = (float("nan"),) * 3, "n/a", float("nan"), float("nan")
+            lib = library_seconds(path, args.jobs, args.repeat)
             issue = ISSUE_ORACLE.get(round(chars / 1e6)) if label.startswith("poems") else None
             n_words = sum(1 for _ in open(tmp / "minent.tsv", encoding="utf-8"))
             rows.append([label, f"{chars / 1e6:.2f}M", n_words, oracle[0], oracle[1], "-" if oracle[2] != oracle[2] else round(oracle[2]),
-                         cold[0], warm[0], warm[1], round(warm[2]), speedup, speedup_cpu,
+                         cold[0], warm[0], warm[1], round(warm[2]), speedup, speedup_cpu, lib,
+                         oracle[0] / lib if oracle[0] == oracle[0] else float("nan"),
                          f"{issue:.0f}" if issue else "-", issue / warm[0] if issue else "-",
                          "yes" if same is True else ("NO" if same is False else same)])
             print(f"done: {label}", file=sys.stderr)
@@ -115,7 +149,11 @@ def main() -> None:
           f"jobs={args.jobs or 'all CPUs'}; warm = fastest of {args.repeat}; "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print_table(["input", "chars", "words", "oracle s", "oracle CPU", "oracle MiB", "cold s", "warm s",
-                 "warm CPU", "minent MiB", "x wall", "x CPU", "issue oracle s", "x issue", "identical"], rows)
+                 "warm CPU", "minent MiB", "x wall", "x CPU", "lib s", "x lib", "issue oracle s", "x issue",
+                 "identical"], rows)
+    print(f"start-up floor: a warm `minent newwords` on a one-line input takes {floor:.2f} s (fastest of "
+          f"{max(3, args.repeat)}). lib s = find_new_words inside a warm process (no start-up), fastest of "
+          f"{args.repeat}; x lib = oracle s / lib s.")
     load = os.getloadavg()
     print(f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
           "(wall times stretch when the machine is shared; CPU is user+sys of the process tree)")
