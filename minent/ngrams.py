@@ -168,7 +168,7 @@ def iter_id_chunks(texts, vocab, *, chunk_chars: int = DEFAULT_CHUNK_CHARS, prog
     """
     if hasattr(texts, "text_blocks"):
         for block in texts.text_blocks(max_chars=chunk_chars, progress=progress):
-            ids = vocab.encode([block])
+            ids = vocab.encode_block(block)
             if len(ids):
                 yield ids
         return

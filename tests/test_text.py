@@ -112,6 +112,28 @@ def test_vocab_encode_matches_pieces(texts):
     assert "".join(v.char(i) if i else "|" for i in ids) == "".join(p + "|" for t in texts for p in slow_pieces(t))
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("中文词语abc09，。 \r\n\ufeff😀𠀀𪚥Ａ")), max_size=30), max_size=6),
+       st.text(alphabet=st.sampled_from(list("中词a𠀀")), max_size=3), st.booleans())
+def test_encode_block_kernel_equals_encode(texts, known, grow):
+    """The numba encode_block equals the numpy encode, vocabulary growth (code point order,
+    astral characters widening the table) and frozen vocabularies (UNK) included."""
+    a, b = CharVocab(known), CharVocab(known)
+    for text in texts + ["\n".join(texts)]:
+        expected = a.encode([text], grow=grow)
+        got = b.encode_block(text, grow=grow)
+        assert got.dtype == np.int32 and got.tolist() == expected.tolist()
+        assert b.codepoints.tolist() == a.codepoints.tolist()
+
+
+def test_encode_block_edge_cases():
+    v = CharVocab()
+    assert v.encode_block("").tolist() == [] and v.encode_block("，。\r\n").tolist() == []
+    assert v.encode_block("中").tolist() == [2, 0]
+    assert v.encode_block("\ufeff𪚥x\r\n中").tolist() == [4, 3, 0, 2, 0]
+    assert v.encode_block("文", grow=False).tolist() == [CharVocab.UNK, 0] and len(v) == 5
+
+
 def test_vocab_frozen_and_roundtrip():
     v = CharVocab("中文")
     assert v.encode(["中国文"], grow=False).tolist() == [2, CharVocab.UNK, 3, 0]

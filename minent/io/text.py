@@ -248,6 +248,25 @@ class CharVocab:
         ids[: len(kept_word)][kept_word] = self._map(cps[word], grow)
         return ids
 
+    def encode_block(self, text: str, *, grow: bool = True) -> np.ndarray:
+        """``encode([text])`` in one pass of a numba kernel: for the large blocks of the n-gram
+        readers (loads numba; :meth:`encode`, pure numpy, is the reference)."""
+        from minent.kernels.text import encode_pieces
+
+        ids, unseen = encode_pieces(codepoints(text), char_class_table(), self._lut)
+        if unseen:
+            new = ids < 0
+            cps = -(ids[new] + 1)
+            if grow:  # new characters get ids in code point order, as in encode
+                if int(cps.max()) >= len(self._lut):
+                    self._widen()
+                for cp in np.unique(cps).tolist():
+                    self._add(cp)
+                ids[new] = self._lut[cps]
+            else:
+                ids[new] = self.UNK
+        return ids
+
     def encode_text(self, text: str, *, grow: bool = True) -> np.ndarray:
         """Ids of every character of *text* (no piece splitting), for decoders that keep all text.
 
