@@ -302,15 +302,20 @@ class NgramTable:
                 frequent = np.ascontiguousarray(prev_keys[prev_counts >= min_count])
                 width = K.words_for(k, bits)
                 if width == 1:  # k-grams (and so (k-1)-grams) are one-word keys: the fused kernel
-                    table = K.key_set(frequent.reshape(-1))
+                    if (k - 1) * bits <= K.EXACT_BITMAP_MAX_BITS:
+                        table = np.zeros(0, dtype=np.uint64)
+                        bitmap = K.exact_bitmap(frequent.reshape(-1), (k - 1) * bits)
+                    else:
+                        table, bitmap = K.key_set(frequent.reshape(-1)), np.zeros(0, dtype=np.uint64)
                     slots = None
                 else:
-                    table, slots = None, K.build_row_index(frequent)
+                    table, slots, bitmap = None, K.build_row_index(frequent), None
                 n_windows = [0]
 
-                def level_pass(ids, _bits, k=k, frequent=frequent, slots=slots, table=table, width=width):
+                def level_pass(ids, _bits, k=k, frequent=frequent, slots=slots, table=table, width=width,
+                               bitmap=bitmap):
                     if table is not None:
-                        keys, windows = K.level_keys_1d(ids, k, bits, table, neighbours)
+                        keys, windows = K.level_keys_1d(ids, k, bits, table, neighbours, bitmap)
                         keys.sort()
                         return [K.unique_counts(keys.reshape(-1, 1))], windows
                     flags = K.window_flags(ids, k - 1, bits, frequent, slots)

@@ -538,17 +538,33 @@ def key_set(keys):
     return table
 
 
-@njit(cache=True, nogil=True)
-def level_keys_1d(ids, k, bits, table, either):
-    """:func:`window_flags` + :func:`masked_gram_keys` + :func:`count_windows` in one pass, when
-    k-gram keys are one word (k · bits <= 64) and the frequent (k−1)-grams a :func:`key_set`.
+EXACT_BITMAP_MAX_BITS = 28
+"""Keys of at most this many bits get an exact bitmap (<= 32 MiB) instead of a hash set."""
 
-    Returns the 1-D keys of the length-*k* windows whose two (k−1)-sub-windows are in the
-    :func:`key_set` *table* (either of them with *either*), in text order, and the number of
-    length-*k* windows without a SEP. Rolling keys: the (k−1)-gram ending at i is the right
-    sub-window of the k-gram ending at i, and the one ending at i − 1 its left one, so no flag
-    array is written and no key is packed twice.
+
+@njit(cache=True, nogil=True)
+def exact_bitmap(keys, key_bits):
+    """Bitmap with bit *key* set for every key of *keys* (all < 2^key_bits), as uint64 words."""
+    out = np.zeros(max(1, (1 << key_bits) >> 6), dtype=np.uint64)
+    for key in keys:
+        out[key >> np.uint64(6)] |= np.uint64(1) << (key & np.uint64(63))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def level_keys_1d(ids, k, bits, table, either, bitmap):
+    """:func:`window_flags` + :func:`masked_gram_keys` + :func:`count_windows` in one pass, when
+    k-gram keys are one word (k · bits <= 64) and the frequent (k−1)-grams a :func:`key_set`
+    *table* or, when *bitmap* is not empty, the :func:`exact_bitmap` of their keys (one memory
+    access instead of a hashed probe: twice as fast where the keys are short enough).
+
+    Returns the 1-D keys of the length-*k* windows whose two (k−1)-sub-windows are frequent
+    (either of them with *either*), in text order, and the number of length-*k* windows
+    without a SEP. Rolling keys: the (k−1)-gram ending at i is the right sub-window of the
+    k-gram ending at i, and the one ending at i − 1 its left one, so no flag array is written
+    and no key is packed twice.
     """
+    exact = bitmap.shape[0] > 0
     n = ids.shape[0]
     out = np.empty(n, dtype=np.uint64)
     ub = np.uint64(bits)
@@ -571,7 +587,11 @@ def level_keys_1d(ids, k, bits, table, either):
         v = ((v << ub) | np.uint64(x)) & mask_k
         cur = False
         if run >= k - 1:
-            cur = in_key_set_at(table, 0, table.shape[0], v & mask_s)
+            sub = v & mask_s
+            if exact:
+                cur = (bitmap[sub >> np.uint64(6)] >> (sub & np.uint64(63))) & np.uint64(1) != 0
+            else:
+                cur = in_key_set_at(table, 0, table.shape[0], sub)
         if run >= k:
             windows += 1
             if (prev and cur) or (either and (prev or cur)):
