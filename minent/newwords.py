@@ -367,14 +367,14 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     short_max = 64 // bits
     maps, vals = [], []
     for k in range(short_max + 1):
-        r = by_len.get(k)
-        if k < 2 or r is None or len(r) == 0:
+        keys, codes = _prefix_coded_keys(by_len, group_start, k, short_max, bits) if k >= 2 else ((), ())
+        if len(keys) == 0:
             maps.append(np.zeros(0, dtype=np.uint64))
             vals.append(np.zeros(0, dtype=np.int64))
             continue
-        t, v = K.key_map(K.pack_ids(np.ascontiguousarray(r), bits, 1).reshape(-1))
+        t, v = K.key_map(keys)
         maps.append(t)
-        vals.append(np.where(v >= 0, v + group_start[k], -1))
+        vals.append(np.where(v >= 0, codes[np.maximum(v, 0)], -1))
     m_off = np.concatenate([[0], np.cumsum([len(t) for t in maps])]).astype(np.int64)
     m_flat, v_flat = np.concatenate(maps), np.concatenate(vals)
     long_lens = sorted(k for k, r in by_len.items() if k > short_max and len(r))
@@ -440,6 +440,32 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     hr[order_idx] = ent[1]
     tot[order_idx] = totals
     return hl, hr, tot
+
+
+def _prefix_coded_keys(by_len: dict[int, np.ndarray], group_start: dict[int, int], k: int, short_max: int,
+                       bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct one-word keys of the length-*k* words and of the length-*k* prefixes of the
+    words of lengths k+1..*short_max*, each with its code ``(row + 1) << 1 | extends`` (row -1:
+    only a prefix; *extends*: a longer short word starts with it), for neighbour_keys."""
+    from minent.kernels import ngrams as K
+
+    keys, codes = [], []
+    r = by_len.get(k)
+    if r is not None and len(r):
+        keys.append(K.pack_ids(np.ascontiguousarray(r), bits, 1).reshape(-1))
+        codes.append((np.arange(len(r), dtype=np.int64) + group_start[k] + 1) << 1)
+    longer = [by_len[j][:, :k] for j in range(k + 1, short_max + 1) if len(by_len.get(j, ()))]
+    if longer:
+        prefixes = np.unique(K.pack_ids(np.ascontiguousarray(np.concatenate(longer)), bits, 1).reshape(-1))
+        keys.append(prefixes)
+        codes.append(np.ones(len(prefixes), dtype=np.int64))
+    if not keys:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    keys, codes = np.concatenate(keys), np.concatenate(codes)
+    order = np.argsort(keys, kind="stable")
+    keys, codes = keys[order], codes[order]
+    uniq, first = np.unique(keys, return_index=True)  # a word that is also a prefix: OR its codes
+    return uniq, np.bitwise_or.reduceat(codes, first) if len(first) else codes
 
 
 def _logs_of_ints(values: np.ndarray) -> np.ndarray:

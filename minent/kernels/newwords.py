@@ -187,8 +187,11 @@ def neighbour_keys(ids, m_flat, v_flat, m_off, short_max, f_rows, f_slots, long_
     Adds the number of occurrences of word r to ``totals[r]`` and returns two uint64 arrays of
     keys ``r << 21 | neighbour id`` (left, right) for the occurrences that have a neighbour inside
     the piece (ids < 2^21). Words of length k <= *short_max* (one-word keys) are a
-    :func:`minent.kernels.ngrams.key_map` at ``m_flat[m_off[k]:m_off[k+1]]`` (values = word rows),
-    probed with a key that rolls as the window grows. Longer words are rows of *f_rows* indexed
+    :func:`minent.kernels.ngrams.key_map` at ``m_flat[m_off[k]:m_off[k+1]]`` holding the words of
+    length k and the length-k prefixes of the longer short words, with values
+    ``(word row + 1) << 1 | extends`` (row −1 for a prefix only; *extends*: some longer short
+    word starts with it). It is probed with a key that rolls as the window grows, and the window
+    stops growing as soon as no longer short word can start there. Longer words are rows of *f_rows* indexed
     by *f_slots*, tried only where the first bigram starts one of them (*prefix_keys*, sorted,
     with the longest such word in *prefix_max*); *long_lengths* lists their lengths, ascending.
     Positions whose bigram is not in *first_bm* (a :func:`minent.kernels.ngrams.key_bitmap` of
@@ -220,7 +223,10 @@ def neighbour_keys(ids, m_flat, v_flat, m_off, short_max, f_rows, f_slots, long_
             for k in range(2, longest_short + 1):
                 if k > 2:
                     v = (v << ub) | np.uint64(ids[p + k - 1])
-                r = key_map_get_at(m_flat, v_flat, m_off[k], m_off[k + 1], v)
+                code = key_map_get_at(m_flat, v_flat, m_off[k], m_off[k + 1], v)
+                if code < 0:  # neither a word nor the prefix of a longer short word
+                    break
+                r = (code >> 1) - 1
                 if r >= 0:
                     totals[r] += 1
                     if p > start:
@@ -229,6 +235,8 @@ def neighbour_keys(ids, m_flat, v_flat, m_off, short_max, f_rows, f_slots, long_
                     if p + k < end:
                         right[nr] = (np.uint64(r) << np.uint64(21)) | np.uint64(ids[p + k])
                         nr += 1
+                if code & 1 == 0:  # no longer short word starts here
+                    break
             if long_lengths.shape[0] == 0 or end - p <= short_max:
                 continue
             lo = np.searchsorted(prefix_keys, pk)
