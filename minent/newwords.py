@@ -255,20 +255,27 @@ def _row_set(rows_by_len: dict[int, np.ndarray], bits: int):
     return rows, K.build_row_index(rows)
 
 
-def _key_sets(rows_by_len: dict[int, np.ndarray], order: int, bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """One-word key sets per length 0..order concatenated: ``(flat, offsets)`` (see cut_pieces_1d)."""
+def _g_maps(rows_by_len: dict[int, np.ndarray], order: int, bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One-word key maps per length 0..order concatenated, ``(flat, codes, offsets)``: the
+    G-grams (code 2) and the prefixes of longer G-grams (OR 1), see cut_pieces_1d."""
     from minent.kernels import ngrams as K
 
-    tables = []
+    tables, values = [], []
     for k in range(order + 1):
-        r = rows_by_len.get(k)
-        if r is None or len(r) == 0:
+        keys, codes = _prefix_coded_keys(rows_by_len, k, order, bits, _g_code) if k >= 2 else ((), ())
+        if len(keys) == 0:
             tables.append(np.zeros(0, dtype=np.uint64))
-        else:
-            keys = K.pack_ids(np.ascontiguousarray(r, dtype=np.int32), bits, 1).reshape(-1)
-            tables.append(K.key_set(keys))
+            values.append(np.zeros(0, dtype=np.int64))
+            continue
+        t, v = K.key_map(keys)
+        tables.append(t)
+        values.append(np.where(v >= 0, codes[np.maximum(v, 0)], -1))
     offsets = np.concatenate([[0], np.cumsum([len(t) for t in tables])]).astype(np.int64)
-    return np.concatenate(tables), offsets
+    return np.concatenate(tables), np.concatenate(values), offsets
+
+
+def _g_code(k: int, m: int) -> np.ndarray:
+    return np.full(m, 2, dtype=np.int64)
 
 
 def _bigram_keys(rows2: np.ndarray, bits: int) -> np.ndarray:
@@ -365,9 +372,13 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
             offset += len(r)
     # Short words (one-word keys) roll through key maps; longer ones use the row set.
     short_max = 64 // bits
+
+    def word_code(k, m):  # (word row + 1) << 1, see neighbour_keys
+        return (np.arange(m, dtype=np.int64) + group_start[k] + 1) << 1
+
     maps, vals = [], []
     for k in range(short_max + 1):
-        keys, codes = _prefix_coded_keys(by_len, group_start, k, short_max, bits) if k >= 2 else ((), ())
+        keys, codes = _prefix_coded_keys(by_len, k, short_max, bits, word_code) if k >= 2 else ((), ())
         if len(keys) == 0:
             maps.append(np.zeros(0, dtype=np.uint64))
             vals.append(np.zeros(0, dtype=np.int64))
@@ -442,19 +453,20 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     return hl, hr, tot
 
 
-def _prefix_coded_keys(by_len: dict[int, np.ndarray], group_start: dict[int, int], k: int, short_max: int,
-                       bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct one-word keys of the length-*k* words and of the length-*k* prefixes of the
-    words of lengths k+1..*short_max*, each with its code ``(row + 1) << 1 | extends`` (row -1:
-    only a prefix; *extends*: a longer short word starts with it), for neighbour_keys."""
+def _prefix_coded_keys(by_len: dict[int, np.ndarray], k: int, longest: int, bits: int,
+                       member_code: Callable[[int, int], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct one-word keys of the length-*k* id rows of *by_len* and of the length-*k*
+    prefixes of its rows of lengths k+1..*longest*, with codes: ``member_code(k, m)`` (even,
+    nonzero) for the m rows of length k, OR 1 for a prefix of a longer row. The scans probe a
+    growing window with them and stop as soon as no longer row can start there."""
     from minent.kernels import ngrams as K
 
     keys, codes = [], []
     r = by_len.get(k)
     if r is not None and len(r):
         keys.append(K.pack_ids(np.ascontiguousarray(r), bits, 1).reshape(-1))
-        codes.append((np.arange(len(r), dtype=np.int64) + group_start[k] + 1) << 1)
-    longer = [by_len[j][:, :k] for j in range(k + 1, short_max + 1) if len(by_len.get(j, ()))]
+        codes.append(member_code(k, len(r)))
+    longer = [by_len[j][:, :k] for j in range(k + 1, longest + 1) if len(by_len.get(j, ()))]
     if longer:
         prefixes = np.unique(K.pack_ids(np.ascontiguousarray(np.concatenate(longer)), bits, 1).reshape(-1))
         keys.append(prefixes)
@@ -623,11 +635,11 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
             g_rows, g_slots = _row_set(g_by_len, bits)
             n_words = K.words_for(max_length, bits)
             if K.words_for(cut_order, bits) == 1:
-                g_flat, g_off = _key_sets(g_by_len, cut_order, bits)
+                g_flat, g_codes, g_off = _g_maps(g_by_len, cut_order, bits)
                 first_bm, bm_shift = _first_bigram_bitmap(g_by_len, bits)
 
                 def cut(ids):
-                    return KN.cut_pieces_1d(ids, g_flat, g_off, cut_order, bits, max_length, n_words,
+                    return KN.cut_pieces_1d(ids, g_flat, g_codes, g_off, cut_order, bits, max_length, n_words,
                                             first_bm, bm_shift)
             else:
                 pair_ok = _bigram_keys(table.grams(2)[0], bits)

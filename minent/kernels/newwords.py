@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from minent.kernels.ngrams import _pack_into, find_row, in_bitmap, in_key_set_at, key_map_get_at
+from minent.kernels.ngrams import _pack_into, find_row, in_bitmap, key_map_get_at
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -94,11 +94,13 @@ def cut_pieces(ids, g_rows, g_slots, order, bits, max_len, n_words, pair_ok):
 
 
 @njit(cache=True, nogil=True)
-def cut_pieces_1d(ids, g_flat, g_off, order, bits, max_len, n_words, first_bm, bm_shift):
+def cut_pieces_1d(ids, g_flat, g_codes, g_off, order, bits, max_len, n_words, first_bm, bm_shift):
     """:func:`cut_pieces` when every G-gram key is one word (order · bits <= 64).
 
-    G is one :func:`minent.kernels.ngrams.key_set` table per length k, concatenated in *g_flat*
-    with table k at ``g_flat[g_off[k]:g_off[k + 1]]``. *first_bm* is a
+    G is one :func:`minent.kernels.ngrams.key_map` per length k, concatenated in *g_flat* /
+    *g_codes* with map k at ``[g_off[k]:g_off[k + 1]]``; it holds the G-grams of length k
+    (code bit 2) and the length-k prefixes of longer G-grams (code bit 1), so the window at a
+    position stops growing as soon as no G-gram can start there. *first_bm* is a
     :func:`minent.kernels.ngrams.key_bitmap` of the first bigrams of the G-grams: a position
     whose bigram is not in it starts no G-gram, and most positions are ruled out by one bit in
     cache instead of a probe per length. Each remaining window costs a rolling shift and a probe.
@@ -120,9 +122,14 @@ def cut_pieces_1d(ids, g_flat, g_off, order, bits, max_len, n_words, first_bm, b
             for k in range(2, top + 1):
                 if k > 2:
                     v = (v << ub) | np.uint64(ids[s + k - 1])
-                if in_key_set_at(g_flat, g_off[k], g_off[k + 1], v):
+                code = key_map_get_at(g_flat, g_codes, g_off[k], g_off[k + 1], v)
+                if code < 0:
+                    break
+                if code & 2:
                     for t in range(s, s + k - 1):
                         joined[t] = True
+                if code & 1 == 0:
+                    break
         i = end
     return _emit_candidates(ids, joined, bits, max_len, n_words)
 
