@@ -51,8 +51,8 @@ Encoding = Annotated[
     typer.Option(
         "--encoding",
         "-e",
-        help="Text encoding: utf-8 (BOM allowed), gb18030, big5, any Python codec, or 'auto' "
-        "(detects UTF-8/GB18030/Big5 and says which on stderr).",
+        help="Text encoding: utf-8 (BOM allowed; a UTF-16/32 byte-order mark is obeyed), gb18030, big5, "
+        "any Python codec, or 'auto' (detects UTF-8/GB18030/Big5 and says which on stderr).",
         callback=_remember_encoding,
     ),
 ]
