@@ -166,14 +166,6 @@ class Tally:
         return kept, sum(kept.values()), self.documents
 
 
-def count_batch(tokenizer, docs: list[str], min_length: int = 1, drop_punct: bool = False) -> tuple[dict[str, int], int]:
-    """Count the tokens of one batch in a fresh table; returns (table, number of tokens kept)."""
-    tally = Tally(tokenizer)
-    tally.add(docs)
-    table, kept, _ = tally.result(min_length, drop_punct)
-    return table, kept
-
-
 # -- worker processes ---------------------------------------------------------------------------
 #
 # Two ways to feed the workers. When every input is a file, the parent only plans byte ranges

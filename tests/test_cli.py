@@ -220,3 +220,17 @@ def test_program_exit_skips_teardown_but_not_atexit(monkeypatch):
     with pytest.raises(SystemExit) as e:
         cli._finish(2, fast=False)
     assert e.value.code == 2 and calls == []
+
+
+def test_every_parameter_has_help_and_no_default_shows_blank():
+    # `tokenize --help` showed "[default:  ]" for --sep (a space)
+    import typer
+    from typer.main import get_command
+
+    from minent.cli import app
+
+    for name, command in get_command(app).commands.items():
+        for param in command.params:
+            assert getattr(param, "help", None), f"minent {name}: {param.name} has no help"
+        text = command.get_help(typer.Context(command, info_name=name))
+        assert "default:  ]" not in text and "[default: ]" not in text, f"minent {name}"

@@ -129,3 +129,55 @@ def test_truncated_gzip_is_a_one_line_data_error(tmp_path, command):
     bad = tmp_path / "g.txt.gz"
     bad.write_bytes(gzip.compress(b"a 1 0\nb 0 1\n")[:15])  # was an EOFError traceback
     _one_line_error(run_minent(command, bad), 1, f"{bad}: corrupt or truncated compressed data")
+
+
+_BAD_BYTES = b"ok\n\xff\xfe\n"  # line 2 is neither UTF-8, GB18030 nor Big5
+_HINT_CASES = [
+    # the hint suggests only what this command has and the user has not tried yet
+    (["count", "{bad}"], "invalid utf-8 data", "; try --encoding auto/gb18030/big5 or --errors replace"),
+    (["count", "-e", "auto", "{bad}"], "invalid gb18030 data", "; try --encoding big5 or --errors replace"),
+    (["count", "--encoding", "gb18030", "{bad}"], "invalid gb18030 data", "; try --encoding auto/big5 or --errors replace"),
+    (["tokenize", "-e", "big5", "{bad}"], "invalid big5 data", "; try --encoding auto/gb18030 or --errors replace"),
+    # score has no --encoding; a --known list is read as UTF-8 whatever --encoding says
+    (["score", "{good}", "{bad}"], "invalid utf-8 data", "; the file must be UTF-8 (convert it first, e.g. with iconv)"),
+    (["newwords", "-e", "auto", "--known", "{bad}", "{good}"], "invalid utf-8 data",
+     "; the file must be UTF-8 (convert it first, e.g. with iconv)"),
+]
+
+
+@pytest.mark.parametrize("args, what, hint", _HINT_CASES)
+def test_invalid_bytes_hint_fits_the_command_and_its_options(tmp_path, args, what, hint):
+    bad, good = tmp_path / "bad.txt", tmp_path / "good.txt"
+    bad.write_bytes(_BAD_BYTES)
+    good.write_text("好\n", encoding="utf-8")
+    args = [str(bad) if a == "{bad}" else str(good) if a == "{good}" else a for a in args]
+    err = _one_line_error(run_minent(*args), 1, f"{bad}: line 2, byte ", what)
+    assert err.rstrip("\n").endswith(")" + hint), err
+
+
+def test_invalid_bytes_after_a_utf16_byte_order_mark_suggest_only_errors_replace(tmp_path):
+    import codecs
+
+    bad = tmp_path / "w.txt"
+    bad.write_bytes(codecs.BOM_UTF16_LE + "你好\n".encode("utf-16-le") + b"\x00\xd8A\x00")  # lone surrogate
+    for encoding in ("utf-8", "auto"):  # the byte-order mark chose UTF-16: another encoding cannot help
+        err = _one_line_error(run_minent("count", "-e", encoding, bad), 1, f"{bad}: line 2", "invalid utf-16 data")
+        assert err.rstrip("\n").endswith("(illegal UTF-16 surrogate); try --errors replace"), err
+
+
+def test_decoding_hint_leaves_other_messages_alone():
+    from minent.cli.common import decoding_hint
+
+    for message in ("x.txt: line 3: invalid JSON (Expecting value)", "g.txt: the graph has no links"):
+        assert decoding_hint(message, "auto") == message
+        assert decoding_hint(message, None) == message
+
+
+def test_known_words_directory_is_a_usage_error(tmp_path):
+    # was read recursively like a corpus: every file below it (a README, a model) added words
+    (tmp_path / "lists").mkdir()
+    (tmp_path / "lists" / "a.txt").write_text("你好\n", encoding="utf-8")
+    good = tmp_path / "good.txt"
+    good.write_text("好\n", encoding="utf-8")
+    _one_line_error(run_minent("newwords", "--known", tmp_path / "lists", good), 2,
+                    f"{tmp_path / 'lists'}: is a directory", "--known")

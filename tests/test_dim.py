@@ -79,3 +79,10 @@ def test_vocab_size_from_file(tmp_path):
     assert dim.vocab_size_from_file(str(p)) == 3
     with pytest.raises(UsageError):
         dim.vocab_size_from_file(str(tmp_path / "missing.txt"))
+
+
+def test_vocab_size_from_a_utf16_file(tmp_path):
+    # a word list saved as "Unicode text" (UTF-16 with its byte-order mark) was "not UTF-8 text"
+    p = tmp_path / "vocab.txt"
+    p.write_bytes("的\t10\n是\t5\n的\t3\n".encode("utf-16"))
+    assert dim.vocab_size_from_file(str(p)) == 2

@@ -63,6 +63,48 @@ def test_reader_errors_name_file_line_column(tmp_path, text, message):
         read_matrix(str(p))
 
 
+@pytest.mark.parametrize("name, text, columns, data", [
+    # a header cell with a comma inside quotes was split in two: "3 cells, expected 2"
+    ("q.csv", '"x, first",y\n1,2\n3,"4"\n', ["x, first", "y"], [[1, 2], [3, 4]]),
+    ("q.csv", 'a, "b ""c"", d"\n 1, 2\n', ["a", 'b "c", d'], [[1, 2]]),
+    # quoted cells in TSV (pandas, spreadsheets) were "could not read the numeric table"
+    ("q.tsv", 'a\t"b"\n"1"\t2\n', ["a", "b"], [[1, 2]]),
+])
+def test_reader_follows_csv_quoting(tmp_path, name, text, columns, data):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    m = read_matrix(str(p))
+    assert m.header and m.columns == columns
+    np.testing.assert_array_equal(m.data, data)
+
+
+def test_reader_names_a_quoted_cell_that_is_not_a_number(tmp_path):
+    p = tmp_path / "bad.csv"
+    p.write_text('x,y\n1,2\n"1,5",3\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"bad.csv: line 3, column 1 \('x'\): '1,5' is not a number"):
+        read_matrix(str(p))
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_reader_obeys_a_byte_order_mark(tmp_path, codec):
+    # spreadsheets save "Unicode text" as UTF-16 with a BOM: it was "not UTF-8 text"
+    import codecs
+
+    bom = {"utf-16-be": codecs.BOM_UTF16_BE}.get(codec, b"")
+    p = tmp_path / "u.tsv"
+    p.write_bytes(bom + "长度\t频率\n1\t2\n3\t4\n".encode(codec))
+    m = read_matrix(str(p))
+    assert m.columns == ["长度", "频率"]
+    np.testing.assert_array_equal(m.data, [[1, 2], [3, 4]])
+
+
+def test_reader_invalid_utf16_names_the_line(tmp_path):
+    p = tmp_path / "u.tsv"
+    p.write_bytes("a\tb\n1\t2\n".encode("utf-16") + b"\x00\xd8")
+    with pytest.raises(DataError, match=r"u.tsv: line 3: not UTF-16 text"):
+        read_matrix(str(p))
+
+
 def test_read_pair_checks(files, tmp_path):
     d, x, y = files
     with pytest.raises(DataError, match="has 300 rows but .*y_short.tsv has 299"):

@@ -86,3 +86,61 @@ def test_cli_pipeline_into_infomap(tmp_path):
     modules = {n: m for n, m, _ in (line.split("\t") for line in r2.stdout.decode().splitlines())}
     assert len(set(modules.values())) == 2
     assert all(modules[f"w{i}"] == modules[f"w{i % 2}"] for i in range(20))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("3 2\na 1 0\nb 0 1\n", r"v.vec:3: the file ends after 2 rows; the header \(line 1\) announces 3"),
+    ("3 2\n", r"v.vec:1: the file ends after 0 rows; the header \(line 1\) announces 3"),
+    ("1 2\na 1 0\nb 0 1\n", r"v.vec:3: more rows than the 1 the header \(line 1\) announces"),
+])
+def test_read_vectors_row_count_must_match_the_header(tmp_path, text, message):
+    # a cut-short file (header 3, two rows) was read silently
+    p = tmp_path / "v.vec"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=message):
+        read_vectors(p, vocab=None)
+
+
+def test_read_vectors_header_checked_only_as_far_as_vocab_reads(tmp_path):
+    # --vocab stops reading early (a 2M-word fastText file): the rest is not read to count it
+    p = tmp_path / "v.vec"
+    p.write_text("5 2\na 1 0\nb 0 1\nc 1 1\n", encoding="utf-8")
+    words, _ = read_vectors(p, vocab=2)
+    assert words == ["a", "b"]
+    with pytest.raises(DataError, match="ends after 3 rows"):
+        read_vectors(p, vocab=3)  # reading reaches the end of the file
+
+
+def test_cli_header_mismatch_is_a_one_line_data_error(tmp_path):
+    p = tmp_path / "v.vec"
+    p.write_text("4 2\na 1 0\nb 0 1\n", encoding="utf-8")
+    r = run_minent("wordgraph", p)
+    assert r.returncode == 1 and r.stdout == b""
+    assert r.stderr.decode().splitlines() == [
+        f"minent: error: {p}:3: the file ends after 2 rows; the header (line 1) announces 4"]
+
+
+def test_read_vectors_duplicate_words_keep_the_first_row_with_a_warning(tmp_path):
+    # as gensim's load_word2vec_format: two nodes named alike reached infomap as one, silently
+    import logging
+
+    p = tmp_path / "v.vec"
+    p.write_text("4 2\n的 1 0\n天 0 1\n的 0 1\n天 1 1\n", encoding="utf-8")
+    records = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append  # on the logger itself: the CLI may have turned propagation off
+    logging.getLogger("minent").addHandler(handler)
+    try:
+        words, x = read_vectors(p, vocab=None)
+    finally:
+        logging.getLogger("minent").removeHandler(handler)
+    assert words == ["的", "天"]
+    np.testing.assert_array_equal(x, [[1, 0], [0, 1]])
+    [record] = records
+    assert "2 duplicate word(s)" in record.getMessage() and "'的' at lines 2 and 4" in record.getMessage()
+    # --vocab counts distinct words
+    assert read_vectors(p, vocab=2)[0] == ["的", "天"]
+    r = run_minent("wordgraph", p, "--min-sim", "-1")
+    assert r.returncode == 0
+    assert r.stdout.decode().splitlines() == ["的\t天\t0.0", "天\t的\t0.0"]
+    assert "duplicate word(s) ignored" in r.stderr.decode()

@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> None:
     from typer import Abort, Exit
     from typer.main import get_command
 
-    from minent.errors import MinentError
+    from minent.cli.common import ENCODING_KEY, decoding_hint
+    from minent.errors import DataError, MinentError
 
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     command = get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     code = 0
+    ctx = None
     # make_context/invoke rather than command.main(): click's main turns EPIPE into exit 1 and
     # Ctrl-C into "Aborted!", and this contract wants 0 and 130.
     try:
@@ -76,7 +78,10 @@ def main(argv: list[str] | None = None) -> None:
     except Exit as e:
         code = e.exit_code
     except MinentError as e:
-        sys.stderr.write(f"minent: error: {e}\n")
+        message = str(e)
+        if isinstance(e, DataError):  # the options of the command decide what to suggest
+            message = decoding_hint(message, ctx.meta.get(ENCODING_KEY) if ctx is not None else None)
+        sys.stderr.write(f"minent: error: {message}\n")
         code = e.exit_code
     except MemoryError:
         sys.stderr.write("minent: error: out of memory\n")

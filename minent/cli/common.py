@@ -8,9 +8,11 @@ and the ``minent`` logger.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -33,13 +35,25 @@ Inputs = Annotated[
         show_default=False,
     ),
 ]
+#: key of ``ctx.meta`` holding the command's --encoding value (for the invalid-bytes hint)
+ENCODING_KEY = "minent.encoding"
+
+
+def _remember_encoding(ctx: typer.Context, value: str) -> str:
+    """Option callback: note --encoding where :func:`decoding_hint` finds it when an error is
+    reported (``ctx.meta`` is shared by the whole command line)."""
+    ctx.meta[ENCODING_KEY] = value
+    return value
+
+
 Encoding = Annotated[
     str,
     typer.Option(
         "--encoding",
         "-e",
-        help="Text encoding: utf-8 (BOM allowed), gb18030, big5, any Python codec, or 'auto' "
-        "(detects UTF-8/GB18030/Big5 and says which on stderr).",
+        help="Text encoding: utf-8 (BOM allowed; a UTF-16/32 byte-order mark is obeyed), gb18030, big5, "
+        "any Python codec, or 'auto' (detects UTF-8/GB18030/Big5 and says which on stderr).",
+        callback=_remember_encoding,
     ),
 ]
 Errors = Annotated[
@@ -119,6 +133,59 @@ def format_option(extra_help: str = "") -> typer.models.OptionInfo:
         fmt: Annotated[Literal["tsv", "jsonl", "json"], common.format_option()] = "tsv"
     """
     return typer.Option("--format", "-f", help=("Output format. " + extra_help).strip())
+
+
+# -- invalid bytes -------------------------------------------------------------------------------
+
+# "<file>: line N, byte M: invalid <codec> data (<reason>)", with or without the reader's own hint
+_INVALID_BYTES = re.compile(
+    r"(?P<what>.+?: line \d+, byte \d+: invalid (?P<codec>[\w-]+) data \([^)]*\))(?:; try [^;]*)?"
+)
+_TRY_ENCODINGS = ("auto", "gb18030", "big5")
+
+
+def decoding_hint(message: str, encoding: str | None) -> str:
+    """*message* of an invalid-bytes error with a hint true for the command that ran.
+
+    *encoding* is the command's ``--encoding`` value, or None when the file could only be read
+    as UTF-8 (a command without the option, a word list). Only encodings not tried yet are
+    suggested: after ``--encoding auto`` picked GB18030 only Big5 is left; a file that announced
+    UTF-16/32 with its byte-order mark is not helped by another encoding. Other messages are
+    returned unchanged.
+
+    >>> decoding_hint("a.txt: line 2, byte 7: invalid gb18030 data (illegal multibyte sequence)", "auto")
+    'a.txt: line 2, byte 7: invalid gb18030 data (illegal multibyte sequence); try --encoding big5 or --errors replace'
+    """
+    match = _INVALID_BYTES.fullmatch(message)
+    if match is None:
+        return message
+    what, codec = match["what"], match["codec"]
+    if encoding is None:
+        return f"{what}; the file must be UTF-8 (convert it first, e.g. with iconv)" if codec == "utf-8" else what
+    try:
+        given = "auto" if encoding.lower() == "auto" else codecs.lookup(encoding).name.replace("_", "-")
+    except LookupError:
+        given = encoding
+    if codec.startswith(("utf-16", "utf-32")) and given in ("auto", "utf-8"):
+        others: list[str] = []  # the byte-order mark chose the codec
+    else:
+        others = [e for e in _TRY_ENCODINGS if e not in (given, codec)]
+    return f"{what}; try {'--encoding ' + '/'.join(others) + ' or ' if others else ''}--errors replace"
+
+
+@contextlib.contextmanager
+def read_as_utf8() -> Iterator[None]:
+    """Around the reading of a file the command's ``--encoding`` does not apply to (a word
+    list): an invalid-bytes error says the file must be UTF-8."""
+    from minent.errors import DataError
+
+    try:
+        yield
+    except DataError as e:
+        hinted = decoding_hint(str(e), None)
+        if hinted == str(e):
+            raise
+        raise DataError(hinted) from None
 
 
 # -- messages ------------------------------------------------------------------------------------

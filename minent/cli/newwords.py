@@ -12,6 +12,18 @@ from minent.cli import common
 from minent.cli.app import app
 
 
+def _check_known(paths: list[Path] | None) -> list[Path] | None:
+    """Option callback: --known takes word-list files. A directory is refused rather than read
+    recursively as a corpus would be: a stray file in it (a README, a model) would silently add
+    its first fields to the known words."""
+    from minent.errors import UsageError
+
+    for path in paths or ():
+        if path.is_dir():
+            raise UsageError(f"{path}: is a directory, not a word list (--known takes files)")
+    return paths
+
+
 @app.command(
     "newwords",
     help="Discover new words: word, count, cohesion (PMI), left/right entropy, score; best first.",
@@ -54,7 +66,8 @@ def newwords_cmd(
     ] = False,
     known: Annotated[
         Optional[list[Path]],
-        typer.Option("--known", help="Leave out the words of this list (first field per line; repeatable)."),
+        typer.Option("--known", help="Leave out the words of this UTF-8 list file (first field per line; "
+                     "repeatable).", callback=_check_known),
     ] = None,
     jobs: common.Jobs = None,
     scheduler: common.Scheduler = None,
@@ -75,7 +88,8 @@ def newwords_cmd(
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
-    known_words = load_known(known or [], jieba=exclude_known) if (known or exclude_known) else None
+    with common.read_as_utf8():  # --encoding is for the corpus, not the word lists
+        known_words = load_known(known or [], jieba=exclude_known) if (known or exclude_known) else None
     jobs = jobs or common.default_jobs()
     start = time.perf_counter()
     with common.progress(corpus.total_bytes, quiet=quiet, description="newwords") as advance:

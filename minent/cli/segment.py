@@ -210,10 +210,11 @@ def _reread(corpus, quiet):
     "(and OOV rate, OOV recall, IV recall with --words).",
 )
 def score_cmd(
-    gold: Annotated[Path, typer.Argument(help="Gold segmentation (words separated by spaces).")],
-    test: Annotated[Path, typer.Argument(help="Segmentation to score (same text, same lines).")],
+    gold: Annotated[Path, typer.Argument(help="Gold segmentation (UTF-8, words separated by spaces; '-' = stdin).")],
+    test: Annotated[Path, typer.Argument(help="Segmentation to score (same text, same lines; '-' = stdin).")],
     words: Annotated[
-        Optional[Path], typer.Option("--words", "-w", help="Training word list: defines OOV words.")
+        Optional[Path], typer.Option("--words", "-w", help="Training word list (UTF-8, first field per line): "
+                                     "defines OOV words.")
     ] = None,
     fmt: Annotated[Literal["tsv", "jsonl", "json"], common.format_option()] = "tsv",
     output: common.Output = None,

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from minent.errors import DataError, UsageError
+from minent.errors import UsageError
 
 #: 1/2 ln((sqrt(5) + 1) / 2): the asymptotic slope -h_n / n.
 ASYMPTOTIC_SLOPE = 0.5 * math.log((math.sqrt(5.0) + 1.0) / 2.0)
@@ -139,14 +139,10 @@ def vocab_size_from_file(path: str) -> int:
     Accepts a plain word list or a frequency table (``word<TAB>count``, e.g. the output of
     ``minent count``); "-" reads stdin.
     """
-    from minent.io.matrix import read_input_bytes
+    from minent.io.matrix import decode_text, read_input_bytes
 
     raw, name = read_input_bytes(str(path))
-    try:
-        lines = raw.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        raise DataError(f"{name}: line {line}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    lines = decode_text(raw, name).splitlines()
     words = {ln.split("\t")[0].strip() for ln in lines if ln.strip()}
     words.discard("")
     return len(words)

@@ -2,9 +2,12 @@
 
 Formats: delimited text (TSV, CSV, or whitespace-separated; the delimiter comes from the
 extension .tsv/.csv or is sniffed from the first data line), and NumPy ``.npy`` (detected by
-its magic bytes, so it also works on stdin).  ``-`` reads stdin.  Blank lines and lines
-starting with ``#`` are skipped.  A first line whose cells are all non-numeric is a header;
-its names can select columns.
+its magic bytes, so it also works on stdin).  ``-`` reads stdin.  Text is UTF-8 (a BOM is
+dropped), or UTF-16/32 when it starts with their byte-order mark (as spreadsheet programs save
+"Unicode text"), as the corpus reader does.  CSV and TSV cells may be quoted the way the
+``csv`` module and spreadsheets write them (``"x, first",y``; ``""`` is a quote inside a
+quoted cell).  Blank lines and lines starting with ``#`` are skipped.  A first line whose
+cells are all non-numeric is a header; its names can select columns.
 
 Every problem is a ``DataError`` naming the file, line and column: a non-numeric cell,
 NaN or infinity, a row with the wrong number of cells, a constant column (optional check),
@@ -18,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import csv
 import io
 import sys
 from dataclasses import dataclass
@@ -26,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from minent.errors import DataError, UsageError
+from minent.io.corpus import detect_encoding
 
 NPY_MAGIC = b"\x93NUMPY"
 
@@ -119,6 +124,38 @@ def read_input_bytes(path: str) -> tuple[bytes, str]:
     return p.read_bytes(), path
 
 
+def decode_text(raw: bytes, name: str, *, note: str = "") -> str:
+    """The text of *raw*: UTF-8 with its BOM dropped, or UTF-16/32 when it starts with their
+    byte-order mark (the choice :func:`minent.io.corpus.detect_encoding` makes from a BOM).
+    Invalid bytes are a :class:`DataError` naming *name*, the line and the byte (*note* is
+    added to the message)."""
+    codec = detect_encoding(raw[:4])
+    if not codec.startswith(("utf-16", "utf-32")):
+        codec = "utf-8-sig"
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].decode(codec, "ignore").count("\n") + 1
+        what = "UTF-8" if codec == "utf-8-sig" else codec.upper()
+        raise DataError(f"{name}: line {line}: not {what} text ({e.reason} at byte {e.start}){note}") from None
+
+
+def _cell_splitter(delimiter: str | None):
+    """A function splitting one line into stripped cells. Commas and tabs follow the quoting
+    rules of the ``csv`` module (only lines with a quote pay for it); whitespace-separated
+    text has no quoting, surrounding quotes are dropped."""
+    if delimiter is None:
+        return lambda line: [c.strip().strip('"') for c in line.split()]
+
+    def cells(line: str) -> list[str]:
+        if '"' not in line:
+            return [c.strip() for c in line.split(delimiter)]
+        row = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])
+        return [c.strip() for c in row]
+
+    return cells
+
+
 def _is_float(cell: str) -> bool:
     # as numpy reads numbers: Python's float() also takes '1_000' and full-width digits
     if not cell.isascii() or "_" in cell:
@@ -135,12 +172,7 @@ def read_matrix(path: str, *, delimiter: str | None = None) -> Matrix:
     raw, name = read_input_bytes(path)
     if raw.startswith(NPY_MAGIC):
         return _from_npy(raw, name)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise DataError(f"{name}: line {line}: not UTF-8 text (and not a .npy file)") from None
-    lines = text.splitlines()
+    lines = decode_text(raw, name, note="; not a .npy file either").splitlines()
     data_lines = [k for k, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")]
     if not data_lines:
         raise DataError(f"{name}: no data rows")
@@ -151,9 +183,10 @@ def read_matrix(path: str, *, delimiter: str | None = None) -> Matrix:
             "\t" if "\t" in first else "," if "," in first else None
         )
 
+    split = _cell_splitter(delimiter)
+
     def cells(k: int) -> list[str]:
-        parts = lines[k].split(delimiter)
-        return [c.strip().strip('"') for c in parts]
+        return split(lines[k])
 
     header_cells = cells(data_lines[0])
     header = not any(_is_float(c) for c in header_cells)
@@ -166,7 +199,7 @@ def read_matrix(path: str, *, delimiter: str | None = None) -> Matrix:
     try:
         data = np.loadtxt(
             io.StringIO("\n".join(lines[k] for k in body)), delimiter=delimiter,
-            dtype=np.float64, ndmin=2, comments=None, quotechar='"' if delimiter == "," else None,
+            dtype=np.float64, ndmin=2, comments=None, quotechar=None if delimiter is None else '"',
         )
     except ValueError:
         data = None
@@ -256,4 +289,4 @@ def read_pair(
     return x, y
 
 
-__all__ = ["Matrix", "read_matrix", "read_pair", "parse_columns"]
+__all__ = ["Matrix", "read_matrix", "read_pair", "parse_columns", "decode_text"]
