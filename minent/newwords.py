@@ -781,6 +781,8 @@ def load_known(paths: Iterable[str | os.PathLike] = (), *, jieba: bool = False) 
     for path in files:
         if not os.path.exists(path):
             raise UsageError(f"{path}: no such file (known-words list)")
+        if os.path.isdir(path):  # not read recursively: a stray file (a README, a model) would add words
+            raise UsageError(f"{path}: is a directory, not a word list (--known takes files)")
         for _, line in read_lines(path):
             field = line.split(maxsplit=1)
             if field:

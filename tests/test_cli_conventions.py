@@ -135,6 +135,7 @@ _BAD_BYTES = b"ok\n\xff\xfe\n"  # line 2 is neither UTF-8, GB18030 nor Big5
 _HINT_CASES = [
     # the hint suggests only what this command has and the user has not tried yet
     (["count", "{bad}"], "invalid utf-8 data", "; try --encoding auto/gb18030/big5 or --errors replace"),
+    (["count", "--jobs", "2", "{bad}"], "invalid utf-8 data", "; try --encoding auto/gb18030/big5 or --errors replace"),
     (["count", "-e", "auto", "{bad}"], "invalid gb18030 data", "; try --encoding big5 or --errors replace"),
     (["count", "--encoding", "gb18030", "{bad}"], "invalid gb18030 data", "; try --encoding auto/big5 or --errors replace"),
     (["tokenize", "-e", "big5", "{bad}"], "invalid big5 data", "; try --encoding auto/gb18030 or --errors replace"),
@@ -165,12 +166,21 @@ def test_invalid_bytes_after_a_utf16_byte_order_mark_suggest_only_errors_replace
         assert err.rstrip("\n").endswith("(illegal UTF-16 surrogate); try --errors replace"), err
 
 
-def test_decoding_hint_leaves_other_messages_alone():
-    from minent.cli.common import decoding_hint
+def test_library_invalid_bytes_error_names_no_cli_option(tmp_path):
+    # the library's message names file, line and byte; only the CLI knows which options to suggest
+    from minent.errors import InvalidBytesError
+    from minent.io.corpus import Corpus
 
-    for message in ("x.txt: line 3: invalid JSON (Expecting value)", "g.txt: the graph has no links"):
-        assert decoding_hint(message, "auto") == message
-        assert decoding_hint(message, None) == message
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(_BAD_BYTES)
+    with pytest.raises(InvalidBytesError) as info:
+        list(Corpus([bad]).documents())
+    assert str(info.value).endswith("invalid utf-8 data (invalid start byte)") and info.value.codec == "utf-8"
+    assert "--" not in str(info.value)
+    import pickle  # count workers send it to the parent
+
+    again = pickle.loads(pickle.dumps(info.value))
+    assert type(again) is InvalidBytesError and str(again) == str(info.value) and again.codec == "utf-8"
 
 
 def test_known_words_directory_is_a_usage_error(tmp_path):

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     from typer.main import get_command
 
     from minent.cli.common import ENCODING_KEY, decoding_hint
-    from minent.errors import DataError, MinentError
+    from minent.errors import InvalidBytesError, MinentError
 
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -79,8 +79,8 @@ def main(argv: list[str] | None = None) -> None:
         code = e.exit_code
     except MinentError as e:
         message = str(e)
-        if isinstance(e, DataError):  # the options of the command decide what to suggest
-            message = decoding_hint(message, ctx.meta.get(ENCODING_KEY) if ctx is not None else None)
+        if isinstance(e, InvalidBytesError):  # the options of the command decide what to suggest
+            message = decoding_hint(e, ctx.meta.get(ENCODING_KEY) if ctx is not None else None)
         sys.stderr.write(f"minent: error: {message}\n")
         code = e.exit_code
     except MemoryError:

@@ -12,7 +12,6 @@ import codecs
 import contextlib
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
+from minent.errors import DataError, InvalidBytesError
 from minent.io.corpus import Corpus
 from minent.io.tables import atomic_output, write_table
 
@@ -137,29 +137,21 @@ def format_option(extra_help: str = "") -> typer.models.OptionInfo:
 
 # -- invalid bytes -------------------------------------------------------------------------------
 
-# "<file>: line N, byte M: invalid <codec> data (<reason>)", with or without the reader's own hint
-_INVALID_BYTES = re.compile(
-    r"(?P<what>.+?: line \d+, byte \d+: invalid (?P<codec>[\w-]+) data \([^)]*\))(?:; try [^;]*)?"
-)
 _TRY_ENCODINGS = ("auto", "gb18030", "big5")
 
 
-def decoding_hint(message: str, encoding: str | None) -> str:
-    """*message* of an invalid-bytes error with a hint true for the command that ran.
+def decoding_hint(error: InvalidBytesError, encoding: str | None) -> str:
+    """The message of *error* with a hint true for the command that ran.
 
     *encoding* is the command's ``--encoding`` value, or None when the file could only be read
     as UTF-8 (a command without the option, a word list). Only encodings not tried yet are
     suggested: after ``--encoding auto`` picked GB18030 only Big5 is left; a file that announced
-    UTF-16/32 with its byte-order mark is not helped by another encoding. Other messages are
-    returned unchanged.
+    UTF-16/32 with its byte-order mark is not helped by another encoding.
 
-    >>> decoding_hint("a.txt: line 2, byte 7: invalid gb18030 data (illegal multibyte sequence)", "auto")
-    'a.txt: line 2, byte 7: invalid gb18030 data (illegal multibyte sequence); try --encoding big5 or --errors replace'
+    >>> decoding_hint(InvalidBytesError("a.txt: line 2, byte 7: invalid gb18030 data (...)", "gb18030"), "auto")
+    'a.txt: line 2, byte 7: invalid gb18030 data (...); try --encoding big5 or --errors replace'
     """
-    match = _INVALID_BYTES.fullmatch(message)
-    if match is None:
-        return message
-    what, codec = match["what"], match["codec"]
+    what, codec = str(error), error.codec
     if encoding is None:
         return f"{what}; the file must be UTF-8 (convert it first, e.g. with iconv)" if codec == "utf-8" else what
     try:
@@ -177,15 +169,10 @@ def decoding_hint(message: str, encoding: str | None) -> str:
 def read_as_utf8() -> Iterator[None]:
     """Around the reading of a file the command's ``--encoding`` does not apply to (a word
     list): an invalid-bytes error says the file must be UTF-8."""
-    from minent.errors import DataError
-
     try:
         yield
-    except DataError as e:
-        hinted = decoding_hint(str(e), None)
-        if hinted == str(e):
-            raise
-        raise DataError(hinted) from None
+    except InvalidBytesError as e:  # a plain DataError: its hint is final
+        raise DataError(decoding_hint(e, None)) from None
 
 
 # -- messages ------------------------------------------------------------------------------------

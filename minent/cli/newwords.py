@@ -12,18 +12,6 @@ from minent.cli import common
 from minent.cli.app import app
 
 
-def _check_known(paths: list[Path] | None) -> list[Path] | None:
-    """Option callback: --known takes word-list files. A directory is refused rather than read
-    recursively as a corpus would be: a stray file in it (a README, a model) would silently add
-    its first fields to the known words."""
-    from minent.errors import UsageError
-
-    for path in paths or ():
-        if path.is_dir():
-            raise UsageError(f"{path}: is a directory, not a word list (--known takes files)")
-    return paths
-
-
 @app.command(
     "newwords",
     help="Discover new words: word, count, cohesion (PMI), left/right entropy, score; best first.",
@@ -67,7 +55,7 @@ def newwords_cmd(
     known: Annotated[
         Optional[list[Path]],
         typer.Option("--known", help="Leave out the words of this UTF-8 list file (first field per line; "
-                     "repeatable).", callback=_check_known),
+                     "repeatable)."),
     ] = None,
     jobs: common.Jobs = None,
     scheduler: common.Scheduler = None,

@@ -11,8 +11,9 @@ rows with a header (``csv_column``).
 Encodings: ``utf-8`` (the default; a BOM is dropped), any codec Python knows (``gb18030``,
 ``big5``, ...), or ``auto``, which looks at the first 64 KiB of each input and picks UTF-8,
 GB18030 or Big5. A UTF-16 or UTF-32 byte-order mark at the start of an input is obeyed under
-``utf-8`` and ``auto`` (such a file cannot be UTF-8). Invalid bytes raise :class:`~minent.errors.DataError` naming the file, line and
-byte offset, unless ``errors="replace"``.
+``utf-8`` and ``auto`` (such a file cannot be UTF-8). Invalid bytes raise
+:class:`~minent.errors.InvalidBytesError` (a ``DataError``) naming the file, line and byte
+offset, unless ``errors="replace"``.
 
 >>> corpus = Corpus(["data/sample.txt"])            # doctest: +SKIP
 >>> for batch in corpus.batches(max_chars=100_000):  # doctest: +SKIP
@@ -34,7 +35,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import BinaryIO
 
-from minent.errors import DataError, UsageError
+from minent.errors import DataError, InvalidBytesError, UsageError
 
 Progress = Callable[[int], None] | None
 
@@ -323,9 +324,9 @@ class Corpus:
                 text = chunk.decode(encoding, self.errors)
             except UnicodeDecodeError as e:
                 bad_line = line_no + chunk.count(b"\n", 0, e.start) + 1
-                raise DataError(
-                    f"{source.display}: line {bad_line}, byte {offset + e.start}: invalid "
-                    f"{encoding} data ({e.reason}); try --encoding auto/gb18030/big5 or --errors replace"
+                raise InvalidBytesError(
+                    f"{source.display}: line {bad_line}, byte {offset + e.start}: invalid {encoding} data "
+                    f"({e.reason})", encoding
                 ) from None
             offset += cut
             yield line_no, text
@@ -347,9 +348,9 @@ class Corpus:
             except UnicodeDecodeError as e:
                 prefix = codecs.decode(data[: max(0, e.start)], encoding, "ignore") if e.start > 0 else ""
                 bad_line = line_no + (pending + prefix).count("\n") + 1
-                raise DataError(
+                raise InvalidBytesError(
                     f"{source.display}: line {bad_line}, byte {consumed + max(0, e.start)}: invalid {encoding} data "
-                    f"({e.reason}); try another --encoding or --errors replace"
+                    f"({e.reason})", encoding
                 ) from None
             consumed += len(data)
             if line_no == 0 and not pending and text.startswith("\ufeff"):
