@@ -191,3 +191,30 @@ def test_known_words_directory_is_a_usage_error(tmp_path):
     good.write_text("好\n", encoding="utf-8")
     _one_line_error(run_minent("newwords", "--known", tmp_path / "lists", good), 2,
                     f"{tmp_path / 'lists'}: is a directory", "--known")
+
+
+def test_program_loads_with_the_collector_off_then_freezes_and_turns_it_on():
+    # Full collections over typer's, pydantic's and numba's objects cost ~0.2 s of every run: the
+    # program loads them with the collector off, and each command freezes them and turns it on.
+    code = (
+        "import gc, sys\n"
+        "import minent.cli.common as common\n"
+        "orig = common.setup\n"
+        "def spy(*a, **k):\n"
+        "    before = gc.isenabled()\n"
+        "    orig(*a, **k)\n"
+        "    sys.stderr.write(f'GC {before} {gc.isenabled()} {gc.get_freeze_count() > 1000}\\n')\n"
+        "common.setup = spy\n"
+        "sys.argv = ['minent', 'newwords', 'data/sample.txt', '--top', '1']\n"
+        "import minent.__main__\n"
+        "minent.__main__.run()\n"
+    )
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "GC False True True" in r.stderr and r.stdout.startswith("一个\t")
+    assert 'minent = "minent.__main__:run"' in (root / "pyproject.toml").read_text(encoding="utf-8")

@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     from typer import Abort, Exit
     from typer.main import get_command
 
+    from minent.cli import common
     from minent.cli.common import ENCODING_KEY, decoding_hint
     from minent.errors import InvalidBytesError, MinentError
 
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> None:
         except (AttributeError, ValueError):
             pass
 
+    common._program = argv is None
     command = get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     code = 0

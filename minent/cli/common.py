@@ -188,7 +188,9 @@ class _StderrHandler(logging.Handler):
 
 
 def setup(quiet: bool = False, verbose: bool = False) -> None:
-    """Route the ``minent`` logger to stderr: INFO and above, WARNING and above with --quiet."""
+    """Start a command: route the ``minent`` logger to stderr (INFO and above, WARNING and
+    above with --quiet) and :func:`settle_gc`."""
+    settle_gc()
     for h in list(log.handlers):
         if isinstance(h, _StderrHandler):
             log.removeHandler(h)
@@ -295,23 +297,45 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def skip_numba_blas_probe() -> None:
-    """Start numba without its BLAS probe: ~0.2–0.5 s less start-up for ``count``, ``tokenize``
-    and ``newwords``.
+def start_numba() -> None:
+    """Load numba for ``count``, ``tokenize`` and ``newwords``: without its BLAS probe, and with
+    its compiler registries built now, before :func:`settle_gc` freezes them.
 
     At its first compilation numba imports ``numba.np.arraymath``, which imports
     ``scipy.linalg`` only to learn whether BLAS is there for ``np.dot`` & co. in kernels —
-    a third of a warm ``minent tokenize`` start-up. The tokenizer, n-gram and new-word kernels
-    use no BLAS, so these commands hide ``scipy.linalg`` from that one import, as on a machine
-    without scipy (a configuration numba supports). Only this process is affected; it is left
-    alone when numba or scipy.linalg is already loaded.
+    ~0.2 s, a third of a warm ``minent tokenize`` start-up. The tokenizer, n-gram and new-word
+    kernels use no BLAS, so these commands hide ``scipy.linalg`` from that one import, as on a
+    machine without scipy (a configuration numba supports). Only this process is affected; it
+    is left alone when numba or scipy.linalg is already loaded. The registries (built at the
+    first kernel call otherwise) hold most of numba's objects.
     """
     import sys
 
-    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
-        return
-    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]  # makes the import fail
+    if "numba.np.arraymath" not in sys.modules and "scipy.linalg" not in sys.modules:
+        sys.modules["scipy.linalg"] = None  # type: ignore[assignment]  # makes the import fail
+        try:
+            import numba.np.arraymath  # noqa: F401  (runs numba's probe now, without scipy.linalg)
+        finally:
+            del sys.modules["scipy.linalg"]
     try:
-        import numba.np.arraymath  # noqa: F401  (runs numba's probe now, without scipy.linalg)
-    finally:
-        del sys.modules["scipy.linalg"]
+        from numba.core.registry import cpu_target
+
+        cpu_target.target_context.refresh()
+        cpu_target.typing_context.refresh()
+    except (ImportError, AttributeError):  # another numba: the first kernel call does it
+        pass
+
+
+_program = False  # set by main() when it runs as the program (see minent.__main__.run)
+
+
+def settle_gc() -> None:
+    """As the program: freeze the objects loaded so far (imports, numba's registries) so that
+    collections never scan them again, and turn on the collector that minent.__main__.run
+    turned off for the imports. Called by :func:`setup` at the start of every command; does
+    nothing when minent.cli.main is called as a function (tests, other programs)."""
+    if _program:
+        import gc
+
+        gc.freeze()
+        gc.enable()

@@ -43,7 +43,7 @@ def count_cmd(
     from minent.wordfreq import count_words
 
     if tokenizer == "fast":
-        common.skip_numba_blas_probe()
+        common.start_numba()
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)

@@ -71,7 +71,7 @@ def newwords_cmd(
     header: common.Header = False,
     quiet: common.Quiet = False,
 ) -> None:
-    common.skip_numba_blas_probe()
+    common.start_numba()
     from minent.newwords import auto_min_count, find_new_words, load_known
 
     common.setup(quiet)

@@ -36,7 +36,7 @@ def tokenize_cmd(
     from minent.tokenizer import tokenize_corpus
 
     if tokenizer == "fast":
-        common.skip_numba_blas_probe()
+        common.start_numba()
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
