@@ -253,18 +253,15 @@ class CharVocab:
         readers (loads numba; :meth:`encode`, pure numpy, is the reference)."""
         from minent.kernels.text import encode_pieces
 
-        ids, unseen = encode_pieces(codepoints(text), char_class_table(), self._lut)
-        if unseen:
-            new = ids < 0
-            cps = -(ids[new] + 1)
-            if grow:  # new characters get ids in code point order, as in encode
-                if int(cps.max()) >= len(self._lut):
-                    self._widen()
-                for cp in np.unique(cps).tolist():
-                    self._add(cp)
-                ids[new] = self._lut[cps]
-            else:
-                ids[new] = self.UNK
+        cps = codepoints(text)
+        marks = np.zeros(_N_CODEPOINTS, dtype=np.bool_)
+        ids, unseen = encode_pieces(cps, char_class_table(), self._lut, marks)
+        if unseen and not grow:
+            ids[ids < 0] = self.UNK
+        elif unseen:  # new characters get ids in code point order, as in encode; then again
+            for cp in np.flatnonzero(marks).tolist():
+                self._add(cp)
+            ids, _ = encode_pieces(cps, char_class_table(), self._lut, marks)
         return ids
 
     def encode_text(self, text: str, *, grow: bool = True) -> np.ndarray:

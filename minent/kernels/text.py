@@ -11,13 +11,13 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def encode_pieces(cps, classes, lut):
+def encode_pieces(cps, classes, lut, unseen_mark):
     """Ids of the word characters of *cps*, each piece followed by one SEP (0).
 
     *classes* is the class of every code point (0 = not a word character) and *lut* the id of
     every code point (< 0 or beyond its end: not in the vocabulary). A word character without an
-    id is written as ``-(code point + 1)`` for the caller to resolve. Returns the ids and the
-    number of such characters.
+    id is written as -1 and its code point marked in *unseen_mark* (one flag per code point),
+    for the caller to resolve. Returns the ids and the number of such characters.
     """
     n = cps.shape[0]
     size = lut.shape[0]
@@ -30,7 +30,7 @@ def encode_pieces(cps, classes, lut):
         if classes[cp] != 0:
             x = lut[cp] if cp < size else -1
             if x < 0:
-                x = -(cp + 1)
+                unseen_mark[cp] = True
                 unseen += 1
             out[j] = x
             j += 1
