@@ -11,6 +11,7 @@ import contextlib
 import itertools
 import json
 import math
+import operator
 import os
 import stat
 import sys
@@ -43,7 +44,7 @@ def _cell(value) -> str:
 _BLOCK_ROWS = 8192
 
 
-def _column_cells(values: tuple) -> Sequence[str]:
+def _column_cells(values: list) -> Sequence[str]:
     """``_cell`` of every value of one column, fast when the column has a single plain type."""
     kinds = set(map(type, values))
     if len(kinds) == 1:
@@ -85,8 +86,10 @@ def write_table(
             file.write("\t".join(columns) + "\n")
         rows = iter(rows)
         while block := list(itertools.islice(rows, _BLOCK_ROWS)):
-            # Column by column: one type check and one C-level map per column of a block.
-            cells = [_column_cells(col) for col in zip(*block)]
+            # Column by column: one type check and one C-level map per column of a block. (Not
+            # zip(*block): it makes one iterator per row, and the collector chases them.)
+            width = min(map(len, block))
+            cells = [_column_cells(list(map(operator.itemgetter(i), block))) for i in range(width)]
             file.write("\n".join(map("\t".join, zip(*cells))) + "\n")
             n += len(block)
     elif fmt == "jsonl":
