@@ -337,7 +337,8 @@ class Corpus:
 
     def _decode_wide_blocks(self, source, stream, position, progress, data: bytes, encoding: str):
         """:meth:`_decode_blocks` for UTF-16/32, whose newline is not one byte: decode block by
-        block with an incremental decoder and split the text. A BOM at the start is dropped."""
+        block with an incremental decoder and cut the text after its last newline. A BOM at the
+        start is dropped."""
         decoder = codecs.getincrementaldecoder(encoding)(self.errors)
         pending = ""
         line_no = reported = consumed = 0
