@@ -35,7 +35,8 @@ by frequency).
 
 Passes: the corpus is read once; its encoded form (4 bytes per character) is spilled to a
 temporary file that the later passes re-read (level-wise n-gram counting, the cut, the
-neighbour entropies), so memory holds tables, not text. Counts are the candidate counts of the method (cut occurrences for
+neighbour entropies), so memory holds tables, not text; the entropy pass holds at most
+:data:`PAIR_BUDGET` raw (word, neighbour) keys per side before counting them into a table. Counts are the candidate counts of the method (cut occurrences for
 ``cohesion`` and ``pmi-split``, n-gram counts for ``entropy``).
 
 >>> r = find_new_words(["天龙八部是小说。"] * 20 + ["小说很好看。"] * 20, min_count=5)
@@ -51,7 +52,7 @@ import operator
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -407,40 +408,33 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
                                         prefix_keys, prefix_max, bits, first_bm, bm_shift, totals)
         return [totals, left, right]
 
-    parts = _map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts)
     totals = np.zeros(n, dtype=np.int64)
-    for p in parts:
-        totals += p[0]
-    # The (word, neighbour) keys of all chunks, per side, sorted once: one array of 8 bytes per
-    # occurrence, smaller than merging per-chunk tables of distinct keys and counts.
-    sides = []
-    for col in (1, 2):
-        sides.append(np.concatenate([p[col] for p in parts]) if parts else np.zeros(0, dtype=np.uint64))
-        for p in parts:
-            p[col] = None
-    del parts
+    sides = [_PairKeys(), _PairKeys()]
+    for part in _map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts):
+        totals += part[0]
+        sides[0].add(part[1])
+        sides[1].add(part[2])
+        del part
     if jobs > 1:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(np.ndarray.sort, sides))
+            sides = list(pool.map(_PairKeys.result, sides))
     else:
-        for side in sides:
-            side.sort()
+        sides = [side.result() for side in sides]
     log_tot = _logs_of_ints(totals)
-    no_weights = np.zeros(0, dtype=np.int64)
     top = int(totals.max()) if n else 0
     ent = []
-    for keys in sides:
+    for keys, weights in sides:
         # c · ln c with math.log for every count c present, then Σ per word exactly rounded
         # (math.fsum's algorithm, order-free): the values do not depend on chunking or --jobs
         # and equal a pure-Python computation bit for bit.
         present = np.zeros(top + 1, dtype=np.bool_)
-        K.run_count_values(keys, no_weights, present)
+        K.run_count_values(keys, weights, present)
         clogc = np.zeros(top + 1, dtype=np.float64)
         counts = np.flatnonzero(present)
         clogc[counts] = [c * math.log(c) if c > 0 else 0.0 for c in counts.tolist()]
-        sums = K.grouped_run_clogc(keys, no_weights, clogc, n, 21)
+        sums = K.grouped_run_clogc(keys, weights, clogc, n, 21)
         # max(0, ln N − S / N) with Python's float semantics (IEEE − and / are the same in numpy).
         h = np.where(totals > 0, log_tot - sums / np.maximum(totals, 1), 0.0)
         ent.append(np.where(h > 0.0, h, 0.0))
@@ -491,32 +485,103 @@ def _logs_of_ints(values: np.ndarray) -> np.ndarray:
     return logs[inv.ravel()]
 
 
-def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) -> list:
-    """``[fn(ids) for ids in spill]``, in threads when jobs > 1 (results in chunk order).
+def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) -> Iterator:
+    """``fn(ids) for ids in spill``, in threads when jobs > 1 (results in chunk order, each
+    yielded as soon as it and those before it are done).
 
     Chunks held on a cluster (minent.distributed.RemoteChunks) are mapped where they are, and
     with *reduce* (an exact sum of two results) the results are summed there into one.
     """
     if hasattr(spill, "map_chunks"):
-        return spill.map_chunks(fn, reduce=reduce)
+        yield from spill.map_chunks(fn, reduce=reduce)
+        return
     if jobs <= 1:
-        return [fn(ids) for ids in spill]
+        for ids in spill:
+            yield fn(ids)
+        return
     from concurrent.futures import ThreadPoolExecutor
 
-    out = []
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         pending = []
         for ids in spill:
             pending.append(pool.submit(fn, ids))
             while len(pending) > jobs:
-                out.append(pending.pop(0).result())
-        out.extend(f.result() for f in pending)
-    return out
+                yield pending.pop(0).result()
+        while pending:
+            yield pending.pop(0).result()
+
+
+PAIR_BUDGET = 1 << 24
+"""Raw (word, neighbour) keys held per side (8 bytes each) before they are counted into a table."""
+
+
+class _PairKeys:
+    """The (word, neighbour) keys of one side of the entropy pass, in bounded memory.
+
+    Raw keys (one per occurrence) are kept until they exceed :data:`PAIR_BUDGET`; then they are
+    sorted and counted into a table of distinct keys and counts, merged with the table so far.
+    Below the budget (corpora up to ~10^8 characters) no table is ever made: the raw keys are
+    sorted once at the end, which is faster. Either way the runs of equal keys, and so the
+    entropies, are the same.
+    """
+
+    def __init__(self):
+        self.raw: list[np.ndarray] = []
+        self.size = 0
+        self.table: tuple[np.ndarray, np.ndarray] | None = None
+
+    def add(self, keys) -> None:
+        if isinstance(keys, tuple):  # already a table (reduced on a cluster)
+            self.table = keys if self.table is None else _merge_pair_tables(self.table, keys)
+            return
+        self.raw.append(keys)
+        self.size += len(keys)
+        if self.size > PAIR_BUDGET:
+            self._count_raw()
+
+    def _count_raw(self) -> None:
+        table = _pair_table(np.concatenate(self.raw) if self.raw else np.zeros(0, dtype=np.uint64))
+        self.raw, self.size = [], 0
+        self.table = table if self.table is None else _merge_pair_tables(self.table, table)
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted keys and their weights (empty weights: one occurrence per key)."""
+        if self.table is None:
+            keys = np.concatenate(self.raw) if self.raw else np.zeros(0, dtype=np.uint64)
+            self.raw = []
+            keys.sort()
+            return keys, np.zeros(0, dtype=np.int64)
+        if self.raw:
+            self._count_raw()
+        return self.table
+
+
+def _pair_table(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys and counts of raw pair keys (sorted in place)."""
+    from minent.kernels import ngrams as K
+
+    keys.sort()
+    return K.run_length_1d(keys)
+
+
+def _merge_pair_tables(a: tuple, b: tuple) -> tuple[np.ndarray, np.ndarray]:
+    from minent.kernels import ngrams as K
+
+    return K.merge_tables_1d(a[0], a[1], b[0], b[1])
 
 
 def _add_neighbour_parts(a: list, b: list) -> list:
-    """Sum of two per-chunk results of the entropy pass (for reducing them on a cluster)."""
-    return [a[0] + b[0], np.concatenate([a[1], b[1]]), np.concatenate([a[2], b[2]])]
+    """Sum of two per-chunk results of the entropy pass (for reducing them on a cluster): raw
+    keys are concatenated while they fit in :data:`PAIR_BUDGET`, else counted into tables."""
+    out = [a[0] + b[0]]
+    for x, y in zip(a[1:], b[1:]):
+        if not isinstance(x, tuple) and not isinstance(y, tuple) and len(x) + len(y) <= PAIR_BUDGET:
+            out.append(np.concatenate([x, y]))
+        else:
+            tx = x if isinstance(x, tuple) else _pair_table(x.copy())
+            ty = y if isinstance(y, tuple) else _pair_table(y.copy())
+            out.append(_merge_pair_tables(tx, ty))
+    return out
 
 
 def _keep_word(word: str) -> bool:

@@ -7,6 +7,7 @@ import random
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -122,6 +123,52 @@ def test_jobs_do_not_change_output(method):
     b = rows(find_new_words(lines, method=method, min_count=3, jobs=2, chunk_chars=1000))
     c = rows(find_new_words(lines, method=method, min_count=3, jobs=3, chunk_chars=10 ** 7))
     assert a == b == c
+
+
+@pytest.mark.parametrize("budget", [1, 50, 700])
+def test_neighbour_pairs_in_bounded_memory_give_the_same_output(monkeypatch, budget):
+    # Beyond PAIR_BUDGET raw keys per side, the (word, neighbour) keys are counted into merged
+    # tables as chunks come: the entropies must stay exactly the same (floats included).
+    import minent.newwords as nw
+
+    lines, _ = synthetic_corpus(2, 500)
+    expected = rows(find_new_words(lines, min_count=3, chunk_chars=300))
+    monkeypatch.setattr(nw, "PAIR_BUDGET", budget)
+    for jobs in (1, 2):
+        assert rows(find_new_words(lines, min_count=3, jobs=jobs, chunk_chars=300)) == expected
+
+
+def test_neighbour_parts_reduce_on_a_cluster_mixes_raw_keys_and_tables(monkeypatch):
+    import minent.newwords as nw
+
+    rng = np.random.default_rng(5)
+    parts = [[np.ones(3, dtype=np.int64), rng.integers(1, 40, 30).astype(np.uint64),
+              rng.integers(1, 40, 20).astype(np.uint64)] for _ in range(5)]
+
+    def reduced(budget):
+        monkeypatch.setattr(nw, "PAIR_BUDGET", budget)
+        total = parts[0]
+        for p in parts[1:]:
+            total = nw._add_neighbour_parts(total, [x.copy() for x in p])
+        out = []
+        for col in (1, 2):
+            side = nw._PairKeys()
+            side.add(total[col])
+            keys, weights = side.result()
+            w = weights if len(weights) else np.ones(len(keys), dtype=np.int64)
+            acc = {}
+            for k, c in zip(keys.tolist(), w.tolist()):
+                acc[k] = acc.get(k, 0) + c
+            out.append(acc)
+        return total[0].tolist(), out
+
+    expected = [{}, {}]
+    for p in parts:
+        for col in (1, 2):
+            for k in p[col].tolist():
+                expected[col - 1][k] = expected[col - 1].get(k, 0) + 1
+    for budget in (10, 45, 10 ** 6):
+        assert reduced(budget) == ([5, 5, 5], expected)
 
 
 def test_long_chained_candidates_on_one_word_keys_equal_oracle():
