@@ -39,9 +39,15 @@ neighbour entropies), so memory holds tables, not text; the entropy pass holds a
 :data:`PAIR_BUDGET` raw (word, neighbour) keys per side before counting them into a table. Counts are the candidate counts of the method (cut occurrences for
 ``cohesion`` and ``pmi-split``, n-gram counts for ``entropy``).
 
->>> r = find_new_words(["天龙八部是小说。"] * 20 + ["小说很好看。"] * 20, min_count=5)
->>> [w.word for w in r.words][:2]
-['天龙八部', '小说']
+Two names planted 20 times each in random text (cohesion thresholds in nats need a corpus
+much larger than the words' counts):
+
+>>> import random
+>>> rng = random.Random(0)
+>>> noise = lambda: "".join(rng.choice("的一是了我不人在他有这个上们来到时大地为子中你说生国年") for _ in range(200))
+>>> docs = [noise() + w + noise() for w in ("天龙八部", "射雕英雄传") for _ in range(20)]
+>>> [w.word for w in find_new_words(docs, min_count=5).words]
+['天龙八部', '射雕英雄传']
 """
 
 from __future__ import annotations
