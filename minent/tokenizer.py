@@ -612,7 +612,7 @@ def tokenize_corpus(corpus, *, tokenizer: str = "fast", hmm: bool = True, mode: 
 
     >>> from minent.io.corpus import Corpus                      # doctest: +SKIP
     >>> "".join(tokenize_corpus(Corpus(["poem.txt"])))          # doctest: +SKIP
-    '床前 明月光 ， 疑是 地上 霜 。\n'
+    '床前 明月光 ， 疑是 地上 霜 。\\n'
     """
     from minent.wordfreq import make_tokenizer
 
