@@ -530,6 +530,9 @@ class Tokenizer:
         table.add(out_cp, out_end)
 
 
+_NO_WEIGHTS = np.empty(0, np.int64)
+
+
 class TokenTable:
     """Token counts kept in numba arrays across many batches (``minent.kernels.dag.tally_tokens``).
 
@@ -538,8 +541,8 @@ class TokenTable:
     whole run, instead of a dict per batch.
     """
 
-    def __init__(self, capacity: int = 1 << 14):
-        self._alloc(capacity, 4 * capacity)
+    def __init__(self, capacity: int = 1 << 14, store: int | None = None):
+        self._alloc(capacity, max(1, 4 * capacity if store is None else store))
         self.state = np.zeros(2, np.int64)  # distinct tokens, code points stored
 
     def _alloc(self, capacity: int, store: int) -> None:
@@ -553,13 +556,15 @@ class TokenTable:
     def __len__(self) -> int:
         return int(self.state[0])
 
-    def add(self, out_cp: np.ndarray, out_end: np.ndarray) -> None:
-        """Add the tokens of a cut (code points, token ends) to the table."""
+    def add(self, out_cp: np.ndarray, out_end: np.ndarray, weights: np.ndarray | None = None) -> None:
+        """Add the tokens of a cut (code points, token ends) to the table, each once, or
+        ``weights[t]`` times (the counts of another table being merged in)."""
         from minent.kernels import dag
 
+        weights = _NO_WEIGHTS if weights is None else np.ascontiguousarray(weights, dtype=np.int64)
         t = 0
         while True:
-            t = dag.tally_tokens(out_cp, out_end, t, self.slots, self.hashes, self.tstart,
+            t = dag.tally_tokens(out_cp, out_end, weights, t, self.slots, self.hashes, self.tstart,
                                  self.tlen, self.counts, self.store, self.state)
             if t >= out_end.size:
                 return
@@ -580,13 +585,20 @@ class TokenTable:
         self.store[:used] = old[4][:used]
         dag.rehash_tokens(self.hashes, n, self.slots)
 
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(code points of every distinct token, concatenated; token ends; counts), in order of
+        first occurrence: copies, small to pickle (no Python string per token)."""
+        n, used = int(self.state[0]), int(self.state[1])
+        # tokens are stored one after the other as they first occur: the store is already
+        # their concatenation
+        return self.store[:used].copy(), self.tstart[:n] + self.tlen[:n], self.counts[:n].copy()
+
     def items(self) -> list[tuple[str, int]]:
         """``(token, count)`` of every distinct token, in order of first occurrence."""
-        n, used = int(self.state[0]), int(self.state[1])
-        joined = _from_codepoints(self.store[:used])
-        starts = self.tstart[:n].tolist()
-        ends = (self.tstart[:n] + self.tlen[:n]).tolist()
-        return list(zip([joined[a:b] for a, b in zip(starts, ends)], self.counts[:n].tolist()))
+        cps, ends, counts = self.arrays()
+        joined = _from_codepoints(cps)
+        starts = [0, *ends.tolist()]
+        return list(zip([joined[a:b] for a, b in zip(starts, starts[1:])], counts.tolist()))
 
 
 def cut(text: str, *, hmm: bool = True, mode: str = "default") -> list[str]:

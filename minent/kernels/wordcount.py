@@ -1,0 +1,145 @@
+"""Kernels of word tables held as code points (``minent.wordtable.WordTable``).
+
+A table of ``n`` words is ``cps`` (int32 code points of all words, concatenated) and ``ends``
+(int64, word ``i`` is ``cps[ends[i-1]:ends[i]]``, ``ends[-1]`` = 0), with ``counts`` (int64).
+Words are compared as Python compares strings: code point by code point, a proper prefix first.
+Merging two tables is :func:`minent.kernels.dag.tally_tokens` with the counts as weights.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# Code points + 1 in 21 bits each (0x10FFFF + 1 < 2**21): three of them fill 63 bits of a key,
+# and 0 marks "no character", so a word sorts before the words it is a proper prefix of.
+_BITS = np.uint64(21)
+_KEY_CHARS = 3
+
+
+@njit(cache=True, nogil=True)
+def prefix_keys(cps, ends):
+    """uint64 key of each word's first three code points: comparing keys compares those
+    prefixes as Python compares strings (shorter first on a common prefix)."""
+    n = ends.size
+    keys = np.zeros(n, np.uint64)
+    a = 0
+    for i in range(n):
+        b = ends[i]
+        k = np.uint64(0)
+        for j in range(_KEY_CHARS):
+            k <<= _BITS
+            if a + j < b:
+                k |= np.uint64(cps[a + j] + 1)
+        keys[i] = k
+        a = b
+    return keys
+
+
+@njit(cache=True, nogil=True)
+def _before(i, j, counts, keys, cps, ends):
+    """True when word ``i`` goes strictly before word ``j``: higher count, then smaller word."""
+    if counts[i] != counts[j]:
+        return counts[i] > counts[j]
+    if keys[i] != keys[j]:
+        return keys[i] < keys[j]
+    # same count, same first three characters (or fewer, and then the same length): the rest
+    a = (ends[i - 1] if i > 0 else 0) + _KEY_CHARS
+    b = (ends[j - 1] if j > 0 else 0) + _KEY_CHARS
+    a1 = ends[i]
+    b1 = ends[j]
+    while a < a1 and b < b1:
+        if cps[a] != cps[b]:
+            return cps[a] < cps[b]
+        a += 1
+        b += 1
+    return a >= a1 and b < b1
+
+
+_RUN = 24  # insertion-sorted runs before merging
+
+
+@njit(cache=True, nogil=True)
+def order_words(cps, ends, counts, idx):
+    """The words ``idx`` sorted by (count descending, word): Python's
+    ``sorted(idx, key=lambda i: (-counts[i], word(i)))``, as a stable merge sort (equal words
+    keep their order in ``idx``, though a table has each word once)."""
+    keys = prefix_keys(cps, ends)
+    n = idx.size
+    src = idx.copy()
+    for lo in range(0, n, _RUN):
+        hi = min(lo + _RUN, n)
+        for k in range(lo + 1, hi):
+            v = src[k]
+            m = k - 1
+            while m >= lo and _before(v, src[m], counts, keys, cps, ends):
+                src[m + 1] = src[m]
+                m -= 1
+            src[m + 1] = v
+    dst = np.empty_like(src)
+    width = _RUN
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            p, q, o = lo, mid, lo
+            while p < mid and q < hi:
+                if _before(src[q], src[p], counts, keys, cps, ends):
+                    dst[o] = src[q]
+                    q += 1
+                else:
+                    dst[o] = src[p]
+                    p += 1
+                o += 1
+            while p < mid:
+                dst[o] = src[p]
+                p += 1
+                o += 1
+            while q < hi:
+                dst[o] = src[q]
+                q += 1
+                o += 1
+        src, dst = dst, src
+        width *= 2
+    return src
+
+
+@njit(cache=True, nogil=True)
+def blank_or_short(cps, ends, space, min_length):
+    """True for the words to drop: shorter than ``min_length`` code points, or made only of the
+    code points ``c < space.size`` with ``space[c]`` (whitespace: what ``str.strip`` removes)."""
+    n = ends.size
+    drop = np.zeros(n, np.bool_)
+    a = 0
+    for i in range(n):
+        b = ends[i]
+        if b - a < min_length:
+            drop[i] = True
+        else:
+            blank = True
+            for k in range(a, b):
+                c = cps[k]
+                if c >= space.size or not space[c]:
+                    blank = False
+                    break
+            drop[i] = blank
+        a = b
+    return drop
+
+
+@njit(cache=True, nogil=True)
+def take_words(cps, ends, idx):
+    """The sub-table of words ``idx`` (in that order): (code points, ends)."""
+    total = 0
+    for i in idx:
+        total += ends[i] - (ends[i - 1] if i > 0 else 0)
+    out = np.empty(total, np.int32)
+    out_end = np.empty(idx.size, np.int64)
+    o = 0
+    for k in range(idx.size):
+        i = idx[k]
+        for c in range((ends[i - 1] if i > 0 else 0), ends[i]):
+            out[o] = cps[c]
+            o += 1
+        out_end[k] = o
+    return out, out_end

@@ -1,0 +1,134 @@
+"""Word counts as arrays of code points: what ``minent count`` moves, merges and sorts.
+
+A :class:`WordTable` of ``n`` distinct words is three arrays: ``cps`` (int32 code points of
+every word, concatenated), ``ends`` (int64, word ``i`` is ``cps[ends[i-1]:ends[i]]``) and
+``counts`` (int64). It pickles as three raw buffers (a dict of 1.5 million strings pickles as
+1.5 million objects, and unpickling rebuilds them all), it merges in a numba hash table, and it
+sorts by (count descending, word) in numba with words compared as Python compares strings (code
+point by code point). Python strings are made once, for the rows kept
+(:meth:`WordTable.rows`).
+
+>>> t = WordTable.from_items([("北京", 2), ("我", 5)])
+>>> WordTable.merge([t, t]).ordered().rows()
+[('我', 10), ('北京', 4)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from minent.tokenizer import _from_codepoints as _decode
+from minent.tokenizer import _to_codepoints as _encode
+
+# White_Space has no character outside the Basic Multilingual Plane (tests/test_wordtable.py
+# checks it against str.isspace): a table of the BMP says what str.strip() removes.
+_BMP = 0x10000
+
+
+@lru_cache(maxsize=1)
+def _space_table() -> np.ndarray:
+    return np.array([chr(c).isspace() for c in range(_BMP)], dtype=np.bool_)
+
+
+class WordTable:
+    """Distinct words and their counts, as arrays (see the module docstring)."""
+
+    __slots__ = ("cps", "ends", "counts")
+
+    def __init__(self, cps: np.ndarray | None = None, ends: np.ndarray | None = None,
+                 counts: np.ndarray | None = None):
+        self.cps = np.zeros(0, np.int32) if cps is None else np.ascontiguousarray(cps, dtype=np.int32)
+        self.ends = np.zeros(0, np.int64) if ends is None else np.ascontiguousarray(ends, dtype=np.int64)
+        self.counts = np.zeros(0, np.int64) if counts is None else np.ascontiguousarray(counts, dtype=np.int64)
+
+    def __getstate__(self):
+        return self.cps, self.ends, self.counts
+
+    def __setstate__(self, state) -> None:
+        self.cps, self.ends, self.counts = state
+
+    @classmethod
+    def from_items(cls, items: Iterable[tuple[str, int]]) -> "WordTable":
+        """The table of ``(word, count)`` pairs (words distinct, non-empty), in their order."""
+        items = items if isinstance(items, Sequence) else list(items)
+        words = [w for w, _ in items]
+        ends = np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)))
+        counts = np.fromiter((c for _, c in items), dtype=np.int64, count=len(items))
+        return cls(_encode("".join(words)), ends, counts)
+
+    def __len__(self) -> int:
+        return int(self.ends.size)
+
+    def __eq__(self, other) -> bool:
+        """Same words with the same counts in the same order."""
+        if not isinstance(other, WordTable):
+            return NotImplemented
+        return all(np.array_equal(a, b) for a, b in zip(self.__getstate__(), other.__getstate__()))
+
+    def __repr__(self) -> str:
+        return f"WordTable({len(self)} words, {self.total()} tokens)"
+
+    def total(self) -> int:
+        """The sum of the counts."""
+        return int(self.counts.sum())
+
+    def words(self) -> list[str]:
+        """The words, as Python strings (made here, one per word)."""
+        joined = _decode(self.cps)
+        starts = [0, *self.ends.tolist()]
+        return [joined[a:b] for a, b in zip(starts, starts[1:])]
+
+    def rows(self) -> list[tuple[str, int]]:
+        """``(word, count)`` of every word, in the table's order."""
+        return list(zip(self.words(), self.counts.tolist()))
+
+    def take(self, idx: np.ndarray) -> "WordTable":
+        """The words ``idx``, in that order."""
+        from minent.kernels.wordcount import take_words
+
+        idx = np.ascontiguousarray(idx, dtype=np.int64)
+        cps, ends = take_words(self.cps, self.ends, idx)
+        return WordTable(cps, ends, self.counts[idx])
+
+    def kept(self, min_length: int = 1, drop_punct: bool = False) -> "WordTable":
+        """The words of at least *min_length* characters that are not only whitespace (and,
+        with *drop_punct*, hold a word character: ``minent.io.text.has_word_char``)."""
+        from minent.kernels.wordcount import blank_or_short
+
+        drop = blank_or_short(self.cps, self.ends, _space_table(), min_length)
+        if drop_punct:
+            from minent.io.text import has_word_char
+
+            rest = np.flatnonzero(~drop)
+            words = self.take(rest).words()
+            drop[rest] = [not has_word_char(w) for w in words]
+        if not drop.any():
+            return self
+        return self.take(np.flatnonzero(~drop))
+
+    def ordered(self, min_count: int = 1, top: int | None = None) -> "WordTable":
+        """The words seen at least *min_count* times, by count (descending) then word, the
+        first *top* of them: ``sorted(..., key=lambda wc: (-wc[1], wc[0]))[:top]``."""
+        from minent.kernels.wordcount import order_words
+
+        idx = np.flatnonzero(self.counts >= min_count).astype(np.int64)
+        order = order_words(self.cps, self.ends, self.counts, idx)
+        return self.take(order if top is None else order[:top])
+
+    @classmethod
+    def merge(cls, tables: Sequence["WordTable"]) -> "WordTable":
+        """One table with the summed counts of *tables* (words in order of first occurrence)."""
+        tables = [t for t in tables if len(t)]
+        if len(tables) <= 1:
+            return tables[0] if tables else cls()
+        from minent.tokenizer import TokenTable
+
+        # room for every word of every table: the table never grows while merging
+        merged = TokenTable(capacity=1 << max(4, sum(map(len, tables)).bit_length()),
+                            store=sum(t.cps.size for t in tables))
+        for t in tables:
+            merged.add(t.cps, t.ends, t.counts)
+        return cls(*merged.arrays())
