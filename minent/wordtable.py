@@ -112,10 +112,14 @@ class WordTable:
     def ordered(self, min_count: int = 1, top: int | None = None) -> "WordTable":
         """The words seen at least *min_count* times, by count (descending) then word, the
         first *top* of them: ``sorted(..., key=lambda wc: (-wc[1], wc[0]))[:top]``."""
-        from minent.kernels.wordcount import order_words
+        from minent.kernels.wordcount import prefix_keys, refine_ties
 
-        idx = np.flatnonzero(self.counts >= min_count).astype(np.int64)
-        order = order_words(self.cps, self.ends, self.counts, idx)
+        keys = prefix_keys(self.cps, self.ends)
+        order = np.flatnonzero(self.counts >= min_count)
+        # by the first three characters (any order among equal keys), then stably by count
+        order = order[np.argsort(keys[order])]
+        order = order[np.argsort(-self.counts[order], kind="stable")].astype(np.int64)
+        refine_ties(self.cps, self.ends, self.counts, keys, order)
         return self.take(order if top is None else order[:top])
 
     @classmethod
