@@ -128,6 +128,13 @@ class WordCounts:
     def to_rows(self) -> list[tuple[str, int]]:
         return self.rows
 
+    def tsv_chunks(self, header: bool = False) -> Iterator[str]:
+        """The rows as TSV text, in chunks (``minent.io.tables.write_table``'s bytes, made
+        from the arrays: no Python string per row)."""
+        if header:
+            yield "\t".join(self.columns) + "\n"
+        yield from self.table.tsv_chunks()
+
     def __len__(self) -> int:
         return len(self.table)
 

@@ -15,7 +15,7 @@ point by code point). Python strings are made once, for the rows kept
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -84,6 +84,15 @@ class WordTable:
     def rows(self) -> list[tuple[str, int]]:
         """``(word, count)`` of every word, in the table's order."""
         return list(zip(self.words(), self.counts.tolist()))
+
+    def tsv_chunks(self, rows: int = 1 << 16) -> Iterator[str]:
+        """The lines ``word<TAB>count`` of the table, *rows* lines per chunk of text: what
+        ``minent.io.tables.write_table(self.rows(), ..., "tsv", ...)`` writes, without a Python
+        string or tuple per row."""
+        from minent.kernels.wordcount import tsv_lines
+
+        for lo in range(0, len(self), rows):
+            yield _decode(tsv_lines(self.cps, self.ends, self.counts, lo, min(lo + rows, len(self))))
 
     def take(self, idx: np.ndarray) -> "WordTable":
         """The words ``idx``, in that order."""

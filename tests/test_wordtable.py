@@ -112,3 +112,19 @@ def test_token_table_arrays_are_its_items():
     tokens = WORDS + WORDS[::2]
     table.add(_to_codepoints("".join(tokens)), np.cumsum([len(w) for w in tokens]).astype(np.int64))
     assert WordTable(*table.arrays()).rows() == table.items() == list(Counter(tokens).items())
+
+
+@pytest.mark.parametrize("rows_per_chunk", [1, 3, 1 << 16])
+def test_tsv_chunks_are_write_table_bytes(rows_per_chunk):
+    """The TSV made from the arrays is what write_table makes of the rows, tabs and line feeds
+    in words included."""
+    import io
+
+    from minent.io.tables import write_table
+
+    words = WORDS + ["a\tb", "x\ny", "c\rd", "e\r\tf", "\t", "\r\n"]
+    items = [(w, c) for w, c in zip(words, [0, 1, 9, 10, 99, 100, 12345678901234, 2**63 - 1] * 5)]
+    for rows in (items, items[:1], []):
+        f = io.StringIO()
+        write_table(rows, ("word", "count"), "tsv", f)
+        assert "".join(WordTable.from_items(rows).tsv_chunks(rows_per_chunk)) == f.getvalue()

@@ -162,3 +162,45 @@ def take_words(cps, ends, idx):
             o += 1
         out_end[k] = o
     return out, out_end
+
+
+@njit(cache=True, nogil=True)
+def tsv_lines(cps, ends, counts, lo, hi):
+    """Code points of the lines ``word<TAB>count<LF>`` of words ``lo .. hi-1``, as
+    ``minent.io.tables.write_table`` writes them: a word holding a tab or a line feed has its
+    tabs, carriage returns and line feeds written as spaces; counts (≥ 0) in decimal."""
+    a0 = ends[lo - 1] if lo > 0 else 0
+    out = np.empty(ends[hi - 1] - a0 + 22 * (hi - lo) if hi > lo else 0, np.int32)
+    digits = np.empty(20, np.int32)
+    o = 0
+    a = a0
+    for i in range(lo, hi):
+        b = ends[i]
+        clean = True
+        for p in range(a, b):
+            if cps[p] == 9 or cps[p] == 10:
+                clean = False
+                break
+        for p in range(a, b):
+            c = cps[p]
+            if not clean and (c == 9 or c == 10 or c == 13):
+                c = 32
+            out[o] = c
+            o += 1
+        out[o] = 9
+        o += 1
+        v = counts[i]
+        nd = 0
+        while True:
+            digits[nd] = 48 + v % 10
+            nd += 1
+            v //= 10
+            if v == 0:
+                break
+        for d in range(nd - 1, -1, -1):
+            out[o] = digits[d]
+            o += 1
+        out[o] = 10
+        o += 1
+        a = b
+    return out[:o]
