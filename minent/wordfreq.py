@@ -3,13 +3,15 @@
 The design is the batch-then-merge scheme measured in the source article, with one table per
 process: documents are cut into batches of about ``batch_chars`` characters, each batch is
 tokenised in one call and its tokens added to the process's running table (:class:`Tally`; with
-the fast tokenizer a numba table of code points, so a word becomes a Python string once per
-process, not once per occurrence). With ``jobs > 1`` and files as inputs, worker processes read
-byte ranges of the files themselves (the parent only plans them); from standard input the parent
-reads and hands batches out through a bounded queue (at most ``2 × jobs`` in flight). Each
-worker sends one table back at the end, so the parent merges ``jobs`` tables. Addition is
-commutative, so the result is identical for every ``jobs``; rows are sorted by count
-(descending) and then by word.
+the fast tokenizer a numba table of code points, so no token becomes a Python string). With
+``jobs > 1`` and files as inputs, worker processes read byte ranges of the files themselves (the
+parent only plans them); from standard input the parent reads and hands batches out through a
+bounded queue (at most ``2 × jobs`` in flight). Each worker sends one table back at the end, as
+arrays (:class:`~minent.wordtable.WordTable`: code points, word ends, counts), so the parent
+merges ``jobs`` tables without unpickling a string per word. Addition is commutative, so the
+result is identical for every ``jobs``; rows are sorted by count (descending) and then by word,
+in numba on code points, which order words as Python orders strings; strings are made for the
+rows kept, when :attr:`WordCounts.rows` is first read (the CLI writes TSV from the arrays).
 
 Tokenizers are pluggable (:data:`TOKENIZERS`): ``jieba`` wraps a private ``jieba.Tokenizer``
 (never jieba's global one), other backends register here.
