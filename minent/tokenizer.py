@@ -530,9 +530,6 @@ class Tokenizer:
         table.add(out_cp, out_end)
 
 
-_NO_WEIGHTS = np.empty(0, np.int64)
-
-
 class TokenTable:
     """Token counts kept in numba arrays across many batches (``minent.kernels.dag.tally_tokens``).
 
@@ -541,8 +538,8 @@ class TokenTable:
     whole run, instead of a dict per batch.
     """
 
-    def __init__(self, capacity: int = 1 << 14, store: int | None = None):
-        self._alloc(capacity, max(1, 4 * capacity if store is None else store))
+    def __init__(self, capacity: int = 1 << 14):
+        self._alloc(capacity, 4 * capacity)
         self.state = np.zeros(2, np.int64)  # distinct tokens, code points stored
 
     def _alloc(self, capacity: int, store: int) -> None:
@@ -556,15 +553,13 @@ class TokenTable:
     def __len__(self) -> int:
         return int(self.state[0])
 
-    def add(self, out_cp: np.ndarray, out_end: np.ndarray, weights: np.ndarray | None = None) -> None:
-        """Add the tokens of a cut (code points, token ends) to the table, each once, or
-        ``weights[t]`` times (the counts of another table being merged in)."""
+    def add(self, out_cp: np.ndarray, out_end: np.ndarray) -> None:
+        """Add the tokens of a cut (code points, token ends) to the table."""
         from minent.kernels import dag
 
-        weights = _NO_WEIGHTS if weights is None else np.ascontiguousarray(weights, dtype=np.int64)
         t = 0
         while True:
-            t = dag.tally_tokens(out_cp, out_end, weights, t, self.slots, self.hashes, self.tstart,
+            t = dag.tally_tokens(out_cp, out_end, t, self.slots, self.hashes, self.tstart,
                                  self.tlen, self.counts, self.store, self.state)
             if t >= out_end.size:
                 return

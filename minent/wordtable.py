@@ -3,9 +3,10 @@
 A :class:`WordTable` of ``n`` distinct words is three arrays: ``cps`` (int32 code points of
 every word, concatenated), ``ends`` (int64, word ``i`` is ``cps[ends[i-1]:ends[i]]``) and
 ``counts`` (int64). It pickles as three raw buffers (a dict of 1.5 million strings pickles as
-1.5 million objects, and unpickling rebuilds them all), it merges in a numba hash table, and it
-sorts by (count descending, word) in numba with words compared as Python compares strings (code
-point by code point). Python strings are made once, for the rows kept
+1.5 million objects, and unpickling rebuilds them all). Words are compared as Python compares
+strings (code point by code point): a table sorted by word (each ``minent count`` worker sorts
+its own) merges with another in linear time, and a stable sort by count then gives the rows'
+order, (count descending, word). Python strings are made once, for the rows kept
 (:meth:`WordTable.rows`).
 
 >>> t = WordTable.from_items([("北京", 2), ("我", 5)])
@@ -36,19 +37,21 @@ def _space_table() -> np.ndarray:
 class WordTable:
     """Distinct words and their counts, as arrays (see the module docstring)."""
 
-    __slots__ = ("cps", "ends", "counts")
+    __slots__ = ("cps", "ends", "counts", "by_word")
 
     def __init__(self, cps: np.ndarray | None = None, ends: np.ndarray | None = None,
-                 counts: np.ndarray | None = None):
+                 counts: np.ndarray | None = None, *, by_word: bool = False):
         self.cps = np.zeros(0, np.int32) if cps is None else np.ascontiguousarray(cps, dtype=np.int32)
         self.ends = np.zeros(0, np.int64) if ends is None else np.ascontiguousarray(ends, dtype=np.int64)
         self.counts = np.zeros(0, np.int64) if counts is None else np.ascontiguousarray(counts, dtype=np.int64)
+        #: the words are in increasing order (as Python orders strings): see sorted_by_word
+        self.by_word = by_word or not self.ends.size
 
     def __getstate__(self):
-        return self.cps, self.ends, self.counts
+        return self.cps, self.ends, self.counts, self.by_word
 
     def __setstate__(self, state) -> None:
-        self.cps, self.ends, self.counts = state
+        self.cps, self.ends, self.counts, self.by_word = state
 
     @classmethod
     def from_items(cls, items: Iterable[tuple[str, int]]) -> "WordTable":
@@ -66,7 +69,7 @@ class WordTable:
         """Same words with the same counts in the same order."""
         if not isinstance(other, WordTable):
             return NotImplemented
-        return all(np.array_equal(a, b) for a, b in zip(self.__getstate__(), other.__getstate__()))
+        return all(np.array_equal(a, b) for a, b in zip(self.__getstate__()[:3], other.__getstate__()[:3]))
 
     def __repr__(self) -> str:
         return f"WordTable({len(self)} words, {self.total()} tokens)"
@@ -116,32 +119,44 @@ class WordTable:
             drop[rest] = [not has_word_char(w) for w in words]
         if not drop.any():
             return self
-        return self.take(np.flatnonzero(~drop))
+        kept = self.take(np.flatnonzero(~drop))
+        kept.by_word = self.by_word  # a subset in the same order
+        return kept
+
+    def sorted_by_word(self) -> "WordTable":
+        """The same table, words in increasing order (as Python orders strings)."""
+        from minent.kernels.wordcount import prefix_keys, refine_ties
+
+        if self.by_word:
+            return self
+        keys = prefix_keys(self.cps, self.ends)
+        order = np.argsort(keys).astype(np.int64)  # by the first three characters...
+        refine_ties(self.cps, self.ends, keys, order)  # ...and by the rest where they tie
+        table = self.take(order)
+        table.by_word = True
+        return table
 
     def ordered(self, min_count: int = 1, top: int | None = None) -> "WordTable":
         """The words seen at least *min_count* times, by count (descending) then word, the
         first *top* of them: ``sorted(..., key=lambda wc: (-wc[1], wc[0]))[:top]``."""
-        from minent.kernels.wordcount import prefix_keys, refine_ties
-
-        keys = prefix_keys(self.cps, self.ends)
-        order = np.flatnonzero(self.counts >= min_count)
-        # by the first three characters (any order among equal keys), then stably by count
-        order = order[np.argsort(keys[order])]
-        order = order[np.argsort(-self.counts[order], kind="stable")].astype(np.int64)
-        refine_ties(self.cps, self.ends, self.counts, keys, order)
-        return self.take(order if top is None else order[:top])
+        table = self.sorted_by_word()
+        order = np.flatnonzero(table.counts >= min_count)
+        order = order[np.argsort(-table.counts[order], kind="stable")]  # stable: words stay in order
+        return table.take(order if top is None else order[:top])
 
     @classmethod
-    def merge(cls, tables: Sequence["WordTable"]) -> "WordTable":
-        """One table with the summed counts of *tables* (words in order of first occurrence)."""
-        tables = [t for t in tables if len(t)]
-        if len(tables) <= 1:
-            return tables[0] if tables else cls()
-        from minent.tokenizer import TokenTable
+    def merge(cls, tables: Iterable["WordTable"]) -> "WordTable":
+        """One table with the summed counts of *tables*, sorted by word.
 
-        # room for every word of every table: the table never grows while merging
-        merged = TokenTable(capacity=1 << max(4, sum(map(len, tables)).bit_length()),
-                            store=sum(t.cps.size for t in tables))
-        for t in tables:
-            merged.add(t.cps, t.ends, t.counts)
-        return cls(*merged.arrays())
+        Tables sorted by word (as ``minent count`` workers send them) merge in linear time,
+        pairwise; others are sorted first."""
+        from minent.kernels.wordcount import merge_sorted
+
+        level = [t.sorted_by_word() for t in tables if len(t)]
+        if not level:
+            return cls()
+        while len(level) > 1:  # a tree of pairwise merges: every word is copied log2(k) times
+            merged = [cls(*merge_sorted(a.cps, a.ends, a.counts, b.cps, b.ends, b.counts), by_word=True)
+                      for a, b in zip(level[0::2], level[1::2])]
+            level = merged + level[len(level) - len(level) % 2:]
+        return level[0]

@@ -30,7 +30,9 @@ def test_round_trip_and_pickle():
     items = [(w, i % 3 + 1) for i, w in enumerate(WORDS)]
     t = WordTable.from_items(items)
     assert t.rows() == items and t.words() == WORDS and len(t) == len(WORDS)
-    assert pickle.loads(pickle.dumps(t)) == t
+    assert pickle.loads(pickle.dumps(t)) == t and not pickle.loads(pickle.dumps(t)).by_word
+    s = t.sorted_by_word()
+    assert pickle.loads(pickle.dumps(s)).by_word
     assert WordTable().rows() == [] and WordTable.from_items([]).rows() == []
 
 
@@ -53,10 +55,11 @@ def test_ordered_hypothesis(items):
 def test_refine_ties_sorts_long_runs():
     """Thousands of words with one count and one three-character prefix: one long run."""
     rng = np.random.default_rng(0)
-    words = list(dict.fromkeys("abc" + "".join(rng.choice(list("xy中𠀀"), size=rng.integers(0, 8)))
+    words = list(dict.fromkeys("abc" + "".join(rng.choice(list("xy中𠀀"), size=rng.integers(1, 8)))
                                for _ in range(3000)))
     items = [(w, 7) for w in words] + [("zz", 7), ("ab", 7), ("abc", 8)]
     assert WordTable.from_items(items).ordered().rows() == ref_order(items)
+    assert WordTable.from_items(items).sorted_by_word().rows() == sorted(items)
 
 
 def test_prefix_keys_compare_like_strings():
@@ -92,17 +95,35 @@ def test_take_words():
 
 
 @settings(max_examples=100, deadline=None)
-@given(parts=st.lists(items_st, max_size=4))
-def test_merge_equals_counter_sum(parts):
+@given(parts=st.lists(items_st, max_size=5), presorted=st.booleans())
+def test_merge_equals_counter_sum(parts, presorted):
     tables = [WordTable.from_items(p) for p in parts]
+    if presorted:
+        tables = [t.sorted_by_word() for t in tables]
     merged = WordTable.merge(tables)
     want = Counter()
     for p in parts:
         want.update(dict(p))
-    assert dict(merged.rows()) == want and len(merged) == len(want)
-    # first occurrence order, and the inputs are left as they were
-    assert merged.words() == list(dict.fromkeys(w for p in parts for w, _ in p))
-    assert [t.rows() for t in tables] == parts
+    # sorted by word, and the inputs are left as they were
+    assert merged.rows() == sorted(want.items()) and merged.by_word
+    assert [t.rows() for t in tables] == ([sorted(p) for p in parts] if presorted else parts)
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=items_st, b=items_st)
+def test_merge_sorted_kernel(a, b):
+    """Two tables sorted by word -> one, sorted, counts of shared words summed."""
+    ta, tb = (WordTable.from_items(sorted(x)) for x in (a, b))
+    got = WordTable(*k.merge_sorted(ta.cps, ta.ends, ta.counts, tb.cps, tb.ends, tb.counts)).rows()
+    assert got == sorted((Counter(dict(a)) + Counter(dict(b))).items())
+
+
+@settings(max_examples=150, deadline=None)
+@given(items=items_st)
+def test_sorted_by_word(items):
+    t = WordTable.from_items(items).sorted_by_word()
+    assert t.rows() == sorted(items) and t.by_word
+    assert t.sorted_by_word() is t
 
 
 def test_token_table_arrays_are_its_items():

@@ -662,12 +662,11 @@ _FNV_OFFSET = np.uint64(14695981039346656037)
 _FNV_PRIME = np.uint64(1099511628211)
 
 
-@njit(cache=True, nogil=True)
-def tally_tokens(out_cp, out_end, weights, first, slots, hashes, tstart, tlen, counts, store, state):
+@njit(cache=True)
+def tally_tokens(out_cp, out_end, first, slots, hashes, tstart, tlen, counts, store, state):
     """Add tokens ``first, first+1, ...`` of a cut to a token table that lives across calls.
 
-    Token ``t`` is ``out_cp[out_end[t-1]:out_end[t]]``; it counts ``weights[t]`` times, or once
-    when ``weights`` is empty (a cut; a weighted table is another table being merged in). The table: ``slots`` (open addressing,
+    Token ``t`` is ``out_cp[out_end[t-1]:out_end[t]]``. The table: ``slots`` (open addressing,
     a power of two, -1 = empty) holds token numbers; token ``u`` has FNV-1a hash ``hashes[u]``,
     code points ``store[tstart[u]:tstart[u] + tlen[u]]`` and count ``counts[u]``; ``state`` =
     (distinct tokens, code points stored). A hash hit is confirmed code point by code point, so
@@ -680,9 +679,7 @@ def tally_tokens(out_cp, out_end, weights, first, slots, hashes, tstart, tlen, c
     nuniq = state[0]
     used = state[1]
     a = out_end[first - 1] if first > 0 else 0
-    weighted = weights.size > 0
     for t in range(first, out_end.size):
-        w = weights[t] if weighted else 1
         b = out_end[t]
         n = b - a
         h = _FNV_OFFSET
@@ -701,7 +698,7 @@ def tally_tokens(out_cp, out_end, weights, first, slots, hashes, tstart, tlen, c
                 hashes[nuniq] = h
                 tstart[nuniq] = used
                 tlen[nuniq] = n
-                counts[nuniq] = w
+                counts[nuniq] = 1
                 for i in range(n):
                     store[used + i] = out_cp[a + i]
                 used += n
@@ -715,7 +712,7 @@ def tally_tokens(out_cp, out_end, weights, first, slots, hashes, tstart, tlen, c
                         same = False
                         break
                 if same:
-                    counts[u] += w
+                    counts[u] += 1
                     break
             s = (s + 1) & mask
         a = b

@@ -3,9 +3,10 @@
 A table of ``n`` words is ``cps`` (int32 code points of all words, concatenated) and ``ends``
 (int64, word ``i`` is ``cps[ends[i-1]:ends[i]]``, ``ends[-1]`` = 0), with ``counts`` (int64).
 Words are compared as Python compares strings: code point by code point, a proper prefix first.
-Sorting by (count descending, word) is an integer sort on (count, :func:`prefix_keys`) done by
-numpy, then :func:`refine_ties` for the words those keys do not tell apart.
-Merging two tables is :func:`minent.kernels.dag.tally_tokens` with the counts as weights.
+Sorting by word is an integer sort on :func:`prefix_keys` done by numpy, then
+:func:`refine_ties` for the words those keys do not tell apart; tables sorted by word merge in
+linear time (:func:`merge_sorted`), and a stable sort by count then gives (count descending,
+word).
 """
 
 from __future__ import annotations
@@ -39,30 +40,34 @@ def prefix_keys(cps, ends):
 
 
 @njit(cache=True, nogil=True)
-def _before(i, j, counts, keys, cps, ends):
-    """True when word ``i`` goes strictly before word ``j``: higher count, then smaller word."""
-    if counts[i] != counts[j]:
-        return counts[i] > counts[j]
-    if keys[i] != keys[j]:
-        return keys[i] < keys[j]
-    # same count, same first three characters (or fewer, and then the same length): the rest
-    a = (ends[i - 1] if i > 0 else 0) + _KEY_CHARS
-    b = (ends[j - 1] if j > 0 else 0) + _KEY_CHARS
-    a1 = ends[i]
-    b1 = ends[j]
+def _compare(cps_a, a, a1, cps_b, b, b1):
+    """-1, 0 or 1 as word ``cps_a[a:a1]`` sorts before, equal to or after ``cps_b[b:b1]``."""
     while a < a1 and b < b1:
-        if cps[a] != cps[b]:
-            return cps[a] < cps[b]
+        if cps_a[a] != cps_b[b]:
+            return -1 if cps_a[a] < cps_b[b] else 1
         a += 1
         b += 1
-    return a >= a1 and b < b1
+    if a < a1:
+        return 1
+    return -1 if b < b1 else 0
+
+
+@njit(cache=True, nogil=True)
+def _before(i, j, keys, cps, ends):
+    """True when word ``i`` sorts strictly before word ``j``."""
+    if keys[i] != keys[j]:
+        return keys[i] < keys[j]
+    # the same first three characters (or fewer, and then the same length): the rest decides
+    a = (ends[i - 1] if i > 0 else 0) + _KEY_CHARS
+    b = (ends[j - 1] if j > 0 else 0) + _KEY_CHARS
+    return _compare(cps, a, ends[i], cps, b, ends[j]) < 0
 
 
 _RUN = 24  # insertion-sorted runs before merging
 
 
 @njit(cache=True, nogil=True)
-def _merge_sort(idx, counts, keys, cps, ends):
+def _merge_sort(idx, keys, cps, ends):
     """``idx`` sorted by :func:`_before` (a stable merge sort), as a new array."""
     n = idx.size
     src = idx.copy()
@@ -71,7 +76,7 @@ def _merge_sort(idx, counts, keys, cps, ends):
         for k in range(lo + 1, hi):
             v = src[k]
             m = k - 1
-            while m >= lo and _before(v, src[m], counts, keys, cps, ends):
+            while m >= lo and _before(v, src[m], keys, cps, ends):
                 src[m + 1] = src[m]
                 m -= 1
             src[m + 1] = v
@@ -83,7 +88,7 @@ def _merge_sort(idx, counts, keys, cps, ends):
             hi = min(lo + 2 * width, n)
             p, q, o = lo, mid, lo
             while p < mid and q < hi:
-                if _before(src[q], src[p], counts, keys, cps, ends):
+                if _before(src[q], src[p], keys, cps, ends):
                     dst[o] = src[q]
                     q += 1
                 else:
@@ -104,22 +109,21 @@ def _merge_sort(idx, counts, keys, cps, ends):
 
 
 @njit(cache=True, nogil=True)
-def refine_ties(cps, ends, counts, keys, order):
-    """Finish the sort of ``order`` (word numbers already sorted by count descending, then
-    :func:`prefix_keys`) in place: each run of words with the same count and the same key is
-    sorted by the whole word. Afterwards ``order`` is ``sorted(order, key=lambda i: (-counts[i],
-    word(i)))``. The runs are short on real text (1.5 M words of poems: 13 k runs, all short),
-    so nearly all the work is the plain integer sort before; a run sorts in O(k log k)."""
+def refine_ties(cps, ends, keys, order):
+    """Finish the sort of ``order`` (word numbers already sorted by :func:`prefix_keys`) in
+    place: each run of words with the same key is sorted by the whole word, so that ``order``
+    becomes ``sorted(order, key=word)``. The runs are short on real text (a worker's 0.9 M poem
+    words: all three-character prefixes but a few thousand are unique), so nearly all the work is
+    the integer sort before; a run of k words sorts in O(k log k)."""
     n = order.size
     lo = 0
     while lo < n:
-        c = counts[order[lo]]
         k = keys[order[lo]]
         hi = lo + 1
-        while hi < n and counts[order[hi]] == c and keys[order[hi]] == k:
+        while hi < n and keys[order[hi]] == k:
             hi += 1
         if hi - lo > 1:
-            order[lo:hi] = _merge_sort(order[lo:hi], counts, keys, cps, ends)
+            order[lo:hi] = _merge_sort(order[lo:hi], keys, cps, ends)
         lo = hi
 
 
@@ -204,3 +208,44 @@ def tsv_lines(cps, ends, counts, lo, hi):
         o += 1
         a = b
     return out[:o]
+
+
+@njit(cache=True, nogil=True)
+def merge_sorted(cps_a, ends_a, counts_a, cps_b, ends_b, counts_b):
+    """Two tables sorted by word (each word once) merged into one, sorted by word, the counts
+    of a word in both summed: (code points, ends, counts). Linear time."""
+    na = ends_a.size
+    nb = ends_b.size
+    cps = np.empty(cps_a.size + cps_b.size, np.int32)
+    ends = np.empty(na + nb, np.int64)
+    counts = np.empty(na + nb, np.int64)
+    i = j = n = o = 0
+    a = b = 0
+    while i < na or j < nb:
+        if i < na and j < nb:
+            c = _compare(cps_a, a, ends_a[i], cps_b, b, ends_b[j])
+        else:
+            c = -1 if i < na else 1
+        if c <= 0:
+            a1 = ends_a[i]
+            for p in range(a, a1):
+                cps[o] = cps_a[p]
+                o += 1
+            counts[n] = counts_a[i]
+            a = a1
+            i += 1
+            if c == 0:
+                counts[n] += counts_b[j]
+                b = ends_b[j]
+                j += 1
+        else:
+            b1 = ends_b[j]
+            for p in range(b, b1):
+                cps[o] = cps_b[p]
+                o += 1
+            counts[n] = counts_b[j]
+            b = b1
+            j += 1
+        ends[n] = o
+        n += 1
+    return cps[:o], ends[:n], counts[:n]
