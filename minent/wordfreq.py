@@ -6,12 +6,13 @@ tokenised in one call and its tokens added to the process's running table (:clas
 the fast tokenizer a numba table of code points, so no token becomes a Python string). With
 ``jobs > 1`` and files as inputs, worker processes read byte ranges of the files themselves (the
 parent only plans them); from standard input the parent reads and hands batches out through a
-bounded queue (at most ``2 × jobs`` in flight). Each worker sends one table back at the end, as
-arrays (:class:`~minent.wordtable.WordTable`: code points, word ends, counts), so the parent
-merges ``jobs`` tables without unpickling a string per word. Addition is commutative, so the
-result is identical for every ``jobs``; rows are sorted by count (descending) and then by word,
-in numba on code points, which order words as Python orders strings; strings are made for the
-rows kept, when :attr:`WordCounts.rows` is first read (the CLI writes TSV from the arrays).
+bounded queue (at most ``2 × jobs`` in flight). Each worker sends one table back at the end,
+sorted by word, as arrays (:class:`~minent.wordtable.WordTable`: code points, word ends,
+counts), so the parent merges ``jobs`` sorted tables in linear time without unpickling a string
+per word. Addition is commutative, so the result is identical for every ``jobs``; rows are
+sorted by count (descending) and then by word (a stable sort on the counts of the merged table),
+words compared on code points as Python compares strings; strings are made for the rows kept,
+when :attr:`WordCounts.rows` is first read (the CLI writes TSV from the arrays).
 
 Tokenizers are pluggable (:data:`TOKENIZERS`): ``jieba`` wraps a private ``jieba.Tokenizer``
 (never jieba's global one), other backends register here.
@@ -402,6 +403,6 @@ def count_words(
         total = WordTable.merge([table for table, _, _ in parts])
         n_tokens = sum(tokens for _, tokens, _ in parts)
         n_docs = sum(docs for _, _, docs in parts)
-    # Sorted in numba on code points; Python strings are made only for the rows kept.
+    # Python strings are made only for the rows kept, and only if asked for (WordCounts.rows).
     return WordCounts(table=total.ordered(min_count, top), tokens=n_tokens, documents=n_docs,
                       distinct=len(total))
