@@ -55,12 +55,14 @@ class WordTable:
 
     @classmethod
     def from_items(cls, items: Iterable[tuple[str, int]]) -> "WordTable":
-        """The table of ``(word, count)`` pairs (words distinct, non-empty), in their order."""
+        """The table of ``(word, count)`` pairs (words distinct), in their order."""
         items = items if isinstance(items, Sequence) else list(items)
         words = [w for w, _ in items]
         ends = np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)))
         counts = np.fromiter((c for _, c in items), dtype=np.int64, count=len(items))
-        return cls(_encode("".join(words)), ends, counts)
+        # a writable copy: the kernels are compiled (and cached) for writable arrays, as the
+        # tokenizer's tables and unpickled tables are; a read-only buffer would compile them again
+        return cls(_encode("".join(words)).copy(), ends, counts)
 
     def __len__(self) -> int:
         return int(self.ends.size)
