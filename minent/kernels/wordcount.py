@@ -226,26 +226,23 @@ def merge_sorted(cps_a, ends_a, counts_a, cps_b, ends_b, counts_b):
             c = _compare(cps_a, a, ends_a[i], cps_b, b, ends_b[j])
         else:
             c = -1 if i < na else 1
-        if c <= 0:
+        count = 0
+        if c <= 0:  # word i of a comes next (and is word j of b too when c == 0)
             a1 = ends_a[i]
-            for p in range(a, a1):
-                cps[o] = cps_a[p]
-                o += 1
-            counts[n] = counts_a[i]
+            cps[o:o + a1 - a] = cps_a[a:a1]
+            o += a1 - a
+            count += counts_a[i]
             a = a1
             i += 1
-            if c == 0:
-                counts[n] += counts_b[j]
-                b = ends_b[j]
-                j += 1
-        else:
+        if c >= 0:
             b1 = ends_b[j]
-            for p in range(b, b1):
-                cps[o] = cps_b[p]
-                o += 1
-            counts[n] = counts_b[j]
+            if c > 0:
+                cps[o:o + b1 - b] = cps_b[b:b1]
+                o += b1 - b
+            count += counts_b[j]
             b = b1
             j += 1
+        counts[n] = count
         ends[n] = o
         n += 1
     return cps[:o], ends[:n], counts[:n]
