@@ -34,14 +34,17 @@ import logging
 import os
 import sys
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from minent.errors import DataError, MinentError, UsageError
 from minent.io.corpus import Corpus
+
+if TYPE_CHECKING:
+    from minent.wordtable import WordTable
 
 log = logging.getLogger("minent")
 
@@ -385,23 +388,22 @@ def _worker_tokenizer(config: dict):
         return _tokenizers[key]
 
 
-def count_texts(texts: Iterable[str], config: dict, batch_chars: int) -> tuple[Counter, int, int]:
+def count_texts(texts: Iterable[str], config: dict, batch_chars: int) -> tuple[WordTable, int, int]:
     """Map step of ``minent count``: (word table, tokens kept, documents) of *texts*, counted in
     batches into one :class:`minent.wordfreq.Tally` exactly as the local path does."""
     from minent.wordfreq import Tally
 
     tally = Tally(_worker_tokenizer(config["tokenizer"]))
     tally.add_texts(texts, batch_chars)
-    table, tokens, docs = tally.result(config["min_length"], config["drop_punct"])
-    return Counter(table), tokens, docs
+    return tally.result(config["min_length"], config["drop_punct"])
 
 
-def merge_counts(a: tuple[Counter, int, int], b: tuple[Counter, int, int]) -> tuple[Counter, int, int]:
-    """Reduce step of ``minent count``: the sum of two partial results (inputs left untouched)."""
-    big, small = (a, b) if len(a[0]) >= len(b[0]) else (b, a)
-    table = Counter(big[0])
-    table.update(small[0])
-    return table, a[1] + b[1], a[2] + b[2]
+def merge_counts(a: tuple[WordTable, int, int], b: tuple[WordTable, int, int]) -> tuple[WordTable, int, int]:
+    """Reduce step of ``minent count``: the sum of two partial results (inputs left untouched).
+    Tables travel between workers as arrays (:class:`minent.wordtable.WordTable`)."""
+    from minent.wordtable import WordTable
+
+    return WordTable.merge([a[0], b[0]]), a[1] + b[1], a[2] + b[2]
 
 
 def count_tables(
@@ -413,13 +415,15 @@ def count_tables(
     batch_chars: int = 100_000,
     partition_bytes: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[Counter, int, int]:
+) -> tuple[WordTable, int, int]:
     """The (word table, tokens, documents) of :func:`minent.wordfreq.count_words`, computed on
     the Dask cluster at *scheduler* (``"local"``: a cluster of *jobs* processes on this machine).
 
     *config* is the one ``count_words`` builds: ``{"tokenizer": make_tokenizer kwargs,
     "min_length": ..., "drop_punct": ...}``; each worker builds the tokenizer once.
     """
+    from minent.wordtable import WordTable
+
     with cluster_client(scheduler, jobs) as client:
         return map_reduce(
             client,
@@ -427,7 +431,7 @@ def count_tables(
             count_texts,
             (config, batch_chars),
             merge_counts,
-            (Counter(), 0, 0),
+            (WordTable(), 0, 0),
             partition_bytes=partition_bytes,
             batch_chars=batch_chars,
             progress=progress,

@@ -580,13 +580,20 @@ class TokenTable:
         self.store[:used] = old[4][:used]
         dag.rehash_tokens(self.hashes, n, self.slots)
 
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(code points of every distinct token, concatenated; token ends; counts), in order of
+        first occurrence: copies, small to pickle (no Python string per token)."""
+        n, used = int(self.state[0]), int(self.state[1])
+        # tokens are stored one after the other as they first occur: the store is already
+        # their concatenation
+        return self.store[:used].copy(), self.tstart[:n] + self.tlen[:n], self.counts[:n].copy()
+
     def items(self) -> list[tuple[str, int]]:
         """``(token, count)`` of every distinct token, in order of first occurrence."""
-        n, used = int(self.state[0]), int(self.state[1])
-        joined = _from_codepoints(self.store[:used])
-        starts = self.tstart[:n].tolist()
-        ends = (self.tstart[:n] + self.tlen[:n]).tolist()
-        return list(zip([joined[a:b] for a, b in zip(starts, ends)], self.counts[:n].tolist()))
+        cps, ends, counts = self.arrays()
+        joined = _from_codepoints(cps)
+        starts = [0, *ends.tolist()]
+        return list(zip([joined[a:b] for a, b in zip(starts, starts[1:])], counts.tolist()))
 
 
 def cut(text: str, *, hmm: bool = True, mode: str = "default") -> list[str]:

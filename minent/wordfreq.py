@@ -3,13 +3,16 @@
 The design is the batch-then-merge scheme measured in the source article, with one table per
 process: documents are cut into batches of about ``batch_chars`` characters, each batch is
 tokenised in one call and its tokens added to the process's running table (:class:`Tally`; with
-the fast tokenizer a numba table of code points, so a word becomes a Python string once per
-process, not once per occurrence). With ``jobs > 1`` and files as inputs, worker processes read
-byte ranges of the files themselves (the parent only plans them); from standard input the parent
-reads and hands batches out through a bounded queue (at most ``2 × jobs`` in flight). Each
-worker sends one table back at the end, so the parent merges ``jobs`` tables. Addition is
-commutative, so the result is identical for every ``jobs``; rows are sorted by count
-(descending) and then by word.
+the fast tokenizer a numba table of code points, so no token becomes a Python string). With
+``jobs > 1`` and files as inputs, worker processes read byte ranges of the files themselves (the
+parent only plans them); from standard input the parent reads and hands batches out through a
+bounded queue (at most ``2 × jobs`` in flight). Each worker sends one table back at the end,
+sorted by word, as arrays (:class:`~minent.wordtable.WordTable`: code points, word ends,
+counts), so the parent merges ``jobs`` sorted tables in linear time without unpickling a string
+per word. Addition is commutative, so the result is identical for every ``jobs``; rows are
+sorted by count (descending) and then by word (a stable sort on the counts of the merged table),
+words compared on code points as Python compares strings; strings are made for the rows kept,
+when :attr:`WordCounts.rows` is first read (the CLI writes TSV from the arrays).
 
 Tokenizers are pluggable (:data:`TOKENIZERS`): ``jieba`` wraps a private ``jieba.Tokenizer``
 (never jieba's global one), other backends register here.
@@ -29,14 +32,12 @@ import os
 import queue
 import signal
 from collections import Counter
-from operator import itemgetter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from minent.errors import DataError, UsageError
 from minent.io.corpus import Corpus, batched
-from minent.io.text import has_word_char
+from minent.wordtable import WordTable
 
 MODES = ("default", "search", "all")
 
@@ -106,27 +107,49 @@ def make_tokenizer(
     return factory(hmm=hmm, mode=mode, dict_path=dict_path, user_dict=user_dict)
 
 
-@dataclass
 class WordCounts:
-    """The result of :func:`count_words`: ``rows`` of (word, count), most frequent first."""
+    """The result of :func:`count_words`: ``rows`` of (word, count), most frequent first.
 
-    rows: list[tuple[str, int]]
-    tokens: int = 0
-    documents: int = 0
-    distinct: int = 0
-    columns: tuple[str, ...] = field(default=("word", "count"))
+    Held as a :class:`~minent.wordtable.WordTable` (``table``, already in row order); ``rows``,
+    the list of ``(word, count)`` tuples, is built from it when first asked for.
+    """
+
+    columns: tuple[str, ...] = ("word", "count")
+
+    def __init__(self, rows: list[tuple[str, int]] | None = None, tokens: int = 0, documents: int = 0,
+                 distinct: int = 0, *, table: WordTable | None = None):
+        self.table = table if table is not None else WordTable.from_items(rows or [])
+        self._rows = rows
+        self.tokens, self.documents, self.distinct = tokens, documents, distinct
+
+    @property
+    def rows(self) -> list[tuple[str, int]]:
+        if self._rows is None:
+            self._rows = self.table.rows()
+        return self._rows
 
     def to_rows(self) -> list[tuple[str, int]]:
         return self.rows
 
+    def tsv_chunks(self, header: bool = False) -> Iterator[str]:
+        """The rows as TSV text, in chunks (``minent.io.tables.write_table``'s bytes, made
+        from the arrays: no Python string per row)."""
+        if header:
+            yield "\t".join(self.columns) + "\n"
+        yield from self.table.tsv_chunks()
+
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.table)
 
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, WordCounts):
+            return NotImplemented
+        return (self.table, self.tokens, self.documents, self.distinct) == (
+            other.table, other.tokens, other.documents, other.distinct)
 
-def _keep(word: str, min_length: int, drop_punct: bool) -> bool:
-    if not word.strip() or len(word) < min_length:
-        return False
-    return has_word_char(word) if drop_punct else True
+    def __repr__(self) -> str:
+        return (f"WordCounts({len(self)} rows, tokens={self.tokens}, documents={self.documents}, "
+                f"distinct={self.distinct})")
 
 
 class Tally:
@@ -156,14 +179,15 @@ class Tally:
         for batch in batched(texts, batch_chars):
             self.add(batch)
 
-    def result(self, min_length: int = 1, drop_punct: bool = False) -> tuple[dict[str, int], int, int]:
-        """(table of the kept words, number of tokens kept, documents)."""
-        items = self.table.items() if self.table is not None else self.counter.items()
-        if min_length == 1 and not drop_punct:  # the default: only whitespace goes (no call per word)
-            kept = {w: c for w, c in items if w.strip()}
+    def result(self, min_length: int = 1, drop_punct: bool = False) -> tuple[WordTable, int, int]:
+        """(table of the kept words, sorted by word, number of tokens kept, documents); see
+        :meth:`WordTable.kept`. Sorted here, in the worker, the tables merge in linear time."""
+        if self.table is not None:
+            table = WordTable(*self.table.arrays())
         else:
-            kept = {w: c for w, c in items if _keep(w, min_length, drop_punct)}
-        return kept, sum(kept.values()), self.documents
+            table = WordTable.from_items(self.counter.items())
+        kept = table.kept(min_length, drop_punct).sorted_by_word()
+        return kept, kept.total(), self.documents
 
 
 # -- worker processes ---------------------------------------------------------------------------
@@ -236,7 +260,7 @@ def _range_tasks(corpus: Corpus, jobs: int, partition_bytes: int | None) -> list
 
 
 def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progress,
-                      partition_bytes: int | None) -> Iterator[tuple[dict[str, int], int, int]]:
+                      partition_bytes: int | None) -> Iterator[tuple[WordTable, int, int]]:
     """One (table, tokens, documents) part per worker; their sums are the corpus totals.
 
     Each worker sums everything it counts and sends one table at the end, so the parent merges
@@ -374,17 +398,11 @@ def count_words(
             tally.add(docs)
         total, n_tokens, n_docs = tally.result(min_length, drop_punct)
     else:
-        total, n_tokens, n_docs = Counter(), 0, 0
         config["batch_chars"] = batch_chars
-        for table, tokens, docs in _parallel_results(corpus, tk, config, jobs, progress, partition_bytes):
-            total.update(table)
-            n_tokens += tokens
-            n_docs += docs
-    rows = [(w, c) for w, c in total.items() if c >= min_count]
-    # Two stable sorts (by word, then by count descending) beat one sort on (-count, word)
-    # tuples by ~3x on large vocabularies.
-    rows.sort(key=itemgetter(0))
-    rows.sort(key=itemgetter(1), reverse=True)
-    if top is not None:
-        rows = rows[:top]
-    return WordCounts(rows=rows, tokens=n_tokens, documents=n_docs, distinct=len(total))
+        parts = list(_parallel_results(corpus, tk, config, jobs, progress, partition_bytes))
+        total = WordTable.merge([table for table, _, _ in parts])
+        n_tokens = sum(tokens for _, tokens, _ in parts)
+        n_docs = sum(docs for _, _, docs in parts)
+    # Python strings are made only for the rows kept, and only if asked for (WordCounts.rows).
+    return WordCounts(table=total.ordered(min_count, top), tokens=n_tokens, documents=n_docs,
+                      distinct=len(total))

@@ -139,3 +139,16 @@ def test_stdin_is_read_by_the_parent(monkeypatch, mixed_file):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
     got = count_words(Corpus(["-"]), jobs=2, batch_chars=300)
     assert got == count_words(Corpus([mixed_file]), jobs=1)
+
+
+def test_tsv_chunks_equal_the_rows_written(mixed_file):
+    """`minent count` writes TSV from the result's arrays: the same text as its rows."""
+    import io
+
+    from minent.io.tables import write_table
+
+    got = count_words(Corpus([mixed_file]), jobs=1, top=50)
+    for header in (False, True):
+        f = io.StringIO()
+        write_table(got.rows, got.columns, "tsv", f, header=header)
+        assert "".join(got.tsv_chunks(header=header)) == f.getvalue()

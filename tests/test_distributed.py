@@ -101,7 +101,7 @@ def test_identical_to_local_run(scheduler, files, partition_bytes):
     table, tokens, docs = dist.count_tables(
         corpus, scheduler, CONFIG, batch_chars=500, partition_bytes=partition_bytes, progress=seen.append
     )
-    assert (dict(table), tokens, docs) == want
+    assert (dict(table.rows()), tokens, docs) == want
     assert sum(seen) == sum(p.stat().st_size for p in files)  # progress covers every byte once
 
 
@@ -116,7 +116,7 @@ def test_auto_encoding_in_ranges_is_reported(scheduler, tmp_path):
     p.write_bytes(("中文测试，简体文字。\n第二行文字\n" * 400).encode("gb18030"))
     corpus = Corpus([p], encoding="auto")
     table, _, docs = dist.count_tables(corpus, scheduler, CONFIG, partition_bytes=2000)
-    assert docs == 800 and table["中文"] == 400
+    assert docs == 800 and dict(table.rows())["中文"] == 400
     assert corpus.chosen_encodings == {str(p): "gb18030"}
 
 
@@ -131,15 +131,17 @@ def test_empty_corpus(scheduler, tmp_path):
     p = tmp_path / "empty.txt"
     p.write_bytes(b"")
     table, tokens, docs = dist.count_tables(Corpus([p]), scheduler, CONFIG)
-    assert (dict(table), tokens, docs) == ({}, 0, 0)
+    assert (table.rows(), tokens, docs) == ([], 0, 0)
 
 
 def test_merge_counts_leaves_its_inputs_alone():
-    from collections import Counter
+    from minent.wordtable import WordTable
 
-    a, b = (Counter({"x": 1, "y": 2}), 3, 1), (Counter({"y": 5}), 5, 2)
-    assert dist.merge_counts(a, b) == (Counter({"x": 1, "y": 7}), 8, 3)
-    assert a == (Counter({"x": 1, "y": 2}), 3, 1) and b == (Counter({"y": 5}), 5, 2)
+    x = WordTable.from_items
+    a, b = (x([("x", 1), ("y", 2)]), 3, 1), (x([("y", 5)]), 5, 2)
+    merged = dist.merge_counts(a, b)
+    assert (dict(merged[0].rows()), merged[1:]) == ({"x": 1, "y": 7}, (8, 3))
+    assert a == (x([("x", 1), ("y", 2)]), 3, 1) and b == (x([("y", 5)]), 5, 2)
 
 
 def test_without_dask_says_what_to_install(monkeypatch, files):

@@ -40,6 +40,7 @@ def count_cmd(
     header: common.Header = False,
     quiet: common.Quiet = False,
 ) -> None:
+    from minent.io.tables import atomic_output
     from minent.wordfreq import count_words
 
     if tokenizer == "fast":
@@ -69,10 +70,14 @@ def count_cmd(
     if fmt == "jieba":
         # jieba.load_userdict reads "word freq" split on spaces: a word with a space cannot go in.
         common.emit_text((f"{w} {c}" for w, c in result.rows if " " not in w), output)
+    elif fmt == "tsv":  # straight from the result's arrays: no Python string or tuple per row
+        with atomic_output(output) as fh:
+            for chunk in result.tsv_chunks(header=header):
+                fh.write(chunk)
     else:
         common.emit(result.rows, result.columns, fmt, output, header=header)
     common.info(
         f"count: {result.documents} documents, {result.tokens} tokens, {result.distinct} distinct words, "
-        f"{len(result.rows)} written; tokenizer={tokenizer} hmm={hmm} mode={mode} jobs={jobs}{f' scheduler={scheduler}' if scheduler else ''} "
+        f"{len(result)} written; tokenizer={tokenizer} hmm={hmm} mode={mode} jobs={jobs}{f' scheduler={scheduler}' if scheduler else ''} "
         f"({time.perf_counter() - start:.1f}s)"
     )
