@@ -476,8 +476,8 @@ def _prefix_coded_keys(by_len: dict[int, np.ndarray], k: int, longest: int, bits
     keys, codes = np.concatenate(keys), np.concatenate(codes)
     order = np.argsort(keys, kind="stable")
     keys, codes = keys[order], codes[order]
-    uniq, first = np.unique(keys, return_index=True)  # a word that is also a prefix: OR its codes
-    return uniq, np.bitwise_or.reduceat(codes, first) if len(first) else codes
+    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    return keys[first], np.bitwise_or.reduceat(codes, first)  # a word that is also a prefix: OR
 
 
 def _logs_of_ints(values: np.ndarray) -> np.ndarray:
