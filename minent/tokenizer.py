@@ -40,6 +40,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
+from minent.cache import cache_dir
 from minent.errors import DataError, MinentError, UsageError
 
 log = logging.getLogger("minent")
@@ -61,15 +62,6 @@ _EXPECTED = {
 }
 # jieba's user-dictionary line format: word, optional " freq", optional " tag"
 _RE_USERDICT = re.compile("^(.+?)( [0-9]+)?( [a-z]+)?$", re.U)
-
-
-def cache_dir() -> Path:
-    """Where compiled dictionaries are cached (``MINENT_CACHE_DIR`` overrides)."""
-    env = os.environ.get("MINENT_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "minent"
 
 
 def _jieba_dir() -> Path:

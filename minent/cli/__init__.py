@@ -109,6 +109,10 @@ def main(argv: list[str] | None = None) -> None:
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
             sys.stderr.write(f"minent: error: {' '.join(e.format_message().split())}{hint}\n")
             code = e.exit_code
+    try:
+        common.report_compilation()
+    except Exception:  # never let a message spoil the exit code
+        pass
     _finish(code, fast=argv is None)
 
 

@@ -187,9 +187,13 @@ class _StderrHandler(logging.Handler):
             pass
 
 
-def setup(quiet: bool = False, verbose: bool = False) -> None:
+def setup(quiet: bool = False, verbose: bool = False, *, kernels: bool = True) -> None:
     """Start a command: route the ``minent`` logger to stderr (INFO and above, WARNING and
-    above with --quiet) and :func:`settle_gc`."""
+    above with --quiet), :func:`settle_gc`, say once if numba's cache directory had to move
+    (:data:`minent.cache.NOTICE`) and, for commands that run numba *kernels*,
+    :func:`watch_compilation`."""
+    from minent import cache
+
     settle_gc()
     for h in list(log.handlers):
         if isinstance(h, _StderrHandler):
@@ -197,6 +201,79 @@ def setup(quiet: bool = False, verbose: bool = False) -> None:
     log.addHandler(_StderrHandler())
     log.setLevel(logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO))
     log.propagate = False
+    if cache.NOTICE:
+        warn(cache.NOTICE)
+    if kernels:
+        watch_compilation()
+
+
+class _Compilation:
+    """Listener of numba's ``numba:compile`` events (a cache miss: numba compiles a kernel).
+
+    The first compilation of the run says so on stderr; :func:`report_compilation` says how
+    long compiling took in all. Loading kernels from numba's cache raises no event, so a warm
+    run says nothing. Only the process that registered it speaks (forked workers inherit the
+    listener and stay quiet)."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.pid = os.getpid()
+        self.depth = 0
+        self.started = 0.0
+        self.seconds = 0.0
+        self.kernels = 0
+        self.clock = time.perf_counter
+
+    def on_start(self, _event) -> None:
+        if self.depth == 0:
+            self.started = self.clock()
+            if self.kernels == 0 and os.getpid() == self.pid:
+                from minent.cache import numba_cache_dir
+
+                info(f"compiling numba kernels for first use (once: later runs load them from {numba_cache_dir()})...")
+        self.depth += 1
+
+    def on_end(self, _event) -> None:
+        self.depth -= 1
+        if self.depth == 0:
+            self.seconds += self.clock() - self.started
+            self.kernels += 1
+
+
+_compilation: _Compilation | None = None
+
+
+def watch_compilation() -> None:
+    """Listen to numba's compilations for the rest of the run (imports numba: only for commands
+    that run kernels)."""
+    global _compilation
+    if _compilation is not None:
+        return
+    try:
+        from numba.core import event
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return
+    listener = _Compilation()
+
+    class _Listener(event.Listener):
+        def on_start(self, ev):
+            listener.on_start(ev)
+
+        def on_end(self, ev):
+            listener.on_end(ev)
+
+    event.register("numba:compile", _Listener())
+    _compilation = listener
+
+
+def report_compilation() -> None:
+    """At the end of a run that compiled kernels: how many and how long (stderr, once)."""
+    c = _compilation
+    if c is not None and c.kernels and os.getpid() == c.pid:
+        info(f"compiled {c.kernels} numba kernel{'s' if c.kernels != 1 else ''} for first use in {c.seconds:.1f}s "
+             "(cached: later runs skip this)")
+        c.kernels = 0
 
 
 def info(msg: str) -> None:

@@ -188,7 +188,7 @@ def entropy_cmd(
     from minent.estimators.knn import knn_entropy
     from minent.io.matrix import read_matrix
 
-    common.setup(quiet)
+    common.setup(quiet, kernels=False)
     m = read_matrix(input).select(cols)
     m.check_constant(": the distribution is degenerate (differential entropy -inf)")
     result = knn_entropy(m.data, k=k, unit=unit, jobs=jobs or common.default_jobs())

@@ -223,7 +223,7 @@ def score_cmd(
 ) -> None:
     from minent.score import score_files
 
-    common.setup(quiet)
+    common.setup(quiet, kernels=False)
     result = score_files(gold, test, words=words)
     common.emit(result.to_rows(), ("metric", "value"), fmt, output, header=header)
     common.info(f"score: {result.lines} lines; gold={gold} test={test} words={words or '-'}")
