@@ -1,4 +1,4 @@
-"""minent infomap vs the `infomap` package (mapequation Infomap), side by side (ALGORITHMS.md §4).
+"""minent infomap vs the `infomap` package (mapequation Infomap), side by side (docs/algorithms.md §4).
 
     python benchmarks/bench_infomap.py [--quick] [--skip-speed] [--skip-lfr] [--skip-big] [--big-ref]
 

@@ -1,4 +1,4 @@
-"""Quality of `minent newwords` on SIGHAN 2005 PKU (ALGORITHMS.md §7).
+"""Quality of `minent newwords` on SIGHAN 2005 PKU (docs/algorithms.md §7).
 
     python benchmarks/eval_newwords.py [--quick] [--hotel]
 

@@ -1,4 +1,4 @@
-"""Unsupervised segmentation quality on SIGHAN 2005 PKU (ALGORITHMS.md §3.5, §7).
+"""Unsupervised segmentation quality on SIGHAN 2005 PKU (docs/algorithms.md §3.4, §7).
 
     python benchmarks/eval_segment.py [--no-tune] [--hotel]
 

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("minent")
 
-INSTALL_HINT = "pip install 'minent[dask]'"
+INSTALL_HINT = "pip install 'minent[dask]' (in a clone of minent: pip install '.[dask]')"
 MIN_PARTITION = 1 << 20
 MAX_PARTITION = 64 << 20
 

@@ -1,4 +1,4 @@
-"""InfoMap: community detection by minimising the map equation (ALGORITHMS.md §4).
+"""InfoMap: community detection by minimising the map equation (docs/algorithms.md §4).
 
 The map equation (Rosvall & Bergstrom 2008) measures how many bits per step a random walker
 needs when node names are reused inside modules: for a partition M,
@@ -416,7 +416,9 @@ def infomap(
     progress(trial, codelength) is called after each trial.
     """
     if trials < 1:
-        raise UsageError(f"--trials must be at least 1, got {trials}")
+        raise UsageError(f"trials must be at least 1, got {trials}")
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise UsageError(f"seed must be a non-negative integer, got {seed!r}")
     start = time.perf_counter()
     flow, settings = _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time)
     settings.update(trials=trials, seed=seed, hierarchical=hierarchical)

@@ -1,4 +1,4 @@
-"""Segmenters: unigram Viterbi over a lexicon, and the character-n-gram-LM variant (ALGORITHMS.md §3.4).
+"""Segmenters: unigram Viterbi over a lexicon, and the character-n-gram-LM variant (docs/algorithms.md §3.4).
 
 Both work line by line on batches of lines. A line is cut into runs by character class:
 

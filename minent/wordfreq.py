@@ -1,4 +1,4 @@
-"""Word-frequency counting over a corpus with jieba tokens (ALGORITHMS.md §1).
+"""Word-frequency counting over a corpus with jieba tokens (docs/algorithms.md §1).
 
 The design is the batch-then-merge scheme measured in the source article, with one table per
 process: documents are cut into batches of about ``batch_chars`` characters, each batch is

@@ -32,7 +32,7 @@ def gram(x, sigma, kernel="gaussian"):
 
 
 def textbook(Km, Lm, estimator):
-    """The O(n^2)-memory formulas as written in ALGORITHMS.md section 5."""
+    """The O(n^2)-memory formulas as written in docs/algorithms.md §5."""
     n = len(Km)
     Hc = np.eye(n) - np.ones((n, n)) / n
     if estimator in ("biased", "article"):

@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> None:
 
     common._program = argv is None
     command = get_command(app)
+    from minent.cli.app import plain_help
+
+    plain_help(command)
     args = list(sys.argv[1:] if argv is None else argv)
     code = 0
     ctx = None

@@ -51,6 +51,7 @@ Encoding = Annotated[
     typer.Option(
         "--encoding",
         "-e",
+        metavar="CODEC",
         help="Text encoding: utf-8 (BOM allowed; a UTF-16/32 byte-order mark is obeyed), gb18030, big5, "
         "any Python codec, or 'auto' (detects UTF-8/GB18030/Big5 and says which on stderr).",
         callback=_remember_encoding,
@@ -66,11 +67,11 @@ Errors = Annotated[
 ]
 JsonlField = Annotated[
     Optional[str],
-    typer.Option("--jsonl-field", help="Read JSON Lines records and take the text of this field."),
+    typer.Option("--jsonl-field", metavar="FIELD", help="Read JSON Lines records and take the text of this field."),
 ]
 CsvColumn = Annotated[
     Optional[str],
-    typer.Option("--csv-column", help="Read CSV with a header row and take the text of this column."),
+    typer.Option("--csv-column", metavar="COLUMN", help="Read CSV with a header row and take the text of this column."),
 ]
 
 
@@ -101,7 +102,15 @@ Output = Annotated[
         callback=check_output,
     ),
 ]
-Header = Annotated[bool, typer.Option("--header", help="Start TSV output with a header line.")]
+Header = Annotated[
+    bool,
+    typer.Option(
+        "--output-header",
+        "--header",
+        help="Write a header row (the column names) first in the TSV output. About the output only: "
+        "a header in an input is recognised by itself. (--header is the old name.)",
+    ),
+]
 Quiet = Annotated[
     bool, typer.Option("--quiet", "-q", help="No messages or progress on stderr (errors still show).")
 ]
@@ -115,13 +124,35 @@ Jobs = Annotated[
         show_default=False,
     ),
 ]
-Seed = Annotated[int, typer.Option("--seed", help="Random seed; same input and seed, same output.")]
+Seed = Annotated[
+    int, typer.Option("--seed", min=0, help="Random seed (a non-negative integer); same input and seed, same output.")
+]
+Digits = Annotated[
+    Optional[int],
+    typer.Option(
+        "--digits",
+        min=1,
+        max=17,
+        metavar="N",
+        help="Round floating-point results to N significant digits (their last digits may differ "
+        "between CPUs and math libraries). Default: every digit.",
+        show_default=False,
+    ),
+]
+
+
+def round_rows(rows: Iterable[Sequence], digits: int | None) -> list[tuple]:
+    """*rows* with every float rounded to *digits* significant digits (unchanged when None)."""
+    if digits is None:
+        return [tuple(r) for r in rows]
+    return [tuple(float(f"{v:.{digits}g}") if isinstance(v, float) else v for v in r) for r in rows]
 Scheduler = Annotated[
     Optional[str],
     typer.Option(
         "--scheduler",
+        metavar="ADDRESS",
         help="Run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' (a local "
-        "cluster of --jobs processes). Same results as without it. Needs: pip install 'minent[dask]'.",
+        "cluster of --jobs processes). Same results as without it. Needs dask: pip install 'minent[dask]' (in a clone: pip install '.[dask]').",
         show_default=False,
     ),
 ]

@@ -45,8 +45,8 @@ def hsic_cmd(
             show_default=False,
         ),
     ] = None,
-    x_cols: Annotated[Optional[str], typer.Option("--x-cols", help="Columns of x: 1-based numbers/ranges ('1,3-5') or header names.")] = None,
-    y_cols: Annotated[Optional[str], typer.Option("--y-cols", help="Columns of y (of the second file if there is one).")] = None,
+    x_cols: Annotated[Optional[str], typer.Option("--x-cols", metavar="COLS", help="Columns of x: 1-based numbers/ranges ('1,3-5') or header names.")] = None,
+    y_cols: Annotated[Optional[str], typer.Option("--y-cols", metavar="COLS", help="Columns of y (of the second file if there is one).")] = None,
     kernel: Annotated[Literal["gaussian", "linear"], typer.Option("--kernel", help="Kernel on both sides.")] = "gaussian",
     sigma_x: Annotated[Optional[float], typer.Option("--sigma-x", help="Gaussian width for x (default: median pairwise distance).")] = None,
     sigma_y: Annotated[Optional[float], typer.Option("--sigma-y", help="Gaussian width for y (default: median pairwise distance).")] = None,
@@ -76,6 +76,7 @@ def hsic_cmd(
     ] = False,
     jobs: common.Jobs = None,
     fmt: _Fmt = "tsv",
+    digits: common.Digits = None,
     output: common.Output = None,
     header: common.Header = False,
     quiet: common.Quiet = False,
@@ -99,7 +100,7 @@ def hsic_cmd(
         f"hsic: n={result.n} x:{x.data.shape[1]}d y:{y.data.shape[1]}d kernel={kernel} "
         f"estimator={result.estimator} method={result.method} test={result.test} seed={seed}"
     )
-    common.emit(_rows(result, fmt), result.COLUMNS, fmt, output, header=header)
+    common.emit(common.round_rows(_rows(result, fmt), digits), result.COLUMNS, fmt, output, header=header)
 
 
 @app.command(
@@ -126,6 +127,7 @@ def dim_cmd(
     jsonl_field: common.JsonlField = None,
     csv_column: common.CsvColumn = None,
     fmt: _Fmt = "tsv",
+    digits: common.Digits = None,
     output: common.Output = None,
     header: common.Header = False,
     quiet: common.Quiet = False,
@@ -163,10 +165,10 @@ def dim_cmd(
         rows = dim.h_table(vocab_size=n_words)
         if fmt == "tsv":
             rows = [tuple("" if v is None else v for v in r) for r in rows]
-        common.emit(rows, dim.H_TABLE_COLUMNS, fmt, output, header=header)
+        common.emit(common.round_rows(rows, digits), dim.H_TABLE_COLUMNS, fmt, output, header=header)
         return
     result = dim.embedding_dimension(n_words)
-    common.emit(result.to_rows(), result.COLUMNS, fmt, output, header=header)
+    common.emit(common.round_rows(result.to_rows(), digits), result.COLUMNS, fmt, output, header=header)
 
 
 @app.command(
@@ -176,11 +178,12 @@ def dim_cmd(
 )
 def entropy_cmd(
     input: Annotated[str, typer.Argument(help="Samples, one per row (TSV, CSV, whitespace or .npy; '-' = stdin).")] = "-",
-    cols: Annotated[Optional[str], typer.Option("--cols", help="Columns to use: 1-based numbers/ranges or header names (default all).")] = None,
+    cols: Annotated[Optional[str], typer.Option("--cols", metavar="COLS", help="Columns to use: 1-based numbers/ranges or header names (default all).")] = None,
     k: Annotated[int, typer.Option("--k", "-k", min=1, help="Neighbour order (3: less variance than 1, little bias).")] = 3,
     unit: Annotated[Literal["nats", "bits"], typer.Option("--unit", help="nats (natural log) or bits.")] = "nats",
     jobs: common.Jobs = None,
     fmt: _Fmt = "tsv",
+    digits: common.Digits = None,
     output: common.Output = None,
     header: common.Header = False,
     quiet: common.Quiet = False,
@@ -197,4 +200,4 @@ def entropy_cmd(
             f"{m.name}: {result.n_duplicates} of {result.n} samples repeat another; distances to "
             "copies are ignored (heavily rounded data biases the estimate upwards)"
         )
-    common.emit(_rows(result, fmt), result.COLUMNS, fmt, output, header=header)
+    common.emit(common.round_rows(_rows(result, fmt), digits), result.COLUMNS, fmt, output, header=header)

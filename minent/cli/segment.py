@@ -112,7 +112,7 @@ def segment_cmd(
     ] = None,
     load: Annotated[Optional[Path], typer.Option("--load", help="Saved model: .tsv lexicon, .npz charlm or hybrid.")] = None,
     train: Annotated[
-        Optional[list[str]], typer.Option("--train", help="Learn the model from this raw corpus first (repeatable).")
+        Optional[list[str]], typer.Option("--train", metavar="FILE", help="Learn the model from this raw corpus first (repeatable).")
     ] = None,
     model: Annotated[
         Optional[Literal["unigram", "charlm", "hybrid"]],
@@ -132,7 +132,7 @@ def segment_cmd(
     alpha: Annotated[float, typer.Option("--alpha", min=0, help="charlm training: smoothing strength (Dirichlet prior).")] = 20.0,
     transitions: Annotated[
         Optional[str],
-        typer.Option("--transitions", help="charlm: tag transition weights, e.g. bc=0.15,cd=0.01,de=0.01,ee=0.001."),
+        typer.Option("--transitions", metavar="WEIGHTS", help="charlm: tag transition weights, e.g. bc=0.15,cd=0.01,de=0.01,ee=0.001."),
     ] = None,
     self_train: Annotated[
         int,

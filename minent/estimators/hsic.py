@@ -297,6 +297,8 @@ def hsic(
         raise UsageError(f"the gamma test needs at least 6 samples, got {n}")
     if test == "permutation" and permutations < 1:
         raise UsageError("permutations must be at least 1")
+    if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise UsageError(f"seed must be a non-negative integer or None, got {seed!r}")
     if max_exact is None:
         max_exact = default_max_exact()
 

@@ -449,7 +449,7 @@ class Corpus:
 
     def text_blocks(self, max_chars: int = 1_000_000, progress: Progress = None) -> Iterator[str]:
         """Yield the documents as strings of about *max_chars* characters, one ``\\n`` between
-        two documents, for readers that only need the text's pieces (ALGORITHMS.md §0).
+        two documents, for readers that only need the text's pieces (docs/algorithms.md §0).
 
         ``"\\n".join(batch) for batch in self.batches(...)`` holds the same documents, but line
         documents are not split into one string each: whole decoded blocks are passed on (their

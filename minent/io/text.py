@@ -1,4 +1,4 @@
-"""The text model shared by every command (ALGORITHMS.md §0).
+"""The text model shared by every command (docs/algorithms.md §0).
 
 A document is split into *pieces*: maximal runs of word characters. A word character is a CJK
 ideograph (every Unified Ideograph block, Extension A and the astral extensions B+ included, the

@@ -272,7 +272,7 @@ def _count_of(keys, counts, key):
 
 @njit(cache=True)
 def charlm_tag_scores(ids, keys1, counts1, keys2, counts2, keys3, counts3, keys4, counts4, bits, alpha, vocab):
-    """Per-character scores of the four tags of the character-LM segmenter (ALGORITHMS.md §3.4).
+    """Per-character scores of the four tags of the character-LM segmenter (docs/algorithms.md §3.4).
 
     Column 0 (b, first character of a word): ln p(c_i); 1 (c): ln p(c_i | c_{i-1});
     2 (d): ln p(c_i | c_{i-2} c_{i-1}); 3 (e, fourth and later): ln p(c_i | c_{i-3..i-1}); -inf
