@@ -343,7 +343,8 @@ def compile_dict(dict_path: Path, user_dict: Path | None, key: str = "") -> Comp
             _scratch(longest), np.empty(longest + 1, np.int32), np.empty(longest + 1, np.int64))
         total = int(total)
     if total <= 0:
-        raise DataError(f"{dict_path}: the dictionary frequencies sum to {total}")
+        what = "has no entries" if not words else f"has frequencies summing to {total}"
+        raise DataError(f"{dict_path}: the dictionary {what} (expected 'word freq [tag]' lines)")
     # log(freq) - log(total) with Python's math.log, exactly as jieba's calc computes it
     nfreq = trie[3][:nnodes]
     logtotal = math.log(total)

@@ -39,6 +39,8 @@ from minent.errors import DataError, UsageError
 from minent.io.corpus import Corpus, batched
 from minent.wordtable import WordTable
 
+log = logging.getLogger("minent")
+
 MODES = ("default", "search", "all")
 
 #: Tokenizer backends: name -> "module:callable" building a tokenizer from the keyword arguments
@@ -72,6 +74,9 @@ class JiebaTokenizer:
             raise DataError(f"{dict_path}: not a jieba dictionary ({e})") from None
         finally:
             jieba_log.setLevel(level)
+        if not self._tk.total > 0:  # jieba would fail later with "math domain error" in log(total)
+            what = "has no entries" if not self._tk.FREQ else f"has frequencies summing to {self._tk.total}"
+            raise DataError(f"{dict_path}: the dictionary {what} (expected 'word freq [tag]' lines)")
         if user_dict is not None:
             try:
                 self._tk.load_userdict(str(user_dict))
@@ -121,6 +126,7 @@ class WordCounts:
         self.table = table if table is not None else WordTable.from_items(rows or [])
         self._rows = rows
         self.tokens, self.documents, self.distinct = tokens, documents, distinct
+        self.jobs: int | None = None  # worker processes used, set by count_words
 
     @property
     def rows(self) -> list[tuple[str, int]]:
@@ -327,6 +333,45 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
         tasks.cancel_join_thread()  # never wait to flush batches nobody will read
 
 
+def available_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def worker_processes(jobs: int, corpus: Corpus, batch_chars: int, partition_bytes: int | None = None) -> tuple[int, str]:
+    """How many counting processes are worth starting for *jobs*: no more than the CPUs this
+    process may use, nor than the batches of *batch_chars* characters the input can make (known
+    for plain files only: a compressed input or standard input may hold any amount; a character
+    is at least one byte, so bytes / batch_chars bounds the batches from above).
+
+    Byte ranges of *partition_bytes*, when smaller, are the unit instead. Returns ``(n, why)``;
+    *why* is empty when ``n == jobs``, else what limited it.
+    """
+    from minent.io.corpus import is_compressed
+
+    n, why = jobs, []
+    cpus = available_cpus()
+    if cpus < n:
+        n = cpus
+        why.append(f"{cpus} CPU{'s' if cpus != 1 else ''} available")
+    total = corpus.total_bytes
+    try:
+        plain = total is not None and not any(is_compressed(p) for p in corpus.paths)
+    except OSError:
+        plain = False
+    if plain:
+        unit = min(batch_chars, partition_bytes or batch_chars)
+        batches = max(1, -(-total // unit))
+        if batches < n:
+            n = batches
+            why.append(f"{total:,} bytes of input make at most {batches} batch{'es' if batches != 1 else ''} "
+                       f"of {unit:,} characters")
+    return n, "; ".join(why)
+
+
 def count_words(
     corpus: Corpus,
     *,
@@ -376,16 +421,23 @@ def count_words(
     """
     if min_count < 1 or min_length < 1 or (top is not None and top < 0):
         raise UsageError("--min-count and --min-length must be ≥ 1 and --top ≥ 0")
+    chosen = jobs is not None
     if jobs is None:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        jobs = available_cpus()
     if jobs < 1:
-        raise UsageError("--jobs must be ≥ 1")
+        raise UsageError("jobs must be ≥ 1")
     tk_config = dict(name=tokenizer, hmm=hmm, mode=mode, dict_path=dict_path, user_dict=user_dict)
     tk = make_tokenizer(**tk_config)
     config = dict(tokenizer=tk_config, min_length=min_length, drop_punct=drop_punct)
     if batch_chars is None:
         batch_chars = 1_000_000 if hasattr(tk, "count") else 200_000
 
+    requested = jobs
+    if scheduler is None and jobs > 1:
+        jobs, why = worker_processes(jobs, corpus, batch_chars, partition_bytes)
+        if why:  # said when asked for explicitly; the default just fits the work
+            (log.info if chosen else log.debug)(
+                f"count: {jobs} worker process{'es' if jobs != 1 else ''} instead of jobs={requested} ({why})")
     if scheduler is not None:
         from minent.distributed import count_tables
 
@@ -404,5 +456,7 @@ def count_words(
         n_tokens = sum(tokens for _, tokens, _ in parts)
         n_docs = sum(docs for _, _, docs in parts)
     # Python strings are made only for the rows kept, and only if asked for (WordCounts.rows).
-    return WordCounts(table=total.ordered(min_count, top), tokens=n_tokens, documents=n_docs,
-                      distinct=len(total))
+    result = WordCounts(table=total.ordered(min_count, top), tokens=n_tokens, documents=n_docs,
+                        distinct=len(total))
+    result.jobs = jobs  # the worker processes actually used (see worker_processes)
+    return result

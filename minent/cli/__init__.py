@@ -46,6 +46,29 @@ def _caused_by_interrupt(e: BaseException) -> bool:
     return False
 
 
+class _ClosedStream:
+    """Stands for a standard stream the shell closed (``<&-``, ``>&-``; Python then has None):
+    using it is a one-line usage error, not an AttributeError traceback. ``isatty`` is False
+    and ``flush``/``close`` do nothing, so code that only looks at it still runs."""
+
+    def __init__(self, name: str, advice: str):
+        self._name, self._advice = name, advice
+
+    def isatty(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:  # multiprocessing closes stdin in its workers
+        pass
+
+    def __getattr__(self, attr: str):
+        from minent.errors import UsageError
+
+        raise UsageError(f"standard {self._name} is closed; {self._advice}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``minent`` command (and ``python -m minent``)."""
     from typer import Abort, Exit
@@ -61,6 +84,10 @@ def main(argv: list[str] | None = None) -> None:
         except (AttributeError, ValueError):
             pass
 
+    if sys.stdin is None:
+        sys.stdin = _ClosedStream("input", "give the input as files, or open it")  # type: ignore[assignment]
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream("output", "write to a file with --output FILE")  # type: ignore[assignment]
     common._program = argv is None
     command = get_command(app)
     from minent.cli.app import plain_help

@@ -48,7 +48,6 @@ def count_cmd(
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
-    jobs = jobs or common.default_jobs()
     start = time.perf_counter()
     with common.progress(corpus.total_bytes, quiet=quiet, description="count") as advance:
         result = count_words(
@@ -78,6 +77,6 @@ def count_cmd(
         common.emit(result.rows, result.columns, fmt, output, header=header)
     common.info(
         f"count: {result.documents} documents, {result.tokens} tokens, {result.distinct} distinct words, "
-        f"{len(result)} written; tokenizer={tokenizer} hmm={hmm} mode={mode} jobs={jobs}{f' scheduler={scheduler}' if scheduler else ''} "
+        f"{len(result)} written; tokenizer={tokenizer} hmm={hmm} mode={mode} jobs={result.jobs}{f' scheduler={scheduler}' if scheduler else ''} "
         f"({time.perf_counter() - start:.1f}s)"
     )
