@@ -181,8 +181,11 @@ class LocalProcesses:
                     ["distributed.cli.dask_scheduler", "--port", "0", "--idle-timeout", "60s"],
                     ["distributed.cli.dask_worker", "--nworkers", str(self.n_workers), "--nthreads", "1"],
                 ):
+                    # minent.lifeline kills each session (nannies and workers too) should
+                    # minent die without cleaning up (SIGKILL, a crash)
                     self._procs.append(subprocess.Popen(
-                        [sys.executable, "-m", *args, *common], env=env, stdin=subprocess.DEVNULL,
+                        [sys.executable, "-m", "minent.lifeline", str(os.getpid()), *args, *common],
+                        env=env, stdin=subprocess.DEVNULL,
                         stdout=log_file, stderr=log_file, start_new_session=True,
                     ))
                     if len(self._procs) == 1:

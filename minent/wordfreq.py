@@ -205,12 +205,16 @@ class Tally:
 # the parent, which then hands out batches of documents.
 
 
-def _worker_main(config: dict, inherited, corpus: Corpus, tasks, results) -> None:
+def _worker_main(config: dict, inherited, corpus: Corpus, tasks, results, parent: int | None = None) -> None:
     """A counting process: counts every task it takes from *tasks* (("docs", batch) or
     ("range", index, pieces)) into one :class:`Tally`, reports ("done", index, bytes,
     encodings) after each range, and sends ("table", ...) once at the end marker (None)."""
-    # Ctrl-C goes to the whole process group; the parent decides, the workers just stop.
+    from minent.lifeline import die_with_parent
+
+    # Ctrl-C goes to the whole process group; the parent decides, the workers just stop. A
+    # SIGTERM ends a worker at once, and so does the end of its parent, however it ends.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
     index = -1
     try:
         tokenizer = inherited if inherited is not None else make_tokenizer(**config["tokenizer"])
@@ -278,7 +282,8 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
     inherited = tokenizer if ctx.get_start_method() == "fork" else None
     tasks = ctx.Queue(maxsize=2 * jobs if ranges is None else 0)  # batches: bounded memory
     results = ctx.Queue()
-    procs = [ctx.Process(target=_worker_main, args=(config, inherited, corpus, tasks, results), daemon=True)
+    procs = [ctx.Process(target=_worker_main, args=(config, inherited, corpus, tasks, results),
+                         kwargs={"parent": os.getpid()}, daemon=True)
              for _ in range(jobs)]
     for p in procs:
         p.start()
