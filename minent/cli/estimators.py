@@ -52,11 +52,11 @@ def hsic_cmd(
     sigma_y: Annotated[Optional[float], typer.Option("--sigma-y", help="Gaussian width for y (default: median pairwise distance).")] = None,
     estimator: Annotated[
         Literal["biased", "unbiased", "article"],
-        typer.Option("--estimator", help="biased Tr(KHLH)/n^2; unbiased U-statistic (Song et al.); article: Tr(KHLH)/(n-1)^2 as in the source article."),
+        typer.Option("--estimator", help="biased Tr(KHLH)/n^2; unbiased U-statistic (Song et al.; n >= 4); article: Tr(KHLH)/(n-1)^2 as in the source article."),
     ] = "biased",
     test: Annotated[
         Literal["gamma", "permutation", "none"],
-        typer.Option("--test", help="p-value: Gretton's gamma approximation, a permutation test, or none."),
+        typer.Option("--test", help="p-value: Gretton's gamma approximation (n >= 6; with fewer samples no p-value, with a warning), a permutation test, or none."),
     ] = "gamma",
     permutations: Annotated[int, typer.Option("--permutations", min=1, help="Permutations for --test permutation.")] = 1000,
     seed: common.Seed = 0,

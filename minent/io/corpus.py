@@ -401,12 +401,28 @@ class Corpus:
             yield name, line_no, value
 
     def _csv(self, name, lines) -> Iterator[tuple[str, int, str]]:
-        state = {"line": 0}
+        # "open": the line where the quote still open at the end of the last line read opened
+        # (quote parity per line: a doubled quote inside a quoted field does not change it)
+        state = {"line": 0, "odd": False, "open": 0, "eof": False}
 
         def feed():
             for line_no, line in lines:
                 state["line"] = line_no
+                if line.count('"') % 2:
+                    state["odd"] = not state["odd"]
+                    if state["odd"]:
+                        state["open"] = line_no
                 yield line + "\n"
+            state["eof"] = True
+
+        def unterminated() -> DataError:
+            return DataError(f"{name}: line {state['open']}: a quoted CSV field opened on this line is never "
+                             "closed (unterminated quote)")
+
+        def malformed(e: csv.Error) -> DataError:
+            if state["odd"]:  # e.g. the field size limit, reached by swallowing the file
+                return unterminated()
+            return DataError(f"{name}: line {state['line']}: malformed CSV ({e})")
 
         reader = csv.reader(feed())
         try:
@@ -414,7 +430,9 @@ class Corpus:
         except StopIteration:
             return
         except csv.Error as e:
-            raise DataError(f"{name}: line {state['line']}: malformed CSV ({e})") from None
+            raise malformed(e) from None
+        if state["eof"] and state["odd"] and state["open"] < state["line"]:
+            raise unterminated()
         header = [h.strip() for h in header]
         if self.csv_column not in header:
             raise DataError(
@@ -429,7 +447,10 @@ class Corpus:
             except StopIteration:
                 return
             except csv.Error as e:
-                raise DataError(f"{name}: line {state['line']}: malformed CSV ({e})") from None
+                raise malformed(e) from None
+            if state["eof"] and state["odd"] and start < state["line"]:
+                # the input ended inside a quoted field that swallowed the lines after it
+                raise unterminated()
             if not row:
                 continue
             if len(row) != len(header):

@@ -115,13 +115,35 @@ def read_input_bytes(path: str) -> tuple[bytes, str]:
     """(the bytes of *path*, its name for messages); ``-`` is stdin. A missing file or a
     directory is a :class:`UsageError` saying which."""
     if path == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
+        return decompress(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
     p = Path(path)
     if p.is_dir():
         raise UsageError(f"{path}: is a directory, not a file")
     if not p.is_file():
         raise UsageError(f"{path}: no such file")
-    return p.read_bytes(), path
+    return decompress(p.read_bytes(), path), path
+
+
+#: magic bytes -> (format name, decompressor), as every other command recognises them
+COMPRESSIONS = (
+    (b"\x1f\x8b", "gzip", "gzip"),
+    (b"BZh", "bzip2", "bz2"),
+    (b"\xfd7zXZ\x00", "xz", "lzma"),
+)
+
+
+def decompress(raw: bytes, name: str) -> bytes:
+    """*raw* itself, or its decompressed bytes when it starts with the magic bytes of gzip,
+    bzip2 or xz (a damaged stream is a :class:`DataError` naming *name*)."""
+    import importlib
+
+    for magic, label, module in COMPRESSIONS:
+        if raw.startswith(magic):
+            try:
+                return importlib.import_module(module).decompress(raw)
+            except (OSError, EOFError, ValueError) as e:
+                raise DataError(f"{name}: damaged {label} data ({e})") from None
+    return raw
 
 
 def decode_text(raw: bytes, name: str, *, note: str = "") -> str:
@@ -150,7 +172,12 @@ def _cell_splitter(delimiter: str | None):
     def cells(line: str) -> list[str]:
         if '"' not in line:
             return [c.strip() for c in line.split(delimiter)]
-        row = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])
+        try:
+            row = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True, strict=True), [])
+        except csv.Error as e:
+            if "unexpected end of data" in str(e):
+                raise ValueError("a quoted field opened on this line is never closed (unterminated quote)") from None
+            row = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])
         return [c.strip() for c in row]
 
     return cells
@@ -186,7 +213,10 @@ def read_matrix(path: str, *, delimiter: str | None = None) -> Matrix:
     split = _cell_splitter(delimiter)
 
     def cells(k: int) -> list[str]:
-        return split(lines[k])
+        try:
+            return split(lines[k])
+        except ValueError as e:
+            raise DataError(f"{name}: line {k + 1}: {e}") from None
 
     header_cells = cells(data_lines[0])
     header = not any(_is_float(c) for c in header_cells)
