@@ -1,8 +1,8 @@
 """Straightforward pure-Python new-word discovery: the oracle minent is checked against.
 
 Counter over substrings of pieces, dicts and string slicing only — the obvious implementation of
-ALGORITHMS.md §2.2 / §2.3 / §2.4 with the same text handling as ``minent.newwords``. Used by the
-tests (exact equality) and by ``benchmarks/bench_newwords.py`` (the speed baseline).
+ALGORITHMS.md §2.2 / §2.3 / §2.4 with the same text handling as ``minent.words.newwords.discover``. Used by the
+tests (exact equality) and by ``python -m benchmarks.bench_newwords`` (the speed baseline).
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ import re
 from collections import Counter, defaultdict
 
 # Characters that are word characters for new-word discovery: CJK ideographs and Latin letters
-# (digits separate pieces, see minent.newwords). Built from minent's class table so both sides
+# (digits separate pieces, see minent.words.newwords.discover). Built from minent's class table so both sides
 # agree on what a piece is.
 
 
 def _piece_re():
     import numpy as np
 
-    from minent.io.text import HAN, LATIN, char_class_table
+    from minent.text.chars import HAN, LATIN, char_class_table
 
     table = char_class_table()
     ok = (table == HAN) | (table == LATIN)
@@ -31,7 +31,7 @@ def _piece_re():
 
 
 def oracle_pieces(texts):
-    from minent.io.text import normalize
+    from minent.text.chars import normalize
 
     rx = _piece_re()
     for t in texts:
@@ -41,7 +41,7 @@ def oracle_pieces(texts):
 def oracle_new_words(texts, *, method="cohesion", order=4, min_count=None, thresholds=None,
                      min_entropy=1.0, min_length=2, max_length=None, known=None):
     """Rows (word, count, cohesion, left entropy, right entropy) sorted like minent's output."""
-    from minent.newwords import auto_min_count, parse_thresholds
+    from minent.words.newwords.discover import auto_min_count, parse_thresholds
 
     pieces = list(oracle_pieces(texts))
     ngrams = Counter()
@@ -133,13 +133,12 @@ def oracle_new_words(texts, *, method="cohesion", order=4, min_count=None, thres
 
 
 def main() -> None:
-    """``python benchmarks/newwords_oracle.py FILE [--method M]``: the oracle's rows as TSV."""
+    """``python -m benchmarks.newwords_oracle FILE [--method M]``: the oracle's rows as TSV."""
     import argparse
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    ap = argparse.ArgumentParser()
+        ap = argparse.ArgumentParser()
     ap.add_argument("file")
     ap.add_argument("--method", default="cohesion")
     args = ap.parse_args()

@@ -6,10 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from minent.boundary import BoundaryModel
+from minent.segmentation.boundary import BoundaryModel
 from minent.errors import DataError
-from minent.kernels.boundary import boundary_log_odds, train_boundary
-from minent.segment import corpus_units, to_codepoints, units
+from minent.segmentation.kernels.boundary import boundary_log_odds, train_boundary
+from minent.segmentation.units import corpus_units, units
+from minent.text.chars import to_codepoints
 
 TEXT = "中国人民很好。中国人民很强！\n人民中国𠀀𠀀𠀀 abc 好好\r\n好，１９９７年人民"
 
@@ -92,9 +93,11 @@ def test_corpus_units_matches_units():
 
 
 def test_hybrid_self_training_save_load(tmp_path: Path):
-    from minent.charlm import CharLM, HybridSegmenter, load_model
-    from minent.lexicon import build_lexicon
-    from minent.segment import UnigramSegmenter
+    from minent.segmentation.charlm import CharLM
+    from minent.segmentation.hybrid import HybridSegmenter
+    from minent.segmentation.models import load_model
+    from minent.segmentation.lexicon import build_lexicon
+    from minent.segmentation.unigram import UnigramSegmenter
 
     texts = ["中国人民很好。中国人民很强！", "人民中国很好", "好好学习，中国人民"] * 20
     hyb = HybridSegmenter(UnigramSegmenter(build_lexicon(texts).lexicon), CharLM.train(texts))
@@ -137,12 +140,12 @@ def test_cli_self_train_option(tmp_path: Path):
 
 
 def test_chunks_cut_at_separators():
-    from minent.charlm import _chunks
+    from minent.segmentation.units import unit_slices
 
     ucp = corpus_units(["中国人民", "很好", "", "人民中国很好"] * 7, False)
     for size in (1, 3, 5, 1000):
-        parts = _chunks(ucp, size)
+        parts = unit_slices(ucp, size)
         assert parts[0][0] == 0 and parts[-1][1] == len(ucp)
         assert all(b == c for (_, b), (c, _) in zip(parts, parts[1:]))
         assert all(ucp[b - 1] < 0 for _, b in parts)
-    assert _chunks(ucp[:0]) == []
+    assert unit_slices(ucp[:0]) == []

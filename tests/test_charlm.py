@@ -9,9 +9,11 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from minent.charlm import CharLM, HybridSegmenter, load_model, transition_matrix
+from minent.segmentation.charlm import CharLM, transition_matrix
+from minent.segmentation.hybrid import HybridSegmenter
+from minent.segmentation.models import load_model
 from minent.errors import DataError, UsageError
-from minent.kernels.viterbi import tag_viterbi
+from minent.segmentation.kernels.viterbi import tag_viterbi
 
 TEXTS = ["中国人民很好。中国人民很强！", "人民中国𠀀𠀀𠀀", "好好好好好，中国中国", "人民很好"]
 
@@ -42,7 +44,7 @@ def _oracle_scores(texts, ids_text, alpha):
 
 @pytest.mark.parametrize("alpha", [1.0, 20.0])
 def test_tag_scores_match_oracle(alpha):
-    from minent.kernels.viterbi import charlm_tag_scores
+    from minent.segmentation.kernels.viterbi import charlm_tag_scores
 
     m = CharLM.train(TEXTS, alpha=alpha)
     text = "中国人民很好好好𠀀"
@@ -132,8 +134,8 @@ def test_malformed_models(tmp_path):
 
 
 def test_hybrid_save_load_and_weights(tmp_path):
-    from minent.lexicon import build_lexicon
-    from minent.segment import UnigramSegmenter
+    from minent.segmentation.lexicon import build_lexicon
+    from minent.segmentation.unigram import UnigramSegmenter
 
     texts = TEXTS * 20
     uni = UnigramSegmenter(build_lexicon(texts).lexicon)

@@ -8,7 +8,7 @@ import pytest
 
 from minent.errors import DataError, UsageError
 from minent.io.corpus import Corpus
-from minent.wordfreq import _range_tasks, count_words
+from minent.words.count import _range_tasks, count_words
 
 from conftest import SAMPLE
 

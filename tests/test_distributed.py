@@ -1,4 +1,4 @@
-"""minent.distributed: the Dask path gives exactly the local results (LocalCluster on loopback,
+"""minent.parallel.dask: the Dask path gives exactly the local results (LocalCluster on loopback,
 two worker processes started once for the module)."""
 
 import bz2
@@ -10,10 +10,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from minent import distributed as dist
+from minent.parallel import dask as dist
+from minent.parallel import partition
+from minent.words import count as word_count
+from minent.words.newwords import cluster as nw_cluster
 from minent.errors import DataError, MinentError, UsageError
 from minent.io.corpus import Corpus
-from minent.wordfreq import count_words
+from minent.words.count import count_words
 
 from conftest import SAMPLE, run_minent
 
@@ -74,7 +77,7 @@ CONFIG = dict(
 def test_plan_tiles_large_files_and_groups_small_ones(files):
     big, crlf, gz, bz, empty = files
     corpus = Corpus(files)
-    tasks = dist.plan_tasks(corpus, partition_bytes=4096)
+    tasks = partition.plan_tasks(corpus, partition_bytes=4096)
     pieces: dict = {}
     for t in tasks:
         for path, start, end in t.pieces:
@@ -88,9 +91,9 @@ def test_plan_tiles_large_files_and_groups_small_ones(files):
     assert pieces[str(gz)] == pieces[str(bz)] == pieces[str(empty)] == [(0, None)]  # never split
     assert sum(len(t.pieces) > 1 for t in tasks) == 1  # the small files share one task
     assert sum(t.nbytes for t in tasks) == sum(p.stat().st_size for p in files)
-    assert len(dist.plan_tasks(corpus, partition_bytes=1 << 30)) == 1  # all grouped in one task
-    assert dist.default_partition_bytes(0, 2) == dist.MIN_PARTITION
-    assert dist.default_partition_bytes(10**12, 2) == dist.MAX_PARTITION
+    assert len(partition.plan_tasks(corpus, partition_bytes=1 << 30)) == 1  # all grouped in one task
+    assert partition.default_partition_bytes(0, 2) == partition.MIN_PARTITION
+    assert partition.default_partition_bytes(10**12, 2) == partition.MAX_PARTITION
 
 
 @pytest.mark.parametrize("partition_bytes", [1000, 1 << 30])
@@ -98,24 +101,28 @@ def test_identical_to_local_run(scheduler, files, partition_bytes):
     want = local_tables(Corpus(files))
     corpus = Corpus(files)
     seen = []
-    table, tokens, docs = dist.count_tables(
+    table, tokens, docs = word_count.count_tables(
         corpus, scheduler, CONFIG, batch_chars=500, partition_bytes=partition_bytes, progress=seen.append
     )
     assert (dict(table.rows()), tokens, docs) == want
     assert sum(seen) == sum(p.stat().st_size for p in files)  # progress covers every byte once
 
 
-def test_count_words_with_scheduler_and_options(scheduler, files, monkeypatch):
-    monkeypatch.setattr(dist, "MIN_PARTITION", 2048)  # split even these small files
+def test_count_words_with_scheduler_and_options(scheduler, files, caplog):
+    caplog.set_level(logging.INFO, logger="minent")
     opts = dict(mode="search", min_count=2, top=50, min_length=2, drop_punct=True)
-    assert count_words(Corpus(files), scheduler=scheduler, **opts) == count_words(Corpus(files), jobs=1, **opts)
+    # partition_bytes reaches the planner with a scheduler too (it was once silently ignored):
+    # 2048 bytes split even these small files into byte ranges
+    got = count_words(Corpus(files), scheduler=scheduler, partition_bytes=2048, **opts)
+    assert "split into byte ranges" in caplog.text
+    assert got == count_words(Corpus(files), jobs=1, **opts)
 
 
 def test_auto_encoding_in_ranges_is_reported(scheduler, tmp_path):
     p = tmp_path / "gb.txt"
     p.write_bytes(("中文测试，简体文字。\n第二行文字\n" * 400).encode("gb18030"))
     corpus = Corpus([p], encoding="auto")
-    table, _, docs = dist.count_tables(corpus, scheduler, CONFIG, partition_bytes=2000)
+    table, _, docs = word_count.count_tables(corpus, scheduler, CONFIG, partition_bytes=2000)
     assert docs == 800 and dict(table.rows())["中文"] == 400
     assert corpus.chosen_encodings == {str(p): "gb18030"}
 
@@ -124,22 +131,22 @@ def test_bad_data_in_a_later_range_names_the_true_line(scheduler, tmp_path):
     p = tmp_path / "bad.txt"
     p.write_bytes("好的一行\n".encode() * 3000 + b"ok\xffbad\n" + "尾巴\n".encode() * 100)
     with pytest.raises(DataError, match=r"bad.txt: line 3001, byte 39002: invalid utf-8"):
-        dist.count_tables(Corpus([p]), scheduler, CONFIG, partition_bytes=4096)
+        word_count.count_tables(Corpus([p]), scheduler, CONFIG, partition_bytes=4096)
 
 
 def test_empty_corpus(scheduler, tmp_path):
     p = tmp_path / "empty.txt"
     p.write_bytes(b"")
-    table, tokens, docs = dist.count_tables(Corpus([p]), scheduler, CONFIG)
+    table, tokens, docs = word_count.count_tables(Corpus([p]), scheduler, CONFIG)
     assert (table.rows(), tokens, docs) == ([], 0, 0)
 
 
 def test_merge_counts_leaves_its_inputs_alone():
-    from minent.wordtable import WordTable
+    from minent.words.table import WordTable
 
     x = WordTable.from_items
     a, b = (x([("x", 1), ("y", 2)]), 3, 1), (x([("y", 5)]), 5, 2)
-    merged = dist.merge_counts(a, b)
+    merged = word_count.merge_counts(a, b)
     assert (dict(merged[0].rows()), merged[1:]) == ({"x": 1, "y": 7}, (8, 3))
     assert a == (x([("x", 1), ("y", 2)]), 3, 1) and b == (x([("y", 5)]), 5, 2)
 
@@ -212,23 +219,23 @@ def test_worker_failures_become_one_line_errors():
         dict(method="cohesion"),  # min_count from the corpus size
     ],
 )
-def test_newwords_identical_to_local_run(scheduler, files, monkeypatch, opts):
-    from minent.newwords import find_new_words
+def test_newwords_identical_to_local_run(scheduler, files, monkeypatch, caplog, opts):
+    from minent.words.newwords.discover import find_new_words
 
-    monkeypatch.setattr(dist, "MIN_PARTITION", 8192)  # several tasks, large files split into ranges
+    caplog.set_level(logging.INFO, logger="minent")
+    monkeypatch.setattr(partition, "MIN_PARTITION", 8192)  # several tasks, large files split into ranges
     inputs = [SAMPLE, *files]  # the sample novel has real new words (names, places)
     local = find_new_words(Corpus(inputs), jobs=1, chunk_chars=3000, **opts)
     remote = find_new_words(Corpus(inputs), scheduler=scheduler, chunk_chars=1000, **opts)
+    assert "split into byte ranges" in caplog.text  # the patch took effect
     assert remote.to_rows() == local.to_rows() and remote.params == local.params
     assert len(local.words) > 10
 
 
-def test_cluster_chunks_share_one_vocabulary(scheduler, files, monkeypatch):
-    from minent.newwords import _Folder
-    from minent.io.text import CharVocab
+def test_cluster_chunks_share_one_vocabulary(scheduler, files):
+    from minent.text.vocab import CharVocab, Folder
 
-    monkeypatch.setattr(dist, "MIN_PARTITION", 2048)
-    chunks = dist.cluster_chunks(Corpus(files), scheduler, chunk_chars=500)
+    chunks = nw_cluster.cluster_chunks(Corpus(files), scheduler, chunk_chars=500, partition_bytes=2048)
     try:
         got = list(chunks)  # fetched to the client: the fallback path
         assert len(got) > 5
@@ -239,7 +246,7 @@ def test_cluster_chunks_share_one_vocabulary(scheduler, files, monkeypatch):
     finally:
         chunks.close()
     ref_vocab = CharVocab()
-    fold = _Folder(ref_vocab)
+    fold = Folder(ref_vocab)
     want = [fold(ref_vocab.encode([t])) for t in Corpus(files).documents()]
     assert sorted(text.replace(" ", "")) == sorted("".join(ref_vocab.decode(ids) for ids in want).replace(" ", ""))
 
@@ -254,11 +261,10 @@ def test_cli_newwords_on_the_cluster(scheduler, files):
     assert b"scheduler=tcp://" in remote.stderr
 
 
-def test_map_chunks_reduces_on_the_workers(scheduler, files, monkeypatch):
+def test_map_chunks_reduces_on_the_workers(scheduler, files):
     import operator
 
-    monkeypatch.setattr(dist, "MIN_PARTITION", 2048)
-    chunks = dist.cluster_chunks(Corpus(files), scheduler, chunk_chars=500)
+    chunks = nw_cluster.cluster_chunks(Corpus(files), scheduler, chunk_chars=500, partition_bytes=2048)
     try:
         sizes = chunks.map_chunks(len)
         assert len(sizes) > 5

@@ -150,8 +150,8 @@ def test_tsv_chunks_equal_the_table_writer(header):
     """The block-wise TSV of infomap results = write_table over to_rows (tabs in names too)."""
     import io
 
-    from minent.infomap import infomap
-    from minent.io.graph import tsv_chunks
+    from minent.graph.infomap import infomap
+    from minent.io.graph_formats import tsv_chunks
     from minent.io.tables import write_table
 
     plain = parse_edge_list(b"1 2\n1 3\n2 3\n4 5\n4 6\n5 6\n3 4\n7 8\n")

@@ -15,7 +15,7 @@ from scipy.spatial.distance import pdist
 from minent.errors import DataError, UsageError
 from minent.estimators import hsic as H
 from minent.estimators.hsic import hsic, median_pair_distance
-from minent.kernels import hsic as K
+from minent.estimators import kernels as K
 
 ARTICLE_SIGMA = 2**-0.5  # the article's kernel exp(-(x - x')^2)
 

@@ -10,7 +10,8 @@ import pytest
 
 from infomap_oracle import codelength as oracle_codelength
 from infomap_oracle import flows as oracle_flows
-from minent.infomap import codelength, compute_flow, evaluate, infomap, one_level_codelength
+from minent.graph.infomap import evaluate, infomap
+from minent.graph.infomap.flow import codelength, compute_flow, one_level_codelength
 from minent.io.graph import Graph, parse_edge_list
 
 
@@ -181,7 +182,7 @@ def test_lfr_codelength_not_worse_than_reference(mu):
 
 def test_first_loop_only_grows_modules():
     """With first_loop a node that others joined never leaves: every member's host stays."""
-    from minent.kernels import mapequation as K
+    from minent.graph.infomap import kernels as K
 
     G = nx.LFR_benchmark_graph(250, 3, 1.5, 0.3, average_degree=10, max_degree=30, min_community=20,
                                seed=10)
@@ -200,7 +201,7 @@ def test_first_loop_only_grows_modules():
 @pytest.mark.parametrize("directed", [False, True])
 def test_fast_search_of_large_graphs(monkeypatch, directed):
     """The first-loop rule used from FAST_SEARCH_MIN_LINKS links on, forced on small graphs."""
-    import minent.infomap as im
+    import minent.graph.infomap.search as im
 
     monkeypatch.setattr(im, "FAST_SEARCH_MIN_LINKS", 0)
     g, truth = planted(20, 50, 10_000, 0.15, seed=4, directed=directed)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from minent.errors import DataError, UsageError
-from minent.lexicon import (
+from minent.segmentation.lexicon import (
     build_lexicon,
     code_length_bits,
     decode_rows,
@@ -17,8 +17,8 @@ from minent.lexicon import (
     ngram_table,
     redundancy_keep,
 )
-from minent.lexicon_model import Lexicon
-from minent.io.text import pieces
+from minent.segmentation.lexicon_model import Lexicon
+from minent.text.chars import pieces
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sighan2005"
 
@@ -134,8 +134,8 @@ def _planted_corpus(seed=0, n_sentences=2000):
 
 
 def test_build_lexicon_recovers_planted_words():
-    from minent.score import score_lines
-    from minent.segment import UnigramSegmenter
+    from minent.segmentation.score import score_lines
+    from minent.segmentation.unigram import UnigramSegmenter
 
     vocab, sents = _planted_corpus()
     r = build_lexicon(["".join(s) for s in sents])
@@ -205,7 +205,8 @@ def test_pieces_agree_with_text_model():
 def test_number_heads_its_word_without_pre_split():
     """Without pre-split a number may join the characters after it (1997年, 5月) but no word
     holds a number past its first unit (月5日 would glue two dates' parts)."""
-    from minent.segment import NUMBER_UNIT, UnigramSegmenter
+    from minent.segmentation.unigram import UnigramSegmenter
+    from minent.segmentation.units import NUMBER_UNIT
 
     rng = np.random.default_rng(1)
     filler = ["我们", "会议", "召开", "北京", "发表", "讲话", "经济", "发展", "人民", "政府", "国家", "合作"]
@@ -222,8 +223,8 @@ def test_number_heads_its_word_without_pre_split():
 
 
 def test_free_pairs_by_hand_and_in_build():
-    from minent.lexicon import free_pairs
-    from minent.lexicon_model import Lexicon
+    from minent.segmentation.lexicon import free_pairs
+    from minent.segmentation.lexicon_model import Lexicon
 
     # 这: alone 6 of 6+4 = 0.6; 是: 8 of 12 = 0.67; 经: 1 of 10; 济: 0.5 of 9.5
     lex = Lexicon(["这", "是", "这是", "经", "济", "经济", "是经"], [6, 8, 4, 1, 0.5, 9, 0.0001])

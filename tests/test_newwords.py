@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minent.errors import UsageError
-from minent.newwords import auto_min_count, find_new_words, parse_thresholds
+from minent.words.newwords.discover import auto_min_count, find_new_words, parse_thresholds
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.newwords_oracle import oracle_new_words  # noqa: E402
@@ -129,7 +129,7 @@ def test_jobs_do_not_change_output(method):
 def test_neighbour_pairs_in_bounded_memory_give_the_same_output(monkeypatch, budget):
     # Beyond PAIR_BUDGET raw keys per side, the (word, neighbour) keys are counted into merged
     # tables as chunks come: the entropies must stay exactly the same (floats included).
-    import minent.newwords as nw
+    import minent.words.newwords.discover as nw
 
     lines, _ = synthetic_corpus(2, 500)
     expected = rows(find_new_words(lines, min_count=3, chunk_chars=300))
@@ -139,7 +139,7 @@ def test_neighbour_pairs_in_bounded_memory_give_the_same_output(monkeypatch, bud
 
 
 def test_neighbour_parts_reduce_on_a_cluster_mixes_raw_keys_and_tables(monkeypatch):
-    import minent.newwords as nw
+    import minent.words.newwords.discover as nw
 
     rng = np.random.default_rng(5)
     parts = [[np.ones(3, dtype=np.int64), rng.integers(1, 40, 30).astype(np.uint64),
@@ -230,7 +230,7 @@ def test_wide_vocabulary_uses_multiword_paths_and_equals_oracle():
 def test_piece_end_equals_python():
     import numpy as np
 
-    from minent.kernels.newwords import piece_end
+    from minent.words.kernels.newwords import piece_end
 
     ids = np.array([0, 3, 4, 0, 0, 5, 6, 7], dtype=np.int32)
     for i in range(len(ids)):

@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minent.errors import DataError
-from minent.io.text import CharVocab, pieces
-from minent.kernels import ngrams as K
-from minent.ngrams import NgramTable, count_chunk
+from minent.text.chars import pieces
+from minent.text.vocab import CharVocab
+from minent.words.kernels import ngrams as K
+from minent.words.ngrams import NgramTable, count_chunk
 
 
 def oracle_counts(texts, order):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from minent.errors import DataError
-from minent.score import score_files, score_lines
+from minent.segmentation.score import score_files, score_lines
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sighan2005"
 

@@ -7,8 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minent.lexicon_model import Lexicon
-from minent.segment import UnigramSegmenter, units, to_codepoints
+from minent.segmentation.lexicon_model import Lexicon
+from minent.segmentation.unigram import UnigramSegmenter
+from minent.segmentation.units import units
+from minent.text.chars import to_codepoints
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sighan2005"
 

@@ -5,7 +5,7 @@ import pytest
 from conftest import SAMPLE, run_minent
 
 from minent.errors import UsageError
-from minent.segment import load_segmenter, model_kind, save_segmenter, train_segmenter
+from minent.segmentation import load_segmenter, model_kind, save_segmenter, train_segmenter
 
 TEXT = "我们在北京大学学习。\n\n他们也在北京大学学习！钟岫云来了。\n"
 

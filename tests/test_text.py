@@ -6,18 +6,18 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minent.io.text import (
+from minent.text.chars import (
     DIGIT,
     HAN,
     LATIN,
     OTHER,
-    CharVocab,
     char_class,
     char_class_table,
     has_word_char,
     normalize,
     pieces,
 )
+from minent.text.vocab import CharVocab
 
 
 def slow_class(ch: str) -> int:

@@ -16,7 +16,7 @@ jieba = pytest.importorskip("jieba")
 import jieba.finalseg  # noqa: E402
 
 from minent.errors import DataError, UsageError  # noqa: E402
-from minent.tokenizer import Tokenizer, load_dict, read_user_dict  # noqa: E402
+from minent.words.tokenizers.fast import Tokenizer, load_dict, read_user_dict  # noqa: E402
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -216,7 +216,7 @@ def test_malformed_dictionary_names_file_and_line(tmp_path):
 
 
 def test_cache_written_reused_and_optional(tmp_path, monkeypatch):
-    from minent import tokenizer as tkmod
+    from minent.words.tokenizers import fast as tkmod
 
     small = tmp_path / "d.txt"
     small.write_text("北京 10\n大学 8\n", encoding="utf-8")
@@ -247,7 +247,7 @@ def test_cache_written_reused_and_optional(tmp_path, monkeypatch):
 def test_cache_keeps_the_recently_used_entries(tmp_path, monkeypatch):
     import os
 
-    from minent import tokenizer as tkmod
+    from minent.words.tokenizers import fast as tkmod
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("MINENT_CACHE_DIR", str(cache))

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 jieba = pytest.importorskip("jieba")
 import jieba.finalseg as fs  # noqa: E402
 
-from minent.kernels import dag  # noqa: E402
-from minent.tokenizer import _scratch, _to_codepoints, load_dict  # noqa: E402
+from minent.words.kernels import dag  # noqa: E402
+from minent.text.chars import to_codepoints
+from minent.words.tokenizers.fast import _scratch, load_dict  # noqa: E402
 
 jieba.setLogLevel(logging.WARNING)
 HAN = "的一是了我不人在有这个上们来到时大地为子中你说生国年着就那和要她出也得里后北京清华学计算所云台玉鉴江桥好"
@@ -36,7 +37,7 @@ def test_route_equals_jieba_calc(env, block):
     d, ref = env
     route = {}
     ref.calc(block, ref.get_DAG(block), route)
-    cps = _to_codepoints(block)
+    cps = to_codepoints(block)
     rw, rx = np.empty(cps.size + 1), np.empty(cps.size + 1, np.int32)
     for use_table in (True, False):
         dag.calc_route(cps, 0, cps.size, d.trie, d.logtotal, use_table, rw, rx,
@@ -50,7 +51,7 @@ def test_route_equals_jieba_calc(env, block):
 def test_viterbi_equals_finalseg(env, run):
     d, _ = env
     _, want = fs.viterbi(run, "BMES", fs.start_P, fs.trans_P, fs.emit_P)
-    cps = _to_codepoints(run)
+    cps = to_codepoints(run)
     rw, rx, V, back, pos, ends, eng = _scratch(cps.size)
     dag.viterbi(cps, 0, cps.size, d.hmm, V, back, pos)
     assert ["BEMS"[s] for s in pos[: cps.size]] == want
@@ -71,18 +72,18 @@ def test_insert_then_lookup():
     trie = (np.full(0x110000, -1, np.int32), np.full(64, -1, np.int64), np.full(64, -1, np.int32),
             np.zeros(20, np.int64), np.zeros(20), np.zeros(20, np.uint8), np.zeros(20, np.uint64))
     words = ["ab", "abc", "b", "ab", "𠀀x"]
-    cps = _to_codepoints("".join(words))
+    cps = to_codepoints("".join(words))
     off = np.cumsum([0] + [len(w) for w in words])
     n = dag.build_main(trie, cps, off, np.array([5, 3, 2, 7, 1], np.int64))
     assert n == 7  # root, a, ab, abc, b, 𠀀, 𠀀x
     keys = ["a", "ab", "abc", "b", "𠀀", "𠀀x"]
-    got = {w: int(trie[3][dag.lookup(trie, _to_codepoints(w), 0, len(w))]) for w in keys}
+    got = {w: int(trie[3][dag.lookup(trie, to_codepoints(w), 0, len(w))]) for w in keys}
     assert got == {"a": 0, "ab": 7, "abc": 3, "b": 2, "𠀀": 0, "𠀀x": 1}
-    assert dag.lookup(trie, _to_codepoints("abd"), 0, 3) == -1
+    assert dag.lookup(trie, to_codepoints("abd"), 0, 3) == -1
 
 
 def test_join_tokens():
-    cps = _to_codepoints("ab中c")
+    cps = to_codepoints("ab中c")
     out = dag.join_tokens(cps, np.array([2, 3, 4], np.int64), np.array([2, 2, 3], np.int64), 32, 10)
     assert out.tobytes().decode("utf-32-le") == "ab 中\n\nc\n"
 
@@ -93,11 +94,11 @@ def test_token_table_equals_counter(batches):
     """The numba token table against Counter, across batches, growing from a tiny capacity."""
     from collections import Counter
 
-    from minent.tokenizer import TokenTable
+    from minent.words.tokenizers.fast import TokenTable
 
     table = TokenTable(capacity=2)
     for tokens in batches:
-        cps = _to_codepoints("".join(tokens))
+        cps = to_codepoints("".join(tokens))
         ends = np.cumsum([0] + [len(t) for t in tokens]).astype(np.int64)[1:]
         table.add(cps, ends)
     want = Counter(t for tokens in batches for t in tokens)
@@ -113,7 +114,7 @@ def test_specialised_cut_lines_equal_generic(env, hmm):
 
     d, _ = env
     lines = SAMPLE.read_text(encoding="utf-8").splitlines() + ["", "a b\r\nc", "𠀀中文 3.14% T恤"]
-    cps = _to_codepoints("".join(lines))
+    cps = to_codepoints("".join(lines))
     starts = np.cumsum([0] + [len(x) for x in lines]).astype(np.int64)
     outs = []
     for special in (True, False):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minent.kernels.viterbi import build_trie, count_segmented_words, trie_child, viterbi_segment
+from minent.segmentation.kernels.viterbi import build_trie, count_segmented_words, trie_child, viterbi_segment
 
 
 def _trie(words: dict[tuple[int, ...], float]):
@@ -131,8 +131,8 @@ def _lm_word_score(lm, a, b, trans):
     seed=st.integers(0, 1000),
 )
 def test_hybrid_matches_brute_force(words, piece, oov_max, w_lex, w_lm, seed):
-    from minent.charlm import transition_matrix
-    from minent.kernels.viterbi import hybrid_segment
+    from minent.segmentation.charlm import transition_matrix
+    from minent.segmentation.kernels.viterbi import hybrid_segment
 
     keys, vals, node_score, depth = _trie(words)
     char_score = np.full(7, -4.0)

@@ -7,7 +7,8 @@ import pytest
 
 from conftest import run_minent
 from minent.errors import DataError
-from minent.wordgraph import knn_graph, read_vectors
+from minent.graph.wordgraph import knn_graph
+from minent.io.vectors import read_vectors
 
 
 def brute_force(words, x, k, min_sim):

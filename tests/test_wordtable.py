@@ -1,4 +1,4 @@
-"""WordTable and its kernels (minent.kernels.wordcount) against plain Python on strings."""
+"""WordTable and its kernels (minent.words.kernels.wordcount) against plain Python on strings."""
 
 import pickle
 from collections import Counter
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minent.io.text import has_word_char
-from minent.kernels import wordcount as k
-from minent.wordtable import WordTable, _space_table
+from minent.text.chars import has_word_char
+from minent.words.kernels import wordcount as k
+from minent.words.table import WordTable, _space_table
 
 # astral CJK, a word that is a prefix of others, equal first three characters, spaces of
 # several kinds, a NUL, the highest code point
@@ -127,11 +127,12 @@ def test_sorted_by_word(items):
 
 
 def test_token_table_arrays_are_its_items():
-    from minent.tokenizer import TokenTable, _to_codepoints
+    from minent.text.chars import to_codepoints
+    from minent.words.tokenizers.fast import TokenTable
 
     table = TokenTable(capacity=2)
     tokens = WORDS + WORDS[::2]
-    table.add(_to_codepoints("".join(tokens)), np.cumsum([len(w) for w in tokens]).astype(np.int64))
+    table.add(to_codepoints("".join(tokens)), np.cumsum([len(w) for w in tokens]).astype(np.int64))
     assert WordTable(*table.arrays()).rows() == table.items() == list(Counter(tokens).items())
 
 
