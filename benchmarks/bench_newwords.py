@@ -130,7 +130,7 @@ def main() -> None:
             warm = min((measured(cmd, tmp / "minent.tsv", env) for _ in range(max(1, args.repeat))),
                        key=lambda r: r[0])
             if chars / 1e6 <= args.no_oracle_above:
-                oracle = measured([py, str(ROOT / "benchmarks" / "newwords_oracle.py"), str(path)], tmp / "oracle.tsv")
+                oracle = measured([py, "-m", "tests.words.newwords_oracle", str(path)], tmp / "oracle.tsv")
                 same = filecmp.cmp(tmp / "oracle.tsv", tmp / "minent.tsv", shallow=False)
                 speedup, speedup_cpu = oracle[0] / warm[0], oracle[1] / warm[1]
             else:

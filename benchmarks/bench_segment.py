@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks._common import ROOT, print_table, run_measured, shared_data_or_exit  # noqa: E402
+from benchmarks._common import print_table, run_measured, shared_data_or_exit  # noqa: E402
 
 
 JIEBA_SCRIPT = r"""

@@ -24,7 +24,6 @@ import functools
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable
 
 import numpy as np
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from minent.text.chars import DIGIT, N_CODEPOINTS, OTHER, char_class_table, from_codepoints, to_codepoints
+from minent.text.chars import DIGIT, N_CODEPOINTS, OTHER, char_class_table, to_codepoints
 
 
 class CharVocab:

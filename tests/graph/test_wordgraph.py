@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import run_minent
+from tests.support import run_minent
 from minent.errors import DataError
 from minent.graph.wordgraph import knn_graph
 from minent.io.vectors import read_vectors

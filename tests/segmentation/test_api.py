@@ -2,7 +2,7 @@
 ``minent segment`` runs: same output as the CLI, kinds checked, saves atomic."""
 
 import pytest
-from conftest import SAMPLE, run_minent
+from tests.support import SAMPLE, run_minent
 
 from minent.errors import UsageError
 from minent.segmentation import load_segmenter, model_kind, save_segmenter, train_segmenter

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from conftest import SAMPLE, run_minent
+from tests.support import SAMPLE, run_minent
 from minent.errors import DataError, UsageError
 from minent.io.matrix import read_matrix, read_pair
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE, run_minent
+from tests.support import ROOT, SAMPLE, run_minent
 
 jieba = pytest.importorskip("jieba")
 jieba.setLogLevel(logging.WARNING)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import SAMPLE, run_minent
+from tests.support import SAMPLE, run_minent
 
 
 def tsv_rows(stdout: bytes) -> list[list[str]]:

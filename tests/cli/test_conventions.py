@@ -3,7 +3,7 @@ shared by every command"): named one-line errors, exit codes, no traceback, --ou
 
 import pytest
 
-from conftest import SAMPLE, run_minent
+from tests.support import ROOT, SAMPLE, run_minent
 
 
 def _one_line_error(r, code: int, *needles: str) -> str:
@@ -211,9 +211,7 @@ def test_program_loads_with_the_collector_off_then_freezes_and_turns_it_on():
     )
     import subprocess
     import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "GC False True True" in r.stderr and r.stdout.startswith("一个\t")

@@ -10,7 +10,7 @@ import time
 import jieba
 import pytest
 
-from conftest import ROOT, SAMPLE, run_minent
+from tests.support import ROOT, SAMPLE, run_minent
 
 
 def test_help_lists_commands_and_version():

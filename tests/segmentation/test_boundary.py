@@ -124,7 +124,7 @@ def test_hybrid_self_training_save_load(tmp_path: Path):
 
 
 def test_cli_self_train_option(tmp_path: Path):
-    from conftest import SAMPLE, run_minent
+    from tests.support import SAMPLE, run_minent
 
     text = "我们在北京大学学习。\n\n他们也在北京大学学习！\n"
     saved = {}

@@ -10,7 +10,7 @@ from minent.errors import DataError, UsageError
 from minent.io.corpus import Corpus
 from minent.words.count import _range_tasks, count_words
 
-from conftest import SAMPLE
+from tests.support import SAMPLE
 
 MIXED = [
     "我们在北京大学学习自然语言处理。",

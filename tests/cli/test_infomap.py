@@ -7,7 +7,7 @@ import warnings
 
 import pytest
 
-from conftest import run_minent
+from tests.support import run_minent
 
 TOY = "1 2\n1 3\n2 3\n4 5\n4 6\n5 6\n3 4\n"
 

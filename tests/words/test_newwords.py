@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 import random
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,11 +13,8 @@ from hypothesis import strategies as st
 from minent.errors import UsageError
 from minent.words.newwords.discover import auto_min_count, find_new_words, parse_thresholds
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.newwords_oracle import oracle_new_words  # noqa: E402
+from tests.words.newwords_oracle import oracle_new_words
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-PKU_TEST = SHARED / "sighan2005" / "pku_test.utf8"
 
 
 def rows(result):
@@ -200,9 +195,8 @@ def test_empty_corpus():
     assert find_new_words(["，。", ""]).words == []
 
 
-@pytest.mark.skipif(not PKU_TEST.exists(), reason="shared PKU data not present")
-def test_pku_equals_oracle():
-    lines = PKU_TEST.read_text(encoding="utf-8").splitlines()[:600]
+def test_pku_equals_oracle(shared_data):
+    lines = (shared_data / "sighan2005" / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:600]
     mine = rows(find_new_words(lines, jobs=2, chunk_chars=20000))
     assert_same(mine, oracle_new_words(lines))
     assert len(mine) > 50

@@ -4,7 +4,6 @@ two worker processes started once for the module)."""
 import bz2
 import gzip
 import logging
-import subprocess
 import sys
 from types import SimpleNamespace
 
@@ -18,7 +17,7 @@ from minent.errors import DataError, MinentError, UsageError
 from minent.io.corpus import Corpus
 from minent.words.count import count_words
 
-from conftest import SAMPLE, run_minent
+from tests.support import SAMPLE, run_minent
 
 distributed = pytest.importorskip("distributed")  # the `test` extra installs it
 

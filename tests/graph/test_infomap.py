@@ -8,8 +8,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from infomap_oracle import codelength as oracle_codelength
-from infomap_oracle import flows as oracle_flows
+from tests.graph.infomap_oracle import codelength as oracle_codelength
+from tests.graph.infomap_oracle import flows as oracle_flows
 from minent.graph.infomap import evaluate, infomap
 from minent.graph.infomap.flow import codelength, compute_flow, one_level_codelength
 from minent.io.graph import Graph, parse_edge_list
@@ -257,7 +257,7 @@ def nested_graph(seed=0, directed=False):
 
 @pytest.mark.parametrize("directed", [False, True])
 def test_hierarchical_matches_multilevel_oracle(directed):
-    from infomap_oracle import multilevel_codelength
+    from tests.graph.infomap_oracle import multilevel_codelength
 
     n, links = nested_graph(directed=directed)
     g = make_graph(n, links, directed)
@@ -277,7 +277,7 @@ def test_hierarchical_matches_multilevel_oracle(directed):
 
 
 def test_hierarchical_small_graphs_agree_with_oracle():
-    from infomap_oracle import multilevel_codelength
+    from tests.graph.infomap_oracle import multilevel_codelength
 
     rng = np.random.default_rng(2)
     for _ in range(3):

@@ -1,13 +1,11 @@
 """SIGHAN scorer: hand-computed P/R/F on small cases, file quirks, mismatch errors."""
 
-from pathlib import Path
 
 import pytest
 
 from minent.errors import DataError
 from minent.segmentation.score import score_files, score_lines
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sighan2005"
 
 
 def test_hand_computed():
@@ -64,8 +62,8 @@ def test_empty_files():
     assert s.f1 == 0.0 and s.gold_words == 0
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared SIGHAN data not present")
-def test_gold_against_itself_and_raw_text():
+def test_gold_against_itself_and_raw_text(shared_data):
+    SHARED = shared_data / "sighan2005"
     g = SHARED / "pku_test_gold.utf8"
     s = score_files(g, g, words=SHARED / "pku_training_words.utf8")
     assert s.f1 == 1.0 and s.gold_words == 104372

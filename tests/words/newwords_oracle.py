@@ -133,12 +133,11 @@ def oracle_new_words(texts, *, method="cohesion", order=4, min_count=None, thres
 
 
 def main() -> None:
-    """``python -m benchmarks.newwords_oracle FILE [--method M]``: the oracle's rows as TSV."""
+    """``python -m tests.words.newwords_oracle FILE [--method M]``: the oracle's rows as TSV."""
     import argparse
     import sys
-    from pathlib import Path
 
-        ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser()
     ap.add_argument("file")
     ap.add_argument("--method", default="cohesion")
     args = ap.parse_args()

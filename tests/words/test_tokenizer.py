@@ -6,7 +6,6 @@ import csv
 import gzip
 import itertools
 import logging
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,12 +16,12 @@ import jieba.finalseg  # noqa: E402
 
 from minent.errors import DataError, UsageError  # noqa: E402
 from minent.words.tokenizers.fast import Tokenizer, load_dict, read_user_dict  # noqa: E402
+from tests.support import SAMPLE, SHARED_DATA, TEST_DATA  # noqa: E402
 
 jieba.setLogLevel(logging.WARNING)
 
-HERE = Path(__file__).resolve().parent
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-USER_DICT = HERE / "data" / "jieba_userdict.txt"
+DATA = SHARED_DATA  # optional extra text where present
+USER_DICT = TEST_DATA / "jieba_userdict.txt"
 CONFIGS = [(hmm, mode) for hmm in (True, False) for mode in ("default", "search", "all")]
 
 
@@ -87,8 +86,7 @@ def assert_same(lines, hmm, mode, user=False):
 
 def _real_lines():
     """The project's sample, plus the first lines of the shared corpora when they are present."""
-    sample = Path(__file__).resolve().parents[1] / "data" / "sample.txt"
-    lines = sample.read_text(encoding="utf-8").splitlines()
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
     if not DATA.is_dir():
         return lines
     with open(DATA / "sighan2005" / "pku_test.utf8", encoding="utf-8", newline="") as f:

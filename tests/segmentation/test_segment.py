@@ -1,6 +1,5 @@
 """Segmenter line handling: round trip, line structure, numbers, punctuation, pre-split modes."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +11,6 @@ from minent.segmentation.unigram import UnigramSegmenter
 from minent.segmentation.units import units
 from minent.text.chars import to_codepoints
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sighan2005"
 
 LEX = Lexicon(["中国", "人民", "中", "国", "人", "民", "0年", "a股", "𠀀𠀁"], [10, 8, 1, 1, 1, 1, 3, 2, 2])
 
@@ -73,8 +71,8 @@ def test_round_trip_random(lines):
         assert "  " not in o and o == o.strip()
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared SIGHAN data not present")
-def test_round_trip_real_text():
+def test_round_trip_real_text(shared_data):
+    SHARED = shared_data / "sighan2005"
     raw = (SHARED / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:300]
     lex = Lexicon.parse((SHARED / "pku_dev_gold.utf8").read_text(encoding="utf-8").split()[:20000])
     seg = UnigramSegmenter(lex)

@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import SAMPLE, run_minent
+from tests.support import SAMPLE, run_minent
 
 
 def _strip(s: str) -> str:

@@ -110,7 +110,7 @@ def test_token_table_equals_counter(batches):
 @pytest.mark.parametrize("hmm", [True, False])
 def test_specialised_cut_lines_equal_generic(env, hmm):
     """cut_lines_hmm / cut_lines_nohmm (settings fixed at compile time) = cut_lines."""
-    from conftest import SAMPLE
+    from tests.support import SAMPLE
 
     d, _ = env
     lines = SAMPLE.read_text(encoding="utf-8").splitlines() + ["", "a b\r\nc", "𠀀中文 3.14% T恤"]

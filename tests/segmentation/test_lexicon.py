@@ -3,7 +3,6 @@
 import itertools
 import math
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,8 +18,9 @@ from minent.segmentation.lexicon import (
 )
 from minent.segmentation.lexicon_model import Lexicon
 from minent.text.chars import pieces
+from tests.support import SHARED_DATA
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sighan2005"
+SHARED = SHARED_DATA / "sighan2005"  # optional extra text where present; tests that need it use shared_data
 
 
 def _han_runs(text):
@@ -153,8 +153,8 @@ def test_build_lexicon_empty():
     assert len(empty.lexicon) == 0 and empty.bits_per_iteration == []
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared SIGHAN data not present")
-def test_em_bits_decrease_on_real_text():
+def test_em_bits_decrease_on_real_text(shared_data):
+    SHARED = shared_data / "sighan2005"
     raw = (SHARED / "pku_dev.utf8").read_text(encoding="utf-8").splitlines()[:600]
     r = build_lexicon(raw)
     assert len(r.bits_before_filter) >= 2 and len(r.bits_per_iteration) >= 1
