@@ -2,7 +2,7 @@
 the command uses, the tokenizer compiles jieba's dictionary) against warm (the same command
 again), side by side.
 
-    python benchmarks/bench_first_run.py [--repeat 2]
+    python -m benchmarks.bench_first_run [--repeat 2]
 
 Each case runs in a fresh process with ``MINENT_CACHE_DIR`` pointing at a new empty directory
 for the cold run (numba's cache lives below it, see ``minent/cache.py``); the warm runs reuse
@@ -20,9 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks._common import ROOT, print_table, run_measured  # noqa: E402
+from benchmarks._common import ROOT, print_table, run_measured
 
 CASES = [
     ("newwords (README)", ["newwords", "data/sample.txt", "--exclude-known", "--top", "20"]),

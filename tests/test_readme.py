@@ -20,7 +20,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from tests.support import ROOT
 
 README = ROOT / "README.md"
 REL_TOL = 1e-9

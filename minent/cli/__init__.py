@@ -48,7 +48,7 @@ def _caused_by_interrupt(e: BaseException) -> KeyboardInterrupt | None:
 
 def _interrupted(e: BaseException) -> int:
     """Say why the run stopped; the exit code: 143 for SIGTERM, 130 for Ctrl-C."""
-    from minent.lifeline import Terminated
+    from minent.parallel.lifeline import Terminated
 
     if isinstance(e, Terminated):
         sys.stderr.write("minent: terminated\n")
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout = _ClosedStream("output", "write to a file with --output FILE")  # type: ignore[assignment]
     common._program = argv is None
     if argv is None:  # as the program: SIGTERM stops everything like Ctrl-C, exit 143
-        from minent.lifeline import handle_sigterm
+        from minent.parallel.lifeline import handle_sigterm
 
         handle_sigterm()
     command = get_command(app)

@@ -41,7 +41,7 @@ def count_cmd(
     quiet: common.Quiet = False,
 ) -> None:
     from minent.io.tables import atomic_output
-    from minent.wordfreq import count_words
+    from minent.words.count import count_words
 
     if tokenizer == "fast":
         common.start_numba()
