@@ -31,7 +31,7 @@ Inputs = Annotated[
     Optional[list[str]],
     typer.Argument(
         help="Input files, directories (recursive) or globs; .gz/.bz2/.xz are read transparently. "
-        "'-' or nothing reads standard input.",
+        "'-' or nothing reads standard input; pipes such as <(zcat a.gz) are read as streams.",
         show_default=False,
     ),
 ]

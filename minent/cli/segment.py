@@ -112,7 +112,7 @@ def segment_cmd(
     ] = None,
     load: Annotated[Optional[Path], typer.Option("--load", help="Saved model: .tsv lexicon, .npz charlm or hybrid.")] = None,
     train: Annotated[
-        Optional[list[str]], typer.Option("--train", metavar="FILE", help="Learn the model from this raw corpus first (repeatable).")
+        Optional[list[str]], typer.Option("--train", metavar="FILE", help="Learn the model from this raw corpus first (repeatable). Training reads it several times: standard input or a pipe (<(...)) is held in memory for that.")
     ] = None,
     model: Annotated[
         Optional[Literal["unigram", "charlm", "hybrid"]],
@@ -192,8 +192,8 @@ def _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alp
 
 def _reread(corpus, quiet):
     """A function returning a fresh pass over *corpus* (progress shown on the first pass); stdin
-    can be read only once, so it is kept in memory."""
-    if "-" in corpus.paths:
+    or a pipe can be read only once, so its text is kept in memory."""
+    if corpus.total_bytes is None:
         docs = list(corpus.documents())
         return lambda: iter(docs)
 

@@ -30,6 +30,7 @@ import gzip
 import json
 import lzma
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -60,6 +61,20 @@ _COMMON_HAN = frozenset(
 )
 
 
+def is_stream(path: str | os.PathLike) -> bool:
+    """Whether input *path* can be read only once, from its start: ``-`` (standard input), a
+    named pipe, a process substitution ``<(...)`` (``/dev/fd/63``), ``/dev/stdin``, a terminal.
+    Such inputs have no size and no byte ranges; they are never opened twice (not even to peek
+    at their first bytes)."""
+    path = os.fspath(path)
+    if path == "-":
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 class _Source:
     """One input: a path or stdin, opened as a binary stream of (decompressed) bytes."""
 
@@ -71,13 +86,31 @@ class _Source:
         return "<stdin>" if self.name == "-" else self.name
 
     def size(self) -> int | None:
-        return None if self.name == "-" else os.path.getsize(self.name)
+        return None if is_stream(self.name) else os.path.getsize(self.name)
 
     def open(self) -> tuple[BinaryIO, Callable[[], int]]:
         """Return the decompressed byte stream and a function giving on-disk bytes consumed."""
-        if self.name == "-":
-            raw = sys.stdin.buffer
+        if self.name == "-" or is_stream(self.name):
+            if self.name == "-":
+                raw = sys.stdin.buffer
+            else:
+                try:
+                    raw = open(self.name, "rb")  # a pipe: read once, peeked at, never rewound
+                except OSError as e:
+                    raise UsageError(f"{self.name}: cannot open: {e.strerror}") from None
             head = raw.peek(6)[:6] if hasattr(raw, "peek") else b""
+            for magic, opener in _MAGIC:
+                if head.startswith(magic):
+                    stream = opener(raw)
+                    break
+            else:
+                stream = raw
+            consumed = [0]
+
+            def position() -> int:
+                return consumed[0]
+
+            return _CountingReader(stream, consumed, raw if self.name != "-" else None), position
         else:
             try:
                 raw = open(self.name, "rb")
@@ -91,29 +124,23 @@ class _Source:
                 break
         else:
             stream = raw
-        if self.name == "-":
-            consumed = [0]
-
-            def position() -> int:
-                return consumed[0]
-
-            return _CountingReader(stream, consumed), position
         return stream, raw.tell
 
 
 class _CountingReader:
-    """Wraps stdin to count bytes, since a pipe has no position."""
+    """Wraps a stream (stdin, a pipe) to count bytes, since a pipe has no position."""
 
-    def __init__(self, stream: BinaryIO, counter: list[int]):
-        self._stream, self._counter = stream, counter
+    def __init__(self, stream: BinaryIO, counter: list[int], owned: BinaryIO | None = None):
+        self._stream, self._counter, self._owned = stream, counter, owned
 
     def read(self, n: int = -1) -> bytes:
         data = self._stream.read(n)
         self._counter[0] += len(data)
         return data
 
-    def close(self) -> None:  # never close the process's stdin
-        pass
+    def close(self) -> None:  # never close the process's stdin; a named pipe we opened, yes
+        if self._owned is not None:
+            self._owned.close()
 
 
 def _expand(inputs: Sequence[str | os.PathLike]) -> list[str]:
@@ -239,7 +266,7 @@ class Corpus:
 
     @property
     def total_bytes(self) -> int | None:
-        """On-disk size of all inputs, or None when stdin is one of them."""
+        """On-disk size of all inputs, or None when one of them is a stream (:func:`is_stream`)."""
         sizes = [_Source(p).size() for p in self.paths]
         return None if any(s is None for s in sizes) else sum(sizes)
 
@@ -508,7 +535,7 @@ class Corpus:
         compressed stream cannot be entered in the middle, a CSV row may span lines, and a UTF-16/32
         newline is not the byte ``\n``.
         """
-        if name == "-" or self.csv_column is not None or is_compressed(name):
+        if is_stream(name) or self.csv_column is not None or is_compressed(name):
             return False
         if _is_wide(self.encoding):
             return False
@@ -604,7 +631,10 @@ def _advance(progress: Progress, position: Callable[[], int], reported: int) -> 
 
 
 def is_compressed(path: str | os.PathLike) -> bool:
-    """Whether *path* starts with the magic bytes of gzip, bzip2 or xz."""
+    """Whether *path* starts with the magic bytes of gzip, bzip2 or xz (False for a stream,
+    which is not opened: peeking would consume it; its reader recognises compression itself)."""
+    if is_stream(path):
+        return False
     with open(path, "rb") as fh:
         head = fh.read(6)
     return any(head.startswith(magic) for magic, _ in _MAGIC)

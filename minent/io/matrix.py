@@ -119,7 +119,7 @@ def read_input_bytes(path: str) -> tuple[bytes, str]:
     p = Path(path)
     if p.is_dir():
         raise UsageError(f"{path}: is a directory, not a file")
-    if not p.is_file():
+    if not p.exists():  # a file, or a pipe (<(...), /dev/stdin): read once, whole
         raise UsageError(f"{path}: no such file")
     return decompress(p.read_bytes(), path), path
 

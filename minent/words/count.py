@@ -189,9 +189,9 @@ def _get(results, procs, timeout: float = 0.2):
 def _range_tasks(corpus: Corpus, jobs: int, partition_bytes: int | None) -> list | None:
     """Byte-range tasks for the workers, or None when the parent must read (standard input, or
     too few or too uneven pieces, e.g. one big compressed file, which would leave workers idle)."""
-    if "-" in corpus.paths:
+    if corpus.total_bytes is None:  # standard input or a pipe: read once, by the parent
         return None
-    total = corpus.total_bytes or 0
+    total = corpus.total_bytes
     size = partition_bytes or default_partition_bytes(total, jobs)
     tasks = plan_tasks(corpus, size)
     if len(tasks) < jobs or max(t.nbytes for t in tasks) > 2 * size:
