@@ -161,8 +161,18 @@ def segment_cmd(
     segmenter = _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
                                 encoding, errors, jsonl_field, csv_column, quiet, self_train)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
-    n = common.emit_text(segmenter.segment_lines(corpus.documents(), batch_chars=1 << 16 if _interactive() else 1 << 20),
-                         output)
+    # a batch also ends when a pipe stalls (tail -f log | minent segment): its lines come out at once
+    from minent.io.tables import atomic_output
+
+    batches = corpus.batches(max_chars=1 << 16 if _interactive() else 1 << 20, flush_on_stall=True)
+    n = 0
+    with atomic_output(output) as fh:
+        for batch in batches:
+            lines = list(segmenter.segment_batches([batch]))
+            fh.write("\n".join(lines) + "\n")
+            n += len(lines)
+            if output is None:
+                fh.flush()
     common.info(f"segment: {n} lines ({time.perf_counter() - start:.1f}s)")
 
 

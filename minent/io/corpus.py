@@ -110,7 +110,11 @@ class _Source:
             def position() -> int:
                 return consumed[0]
 
-            return _CountingReader(stream, consumed, raw if self.name != "-" else None), position
+            try:
+                fd = raw.fileno()
+            except (OSError, ValueError, AttributeError):
+                fd = None
+            return _CountingReader(stream, consumed, raw if self.name != "-" else None, fd), position
         else:
             try:
                 raw = open(self.name, "rb")
@@ -128,13 +132,39 @@ class _Source:
 
 
 class _CountingReader:
-    """Wraps a stream (stdin, a pipe) to count bytes, since a pipe has no position."""
+    """Wraps a stream (stdin, a pipe) to count bytes, since a pipe has no position.
 
-    def __init__(self, stream: BinaryIO, counter: list[int], owned: BinaryIO | None = None):
-        self._stream, self._counter, self._owned = stream, counter, owned
+    With *on_wait* set (:meth:`Corpus.batches` with ``flush_on_stall``), a read returns what has
+    arrived instead of waiting for *n* bytes: it takes what is ready (up to *n*), calls
+    *on_wait* before it would block, and notes in ``stalled`` that no more input was ready."""
+
+    def __init__(self, stream: BinaryIO, counter: list[int], owned: BinaryIO | None = None, fd: int | None = None):
+        self._stream, self._counter, self._owned, self._fd = stream, counter, owned, fd
+        self.on_wait: Callable[[], None] | None = None
+        self.stalled = False
+
+    def _ready(self) -> bool:
+        import select
+
+        try:
+            return bool(select.select([self._fd], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
 
     def read(self, n: int = -1) -> bytes:
-        data = self._stream.read(n)
+        read1 = getattr(self._stream, "read1", None)
+        if self.on_wait is None or n is None or n < 0 or read1 is None or self._fd is None:
+            data = self._stream.read(n)
+        else:
+            if not self._ready():
+                self.on_wait()  # about to wait for the writer: hand on what was read so far
+            data = read1(n)
+            while data and len(data) < n and self._ready():
+                more = read1(n - len(data))
+                if not more:
+                    break
+                data += more
+            self.stalled = bool(data) and len(data) < n and not self._ready()
         self._counter[0] += len(data)
         return data
 
@@ -255,6 +285,7 @@ class Corpus:
             raise UsageError("--jsonl-field and --csv-column cannot be used together")
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [inputs]
+        self._on_wait: Callable[[], None] | None = None  # see batches(flush_on_stall=True)
         self.paths = _expand(list(inputs) or ["-"])
         if self.paths.count("-") > 1:
             raise UsageError("standard input ('-') can be read only once")
@@ -280,6 +311,8 @@ class Corpus:
     def _text_blocks_of(self, source: _Source, progress: Progress) -> Iterator[tuple[int, str]]:
         """(lines before, decoded block) of one input; see :meth:`_decode_blocks`."""
         stream, position = source.open()
+        if isinstance(stream, _CountingReader):
+            stream.on_wait = self._on_wait
         try:
             yield from self._decode_blocks(source, stream, position, progress)
         finally:
@@ -319,7 +352,7 @@ class Corpus:
             eof = not data
             if first and not eof and at_start:
                 # Make sure the BOM / sniffing sees a reasonable sample.
-                while len(data) < _SNIFF_SIZE:
+                while len(data) < _SNIFF_SIZE and not getattr(stream, "stalled", False):
                     more = self._read(source, stream, _SNIFF_SIZE - len(data))
                     if not more:
                         break
@@ -492,9 +525,57 @@ class Corpus:
         for _, _, text in self.located_documents(progress):
             yield text
 
-    def batches(self, max_chars: int = 1_000_000, progress: Progress = None) -> Iterator[list[str]]:
-        """Yield lists of documents holding about *max_chars* characters each (at least one)."""
-        return batched(self.documents(progress), max_chars)
+    def batches(self, max_chars: int = 1_000_000, progress: Progress = None, *,
+                flush_on_stall: bool = False) -> Iterator[list[str]]:
+        """Yield lists of documents holding about *max_chars* characters each (at least one).
+
+        With *flush_on_stall*, a batch read from standard input or a pipe also ends when no more
+        input is ready (``tail -f log | minent tokenize`` answers line by line as the lines
+        come); files, and a pipe that keeps up, still give full batches. The input is then read
+        by a helper thread, so that waiting for the writer never holds back a batch.
+        """
+        if not flush_on_stall or not any(is_stream(p) for p in self.paths):
+            return batched(self.documents(progress), max_chars)
+        return self._stall_batches(max_chars, progress)
+
+    def _stall_batches(self, max_chars: int, progress: Progress) -> Iterator[list[str]]:
+        import queue
+        import threading
+
+        ready: queue.Queue = queue.Queue(maxsize=2)
+        pending: list[str] = []
+        size = [0]
+        done = object()
+
+        def flush() -> None:
+            if pending:
+                ready.put(list(pending))
+                pending.clear()
+                size[0] = 0
+
+        def produce() -> None:
+            self._on_wait = flush
+            try:
+                for doc in self.documents(progress):
+                    pending.append(doc)
+                    size[0] += len(doc) + 1
+                    if size[0] >= max_chars:
+                        flush()
+                flush()
+                ready.put(done)
+            except BaseException as e:  # handed to the consumer, raised there
+                ready.put(e)
+            finally:
+                self._on_wait = None
+
+        threading.Thread(target=produce, name="minent-reader", daemon=True).start()
+        while True:
+            item = ready.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
 
     def text_blocks(self, max_chars: int = 1_000_000, progress: Progress = None) -> Iterator[str]:
         """Yield the documents as strings of about *max_chars* characters, one ``\\n`` between

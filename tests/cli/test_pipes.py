@@ -77,3 +77,49 @@ def test_is_stream(tmp_path):
     fifo = tmp_path / "p"
     os.mkfifo(fifo)
     assert is_stream("-") and is_stream(fifo) and not is_stream(f) and not is_stream(tmp_path / "missing")
+
+
+def _answers_before_the_input_ends(args: list[str], line: str, expected: str, tmp_path) -> None:
+    """Write one line into minent's stdin and keep the pipe open: its output must come at once
+    (the batch ends when the input stalls), not when 1 MiB has arrived or the pipe is closed."""
+    import select
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as for a user
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.Popen([*minent_command(), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+    try:
+        proc.stdin.write(line.encode())
+        proc.stdin.flush()
+        got = b""
+        deadline = time.time() + 120
+        while not got.endswith(b"\n") and time.time() < deadline:
+            ready, _, _ = select.select([proc.stdout], [], [], 1)
+            if ready:
+                chunk = os.read(proc.stdout.fileno(), 4096)
+                if not chunk:
+                    break
+                got += chunk
+        assert proc.poll() is None, proc.stderr.read()
+        assert got.decode() == expected
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)
+
+
+def test_tokenize_answers_a_slow_pipe_line_by_line(tmp_path):
+    _answers_before_the_input_ends(["tokenize", "-q"], "我来到北京清华大学\n", "我 来到 北京 清华大学\n", tmp_path)
+
+
+def test_segment_answers_a_slow_pipe_line_by_line(tmp_path):
+    lexicon = tmp_path / "lex.tsv"
+    lexicon.write_text("北京\t10\t-1.0\n清华大学\t5\t-2.0\n来到\t8\t-1.5\n我\t20\t-0.5\n", encoding="utf-8")
+    _answers_before_the_input_ends(["segment", "--lexicon", str(lexicon), "-q"], "我来到北京清华大学\n",
+                                   "我 来到 北京 清华大学\n", tmp_path)
+
+
+def test_stall_batches_equal_plain_batches_on_a_file_pipe():
+    plain = bash(f"minent tokenize {SAMPLE} -q").stdout
+    assert bash(f"cat {SAMPLE} | minent tokenize -q").stdout == plain
+    assert bash(f"cat {SAMPLE} | minent tokenize - -q").stdout == plain
