@@ -13,6 +13,10 @@ import pytest
 from tests.support import ROOT, SAMPLE, run_installed
 
 PAIRS = ROOT / "data" / "pairs.tsv"
+#: the environment of a subprocess that must run this tree's minent (as run_installed sets it)
+_ENV = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+
+
 def _messages(r) -> list[str]:
     """stderr lines, without the first-run notes of numba compiling (a cold cache says them)."""
     return [line for line in r.stderr.decode().strip().splitlines() if "numba kernel" not in line]
@@ -100,7 +104,7 @@ def test_closed_stdin_is_one_line(args):
 
     from tests.support import minent_command
 
-    r = subprocess.run(["bash", "-c", '"$@" <&-', "minent", *minent_command(), *args], capture_output=True, cwd=ROOT)
+    r = subprocess.run(["bash", "-c", '"$@" <&-', "minent", *minent_command(), *args], capture_output=True, cwd=ROOT, env=_ENV)
     lines = _messages(r)
     assert r.returncode == 2 and len(lines) == 1 and "standard input is closed" in lines[0], r.stderr
 
@@ -111,12 +115,12 @@ def test_closed_stdout_is_one_line_and_output_file_still_works(tmp_path):
     from tests.support import minent_command
 
     r = subprocess.run(["bash", "-c", '"$@" >&-', "minent", *minent_command(), "count", str(SAMPLE), "-q"],
-                       capture_output=True, cwd=ROOT)
+                       capture_output=True, cwd=ROOT, env=_ENV)
     lines = _messages(r)
     assert r.returncode == 2 and len(lines) == 1 and "standard output is closed" in lines[0], r.stderr
     out = tmp_path / "freq.tsv"
     r = subprocess.run(["bash", "-c", '"$@" >&- <&-', "minent", *minent_command(), "count", str(SAMPLE), "-q", "-o", str(out)],
-                       capture_output=True, cwd=ROOT)
+                       capture_output=True, cwd=ROOT, env=_ENV)
     assert r.returncode == 0 and out.read_text(encoding="utf-8").count("\n") > 100, r.stderr
 
 
