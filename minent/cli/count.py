@@ -77,6 +77,6 @@ def count_cmd(
         common.emit(result.rows, result.columns, fmt, output, header=header)
     common.info(
         f"count: {result.documents} documents, {result.tokens} tokens, {result.distinct} distinct words, "
-        f"{len(result)} written; tokenizer={tokenizer} hmm={hmm} mode={mode} jobs={result.jobs}{f' scheduler={scheduler}' if scheduler else ''} "
+        f"{len(result)} written; tokenizer={tokenizer} hmm={hmm} mode={mode} jobs={result.jobs}{f' (--jobs {result.jobs_note})' if result.jobs_note else ''}{f' scheduler={scheduler}' if scheduler else ''} "
         f"({time.perf_counter() - start:.1f}s)"
     )

@@ -59,6 +59,7 @@ class WordCounts:
         self._rows = rows
         self.tokens, self.documents, self.distinct = tokens, documents, distinct
         self.jobs: int | None = None  # worker processes used, set by count_words
+        self.jobs_note = ""  # why fewer than the jobs asked for, if so
 
     @property
     def rows(self) -> list[tuple[str, int]]:
@@ -359,12 +360,13 @@ def count_words(
     if batch_chars is None:
         batch_chars = 1_000_000 if hasattr(tk, "count") else 200_000
 
-    requested = jobs
+    requested, note = jobs, ""
     if scheduler is None and jobs > 1:
         jobs, why = worker_processes(jobs, corpus, batch_chars, partition_bytes)
-        if why:  # said when asked for explicitly; the default just fits the work
-            (log.info if chosen else log.debug)(
-                f"count: {jobs} worker process{'es' if jobs != 1 else ''} instead of jobs={requested} ({why})")
+        if why:
+            log.debug(f"count: {jobs} worker process{'es' if jobs != 1 else ''} instead of jobs={requested} ({why})")
+            if chosen:  # asked for explicitly: the result says why it got fewer (the default just fits)
+                note = f"{jobs} instead of {requested}: {why}"
     if scheduler is not None:
         total, n_tokens, n_docs = count_tables(
             corpus, scheduler, config, jobs=jobs, batch_chars=batch_chars, partition_bytes=partition_bytes,
@@ -385,6 +387,7 @@ def count_words(
     result = WordCounts(table=total.ordered(min_count, top), tokens=n_tokens, documents=n_docs,
                         distinct=len(total))
     result.jobs = jobs  # the worker processes actually used (see worker_processes)
+    result.jobs_note = note
     return result
 
 
