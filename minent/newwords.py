@@ -822,12 +822,13 @@ def _char_logprob(table, bg) -> Callable[[np.ndarray], np.ndarray]:
     not model, priced at its relative frequency in the corpus, ``ln(N(c) / T)``, so that 甲A or
     T恤 are not new for their letters alone."""
     from minent.io.text import HAN, char_class_table
+    from minent.novelty import logs as novelty_logs
 
     classes = char_class_table()
     ids, counts = table.grams(1)
     cps = table.vocab.codepoints[ids[:, 0]].astype(np.int64)
     order = np.argsort(cps, kind="stable")
-    cps, logs = cps[order], np.log(counts[order].astype(np.float64) / max(table.total, 1))
+    cps, logs = cps[order], novelty_logs(counts[order].astype(np.float64) / max(table.total, 1))
     floor = -math.log(max(table.total, 1))
     rare_han = -math.log(max(bg.total, 1))
 
@@ -851,6 +852,8 @@ def _topic_logprob(table, bg, words: list[str], word_counts: list[int], n_tokens
     frequent than its parts make it; a rare background word seen only inside w (岫云 in 钟岫云)
     keeps its background price. Single characters keep the background's price too: their
     corpus frequency is dominated by the words that contain them."""
+    from minent.novelty import logs as novelty_logs
+
     char_lp = _char_logprob(table, bg)
     lp, ntok, ends, starts = bg.routes(words, char_lp)
     parts, owner = [], []
@@ -869,8 +872,7 @@ def _topic_logprob(table, bg, words: list[str], word_counts: list[int], n_tokens
         sel = np.array([j for j, p in enumerate(parts) if len(p) == k], dtype=np.int64)
         counts[sel] = table.counts_of(ids)
     counts = np.maximum(counts - np.asarray(word_counts, dtype=np.float64)[np.array(owner, dtype=np.int64)], 0.0)
-    with np.errstate(divide="ignore"):
-        corpus = np.log(counts / max(n_tokens, 1.0))
+    corpus = novelty_logs(counts / max(n_tokens, 1.0))
     out = lp.copy()
     np.add.at(out, np.array(owner, dtype=np.int64), np.maximum(corpus - background, 0.0))
     return out
@@ -880,11 +882,14 @@ def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs
                    wanted: Callable[[str], bool]):
     """The new-word units of the candidate pieces and their statistics, for ``rank="novelty"``.
 
-    Units come from :func:`minent.novelty.new_word_units`. A piece that passed the back-check
-    gives all its units; one that failed it (a chain of cohesive n-grams that is not cohesive as
-    a whole) gives its runs, and a compound of two known words only when one of them is mostly
-    found inside it (苏格兰队: 苏格兰 is; 解决问题: neither 解决 nor 问题 is). A known word next to
-    a run joins it on the same condition (:func:`minent.novelty.bind_neighbours`). One pass over the text counts every string
+    Units come from :func:`minent.novelty.new_word_units`: runs of new characters, and compounds
+    (parts without such a run). A compound of two multi-character known words is a unit only
+    when one of them is mostly found inside it (:func:`minent.novelty.bind_neighbours`: 延边敖东
+    yes; 解决问题, 中法两国 no: both words are mostly elsewhere). Other compounds are units when
+    their piece passed the back-check or when they are at most two background tokens (苏格兰队,
+    张家平: a known word and a character); a longer chain that failed the back-check is not (a
+    chain of cohesive n-grams that is not cohesive as a whole). A known word next to a run joins
+    it on the same majority condition. One pass over the text counts every string
     involved and the neighbour entropies of the units.
 
     Returns ``(words, counts, left_entropy, right_entropy, cut_left, cut_right)`` for the units
@@ -900,12 +905,12 @@ def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs
             if tokens == 0:
                 runs.append((w, a, b, left, right))
                 strings.update({w[a:b], w[left:a], w[left:b], w[b:right], w[a:right], w[left:right]})
-            elif ok:
-                compounds.append((w, a, b, -1))
-                strings.add(w[a:b])
-            elif tokens == 2:  # a two-word compound out of a piece that failed the back-check
+            elif left > a:  # two multi-character known words glued together
                 compounds.append((w, a, b, left))
                 strings.update({w[a:b], w[a:left], w[left:b]})
+            elif ok or tokens <= 2:
+                compounds.append((w, a, b, -1))
+                strings.add(w[a:b])
     strings.discard("")
     listed = sorted(strings)
     hl, hr, occ = _neighbour_entropy(spill, table, listed, jobs)

@@ -28,12 +28,20 @@ such a run is a compound of known words and stays whole (印尼 女队 → 印�
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 Z95 = 1.6448536269514722  # standard normal quantile of 0.95
 BOUNDARY_NATS = 1.0  # branching entropy that counts as full evidence of a boundary (e ≈ 2.7 neighbours)
+
+
+def logs(values) -> np.ndarray:
+    """``math.log`` of every value (−inf for 0): libm's log, the same bits wherever the value sits
+    in an array (numpy's vectorised log may differ in the last bit between SIMD lanes)."""
+    return np.array([math.log(v) if v > 0 else -math.inf for v in np.asarray(values, dtype=np.float64).tolist()],
+                    dtype=np.float64)
 
 
 def poisson_lower(n) -> np.ndarray:
@@ -58,8 +66,7 @@ def novelty(counts, logprob, total_chars: int, mean_length: float) -> np.ndarray
     """
     lo = poisson_lower(counts)
     expected_tokens = max(float(total_chars), 1.0) / max(float(mean_length), 1e-12)
-    with np.errstate(divide="ignore"):
-        return np.log(lo) - math.log(expected_tokens) - np.asarray(logprob, dtype=np.float64)
+    return logs(lo) - math.log(expected_tokens) - np.asarray(logprob, dtype=np.float64)
 
 
 def score(novelty_, evidence) -> np.ndarray:
@@ -88,8 +95,9 @@ def new_word_units(words: Sequence[str], background, char_logprob: Callable[[np.
     tokens, 0 for a run of characters the background cannot group into words; and for a run,
     the start of the known word just before it and the end of the one just after it in the
     piece (``left == start`` / ``right == end`` when there is none), which
-    :func:`bind_neighbours` may join to it; for a compound, the end of its first word and its
-    end. ``ntok``: background tokens of each word.
+    :func:`bind_neighbours` may join to it; for a compound of exactly two multi-character
+    words, the end of the first one (else its start) and its end. ``ntok``: background tokens of
+    each word.
 
     >>> from minent.background import load_background
     >>> bg = load_background()
@@ -141,7 +149,9 @@ def new_word_units(words: Sequence[str], background, char_logprob: Callable[[np.
                     units.append((ra, rb, 0, left, right))
                 j = k
             if not found and part[-1][1] - part[0][0] >= 2:
-                units.append((part[0][0], part[-1][1], len(part), part[0][1], part[-1][1]))
+                two_words = len(part) == 2 and part[0][2] == part[1][2] == KNOWN
+                units.append((part[0][0], part[-1][1], len(part), part[0][1] if two_words else part[0][0],
+                              part[-1][1]))
         out.append(units)
     return out, ntok
 
@@ -179,3 +189,36 @@ def free_extensions(words: Sequence[str], counts: Sequence[int], new: Sequence[b
         for (i, _), k in zip(pairs, known.tolist()):
             out[i] |= k
     return out
+
+
+@dataclass
+class RankingReport:
+    """Precision@K and recall of a ranked word list against a gold word list."""
+
+    gold: int  # gold words
+    listed: int  # rows of the ranked list
+    precision: dict  # K -> share of the top K rows that are gold words
+    recall_at: dict  # K -> share of the gold words within the top K rows
+    recall: float  # share of the gold words anywhere in the list
+
+    def summary(self) -> str:
+        p = " ".join(f"@{k} {v:.3f}" for k, v in self.precision.items())
+        r = " ".join(f"@{k} {v:.3f}" for k, v in self.recall_at.items())
+        return (f"{self.gold} gold words, {self.listed} rows; precision {p}; recall {r}, "
+                f"all rows {self.recall:.3f}")
+
+
+def evaluate_ranking(words: Sequence[str], gold: Iterable[str], ks: Sequence[int] = (10, 100, 1000)) -> RankingReport:
+    """Precision@K (gold words among the top K rows, over K) and recall (gold words listed, over
+    the gold) of the ranked *words*.
+
+    >>> evaluate_ranking(["a", "x", "b", "y"], {"a", "b", "c", "d"}, ks=(1, 2)).summary()
+    '4 gold words, 4 rows; precision @1 1.000 @2 0.500; recall @1 0.250 @2 0.250, all rows 0.500'
+    """
+    gold = set(gold)
+    hit = np.fromiter((w in gold for w in words), dtype=bool, count=len(words))
+    cum = np.concatenate([[0], np.cumsum(hit)])
+    n = max(len(gold), 1)
+    precision = {k: float(cum[min(k, len(words))]) / k for k in ks}
+    recall_at = {k: float(cum[min(k, len(words))]) / n for k in ks}
+    return RankingReport(len(gold), len(words), precision, recall_at, float(len(gold & set(words))) / n)
