@@ -11,6 +11,10 @@ or any ``word freq [...]`` list built from another corpus. Under it:
   about that character, so its presence says nothing about new *words*);
 * ``mean_length`` = Σ f(w)·len(w) / Σ f(w), the background's characters per token, turns a
   corpus of T characters into an expected N = T / mean_length tokens;
+* *common words* are the most frequent words that together make up half of the background's
+  tokens (in jieba's dictionary 840 words, 465 of them of two characters or more: 我们 记者 报道
+  先生 问题 ...). A multi-character common word is *free*: it is never glued into a new word
+  (记者 in 记者薛原, however often the corpus repeats that by-line).
 * a character is *free* when it is a common word by itself: among the most frequent
   single-character words that together make up half of the background's single-character
   tokens, and used alone at least as often as inside its longer words (f(c) >= Σ f(w) over the
@@ -49,7 +53,7 @@ from minent.errors import DataError, UsageError
 
 log = logging.getLogger("minent")
 
-_FORMAT = "minent-background-1"  # bump when the cached arrays change meaning
+_FORMAT = "minent-background-2"  # bump when the cached arrays change meaning
 _TRIE = ("root_child", "ekey", "evals", "nfreq", "nweight", "nflag", "nsig")
 NCODEPOINTS = 0x110000
 #: Compiled backgrounds kept in the cache (least recently used ones are removed beyond this).
@@ -65,6 +69,7 @@ class Background:
     mean_length: float
     free: np.ndarray  # sorted int32 code points of the free characters
     source: str
+    common: frozenset = frozenset()  # the common multi-character words (free words, see the module docstring)
 
     def routes(self, words: Sequence[str], char_logprob: Callable[[np.ndarray], np.ndarray]):
         """Best routes of *words*: ``(logprob, ntok, ends, starts)`` arrays.
@@ -164,11 +169,17 @@ def read_background(path: str | os.PathLike) -> tuple[list[str], list[int]]:
     return list(freq), list(freq.values())
 
 
-def _statistics(words: Sequence[str], freqs: Sequence[int]) -> tuple[float, np.ndarray]:
-    """``mean_length`` and the sorted free code points of a word list (module docstring)."""
+def _statistics(words: Sequence[str], freqs: Sequence[int]) -> tuple[float, np.ndarray, np.ndarray]:
+    """``mean_length``, the sorted free code points and the common multi-character words of a
+    word list (module docstring)."""
     f = np.asarray(freqs, dtype=np.float64)
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     mean_length = float((f * lengths).sum() / max(f.sum(), 1.0))
+    # Common words: the most frequent ones, down to half of all the background's tokens.
+    by_freq = np.lexsort((np.arange(len(words)), -f))
+    cum = np.cumsum(f[by_freq])
+    common_idx = by_freq[: int(np.searchsorted(cum, cum[-1] / 2.0)) + 1] if len(cum) else by_freq
+    common = np.array(sorted(words[i] for i in common_idx.tolist() if lengths[i] > 1), dtype=str)
     single = lengths == 1
     cps_single = np.frombuffer("".join(w for w, s in zip(words, single.tolist()) if s).encode("utf-32-le", "surrogatepass"),
                                dtype=np.int32)
@@ -177,14 +188,14 @@ def _statistics(words: Sequence[str], freqs: Sequence[int]) -> tuple[float, np.n
     text = "".join(w for w, m in zip(words, multi.tolist()) if m)
     cps_multi = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.int32)
     inside = np.bincount(cps_multi, weights=np.repeat(f[multi], lengths[multi]), minlength=NCODEPOINTS)
-    # The most frequent single-character words, down to half of all single-character tokens:
-    # the common ones (rare characters listed alone, e.g. name characters, are not free).
+    # Common characters: the most frequent single-character words, down to half of all
+    # single-character tokens (rare characters listed alone, e.g. name characters, are not).
     present = np.flatnonzero(alone > 0)
-    by_freq = present[np.lexsort((present, -alone[present]))]
-    cum = np.cumsum(alone[by_freq])
-    common = by_freq[: int(np.searchsorted(cum, cum[-1] / 2.0)) + 1] if len(cum) else by_freq
-    free = np.sort(common[alone[common] >= inside[common]]).astype(np.int32)
-    return mean_length, free
+    order = present[np.lexsort((present, -alone[present]))]
+    cum = np.cumsum(alone[order])
+    chars = order[: int(np.searchsorted(cum, cum[-1] / 2.0)) + 1] if len(cum) else order
+    free = np.sort(chars[alone[chars] >= inside[chars]]).astype(np.int32)
+    return mean_length, free, common
 
 
 def _pow2_at_least(n: int) -> int:
@@ -213,8 +224,8 @@ def compile_background(words: Sequence[str], freqs: Sequence[int], source: str =
     logs = np.array([math.log(int(v)) - logtotal if v > 0 else 1.0 for v in uniq.tolist()])
     trie = (trie[0], trie[1], trie[2], nfreq, logs[inverse.ravel()], trie[5][:nnodes].copy(),
             trie[6][:nnodes].copy())
-    mean_length, free = _statistics(words, freqs)
-    return Background(trie, total, mean_length, free, source)
+    mean_length, free, common = _statistics(words, freqs)
+    return Background(trie, total, mean_length, free, source, frozenset(common.tolist()))
 
 
 # --------------------------------------------------------------------------- cache
@@ -302,13 +313,13 @@ def load_background(path: str | os.PathLike | None = None) -> Background:
 
         def build():
             words, freqs = read_main_dict(main)
-            mean_length, free = _statistics(words, freqs)
-            return {"meta": np.array([mean_length]), "free": free}
+            mean_length, free, common = _statistics(words, freqs)
+            return {"meta": np.array([mean_length]), "free": free, "common": common}
 
-        arrays = _cached(key, build, ("meta", "free"))
+        arrays = _cached(key, build, ("meta", "free", "common"))
         compiled = load_dict()
         bg = Background(compiled.trie, compiled.total, float(arrays["meta"][0]), np.asarray(arrays["free"]),
-                        "jieba")
+                        "jieba", frozenset(arrays["common"].tolist()))
     else:
         p = Path(path)
         if not p.exists():
@@ -323,11 +334,13 @@ def load_background(path: str | os.PathLike | None = None) -> Background:
             words, freqs = read_background(p)
             b = compile_background(words, freqs, str(p))
             arrays = dict(zip(_TRIE, b.trie))
-            arrays.update(meta=np.array([b.mean_length, float(b.total)]), free=b.free)
+            arrays.update(meta=np.array([b.mean_length, float(b.total)]), free=b.free,
+                          common=np.array(sorted(b.common), dtype=str))
             return arrays
 
-        arrays = _cached(key, build, _TRIE + ("meta", "free"))
+        arrays = _cached(key, build, _TRIE + ("meta", "free", "common"))
         trie = tuple(arrays[name] for name in _TRIE)
-        bg = Background(trie, int(arrays["meta"][1]), float(arrays["meta"][0]), np.asarray(arrays["free"]), str(p))
+        bg = Background(trie, int(arrays["meta"][1]), float(arrays["meta"][0]), np.asarray(arrays["free"]), str(p),
+                        frozenset(arrays["common"].tolist()))
     _MEMO[key] = bg
     return bg

@@ -889,7 +889,8 @@ def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs
     their piece passed the back-check or when they are at most two background tokens (苏格兰队,
     张家平: a known word and a character); a longer chain that failed the back-check is not (a
     chain of cohesive n-grams that is not cohesive as a whole). A known word next to a run joins
-    it on the same majority condition. One pass over the text counts every string
+    it on the same majority condition. A common word of the background (记者, 报道, 问题) never
+    joins: it is a word of its own however the corpus repeats it. One pass over the text counts every string
     involved and the neighbour entropies of the units.
 
     Returns ``(words, counts, left_entropy, right_entropy, cut_left, cut_right)`` for the units
@@ -925,15 +926,19 @@ def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs
         f[0] |= a > 0
         f[1] |= b < len(w)
 
+    common = bg.common
+
+    def bound(part: str, joined: str) -> bool:  # a known word belonging to the new word
+        return part not in common and bind_neighbours(count[where[part]], count[where[joined]])
+
     for w, a, b, left, right in runs:
-        if left < a and bind_neighbours(count[where[w[left:a]]], count[where[w[left:b]]]):
+        if left < a and bound(w[left:a], w[left:b]):
             a = left
-        if right > b and bind_neighbours(count[where[w[b:right]]], count[where[w[a:right]]]):
+        if right > b and bound(w[b:right], w[a:right]):
             b = right
         add(w, a, b)
     for w, a, b, mid in compounds:
-        joined = count[where[w[a:b]]]
-        if mid < 0 or bind_neighbours(count[where[w[a:mid]]], joined) or bind_neighbours(count[where[w[mid:b]]], joined):
+        if mid < 0 or bound(w[a:mid], w[a:b]) or bound(w[mid:b], w[a:b]):
             add(w, a, b)
     units = sorted(u for u in flags if u in where and count[where[u]] >= min_count)
     counts = [count[where[u]] for u in units]
