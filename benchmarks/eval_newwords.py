@@ -1,7 +1,7 @@
 """Quality of `minent newwords`: the ranking (issue 17) and the methods (ALGORITHMS.md §7).
 
-    python benchmarks/eval_newwords.py                # --rank count (today's) against novelty
-    python benchmarks/eval_newwords.py --methods [--quick|--grid] [--hotel]   # methods on PKU
+    python -m benchmarks.eval_newwords                # --rank count (today's) against novelty
+    python -m benchmarks.eval_newwords --methods [--quick|--grid] [--hotel]   # methods on PKU
 
 The default prints, for ``--rank count`` and ``--rank novelty`` side by side:
 - MSRA NER (../shared/data/ner/msra_ner_dev.bio; raw text = the characters of each sentence):
@@ -37,7 +37,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import print_table, shared_data_or_exit  # noqa: E402
 
@@ -51,7 +50,7 @@ def gold_words(path: Path) -> list[list[str]]:
 
 
 def is_han(ch: str) -> bool:
-    from minent.io.text import HAN, char_class
+    from minent.text.chars import HAN, char_class
 
     return char_class(ch) == HAN
 
@@ -146,7 +145,7 @@ SAMPLE_NAMES = ("钟岫云", "符远舟", "葛念秋", "邝石生", "郁长庚")
 def ranking_report(data: Path, ranks: list[str]) -> None:
     """The issue-17 numbers for each ranking, side by side."""
     from minent.io.corpus import Corpus
-    from minent.newwords import find_new_words, load_known
+    from minent.words.newwords.discover import find_new_words, load_known
 
     known = load_known(jieba=True)
     sentences, entities = read_bio(data / "ner" / "msra_ner_dev.bio")
@@ -198,7 +197,7 @@ def main() -> None:
     if not args.methods:
         ranking_report(data, ["count", "novelty"] if args.rank == "both" else [args.rank])
         return
-    from minent.newwords import find_new_words
+    from minent.words.newwords.discover import find_new_words
 
     pku = data / "sighan2005"
     raw = read_lines(pku / "pku_dev.utf8") + read_lines(pku / "pku_test.utf8")
@@ -253,7 +252,7 @@ def main() -> None:
         r = find_new_words(hotel)
         print(f"\nhotel reviews, top 30 ({r.signature()}):")
         print("  ".join(f"{w.word}({w.count})" for w in r.words[:30]))
-        from minent.newwords import load_known
+        from minent.words.newwords.discover import load_known
 
         known = load_known(jieba=True)
         r = find_new_words(hotel, known=known)
