@@ -170,8 +170,8 @@ def ranking_report(data: Path, ranks: list[str]) -> None:
         s = [w.word for w in find_new_words(sample, known=known, rank=rank).words]
         in10 = sum(n in s[:10] for n in SAMPLE_NAMES)
         in20 = sum(n in s[:20] for n in SAMPLE_NAMES)
-        rows.append([rank, len(words), round(share, 3), round(rec1000, 3), round(rec_all, 3), len(lex.words),
-                     round(f1, 4), f"{in10}/{len(SAMPLE_NAMES)}", f"{in20}/{len(SAMPLE_NAMES)}", round(msra_s, 2)])
+        rows.append([rank, len(words), f"{share:.3f}", f"{rec1000:.3f}", f"{rec_all:.3f}", len(lex.words),
+                     f"{f1:.4f}", f"{in10}/{len(SAMPLE_NAMES)}", f"{in20}/{len(SAMPLE_NAMES)}", f"{msra_s:.2f}"])
         tops[rank] = (find_new_words(hotel, known=known, rank=rank, jobs=2).words[:30], s[:10])
     print(f"MSRA NER dev ({sum(map(len, sentences))} chars, --exclude-known): {len(gold)} gold entities "
           f"(>= 2 chars, annotated >= 5 times, not in jieba's dictionary). PKU: learn from raw dev+test, "

@@ -114,9 +114,10 @@ def test_poisson_lower_bound_close_to_the_exact_quantile():
 
 def test_score_formula_on_a_hand_computed_case():
     # A word seen 10 times in T = 60 000 characters; background: 1.5 characters per token, so
-    # N = 40 000 tokens, and q = e^-12. n₋ = 10 (1 − 1/90 − 1.6449/(3√10))³.
+    # N = 40 000 tokens, and q = e^-12. n₋ = 10 (1 − 1/90 − 1.6449/(3√10))³; the lexicon entry
+    # costs 12 nats, 1.2 per use.
     n_lo = 10 * (1 - 1 / 90 - 1.6448536269514722 / (3 * math.sqrt(10))) ** 3
-    expected = math.log(n_lo) - math.log(40_000) + 12
+    expected = math.log(n_lo) - math.log(40_000) + 12 - 1.2
     got = novelty([10], [-12.0], 60_000, 1.5)
     assert got[0] == pytest.approx(expected, abs=1e-12)
     # Boundary evidence: entropies 0.5 and 2 nats, no background cut -> min(0.5, 1) = 0.5; a

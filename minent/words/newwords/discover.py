@@ -39,13 +39,15 @@ a known word is mostly found with the run (阿南史代); a compound of known wo
 its words are bound (苏格兰队). Each unit w seen n times (occurrences in the text) in T
 characters gets ::
 
-    novelty(w) = ln( n₋ / (N · q(w)) )        N = T / mean token length of the background
+    novelty(w) = ln( n₋ / (N · q(w)) ) − (−ln q(w)) / n     N = T / mean token length of the background
     score(w)   = novelty(w) · min(e_L, e_R)   (novelty − (1 − e)·|novelty| when novelty < 0)
 
 q(w): the background probability of w's best segmentation, with each known word of it priced at
 the larger of its background probability and its frequency in the corpus outside w (the topic
 of the corpus is not new, only the combination); n₋: the lower 95% Poisson bound of n (rare
-words must beat the background by more); e: evidence of a boundary on each side, min(1, branching
+words must beat the background by more); −ln q(w) / n: the cost of spelling w once in the
+lexicon, shared by its n uses (minimum description length: a long string seen twice, a quoted
+line, does not pay for its entry); e: evidence of a boundary on each side, min(1, branching
 entropy in nats), or 1 where the background cuts (:mod:`minent.words.newwords.novelty`).
 Collocations of free words (这一 也是 他说) are split or score low; names glued by the cut are
 recovered. ``"count"``: the published algorithms unchanged, by frequency (score = count;

@@ -2,8 +2,13 @@
 
 The score of a candidate w seen n times in a corpus of T characters is
 
-    novelty(w) = ln( n₋ / (N · q(w)) ),      N = T / mean_length,
+    novelty(w) = ln( n₋ / (N · q(w)) ) − (−ln q(w)) / n,      N = T / mean_length,
     score(w)   = novelty(w) · e(w),  e(w) = min(e_L(w), e_R(w))   (for novelty > 0; see score())
+
+It is the description length saved per use of w when w becomes a word of the lexicon (minimum
+description length, the project's principle): each of the n uses costs ``−ln(n₋/N)`` instead of
+the background's ``−ln q(w)``, and the new lexicon entry costs the spelling of w once under the
+background, ``−ln q(w)``, shared by the n uses.
 
 * ``q(w)``: probability of w under the background unigram model (its best segmentation into
   background words, :class:`minent.words.newwords.background.Background`); characters the background does not
@@ -11,8 +16,10 @@ The score of a candidate w seen n times in a corpus of T characters is
   occurrences the background expects in a corpus of N tokens.
 * ``n₋``: the lower end of the one-sided 95% confidence interval of the Poisson mean given n
   observations (Wilson–Hilferty: ``n (1 − 1/(9n) − z/(3√n))³``, z = 1.645), so a word seen 5
-  times must beat the background by more than one seen 500 times: the score is "at least this
-  many times more frequent than ordinary language predicts", in nats.
+  times must beat the background by more than one seen 500 times: the first term is "at least
+  this many times more frequent than ordinary language predicts", in nats.
+* ``−ln q(w) / n``: the lexicon entry's cost per use. A long string seen twice (a quoted line of
+  verse) has a huge first term but pays half its spelling per use; a name seen 50 times pays 2%.
 * ``e_L``, ``e_R``: evidence of a word boundary on each side, ``min(1, H/1 nat)`` for the
   branching entropy H of that side, or 1 when the background itself cuts there (the word was
   found by removing a known word or a free character next to it). A fragment that always
@@ -59,14 +66,16 @@ def poisson_lower(n) -> np.ndarray:
 
 
 def novelty(counts, logprob, total_chars: int, mean_length: float) -> np.ndarray:
-    """``ln(n₋ / (N q))`` with ``N = total_chars / mean_length`` and ``ln q = logprob`` (nats).
+    """``ln(n₋ / (N q)) + ln(q) / n`` with ``N = total_chars / mean_length``, ``ln q = logprob``
+    (nats) and n = *counts*.
 
-    >>> round(float(novelty([5], [math.log(1e-6)], 1_000_000, 2.0)[0]), 3)   # ln(1.966 / 0.5)
-    1.369
+    >>> round(float(novelty([5], [math.log(1e-6)], 1_000_000, 2.0)[0]), 3)   # ln(1.966 / 0.5) − 13.816 / 5
+    -1.394
     """
-    lo = poisson_lower(counts)
+    n = np.asarray(counts, dtype=np.float64)
+    lp = np.asarray(logprob, dtype=np.float64)
     expected_tokens = max(float(total_chars), 1.0) / max(float(mean_length), 1e-12)
-    return logs(lo) - math.log(expected_tokens) - np.asarray(logprob, dtype=np.float64)
+    return logs(poisson_lower(n)) - math.log(expected_tokens) - lp + lp / np.maximum(n, 1.0)
 
 
 def score(novelty_, evidence) -> np.ndarray:
