@@ -134,15 +134,9 @@ def h_table(dims=COMMON_DIMS, vocab_size: int | None = None) -> list[tuple]:
 
 
 def vocab_size_from_file(path: str) -> int:
-    """Number of distinct words in a vocabulary file: the first field of each non-blank line.
+    """Number of distinct words in a word list (:func:`minent.io.wordlists.read_words`: the first
+    field of each non-blank line), e.g. a plain list or the output of ``minent count``; "-"
+    reads stdin."""
+    from minent.io.wordlists import read_words
 
-    Accepts a plain word list or a frequency table (``word<TAB>count``, e.g. the output of
-    ``minent count``); "-" reads stdin.
-    """
-    from minent.io.matrix import decode_text, read_input_bytes
-
-    raw, name = read_input_bytes(str(path))
-    lines = decode_text(raw, name).splitlines()
-    words = {ln.split("\t")[0].strip() for ln in lines if ln.strip()}
-    words.discard("")
-    return len(words)
+    return len(read_words(path))

@@ -199,10 +199,10 @@ def _bandwidth(X, sigma, name, kernel, *, max_points, seed):
         if sigma == 0.0:
             raise UsageError(
                 f"the median distance between {name} samples is 0 (more than half the pairs "
-                f"are identical), so the median heuristic fails: give --sigma-{name}"
+                f"are identical), so the median heuristic fails: give `sigma_{name}`"
             )
     elif not (sigma > 0 and math.isfinite(sigma)):
-        raise UsageError(f"sigma_{name} must be a positive number, got {sigma}")
+        raise UsageError(f"`sigma_{name}` must be a positive number, got {sigma}")
     return float(sigma), 1.0 / (2.0 * sigma * sigma)
 
 
@@ -296,7 +296,7 @@ def hsic(
     if test == "gamma" and n < 6:
         raise UsageError(f"the gamma test needs at least 6 samples, got {n}")
     if test == "permutation" and permutations < 1:
-        raise UsageError("permutations must be at least 1")
+        raise UsageError("`permutations` must be at least 1")
     if max_exact is None:
         max_exact = default_max_exact()
 
@@ -312,7 +312,7 @@ def hsic(
     if normalize and method != "exact":
         raise UsageError(
             f"the normalised statistic is computed by the exact method only (n = {n}; raise "
-            "--max-exact or drop --normalize)"
+            "`max_exact` or drop `normalize`)"
         )
     if method == "block" and estimator != "unbiased":
         log.info("block HSIC averages unbiased block statistics: reporting the unbiased estimator")
@@ -466,7 +466,7 @@ def _block(X, Y, kernel, gx, gy, test, block_size):
     from minent.estimators import kernels as kern
 
     if block_size < 4:
-        raise UsageError("block_size must be at least 4")
+        raise UsageError("`block_size` must be at least 4")
     nb = X.shape[0] // block_size
     if nb < 2:
         raise UsageError(f"block HSIC needs at least 2 blocks of {block_size} samples")

@@ -86,7 +86,7 @@ def knn_entropy(x, *, k: int = 3, unit: str = "nats", jobs: int | None = None) -
     if unit not in UNITS:
         raise UsageError(f"unknown unit {unit!r} (choose from nats, bits)")
     if k < 1:
-        raise UsageError(f"k must be at least 1, got {k}")
+        raise UsageError(f"`k` must be at least 1, got {k}")
     X = np.asarray(x, dtype=np.float64)
     if X.ndim == 1:
         X = X[:, None]

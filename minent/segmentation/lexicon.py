@@ -311,7 +311,7 @@ def build_lexicon(
     not a word (stage 5; 0 keeps every pair); ``pre_split`` learn from Han runs only (digits/Latin are their own tokens;
     default False: a number or a Latin run is one unit, and may head a word: 0年 = N年).
     """
-    for name, value in (("--margin", margin), ("--oov-penalty", oov_penalty)):
+    for name, value in (("`margin`", margin), ("`oov_penalty`", oov_penalty)):
         if not math.isfinite(value):  # nan/inf would silently keep or drop every candidate
             raise UsageError(f"{name} must be a finite number, got {value}")
     enc = encode_corpus(texts, pre_split=pre_split)

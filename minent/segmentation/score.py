@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from minent.errors import DataError, UsageError
+from minent.io.wordlists import read_words
 
 # Any run of whitespace (incl. U+3000, which str.split() already treats as whitespace) separates
 # words; the BOM is dropped wherever it appears at the start of a line (first line of a file).
@@ -168,23 +169,13 @@ def _read_lines(path: str | Path) -> list[str]:
     return [text for _, text in read_lines(path)]
 
 
-def read_vocabulary(path: str | Path) -> set[str]:
-    """The training word list: one word per line (first whitespace-separated field), BOM/CRLF tolerated."""
-    vocab = set()
-    for line in _read_lines(path):
-        f = split_words(line)
-        if f:
-            vocab.add(f[0])
-    return vocab
-
-
 def score_files(gold: str | Path, test: str | Path, *, words: str | Path | None = None) -> SegmentationScore:
     """Score the segmentation in file *test* against file *gold* (UTF-8), optionally with a
     training word list *words* for OOV / IV recall. See :func:`score_lines`. One of them may be
     ``-`` (standard input)."""
     if [str(p) for p in (gold, test, words)].count("-") > 1:
-        raise UsageError("only one of the gold, test and --words files can be '-' (standard input)")
-    vocabulary = read_vocabulary(words) if words is not None else None
+        raise UsageError("only one of `gold`, `test` and `words` can be '-' (standard input)")
+    vocabulary = read_words(words) if words is not None else None
     return score_lines(
         _read_lines(gold), _read_lines(test), vocabulary=vocabulary, gold_name=str(gold), test_name=str(test)
     )

@@ -307,11 +307,11 @@ def count_words(
     options, sorted by (-count, word).
     """
     if min_count < 1 or min_length < 1 or (top is not None and top < 0):
-        raise UsageError("--min-count and --min-length must be ≥ 1 and --top ≥ 0")
+        raise UsageError("`min_count` and `min_length` must be ≥ 1 and `top` ≥ 0")
     if jobs is None:
         jobs = default_jobs()
     if jobs < 1:
-        raise UsageError("--jobs must be ≥ 1")
+        raise UsageError("`jobs` must be ≥ 1")
     tk_config = dict(name=tokenizer, hmm=hmm, mode=mode, dict_path=dict_path, user_dict=user_dict)
     tk = make_tokenizer(**tk_config)
     config = dict(tokenizer=tk_config, min_length=min_length, drop_punct=drop_punct)

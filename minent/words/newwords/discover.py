@@ -65,6 +65,7 @@ import numpy as np
 
 from minent.errors import UsageError
 from minent.text.vocab import Folder
+from minent.words.tokenizers import jieba_dict_path
 
 log = logging.getLogger("minent")
 
@@ -101,15 +102,15 @@ def parse_thresholds(spec: str | Iterable[float] | float | None, order: int, met
         try:
             values = [float(x) for x in spec.split(",") if x.strip()]
         except ValueError:
-            raise UsageError(f"--min-pmi: expected numbers like 2,4,6, got {spec!r}") from None
+            raise UsageError(f"`min_pmi`: expected numbers like 2,4,6, got {spec!r}") from None
     elif isinstance(spec, (int, float)):
         values = [float(spec)]
     else:
         values = [float(x) for x in spec]
     if not values or not all(math.isfinite(v) for v in values):
-        raise UsageError(f"--min-pmi: expected numbers like 2,4,6, got {spec!r}")
+        raise UsageError(f"`min_pmi`: expected numbers like 2,4,6, got {spec!r}")
     if len(values) > max(1, order - 1):
-        log.warning(f"--min-pmi: {len(values)} thresholds given, order {order} uses the first "
+        log.warning(f"`min_pmi`: {len(values)} thresholds given, order {order} uses the first "
                     f"{order - 1} (n-gram lengths 2..{order})")
     return {k: values[min(k - 2, len(values) - 1)] for k in range(2, order + 1)}
 
@@ -592,14 +593,14 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
     if order < 2:
-        raise UsageError("--order must be at least 2")
+        raise UsageError("`order` must be at least 2")
     if min_length < 1 or (max_length is not None and max_length < min_length):
-        raise UsageError("--min-length/--max-length: need 1 <= min-length <= max-length")
+        raise UsageError("`min_length`/`max_length`: need 1 <= min_length <= max_length")
     if min_count is not None and min_count < 1:
-        raise UsageError("--min-count must be at least 1")
+        raise UsageError("`min_count` must be at least 1")
     thresholds = parse_thresholds(min_pmi, order, method)
     if not math.isfinite(min_entropy):
-        raise UsageError(f"--min-entropy must be a finite number, got {min_entropy}")
+        raise UsageError(f"`min_entropy` must be a finite number, got {min_entropy}")
     if max_length is None:
         max_length = order if method == "entropy" else DEFAULT_MAX_CANDIDATE
     if method == "entropy":
@@ -792,36 +793,20 @@ def _cohesion_of_words(table, words: list[str]) -> list[float]:
     return out
 
 
-def jieba_dictionary_path() -> str:
-    """Path of jieba's main dictionary (``dict.txt`` inside the installed package)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.origin:
-        raise UsageError("--exclude-known needs jieba installed")
-    return os.path.join(os.path.dirname(spec.origin), "dict.txt")
-
-
 def load_known(paths: Iterable[str | os.PathLike] = (), *, jieba: bool = False) -> set[str]:
-    """Known words: the first whitespace-separated field of every line of *paths* (so plain word
-    lists and jieba dictionaries both work), plus jieba's dictionary when *jieba*.
+    """Known words: the words of the word lists *paths* (:func:`minent.io.wordlists.read_words`:
+    first field per line, so plain lists and jieba dictionaries both work), plus jieba's
+    dictionary when *jieba*.
 
     >>> "中国" in load_known(jieba=True)
     True
     """
-    from minent.io.corpus import read_lines
+    from minent.io.wordlists import read_words
 
-    words: set[str] = set()
-    files = [str(p) for p in paths]
-    if jieba:
-        files.append(jieba_dictionary_path())
-    for path in files:
-        if not os.path.exists(path):
-            raise UsageError(f"{path}: no such file (known-words list)")
-        if os.path.isdir(path):  # not read recursively: a stray file (a README, a model) would add words
-            raise UsageError(f"{path}: is a directory, not a word list (--known takes files)")
-        for _, line in read_lines(path):
-            field = line.split(maxsplit=1)
-            if field:
-                words.add(field[0])
+    words = read_words(jieba_dict_path()) if jieba else set()
+    for path in paths:
+        try:
+            words |= read_words(path)
+        except UsageError as e:
+            raise UsageError(f"`known` {e}") from None
     return words
