@@ -58,12 +58,13 @@ import operator
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from minent.errors import UsageError
+from minent.parallel.chunks import map_chunks
 from minent.text.vocab import Folder
 from minent.words.tokenizers import jieba_dict_path
 
@@ -383,7 +384,7 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
 
     totals = np.zeros(n, dtype=np.int64)
     sides = [_PairKeys(), _PairKeys()]
-    for part in _map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts):
+    for part in map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts):
         totals += part[0]
         sides[0].add(part[1])
         sides[1].add(part[2])
@@ -456,32 +457,6 @@ def _logs_of_ints(values: np.ndarray) -> np.ndarray:
     distinct, inv = np.unique(values, return_inverse=True)
     logs = np.array([math.log(v) if v > 0 else 0.0 for v in distinct.tolist()], dtype=np.float64)
     return logs[inv.ravel()]
-
-
-def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) -> Iterator:
-    """``fn(ids) for ids in spill``, in threads when jobs > 1 (results in chunk order, each
-    yielded as soon as it and those before it are done).
-
-    Chunks held on a cluster (minent.parallel.dask.RemoteChunks) are mapped where they are, and
-    with *reduce* (an exact sum of two results) the results are summed there into one.
-    """
-    if hasattr(spill, "map_chunks"):
-        yield from spill.map_chunks(fn, reduce=reduce)
-        return
-    if jobs <= 1:
-        for ids in spill:
-            yield fn(ids)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        pending = []
-        for ids in spill:
-            pending.append(pool.submit(fn, ids))
-            while len(pending) > jobs:
-                yield pending.pop(0).result()
-        while pending:
-            yield pending.pop(0).result()
 
 
 PAIR_BUDGET = 1 << 24
