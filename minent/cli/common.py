@@ -223,6 +223,14 @@ def info(msg: str) -> None:
     log.info(msg)
 
 
+def summary(command: str, what: str, settings: dict, seconds: float | None = None) -> None:
+    """The closing line of a command on stderr, the same shape for every command:
+    ``minent: COMMAND: WHAT; key=value ... (T s)``, the settings being the result's ``settings``
+    (the parameters that produced it; unset ones left out) and the run's own (jobs, scheduler)."""
+    shown = " ".join(f"{k}={v}" for k, v in settings.items() if v is not None)
+    info(f"{command}: {what}" + (f"; {shown}" if shown else "") + (f" ({seconds:.1f}s)" if seconds is not None else ""))
+
+
 def warn(msg: str) -> None:
     """One warning line on stderr (shown even with --quiet)."""
     log.warning(f"warning: {msg}")

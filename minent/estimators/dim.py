@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 from minent.errors import UsageError
 
@@ -108,10 +109,14 @@ class DimResult:
     exact_dim: int  # smallest n with 2 ln N + h_n < 0
     h_exact: float  # h_n at n = exact_dim
 
-    COLUMNS = ("vocab_size", "rule_dim", "exact_dim", "h_n")
+    columns: ClassVar[tuple[str, ...]] = ("vocab_size", "rule_dim", "exact_dim", "h_n")
 
     def to_rows(self) -> list[tuple]:
         return [(self.vocab_size, self.rule_dim, self.exact_dim, self.h_exact)]
+
+    @property
+    def settings(self) -> dict:
+        return {"vocab_size": self.vocab_size}
 
 
 def embedding_dimension(vocab_size: int) -> DimResult:

@@ -50,6 +50,7 @@ import contextlib
 import logging
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -114,13 +115,21 @@ class HsicResult:
     block_size: int | None = None
     normalized: bool = False
 
-    COLUMNS = (
+    seed: int | None = None
+
+    columns: ClassVar[tuple[str, ...]] = (
         "statistic", "pvalue", "n", "estimator", "kernel", "sigma_x", "sigma_y",
         "test", "method", "permutations", "features", "block_size", "normalized",
     )
 
     def to_rows(self) -> list[tuple]:
-        return [tuple(getattr(self, c) for c in self.COLUMNS)]
+        return [tuple(getattr(self, c) for c in self.columns)]
+
+    @property
+    def settings(self) -> dict:
+        """The parameters that produced the statistic (those that apply to its method)."""
+        keys = ("kernel", "estimator", "method", "test", "permutations", "features", "block_size", "seed")
+        return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
 
 
 def as_samples(a, name: str = "x") -> np.ndarray:
@@ -357,7 +366,7 @@ def hsic(
         permutations=permutations if test == "permutation" else None,
         features=features if method == "rff" and kernel == "gaussian" else None,
         block_size=block_size if method == "block" else None,
-        normalized=normalize,
+        normalized=normalize, seed=seed,
     )
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -46,10 +47,14 @@ class KnnEntropyResult:
     k: int
     n_duplicates: int
 
-    COLUMNS = ("entropy", "unit", "n", "d", "k", "n_duplicates")
+    columns: ClassVar[tuple[str, ...]] = ("entropy", "unit", "n", "d", "k", "n_duplicates")
 
     def to_rows(self) -> list[tuple]:
-        return [tuple(getattr(self, c) for c in self.COLUMNS)]
+        return [tuple(getattr(self, c) for c in self.columns)]
+
+    @property
+    def settings(self) -> dict:
+        return {"k": self.k, "unit": self.unit}
 
 
 def log_unit_ball_volume(d: int) -> float:

@@ -27,7 +27,7 @@ silently re-aligns would report a number for the wrong text.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from minent.errors import DataError, UsageError
@@ -64,6 +64,9 @@ class SegmentationScore:
     oov_correct: int = 0
     has_vocabulary: bool = False
     lines: int = 0
+    settings: dict = field(default_factory=dict)
+
+    columns = ("metric", "value")
 
     @property
     def precision(self) -> float:
@@ -124,7 +127,7 @@ def score_lines(
     """
     gold_lines = _trim_trailing_blank([g.rstrip("\r\n") for g in gold])
     test_lines = _trim_trailing_blank([t.rstrip("\r\n") for t in test])
-    s = SegmentationScore(has_vocabulary=vocabulary is not None)
+    s = SegmentationScore(has_vocabulary=vocabulary is not None, settings={"gold": gold_name, "test": test_name})
     for i, (g, t) in enumerate(zip(gold_lines, test_lines), start=1):
         gw, tw = split_words(g), split_words(t)
         gtext, ttext = "".join(gw), "".join(tw)
@@ -176,6 +179,8 @@ def score_files(gold: str | Path, test: str | Path, *, words: str | Path | None 
     if [str(p) for p in (gold, test, words)].count("-") > 1:
         raise UsageError("only one of `gold`, `test` and `words` can be '-' (standard input)")
     vocabulary = read_words(words) if words is not None else None
-    return score_lines(
+    result = score_lines(
         _read_lines(gold), _read_lines(test), vocabulary=vocabulary, gold_name=str(gold), test_name=str(test)
     )
+    result.settings["words"] = str(words) if words is not None else None
+    return result

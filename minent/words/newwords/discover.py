@@ -140,15 +140,11 @@ class NewWordsResult:
 
     words: list[NewWord]
     method: str
-    params: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
     columns: tuple = COLUMNS
 
     def to_rows(self) -> list[tuple]:
         return list(map(_ROW, self.words))
-
-    def signature(self) -> str:
-        """One line recording the settings, e.g. for stderr."""
-        return " ".join(f"{k}={v}" for k, v in self.params.items())
 
 
 class _IdSpill:
@@ -615,7 +611,7 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         stage("read, encode and count n-grams")
         m = chosen.get("min_count") or pick_min_count(table.total)
         bits = table.bits
-        params = {"method": method, "order": order, "min_count": m, "total_chars": table.total}
+        settings = {"method": method, "order": order, "min_count": m, "total_chars": table.total}
 
         if method == "entropy":
             words, counts, coh = [], [], []
@@ -626,15 +622,15 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                 words += table.decode(ids[keep])
                 counts += cnt[keep].tolist()
                 coh += _logs(ratio[keep])
-            params["min_pmi"] = ",".join(f"{thresholds[k]:g}" for k in sorted(thresholds))
-            params["min_entropy"] = min_entropy
+            settings["min_pmi"] = ",".join(f"{thresholds[k]:g}" for k in sorted(thresholds))
+            settings["min_entropy"] = min_entropy
         else:
             if method == "cohesion":
                 g_by_len = {}
                 for k in range(2, order + 1):
                     ids, cnt = table.grams(k)
                     g_by_len[k] = ids[np.log(_min_ratio_of(table, ids, cnt)) >= thresholds[k]]
-                params["min_pmi"] = ",".join(f"{thresholds[k]:g}" for k in sorted(thresholds))
+                settings["min_pmi"] = ",".join(f"{thresholds[k]:g}" for k in sorted(thresholds))
                 cut_order = order
             else:
                 ids, cnt = table.grams(2)
@@ -643,7 +639,7 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                                                      * table.counts_of(ids[:, 1:]))
                 pair_pmi = np.log(ratio)
                 g_by_len = {2: ids[pair_pmi >= thresholds[2]]}
-                params["min_pmi"] = f"{thresholds[2]:g}"
+                settings["min_pmi"] = f"{thresholds[2]:g}"
                 cut_order = 2
             g_rows, g_slots = _row_set(g_by_len, bits)
             n_words = K.words_for(max_length, bits)
@@ -718,7 +714,7 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     result = [NewWord(words[i], int(counts[i]), float(coh[i]), hl[i], hr[i], float(counts[i]))
               for i in order.tolist()]
     stage("rank")
-    return NewWordsResult(result, method, params)
+    return NewWordsResult(result, method, settings)
 
 
 def _back_check(rows: np.ndarray, g_rows: np.ndarray, g_slots: np.ndarray, order: int, bits: int) -> np.ndarray:
