@@ -31,7 +31,7 @@ def test_tsv_rows_and_summary(sample_run):
     # The sample's invented names are found (its README command's promise).
     assert {"钟岫云", "符远舟", "葛念秋", "邝石生", "郁长庚"} <= set(words[:20])
     err = sample_run.stderr.decode()
-    assert err.startswith("minent: newwords: method=cohesion") and "min_count=" in err and "auto" in err
+    assert err.startswith("minent: newwords: ") and "; method=cohesion " in err and "min_count=" in err and "auto" in err
     assert "rank=novelty background=jieba" in err
 
 
@@ -53,10 +53,10 @@ def test_rank_count_is_the_published_algorithm(tmp_path):
 
 def test_background_file(tmp_path):
     # jieba's dictionary plus two of the sample's names as common words: they stop being new.
-    from minent.words.newwords.discover import jieba_dictionary_path
+    from minent.words.tokenizers import jieba_dict_path
 
     table = tmp_path / "freq.txt"
-    with open(jieba_dictionary_path(), encoding="utf-8") as f:
+    with open(jieba_dict_path(), encoding="utf-8") as f:
         table.write_text(f.read() + "钟岫云 100000 nr\n符远舟 100000 nr\n", encoding="utf-8")
     r = run_minent("newwords", SAMPLE, "--background", table, "--top", "20", "-q")
     assert r.returncode == 0, r.stderr

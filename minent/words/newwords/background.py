@@ -303,10 +303,11 @@ _MEMO: dict[str, Background] = {}
 def load_background(path: str | os.PathLike | None = None) -> Background:
     """The background model of *path* (``None``: jieba's dictionary), from the cache when the
     file's hash matches, compiled and cached otherwise; memoised in the process."""
-    from minent.words.tokenizers.fast import default_dict_path, load_dict, read_main_dict
+    from minent.words.tokenizers import jieba_dict_path
+    from minent.words.tokenizers.fast import load_dict, read_main_dict
 
     if path is None:
-        main = default_dict_path()
+        main = jieba_dict_path()
         key = _hash_file(main)
         if key in _MEMO:
             return _MEMO[key]
