@@ -75,8 +75,7 @@ def count_cmd(
                 fh.write(chunk)
     else:
         common.emit(result.rows, result.columns, fmt, output, header=header)
-    common.info(
-        f"count: {result.documents} documents, {result.tokens} tokens, {result.distinct} distinct words, "
-        f"{len(result)} written; tokenizer={tokenizer} hmm={hmm} mode={mode} jobs={result.jobs}{f' (--jobs {result.jobs_note})' if result.jobs_note else ''}{f' scheduler={scheduler}' if scheduler else ''} "
-        f"({time.perf_counter() - start:.1f}s)"
-    )
+    common.summary("count", f"{result.documents} documents, {result.tokens} tokens, {result.distinct} distinct "
+                   f"words, {len(result)} written", {**result.settings, "jobs": f"{result.jobs} (--jobs {result.jobs_note})" if result.jobs_note else result.jobs,
+                    "scheduler": scheduler},
+                   time.perf_counter() - start)

@@ -97,11 +97,8 @@ def hsic_cmd(
         test=test, permutations=permutations, seed=seed, max_exact=max_exact, approx=approx,
         features=features, block_size=block_size, normalize=normalize,
     )
-    common.info(
-        f"hsic: n={result.n} x:{x.data.shape[1]}d y:{y.data.shape[1]}d kernel={kernel} "
-        f"estimator={result.estimator} method={result.method} test={result.test} seed={seed}"
-    )
-    common.emit(common.round_rows(_rows(result, fmt), digits), result.COLUMNS, fmt, output, header=header)
+    common.summary("hsic", f"n={result.n} x:{x.data.shape[1]}d y:{y.data.shape[1]}d", result.settings)
+    common.emit(common.round_rows(_rows(result, fmt), digits), result.columns, fmt, output, header=header)
 
 
 @app.command(
@@ -144,7 +141,8 @@ def dim_cmd(
         raise UsageError("give --vocab-size N, --vocab FILE or a corpus (or --table)")
     n_words = vocab_size
     if vocab is not None:
-        n_words = dim.vocab_size_from_file(str(vocab))
+        with common.read_as_utf8():  # a word list is UTF-8 whatever --encoding says
+            n_words = dim.vocab_size_from_file(str(vocab))
         common.info(f"dim: {vocab}: {n_words} distinct words")
     elif inputs:
         from minent.words.count import count_words
@@ -169,7 +167,8 @@ def dim_cmd(
         common.emit(common.round_rows(rows, digits), dim.H_TABLE_COLUMNS, fmt, output, header=header)
         return
     result = dim.embedding_dimension(n_words)
-    common.emit(common.round_rows(result.to_rows(), digits), result.COLUMNS, fmt, output, header=header)
+    common.emit(common.round_rows(result.to_rows(), digits), result.columns, fmt, output, header=header)
+    common.summary("dim", f"rule {result.rule_dim}, exact {result.exact_dim}", result.settings)
 
 
 @app.command(
@@ -201,4 +200,5 @@ def entropy_cmd(
             f"{m.name}: {result.n_duplicates} of {result.n} samples repeat another; distances to "
             "copies are ignored (heavily rounded data biases the estimate upwards)"
         )
-    common.emit(common.round_rows(_rows(result, fmt), digits), result.COLUMNS, fmt, output, header=header)
+    common.emit(common.round_rows(_rows(result, fmt), digits), result.columns, fmt, output, header=header)
+    common.summary("entropy", f"{result.entropy:.6g} {result.unit} from n={result.n} d={result.d}", result.settings)

@@ -22,33 +22,22 @@ offset, unless ``errors="replace"``.
 
 from __future__ import annotations
 
-import bz2
 import codecs
 import csv
 import glob
-import gzip
 import json
-import lzma
 import os
-import stat
-import sys
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
 from minent.errors import DataError, InvalidBytesError, UsageError
+from minent.io.sources import MAGIC, CountingReader, display_name, is_stream, open_input, read_block
 from minent.text.batching import batched
 
 Progress = Callable[[int], None] | None
 
 BLOCK_SIZE = 1 << 20
 _SNIFF_SIZE = 1 << 16
-
-_MAGIC = [
-    (b"\x1f\x8b", lambda raw: gzip.GzipFile(fileobj=raw, mode="rb")),
-    (b"BZh", lambda raw: bz2.BZ2File(raw, mode="rb")),
-    (b"\xfd7zXZ\x00", lambda raw: lzma.LZMAFile(raw, mode="rb")),
-]
 
 # Frequent characters of Chinese text in both simplified and traditional forms; `auto` picks the
 # decoding under which most Han characters are among them (wrong decodings give rare characters).
@@ -61,20 +50,6 @@ _COMMON_HAN = frozenset(
 )
 
 
-def is_stream(path: str | os.PathLike) -> bool:
-    """Whether input *path* can be read only once, from its start: ``-`` (standard input), a
-    named pipe, a process substitution ``<(...)`` (``/dev/fd/63``), ``/dev/stdin``, a terminal.
-    Such inputs have no size and no byte ranges; they are never opened twice (not even to peek
-    at their first bytes)."""
-    path = os.fspath(path)
-    if path == "-":
-        return True
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
-
-
 class _Source:
     """One input: a path or stdin, opened as a binary stream of (decompressed) bytes."""
 
@@ -83,94 +58,14 @@ class _Source:
 
     @property
     def display(self) -> str:
-        return "<stdin>" if self.name == "-" else self.name
+        return display_name(self.name)
 
     def size(self) -> int | None:
         return None if is_stream(self.name) else os.path.getsize(self.name)
 
     def open(self) -> tuple[BinaryIO, Callable[[], int]]:
         """Return the decompressed byte stream and a function giving on-disk bytes consumed."""
-        if self.name == "-" or is_stream(self.name):
-            if self.name == "-":
-                raw = sys.stdin.buffer
-            else:
-                try:
-                    raw = open(self.name, "rb")  # a pipe: read once, peeked at, never rewound
-                except OSError as e:
-                    raise UsageError(f"{self.name}: cannot open: {e.strerror}") from None
-            head = raw.peek(6)[:6] if hasattr(raw, "peek") else b""
-            for magic, opener in _MAGIC:
-                if head.startswith(magic):
-                    stream = opener(raw)
-                    break
-            else:
-                stream = raw
-            consumed = [0]
-
-            def position() -> int:
-                return consumed[0]
-
-            try:
-                fd = raw.fileno()
-            except (OSError, ValueError, AttributeError):
-                fd = None
-            return _CountingReader(stream, consumed, raw if self.name != "-" else None, fd), position
-        else:
-            try:
-                raw = open(self.name, "rb")
-            except OSError as e:
-                raise UsageError(f"{self.name}: cannot open: {e.strerror}") from None
-            head = raw.read(6)
-            raw.seek(0)
-        for magic, opener in _MAGIC:
-            if head.startswith(magic):
-                stream = opener(raw)
-                break
-        else:
-            stream = raw
-        return stream, raw.tell
-
-
-class _CountingReader:
-    """Wraps a stream (stdin, a pipe) to count bytes, since a pipe has no position.
-
-    With *on_wait* set (:meth:`Corpus.batches` with ``flush_on_stall``), a read returns what has
-    arrived instead of waiting for *n* bytes: it takes what is ready (up to *n*), calls
-    *on_wait* before it would block, and notes in ``stalled`` that no more input was ready."""
-
-    def __init__(self, stream: BinaryIO, counter: list[int], owned: BinaryIO | None = None, fd: int | None = None):
-        self._stream, self._counter, self._owned, self._fd = stream, counter, owned, fd
-        self.on_wait: Callable[[], None] | None = None
-        self.stalled = False
-
-    def _ready(self) -> bool:
-        import select
-
-        try:
-            return bool(select.select([self._fd], [], [], 0)[0])
-        except (OSError, ValueError):
-            return True
-
-    def read(self, n: int = -1) -> bytes:
-        read1 = getattr(self._stream, "read1", None)
-        if self.on_wait is None or n is None or n < 0 or read1 is None or self._fd is None:
-            data = self._stream.read(n)
-        else:
-            if not self._ready():
-                self.on_wait()  # about to wait for the writer: hand on what was read so far
-            data = read1(n)
-            while data and len(data) < n and self._ready():
-                more = read1(n - len(data))
-                if not more:
-                    break
-                data += more
-            self.stalled = bool(data) and len(data) < n and not self._ready()
-        self._counter[0] += len(data)
-        return data
-
-    def close(self) -> None:  # never close the process's stdin; a named pipe we opened, yes
-        if self._owned is not None:
-            self._owned.close()
+        return open_input(self.name)
 
 
 def _expand(inputs: Sequence[str | os.PathLike]) -> list[str]:
@@ -282,7 +177,7 @@ class Corpus:
         if errors not in ("strict", "replace"):
             raise UsageError(f"errors must be 'strict' or 'replace', not {errors!r}")
         if jsonl_field is not None and csv_column is not None:
-            raise UsageError("--jsonl-field and --csv-column cannot be used together")
+            raise UsageError("`jsonl_field` and `csv_column` cannot be used together")
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [inputs]
         self._on_wait: Callable[[], None] | None = None  # see batches(flush_on_stall=True)
@@ -311,7 +206,7 @@ class Corpus:
     def _text_blocks_of(self, source: _Source, progress: Progress) -> Iterator[tuple[int, str]]:
         """(lines before, decoded block) of one input; see :meth:`_decode_blocks`."""
         stream, position = source.open()
-        if isinstance(stream, _CountingReader):
+        if isinstance(stream, CountingReader):
             stream.on_wait = self._on_wait
         try:
             yield from self._decode_blocks(source, stream, position, progress)
@@ -321,14 +216,7 @@ class Corpus:
 
     @staticmethod
     def _read(source: _Source, stream, n: int) -> bytes:
-        try:
-            return stream.read(n)
-        except (EOFError, lzma.LZMAError, zlib.error, gzip.BadGzipFile) as e:
-            raise DataError(f"{source.display}: corrupt or truncated compressed data ({e})") from None
-        except OSError as e:
-            if "Invalid data stream" in str(e) or "compressed" in str(e):
-                raise DataError(f"{source.display}: corrupt compressed data ({e})") from None
-            raise
+        return read_block(stream, n, source.display)
 
     def _decode_lines(self, source, stream, position, progress, **where) -> Iterator[tuple[int, str]]:
         """(line number, line without CR/LF) of *stream* (see :meth:`_decode_blocks`)."""
@@ -718,7 +606,7 @@ def is_compressed(path: str | os.PathLike) -> bool:
         return False
     with open(path, "rb") as fh:
         head = fh.read(6)
-    return any(head.startswith(magic) for magic, _ in _MAGIC)
+    return any(head.startswith(magic) for magic, _ in MAGIC)
 
 
 def _line_start(raw: BinaryIO, start: int) -> int:

@@ -13,7 +13,8 @@ import os
 from dataclasses import dataclass
 
 from minent.errors import UsageError
-from minent.io.corpus import Corpus, is_stream
+from minent.io.corpus import Corpus
+from minent.io.sources import is_stream
 
 MIN_PARTITION = 1 << 20
 MAX_PARTITION = 64 << 20
@@ -40,7 +41,7 @@ def plan_tasks(corpus: Corpus, partition_bytes: int) -> list[Task]:
     client reads it).
     """
     if partition_bytes < 1:
-        raise UsageError("partition_bytes must be ≥ 1")
+        raise UsageError("`partition_bytes` must be ≥ 1")
     tasks: list[Task] = []
     group: list[tuple[str, int, int | None]] = []
     group_bytes = 0

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from minent.io.corpus import is_stream
+from minent.io.sources import is_stream
 from tests.support import ROOT, SAMPLE, minent_command
 
 PAIRS = ROOT / "data" / "pairs.tsv"

@@ -79,9 +79,9 @@ def infomap(
     progress(trial, codelength) is called after each trial.
     """
     if trials < 1:
-        raise UsageError(f"trials must be at least 1, got {trials}")
+        raise UsageError(f"`trials` must be at least 1, got {trials}")
     if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise UsageError(f"seed must be a non-negative integer, got {seed!r}")
+        raise UsageError(f"`seed` must be a non-negative integer, got {seed!r}")
     start = time.perf_counter()
     flow, settings = _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time)
     settings.update(trials=trials, seed=seed, hierarchical=hierarchical)
