@@ -43,9 +43,10 @@ def is_stream(path: str | os.PathLike) -> bool:
     if path == "-":
         return True
     try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
+        mode = os.stat(path).st_mode
     except OSError:
         return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
 
 
 class CountingReader:
