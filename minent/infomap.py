@@ -140,6 +140,15 @@ def compute_flow(
                 zeros, zeros, False, teleport, 0.0)
 
 
+def result_flow(result: InfomapResult) -> Flow:
+    """The flow network a result was computed on (its graph and flow settings), e.g. for
+    writers that need the link flows (:mod:`minent.io.graph_formats`)."""
+    s = result.settings
+    return compute_flow(result.graph, directed=s.get("directed"), teleport=s.get("teleport", 0.15),
+                        recorded_teleport=s.get("recorded_teleport", False),
+                        markov_time=s.get("markov_time", 1.0))
+
+
 def _plogp_sum(x: np.ndarray) -> float:
     x = x[x > 0]
     return float(np.sum(x * np.log2(x)))

@@ -13,12 +13,14 @@ from minent.cli.app import app
 
 GraphInput = Annotated[
     str,
-    typer.Argument(help="Edge list ('source target [weight]' lines, '#' comments) or Pajek .net; "
-                   "'-' or nothing reads standard input.", show_default=False),
+    typer.Argument(help="Edge list ('source target [weight]' lines, '#' comments), Pajek .net, "
+                   "GraphML, GEXF or GML (by extension); '-' or nothing reads standard input.",
+                   show_default=False),
 ]
 InputFormat = Annotated[
-    Literal["auto", "edges", "pajek"],
-    typer.Option("--input-format", help="Graph file format; auto recognises Pajek by '*Vertices'."),
+    Literal["auto", "edges", "pajek", "graphml", "gexf", "gml"],
+    typer.Option("--input-format", help="Graph file format; auto recognises Pajek by '*Vertices' and "
+                 "GraphML/GEXF/GML by the file extension."),
 ]
 Directed = Annotated[bool, typer.Option("--directed", "-d", help="Links are directed (PageRank flow).")]
 Teleport = Annotated[float, typer.Option("--teleport", help="Teleportation probability of the directed random walk.")]
@@ -59,6 +61,21 @@ def _summary(result, n_links: int) -> str:
             + " ".join(f"{k}={v}" for k, v in s.items()))
 
 
+def _read_graph(path: str, directed: bool, input_format: str, weight_attr: str | None):
+    """Edge lists and Pajek by minent's parser, GraphML/GEXF/GML through networkx."""
+    from minent.io import graph_nx
+
+    nx_fmt = input_format if input_format in graph_nx.NX_FORMATS else (
+        graph_nx.nx_format_of(path) if input_format == "auto" else None)
+    if nx_fmt is None:
+        from minent.io import graph as gio
+
+        return gio.read_graph(path, directed=directed, fmt=input_format)
+    # the file says whether its links are directed; --directed makes them directed anyway
+    return graph_nx.read_networkx_file(path, nx_fmt, weight=weight_attr or None,
+                                       directed=True if directed else None)
+
+
 @app.command("infomap", help="Find communities by minimising the map equation (InfoMap): "
              "node<TAB>module<TAB>flow, modules numbered by decreasing flow.")
 def infomap_cmd(
@@ -76,9 +93,14 @@ def infomap_cmd(
         show_default=False)] = None,
     input_format: InputFormat = "auto",
     fmt: Annotated[
-        Literal["tsv", "jsonl", "json", "clu", "tree"],
-        common.format_option("clu/tree: Infomap's file formats; json: one object with the codelengths."),
+        Literal["tsv", "jsonl", "json", "clu", "tree", "ftree", "gexf", "graphml"],
+        common.format_option("clu/tree/ftree/json: Infomap's formats (ftree and json with the flow "
+                             "between modules); gexf/graphml: the graph with module, flow and path "
+                             "node attributes."),
     ] = "tsv",
+    weight_attr: Annotated[Optional[str], typer.Option(
+        "--weight-attr", help="GraphML/GEXF/GML: the edge attribute holding the weight ('' = unweighted).",
+        show_default=False)] = "weight",
     output: common.Output = None,
     header: common.Header = False,
     quiet: common.Quiet = False,
@@ -91,12 +113,12 @@ def infomap_cmd(
         from minent.errors import UsageError
 
         raise UsageError("--evaluate scores the given two-level partition: it takes no --hierarchical or --trials")
-    g = gio.read_graph(graph, directed=directed, fmt=input_format)
+    g = _read_graph(graph, directed, input_format, weight_attr)
     if g.n_edges == 0:
         from minent.errors import DataError
 
         raise DataError(f"{'<stdin>' if graph == '-' else graph}: the graph has no links")
-    kwargs = dict(directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
+    kwargs = dict(directed=directed or g.directed, teleport=teleport, recorded_teleport=recorded_teleport,
                   markov_time=markov_time)
     if evaluate is not None:
         result = im.evaluate(g, read_partition(evaluate), label=str(evaluate), **kwargs)
@@ -108,8 +130,16 @@ def infomap_cmd(
         common.emit_text(gio.tree_lines(result), output)
     elif fmt == "tsv" and result.paths is None:
         common.emit_text(gio.tsv_chunks(result, header=header), output)
-    elif fmt == "json":
-        common.emit_text([json.dumps(gio.result_json(result), ensure_ascii=False)], output)
+    elif fmt in ("json", "ftree", "gexf", "graphml"):
+        from minent.io import graph_formats as gf
+
+        if fmt == "json":
+            doc = gf.infomap_json(result, im.result_flow(result))
+            common.emit_text([json.dumps(doc, ensure_ascii=False)], output)
+        elif fmt == "ftree":
+            common.emit_text(gf.ftree_lines(result, im.result_flow(result)), output)
+        else:
+            common.emit_text(gf.gexf_lines(result) if fmt == "gexf" else gf.graphml_lines(result), output)
     else:
         common.emit(result.to_rows(), result.columns(), fmt, output, header=header)
     common.info(_summary(result, g.n_edges))

@@ -44,11 +44,20 @@ def node_keys(graph: Graph) -> list:
     return nodes if nodes else graph.names
 
 
-def _check_weights(weight: np.ndarray, label: str, describe) -> None:
+class WeightError(DataError):
+    """A weight that is not a positive finite number; ``edge`` is the edge's (u, v) if known."""
+
+    def __init__(self, message: str, edge=None):
+        super().__init__(message)
+        self.edge = edge
+
+
+def _check_weights(weight: np.ndarray, label: str, describe, edge_of=None) -> None:
     bad = np.flatnonzero(~(np.isfinite(weight) & (weight > 0)))
     if bad.size:
-        raise DataError(f"{label}: {describe(int(bad[0]))}: weight must be a positive finite number, "
-                        f"got {weight[bad[0]]!r}")
+        k = int(bad[0])
+        raise WeightError(f"{label}: {describe(k)}: weight must be a positive finite number, "
+                          f"got {float(weight[k])!r}", edge_of(k) if edge_of else None)
 
 
 def from_networkx(G, *, weight: str | None = "weight", directed: bool | None = None,
@@ -73,8 +82,10 @@ def from_networkx(G, *, weight: str | None = "weight", directed: bool | None = N
             try:
                 w[k] = float(e[2])
             except (TypeError, ValueError):
-                raise DataError(f"{label}: edge {e[0]!r} -> {e[1]!r}: weight {e[2]!r} is not a number") from None
-    _check_weights(w, label, lambda k: f"edge {nodes[src[k]]!r} -> {nodes[dst[k]]!r}")
+                raise WeightError(f"{label}: edge {e[0]!r} -> {e[1]!r}: weight {e[2]!r} is not a number",
+                                  (e[0], e[1])) from None
+    _check_weights(w, label, lambda k: f"edge {nodes[src[k]]!r} -> {nodes[dst[k]]!r}",
+                   lambda k: (nodes[src[k]], nodes[dst[k]]))
     directed = G.is_directed() if directed is None else bool(directed)
     return NodeGraph([str(u) for u in nodes], _ids(nodes), src, dst, w, directed, nodes)
 
@@ -232,21 +243,64 @@ def read_networkx_file(path, fmt: str, *, weight: str | None = "weight",
     data = _read_bytes(path, label)
     readers = {"graphml": nx.read_graphml, "gexf": nx.read_gexf,
                "gml": lambda fh: nx.read_gml(fh, label="label")}
+    name = _NAMES[fmt]
     try:
         G = readers[fmt](io.BytesIO(data))
     except ET.ParseError as e:
         line = e.position[0] if getattr(e, "position", None) else None
-        raise DataError(f"{label}:{line}: not valid {fmt.upper()} (XML: {_xml_reason(e)})"
-                        if line else f"{label}: not valid {fmt.upper()} ({e})") from None
+        raise DataError(f"{label}:{line}: not valid {name} (XML: {_xml_reason(e)})"
+                        if line else f"{label}: not valid {name} ({e})") from None
     except (nx.NetworkXError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             UnicodeDecodeError) as e:
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-        m = _LINE.search(msg)
-        where = f"{label}:{m.group(1)}" if m else label
-        raise DataError(f"{where}: not valid {fmt.upper()} ({msg})") from None
+        line = _line_of_error(data, msg)
+        raise DataError(f"{label}{f':{line}' if line else ''}: not valid {name} ({msg})") from None
     if G.number_of_nodes() == 0:
-        raise DataError(f"{label}: the {fmt.upper()} file has no nodes")
-    return from_networkx(G, weight=weight, directed=directed, label=label)
+        raise DataError(f"{label}: the {name} file has no nodes")
+    try:
+        return from_networkx(G, weight=weight, directed=directed, label=label)
+    except WeightError as e:
+        line = _edge_line(data, fmt, *e.edge) if e.edge else None
+        if line is None:
+            raise
+        raise DataError(str(e).replace(f"{label}: ", f"{label}:{line}: ", 1)) from None
+
+
+_NAMES = {"graphml": "GraphML", "gexf": "GEXF", "gml": "GML"}
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _line_of_error(data: bytes, msg: str) -> int | None:
+    """The line a networkx reader's message points to, when it says or shows enough."""
+    m = _LINE.search(msg) or re.search(r"at \((\d+), \d+\)", msg)
+    if m:
+        return int(m.group(1))
+    m = re.search(r"edge #(\d+)", msg)          # GML: the k-th edge
+    if m:
+        hits = list(re.finditer(rb"\bedge\s*\[", data))
+        k = int(m.group(1))
+        return _line_at(data, hits[k].start()) if k < len(hits) else None
+    m = re.search(r"could not convert string to \w+: '([^']*)'", msg) or re.search(r"invalid literal .*: '([^']*)'", msg)
+    if m:                                       # a value that is not a number: its first use
+        value = re.escape(m.group(1).encode("utf-8"))
+        hit = re.search(rb'="' + value + rb'"|>\s*' + value + rb'\s*<|\s' + value + rb'\s', data)
+        return _line_at(data, hit.start()) if hit else None
+    return None
+
+
+def _edge_line(data: bytes, fmt: str, u, v) -> int | None:
+    """Line of the edge u -> v in an XML graph file (GML edges name ids, not labels: None)."""
+    if fmt == "gml":
+        return None
+    su, sv = (re.escape(str(x).encode("utf-8")) for x in (u, v))
+    for a, b in ((su, sv), (sv, su)):
+        hit = re.search(rb'<edge\b[^>]*source="' + a + rb'"[^>]*target="' + b + rb'"', data)
+        if hit:
+            return _line_at(data, hit.start())
+    return None
 
 
 def _read_bytes(path, label: str) -> bytes:
