@@ -98,6 +98,9 @@ def infomap_cmd(
                              "between modules); gexf/graphml: the graph with module, flow and path "
                              "node attributes."),
     ] = "tsv",
+    map_svg: Annotated[Optional[Path], typer.Option(
+        "--map", help="Also draw the map of the modules (circles sized by flow, links by flow) as SVG "
+        "to this file.", show_default=False, callback=common.check_output)] = None,
     weight_attr: Annotated[Optional[str], typer.Option(
         "--weight-attr", help="GraphML/GEXF/GML: the edge attribute holding the weight ('' = unweighted).",
         show_default=False)] = "weight",
@@ -142,4 +145,13 @@ def infomap_cmd(
             common.emit_text(gf.gexf_lines(result) if fmt == "gexf" else gf.graphml_lines(result), output)
     else:
         common.emit(result.to_rows(), result.columns(), fmt, output, header=header)
+    if map_svg is not None:
+        from minent.io.graph_formats import module_tree
+        from minent.io.graph_map import module_map_svg
+        from minent.io.tables import atomic_output
+
+        svg = module_map_svg(result, module_tree(result, im.result_flow(result)), seed=seed,
+                             title=f"{graph}: map of the modules")
+        with atomic_output(map_svg) as fh:
+            fh.write(svg)
     common.info(_summary(result, g.n_edges))
