@@ -62,6 +62,10 @@ COARSE_TUNE_LOOP_LIMIT = 3
 #: with the same final codelength. Small graphs keep the full sweeps: they are cheap there and
 #: find slightly shorter codes on average.
 FAST_SEARCH_MIN_LINKS = 1_000_000
+#: with a preferred number of modules, nodes of at most 2 links also try the modules of this many
+#: random nodes (the reference's --num-random-moves default; it does so in every search): the
+#: count penalty can make it pay to merge modules that share no link, e.g. two components
+RANDOM_MOVES = 5
 #: tuning rounds continue while one gains this fraction of the first codelength (the
 #: reference's --tune-iteration-relative-threshold default)
 TUNE_RELATIVE_THRESHOLD = 1e-5
@@ -230,23 +234,24 @@ def _aggregate(flow: Flow, net: _Net, module: np.ndarray, k: int) -> _Net:
 
 
 def _core(flow: Flow, net: _Net, module: np.ndarray, state: np.ndarray, constrained: bool,
-          max_sweeps: int, first_loop: bool = False) -> int:
+          max_sweeps: int, first_loop: bool = False, preferred: int = 0) -> int:
     from minent.kernels import mapequation as K
 
     return K.core_loop(net.optr, net.oidx, net.ofl, net.iptr, net.iidx, net.ifl, flow.undirected,
                        net.x, net.e, net.p, net.t, net.d, flow.recorded, flow.alpha, flow.dtot,
                        module, net.parent, constrained, state, max_sweeps, MIN_IMPROVEMENT,
-                       flow.index_offset, first_loop)
+                       flow.index_offset, first_loop, preferred, RANDOM_MOVES if preferred else 0)
 
 
 def _find_modules(flow: Flow, net: _Net, init: np.ndarray, state: np.ndarray, *,
                   constrained: bool = False, core_loop_limit: int = CORE_LOOP_LIMIT,
-                  grow_only: str = "") -> np.ndarray:
+                  grow_only: str = "", preferred: int = 0) -> np.ndarray:
     """Core loop + repeated aggregation from ``init``; returns dense module ids of net's nodes.
 
     ``grow_only`` ("leaf": on net's own level, "all": on every level): where the network has
     at least FAST_SEARCH_MIN_LINKS link ends, a node that others have joined stays put (the
     reference's first-loop rule, see :func:`minent.kernels.mapequation.core_loop`).
+    ``preferred``: penalise the distance of the module count from it (not when constrained).
     """
     from minent.kernels import mapequation as K
 
@@ -254,7 +259,8 @@ def _find_modules(flow: Flow, net: _Net, init: np.ndarray, state: np.ndarray, *,
         # a sweep sees every link from both ends (directed: out- and in-links)
         rule = (grow_only == "all" or (grow_only == "leaf" and cur is net)) and \
             2 * cur.oidx.shape[0] // (1 + flow.undirected) >= FAST_SEARCH_MIN_LINKS
-        return _core(flow, cur, module, state, constrained, core_loop_limit, rule)
+        return _core(flow, cur, module, state, constrained, core_loop_limit, rule,
+                     0 if constrained else preferred)
 
     module = init.copy()
     core(net, module)
@@ -271,25 +277,32 @@ def _find_modules(flow: Flow, net: _Net, init: np.ndarray, state: np.ndarray, *,
     return K.relabel(leaf)[0]
 
 
-def _two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10) -> tuple[np.ndarray, float]:
+def _penalty(module: np.ndarray, preferred: int) -> float:
+    """The --preferred-number-of-modules term: one bit per module more or fewer than wanted."""
+    return float(abs(int(module.max()) + 1 - preferred)) if preferred > 0 and module.size else 0.0
+
+
+def _two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10,
+                     preferred: int = 0) -> tuple[np.ndarray, float]:
     """One search: core loops with aggregation, then alternating fine and coarse tuning.
 
     The two searches that start from singletons (the first partition and the split of coarse
     tuning) leave a node where it is once others have joined it while the network has at least
-    FAST_SEARCH_MIN_LINKS link ends (see there).
+    FAST_SEARCH_MIN_LINKS link ends (see there). With ``preferred`` the search minimises
+    L + |modules - preferred| and returns that penalised length.
     """
     from minent.kernels import mapequation as K
 
     leaf_net = _leaf_net(flow)
     identity = np.arange(flow.n, dtype=np.int64)
-    module = _find_modules(flow, leaf_net, identity, state, grow_only="leaf")
-    best = codelength(flow, module)[0]
+    module = _find_modules(flow, leaf_net, identity, state, grow_only="leaf", preferred=preferred)
+    best = codelength(flow, module)[0] + _penalty(module, preferred)
     initial = best
     fine = True
     coarse_tried = False
     for _ in range(tune_limit):
         if fine:
-            cand = _find_modules(flow, leaf_net, module, state)
+            cand = _find_modules(flow, leaf_net, module, state, preferred=preferred)
         else:
             # coarse tuning: split every module into sub-modules, then move the sub-modules
             split_net = _Net(*(getattr(leaf_net, f) for f in
@@ -299,10 +312,10 @@ def _two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10) -> tup
                                 core_loop_limit=COARSE_TUNE_LOOP_LIMIT, grow_only="all")
             k = int(sub.max()) + 1
             sub_net = _aggregate(flow, split_net, sub, k)
-            top = _find_modules(flow, sub_net, sub_net.parent.copy(), state)
+            top = _find_modules(flow, sub_net, sub_net.parent.copy(), state, preferred=preferred)
             cand = top[sub]
             coarse_tried = True
-        length = codelength(flow, cand)[0]
+        length = codelength(flow, cand)[0] + _penalty(cand, preferred)
         # like the reference: keep any gain, but go on tuning only while a round gains more
         # than TUNE_RELATIVE_THRESHOLD of the first codelength, and try coarse tuning once
         worth_another = length < best - max(MIN_IMPROVEMENT, TUNE_RELATIVE_THRESHOLD * initial)
@@ -453,6 +466,7 @@ def infomap(
     trials: int = 1,
     seed: int = 123,
     hierarchical: bool = False,
+    preferred_number_of_modules: int | None = None,
     progress: Callable[[int, float], None] | None = None,
 ) -> InfomapResult:
     """Two-level (or, with ``hierarchical``, multilevel) InfoMap partition of ``graph``.
@@ -462,6 +476,10 @@ def infomap(
     matrix or an (m, 2)/(m, 3) edge array (see :mod:`minent.io.graph_nx`).
     trials: independent seeded searches, the shortest codelength wins (default 1, as the
     reference). seed: one seed drives every trial (same seed -> same answer).
+    preferred_number_of_modules: the search minimises L + |modules - K| bits instead of L,
+    as the reference's --preferred-number-of-modules: a soft preference (each module more or
+    fewer than K must save a bit to be worth it), and the answer is not replaced by one module
+    when it codes worse than the one-level code; the codelength reported is the plain L.
     progress(trial, codelength) is called after each trial.
     """
     if trials < 1:
@@ -473,12 +491,18 @@ def infomap(
     start = time.perf_counter()
     flow, settings = _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time)
     settings.update(trials=trials, seed=seed, hierarchical=hierarchical)
+    preferred = int(preferred_number_of_modules or 0)
+    if preferred < 0:
+        raise UsageError(f"preferred_number_of_modules must be positive (or None), got {preferred}")
+    if preferred:
+        settings.update(preferred_number_of_modules=preferred)
     one_level = one_level_codelength(flow)
     rng = np.random.default_rng(seed)
-    best_module, best_len = np.zeros(flow.n, np.int64), one_level
+    # as the reference, a preferred number of modules turns off the fall-back to one module
+    best_module, best_len = np.zeros(flow.n, np.int64), math.inf if preferred else one_level
     for trial in range(trials):
         state = np.array([rng.integers(0, 2**63, dtype=np.uint64)], dtype=np.uint64)
-        module, length = _two_level_trial(flow, state)
+        module, length = _two_level_trial(flow, state, preferred=preferred)
         log.debug("trial %d: %.9f bits, %d modules", trial + 1, length, module.max() + 1)
         if length < best_len - MIN_IMPROVEMENT:
             best_module, best_len = module, length

@@ -181,3 +181,15 @@ def test_word_graph_as_networkx(tmp_path):
     assert sorted((u, v, d["weight"]) for u, v, d in G.edges(data=True)) == sorted(rows)
     r = infomap(G, seed=1)
     assert set().union(*r.communities()) == set(words)
+
+
+def test_networkx_is_imported_only_where_used():
+    """networkx loads lazily: not for `minent --help`, not for InfoMap on minent's own graphs."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from minent.cli import app; import minent.io.graph_nx, minent.io.graph_formats, "
+            "minent.io.graph_map; from minent.io.graph import parse_edge_list; from minent.infomap import infomap; "
+            "r = infomap(parse_edge_list(b'1 2\\n2 3\\n3 1\\n')); print('networkx' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -88,6 +88,9 @@ def infomap_cmd(
     seed: common.Seed = 123,
     hierarchical: Annotated[bool, typer.Option(
         "--hierarchical", help="Multilevel map equation: split modules into sub-modules while it pays.")] = False,
+    preferred_modules: Annotated[Optional[int], typer.Option(
+        "--preferred-number-of-modules", min=1, show_default=False,
+        help="Prefer about this many modules: each module more or fewer costs one bit (as in Infomap).")] = None,
     evaluate: Annotated[Optional[Path], typer.Option(
         "--evaluate", help="Do not search: report the codelength of this partition (node<TAB>module lines).",
         show_default=False)] = None,
@@ -112,10 +115,11 @@ def infomap_cmd(
     from minent.io import graph as gio
 
     common.setup(quiet)
-    if evaluate is not None and (hierarchical or trials != 1):
+    if evaluate is not None and (hierarchical or trials != 1 or preferred_modules):
         from minent.errors import UsageError
 
-        raise UsageError("--evaluate scores the given two-level partition: it takes no --hierarchical or --trials")
+        raise UsageError("--evaluate scores the given two-level partition: it takes no --hierarchical, "
+                         "--trials or --preferred-number-of-modules")
     g = _read_graph(graph, directed, input_format, weight_attr)
     if g.n_edges == 0:
         from minent.errors import DataError
@@ -126,7 +130,8 @@ def infomap_cmd(
     if evaluate is not None:
         result = im.evaluate(g, read_partition(evaluate), label=str(evaluate), **kwargs)
     else:
-        result = im.infomap(g, trials=trials, seed=seed, hierarchical=hierarchical, **kwargs)
+        result = im.infomap(g, trials=trials, seed=seed, hierarchical=hierarchical,
+                            preferred_number_of_modules=preferred_modules, **kwargs)
     if fmt == "clu":
         common.emit_text(gio.clu_lines(result), output)
     elif fmt == "tree":
