@@ -43,7 +43,7 @@ class Module:
     exit_flow: float = 0.0
     num_children: int = 0
     codelength: float = 0.0
-    links: dict = field(default_factory=dict)   # (child, child) 1-based ranks -> flow
+    links: dict = field(default_factory=dict)   # (child, child) 1-based ranks -> flow, sorted
 
     @property
     def label(self) -> str:
@@ -118,11 +118,25 @@ def module_tree(result, flow) -> list[Module]:
     if flow.undirected:
         a_child, b_child = np.minimum(a_child, b_child), np.maximum(a_child, b_child)
     if src.size:
-        keys = np.stack([parent, a_child, b_child])
-        uniq, inv = np.unique(keys, axis=1, return_inverse=True)
-        sums = np.bincount(inv.ravel(), weights=lf, minlength=uniq.shape[1])
-        for (m, s, t), f in zip(uniq.T.tolist(), sums.tolist()):
-            modules[m].links[(s, t)] = f
+        # group by (module, child, child): one int64 key when it fits, else a 3-key sort
+        base = int(rank.max()) + 1
+        if k * base * base < 2**62:
+            key = (parent * base + a_child) * base + b_child
+            by = np.argsort(key, kind="stable")
+            key = key[by]
+            starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        else:
+            by = np.lexsort((b_child, a_child, parent))
+            p_s, a_s, b_s = parent[by], a_child[by], b_child[by]
+            starts = np.flatnonzero(np.r_[True, (p_s[1:] != p_s[:-1]) | (a_s[1:] != a_s[:-1])
+                                          | (b_s[1:] != b_s[:-1])])
+        first = by[starts]
+        sums = np.add.reduceat(lf[by], starts)
+        g_mod, g_a, g_b = parent[first], a_child[first], b_child[first]
+        bounds = np.flatnonzero(np.r_[True, g_mod[1:] != g_mod[:-1], True])
+        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            modules[int(g_mod[lo])].links = dict(zip(zip(g_a[lo:hi].tolist(), g_b[lo:hi].tolist()),
+                                                     sums[lo:hi].tolist()))
     # each module's own codebook: exit (not at the root) + entering children / visiting nodes
     child_use = [[] for _ in range(k)]
     for j in range(1, k):
@@ -157,7 +171,7 @@ def ftree_lines(result, flow):
     yield "#*Links path enterFlow exitFlow numEdges numChildren"
     for m in modules:
         yield f"*Links {m.label} {_g(m.enter_flow)} {_g(m.exit_flow)} {len(m.links)} {m.num_children}"
-        for (s, t), f in sorted(m.links.items()):
+        for (s, t), f in m.links.items():
             yield f"{s} {t} {_g(f)}"
 
 
@@ -212,7 +226,7 @@ def infomap_json(result, flow) -> dict:
         "modules": [{"path": list(m.path) or [0], "enterFlow": m.enter_flow, "exitFlow": m.exit_flow,
                      "numEdges": len(m.links), "numChildren": m.num_children,
                      "codelength": m.codelength,
-                     "links": [{"source": a, "target": b, "flow": f} for (a, b), f in sorted(m.links.items())]}
+                     "links": [{"source": a, "target": b, "flow": f} for (a, b), f in m.links.items()]}
                     for m in modules],
     }
 
