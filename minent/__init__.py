@@ -23,6 +23,7 @@ command                   library                          module
 ``minent infomap``        :func:`read_graph`,              :mod:`minent.io.graph`,
                           :func:`minent.infomap.infomap`   :mod:`minent.infomap`
 ``minent wordgraph``      :func:`word_graph`               :mod:`minent.wordgraph`
+``minent cooccur``        :func:`cooccurrence_states`      :mod:`minent.cooccur`
 ``minent hsic``           :func:`hsic`                     :mod:`minent.estimators.hsic`
 ``minent dim``            :func:`embedding_dimension`      :mod:`minent.estimators.dim`
 ``minent entropy``        :func:`knn_entropy`              :mod:`minent.estimators.knn`
@@ -60,6 +61,7 @@ _EXPORTS = {
     "score_files": "minent.score",
     "read_graph": "minent.io.graph",
     "word_graph": "minent.wordgraph",
+    "cooccurrence_states": "minent.cooccur",
     "hsic": "minent.estimators.hsic",
     "embedding_dimension": "minent.estimators.dim",
     "knn_entropy": "minent.estimators.knn",

@@ -18,9 +18,9 @@ GraphInput = Annotated[
                    show_default=False),
 ]
 InputFormat = Annotated[
-    Literal["auto", "edges", "pajek", "graphml", "gexf", "gml"],
-    typer.Option("--input-format", help="Graph file format; auto recognises Pajek by '*Vertices' and "
-                 "GraphML/GEXF/GML by the file extension."),
+    Literal["auto", "edges", "pajek", "states", "graphml", "gexf", "gml"],
+    typer.Option("--input-format", help="Graph file format; auto recognises Pajek by '*Vertices', a "
+                 "state network file by '*States' and GraphML/GEXF/GML by the file extension."),
 ]
 Directed = Annotated[bool, typer.Option("--directed", "-d", help="Links are directed (PageRank flow).")]
 Teleport = Annotated[float, typer.Option("--teleport", help="Teleportation probability of the directed random walk.")]
@@ -76,6 +76,51 @@ def _read_graph(path: str, directed: bool, input_format: str, weight_attr: str |
                                        directed=True if directed else None)
 
 
+def _is_state_network(path: str, input_format: str) -> bool:
+    """--input-format states, or a file (not stdin) with a '*States' line."""
+    if input_format == "states":
+        return True
+    if input_format != "auto" or path == "-":
+        return False
+    from minent.infomap_memory import looks_like_state_network
+    from minent.io.graph_nx import nx_format_of, read_bytes
+
+    if nx_format_of(path):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 20)
+    except OSError:
+        return False   # read_graph reports it
+    if head[:2] == b"\x1f\x8b" or b"*vertices" in head.lower() or b"*states" in head.lower():
+        return looks_like_state_network(read_bytes(path, path))
+    return False
+
+
+def _run_states(path, directed, teleport, markov_time, trials, seed, fmt, output, header) -> None:
+    """Memory map equation on a state network: node<TAB>module<TAB>flow<TAB>share rows."""
+    from minent.infomap_memory import memory_infomap, read_state_network
+
+    net = read_state_network(path, directed=directed)
+    result = memory_infomap(net, teleport=teleport, markov_time=markov_time, trials=trials, seed=seed)
+    if fmt == "json":
+        doc = {"codelength": result.codelength, "indexCodelength": result.index_codelength,
+               "moduleCodelength": result.module_codelength,
+               "oneLevelCodelength": result.one_level_codelength,
+               "relativeCodelengthSavings": result.relative_savings, "numTopModules": result.num_modules,
+               "directed": bool(directed), "higherOrder": True, "settings": result.settings,
+               "nodes": [dict(zip(result.columns(), row)) for row in result.to_rows()]}
+        common.emit_text([json.dumps(doc, ensure_ascii=False)], output)
+    else:
+        common.emit(result.to_rows(), result.columns(), fmt, output, header=header)
+    overlap = len(result.overlapping())
+    common.info(f"infomap: state network, {result.num_modules} modules, codelength {result.codelength:.6f} bits "
+                f"(one-level {result.one_level_codelength:.6f}, savings {100 * result.relative_savings:.2f}%), "
+                f"{net.n_physical} physical nodes ({overlap} in more than one module), {net.n_states} states, "
+                f"{net.graph.n_edges} links, {result.elapsed:.2f} s; "
+                + " ".join(f"{k}={v}" for k, v in result.settings.items()))
+
+
 @app.command("infomap", help="Find communities by minimising the map equation (InfoMap): "
              "node<TAB>module<TAB>flow, modules numbered by decreasing flow.")
 def infomap_cmd(
@@ -120,6 +165,15 @@ def infomap_cmd(
 
         raise UsageError("--evaluate scores the given two-level partition: it takes no --hierarchical, "
                          "--trials or --preferred-number-of-modules")
+    if _is_state_network(graph, input_format):
+        if evaluate is not None or hierarchical or preferred_modules or recorded_teleport or map_svg \
+                or fmt not in ("tsv", "jsonl", "json"):
+            from minent.errors import UsageError
+
+            raise UsageError("a state network takes -f tsv|jsonl|json and no --evaluate, --hierarchical, "
+                             "--preferred-number-of-modules, --recorded-teleport or --map (not yet)")
+        _run_states(graph, directed, teleport, markov_time, trials, seed, fmt, output, header)
+        return
     g = _read_graph(graph, directed, input_format, weight_attr)
     if g.n_edges == 0:
         from minent.errors import DataError

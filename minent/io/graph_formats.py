@@ -255,3 +255,25 @@ def graphml_lines(result):
     import networkx as nx
 
     yield from nx.generate_graphml(annotated_networkx(result))
+
+
+def state_network_lines(net, *, comment: str | None = None):
+    """Lines of a state network in Infomap's format (``*Vertices``, ``*States``, ``*Links``)
+    for an object with ``physical_names``, ``physical_ids``, ``physical`` (state -> physical
+    index) and ``graph`` (the states: names, ids, links)."""
+    def num(w: float) -> str:
+        return str(int(w)) if float(w).is_integer() and abs(w) < 2**53 else repr(float(w))
+
+    if comment:
+        yield f"# {comment}"
+    yield f"*Vertices {len(net.physical_names)}"
+    for pid, name in zip(net.physical_ids.tolist(), net.physical_names):
+        yield f'{pid} "{name}"'
+    g = net.graph
+    yield f"*States {g.n_nodes}"
+    pids = net.physical_ids[net.physical]
+    for sid, pid, name in zip(g.ids.tolist(), pids.tolist(), g.names):
+        yield f'{sid} {pid} "{name}"'
+    yield f"*Links {g.n_edges}"
+    for s, t, w in zip(g.ids[g.src].tolist(), g.ids[g.dst].tolist(), g.weight.tolist()):
+        yield f"{s} {t} {num(w)}"

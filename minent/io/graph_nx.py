@@ -240,7 +240,7 @@ def read_networkx_file(path, fmt: str, *, weight: str | None = "weight",
     if fmt not in NX_FORMATS:
         raise UsageError(f"unknown graph format {fmt!r} (choose {', '.join(NX_FORMATS)})")
     label = "<stdin>" if path is None or str(path) == "-" else str(path)
-    data = _read_bytes(path, label)
+    data = read_bytes(path, label)
     readers = {"graphml": nx.read_graphml, "gexf": nx.read_gexf,
                "gml": lambda fh: nx.read_gml(fh, label="label")}
     name = _NAMES[fmt]
@@ -303,7 +303,8 @@ def _edge_line(data: bytes, fmt: str, u, v) -> int | None:
     return None
 
 
-def _read_bytes(path, label: str) -> bytes:
+def read_bytes(path, label: str) -> bytes:
+    """The bytes of a file or stdin (``label`` "<stdin>"), gunzipped when gzip's magic bytes start it."""
     import gzip
     import sys
     import zlib
