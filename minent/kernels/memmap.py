@@ -16,6 +16,37 @@ from numba import njit
 from minent.kernels.mapequation import plogp, shuffle
 
 
+# ----------------------------------------------------------------------------- hash table
+# (module, physical) -> flow as an open-addressing table in two arrays: keys (-1 = empty) and
+# values; linear probing, no deletion (a zero flow stays as an entry), grown at half load.
+@njit(cache=True, inline="always")
+def _slot(keys, key):
+    mask = keys.shape[0] - 1
+    h = (np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(20)
+    i = np.int64(h & np.uint64(mask))
+    while keys[i] != -1 and keys[i] != key:
+        i = (i + 1) & mask
+    return i
+
+
+@njit(cache=True)
+def _grow(keys, vals):
+    new_keys = np.full(keys.shape[0] * 2, -1, np.int64)
+    new_vals = np.zeros(keys.shape[0] * 2)
+    for i in range(keys.shape[0]):
+        if keys[i] != -1:
+            j = _slot(new_keys, keys[i])
+            new_keys[j] = keys[i]
+            new_vals[j] = vals[i]
+    return new_keys, new_vals
+
+
+@njit(cache=True, inline="always")
+def _get(keys, vals, key):
+    i = _slot(keys, key)
+    return vals[i] if keys[i] == key else 0.0
+
+
 @njit(cache=True)
 def physical_sums(module, k, pptr, pidx, pfl, n_phys):
     """Physical content of the k modules: CSR (ptr, physical id, flow), ids ascending."""
@@ -99,12 +130,20 @@ def mem_core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected, node_x, node_e, 
                 mx[m] -= ofl[e]
                 me[m] -= ofl[e]
     # physical flow per (module, physical node)
-    phys = dict()
-    phys[np.int64(-1)] = 0.0
+    cap = 16
+    while cap < 4 * (pptr[n] + 1):
+        cap *= 2
+    hkeys = np.full(cap, -1, np.int64)
+    hvals = np.zeros(cap)
+    used = 0
     for v in range(n):
         for j in range(pptr[v], pptr[v + 1]):
             key = module[v] * n_phys + pidx[j]
-            phys[key] = phys.get(key, 0.0) + pfl[j]
+            h = _slot(hkeys, key)
+            if hkeys[h] == -1:
+                hkeys[h] = key
+                used += 1
+            hvals[h] += pfl[j]
     free = np.empty(n, np.int64)
     nfree = 0
     for m in range(n - 1, -1, -1):
@@ -122,6 +161,10 @@ def mem_core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected, node_x, node_e, 
     tick = 0
     touched = np.empty(n + 1, np.int64)
     order = np.arange(n)
+    # after the first sweep only nodes next to a move (by a link or a shared physical node)
+    # are visited again: the others' candidate moves did not change
+    active = np.ones(n, np.bool_)
+    next_active = np.zeros(n, np.bool_)
     total_moves = 0
     for sweep in range(max_sweeps):
         shuffle(order, state)
@@ -129,6 +172,8 @@ def mem_core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected, node_x, node_e, 
         gain = 0.0
         for i in range(n):
             v = order[i]
+            if not active[v]:
+                continue
             a = module[v]
             pv = node_p[v]
             xv = node_x[v]
@@ -186,7 +231,7 @@ def mem_core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected, node_x, node_e, 
                         nt += 1
                     if last_tick[b] != tick and b != a:
                         last_tick[b] = tick
-                        old = phys.get(b * n_phys + alpha, 0.0)
+                        old = _get(hkeys, hvals, b * n_phys + alpha)
                         corr[b] += plogp(old) - plogp(old + pfl[j]) + plogp(pfl[j])
             out_a = acc_out[a]
             in_a = out_a if undirected else acc_in[a]
@@ -203,7 +248,7 @@ def mem_core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected, node_x, node_e, 
             # physical terms of leaving a (the same whatever the target)
             leave = 0.0
             for j in range(pptr[v], pptr[v + 1]):
-                old = phys.get(a * n_phys + pidx[j], 0.0)
+                old = _get(hkeys, hvals, a * n_phys + pidx[j])
                 leave += plogp(old) - plogp(max(old - pfl[j], 0.0))
             base_a = (plogp(ea2) - plogp(me[a]) + plogp(xa2) - plogp(mx[a])
                       - plogp(xa2 + pa2) + plogp(mx[a] + mp[a]))
@@ -261,14 +306,32 @@ def mem_core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected, node_x, node_e, 
                 me[b] = best_eb
                 mp[b] += pv
                 mn[b] += 1
+                if 2 * (used + pptr[v + 1] - pptr[v]) > hkeys.shape[0]:
+                    hkeys, hvals = _grow(hkeys, hvals)
                 for j in range(pptr[v], pptr[v + 1]):
-                    ka = a * n_phys + pidx[j]
-                    kb = b * n_phys + pidx[j]
-                    phys[ka] = max(phys.get(ka, 0.0) - pfl[j], 0.0)
-                    phys[kb] = phys.get(kb, 0.0) + pfl[j]
+                    h = _slot(hkeys, a * n_phys + pidx[j])
+                    hvals[h] = max(hvals[h] - pfl[j], 0.0)
+                    h = _slot(hkeys, b * n_phys + pidx[j])
+                    if hkeys[h] == -1:
+                        hkeys[h] = b * n_phys + pidx[j]
+                        used += 1
+                    hvals[h] += pfl[j]
                 module[v] = b
                 moves += 1
                 gain -= best_delta
+                next_active[v] = True
+                for e in range(optr[v], optr[v + 1]):
+                    next_active[oidx[e]] = True
+                if not undirected:
+                    for e in range(iptr[v], iptr[v + 1]):
+                        next_active[iidx[e]] = True
+                for j in range(pptr[v], pptr[v + 1]):
+                    for q in range(qptr[pidx[j]], qptr[pidx[j] + 1]):
+                        next_active[qidx[q]] = True
+        tmp = active
+        active = next_active
+        next_active = tmp
+        next_active[:] = False
         total_moves += moves
         if moves == 0 or gain < min_gain:
             break
