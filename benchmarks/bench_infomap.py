@@ -1,7 +1,7 @@
 """minent infomap vs the `infomap` package (mapequation Infomap), side by side (ALGORITHMS.md §4).
 
     python benchmarks/bench_infomap.py [--quick] [--skip-speed] [--skip-lfr] [--skip-big] [--big-ref]
-                                       [--skip-interop] [--only-interop]
+                                       [--skip-interop] [--only-interop] [--skip-states] [--only-states]
 
 1. Speed at equal codelength: two-level, 1 trial, 1 thread, after JIT warm-up, same process,
    on a planted-partition graph (500 blocks) and a uniform random graph of 100k nodes / 1M
@@ -19,6 +19,11 @@
    GraphML file read (networkx's parser) and clustered; --preferred-number-of-modules at the
    same K; writing .ftree (minent's module tree + writer vs the reference's write_flow_tree);
    drawing the --map SVG. Planted graph 50k/500k (--quick: 10k/100k).
+5. Memory (state) networks, two-level, 1 trial, 1 thread: a synthetic state network (states in
+   200 planted blocks, 4 states per physical node) of 100k states / 1M links (--quick: 20k /
+   200k) and the second-order word network of the SIGHAN PKU gold files (`cooccurrence_states`,
+   min_count 2; when ../shared is present): minent's memory_infomap vs the reference's run on
+   the same states and links.
 """
 
 from __future__ import annotations
@@ -283,6 +288,62 @@ def interop(quick: bool) -> None:
                  "wall", "ref wall", "wall ratio"], rows)
 
 
+def states(quick: bool) -> None:
+    import resource
+
+    import infomap as ref
+
+    from minent.infomap_memory import StateNetwork, memory_infomap
+
+    warnings.simplefilter("ignore")
+    nets = []
+    n, m, n_phys, blocks = (20_000, 200_000, 5_000, 50) if quick else (100_000, 1_000_000, 25_000, 200)
+    rng = np.random.default_rng(1)
+    phys = rng.integers(0, n_phys, n)
+    block = rng.integers(0, blocks, n)
+    order = np.argsort(block, kind="stable")
+    starts = np.searchsorted(block[order], np.arange(blocks + 1))
+    s = rng.integers(0, n, m)
+    b = block[s]
+    inside = order[starts[b] + (rng.random(m) * (starts[b + 1] - starts[b])).astype(np.int64)]
+    t = np.where(rng.random(m) < 0.8, inside, rng.integers(0, n, m))
+    keep = s != t
+    g = Graph([str(i) for i in range(n)], np.arange(1, n + 1), s[keep], t[keep], np.ones(int(keep.sum())), True)
+    nets.append((f"synthetic {n // 1000}k states/{m // 1000}k", StateNetwork(g, phys, [str(i) for i in range(n_phys)],
+                                                                          np.arange(1, n_phys + 1))))
+    from _common import SHARED_DATA
+
+    gold = [SHARED_DATA / "sighan2005" / f for f in ("pku_dev_gold.utf8", "pku_test_gold.utf8")]
+    if all(p.exists() for p in gold):
+        from minent.cooccur import cooccurrence_states
+
+        lines = [line for p in gold for line in p.read_text(encoding="utf-8").splitlines()]
+        nets.append(("PKU gold 2nd-order words", cooccurrence_states(lines, min_count=2)))
+    tiny = StateNetwork(Graph(["a", "b", "c"], np.arange(1, 4), np.array([0, 1]), np.array([1, 2]), np.ones(2), True),
+                        np.array([0, 1, 0]), ["x", "y"], np.arange(1, 3))
+    memory_infomap(tiny)   # JIT warm-up
+    rows = []
+    for name, net in nets:
+        r, cpu, wall = _timed(lambda: memory_infomap(net, seed=1))
+
+        def reference():
+            im = ref.Infomap(two_level=True, silent=True, directed=True, seed=1, num_threads=1)
+            for i, p in enumerate(net.physical.tolist()):
+                im.add_state_node(i, p)
+            im.add_links(list(zip(net.graph.src.tolist(), net.graph.dst.tolist(), net.graph.weight.tolist())))
+            return im.run()
+
+        res, rcpu, rwall = _timed(reference)
+        rows.append([name, net.n_physical, net.n_states, net.graph.n_edges, r.num_modules, res.num_top_modules,
+                     f"{r.codelength:.6f}", f"{res.codelength:.6f}", len(r.overlapping()),
+                     cpu, rcpu, cpu / rcpu, wall, rwall, wall / rwall])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n## memory (state) networks: two-level, 1 trial, 1 thread (seconds, reference's add_* included; "
+          f"ratio = minent / reference; peak RSS of this process {peak:.0f} MiB)")
+    print_table(["network", "physical", "states", "links", "modules", "ref modules", "L minent", "L ref",
+                 "overlapping", "cpu", "ref cpu", "cpu ratio", "wall", "ref wall", "wall ratio"], rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small graphs, for a quick look")
@@ -290,13 +351,18 @@ def main() -> None:
     ap.add_argument("--skip-lfr", action="store_true")
     ap.add_argument("--skip-big", action="store_true")
     ap.add_argument("--skip-interop", action="store_true")
+    ap.add_argument("--skip-states", action="store_true")
+    ap.add_argument("--only-states", action="store_true", help="only the memory (state) network section")
     ap.add_argument("--only-interop", action="store_true", help="only the networkx ecosystem section")
     ap.add_argument("--big-ref", action="store_true",
                     help="also run the reference's command line end to end on the big graph (slow)")
     args = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
-    if args.only_interop:
-        interop(args.quick)
+    if args.only_interop or args.only_states:
+        if args.only_interop:
+            interop(args.quick)
+        if args.only_states:
+            states(args.quick)
         return
     if not args.skip_speed:
         speed(args.quick)
@@ -306,6 +372,8 @@ def main() -> None:
         end_to_end(args.quick, args.big_ref)
     if not args.skip_interop:
         interop(args.quick)
+    if not args.skip_states:
+        states(args.quick)
 
 
 if __name__ == "__main__":
