@@ -1,6 +1,6 @@
 """minent infomap vs the `infomap` package (mapequation Infomap), side by side (ALGORITHMS.md §4).
 
-    python benchmarks/bench_infomap.py [--quick] [--skip-speed] [--skip-lfr] [--skip-big] [--big-ref]
+    python -m benchmarks.bench_infomap [--quick] [--skip-speed] [--skip-lfr] [--skip-big] [--big-ref]
                                        [--skip-interop] [--only-interop] [--skip-states] [--only-states]
 
 1. Speed at equal codelength: two-level, 1 trial, 1 thread, after JIT warm-up, same process,
@@ -37,13 +37,11 @@ import warnings
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 
-from _common import print_table, run_measured  # noqa: E402
-from minent.infomap import infomap  # noqa: E402
+from benchmarks._common import print_table, run_measured  # noqa: E402
+from minent.graph.infomap import infomap  # noqa: E402
 from minent.io.graph import Graph  # noqa: E402
 
 
@@ -172,7 +170,7 @@ def _clu_labels(path: Path, n: int, sep: str | None) -> np.ndarray:
 def end_to_end(quick: bool, with_ref: bool) -> None:
     import resource
 
-    from minent.infomap import codelength, compute_flow
+    from minent.graph.infomap.flow import codelength, compute_flow
 
     n, m = (200_000, 2_000_000) if quick else (1_000_000, 10_000_000)
     s, t, truth = planted(n, m, 500 if quick else 5000, 0.2, 3)
@@ -224,7 +222,7 @@ def interop(quick: bool) -> None:
     import infomap as ref
     import networkx as nx
 
-    from minent.infomap import result_flow
+    from minent.graph.infomap.flow import result_flow
     from minent.io.graph_formats import ftree_lines, module_tree
     from minent.io.graph_map import module_map_svg
     from minent.io.graph_nx import read_networkx_file
@@ -293,7 +291,7 @@ def states(quick: bool) -> None:
 
     import infomap as ref
 
-    from minent.infomap_memory import StateNetwork, memory_infomap
+    from minent.graph.infomap.memory import StateNetwork, memory_infomap
 
     warnings.simplefilter("ignore")
     nets = []
@@ -311,11 +309,11 @@ def states(quick: bool) -> None:
     g = Graph([str(i) for i in range(n)], np.arange(1, n + 1), s[keep], t[keep], np.ones(int(keep.sum())), True)
     nets.append((f"synthetic {n // 1000}k states/{m // 1000}k", StateNetwork(g, phys, [str(i) for i in range(n_phys)],
                                                                           np.arange(1, n_phys + 1))))
-    from _common import SHARED_DATA
+    from benchmarks._common import SHARED_DATA
 
     gold = [SHARED_DATA / "sighan2005" / f for f in ("pku_dev_gold.utf8", "pku_test_gold.utf8")]
     if all(p.exists() for p in gold):
-        from minent.cooccur import cooccurrence_states
+        from minent.graph.cooccur import cooccurrence_states
 
         lines = [line for p in gold for line in p.read_text(encoding="utf-8").splitlines()]
         nets.append(("PKU gold 2nd-order words", cooccurrence_states(lines, min_count=2)))

@@ -24,7 +24,7 @@ def cooccur_cmd(
     output: common.Output = None,
     quiet: common.Quiet = False,
 ) -> None:
-    from minent.cooccur import cooccurrence_states
+    from minent.graph.cooccur import cooccurrence_states
     from minent.io.graph_formats import state_network_lines
 
     common.setup(quiet)

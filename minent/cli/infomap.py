@@ -82,7 +82,7 @@ def _is_state_network(path: str, input_format: str) -> bool:
         return True
     if input_format != "auto" or path == "-":
         return False
-    from minent.infomap_memory import looks_like_state_network
+    from minent.graph.infomap.memory import looks_like_state_network
     from minent.io.graph_nx import nx_format_of, read_bytes
 
     if nx_format_of(path):
@@ -99,7 +99,7 @@ def _is_state_network(path: str, input_format: str) -> bool:
 
 def _run_states(path, directed, teleport, markov_time, trials, seed, fmt, output, header) -> None:
     """Memory map equation on a state network: node<TAB>module<TAB>flow<TAB>share rows."""
-    from minent.infomap_memory import memory_infomap, read_state_network
+    from minent.graph.infomap.memory import memory_infomap, read_state_network
 
     net = read_state_network(path, directed=directed)
     result = memory_infomap(net, teleport=teleport, markov_time=markov_time, trials=trials, seed=seed)
@@ -156,8 +156,9 @@ def infomap_cmd(
     header: common.Header = False,
     quiet: common.Quiet = False,
 ) -> None:
-    from minent import infomap as im
-    from minent.io import graph as gio
+    from minent.graph import infomap as im
+    from minent.graph.infomap.flow import result_flow
+    from minent.io import graph_formats as fmts
 
     common.setup(quiet)
     if evaluate is not None and (hierarchical or trials != 1 or preferred_modules):
@@ -187,29 +188,25 @@ def infomap_cmd(
         result = im.infomap(g, trials=trials, seed=seed, hierarchical=hierarchical,
                             preferred_number_of_modules=preferred_modules, **kwargs)
     if fmt == "clu":
-        common.emit_text(gio.clu_lines(result), output)
+        common.emit_text(fmts.clu_lines(result), output)
     elif fmt == "tree":
-        common.emit_text(gio.tree_lines(result), output)
+        common.emit_text(fmts.tree_lines(result), output)
     elif fmt == "tsv" and result.paths is None:
-        common.emit_text(gio.tsv_chunks(result, header=header), output)
-    elif fmt in ("json", "ftree", "gexf", "graphml"):
-        from minent.io import graph_formats as gf
-
-        if fmt == "json":
-            doc = gf.infomap_json(result, im.result_flow(result))
-            common.emit_text([json.dumps(doc, ensure_ascii=False)], output)
-        elif fmt == "ftree":
-            common.emit_text(gf.ftree_lines(result, im.result_flow(result)), output)
-        else:
-            common.emit_text(gf.gexf_lines(result) if fmt == "gexf" else gf.graphml_lines(result), output)
+        common.emit_text(fmts.tsv_chunks(result, header=header), output)
+    elif fmt == "json":
+        doc = fmts.infomap_json(result, result_flow(result))
+        common.emit_text([json.dumps(doc, ensure_ascii=False)], output)
+    elif fmt == "ftree":
+        common.emit_text(fmts.ftree_lines(result, result_flow(result)), output)
+    elif fmt in ("gexf", "graphml"):
+        common.emit_text(fmts.gexf_lines(result) if fmt == "gexf" else fmts.graphml_lines(result), output)
     else:
         common.emit(result.to_rows(), result.columns(), fmt, output, header=header)
     if map_svg is not None:
-        from minent.io.graph_formats import module_tree
         from minent.io.graph_map import module_map_svg
         from minent.io.tables import atomic_output
 
-        svg = module_map_svg(result, module_tree(result, im.result_flow(result)), seed=seed,
+        svg = module_map_svg(result, fmts.module_tree(result, result_flow(result)), seed=seed,
                              title=f"{graph}: map of the modules")
         with atomic_output(map_svg) as fh:
             fh.write(svg)
