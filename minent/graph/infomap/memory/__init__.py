@@ -37,6 +37,9 @@ import numpy as np
 from minent.errors import DataError, UsageError
 from minent.io.graph import Graph
 
+#: nodes with at most 2 links also try the modules of this many random nodes (the reference's
+#: --num-random-moves default, for weakly linked states and modules)
+RANDOM_MOVES = 5
 #: sweeps of the core loop, and tuning rounds
 CORE_LOOP_LIMIT = 10
 TUNE_LIMIT = 10
@@ -264,7 +267,7 @@ def core_pass(flow, lvl: _Level, module: np.ndarray, state: np.ndarray, n_phys: 
     parent = np.zeros(1, np.int64) if parent is None else parent
     return mem_core_loop(lvl.optr, lvl.oidx, lvl.ofl, lvl.iptr, lvl.iidx, lvl.ifl, flow.undirected,
                          lvl.x, lvl.e, lvl.p, lvl.pptr, lvl.pidx, lvl.pfl, qptr, qidx, n_phys,
-                         module, state, CORE_LOOP_LIMIT, MIN_IMPROVEMENT, parent, constrained)
+                         module, state, CORE_LOOP_LIMIT, MIN_IMPROVEMENT, parent, constrained, RANDOM_MOVES)
 
 
 def _find(flow, leaf: _Level, init: np.ndarray, state, n_phys: int) -> np.ndarray:

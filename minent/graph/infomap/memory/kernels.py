@@ -47,6 +47,16 @@ def _get(keys, vals, key):
     return vals[i] if keys[i] == key else 0.0
 
 
+@njit(cache=True, inline="always")
+def _splitmix(state):
+    """splitmix64 step on a one-element uint64 array (as the ordinary core loop's RNG)."""
+    state[0] += np.uint64(0x9E3779B97F4A7C15)
+    z = state[0]
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
 @njit(cache=True)
 def physical_sums(module, k, pptr, pidx, pfl, n_phys):
     """Physical content of the k modules: CSR (ptr, physical id, flow), ids ascending."""
@@ -102,7 +112,7 @@ def holders(pptr, pidx, n_phys):
 @njit(cache=True)
 def mem_core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected, node_x, node_e, node_p,
                   pptr, pidx, pfl, qptr, qidx, n_phys, module, state, max_sweeps, min_gain,
-                  parent, constrained):
+                  parent, constrained, random_moves=0):
     """Move nodes (random order) to the module that lowers the memory map equation most.
 
     Candidates: the modules of v's neighbours, an empty module, and every module holding v's
@@ -210,6 +220,23 @@ def mem_core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected, node_x, node_e, 
                         touched[nt] = b
                         nt += 1
                     acc_in[b] += ifl[e]
+            if random_moves > 0:
+                degree = optr[v + 1] - optr[v]
+                if not undirected:
+                    degree += iptr[v + 1] - iptr[v]
+                if degree <= 2:
+                    for _r in range(random_moves):
+                        u = np.int64(_splitmix(state) % np.uint64(n))
+                        if constrained and parent[u] != parent[v]:
+                            continue
+                        b = module[u]
+                        if mark[b] != v:
+                            mark[b] = v
+                            acc_out[b] = 0.0
+                            acc_in[b] = 0.0
+                            corr[b] = 0.0
+                            touched[nt] = b
+                            nt += 1
             # joining a module without any of v's physical nodes costs base_join; the modules
             # holding some of them are candidates too, with a correction per shared node
             base_join = 0.0
