@@ -97,7 +97,7 @@ def _is_state_network(path: str, input_format: str) -> bool:
     return False
 
 
-def _run_states(path, directed, teleport, markov_time, trials, seed, fmt, output, header) -> None:
+def _run_states(path, directed, teleport, markov_time, trials, seed, fmt, output, header, map_svg) -> None:
     """Memory map equation on a state network: node<TAB>module<TAB>flow<TAB>share rows."""
     from minent.graph.infomap.memory import memory_infomap, read_state_network
 
@@ -113,6 +113,22 @@ def _run_states(path, directed, teleport, markov_time, trials, seed, fmt, output
         common.emit_text([json.dumps(doc, ensure_ascii=False)], output)
     else:
         common.emit(result.to_rows(), result.columns(), fmt, output, header=header)
+    if map_svg is not None:
+        from types import SimpleNamespace
+
+        from minent.graph.infomap.flow import compute_flow
+        from minent.io.graph_formats import module_tree
+        from minent.io.graph_map import module_map_svg
+        from minent.io.tables import atomic_output
+
+        flow = compute_flow(net.graph, directed=directed, teleport=teleport, markov_time=markov_time)
+        view = SimpleNamespace(paths=result.state_paths(), module=result.module, flow=result.flow,
+                               graph=net.graph, codelength=result.codelength,
+                               one_level_codelength=result.one_level_codelength)
+        svg = module_map_svg(view, module_tree(view, flow), seed=seed, names=result.module_words(),
+                             title=f"{path}: map of the modules")
+        with atomic_output(map_svg) as fh:
+            fh.write(svg)
     overlap = len(result.overlapping())
     common.info(f"infomap: state network, {result.num_modules} modules, codelength {result.codelength:.6f} bits "
                 f"(one-level {result.one_level_codelength:.6f}, savings {100 * result.relative_savings:.2f}%), "
@@ -167,13 +183,13 @@ def infomap_cmd(
         raise UsageError("--evaluate scores the given two-level partition: it takes no --hierarchical, "
                          "--trials or --preferred-number-of-modules")
     if _is_state_network(graph, input_format):
-        if evaluate is not None or hierarchical or preferred_modules or recorded_teleport or map_svg \
+        if evaluate is not None or hierarchical or preferred_modules or recorded_teleport \
                 or fmt not in ("tsv", "jsonl", "json"):
             from minent.errors import UsageError
 
             raise UsageError("a state network takes -f tsv|jsonl|json and no --evaluate, --hierarchical, "
-                             "--preferred-number-of-modules, --recorded-teleport or --map (not yet)")
-        _run_states(graph, directed, teleport, markov_time, trials, seed, fmt, output, header)
+                             "--preferred-number-of-modules or --recorded-teleport (not yet)")
+        _run_states(graph, directed, teleport, markov_time, trials, seed, fmt, output, header, map_svg)
         return
     g = _read_graph(graph, directed, input_format, weight_attr)
     if g.n_edges == 0:

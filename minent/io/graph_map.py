@@ -70,11 +70,12 @@ def _separate(center: np.ndarray, half: np.ndarray, gap: float, rounds: int = 40
 
 
 def module_map_svg(result, modules, *, max_modules: int = 60, labels: int = 3, width: int = 1000,
-                   seed: int = 1, title: str | None = None) -> str:
+                   seed: int = 1, title: str | None = None, names: list[list[str]] | None = None) -> str:
     """SVG text of the coarse-grained map of ``result`` (see the module docstring).
 
     modules: :func:`minent.io.graph_formats.module_tree` of the result (root first; its links
-    are the flows between top modules). labels: node names shown per module.
+    are the flows between top modules). labels: node names shown per module, the nodes with
+    most flow unless ``names`` gives them (per top module, best first; a state network's words).
     """
     import networkx as nx
 
@@ -106,12 +107,13 @@ def module_map_svg(result, modules, *, max_modules: int = 60, labels: int = 3, w
     span = max(float(np.ptp(pos[:, 0])) if k > 1 else 0.0, float(np.ptp(pos[:, 1])) if k > 1 else 0.0, 1e-9)
     px = 0.8 * width / span
     r_px = np.maximum(0.055 * width * np.sqrt(flows / flows.max()), 5.0)
-    members = _module_members(result, k, labels)
-    names = result.graph.names
+    if names is None:
+        members = _module_members(result, k, labels)
+        names = [[result.graph.names[j] for j in members[i]] for i in range(k)]
     font = np.clip(0.35 * r_px + 8, 10.0, 18.0)
     texts = []
     for i in range(k):
-        who = ", ".join(names[j] for j in members[i])
+        who = ", ".join(names[i][:labels])
         texts.append(who if r_px[i] >= 14 else f"{i + 1}: {who}")
     tw = np.array([_text_width(t, f) for t, f in zip(texts, font)])
     # each module is a box: the circle with its label underneath
@@ -146,7 +148,7 @@ def module_map_svg(result, modules, *, max_modules: int = 60, labels: int = 3, w
     out.append("</g>")
     out.append('<g stroke="#ffffff" stroke-width="1.5">')
     for i in range(k):
-        who = ", ".join(names[j] for j in members[i])
+        who = ", ".join(names[i][:labels])
         out.append(f'<circle cx="{xy[i, 0]:.1f}" cy="{xy[i, 1]:.1f}" r="{r_px[i]:.1f}" '
                    f'fill="{PALETTE[i % len(PALETTE)]}" fill-opacity="0.9"><title>module {i + 1}: flow '
                    f'{flows[i]:.4g}, exit {top[i].exit_flow:.4g}; {escape(who)}</title></circle>')

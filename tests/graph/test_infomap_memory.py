@@ -203,3 +203,14 @@ def test_cli_cooccur_then_infomap(tmp_path):
     assert "1 in more than one module" in r.stderr.decode()
     bad = run_minent("infomap", net, "-f", "tree")
     assert bad.returncode == 2
+    # the map of a state network: one circle per module, labelled by its words
+    import xml.etree.ElementTree as ET
+
+    svg = tmp_path / "m.svg"
+    r = run_minent("infomap", net, "--directed", "-q", "--map", svg)
+    assert r.returncode == 0, r.stderr
+    root = ET.parse(svg).getroot()
+    modules = {row[1] for row in rows}
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}circle"))) == len(modules)
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "苹果" in texts and "2 modules" in texts

@@ -376,6 +376,26 @@ class MemoryResult:
             out.setdefault(name, []).append((m, share))
         return {k: v for k, v in out.items() if len(v) > 1}
 
+    def state_paths(self) -> list[tuple[int, int]]:
+        """Tree path (module, rank by decreasing flow in the module) of every state, the view
+        the module writers and the map take (:func:`minent.io.graph_formats.module_tree`)."""
+        order = np.lexsort((np.arange(self.module.size), -self.flow, self.module))
+        paths: list = [None] * self.module.size
+        last, rank = -1, 0
+        for s in order.tolist():
+            m = int(self.module[s])
+            rank = rank + 1 if m == last else 1
+            last = m
+            paths[s] = (m, rank)
+        return paths
+
+    def module_words(self) -> list[list[str]]:
+        """Per module (1, 2, ...), its physical nodes by decreasing flow in it."""
+        out: list[list[str]] = [[] for _ in range(self.num_modules)]
+        for name, m, _, _ in self.memberships():
+            out[m - 1].append(name)
+        return out
+
     def columns(self) -> list[str]:
         return ["node", "module", "flow", "share"]
 
