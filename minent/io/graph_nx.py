@@ -173,7 +173,8 @@ def from_edge_array(edges, weights=None, *, directed: bool = False) -> NodeGraph
 
 def as_graph(obj, *, weight: str | None = "weight", directed: bool | None = None) -> Graph:
     """minent's Graph from any supported input: Graph (as is), networkx graph, scipy sparse
-    matrix or dense square array, edge array."""
+    matrix or dense square array, edge array. A dense 2x2 or 3x3 array is read as an edge
+    array (two or three links); pass such a small adjacency matrix as a scipy sparse matrix."""
     if isinstance(obj, Graph):
         return obj
     if hasattr(obj, "is_directed") and hasattr(obj, "edges") and hasattr(obj, "nodes"):
