@@ -35,5 +35,5 @@ def cooccur_cmd(
     common.report_encodings(corpus)
     common.emit_text(state_network_lines(net, comment=f"minent cooccur --min-count {min_count}: "
                                          "state = 'previous word' 'word', links = trigram counts"), output)
-    common.info(f"cooccur: {net.n_physical} words, {net.n_states} states, {net.graph.n_edges} links "
-                f"(trigrams seen >= {min_count} times), {time.perf_counter() - start:.2f} s")
+    common.summary("cooccur", f"{net.n_physical} words, {net.n_states} states, {net.graph.n_edges} links "
+                   f"(trigrams seen >= {min_count} times)", {"min_count": min_count}, time.perf_counter() - start)

@@ -51,14 +51,12 @@ def read_partition(path: Path) -> dict[str, str]:
     return part
 
 
-def _summary(result, n_links: int) -> str:
+def _summary(result, n_links: int) -> None:
     s = result.settings
-    what = "evaluated partition" if "evaluate" in s else "infomap"
-    return (f"{what}: {result.num_modules} modules, codelength {result.codelength:.6f} bits "
-            f"(one-level {result.one_level_codelength:.6f}, savings "
-            f"{100 * result.relative_savings:.2f}%), {result.graph.n_nodes} nodes, "
-            f"{n_links} links, {result.elapsed:.2f} s; "
-            + " ".join(f"{k}={v}" for k, v in s.items()))
+    common.summary("evaluated partition" if "evaluate" in s else "infomap",
+                   f"{result.num_modules} modules, codelength {result.codelength:.6f} bits "
+                   f"(one-level {result.one_level_codelength:.6f}, savings {100 * result.relative_savings:.2f}%), "
+                   f"{result.graph.n_nodes} nodes, {n_links} links", s, result.elapsed)
 
 
 def _read_graph(path: str, directed: bool, input_format: str, weight_attr: str | None):
@@ -109,10 +107,10 @@ def _run_states(path, directed, teleport, markov_time, trials, seed, fmt, output
                "oneLevelCodelength": result.one_level_codelength,
                "relativeCodelengthSavings": result.relative_savings, "numTopModules": result.num_modules,
                "directed": bool(directed), "higherOrder": True, "settings": result.settings,
-               "nodes": [dict(zip(result.columns(), row)) for row in result.to_rows()]}
+               "nodes": [dict(zip(result.columns, row)) for row in result.to_rows()]}
         common.emit_text([json.dumps(doc, ensure_ascii=False)], output)
     else:
-        common.emit(result.to_rows(), result.columns(), fmt, output, header=header)
+        common.emit(result.to_rows(), result.columns, fmt, output, header=header)
     if map_svg is not None:
         from types import SimpleNamespace
 
@@ -130,11 +128,10 @@ def _run_states(path, directed, teleport, markov_time, trials, seed, fmt, output
         with atomic_output(map_svg) as fh:
             fh.write(svg)
     overlap = len(result.overlapping())
-    common.info(f"infomap: state network, {result.num_modules} modules, codelength {result.codelength:.6f} bits "
-                f"(one-level {result.one_level_codelength:.6f}, savings {100 * result.relative_savings:.2f}%), "
-                f"{net.n_physical} physical nodes ({overlap} in more than one module), {net.n_states} states, "
-                f"{net.graph.n_edges} links, {result.elapsed:.2f} s; "
-                + " ".join(f"{k}={v}" for k, v in result.settings.items()))
+    common.summary("infomap", f"state network, {result.num_modules} modules, codelength {result.codelength:.6f} bits "
+                   f"(one-level {result.one_level_codelength:.6f}, savings {100 * result.relative_savings:.2f}%), "
+                   f"{net.n_physical} physical nodes ({overlap} in more than one module), {net.n_states} states, "
+                   f"{net.graph.n_edges} links", result.settings, result.elapsed)
 
 
 @app.command("infomap", help="Find communities by minimising the map equation (InfoMap): "
@@ -217,7 +214,7 @@ def infomap_cmd(
     elif fmt in ("gexf", "graphml"):
         common.emit_text(fmts.gexf_lines(result) if fmt == "gexf" else fmts.graphml_lines(result), output)
     else:
-        common.emit(result.to_rows(), result.columns(), fmt, output, header=header)
+        common.emit(result.to_rows(), result.columns, fmt, output, header=header)
     if map_svg is not None:
         from minent.io.graph_map import module_map_svg
         from minent.io.tables import atomic_output
@@ -226,4 +223,4 @@ def infomap_cmd(
                              title=f"{graph}: map of the modules")
         with atomic_output(map_svg) as fh:
             fh.write(svg)
-    common.info(_summary(result, g.n_edges))
+    _summary(result, g.n_edges)

@@ -59,7 +59,7 @@ def cooccurrence_states(lines_or_corpus, *, min_count: int = 2) -> StateNetwork:
     The network's links are directed; physical nodes are numbered in order of first use.
     """
     if min_count < 1:
-        raise UsageError(f"min_count must be at least 1, got {min_count}")
+        raise UsageError(f"`min_count` must be at least 1, got {min_count}")
     lines = lines_or_corpus.documents() if hasattr(lines_or_corpus, "documents") else lines_or_corpus
     counts = count_trigrams(lines)
     kept = sorted((tri, c) for tri, c in counts.items() if c >= min_count)

@@ -89,7 +89,7 @@ def infomap(
     progress(trial, codelength) is called after each trial.
     """
     if trials < 1:
-        raise UsageError(f"--trials must be at least 1, got {trials}")
+        raise UsageError(f"`trials` must be at least 1, got {trials}")
     if not isinstance(graph, Graph):
         from minent.io.graph_nx import as_graph
 
@@ -99,7 +99,7 @@ def infomap(
     settings.update(trials=trials, seed=seed, hierarchical=hierarchical)
     preferred = int(preferred_number_of_modules or 0)
     if preferred < 0:
-        raise UsageError(f"preferred_number_of_modules must be positive (or None), got {preferred}")
+        raise UsageError(f"`preferred_number_of_modules` must be positive (or None), got {preferred}")
     if preferred:
         settings.update(preferred_number_of_modules=preferred)
     one_level = one_level_codelength(flow)

@@ -69,7 +69,7 @@ class InfomapResult:
         from minent.io.graph_nx import node_keys
 
         if level < 1:
-            raise UsageError(f"level must be at least 1, got {level}")
+            raise UsageError(f"`level` must be at least 1, got {level}")
         keys = node_keys(self.graph)
         groups: dict[tuple, set] = {}
         for i in self.node_order().tolist():
@@ -97,8 +97,9 @@ class InfomapResult:
             if path:
                 data[path] = ":".join(map(str, self.node_path(i)))
 
-    def columns(self) -> list[str]:
-        return ["node", "module", "flow"] + (["path"] if self.paths is not None else [])
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return ("node", "module", "flow") + (("path",) if self.paths is not None else ())
 
     def to_rows(self):
         """(node name, module, flow[, path]) rows in tree order."""

@@ -396,8 +396,9 @@ class MemoryResult:
             out[m - 1].append(name)
         return out
 
-    def columns(self) -> list[str]:
-        return ["node", "module", "flow", "share"]
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return ("node", "module", "flow", "share")
 
     def to_rows(self):
         yield from (list(r) for r in self.memberships())
@@ -432,7 +433,7 @@ def memory_infomap(
     from minent.graph.infomap.flow import compute_flow
 
     if trials < 1:
-        raise UsageError(f"trials must be at least 1, got {trials}")
+        raise UsageError(f"`trials` must be at least 1, got {trials}")
     if net.graph.n_edges == 0:
         raise DataError("the state network has no links")
     start = time.perf_counter()
