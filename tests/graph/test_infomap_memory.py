@@ -201,6 +201,8 @@ def test_cli_cooccur_then_infomap(tmp_path):
     apple = [row for row in rows if row[0] == "苹果"]
     assert len(apple) == 2 and sum(float(row[3]) for row in apple) == pytest.approx(1.0)
     assert "1 in more than one module" in r.stderr.decode()
+    piped = run_minent("infomap", "-", "--input-format", "states", "--directed", input=net.read_bytes())
+    assert piped.returncode == 0 and piped.stdout == r.stdout
     bad = run_minent("infomap", net, "-f", "tree")
     assert bad.returncode == 2
     # the map of a state network: one circle per module, labelled by its words
