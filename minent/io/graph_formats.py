@@ -91,27 +91,6 @@ def tree_lines(result):
         yield f'{path} {_g(result.flow[i])} "{name}" {ids[i]}'
 
 
-def result_json(result) -> dict:
-    """The result as one JSON object shaped like the reference's ``--json`` output."""
-    ids, names = result.graph.ids, result.graph.names
-    nodes = []
-    for i in result.node_order().tolist():
-        path = list(result.node_path(i))
-        nodes.append({"path": path, "modules": path[:-1], "name": names[i],
-                      "flow": float(result.flow[i]), "id": int(ids[i])})
-    return {
-        "codelength": result.codelength,
-        "indexCodelength": result.index_codelength,
-        "moduleCodelength": result.module_codelength,
-        "oneLevelCodelength": result.one_level_codelength,
-        "relativeCodelengthSavings": result.relative_savings,
-        "numTopModules": result.num_modules,
-        "directed": bool(result.settings.get("directed")),
-        "settings": result.settings,
-        "nodes": nodes,
-    }
-
-
 def _plogp(x: float) -> float:
     return x * math.log2(x) if x > 0 else 0.0
 
