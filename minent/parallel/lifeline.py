@@ -18,6 +18,7 @@ Only the standard library is used.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -44,6 +45,25 @@ def handle_sigterm() -> None:
         signal.signal(signal.SIGTERM, _raise_terminated)
     except (ValueError, OSError, AttributeError):
         pass
+
+
+@contextlib.contextmanager
+def default_sigterm():
+    """Around starting (forking) worker processes: they begin with SIGTERM's default action
+    (they end), not with the parent's handler, which a worker would only turn into a traceback
+    while it starts. The parent's handler is back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    try:
+        previous = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    except (ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _watch(parent: int, action) -> None:

@@ -217,8 +217,11 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
     procs = [ctx.Process(target=_worker_main, args=(config, inherited, corpus, tasks, results),
                          kwargs={"parent": os.getpid()}, daemon=True)
              for _ in range(jobs)]
-    for p in procs:
-        p.start()
+    from minent.parallel.lifeline import default_sigterm
+
+    with default_sigterm():  # a SIGTERM at a worker's very start ends it, never becomes a traceback
+        for p in procs:
+            p.start()
     errors: dict[int, BaseException] = {}
     pending: set[int] = set()
     tables = []
@@ -266,7 +269,10 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
             if p.is_alive():
                 p.terminate()
         for p in procs:
-            p.join()
+            p.join(timeout=5)
+            if p.is_alive():  # SIGTERM lost (a worker still starting): SIGKILL cannot be
+                p.kill()
+                p.join()
         tasks.cancel_join_thread()  # never wait to flush batches nobody will read
 
 
