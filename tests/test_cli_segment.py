@@ -81,3 +81,19 @@ def test_score_cli(tmp_path):
     test.write_text("中国 人 民很 坏\n", encoding="utf-8")
     r = run_minent("score", gold, test)
     assert r.returncode == 1 and r.stdout == b"" and b"line 1" in r.stderr
+
+
+def test_score_cli_skip_mismatch(tmp_path):
+    gold = tmp_path / "gold.txt"
+    test = tmp_path / "test.txt"
+    gold.write_text("中国 人民\nc 语言\n很 好\n", encoding="utf-8")
+    test.write_text("中国 人民\nｃ语言\n很 坏\n", encoding="utf-8")  # line 2: NFKC-equal; line 3: differs
+    r = run_minent("score", gold, test)
+    assert r.returncode == 1 and r.stdout == b""
+    err = r.stderr.decode()
+    assert "line 3" in err and err.rstrip().endswith("--skip-mismatch scores the other lines") and err.count("\n") == 1
+    r = run_minent("score", gold, test, "--skip-mismatch", "-f", "json", "-q")
+    assert r.returncode == 0
+    d = {row["metric"]: row["value"] for row in json.loads(r.stdout)}
+    assert (d["gold_words"], d["test_words"], d["correct"]) == (4, 3, 2)
+    assert r.stderr.decode().startswith("minent: warning: skipped ") and f"{test}: line 3" in r.stderr.decode()

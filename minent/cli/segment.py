@@ -216,14 +216,25 @@ def score_cmd(
         Optional[Path], typer.Option("--words", "-w", help="Training word list (UTF-8, first field per line): "
                                      "defines OOV words.")
     ] = None,
+    skip_mismatch: Annotated[
+        bool, typer.Option("--skip-mismatch", help="Leave out (and name on stderr) the lines whose text differs "
+                           "from the gold line, instead of stopping at the first one.")
+    ] = False,
     fmt: Annotated[Literal["tsv", "jsonl", "json"], common.format_option()] = "tsv",
     output: common.Output = None,
     header: common.Header = False,
     quiet: common.Quiet = False,
 ) -> None:
-    from minent.score import score_files
+    from minent.errors import DataError
+    from minent.score import TextMismatchError, score_files
 
     common.setup(quiet)
-    result = score_files(gold, test, words=words)
+    try:
+        result = score_files(gold, test, words=words, skip_mismatch=skip_mismatch)
+    except TextMismatchError as e:
+        raise DataError(f"{e.detail}; --skip-mismatch scores the other lines") from None
+    for _, why in result.skipped:
+        common.warn(f"skipped {why}")
     common.emit(result.to_rows(), ("metric", "value"), fmt, output, header=header)
-    common.info(f"score: {result.lines} lines; gold={gold} test={test} words={words or '-'}")
+    skipped = f", {len(result.skipped)} skipped (text differs from gold)" if result.skipped else ""
+    common.info(f"score: {result.lines} lines{skipped}; gold={gold} test={test} words={words or '-'}")
