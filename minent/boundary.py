@@ -51,10 +51,10 @@ class BoundaryModel:
     def add_to_tag_scores(self, ucp: np.ndarray, tags: np.ndarray, weight: float) -> np.ndarray:
         """*tags* (n × 4 b/c/d/e scores) plus ``weight`` · ln p(boundary) on b and · ln p(no
         boundary) on c/d/e: the hybrid decoder then adds the boundary model to every word."""
-        z = self.log_odds(ucp)
-        out = tags.copy()
-        out[:, 0] -= weight * np.logaddexp(0.0, -z)
-        out[:, 1:] -= weight * np.logaddexp(0.0, z)[:, None]
+        from minent.kernels.boundary import add_boundary_scores
+
+        out = np.array(tags, dtype=np.float64, order="C")
+        add_boundary_scores(np.ascontiguousarray(ucp, dtype=np.int32), self.weights, out, float(weight))
         return out
 
     def arrays(self) -> dict[str, np.ndarray]:

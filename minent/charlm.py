@@ -113,12 +113,20 @@ class CharLM(LineSegmenter):
         """b/c/d/e scores (n × 4) of the characters *ids* (this model's ids; unseen = UNK)."""
         from minent.kernels.viterbi import charlm_tag_scores
 
-        k, c = self.keys, self.counts
-        out = charlm_tag_scores(ids, k[0], c[0], k[1], c[1], k[2], c[2], k[3], c[3], self.bits, self.alpha,
-                                float(max(len(self.codepoints) - 2, 1)))
-        known = ids > 1
-        out[known, 0] = self.begin_scores()[ids[known]]
-        return out
+        unigram, t = self.count_tables()
+        return charlm_tag_scores(ids, unigram, *t[0], *t[1], *t[2], self.bits, self.alpha,
+                                 float(max(len(self.codepoints) - 2, 1)), self.begin_scores())
+
+    def count_tables(self) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+        """What the decoder looks its counts up in, built once: the count of every character id,
+        and the 2..4-gram counts as hash tables (:func:`minent.kernels.viterbi.count_table`)."""
+        if getattr(self, "_tables", None) is None:
+            from minent.kernels.viterbi import count_table
+
+            unigram = np.zeros(len(self.codepoints), dtype=np.float64)
+            unigram[self.keys[0].astype(np.int64)] = self.counts[0]
+            self._tables = unigram, [count_table(k, c) for k, c in zip(self.keys[1:], self.counts[1:])]
+        return self._tables
 
     def begin_scores(self) -> np.ndarray:
         """ln p_b(c) for every character id: how likely c is to begin a word (tag b).

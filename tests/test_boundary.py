@@ -8,7 +8,7 @@ import pytest
 
 from minent.boundary import BoundaryModel
 from minent.errors import DataError
-from minent.kernels.boundary import boundary_log_odds, train_boundary
+from minent.kernels.boundary import add_boundary_scores, boundary_log_odds, train_boundary
 from minent.segment import corpus_units, to_codepoints, units
 
 TEXT = "中国人民很好。中国人民很强！\n人民中国𠀀𠀀𠀀 abc 好好\r\n好，１９９７年人民"
@@ -53,6 +53,23 @@ def test_kernels_match_oracle(pre_split):
     for i in range(len(ucp)):
         expect = sum(w[k] for k in _oracle_features(ucp, i, size - 1)) if i in gaps else 0.0
         assert z[i] == pytest.approx(expect, rel=1e-12, abs=1e-14)
+
+
+@pytest.mark.parametrize("pre_split", [True, False])
+def test_add_boundary_scores_matches_oracle(pre_split):
+    ucp = units(to_codepoints(TEXT), pre_split)[0].astype(np.int32)
+    rng = np.random.default_rng(1)
+    w = rng.normal(0, 3, 1 << 8)  # large weights: both signs of z, far from 0
+    tags = rng.normal(-5, 1, (len(ucp), 4))
+    got = tags.copy()
+    add_boundary_scores(ucp, w, got, 1.5)
+    gaps = set(_inner_gaps(ucp))
+    for i in range(len(ucp)):
+        z = sum(w[k] for k in _oracle_features(ucp, i, len(w) - 1)) if i in gaps else 0.0
+        cut = math.log(1 + math.exp(-z))  # -ln sigma(z)
+        keep = math.log(1 + math.exp(z))  # -ln sigma(-z)
+        assert got[i, 0] == pytest.approx(tags[i, 0] - 1.5 * cut, rel=1e-12, abs=1e-12)
+        np.testing.assert_allclose(got[i, 1:], tags[i, 1:] - 1.5 * keep, rtol=1e-12, atol=1e-12)
 
 
 def test_edge_cases():

@@ -263,60 +263,99 @@ def word_nodes(chars, offsets, keys, vals):
 
 
 @njit(cache=True)
-def _count_of(keys, counts, key):
-    j = np.searchsorted(keys, key)
-    if j < len(keys) and keys[j] == key:
-        return counts[j]
-    return 0.0
+def count_table(keys, counts):
+    """An open-addressing hash table of the n-gram *keys* (distinct uint64) and their *counts*
+    (> 0): ``(table_keys, table_counts)``, a power of two of slots at most 2/3 full; a slot whose
+    count is 0 is empty. :func:`table_count` looks a key up in one or two probes, where a binary
+    search of millions of sorted keys takes twenty cache misses."""
+    size = 16
+    while 2 * size < 3 * len(keys) + 2:
+        size *= 2
+    tkeys = np.zeros(size, dtype=np.uint64)
+    tcounts = np.zeros(size, dtype=np.float64)
+    mask = np.uint64(size - 1)
+    for j in range(len(keys)):
+        h = _mix(keys[j]) & mask
+        while tcounts[h] != 0.0:
+            h = (h + np.uint64(1)) & mask
+        tkeys[h] = keys[j]
+        tcounts[h] = counts[j]
+    return tkeys, tcounts
+
+
+@njit(cache=True, inline="always")
+def table_count(tkeys, tcounts, key):
+    """Count of *key* in a :func:`count_table` (0 when absent)."""
+    mask = np.uint64(len(tkeys) - 1)
+    h = _mix(key) & mask
+    while True:
+        c = tcounts[h]
+        if c == 0.0 or tkeys[h] == key:
+            return c
+        h = (h + np.uint64(1)) & mask
 
 
 @njit(cache=True)
-def charlm_tag_scores(ids, keys1, counts1, keys2, counts2, keys3, counts3, keys4, counts4, bits, alpha, vocab):
+def charlm_tag_scores(ids, unigram, keys2, counts2, keys3, counts3, keys4, counts4, bits, alpha, vocab, begin):
     """Per-character scores of the four tags of the character-LM segmenter (ALGORITHMS.md §3.4).
 
-    Column 0 (b, first character of a word): ln p(c_i); 1 (c): ln p(c_i | c_{i-1});
-    2 (d): ln p(c_i | c_{i-2} c_{i-1}); 3 (e, fourth and later): ln p(c_i | c_{i-3..i-1}); -inf
-    where the piece is too short for the context. Probabilities are interpolated with a Dirichlet
-    prior on the next-lower order (hierarchical smoothing):
+    Column 0 (b, first character of a word): ln p(c_i), or ``begin[c_i]`` when *begin* is not
+    empty and c_i is known (id > 1); 1 (c): ln p(c_i | c_{i-1}); 2 (d): ln p(c_i | c_{i-2} c_{i-1});
+    3 (e, fourth and later): ln p(c_i | c_{i-3..i-1}); -inf where the piece is too short for the
+    context. Probabilities are interpolated with a Dirichlet prior on the next-lower order
+    (hierarchical smoothing):
 
         p_k(c | h) = (N(h c) + alpha · p_{k-1}(c | h')) / (N(h) + alpha),   p_0 = 1 / vocab
 
-    where ``keys_k`` (sorted uint64, ``bits`` bits per id, first character in the high bits)
-    and ``counts_k`` are the k-gram counts of the training corpus.
+    where ``unigram[id]`` is the count of every character and ``keys_k`` / ``counts_k`` the
+    k-gram counts of the training corpus as :func:`count_table` hash tables (keys: ``bits`` bits
+    per id, first character in the high bits). N(h) of a context is the N(h c) of the position
+    before, and a k-gram never seen has no longer n-gram seen: at most three probes a character.
     """
     n = len(ids)
     out = np.full((n, 4), NEG_INF)
     total = 0.0
-    for x in counts1:
+    for x in unigram:
         total += x
     shift = np.uint64(bits)
+    has_begin = len(begin) > 0
     run = 0
+    prev2 = 0.0  # N(c_{i-2} c_{i-1}) and N(c_{i-3} c_{i-2} c_{i-1}): contexts of position i
+    prev3 = 0.0
     for i in range(n):
         c = ids[i]
         if c == 0:
             run = 0
             continue
         run += 1
-        p = (_count_of(keys1, counts1, np.uint64(c)) + alpha / vocab) / (total + alpha)
-        out[i, 0] = np.log(p)
-        # contexts of growing length ending at i-1
-        key_h = np.uint64(0)
-        for k in range(1, 4):
-            if run <= k:
-                break
-            key_h = key_h | (np.uint64(ids[i - k]) << (shift * np.uint64(k - 1)))
-            key_hc = (key_h << shift) | np.uint64(c)
-            if k == 1:
-                nh = _count_of(keys1, counts1, key_h)
-                nhc = _count_of(keys2, counts2, key_hc)
-            elif k == 2:
-                nh = _count_of(keys2, counts2, key_h)
-                nhc = _count_of(keys3, counts3, key_hc)
-            else:
-                nh = _count_of(keys3, counts3, key_h)
-                nhc = _count_of(keys4, counts4, key_hc)
-            p = (nhc + alpha * p) / (nh + alpha)
-            out[i, k] = np.log(p)
+        p = (unigram[c] + alpha / vocab) / (total + alpha)
+        if has_begin and c > 1:
+            out[i, 0] = begin[c]
+        else:
+            out[i, 0] = np.log(p)
+        n2 = 0.0
+        n3 = 0.0
+        if run > 1:
+            b = ids[i - 1]
+            key2 = (np.uint64(b) << shift) | np.uint64(c)
+            n2 = table_count(keys2, counts2, key2)
+            p = (n2 + alpha * p) / (unigram[b] + alpha)
+            out[i, 1] = np.log(p)
+            if run > 2:
+                key3 = (np.uint64(ids[i - 2]) << (shift * np.uint64(2))) | key2
+                if n2 > 0.0:
+                    n3 = table_count(keys3, counts3, key3)
+                p = (n3 + alpha * p) / (prev2 + alpha)
+                out[i, 2] = np.log(p)
+                if run > 3:
+                    n4 = 0.0
+                    if n3 > 0.0:
+                        key4 = (np.uint64(ids[i - 3]) << (shift * np.uint64(3))) | key3
+                        n4 = table_count(keys4, counts4, key4)
+                    p = (n4 + alpha * p) / (prev3 + alpha)
+                    out[i, 3] = np.log(p)
+        prev2 = n2
+        prev3 = n3
     return out
 
 
