@@ -114,12 +114,13 @@ class CharLM(LineSegmenter):
         from minent.kernels.viterbi import charlm_tag_scores
 
         unigram, t = self.count_tables()
-        return charlm_tag_scores(ids, unigram, *t[0], *t[1], *t[2], self.bits, self.alpha,
+        return charlm_tag_scores(ids, unigram, *t, self.bits, self.alpha,
                                  float(max(len(self.codepoints) - 2, 1)), self.begin_scores())
 
-    def count_tables(self) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    def count_tables(self) -> tuple[np.ndarray, list[np.ndarray]]:
         """What the decoder looks its counts up in, built once: the count of every character id,
-        and the 2..4-gram counts as hash tables (:func:`minent.kernels.viterbi.count_table`)."""
+        and the 2..4-gram counts as hash tables (:func:`minent.kernels.viterbi.count_table`).
+        Counts are whole numbers (training counts n-grams), so the tables hold them as integers."""
         if getattr(self, "_tables", None) is None:
             from minent.kernels.viterbi import count_table
 
@@ -195,6 +196,8 @@ class CharLM(LineSegmenter):
             len(k) > 1 and not np.all(k[1:] > k[:-1]) for k in keys
         ):
             raise DataError(f"{path}: malformed charlm model (n-gram keys unsorted or counts misaligned)")
+        if any(len(c) and not (np.all(c >= 1) and np.all(c < 2.0**53) and np.all(c == np.floor(c))) for c in counts):
+            raise DataError(f"{path}: malformed charlm model (n-gram counts must be whole numbers >= 1)")
         if len(cps) > 2 and (cps[2:].min() < 0 or cps[2:].max() >= 0x110000):
             raise DataError(f"{path}: malformed charlm model (code point out of range)")
         w = {TAGS[i] + TAGS[j]: float(trans[i, j]) for i in range(4) for j in range(4)

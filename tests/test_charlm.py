@@ -51,13 +51,13 @@ def test_tag_scores_match_oracle(alpha):
     unigram[m.keys[0].astype(np.int64)] = m.counts[0]
     t = [count_table(k, c) for k, c in zip(m.keys[1:], m.counts[1:])]
     vocab = float(len(m.codepoints) - 2)
-    got = charlm_tag_scores(ids, unigram, *t[0], *t[1], *t[2], m.bits, m.alpha, vocab, np.zeros(0))
+    got = charlm_tag_scores(ids, unigram, *t, m.bits, m.alpha, vocab, np.zeros(0))
     want = _oracle_scores(TEXTS, text, alpha)
     np.testing.assert_allclose(got, want, rtol=1e-12)
     # pieces restart the contexts; a begin score replaces column 0 of known characters only
     sep = np.concatenate([ids[:3], [0], ids[3:]]).astype(np.int32)
     begin = np.arange(len(m.codepoints), dtype=np.float64)
-    got = charlm_tag_scores(sep, unigram, *t[0], *t[1], *t[2], m.bits, m.alpha, vocab, begin)
+    got = charlm_tag_scores(sep, unigram, *t, m.bits, m.alpha, vocab, begin)
     np.testing.assert_allclose(got[:3, 1:], want[:3, 1:], rtol=1e-12)
     np.testing.assert_allclose(got[4:, 1:], _oracle_scores(TEXTS, text[3:], alpha)[:, 1:], rtol=1e-12)
     assert (got[3] == -np.inf).all()
@@ -65,7 +65,7 @@ def test_tag_scores_match_oracle(alpha):
     np.testing.assert_array_equal(got[known, 0], begin[sep[known]])
     unk = sep.copy()
     unk[-1] = 1  # an unknown character keeps ln p
-    got = charlm_tag_scores(unk, unigram, *t[0], *t[1], *t[2], m.bits, m.alpha, vocab, begin)
+    got = charlm_tag_scores(unk, unigram, *t, m.bits, m.alpha, vocab, begin)
     assert got[-1, 0] == pytest.approx(math.log((alpha / vocab) / (unigram.sum() + alpha)), rel=1e-12)
 
 
@@ -77,14 +77,13 @@ def test_count_table_lookups():
     keys = np.unique(np.concatenate([rng.integers(0, 2**63, 5000, dtype=np.uint64) * np.uint64(2),
                                      np.array([0, 2**64 - 1], dtype=np.uint64)]))
     counts = rng.integers(1, 100, len(keys)).astype(np.float64)
-    tk, tc = count_table(keys, counts)
-    assert len(tk) & (len(tk) - 1) == 0 and 3 * len(keys) <= 2 * len(tk)
-    got = np.array([table_count(tk, tc, k) for k in keys])
+    table = count_table(keys, counts)
+    assert len(table) & (len(table) - 1) == 0 and 3 * len(keys) <= 2 * len(table)
+    got = np.array([table_count(table, k) for k in keys])
     np.testing.assert_array_equal(got, counts)
     absent = keys[:200] + np.uint64(1)  # odd: never a key (all keys but the last are even)
-    assert [table_count(tk, tc, k) for k in absent[:-1]] == [0.0] * 199
-    ek, ec = count_table(np.zeros(0, np.uint64), np.zeros(0))
-    assert table_count(ek, ec, np.uint64(5)) == 0.0
+    assert [table_count(table, k) for k in absent] == [0.0] * 200
+    assert table_count(count_table(np.zeros(0, np.uint64), np.zeros(0)), np.uint64(5)) == 0.0
 
 
 def _tags_of(bounds, n):
@@ -159,6 +158,14 @@ def test_malformed_models(tmp_path):
     np.savez(broken, **arrays)
     with pytest.raises(DataError, match="unsorted"):
         CharLM.load(broken)
+    with np.load(p) as z:
+        arrays = dict(z)
+    for bad in (0.5, 0.0, -3.0):  # the decoder holds counts as integers: only whole counts >= 1
+        arrays["counts3"] = arrays["counts3"].copy()
+        arrays["counts3"][0] = bad
+        np.savez(broken, **arrays)
+        with pytest.raises(DataError, match="whole numbers"):
+            CharLM.load(broken)
     with pytest.raises(UsageError):
         CharLM.load(tmp_path / "missing.npz")
     with pytest.raises(DataError, match="not a minent model"):
