@@ -262,6 +262,10 @@ def load_model(path: str | Path, *, transitions: dict[str, float] | None = None,
 
 HYBRID_FORMAT = "minent-hybrid-1"
 
+LM_SCORE_BUDGET = 1 << 23
+"""Self-training keeps the char-LM tag scores of a corpus of at most this many units (32 bytes
+each: 256 MiB) for all its rounds, and computes them again every round beyond."""
+
 
 class HybridSegmenter(LineSegmenter):
     """Unigram lexicon Viterbi where every word also gets its character-LM score.
@@ -289,12 +293,14 @@ class HybridSegmenter(LineSegmenter):
         self.pre_split = unigram.pre_split
         self.lut = unigram.lut
 
-    def decode_units(self, ucp: np.ndarray) -> np.ndarray:
+    def decode_units(self, ucp: np.ndarray, lm_scores: np.ndarray | None = None) -> np.ndarray:
+        """Word starts of the units *ucp*; *lm_scores* are their char-LM tag scores when already
+        computed (self-training decodes the same text with the same LM every round)."""
         from minent.kernels.viterbi import hybrid_segment
 
         u = self.unigram
         ids = u.ids_of(ucp)
-        lm = self.lm.tag_scores(self.lm.ids_of(ucp))
+        lm = self.lm.tag_scores(self.lm.ids_of(ucp)) if lm_scores is None else lm_scores
         trans, w_lm = self.lm.trans, self.w_lm
         if self.boundary is not None and self.w_boundary > 0:
             # the kernel adds w_lm · (tag scores + transitions) per word: fold the boundary
@@ -315,8 +321,13 @@ class HybridSegmenter(LineSegmenter):
         from minent.segment import corpus_units
 
         ucp = corpus_units(texts, self.pre_split)
+        chunks = _chunks(ucp)
+        # the char-LM scores of the corpus do not change between rounds: kept when they fit
+        keep = rounds > 1 and len(ucp) <= LM_SCORE_BUDGET
+        scores = [self.lm.tag_scores(self.lm.ids_of(ucp[a:b])) if keep else None for a, b in chunks]
         for r in range(rounds):
-            begin = np.concatenate([self.decode_units(ucp[a:b]) for a, b in _chunks(ucp)] or [np.zeros(0, np.uint8)])
+            begin = np.concatenate([self.decode_units(ucp[a:b], lm) for (a, b), lm in zip(chunks, scores)]
+                                   or [np.zeros(0, np.uint8)])
             self.boundary = BoundaryModel.train(ucp, begin)
             log.info("hybrid: boundary model, self-training round %d of %d", r + 1, rounds)
             if progress is not None:

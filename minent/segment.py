@@ -175,6 +175,22 @@ def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> 
     return from_codepoints(out_cps)
 
 
+def line_batches(lines: Iterable[str], batch_chars: int) -> Iterator[str]:
+    """Lines (line ends and inner CR/LF made spaces) joined by '\\n' into texts of about
+    *batch_chars* characters: what :meth:`LineSegmenter.segment_text` takes."""
+    batch: list[str] = []
+    size = 0
+    for line in lines:
+        line = line.rstrip("\r\n").replace("\n", " ").replace("\r", " ")
+        batch.append(line)
+        size += len(line) + 1
+        if size >= batch_chars:
+            yield "\n".join(batch)
+            batch, size = [], 0
+    if batch:
+        yield "\n".join(batch)
+
+
 class LineSegmenter:
     """Line handling shared by the segmenters: subclasses set ``lut`` (code point → char id,
     1 = unknown) and ``pre_split``, and either define ``decode_ids(ids) -> (word starts, score)``
@@ -207,19 +223,15 @@ class LineSegmenter:
         """Tokens of *text* (jieba-style ``cut``, but whitespace is not returned)."""
         return self.segment_text(text).split()
 
-    def segment_lines(self, lines: Iterable[str], *, batch_chars: int = 1 << 20) -> Iterator[str]:
-        """Segment a stream of lines (without line ends) in batches; yields one line per line."""
-        batch: list[str] = []
-        size = 0
-        for line in lines:
-            line = line.rstrip("\r\n").replace("\n", " ").replace("\r", " ")
-            batch.append(line)
-            size += len(line) + 1
-            if size >= batch_chars:
-                yield from self.segment_text("\n".join(batch)).split("\n")
-                batch, size = [], 0
-        if batch:
-            yield from self.segment_text("\n".join(batch)).split("\n")
+    def segment_lines(self, lines: Iterable[str], *, batch_chars: int = 1 << 20, jobs: int = 1) -> Iterator[str]:
+        """Segment a stream of lines (without line ends) in batches of about *batch_chars*
+        characters; yields one line per line. With ``jobs > 1`` the batches are segmented by
+        that many worker processes (:func:`minent.wordfreq.ordered_map`), in order: every line
+        is segmented on its own, so the output is the same for every *jobs*."""
+        from minent.wordfreq import ordered_map
+
+        for out in ordered_map(self.segment_text, line_batches(lines, batch_chars), jobs):
+            yield from out.split("\n")
 
 
 class UnigramSegmenter(LineSegmenter):

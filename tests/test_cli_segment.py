@@ -97,3 +97,15 @@ def test_score_cli_skip_mismatch(tmp_path):
     d = {row["metric"]: row["value"] for row in json.loads(r.stdout)}
     assert (d["gold_words"], d["test_words"], d["correct"]) == (4, 3, 2)
     assert r.stderr.decode().startswith("minent: warning: skipped ") and f"{test}: line 3" in r.stderr.decode()
+
+
+def test_segment_jobs_same_bytes(tmp_path):
+    model = tmp_path / "m.npz"
+    r = run_minent("segment", "--train", SAMPLE, "--self-train", "1", "--save", model, "-q", input="")
+    assert r.returncode == 0, r.stderr
+    outs = []
+    for jobs in ("1", "2", "3"):
+        r = run_minent("segment", "--load", model, "-j", jobs, SAMPLE)
+        assert r.returncode == 0 and f"jobs={jobs}".encode() in r.stderr
+        outs.append(r.stdout)
+    assert outs[0] == outs[1] == outs[2] and outs[0].count(b"\n") == SAMPLE.read_text(encoding="utf-8").count("\n")

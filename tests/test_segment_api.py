@@ -70,3 +70,40 @@ def test_failed_save_keeps_old_file(tmp_path, lines, monkeypatch):
         save_segmenter(seg, path)
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]  # no temporary left behind
+
+
+def test_jobs_give_the_same_lines(lines):
+    # small batches: many of them, spread over the worker processes, back in order
+    seg = train_segmenter(lines[:300], self_train=1)
+    text = lines + ["", "１９９７年，ABC 中国\r", "\ufeff中国人民"]
+    one = list(seg.segment_lines(text, batch_chars=500))
+    assert len(one) == len(text)
+    for jobs in (2, 3):
+        assert list(seg.segment_lines(text, batch_chars=500, jobs=jobs)) == one
+    assert list(seg.segment_lines([], jobs=2)) == []
+
+
+def test_ordered_map():
+    from minent.errors import DataError
+    from minent.wordfreq import ordered_map
+
+    items = list(range(-40, 40))
+    for jobs in (1, 2, 4):
+        assert list(ordered_map(abs, items, jobs)) == [abs(x) for x in items]
+    assert list(ordered_map(abs, iter([]), 3)) == []
+    # an error in a worker comes back as itself, after the results before it
+    got = []
+    with pytest.raises(DataError, match="item 7"):
+        for x in ordered_map(_fails_at_seven, range(20), 3):
+            got.append(x)
+    assert got == list(range(7))
+    with pytest.raises(UsageError):
+        list(ordered_map(abs, items, 0))
+
+
+def _fails_at_seven(x):
+    from minent.errors import DataError
+
+    if x == 7:
+        raise DataError("item 7")
+    return x

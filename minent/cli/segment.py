@@ -144,10 +144,12 @@ def segment_cmd(
     errors: common.Errors = "strict",
     jsonl_field: common.JsonlField = None,
     csv_column: common.CsvColumn = None,
+    jobs: common.Jobs = None,
     output: common.Output = None,
     quiet: common.Quiet = False,
 ) -> None:
     common.setup(quiet)
+    jobs = jobs or common.default_jobs()
     sources = [x for x in (lexicon, load, train) if x]
     if len(sources) != 1:
         raise UsageError("give exactly one of --lexicon, --load, --train")
@@ -161,9 +163,15 @@ def segment_cmd(
     segmenter = _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
                                 encoding, errors, jsonl_field, csv_column, quiet, self_train)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
-    n = common.emit_text(segmenter.segment_lines(corpus.documents(), batch_chars=1 << 16 if _interactive() else 1 << 20),
-                         output)
-    common.info(f"segment: {n} lines ({time.perf_counter() - start:.1f}s)")
+    if _interactive():  # answer line by line: small batches, no worker processes
+        batch_chars, jobs = 1 << 16, 1
+    else:
+        batch_chars = 1 << 20
+    with common.progress(corpus.total_bytes, quiet=quiet, description="segment") as advance:
+        n = common.emit_text(segmenter.segment_lines(corpus.documents(advance), batch_chars=batch_chars, jobs=jobs),
+                             output)
+    common.report_encodings(corpus)
+    common.info(f"segment: {n} lines, jobs={jobs} ({time.perf_counter() - start:.1f}s)")
 
 
 def _interactive() -> bool:
