@@ -144,12 +144,15 @@ def segment_cmd(
     errors: common.Errors = "strict",
     jsonl_field: common.JsonlField = None,
     csv_column: common.CsvColumn = None,
-    jobs: common.Jobs = None,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes segmenting batches of lines (forked: the model "
+                     "is shared). The output does not depend on it. Training uses one process."),
+    ] = 1,
     output: common.Output = None,
     quiet: common.Quiet = False,
 ) -> None:
     common.setup(quiet)
-    jobs = jobs or common.default_jobs()
     sources = [x for x in (lexicon, load, train) if x]
     if len(sources) != 1:
         raise UsageError("give exactly one of --lexicon, --load, --train")
