@@ -305,10 +305,10 @@ class HybridSegmenter(LineSegmenter):
         if self.boundary is not None and self.w_boundary > 0:
             # the kernel adds w_lm · (tag scores + transitions) per word: fold the boundary
             # log-probabilities into the tag scores so that they count w_boundary times
-            if w_lm > 0:
-                lm = self.boundary.add_to_tag_scores(ucp, lm, self.w_boundary / w_lm)
+            if w_lm > 0:  # (the scores of this call only are changed in place)
+                lm = self.boundary.add_to_tag_scores(ucp, lm, self.w_boundary / w_lm, in_place=lm_scores is None)
             else:
-                lm = self.boundary.add_to_tag_scores(ucp, np.zeros_like(lm), 1.0)
+                lm = self.boundary.add_to_tag_scores(ucp, np.zeros_like(lm), 1.0, in_place=True)
                 trans, w_lm = np.zeros((4, 4)), self.w_boundary
         begin, _ = hybrid_segment(ids, u.keys, u.vals, u.node_score, u.depth, u.unk_score, u.char_score,
                                   u.span_score, u.oov_max, -u.oov_penalty, lm, trans, self.w_lex, w_lm)

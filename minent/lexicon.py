@@ -154,7 +154,6 @@ class LexiconResult:
 def _segment_and_count(enc: EncodedCorpus, lexicon: Lexicon, oov_max: int = 0,
                        oov_penalty: float = 0.0) -> tuple[Lexicon, float]:
     """One hard-EM step: Viterbi-segment the corpus with *lexicon*, recount its words."""
-    from minent.kernels.viterbi import count_segmented_words
     from minent.segment import UnigramSegmenter
 
     # ids in the encoded corpus are its own; map them to the segmenter's ids via code points.
@@ -164,33 +163,7 @@ def _segment_and_count(enc: EncodedCorpus, lexicon: Lexicon, oov_max: int = 0,
     remap[2:] = seg.lut[cps[2:]]
     ids = remap[enc.ids]
     begin, total = seg.decode_ids(ids)
-    nodes, starts, ends = count_segmented_words(ids, begin, seg.keys, seg.vals)
-    word_node = _word_nodes(seg, lexicon)
-    node_counts = np.bincount(nodes[nodes >= 0], minlength=len(seg.node_score)).astype(np.float64)
-    new_counts = node_counts[word_node]
-    # words the decoder made of unknown characters (not in the lexicon) keep their own entries
-    missing = (nodes < 0) | (seg.node_score[np.maximum(nodes, 0)] == -np.inf)
-    words = list(lexicon.words)
-    counts = [new_counts]
-    lengths = ends - starts
-    for n in np.unique(lengths[missing]).tolist():
-        st = starts[missing & (lengths == n)]
-        rows, cnt = np.unique(enc.ids[st[:, None] + np.arange(n)], axis=0, return_counts=True)
-        words += decode_rows(rows, enc.codepoints)
-        counts.append(cnt.astype(np.float64))
-    all_counts = np.concatenate(counts)
-    keep = all_counts > 0
-    return Lexicon([w for w, k in zip(words, keep) if k], all_counts[keep]), float(total)
-
-
-def _word_nodes(seg, lexicon: Lexicon) -> np.ndarray:
-    from minent.kernels.viterbi import word_nodes
-
-    word_cps = to_codepoints("".join(lexicon.words))
-    lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
-    offsets = np.zeros(len(lens) + 1, dtype=np.int64)
-    np.cumsum(lens, out=offsets[1:])
-    return word_nodes(seg.lut[word_cps], offsets, seg.keys, seg.vals)
+    return seg.recount(ids, begin), float(total)
 
 
 def decode_rows(ids: np.ndarray, codepoints: np.ndarray) -> list[str]:

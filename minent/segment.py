@@ -269,6 +269,7 @@ class UnigramSegmenter(LineSegmenter):
         chars = np.unique(np.concatenate([word_cps, to_codepoints(NUMBER_UNIT + LATIN_UNIT)]))
         self.lut = np.ones(0x110000, dtype=np.int32)  # UNK = 1
         self.lut[chars] = np.arange(2, 2 + len(chars), dtype=np.int32)
+        self.codepoints = np.concatenate([[-1, -1], chars]).astype(np.int64)  # of every id
         logp = lexicon.log_probs()
         lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
         offsets = np.zeros(len(lens) + 1, dtype=np.int64)
@@ -288,6 +289,35 @@ class UnigramSegmenter(LineSegmenter):
         # without pre-split, a number or a Latin run joins a word only through lexicon words (0年,
         # a股), never in an unseen span: a lexicon learned with pre-split keeps them apart
         self.span_score[self.lut[to_codepoints(NUMBER_UNIT + LATIN_UNIT)]] = -np.inf
+
+    def recount(self, ids: np.ndarray, begin: np.ndarray) -> Lexicon:
+        """The lexicon re-estimated from a segmentation (one hard-EM step): the words that
+        *begin* (uint8 word starts) cuts *ids* (this model's character ids, 0 between pieces)
+        into, counted. Lexicon words not used are dropped; words outside the lexicon (unseen
+        spans, unknown characters) become entries."""
+        from minent.kernels.viterbi import count_segmented_words, word_nodes
+
+        lexicon = self.lexicon
+        nodes, starts, ends = count_segmented_words(ids, begin, self.keys, self.vals)
+        lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
+        offsets = np.zeros(len(lens) + 1, dtype=np.int64)
+        np.cumsum(lens, out=offsets[1:])
+        word_node = word_nodes(self.lut[to_codepoints("".join(lexicon.words))], offsets, self.keys, self.vals)
+        node_counts = np.bincount(nodes[nodes >= 0], minlength=len(self.node_score)).astype(np.float64)
+        words = list(lexicon.words)
+        counts = [node_counts[word_node]]
+        # words the decoder made outside the lexicon (a prefix node is not a word) get entries
+        missing = (nodes < 0) | (self.node_score[np.maximum(nodes, 0)] == -np.inf)
+        lengths = ends - starts
+        for n in np.unique(lengths[missing]).tolist():
+            st = starts[missing & (lengths == n)]
+            rows, cnt = np.unique(ids[st[:, None] + np.arange(n)], axis=0, return_counts=True)
+            text = from_codepoints(self.codepoints[rows.ravel()])
+            words += [text[i:i + n] for i in range(0, len(text), n)]
+            counts.append(cnt.astype(np.float64))
+        all_counts = np.concatenate(counts)
+        keep = all_counts > 0
+        return Lexicon([w for w, k in zip(words, keep) if k], all_counts[keep])
 
     def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
         """Word starts (uint8) and total log-probability of the pieces in *ids*."""

@@ -169,7 +169,7 @@ def segment_cmd(
     if _interactive():  # answer line by line: small batches, no worker processes
         batch_chars, jobs = 1 << 16, 1
     else:
-        batch_chars = 1 << 20
+        batch_chars = 1 << 18  # ~40 MB of decoder arrays a batch
     with common.progress(corpus.total_bytes, quiet=quiet, description="segment") as advance:
         n = common.emit_text(segmenter.segment_lines(corpus.documents(advance), batch_chars=batch_chars, jobs=jobs),
                              output)
