@@ -110,7 +110,7 @@ def piece_bounds(ids):
 
 @njit(cache=True)
 def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max,
-                  oov_bias, best, back, begin, lm, trans, w_lex, w_lm):
+                  oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root):
     n = e - s
     best[0] = 0.0
     for k in range(1, n + 1):
@@ -131,7 +131,9 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
         for j in range(i, stop):
             c = ids[s + j]
             acc += span_score[c]
-            if node >= 0:
+            if j == i:
+                node = root[c]
+            elif node >= 0:
                 node = trie_child(keys, vals, node, c)
             length = j - i + 1
             tag = length - 1 if length < 4 else 3
@@ -202,10 +204,18 @@ def hybrid_segment(ids, keys, vals, node_score, depth, unk_score, char_score, sp
     longest = np.max(ends - starts) if len(starts) else 0
     best = np.empty(longest + 1, dtype=np.float64)
     back = np.zeros(longest + 1, dtype=np.int64)
+    # the root's children in a plain array: the first step of every candidate word, without hashing
+    top = 0
+    for i in range(len(ids)):
+        if ids[i] > top:
+            top = ids[i]
+    root = np.empty(top + 1, dtype=np.int64)
+    for c in range(top + 1):
+        root[c] = trie_child(keys, vals, 0, c)
     total = 0.0
     for p in range(len(starts)):
         total += _decode_piece(ids, starts[p], ends[p], keys, vals, node_score, depth, unk_score, char_score,
-                               span_score, oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm)
+                               span_score, oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root)
     return begin, total
 
 
