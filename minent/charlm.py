@@ -89,10 +89,25 @@ class CharLM(LineSegmenter):
         from minent.lexicon import encode_corpus, ngram_table
 
         enc = encode_corpus(texts, pre_split=pre_split)
+        return cls.from_table(enc, ngram_table(enc, cls.order_for(enc), 1), alpha=alpha, transitions=transitions,
+                              pre_split=pre_split)
+
+    @staticmethod
+    def order_for(enc) -> int:
+        """4, or 3 when four character ids of the encoded corpus *enc* do not fit 64 bits."""
+        return 4 if max(1, int(len(enc.chars) - 1).bit_length()) * 4 <= 64 else 3
+
+    @classmethod
+    def from_table(cls, enc, table, *, alpha: float = 20.0, transitions: dict[str, float] | None = None,
+                   pre_split: bool = False) -> CharLM:
+        """The model of a corpus encoded by :func:`minent.lexicon.encode_corpus` (with *pre_split*)
+        from its n-gram *table* (:func:`minent.lexicon.ngram_table`, every n-gram counted —
+        ``min_count`` 1 — up to :meth:`order_for` or longer)."""
         vocab = len(enc.chars)
         bits = max(1, int(vocab - 1).bit_length())
-        orders = 4 if bits * 4 <= 64 else 3
-        table = ngram_table(enc, orders, 1)
+        orders = cls.order_for(enc)
+        if table.order < orders or getattr(table, "min_count", 1) > 1:
+            raise ValueError(f"CharLM.from_table: a table of every n-gram up to order {orders} is needed")
         keys, counts = [], []
         for n in range(1, 5):
             if n <= orders:
@@ -317,10 +332,15 @@ class HybridSegmenter(LineSegmenter):
     def self_train(self, texts: Iterable[str], *, rounds: int = 3, progress=None) -> HybridSegmenter:
         """Train the boundary model on this segmenter's own segmentation of *texts*, *rounds*
         times (decode with the current model, refit); see :mod:`minent.boundary`. Returns self."""
-        from minent.boundary import BoundaryModel
         from minent.segment import corpus_units
 
-        ucp = corpus_units(texts, self.pre_split)
+        return self.self_train_units(corpus_units(texts, self.pre_split), rounds=rounds, progress=progress)
+
+    def self_train_units(self, ucp: np.ndarray, *, rounds: int = 3, progress=None) -> HybridSegmenter:
+        """:meth:`self_train` on the units of a corpus (:func:`minent.segment.corpus_units`; runs
+        of separators may be one separator: that changes nothing)."""
+        from minent.boundary import BoundaryModel
+
         chunks = _chunks(ucp)
         # the char-LM scores of the corpus do not change between rounds: kept when they fit
         keep = rounds > 1 and len(ucp) <= LM_SCORE_BUDGET

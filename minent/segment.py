@@ -354,7 +354,7 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
 
     from minent.charlm import CharLM, HybridSegmenter
     from minent.errors import UsageError
-    from minent.lexicon import build_lexicon
+    from minent.lexicon import build_lexicon, encode_corpus, learn_lexicon, ngram_table
 
     if model not in MODELS:
         raise UsageError(f"unknown model {model!r}: expected one of {', '.join(MODELS)}")
@@ -365,21 +365,32 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
     else:
         raise TypeError("texts must be a list or tuple of lines, or a function returning a fresh iterable of lines")
     unigram = lm = None
-    if model in ("unigram", "hybrid"):
+    if model == "hybrid":
+        # one reading, one encoding and one n-gram count serve the lexicon, the LM and self-training
+        enc = encode_corpus(passes(), pre_split=pre_split)
+        table = ngram_table(enc, 4, 1) if enc.n_chars else None  # (CharLM.order_for is at most 4)
+        lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty)
+    elif model == "unigram":
         lexicon = build_lexicon(passes(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
+    if model in ("unigram", "hybrid"):
         logging.getLogger("minent").info(
             f"lexicon: {len(lexicon.lexicon)} words; {lexicon.bits_chars:.4f} bits/char before, "
             f"{lexicon.bits_final:.4f} after")
         unigram = UnigramSegmenter(lexicon.lexicon, pre_split=pre_split, oov_max=oov_max, oov_penalty=oov_penalty)
-    if model in ("charlm", "hybrid"):
-        lm = CharLM.train(passes(), alpha=alpha, transitions=transitions, pre_split=pre_split)
+    if model == "charlm":
+        return CharLM.train(passes(), alpha=alpha, transitions=transitions, pre_split=pre_split)
     if model == "unigram":
         return unigram
-    if model == "charlm":
-        return lm
+    if table is not None:
+        lm = CharLM.from_table(enc, table, alpha=alpha, transitions=transitions, pre_split=pre_split)
+    else:
+        lm = CharLM.train([], alpha=alpha, transitions=transitions, pre_split=pre_split)
+    del table
     hybrid = HybridSegmenter(unigram, lm)
     if self_train:
-        hybrid.self_train(passes(), rounds=self_train)
+        ucp = enc.codepoints[enc.ids].astype(np.int32)  # the units, separator runs as one
+        del enc
+        hybrid.self_train_units(ucp, rounds=self_train)
     return hybrid
 
 
