@@ -1,7 +1,7 @@
 """minent segment vs jieba and vs another checkout, side by side on the Tang/Song poems.
 
-    python benchmarks/bench_segment.py [--chars 5000000] [--train-chars 5000000,20000000]
-                                       [--baseline /tmp/seg-base] [--repeat 2] [--skip-jieba]
+    python -m benchmarks.bench_segment [--chars 5000000] [--train-chars 5000000,20000000]
+                                         [--baseline /tmp/seg-base] [--repeat 2] [--skip-jieba]
 
 Every case is a process of its own, end to end (start-up, model load and I/O included), and the
 cases of a section run interleaved, --repeat times (best kept): they share the machine's load.
@@ -32,8 +32,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, print_table, run_measured, shared_data_or_exit  # noqa: E402
+from benchmarks._common import ROOT, print_table, run_measured, shared_data_or_exit
 
 # `python -m minent` from a given checkout: -m would put the working directory first on sys.path.
 RUN_MINENT = ("import sys; sys.path.insert(0, sys.argv.pop(1)); sys.argv[0] = 'minent'; "

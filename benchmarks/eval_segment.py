@@ -1,6 +1,6 @@
 """Unsupervised segmentation quality on SIGHAN 2005 PKU and CityU (ALGORITHMS.md §3.5, §7).
 
-    python benchmarks/eval_segment.py [--sets pku,cityu] [--sizes 50000,200000,2000000]
+    python -m benchmarks.eval_segment [--sets pku,cityu] [--sizes 50000,200000,2000000]
                                       [--no-ablation] [--no-reference]
 
 Protocol (../shared/data/README.md): models learn from raw text only — never a gold file nor a
@@ -35,10 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, print_table, shared_data_or_exit  # noqa: E402
-
-sys.path.insert(0, str(ROOT))
+from benchmarks._common import print_table, shared_data_or_exit
 
 
 def read_lines(path: Path) -> list[str]:
@@ -68,10 +65,12 @@ def main() -> None:
     data = shared_data_or_exit()
     sig = data / "sighan2005"
 
-    from minent.charlm import CharLM, HybridSegmenter
-    from minent.lexicon import build_lexicon
-    from minent.score import score_files
-    from minent.segment import UnigramSegmenter, train_segmenter
+    from minent.segmentation import train_segmenter
+    from minent.segmentation.charlm import CharLM
+    from minent.segmentation.hybrid import HybridSegmenter
+    from minent.segmentation.lexicon import build_lexicon
+    from minent.segmentation.score import score_files
+    from minent.segmentation.unigram import UnigramSegmenter
 
     sets = {
         "pku": (["pku_dev.utf8", "pku_test.utf8"], "pku_test.utf8", "pku_test_gold.utf8", "pku_training_words.utf8"),
@@ -137,7 +136,7 @@ def main() -> None:
         if set_name == "pku" and not args.no_reference:
             import jieba
 
-            from minent.lexicon_model import Lexicon
+            from minent.segmentation.lexicon_model import Lexicon
 
             jdict = Lexicon.read(Path(jieba.__file__).parent / "dict.txt")
             add(set_name, "ref: jieba dict in minent (supervised)", 0, 0.0,
@@ -150,7 +149,7 @@ def main() -> None:
                     return (" ".join(jieba.cut(line)) for line in lines)
 
             add(set_name, "ref: jieba.cut (supervised)", 0, 0.0, Jieba, test, gold, words)
-    print("SIGHAN 2005, learning from raw text only (fixed defaults); scored by minent.score")
+    print("SIGHAN 2005, learning from raw text only (fixed defaults); scored by minent.segmentation.score")
     print_table(["set", "model", "learned from (chars)", "P", "R", "F1", "OOV-R", "IV-R", "learn s"], rows)
 
 

@@ -1,0 +1,164 @@
+"""Reading edge lists and Pajek files: names, weights, comments, errors naming the line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from minent.errors import DataError, UsageError
+from minent.io.graph import parse_edge_list, parse_pajek, read_graph
+
+
+def slow_parse(text: str):
+    """Obvious reference: split lines, number names by first appearance."""
+    names, src, dst, w = {}, [], [], []
+    for line in text.splitlines():
+        f = line.split()
+        if not f or f[0].startswith(("#", "%")):
+            continue
+        for tok, out in ((f[0], src), (f[1], dst)):
+            out.append(names.setdefault(tok, len(names)))
+        w.append(float(f[2]) if len(f) == 3 else 1.0)
+    return list(names), src, dst, w
+
+
+def test_string_names_in_order_of_first_appearance():
+    text = "# words\n天气 晴朗 0.8\n晴朗\t温暖 1\r\n  \n% also a comment\n温暖 天气\n𠀀 天气 2.5e-1\n"
+    g = parse_edge_list(text.encode())
+    names, src, dst, w = slow_parse(text)
+    assert g.names == names
+    assert g.src.tolist() == src and g.dst.tolist() == dst
+    assert g.weight.tolist() == w
+    assert g.ids.tolist() == [1, 2, 3, 4]
+
+
+def test_integer_names_keep_their_ids_in_numeric_order():
+    g = parse_edge_list(b"10 2\n2 33 3\n007 10\n")
+    assert g.names == ["2", "7", "10", "33"]
+    assert g.ids.tolist() == [2, 7, 10, 33]
+    assert [g.names[i] for i in g.src] == ["10", "2", "7"]
+    assert g.weight.tolist() == [1.0, 3.0, 1.0]
+
+
+@pytest.mark.parametrize("offset", [0, 10**15])
+def test_random_integer_edge_lists_match_sorted_unique(offset):
+    """Both integer paths (direct table for small ids, hashing for large ones) = np.unique."""
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        m = int(rng.integers(1, 200))
+        pairs = rng.integers(0, int(rng.choice([5, 50, 5000])), (m, 2)) + offset
+        text = "".join(f"{a} {b}\n" for a, b in pairs.tolist())
+        g = parse_edge_list(text.encode())
+        uniq, inverse = np.unique(pairs.ravel(), return_inverse=True)
+        assert g.ids.tolist() == uniq.tolist() and g.names == [str(v) for v in uniq.tolist()]
+        assert g.src.tolist() == inverse[0::2].tolist() and g.dst.tolist() == inverse[1::2].tolist()
+
+
+def test_random_edge_lists_match_slow_parser():
+    rng = np.random.default_rng(0)
+    words = ["a", "bb", "ccc", "猫", "狗", "x1", "1x", "-3", "+4"]
+    for _ in range(20):
+        lines = []
+        for _ in range(rng.integers(1, 30)):
+            a, b = rng.choice(words, 2)
+            wt = rng.choice(["", " 1", "\t0.25", " 3e2", " .5", " 7."])
+            lines.append(f"{a} {b}{wt}")
+        text = "\n".join(lines)
+        g = parse_edge_list(text.encode())
+        names, src, dst, w = slow_parse(text)
+        assert g.names == names and g.src.tolist() == src and g.dst.tolist() == dst
+        assert g.weight.tolist() == w
+
+
+def test_weights_parse_like_float():
+    for tok in ["1", "0.1", "2.5", "1e-3", "1E+3", "123456789.123456789", "0.30000000000000004",
+                "4.9e-300", "17976931348623157e292", "+2"]:
+        g = parse_edge_list(f"a b {tok}\n".encode())
+        assert g.weight[0] == float(tok), tok
+
+
+@pytest.mark.parametrize("line,message", [
+    ("a b 0", "positive"), ("a b -1", "positive"), ("a b 1e400", "positive"),
+    ("a b nan", "not a number"), ("a b inf", "not a number"), ("a b 1,5", "not a number"),
+    ("a b x", "not a number"), ("a b 1e", "not a number"), ("a", "source target"),
+    ("a b 1 2", "source target"),
+])
+def test_bad_rows_name_the_line(line, message):
+    with pytest.raises(DataError, match=rf"^g\.tsv:3: .*{message}"):
+        parse_edge_list(f"# header\nx y 1\n{line}\nz w\n".encode(), label="g.tsv")
+
+
+def test_invalid_utf8_name():
+    with pytest.raises(DataError, match="g.tsv:2: .*UTF-8"):
+        parse_edge_list(b"a b\n\xff c\n", label="g.tsv")
+
+
+def test_pajek_with_labels_arcs_and_isolated_vertices(tmp_path):
+    text = ('% a comment\n*Vertices 5\n1 "alpha one"\n2 "β"\n3 gamma 0.1 0.2\n4\n'
+            '*Arcs\n1 2 2\n2 3\n*Edges\n3 1 0.5\n')
+    g = parse_pajek(text.encode())
+    assert g.names == ["alpha one", "β", "gamma", "4", "5"]
+    assert g.ids.tolist() == [1, 2, 3, 4, 5]
+    assert g.src.tolist() == [0, 1, 2] and g.dst.tolist() == [1, 2, 0]
+    assert g.weight.tolist() == [2.0, 1.0, 0.5]
+    path = tmp_path / "g.net"
+    path.write_text(text, encoding="utf-8")
+    assert read_graph(path).names == g.names
+
+
+def test_pajek_errors():
+    with pytest.raises(DataError, match=r"g.net:5: .*undeclared"):
+        parse_pajek(b"*Vertices 2\n1 a\n2 b\n*Edges\n1 3\n", label="g.net")
+    with pytest.raises(DataError, match=r"g.net:4: .*positive"):
+        parse_pajek(b"*Vertices 2\n1 a\n*Edges\n1 2 -1\n", label="g.net")
+
+
+def test_pajek_vertex_sections_are_checked():
+    # a second *Vertices silently renumbered the graph; a vertex count typo (99999999999)
+    # allocated a name per vertex until the kernel killed the process
+    with pytest.raises(DataError, match=r"g.net:4: a second \*Vertices section"):
+        parse_pajek(b"*Vertices 2\n*Edges\n1 2\n*Vertices 3\n", label="g.net")
+    for n in ("99999999999", "-2"):
+        with pytest.raises(DataError, match=rf"g.net:1: \*Vertices {n} is not in 0\.\.2147483647"):
+            parse_pajek(f"*Vertices {n}\n*Edges\n1 2\n".encode(), label="g.net")
+
+
+def test_read_graph_files_and_stdin(tmp_path, monkeypatch):
+    import gzip
+    import io
+
+    p = tmp_path / "g.tsv.gz"
+    p.write_bytes(gzip.compress(b"a b\nb c 2\n"))
+    assert read_graph(p).names == ["a", "b", "c"]
+    with pytest.raises(UsageError, match="no such file"):
+        read_graph(tmp_path / "missing.tsv")
+
+    class Stdin:
+        buffer = io.BytesIO(b"\xef\xbb\xbfx y\n")
+
+    monkeypatch.setattr("sys.stdin", Stdin)
+    assert read_graph("-").names == ["x", "y"]
+
+
+def test_empty_input():
+    g = parse_edge_list(b"")
+    assert g.n_nodes == 0 and g.n_edges == 0
+
+
+@pytest.mark.parametrize("header", [False, True])
+def test_tsv_chunks_equal_the_table_writer(header):
+    """The block-wise TSV of infomap results = write_table over to_rows (tabs in names too)."""
+    import io
+
+    from minent.graph.infomap import infomap
+    from minent.io.graph_formats import tsv_chunks
+    from minent.io.tables import write_table
+
+    plain = parse_edge_list(b"1 2\n1 3\n2 3\n4 5\n4 6\n5 6\n3 4\n7 8\n")
+    tabbed = parse_pajek('*Vertices 4\n1 "a\tb"\n2 "c"\n3 "d"\n4 "e"\n*Edges\n1 2\n3 4\n'.encode())
+    for g in (plain, tabbed):
+        r = infomap(g, seed=1)
+        expected = io.StringIO()
+        write_table(r.to_rows(), r.columns(), "tsv", expected, header=header)
+        for chunk in (2, 3, 100_000):
+            assert "".join(c + "\n" for c in tsv_chunks(r, header=header, chunk=chunk)) == expected.getvalue()
