@@ -166,7 +166,7 @@ def segment_cmd(
     segmenter = _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
                                 encoding, errors, jsonl_field, csv_column, quiet, self_train)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
-    if _interactive():  # answer line by line: small batches, no worker processes
+    if (not inputs or "-" in inputs) and _interactive():  # typed text: small batches, no worker processes
         batch_chars, jobs = 1 << 16, 1
     else:
         batch_chars = 1 << 18  # ~40 MB of decoder arrays a batch
