@@ -1,6 +1,7 @@
 """The segmentation library API (train_segmenter / save_segmenter / load_segmenter) is what
 ``minent segment`` runs: same output as the CLI, kinds checked, saves atomic."""
 
+import numpy as np
 import pytest
 from tests.support import SAMPLE, run_minent
 
@@ -81,3 +82,21 @@ def test_jobs_give_the_same_lines(lines):
     for jobs in (2, 3):
         assert list(seg.segment_lines(text, batch_chars=500, jobs=jobs)) == one
     assert list(seg.segment_lines([], jobs=2)) == []
+
+
+def test_hybrid_training_in_one_pass_equals_the_parts(lines):
+    # train_segmenter encodes and counts once; the parts trained each from the text must agree
+    from minent.segmentation.charlm import CharLM
+    from minent.segmentation.hybrid import HybridSegmenter
+    from minent.segmentation.lexicon import build_lexicon
+    from minent.segmentation.unigram import UnigramSegmenter
+
+    for pre_split in (False, True):
+        seg = train_segmenter(lines, self_train=2, pre_split=pre_split)
+        lm = CharLM.train(lines, pre_split=pre_split)
+        assert all(np.array_equal(a, b) for a, b in zip(seg.lm.keys + seg.lm.counts, lm.keys + lm.counts))
+        uni = UnigramSegmenter(build_lexicon(lines, pre_split=pre_split).lexicon, pre_split=pre_split)
+        assert seg.unigram.lexicon.to_rows() == uni.lexicon.to_rows()
+        parts = HybridSegmenter(uni, lm).self_train(lines, rounds=2)
+        assert np.array_equal(seg.boundary.weights, parts.boundary.weights)
+        assert list(seg.segment_lines(lines)) == list(parts.segment_lines(lines))
