@@ -162,12 +162,23 @@ def test_malformed_models(tmp_path):
         CharLM.load(broken)
     with np.load(p) as z:
         arrays = dict(z)
+    assert arrays["counts3"].dtype == np.uint32  # saved as whole numbers
     for bad in (0.5, 0.0, -3.0):  # the decoder holds counts as integers: only whole counts >= 1
-        arrays["counts3"] = arrays["counts3"].copy()
+        arrays["counts3"] = arrays["counts3"].astype(np.float64)
         arrays["counts3"][0] = bad
         np.savez(broken, **arrays)
         with pytest.raises(DataError, match="whole numbers"):
             CharLM.load(broken)
+    arrays["counts3"] = arrays["counts3"].astype(str)
+    np.savez(broken, **arrays)
+    with pytest.raises(DataError, match="whole numbers"):
+        CharLM.load(broken)
+    # a model of an older version (compressed, float64 counts) loads and segments the same
+    with np.load(p) as z:
+        arrays = {k: (z[k].astype(np.float64) if k.startswith("counts") else z[k]) for k in z.files}
+    old = tmp_path / "old.npz"
+    np.savez_compressed(old, **arrays)
+    assert CharLM.load(old).segment_line("中国人民很好") == m.segment_line("中国人民很好")
     with pytest.raises(UsageError):
         CharLM.load(tmp_path / "missing.npz")
     with pytest.raises(DataError, match="not a minent model"):
