@@ -79,7 +79,6 @@ def lexicon_cmd(
     quiet: common.Quiet = False,
 ) -> None:
     from minent.segmentation.lexicon import build_lexicon
-    from minent.segmentation.lexicon_model import COLUMNS
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
@@ -91,13 +90,10 @@ def lexicon_cmd(
             pre_split=pre_split,
         )
     common.report_encodings(corpus)
-    common.emit(result.lexicon.to_rows(), COLUMNS, fmt, output, header=header)
-    common.info(
-        f"lexicon: {len(result.lexicon)} words from {result.n_chars} characters; "
-        f"{result.bits_chars:.4f} bits/char before, {result.bits_final:.4f} after; "
-        f"max_len={max_len} min_count={min_count} margin={margin} entry_cost={entry_cost} oov_max={oov_max} "
-        f"oov_penalty={oov_penalty} free_pair={free_pair} pre_split={pre_split} ({time.perf_counter() - start:.1f}s)"
-    )
+    common.emit(result.to_rows(), result.columns, fmt, output, header=header)
+    common.summary("lexicon", f"{len(result.lexicon)} words from {result.n_chars} characters, "
+                   f"{result.bits_chars:.4f} bits/char before, {result.bits_final:.4f} after", result.settings,
+                   time.perf_counter() - start)
 
 
 @app.command(
@@ -174,7 +170,7 @@ def segment_cmd(
         n = common.emit_text(segmenter.segment_lines(corpus.documents(advance), batch_chars=batch_chars, jobs=jobs),
                              output)
     common.report_encodings(corpus)
-    common.info(f"segment: {n} lines, jobs={jobs} ({time.perf_counter() - start:.1f}s)")
+    common.summary("segment", f"{n} lines", {"jobs": jobs}, time.perf_counter() - start)
 
 
 def _interactive() -> bool:
@@ -248,4 +244,4 @@ def score_cmd(
         common.warn(f"skipped {why}")
     common.emit(result.to_rows(), ("metric", "value"), fmt, output, header=header)
     skipped = f", {len(result.skipped)} skipped (text differs from gold)" if result.skipped else ""
-    common.info(f"score: {result.lines} lines{skipped}; gold={gold} test={test} words={words or '-'}")
+    common.summary("score", f"{result.lines} lines{skipped}", result.settings)

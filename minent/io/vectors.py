@@ -1,15 +1,16 @@
-"""Word vectors in the word2vec/fastText text format (``.vec``, optionally gzip-compressed)."""
+"""Word vectors in the word2vec/fastText text format (``.vec``, optionally compressed)."""
 
 from __future__ import annotations
 
 import gzip
 import logging
-import sys
+import lzma
 import zlib
 
 import numpy as np
 
-from minent.errors import DataError, UsageError
+from minent.errors import DataError
+from minent.io.sources import display_name, open_input
 
 log = logging.getLogger("minent")
 
@@ -27,15 +28,8 @@ def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndar
     files do contain such duplicates (words that differ only by characters the tokenizer
     dropped), so refusing them would refuse files every other tool reads.
     """
-    label = "<stdin>" if str(path) == "-" else str(path)
-    if str(path) == "-":
-        fh = sys.stdin.buffer
-    else:
-        try:
-            raw = open(path, "rb")
-        except FileNotFoundError:
-            raise UsageError(f"{path}: no such file") from None
-        fh = gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == b"\x1f\x8b" else raw
+    label = display_name(path)
+    fh, _ = open_input(path)
     words: list[str] = []
     rows: list[np.ndarray] = []
     dim = None
@@ -85,7 +79,7 @@ def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndar
             if announced is not None and n_rows < announced:
                 raise DataError(f"{label}:{lineno}: the file ends after {n_rows} rows; the header (line 1) "
                                 f"announces {announced}")
-    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+    except (EOFError, gzip.BadGzipFile, zlib.error, lzma.LZMAError) as e:
         raise DataError(f"{label}: corrupt or truncated compressed data ({e})") from None
     finally:
         if str(path) != "-":

@@ -62,7 +62,7 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
         # one reading, one encoding and one n-gram count serve the lexicon, the LM and self-training
         enc = encode_corpus(passes(), pre_split=pre_split)
         table = ngram_table(enc, 4, 1) if enc.n_chars else None  # (CharLM.order_for is at most 4)
-        lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty)
+        lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
     elif model == "unigram":
         lexicon = build_lexicon(passes(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
     if model in ("unigram", "hybrid"):

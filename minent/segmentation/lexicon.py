@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from minent.errors import UsageError
-from minent.segmentation.lexicon_model import Lexicon
+from minent.segmentation.lexicon_model import COLUMNS, Lexicon
 from minent.segmentation.units import NUMBER_UNIT, units
 from minent.text.batching import batched
 from minent.text.chars import from_codepoints, to_codepoints
@@ -147,6 +147,13 @@ class LexiconResult:
     after_removal: int = 0
     # passes before the free-pair filter (stage 5); bits_per_iteration then holds those after it
     bits_before_filter: list[float] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)
+
+    columns = COLUMNS
+
+    def to_rows(self) -> list[tuple]:
+        """``(word, count, log_prob)`` rows of the lexicon, most frequent first."""
+        return self.lexicon.to_rows()
 
     @property
     def bits_final(self) -> float:
@@ -300,21 +307,21 @@ def build_lexicon(
     table = ngram_table(enc, max_len, min_count) if max_len >= 2 and enc.n_chars else None
     return learn_lexicon(enc, table, max_len=max_len, min_count=min_count, margin=margin, entry_cost=entry_cost,
                          oov_max=oov_max, oov_penalty=oov_penalty, iterations=iterations, tol=tol,
-                         free_pair=free_pair, progress=progress)
+                         free_pair=free_pair, pre_split=pre_split, progress=progress)
 
 
 def _check_finite(margin: float, oov_penalty: float) -> None:
-    for name, value in (("--margin", margin), ("--oov-penalty", oov_penalty)):
+    for name, value in (("`margin`", margin), ("`oov_penalty`", oov_penalty)):
         if not math.isfinite(value):  # nan/inf would silently keep or drop every candidate
             raise UsageError(f"{name} must be a finite number, got {value}")
 
 
 def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int = 2, margin: float = 1.5,
                   entry_cost: float = 4.0, oov_max: int = 2, oov_penalty: float = 2.0, iterations: int = 30,
-                  tol: float = 5e-3, free_pair: float = 0.3,
+                  tol: float = 5e-3, free_pair: float = 0.3, pre_split: bool = False,
                   progress: Callable[[str], None] | None = None) -> LexiconResult:
-    """:func:`build_lexicon` of a corpus already encoded (:func:`encode_corpus`, whose
-    ``pre_split`` it keeps), with its n-gram *table* (:func:`ngram_table` of order ``max_len`` or
+    """:func:`build_lexicon` of a corpus already encoded (:func:`encode_corpus`, with the
+    ``pre_split`` given here: it is only recorded in the settings), with its n-gram *table* (:func:`ngram_table` of order ``max_len`` or
     more, counted with a threshold of ``min_count`` or less; None when ``max_len`` < 2 or the
     corpus is empty): ``train_segmenter`` shares one encoding and one table between the lexicon
     and the character LM."""
@@ -347,7 +354,9 @@ def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int
     lexicon = Lexicon(words, np.concatenate(counts))
     after = len(lexicon)
     log.info("lexicon: %d words after redundancy removal", after)
-    result = LexiconResult(lexicon, n_chars, bits_chars, candidates=n_cand, after_removal=after)
+    settings = dict(max_len=max_len, min_count=min_count, margin=margin, entry_cost=entry_cost, oov_max=oov_max,
+                    oov_penalty=oov_penalty, free_pair=free_pair, pre_split=pre_split)
+    result = LexiconResult(lexicon, n_chars, bits_chars, candidates=n_cand, after_removal=after, settings=settings)
     if n_chars == 0:
         return result
     lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty))

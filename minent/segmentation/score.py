@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from minent.errors import DataError, UsageError
+from minent.io.wordlists import read_words
 
 # Any run of whitespace (incl. U+3000, which str.split() already treats as whitespace) separates
 # words; the BOM is dropped wherever it appears at the start of a line (first line of a file).
@@ -71,6 +72,9 @@ class SegmentationScore:
     lines: int = 0
     skipped: list[tuple[int, str]] = field(default_factory=list)
     """(line number, why) of every line left out by ``skip_mismatch``."""
+    settings: dict = field(default_factory=dict)
+
+    columns = ("metric", "value")
 
     @property
     def precision(self) -> float:
@@ -136,7 +140,7 @@ class TextMismatchError(DataError):
     ``skip_mismatch``). ``detail`` is the message without the hint, for the CLI to add its own."""
 
     def __init__(self, detail: str):
-        super().__init__(f"{detail}; skip_mismatch=True scores the other lines")
+        super().__init__(f"{detail}; `skip_mismatch` scores the other lines")
         self.detail = detail
 
     def __reduce__(self):
@@ -170,7 +174,7 @@ def score_lines(
     """
     gold_lines = _trim_trailing_blank([g.rstrip("\r\n") for g in gold])
     test_lines = _trim_trailing_blank([t.rstrip("\r\n") for t in test])
-    s = SegmentationScore(has_vocabulary=vocabulary is not None)
+    s = SegmentationScore(has_vocabulary=vocabulary is not None, settings={"gold": gold_name, "test": test_name})
     for i, (g, t) in enumerate(zip(gold_lines, test_lines), start=1):
         gw, tw = split_words(g), split_words(t)
         gtext, ttext = "".join(gw), "".join(tw)
@@ -217,25 +221,18 @@ def _read_lines(path: str | Path) -> list[str]:
     return [text for _, text in read_lines(path)]
 
 
-def read_vocabulary(path: str | Path) -> set[str]:
-    """The training word list: one word per line (first whitespace-separated field), BOM/CRLF tolerated."""
-    vocab = set()
-    for line in _read_lines(path):
-        f = split_words(line)
-        if f:
-            vocab.add(f[0])
-    return vocab
-
-
 def score_files(gold: str | Path, test: str | Path, *, words: str | Path | None = None,
                 skip_mismatch: bool = False) -> SegmentationScore:
     """Score the segmentation in file *test* against file *gold* (UTF-8), optionally with a
     training word list *words* for OOV / IV recall. See :func:`score_lines` (also for
     *skip_mismatch*). One of them may be ``-`` (standard input)."""
     if [str(p) for p in (gold, test, words)].count("-") > 1:
-        raise UsageError("only one of the gold, test and --words files can be '-' (standard input)")
-    vocabulary = read_vocabulary(words) if words is not None else None
-    return score_lines(
+        raise UsageError("only one of `gold`, `test` and `words` can be '-' (standard input)")
+    vocabulary = read_words(words) if words is not None else None
+    result = score_lines(
         _read_lines(gold), _read_lines(test), vocabulary=vocabulary, gold_name=str(gold), test_name=str(test),
         skip_mismatch=skip_mismatch,
     )
+    result.settings["words"] = str(words) if words is not None else None
+    result.settings["skip_mismatch"] = True if skip_mismatch else None
+    return result

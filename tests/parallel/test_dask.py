@@ -216,6 +216,7 @@ def test_worker_failures_become_one_line_errors():
         dict(method="entropy", min_count=3, min_entropy=0.5),
         dict(method="pmi-split", min_count=2, top=40, known={"北京"}),
         dict(method="cohesion"),  # min_count from the corpus size
+        dict(method="cohesion", min_count=3, rank="count"),  # the published ranking
     ],
 )
 def test_newwords_identical_to_local_run(scheduler, files, monkeypatch, caplog, opts):
@@ -227,7 +228,7 @@ def test_newwords_identical_to_local_run(scheduler, files, monkeypatch, caplog, 
     local = find_new_words(Corpus(inputs), jobs=1, chunk_chars=3000, **opts)
     remote = find_new_words(Corpus(inputs), scheduler=scheduler, chunk_chars=1000, **opts)
     assert "split into byte ranges" in caplog.text  # the patch took effect
-    assert remote.to_rows() == local.to_rows() and remote.params == local.params
+    assert remote.to_rows() == local.to_rows() and remote.settings == local.settings
     assert len(local.words) > 10
 
 

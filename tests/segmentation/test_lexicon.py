@@ -256,9 +256,9 @@ def test_one_table_serves_a_higher_min_count_and_a_shorter_max_len():
         for n in range(1, max_len + 1):
             a, b = candidates(wide, n, min_count), own.grams(n)
             assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
-        got = learn_lexicon(enc, wide, max_len=max_len, min_count=min_count)
+        got = learn_lexicon(enc, wide, max_len=max_len, min_count=min_count, pre_split=pre_split)
         want = build_lexicon(lines, max_len=max_len, min_count=min_count, pre_split=pre_split)
         assert got.lexicon.to_rows() == want.lexicon.to_rows()
-        assert got.bits_per_iteration == want.bits_per_iteration
+        assert got.bits_per_iteration == want.bits_per_iteration and got.settings == want.settings
     with pytest.raises(ValueError, match="order >= max_len"):
         learn_lexicon(enc, ngram_table(enc, 2, 1), max_len=4)

@@ -88,7 +88,7 @@ def test_nfkc_equal_characters_are_the_same_text():
 def test_skip_mismatch_scores_the_other_lines():
     gold = ["甲 乙", "丙 丁", "戊 己"]
     test = ["甲 乙", "丙 庚", "戊己"]
-    with pytest.raises(DataError, match=r"line 2: .*skip_mismatch=True scores the other lines"):
+    with pytest.raises(DataError, match=r"line 2: .*`skip_mismatch` scores the other lines"):
         score_lines(gold, test)
     s = score_lines(gold, test, skip_mismatch=True)
     assert (s.gold_words, s.test_words, s.correct, s.lines) == (4, 3, 2, 2)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minent.graph.infomap.flow import Flow, one_level_codelength
+from minent.graph.infomap.flow import Flow, one_level_codelength, plogp
 from minent.graph.infomap.result import InfomapResult
 from minent.graph.infomap.search import MIN_IMPROVEMENT, aggregate, leaf_net, two_level_trial
 
@@ -25,10 +25,6 @@ from minent.graph.infomap.search import MIN_IMPROVEMENT, aggregate, leaf_net, tw
 MIN_SPLIT_NODES = 4
 #: deepest level of the tree (a guard; real hierarchies are a few levels deep)
 MAX_DEPTH = 20
-
-
-def _plogp(x: float) -> float:
-    return float(x * np.log2(x)) if x > 0 else 0.0
 
 
 def _groups(labels: np.ndarray, k: int) -> list[np.ndarray]:
@@ -84,7 +80,7 @@ def _split(flow: Flow, nodes: np.ndarray, exit_flow: float, state, prefix: tuple
     p = flow.node_flow[nodes]
     if nodes.size >= MIN_SPLIT_NODES and depth < MAX_DEPTH:
         sub = sub_flow(flow, nodes, exit_flow)
-        flat = _plogp(exit_flow + float(p.sum())) - _plogp(exit_flow) - float(-one_level_codelength(sub))
+        flat = plogp(exit_flow + float(p.sum())) - plogp(exit_flow) - float(-one_level_codelength(sub))
         module, length = two_level_trial(sub, state)
         k = int(module.max()) + 1
         if 1 < k < nodes.size and length < flat - MIN_IMPROVEMENT:
@@ -122,7 +118,7 @@ def _super_level(flow: Flow, top: np.ndarray, k: int, state) -> tuple[np.ndarray
                  net.x, net.e, np.zeros(k), np.zeros(k), False, flow.alpha, 0.0)
     module, length = two_level_trial(mflow, state)
     n_super = int(module.max()) + 1
-    flat = _plogp(float(u.sum())) - float(sum(_plogp(x) for x in u))
+    flat = plogp(float(u.sum())) - float(sum(plogp(x) for x in u))
     if 1 < n_super < k and length < flat - MIN_IMPROVEMENT:
         return module, flat - length
     return None
