@@ -80,6 +80,9 @@ def test_edge_cases():
         train_boundary(ucp, np.zeros(len(ucp), np.uint8), w, 1, 0.1, 0.0)
         assert not w.any()
         assert not boundary_log_odds(ucp, w).any()
+        tags = np.zeros((len(ucp), 4))
+        add_boundary_scores(ucp, w, tags, 2.0)  # no inner gap: z = 0, -2 ln 2 on every tag
+        np.testing.assert_allclose(tags, -2.0 * math.log(2.0))
     assert len(corpus_units([], True)) == 0
     with pytest.raises(ValueError):
         BoundaryModel(np.zeros(3))

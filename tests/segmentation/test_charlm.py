@@ -65,6 +65,10 @@ def test_tag_scores_match_oracle(alpha):
     assert (got[3] == -np.inf).all()
     known = sep > 1
     np.testing.assert_array_equal(got[known, 0], begin[sep[known]])
+    for piece in ([], [int(ids[0])]):  # empty, one character: only the b column is defined
+        one = charlm_tag_scores(np.array(piece, np.int32), unigram, *t, m.bits, m.alpha, vocab, np.zeros(0))
+        assert one.shape == (len(piece), 4) and (one[:, 1:] == -np.inf).all()
+        np.testing.assert_allclose(one[:, 0], want[:len(piece), 0], rtol=1e-12)
     unk = sep.copy()
     unk[-1] = 1  # an unknown character keeps ln p
     got = charlm_tag_scores(unk, unigram, *t, m.bits, m.alpha, vocab, begin)
