@@ -130,6 +130,11 @@ class CharLM(LineSegmenter):
         return charlm_tag_scores(ids, unigram, *t, self.bits, self.alpha,
                                  float(max(len(self.codepoints) - 2, 1)), self.begin_scores())
 
+    def prepare(self) -> None:
+        """Build the count tables and begin scores the decoder uses (see :meth:`count_tables`)."""
+        self.count_tables()
+        self.begin_scores()
+
     def count_tables(self) -> tuple[np.ndarray, list[np.ndarray]]:
         """What the decoder looks its counts up in, built once: the count of every character id,
         and the 2..4-gram counts as hash tables (:func:`minent.segmentation.kernels.viterbi.count_table`).

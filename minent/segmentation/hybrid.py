@@ -52,6 +52,10 @@ class HybridSegmenter(LineSegmenter):
         self.pre_split = unigram.pre_split
         self.lut = unigram.lut
 
+    def prepare(self) -> None:
+        """Build the char LM's lookup tables now (:meth:`CharLM.prepare`)."""
+        self.lm.prepare()
+
     def decode_units(self, ucp: np.ndarray, lm_scores: np.ndarray | None = None) -> np.ndarray:
         """Word starts of the units *ucp*; *lm_scores* are their char-LM tag scores when already
         computed (self-training decodes the same text with the same LM every round)."""

@@ -60,6 +60,9 @@ class LineSegmenter:
         begin[keep] = begin_units
         return render(cps, kinds, begin)
 
+    def prepare(self) -> None:
+        """Build now what decoding would build at its first call (lookup tables); nothing here."""
+
     def segment_line(self, line: str) -> str:
         return self.segment_text(line)
 
@@ -74,6 +77,8 @@ class LineSegmenter:
         every line is segmented on its own, so the output is the same for every *jobs*."""
         from minent.parallel.processes import ordered_map
 
+        if jobs > 1:
+            self.prepare()  # built once here, shared by the forked workers
         for out in ordered_map(self.segment_text, line_batches(lines, batch_chars), jobs):
             yield from out.split("\n")
 
