@@ -118,17 +118,33 @@ def compute_flow(
     if graph.n_edges == 0:
         raise DataError("the graph has no links")
     zeros = np.zeros(n)
+    # flows depend on relative weights only: scale them to at most 1 so that sums of huge
+    # weights (1e308) cannot overflow; a weight below 1e-308 of the largest becomes 0
+    w = w / w.max()
+    feature = None
+    if graph.bipartite_start is not None:
+        if recorded_teleport:
+            raise UsageError("--recorded-teleport is not supported for bipartite networks (*Bipartite)")
+        feature = graph.ids >= graph.bipartite_start
+    # bipartite networks (as the reference, without --bipartite-teleportation): feature nodes
+    # are not coded; the flow of each link goes to its primary end, and link flow doubles (two
+    # steps of the walk on the bipartite network are one step between primary nodes)
+    link_scale = markov_time * (2.0 if feature is not None else 1.0)
     if not directed:
         self_loop = src == dst
         total = 2.0 * w.sum() - w[self_loop].sum()
         p = (np.bincount(src, weights=w, minlength=n)
              + np.bincount(dst[~self_loop], weights=w[~self_loop], minlength=n)) / total
-        optr, oidx, ofl = K.build_csr(n, src, dst, w, markov_time / total, True)
+        if feature is not None:
+            p = _bipartite_node_flow(p, src, dst, 2.0 * w / total, feature)
+        optr, oidx, ofl = K.build_csr(n, src, dst, w, link_scale / total, True)
         node_x = K.row_sums(optr, ofl)
         return Flow(p, optr, oidx, ofl, optr, oidx, ofl, True, node_x, node_x,
                     zeros, zeros, False, teleport, 0.0)
     p, lf, tw, dangling = K.pagerank(n, src, dst, w, teleport, recorded_teleport)
-    optr, oidx, ofl = K.build_csr(n, src, dst, lf, markov_time, False)
+    if feature is not None:
+        p = _bipartite_node_flow(p, src, dst, lf, feature)
+    optr, oidx, ofl = K.build_csr(n, src, dst, lf, link_scale, False)
     iptr, iidx, ifl = K.transpose_csr(optr, oidx, ofl)
     node_x = K.row_sums(optr, ofl)
     node_e = K.row_sums(iptr, ifl)
@@ -138,6 +154,15 @@ def compute_flow(
                     tw, node_d, True, teleport, float(node_d.sum()))
     return Flow(p, optr, oidx, ofl, iptr, iidx, ifl, False, node_x, node_e,
                 zeros, zeros, False, teleport, 0.0)
+
+
+def _bipartite_node_flow(p, src, dst, link_flow, feature) -> np.ndarray:
+    """Node flow of a bipartite network: each link's flow added to its primary end, feature
+    nodes at 0, normalised."""
+    primary_end = np.where(feature[src], dst, src)
+    p = p + np.bincount(primary_end, weights=link_flow, minlength=p.size)
+    p[feature] = 0.0
+    return p / p.sum()
 
 
 def _plogp_sum(x: np.ndarray) -> float:
