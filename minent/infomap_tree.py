@@ -65,9 +65,9 @@ def _groups(labels: np.ndarray, k: int) -> list[np.ndarray]:
 
 
 def _dense(labels: np.ndarray) -> tuple[np.ndarray, int]:
-    from minent.kernels import mapequation as K
-
-    return K.relabel(np.asarray(labels, dtype=np.int64))
+    """Labels renumbered 0..k-1 (any non-negative integers in), and k."""
+    uniq, inverse = np.unique(np.asarray(labels, dtype=np.int64), return_inverse=True)
+    return inverse.astype(np.int64), int(uniq.size)
 
 
 def sub_flow(flow: Flow, nodes: np.ndarray, exit_flow: float) -> Flow:
