@@ -123,8 +123,11 @@ def test_hierarchical_tree_output(tmp_path):
     r = run_minent("infomap", "--hierarchical", "-f", "tree", input="\n".join(lines))
     assert r.returncode == 0, r.stderr
     body = _body(r.stdout.decode())
-    assert len(body) == 80 and all(len(line.split()[0].split(":")) == 3 for line in body)
-    assert "# partitioned into 3 levels with 2 top modules" in r.stdout.decode()
+    # the reference's tree (4.161327 bits): one super-module of four groups of ten, and the
+    # other four groups directly under the root (an unbalanced tree)
+    assert len(body) == 80 and sorted(len(line.split()[0].split(":")) for line in body) == [2] * 40 + [3] * 40
+    assert "# partitioned into 3 levels with 5 top modules" in r.stdout.decode()
+    assert "# codelength 4.16133 bits" in r.stdout.decode()
     assert b"hierarchical=True" in r.stderr
 
 
