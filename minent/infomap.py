@@ -233,16 +233,16 @@ def _aggregate(flow: Flow, net: _Net, module: np.ndarray, k: int) -> _Net:
     optr, oidx, ofl = K.aggregate(net.optr, net.oidx, net.ofl, module, k)
     if flow.undirected:
         iptr, iidx, ifl = optr, oidx, ofl
-        x = K.row_sums(optr, ofl)
-        e = x
     else:
         iptr, iidx, ifl = K.transpose_csr(optr, oidx, ofl)
-        x = K.row_sums(optr, ofl)
-        e = K.row_sums(iptr, ifl)
+    # exit/enter flow of a module: its nodes' minus the links inside it. Not the row sums of
+    # the aggregated links: in the sub-network of a module (hierarchical search) the nodes'
+    # exit flow also holds the links that leave the enclosing module, which are not stored
+    x, e, p, t, d = K.module_sums(net.optr, net.oidx, net.ofl, net.x, net.e, net.p, net.t, net.d,
+                                  module, k)
     parent = np.zeros(k, np.int64)
     parent[module] = net.parent
-    return _Net(optr, oidx, ofl, iptr, iidx, ifl, x, e, K.sum_by(module, net.p, k),
-                K.sum_by(module, net.t, k), K.sum_by(module, net.d, k), parent)
+    return _Net(optr, oidx, ofl, iptr, iidx, ifl, x, e, p, t, d, parent)
 
 
 def module_network(flow: Flow, module: np.ndarray, k: int) -> Flow:
