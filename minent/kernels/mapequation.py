@@ -18,6 +18,8 @@ import numpy as np
 from numba import njit
 
 _INV_LN2 = 1.0 / np.log(2.0)
+#: two moves whose codelength changes differ by at most this many bits are a tie
+TIE_TOLERANCE = 1e-10
 
 
 @njit(cache=True, inline="always")
@@ -453,6 +455,12 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
             best_delta = 0.0
             best_xb = 0.0
             best_eb = 0.0
+            # the neighbouring module v sends most flow to, and the change of moving there
+            strong = -1
+            strong_out = -1.0
+            strong_delta = 0.0
+            strong_xb = 0.0
+            strong_eb = 0.0
             plogp_sum_e = plogp(sum_e)
             sum_e_a = sum_e - qe_a + qe_a2
             for t in range(1, nt + 1):
@@ -504,17 +512,22 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                     best = b
                     best_xb = xb
                     best_eb = eb
-            forced = best == a and pv == 0.0 and mn[a] == 1 and nt > 1
-            if forced:
-                # a node without flow changes no codelength wherever it goes: like the
-                # reference, let it join the module of its first neighbour instead of
-                # staying a module of its own
-                best = touched[1]
-                out_b = acc[best, 0]
-                in_b = out_b if undirected else acc[best, 1]
-                best_xb = ms[best, _X] + xv - out_b - in_b
-                best_eb = ms[best, _E] + ev - in_b - out_b
-                best_delta = 0.0
+                if t < nt and acc[b, 0] > strong_out:
+                    strong_out = acc[b, 0]
+                    strong = b
+                    strong_delta = delta
+                    strong_xb = xb
+                    strong_eb = eb
+            # as the reference: between moves that change the codelength equally (within
+            # TIE_TOLERANCE), prefer the module v sends most flow to; so a node whose moves
+            # cost nothing (no flow of its own, say) joins its strongest neighbour
+            forced = False
+            if strong >= 0 and strong != best and strong_delta <= best_delta + TIE_TOLERANCE:
+                best = strong
+                best_delta = strong_delta
+                best_xb = strong_xb
+                best_eb = strong_eb
+                forced = True
             if best != a and (best_delta < -1e-15 or forced):
                 b = best
                 if mn[b] == 0:
