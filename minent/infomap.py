@@ -300,19 +300,24 @@ def _find_modules(flow: Flow, net: _Net, init: np.ndarray, state: np.ndarray, *,
     return K.relabel(leaf)[0]
 
 
-def two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10) -> tuple[np.ndarray, float]:
+def two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10,
+                    both: bool = True) -> tuple[np.ndarray, float]:
     """One trial (``state``: the one-element uint64 RNG state of the kernels), returning
     (module of each node 0..k-1, codelength) of the shorter of two searches (core loops with
-    aggregation, then alternating fine and coarse tuning): one with full sweeps from single
-    nodes, one where the first partition only grows modules (the reference's first loop, see
-    FAST_SEARCH_MIN_LINKS). They reach different local optima on small networks, neither
-    dominating (ninetriangles directed: 1 in 40 seeds finds the optimum with full sweeps, 12 in
-    40 with growing modules; the reverse elsewhere). From FAST_SEARCH_MIN_LINKS link ends on
-    both are the same search and it runs once.
+    aggregation, then alternating fine and coarse tuning): one where the first partition only
+    grows modules (the reference's first loop, see FAST_SEARCH_MIN_LINKS), then one with full
+    sweeps from single nodes (not with ``both=False``). They reach different local optima on
+    small networks, neither dominating (ninetriangles directed: 1 in 40 seeds finds the
+    optimum with full sweeps, 12 in 40 with growing modules; the reverse elsewhere). The second runs only if the first found
+    more than one module, and not from FAST_SEARCH_MIN_LINKS link ends on, where both are the
+    same search.
     """
-    module, length = _search(flow, state, tune_limit, False)
-    if 2 * flow.oidx.shape[0] // (1 + flow.undirected) < FAST_SEARCH_MIN_LINKS:
-        other, other_length = _search(flow, state, tune_limit, True)
+    module, length = _search(flow, state, tune_limit, True)
+    k = int(module.max()) + 1 if module.size else 0
+    # the second search only where the first found structure (a network without modules,
+    # such as the inside of most modules in a hierarchical search, costs one search)
+    if both and 1 < k < flow.n and 2 * flow.oidx.shape[0] // (1 + flow.undirected) < FAST_SEARCH_MIN_LINKS:
+        other, other_length = _search(flow, state, tune_limit, False)
         if other_length < length - MIN_IMPROVEMENT:
             return other, other_length
     return module, length
@@ -327,6 +332,9 @@ def _search(flow: Flow, state: np.ndarray, tune_limit: int, grow_first: bool) ->
     module = _find_modules(flow, leaf_net, identity, state, grow_only="leaf",
                            min_links=0 if grow_first else FAST_SEARCH_MIN_LINKS)
     best = codelength(flow, module)[0]
+    if module.size and module.max() == 0:
+        # one module: nothing to tune (the reference tunes only while there are modules)
+        return module, best
     initial = best
     fine = True
     coarse_tried = False

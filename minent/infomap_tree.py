@@ -162,7 +162,7 @@ def add_levels(flow: Flow, labels: np.ndarray, state) -> list[np.ndarray]:
         mflow = module_network(flow, chain[-1], k)
         if not mflow.node_flow.sum() > 0:
             break
-        sup, _ = two_level_trial(mflow, state)
+        sup, _ = two_level_trial(mflow, state, both=False)
         ks = int(sup.max()) + 1
         if ks <= 1 or ks >= k:
             break
@@ -193,7 +193,7 @@ def _split(flow: Flow, nodes: np.ndarray, state, known: list[np.ndarray], depth:
     if n <= 2 or depth >= MAX_DEPTH:
         return module, flat
     candidates = []
-    fresh, _ = two_level_trial(flow, state)
+    fresh, _ = two_level_trial(flow, state, both=False)
     k = int(fresh.max()) + 1
     if 1 < k < n:
         chain = add_levels(flow, fresh, state)
@@ -228,7 +228,8 @@ def _write_paths(module: _Module, prefix: tuple, node_flow: np.ndarray, paths: l
         for rank, i in enumerate(module.nodes[order].tolist(), 1):
             paths[i] = prefix + (rank,)
         return
-    keys = [(-float(node_flow[c.nodes].sum()), int(c.nodes.min())) for c in module.children]
+    # (nodes are ascending: nodes[0] is a child's smallest leaf)
+    keys = [(-float(node_flow[c.nodes].sum()), int(c.nodes[0])) for c in module.children]
     for rank, j in enumerate(sorted(range(len(keys)), key=keys.__getitem__), 1):
         _write_paths(module.children[j], prefix + (rank,), node_flow, paths)
 
