@@ -119,8 +119,15 @@ def compute_flow(
         raise DataError("the graph has no links")
     zeros = np.zeros(n)
     # flows depend on relative weights only: scale them to at most 1 so that sums of huge
-    # weights (1e308) cannot overflow; a weight below 1e-308 of the largest becomes 0
+    # weights (1e308) cannot overflow. A weight below ~1e-308 of the largest becomes 0 in
+    # doubles: such a link carries no flow and is left out (as the reference drops zero
+    # weights), with a warning
     w = w / w.max()
+    if not w.all():
+        keep = w > 0
+        log.warning("%d links weigh less than 1e-308 of the heaviest link: they carry no flow "
+                    "and are left out", int((~keep).sum()))
+        src, dst, w = src[keep], dst[keep], w[keep]
     feature = None
     if graph.bipartite_start is not None:
         if recorded_teleport:

@@ -30,6 +30,20 @@ from minent.errors import DataError, UsageError
 log = logging.getLogger("minent")
 
 
+def _utf8_lines(fh):
+    """(lines of the binary stream ``fh`` as UTF-8 bytes, the wide codec or None): a UTF-16 or
+    UTF-32 byte-order mark at the start is obeyed (the text is decoded and re-encoded)."""
+    import io
+
+    from minent.io.corpus import wide_bom
+
+    wide = wide_bom(fh.peek(4)[:4]) if hasattr(fh, "peek") else None
+    if wide is None:
+        return fh, None
+    text = io.TextIOWrapper(fh, encoding=wide, newline="")
+    return (line.encode("utf-8") for line in text), wide
+
+
 def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndarray]:
     """Read a word2vec/fastText text file (optional ``count dim`` header line).
 
@@ -59,8 +73,10 @@ def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndar
     seen: dict[str, int] = {}  # word -> line of its first row
     duplicates: list[tuple[str, int, int]] = []
     n_rows = lineno = 0
+    wide = None
     try:
-        for lineno, line in enumerate(fh, 1):
+        lines, wide = _utf8_lines(fh)
+        for lineno, line in enumerate(lines, 1):
             if vocab is not None and len(words) >= vocab:
                 break
             try:
@@ -101,6 +117,8 @@ def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndar
             if announced is not None and n_rows < announced:
                 raise DataError(f"{label}:{lineno}: the file ends after {n_rows} rows; the header (line 1) "
                                 f"announces {announced}")
+    except UnicodeDecodeError:  # only from a UTF-16/32 file: UTF-8 lines are checked above
+        raise DataError(f"{label}:{lineno + 1}: not valid {wide.upper()}") from None
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
         raise DataError(f"{label}: corrupt or truncated compressed data ({e})") from None
     finally:
