@@ -87,6 +87,7 @@ class Flow:
     alpha: float
     dtot: float
     index_offset: float = 0.0   # exit flow of the enclosing module (sub-networks of a hierarchy)
+    _entropy: float | None = field(default=None, repr=False)   # cache of one_level_codelength
 
     @property
     def n(self) -> int:
@@ -179,7 +180,9 @@ def _plogp_sum(x: np.ndarray) -> float:
 
 def one_level_codelength(flow: Flow) -> float:
     """Codelength of the one-module partition: the entropy of the node flow (bits)."""
-    return -_plogp_sum(flow.node_flow)
+    if flow._entropy is None:
+        flow._entropy = -_plogp_sum(flow.node_flow)
+    return flow._entropy
 
 
 def codelength(flow: Flow, module: np.ndarray) -> tuple[float, float, float]:
@@ -198,7 +201,7 @@ def codelength(flow: Flow, module: np.ndarray) -> tuple[float, float, float]:
                                        flow.node_flow, flow.node_t, flow.node_d, module, k)
     index, mod = K.codelength_terms(mx, me, mp, mt, md, flow.recorded, flow.alpha, flow.dtot,
                                     flow.index_offset)
-    mod += -_plogp_sum(flow.node_flow)
+    mod += one_level_codelength(flow)
     total = index + mod
     if abs(total) < 1e-12:  # rounding noise of a zero codelength (all flow inside modules)
         total = 0.0
@@ -340,7 +343,12 @@ def _search(flow: Flow, state: np.ndarray, tune_limit: int, grow_first: bool) ->
                            min_links=0 if grow_first else FAST_SEARCH_MIN_LINKS)
     best = codelength(flow, module)[0]
     if module.size and module.max() == 0:
-        # one module: nothing to tune (the reference tunes only while there are modules)
+        # one module: no coarse tuning (the reference tunes only while there are modules), but
+        # one fine-tuning pass, which tries moving each node out of it
+        cand = _find_modules(flow, leaf_net, module, state)
+        length = codelength(flow, cand)[0]
+        if length < best - MIN_IMPROVEMENT:
+            return K.relabel(cand)[0], length
         return module, best
     initial = best
     fine = True

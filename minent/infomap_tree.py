@@ -73,26 +73,15 @@ def _dense(labels: np.ndarray) -> tuple[np.ndarray, int]:
 def sub_flow(flow: Flow, nodes: np.ndarray, exit_flow: float) -> Flow:
     """The flow network restricted to ``nodes`` (sorted indices): global node flows and
     exit/enter flows, only the links inside, and ``exit_flow`` as the index offset."""
-    local = np.full(flow.n, -1, np.int64)
-    local[nodes] = np.arange(nodes.size)
+    from minent.kernels import mapequation as K
 
-    def restrict(ptr, idx, fl):
-        starts, counts = ptr[nodes], np.diff(ptr)[nodes]
-        total = int(counts.sum())
-        rows = np.repeat(np.arange(nodes.size), counts)
-        first = np.cumsum(counts) - counts
-        pos = np.repeat(starts - first, counts) + np.arange(total)
-        targets = local[idx[pos]]
-        keep = targets >= 0
-        new_ptr = np.zeros(nodes.size + 1, np.int64)
-        new_ptr[1:] = np.cumsum(np.bincount(rows[keep], minlength=nodes.size))
-        return new_ptr, targets[keep].astype(np.int32), fl[pos][keep]
-
-    optr, oidx, ofl = restrict(flow.optr, flow.oidx, flow.ofl)
+    restrict = K.restrict_csr
+    nodes = np.asarray(nodes, dtype=np.int64)
+    optr, oidx, ofl = restrict(flow.optr, flow.oidx, flow.ofl, nodes)
     if flow.undirected:
         iptr, iidx, ifl = optr, oidx, ofl
     else:
-        iptr, iidx, ifl = restrict(flow.iptr, flow.iidx, flow.ifl)
+        iptr, iidx, ifl = restrict(flow.iptr, flow.iidx, flow.ifl, nodes)
     return Flow(flow.node_flow[nodes], optr, oidx, ofl, iptr, iidx, ifl, flow.undirected,
                 flow.node_x[nodes], flow.node_e[nodes], flow.node_t[nodes], flow.node_d[nodes],
                 flow.recorded, flow.alpha, flow.dtot, float(exit_flow))

@@ -183,6 +183,37 @@ def row_sums(ptr, fl):
 
 
 @njit(cache=True)
+def restrict_csr(ptr, idx, fl, nodes):
+    """CSR of the links among ``nodes`` (distinct node ids), renumbered 0..len(nodes)-1 in the
+    order of ``nodes``; links to other nodes are dropped, the order of the rest is kept."""
+    n = ptr.shape[0] - 1
+    m = nodes.shape[0]
+    local = np.full(n, -1, np.int64)
+    for r in range(m):
+        local[nodes[r]] = r
+    new_ptr = np.zeros(m + 1, np.int64)
+    count = 0
+    for r in range(m):
+        v = nodes[r]
+        for e in range(ptr[v], ptr[v + 1]):
+            if local[idx[e]] >= 0:
+                count += 1
+        new_ptr[r + 1] = count
+    new_idx = np.empty(count, np.int32)
+    new_fl = np.empty(count)
+    pos = 0
+    for r in range(m):
+        v = nodes[r]
+        for e in range(ptr[v], ptr[v + 1]):
+            t = local[idx[e]]
+            if t >= 0:
+                new_idx[pos] = t
+                new_fl[pos] = fl[e]
+                pos += 1
+    return new_ptr, new_idx, new_fl
+
+
+@njit(cache=True)
 def aggregate(optr, oidx, ofl, module, k):
     """Out-CSR of the network whose nodes are the ``k`` modules (internal links dropped,
     parallel links merged)."""
