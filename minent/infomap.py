@@ -185,6 +185,16 @@ def one_level_codelength(flow: Flow) -> float:
     return flow._entropy
 
 
+def flat_codelength(flow: Flow) -> float:
+    """Codelength of coding every node of ``flow`` in one codebook, with the exit of the
+    enclosing module (``index_offset``) as one more word: the one-level codelength at the top,
+    what a module's partition must beat in a hierarchy."""
+    off = flow.index_offset
+    total = off + float(flow.node_flow.sum())
+    plogp = lambda x: x * math.log2(x) if x > 0 else 0.0  # noqa: E731
+    return plogp(total) - plogp(off) + one_level_codelength(flow)
+
+
 def codelength(flow: Flow, module: np.ndarray) -> tuple[float, float, float]:
     """(L, index codelength, module codelength) of a two-level partition (ids 0..k-1).
 
@@ -318,15 +328,15 @@ def two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10,
     grows modules (the reference's first loop, see FAST_SEARCH_MIN_LINKS), then one with full
     sweeps from single nodes (not with ``both=False``). They reach different local optima on
     small networks, neither dominating (ninetriangles directed: 1 in 40 seeds finds the
-    optimum with full sweeps, 12 in 40 with growing modules; the reverse elsewhere). The second runs only if the first found
-    more than one module, and not from FAST_SEARCH_MIN_LINKS link ends on, where both are the
-    same search.
+    optimum with full sweeps, 12 in 40 with growing modules; the reverse elsewhere). The
+    second runs only if the first found modules shorter than :func:`flat_codelength`, and not
+    from FAST_SEARCH_MIN_LINKS link ends on, where both are the same search.
     """
     module, length = _search(flow, state, tune_limit, True)
-    k = int(module.max()) + 1 if module.size else 0
-    # the second search only where the first found structure (a network without modules,
-    # such as the inside of most modules in a hierarchical search, costs one search)
-    if both and 1 < k < flow.n and 2 * flow.oidx.shape[0] // (1 + flow.undirected) < FAST_SEARCH_MIN_LINKS:
+    # the second search only where the first found modules that pay (a network without
+    # modules, such as the inside of most modules in a hierarchical search, costs one search)
+    if both and length < flat_codelength(flow) - MIN_IMPROVEMENT \
+            and 2 * flow.oidx.shape[0] // (1 + flow.undirected) < FAST_SEARCH_MIN_LINKS:
         other, other_length = _search(flow, state, tune_limit, False)
         if other_length < length - MIN_IMPROVEMENT:
             return other, other_length

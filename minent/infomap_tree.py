@@ -33,6 +33,7 @@ from minent.infomap import (
     Flow,
     InfomapResult,
     codelength,
+    flat_codelength,
     module_network,
     two_level_trial,
 )
@@ -174,15 +175,13 @@ def _split(flow: Flow, nodes: np.ndarray, state, known: list[np.ndarray], depth:
     """Best subtree for a module whose own network is ``flow`` (a sub-flow, offset = the
     module's exit flow) over the leaves ``nodes``: returns (_Module, codelength of the
     module's codebooks, its own and all below it)."""
-    p = flow.node_flow
-    off = flow.index_offset
-    flat = _plogp(off + float(p.sum())) - _plogp(off) - _plogp_sum(p)
+    flat = flat_codelength(flow)
     module = _Module(nodes)
     n = flow.n
     if n <= 2 or depth >= MAX_DEPTH:
         return module, flat
     candidates = []
-    fresh, _ = two_level_trial(flow, state, both=False)
+    fresh, _ = two_level_trial(flow, state)
     k = int(fresh.max()) + 1
     if 1 < k < n:
         chain = add_levels(flow, fresh, state)
