@@ -250,16 +250,15 @@ def _leaf_net(flow: Flow) -> _Net:
 def _aggregate(flow: Flow, net: _Net, module: np.ndarray, k: int) -> _Net:
     from minent.kernels import mapequation as K
 
-    optr, oidx, ofl = K.aggregate(net.optr, net.oidx, net.ofl, module, k)
+    # exit/enter flow of a module: its nodes' minus the links inside it. Not the row sums of
+    # the aggregated links: in the sub-network of a module (hierarchical search) the nodes'
+    # exit flow also holds the links that leave the enclosing module, which are not stored
+    optr, oidx, ofl, x, e, p, t, d = K.aggregate_with_sums(
+        net.optr, net.oidx, net.ofl, module, k, net.x, net.e, net.p, net.t, net.d)
     if flow.undirected:
         iptr, iidx, ifl = optr, oidx, ofl
     else:
         iptr, iidx, ifl = K.transpose_csr(optr, oidx, ofl)
-    # exit/enter flow of a module: its nodes' minus the links inside it. Not the row sums of
-    # the aggregated links: in the sub-network of a module (hierarchical search) the nodes'
-    # exit flow also holds the links that leave the enclosing module, which are not stored
-    x, e, p, t, d = K.module_sums(net.optr, net.oidx, net.ofl, net.x, net.e, net.p, net.t, net.d,
-                                  module, k)
     parent = np.zeros(k, np.int64)
     parent[module] = net.parent
     return _Net(optr, oidx, ofl, iptr, iidx, ifl, x, e, p, t, d, parent)

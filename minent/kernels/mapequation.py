@@ -217,7 +217,29 @@ def restrict_csr(ptr, idx, fl, nodes):
 def aggregate(optr, oidx, ofl, module, k):
     """Out-CSR of the network whose nodes are the ``k`` modules (internal links dropped,
     parallel links merged)."""
+    z = np.zeros(optr.shape[0] - 1)
+    ptr, idx, fl, _, _, _, _, _ = aggregate_with_sums(optr, oidx, ofl, module, k, z, z, z, z, z)
+    return ptr, idx, fl
+
+
+@njit(cache=True)
+def aggregate_with_sums(optr, oidx, ofl, module, k, node_x, node_e, node_p, node_t, node_d):
+    """:func:`aggregate` and, in the same pass, what :func:`module_sums` gives: per module the
+    exit and enter flow (its nodes' minus the links inside it), flow, teleport weight and
+    dangling flow."""
     n = optr.shape[0] - 1
+    mx = np.zeros(k)
+    me = np.zeros(k)
+    mp = np.zeros(k)
+    mt = np.zeros(k)
+    md = np.zeros(k)
+    for v in range(n):
+        m = module[v]
+        mx[m] += node_x[v]
+        me[m] += node_e[v]
+        mp[m] += node_p[v]
+        mt[m] += node_t[v]
+        md[m] += node_d[v]
     # members of each module by counting sort
     mptr = np.zeros(k + 1, np.int64)
     for v in range(n):
@@ -243,6 +265,8 @@ def aggregate(optr, oidx, ofl, module, k):
             for e in range(optr[v], optr[v + 1]):
                 b = module[oidx[e]]
                 if b == a:
+                    mx[a] -= ofl[e]
+                    me[a] -= ofl[e]
                     continue
                 if seen[b] != a:
                     seen[b] = a
@@ -256,7 +280,7 @@ def aggregate(optr, oidx, ofl, module, k):
             fl[pos] = acc[b]
             pos += 1
         ptr[a + 1] = pos
-    return ptr, idx[:pos].copy(), fl[:pos].copy()
+    return ptr, idx[:pos].copy(), fl[:pos].copy(), mx, me, mp, mt, md
 
 
 @njit(cache=True)
