@@ -129,3 +129,22 @@ def test_ninetriangles_unbalanced_tree():
     assert round(r.codelength, 6) == 3.371875 and r.num_modules == 5
     depths = sorted(len(p) for p in r.paths)
     assert depths == [2] * 9 + [3] * 18
+
+
+def test_tree_output_keeps_quoted_names_and_ids_as_the_reference(tmp_path):
+    """.tree bodies equal the reference's for a name with inner quotes and for ids from 0."""
+    infomap_pkg = pytest.importorskip("infomap")
+    for name in ("quoted_name.net", "twotriangles.net"):
+        if name not in FILES:
+            pytest.skip("../shared/data/infomap_examples is not present next to this clone")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            im = infomap_pkg.Infomap(two_level=True, seed=SEED, silent=True)
+            im.read_file(str(EXAMPLES / name))
+            im.run()
+            im.write_tree(str(tmp_path / "ref.tree"))
+        ref_body = [ln for ln in (tmp_path / "ref.tree").read_text().splitlines() if not ln.startswith("#")]
+        r = subprocess.run([sys.executable, "-m", "minent", "infomap", str(EXAMPLES / name), "-f", "tree", "-q"],
+                           capture_output=True)
+        body = [ln for ln in r.stdout.decode().splitlines() if not ln.startswith("#")]
+        assert body == ref_body
