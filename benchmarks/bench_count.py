@@ -1,7 +1,7 @@
 """minent count vs jieba, side by side on the same real text (ALGORITHMS.md §1).
 
-    python benchmarks/bench_count.py [--sizes 5,50] [--cases a e f] [--repeat 3]
-    python benchmarks/bench_count.py --corpus poems --sizes 56 --cases e f --baseline /tmp/main
+    python -m benchmarks.bench_count [--sizes 5,50] [--cases a e f] [--repeat 3]
+    python -m benchmarks.bench_count --corpus poems --sizes 56 --cases e f --baseline /tmp/main
 
 Corpus (--corpus): ``pku``, the PKU raw texts and the hotel reviews from ../shared/data,
 concatenated (repeated) up to each size in MB; or ``poems``, the first MB of the Tang and Song
@@ -28,8 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, print_table, run_measured, shared_data_or_exit  # noqa: E402
+from benchmarks._common import ROOT, print_table, run_measured, shared_data_or_exit  # noqa: E402
 
 BASELINE = r"""
 import sys, collections, jieba, logging

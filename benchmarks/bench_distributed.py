@@ -1,6 +1,6 @@
 """minent count on a Dask cluster vs the local process pool, side by side on the same corpus.
 
-    python benchmarks/bench_distributed.py [--mb 50] [--jobs 2]
+    python -m benchmarks.bench_distributed [--mb 50] [--jobs 2]
 
 Corpus: the PKU raw texts and the hotel reviews from ../shared/data (bench_count.base_text),
 repeated up to --mb megabytes in one file, which the Dask path splits into byte ranges.
@@ -27,9 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, print_table, run_measured, shared_data_or_exit  # noqa: E402
-from bench_count import base_text  # noqa: E402
+from benchmarks._common import ROOT, print_table, run_measured, shared_data_or_exit  # noqa: E402
+from benchmarks.bench_count import base_text  # noqa: E402
 
 
 def start_cluster(tmp: Path, workers: int) -> tuple[str, list[subprocess.Popen]]:

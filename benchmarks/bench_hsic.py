@@ -1,7 +1,7 @@
 """minent hsic vs hyppo's Hsic, side by side: time and peak memory for the same statistic.
 
-    python benchmarks/bench_hsic.py                 # n = 1000, 5000, 10000 + gamma test + 1e6
-    python benchmarks/bench_hsic.py --sizes 1000 --skip-large
+    python -m benchmarks.bench_hsic                 # n = 1000, 5000, 10000 + gamma test + 1e6
+    python -m benchmarks.bench_hsic --sizes 1000 --skip-large
 
 The same statistic: hyppo's ``Hsic().statistic(x, y)`` is the normalised unbiased HSIC
 HSIC_u(x, y) / sqrt(HSIC_u(x, x) HSIC_u(y, y)) with one Gaussian width for both sides, the
@@ -68,7 +68,6 @@ def worker(kind: str, n: int, repeat: int) -> dict:
     """Run one measurement in this process and return its numbers."""
     import numpy as np
 
-    sys.path.insert(0, str(ROOT))
     x, y = _data(n)
     wx, wy = _data(60, seed=1)
     if kind == "minent":

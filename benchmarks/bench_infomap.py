@@ -1,6 +1,6 @@
 """minent infomap vs the `infomap` package (mapequation Infomap), side by side (ALGORITHMS.md §4).
 
-    python benchmarks/bench_infomap.py [--quick] [--skip-speed] [--skip-lfr] [--skip-hier] [--skip-big] [--big-ref]
+    python -m benchmarks.bench_infomap [--quick] [--skip-speed] [--skip-lfr] [--skip-hier] [--skip-big] [--big-ref]
 
 1. Speed at equal codelength: two-level, 1 trial, 1 thread, after JIT warm-up, same process,
    on a planted-partition graph (500 blocks) and a uniform random graph of 100k nodes / 1M
@@ -29,13 +29,11 @@ import warnings
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 
-from _common import print_table, run_measured  # noqa: E402
-from minent.infomap import infomap  # noqa: E402
+from benchmarks._common import print_table, run_measured  # noqa: E402
+from minent.graph.infomap import infomap  # noqa: E402
 from minent.io.graph import Graph  # noqa: E402
 
 
@@ -229,7 +227,7 @@ def _clu_labels(path: Path, n: int, sep: str | None) -> np.ndarray:
 def end_to_end(quick: bool, with_ref: bool) -> None:
     import resource
 
-    from minent.infomap import codelength, compute_flow
+    from minent.graph.infomap.flow import codelength, compute_flow
 
     n, m = (200_000, 2_000_000) if quick else (1_000_000, 10_000_000)
     s, t, truth = planted(n, m, 500 if quick else 5000, 0.2, 3)

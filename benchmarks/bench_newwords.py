@@ -1,11 +1,11 @@
 """Speed and memory of `minent newwords` against the pure-Python oracle, side by side.
 
-    python benchmarks/bench_newwords.py [--sizes 1,5,20] [--no-oracle-above 20] [--jobs N] [--repeat 3]
+    python -m benchmarks.bench_newwords [--sizes 1,5,20] [--no-oracle-above 20] [--jobs N] [--repeat 3]
 
 Inputs (written to a temporary directory): the PKU raw text (pku_dev.utf8 + pku_test.utf8) and
 the first 1M / 5M / 20M characters of the Tang–Song poems corpus (whole lines, in file order).
 For each input:
-  (a) the pure-Python oracle, benchmarks/newwords_oracle.py (Counter over substrings; the same
+  (a) the pure-Python oracle, tests/words/newwords_oracle.py (Counter over substrings; the same
       method, exact counts), and
   (b) `minent newwords FILE` cold (a fresh NUMBA_CACHE_DIR: includes compiling every kernel)
       and warm (later runs on the same cache; the fastest of --repeat runs, since a shared
@@ -35,7 +35,6 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import ROOT, print_table, run_measured, shared_data_or_exit  # noqa: E402
 
@@ -81,7 +80,7 @@ def library_seconds(path: Path, jobs: int | None, repeat: int) -> float:
     code = (
         "import sys, time, os\n"
         "from minent import Corpus, find_new_words\n"
-        "from minent.cli.common import default_jobs\n"
+        "from minent.parallel.jobs import default_jobs\n"
         "jobs = int(sys.argv[2]) or default_jobs()\n"
         "find_new_words(Corpus([sys.argv[1]]), jobs=jobs)\n"
         "best = float('inf')\n"
@@ -131,7 +130,7 @@ def main() -> None:
             warm = min((measured(cmd, tmp / "minent.tsv", env) for _ in range(max(1, args.repeat))),
                        key=lambda r: r[0])
             if chars / 1e6 <= args.no_oracle_above:
-                oracle = measured([py, str(ROOT / "benchmarks" / "newwords_oracle.py"), str(path)], tmp / "oracle.tsv")
+                oracle = measured([py, "-m", "tests.words.newwords_oracle", str(path)], tmp / "oracle.tsv")
                 same = filecmp.cmp(tmp / "oracle.tsv", tmp / "minent.tsv", shallow=False)
                 speedup, speedup_cpu = oracle[0] / warm[0], oracle[1] / warm[1]
             else:

@@ -1,6 +1,6 @@
 """Segmentation throughput of minent vs jieba (same dictionary), and lexicon building on poems.
 
-    python benchmarks/bench_segment.py [--repeat 3] [--poems-chars 20000000]
+    python -m benchmarks.bench_segment [--repeat 3] [--poems-chars 20000000]
 
 1. Throughput, in one process, side by side on the same lines (PKU test + dev raw text, 362k
    characters): ``jieba.cut(line, HMM=False)`` vs minent's ``UnigramSegmenter`` loaded with
@@ -26,10 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, print_table, run_measured, shared_data_or_exit  # noqa: E402
+from benchmarks._common import print_table, run_measured, shared_data_or_exit  # noqa: E402
 
-sys.path.insert(0, str(ROOT))
 
 JIEBA_SCRIPT = r"""
 import sys, logging, jieba
@@ -60,8 +58,8 @@ def main() -> None:
 
     import jieba
 
-    from minent.lexicon_model import Lexicon
-    from minent.segment import UnigramSegmenter
+    from minent.segmentation.lexicon_model import Lexicon
+    from minent.segmentation.unigram import UnigramSegmenter
 
     lines = []
     for name in ("pku_test.utf8", "pku_dev.utf8"):

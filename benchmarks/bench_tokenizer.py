@@ -1,12 +1,12 @@
 """The fast tokenizer vs jieba (and rjieba), side by side on the same real text.
 
-    python benchmarks/bench_tokenizer.py [--mb 20] [--jieba-mb 20]
+    python -m benchmarks.bench_tokenizer [--mb 20] [--jieba-mb 20]
 
 Text: the poems corpus (traditional characters) followed by the PKU raw texts and the hotel
 reviews from ../shared/data, cut to ``--mb`` MB of UTF-8. Three tables:
 
 1. per-core throughput, in one process, HMM on: ``jieba.cut`` on every line, rjieba (if
-   installed, a Rust port whose output is *not* identical), ``minent.tokenizer.Tokenizer``
+   installed, a Rust port whose output is *not* identical), ``minent.words.tokenizers.fast.Tokenizer``
    (token lists, and whole output lines); MB/s by wall clock and by CPU time (the machine may be
    shared: CPU time is the fairer per-core figure), the ratio to jieba, and the number of lines
    whose tokens differ from jieba's;
@@ -15,7 +15,7 @@ reviews from ../shared/data, cut to ``--mb`` MB of UTF-8. Three tables:
    ``minent tokenize``, with peak RSS of the process tree; count tables compared for identity;
 3. start-up: the time to cut one line in a fresh process, cold (empty dictionary cache, and an
    empty numba cache) and warm (best of ``--startup-reps`` interleaved runs, wall and CPU), for
-   jieba, the ``minent.tokenizer`` library, ``minent tokenize`` and ``minent count``.
+   jieba, the ``minent.words.tokenizers.fast`` library, ``minent tokenize`` and ``minent count``.
 
 ``--jieba-mb`` measures jieba's in-process rate on a prefix only (its rate does not depend on
 the size); the end-to-end baseline always runs on the whole text.
@@ -34,8 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, print_table, run_measured, shared_data_or_exit  # noqa: E402
+from benchmarks._common import ROOT, print_table, run_measured, shared_data_or_exit  # noqa: E402
 
 COUNTER_BASELINE = r"""
 import sys, collections, jieba, logging
@@ -93,7 +92,7 @@ def timed(fn):
 def in_process(lines: list[str], jieba_lines: list[str]) -> list[list]:
     import jieba
 
-    from minent.tokenizer import Tokenizer
+    from minent.words.tokenizers.fast import Tokenizer
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
@@ -154,7 +153,7 @@ def end_to_end(corpus: Path, tmp: Path, mb: float) -> list[list]:
 
 
 LIBRARY_STARTUP = r"""
-from minent.tokenizer import Tokenizer
+from minent.words.tokenizers.fast import Tokenizer
 print(" ".join(Tokenizer().cut("我来到北京清华大学")))
 """
 
@@ -191,7 +190,7 @@ def startup(tmp: Path, reps: int) -> list[list]:
     rows.append(["minent tokenize (dictionary cache cold, numba warm)", *run(tokenize, warm)])
     cases = {
         "jieba (warm: jieba.cache): import, initialize, cut": jieba_cmd,
-        "minent.tokenizer (warm): import, Tokenizer(), cut": [sys.executable, str(lscript)],
+        "minent.words.tokenizers.fast (warm): import, Tokenizer(), cut": [sys.executable, str(lscript)],
         "minent tokenize (warm)": tokenize,
         "minent count -j 1 (warm)": [sys.executable, "-m", "minent", "count", "-q", "-j", "1"],
     }

@@ -1,7 +1,7 @@
 """Calibration of minent's HSIC tests: false-positive rate under independence, and power.
 
-    python benchmarks/calibrate_hsic.py             # 500 null trials per test
-    python benchmarks/calibrate_hsic.py --trials 300
+    python -m benchmarks.calibrate_hsic             # 500 null trials per test
+    python -m benchmarks.calibrate_hsic --trials 300
 
 Under independence (x ~ N(0, 1), y ~ N(0, I_2), fresh data per trial) a calibrated test
 rejects (p <= alpha = 0.05) in 5% of trials; the target is a false-positive rate within
@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from minent.estimators.hsic import hsic  # noqa: E402
 

@@ -1,14 +1,14 @@
 """Exactness of the fast tokenizer against jieba on the real corpora, line by line.
 
 For every line of every corpus and every configuration (HMM on/off x default/search/all mode x
-without/with a user dictionary), compares ``minent.tokenizer.Tokenizer(...).cut(line)`` with
+without/with a user dictionary), compares ``minent.words.tokenizers.fast.Tokenizer(...).cut(line)`` with
 jieba's own output (``jieba.Tokenizer().cut`` / ``cut_for_search``) and prints a table of
 differing lines (target: 0). Too slow for CI on the whole poems corpus (jieba runs at ~1 MB/s),
 hence a benchmark script; the CI tests use a sample.
 
-    python benchmarks/check_tokenizer_exact.py                  # everything (long)
-    python benchmarks/check_tokenizer_exact.py --corpora pku hotel --jobs 2
-    python benchmarks/check_tokenizer_exact.py --max-lines 20000  # first lines of each corpus
+    python -m benchmarks.check_tokenizer_exact                  # everything (long)
+    python -m benchmarks.check_tokenizer_exact --corpora pku hotel --jobs 2
+    python -m benchmarks.check_tokenizer_exact --max-lines 20000  # first lines of each corpus
 
 Data is read from ../shared/data next to the project root (skipped when absent).
 """
@@ -66,7 +66,7 @@ def _init(hmm: bool, mode: str, user: bool) -> None:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    from minent.tokenizer import Tokenizer
+    from minent.words.tokenizers.fast import Tokenizer
 
     ref = jieba.Tokenizer()
     ref.initialize()
@@ -116,7 +116,7 @@ def main(argv=None) -> int:
         print(f"no shared data at {args.data}; nothing to check", file=sys.stderr)
         return 0
     # warm the dictionary cache once in the parent so that workers only load it
-    from minent.tokenizer import load_dict
+    from minent.words.tokenizers.fast import load_dict
 
     load_dict(None, None)
     load_dict(None, USER_DICT)

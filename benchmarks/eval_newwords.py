@@ -1,6 +1,6 @@
 """Quality of `minent newwords` on SIGHAN 2005 PKU (ALGORITHMS.md §7).
 
-    python benchmarks/eval_newwords.py [--quick] [--hotel]
+    python -m benchmarks.eval_newwords [--quick] [--hotel]
 
 Learns from the raw text of pku_dev.utf8 + pku_test.utf8 (transductive, never the gold files or
 the training word list), then reports for each method / setting:
@@ -25,7 +25,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import print_table, shared_data_or_exit  # noqa: E402
 
@@ -39,7 +38,7 @@ def gold_words(path: Path) -> list[list[str]]:
 
 
 def is_han(ch: str) -> bool:
-    from minent.io.text import HAN, char_class
+    from minent.text.chars import HAN, char_class
 
     return char_class(ch) == HAN
 
@@ -98,7 +97,7 @@ def main() -> None:
     ap.add_argument("--hotel", action="store_true", help="also print the top 30 words of the hotel reviews")
     args = ap.parse_args()
     data = shared_data_or_exit()
-    from minent.newwords import find_new_words
+    from minent.words.newwords.discover import find_new_words
 
     pku = data / "sighan2005"
     raw = read_lines(pku / "pku_dev.utf8") + read_lines(pku / "pku_test.utf8")
@@ -152,7 +151,7 @@ def main() -> None:
         r = find_new_words(hotel)
         print(f"\nhotel reviews, top 30 ({r.signature()}):")
         print("  ".join(f"{w.word}({w.count})" for w in r.words[:30]))
-        from minent.newwords import load_known
+        from minent.words.newwords.discover import load_known
 
         known = load_known(jieba=True)
         r = find_new_words(hotel, known=known)

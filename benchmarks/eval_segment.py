@@ -1,6 +1,6 @@
 """Unsupervised segmentation quality on SIGHAN 2005 PKU (ALGORITHMS.md §3.5, §7).
 
-    python benchmarks/eval_segment.py [--no-tune] [--hotel]
+    python -m benchmarks.eval_segment [--no-tune] [--hotel]
 
 Protocol (../shared/data/README.md): models learn from the raw text of pku_dev + pku_test only
 (transductive; never the gold files nor the word list), segment pku_test, and are scored against
@@ -26,10 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, print_table, shared_data_or_exit  # noqa: E402
+from benchmarks._common import print_table, shared_data_or_exit  # noqa: E402
 
-sys.path.insert(0, str(ROOT))
 
 
 def read_lines(path: Path) -> list[str]:
@@ -46,11 +44,12 @@ def main() -> None:
 
     import jieba
 
-    from minent.charlm import CharLM, HybridSegmenter
-    from minent.lexicon import build_lexicon
-    from minent.lexicon_model import Lexicon
-    from minent.score import score_files
-    from minent.segment import UnigramSegmenter
+    from minent.segmentation.charlm import CharLM
+    from minent.segmentation.hybrid import HybridSegmenter
+    from minent.segmentation.lexicon import build_lexicon
+    from minent.segmentation.lexicon_model import Lexicon
+    from minent.segmentation.score import score_files
+    from minent.segmentation.unigram import UnigramSegmenter
 
     raw = read_lines(sig / "pku_dev.utf8") + read_lines(sig / "pku_test.utf8")
     test_lines = read_lines(sig / "pku_test.utf8")
@@ -114,7 +113,7 @@ def main() -> None:
             return (" ".join(jieba.cut(line, HMM=False)) for line in lines)
 
     add("ref: jieba.cut(HMM=False) (supervised)", "-", 0.0, Jieba)
-    print("PKU test (SIGHAN 2005), learned from raw pku_dev + pku_test; scored by minent.score")
+    print("PKU test (SIGHAN 2005), learned from raw pku_dev + pku_test; scored by minent.segmentation.score")
     print_table(["model", "pre_split", "P", "R", "F1", "OOV-R", "IV-R", "learn s", "segment s"],
                 [[r[0], str(r[1])] + [f"{x:.4f}" for x in r[2:7]] + [f"{r[7]:.1f}" if r[7] else "-", f"{r[8]:.2f}"]
                  for r in rows])

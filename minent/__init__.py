@@ -8,30 +8,33 @@ or jieba until a name is used)::
     >>> corpus = minent.Corpus(["data/sample.txt"])                  # doctest: +SKIP
     >>> minent.find_new_words(corpus, top=5).words[0].word           # doctest: +SKIP
 
-========================  ===============================  ===========================
+========================  ===============================  ====================================
 command                   library                          module
-========================  ===============================  ===========================
-``minent count``          :func:`count_words`              :mod:`minent.wordfreq`
-``minent tokenize``       :func:`tokenize_corpus`,         :mod:`minent.tokenizer`
-                          :class:`Tokenizer`, :func:`cut`
-``minent newwords``       :func:`find_new_words`,          :mod:`minent.newwords`,
-                          :class:`NgramTable`              :mod:`minent.ngrams`
-``minent lexicon``        :func:`build_lexicon`            :mod:`minent.lexicon`
-``minent segment``        :func:`train_segmenter`,         :mod:`minent.segment`
+========================  ===============================  ====================================
+``minent count``          :func:`count_words`              :mod:`minent.words.count`
+``minent tokenize``       :func:`tokenize_corpus`,         :mod:`minent.words.tokenize`,
+                          :class:`Tokenizer`, :func:`cut`  :mod:`minent.words.tokenizers.fast`
+``minent newwords``       :func:`find_new_words`,          :mod:`minent.words.newwords.discover`,
+                          :class:`NgramTable`              :mod:`minent.words.ngrams`
+``minent lexicon``        :func:`build_lexicon`            :mod:`minent.segmentation.lexicon`
+``minent segment``        :func:`train_segmenter`,         :mod:`minent.segmentation`
                           :func:`load_segmenter`
-``minent score``          :func:`score_files`              :mod:`minent.score`
+``minent score``          :func:`score_files`              :mod:`minent.segmentation.score`
 ``minent infomap``        :func:`read_graph`,              :mod:`minent.io.graph`,
-                          :func:`minent.infomap.infomap`   :mod:`minent.infomap`
-``minent wordgraph``      :func:`word_graph`               :mod:`minent.wordgraph`
+                          :func:`infomap`                  :mod:`minent.graph.infomap`
+``minent wordgraph``      :func:`word_graph`               :mod:`minent.graph.wordgraph`
 ``minent hsic``           :func:`hsic`                     :mod:`minent.estimators.hsic`
 ``minent dim``            :func:`embedding_dimension`      :mod:`minent.estimators.dim`
 ``minent entropy``        :func:`knn_entropy`              :mod:`minent.estimators.knn`
-========================  ===============================  ===========================
+========================  ===============================  ====================================
 
 All read text through :class:`Corpus` (files, directories, globs, stdin, compressed, JSONL/CSV
 fields) and raise :class:`MinentError` subclasses (:class:`DataError`, :class:`UsageError`) on bad
-input; the library never prints (messages go to the ``minent`` logger). ``minent.infomap`` is the
-module (``from minent.infomap import infomap``), not re-exported under the same name.
+input; the library never prints (messages go to the ``minent`` logger).
+
+The package is laid out by domain (docs/architecture.md): ``text`` (the text model), ``io``
+(files in and out), ``parallel`` (how work is spread), ``words``, ``segmentation``, ``graph``,
+``estimators``, and ``cli`` on top.
 """
 
 from __future__ import annotations
@@ -46,20 +49,21 @@ _EXPORTS = {
     "MinentError": "minent.errors",
     "DataError": "minent.errors",
     "UsageError": "minent.errors",
-    "count_words": "minent.wordfreq",
-    "Tokenizer": "minent.tokenizer",
-    "cut": "minent.tokenizer",
-    "tokenize_corpus": "minent.tokenizer",
-    "find_new_words": "minent.newwords",
-    "load_known": "minent.newwords",
-    "NgramTable": "minent.ngrams",
-    "build_lexicon": "minent.lexicon",
-    "train_segmenter": "minent.segment",
-    "load_segmenter": "minent.segment",
-    "save_segmenter": "minent.segment",
-    "score_files": "minent.score",
+    "count_words": "minent.words.count",
+    "Tokenizer": "minent.words.tokenizers.fast",
+    "cut": "minent.words.tokenize",
+    "tokenize_corpus": "minent.words.tokenize",
+    "find_new_words": "minent.words.newwords.discover",
+    "load_known": "minent.words.newwords.discover",
+    "NgramTable": "minent.words.ngrams",
+    "build_lexicon": "minent.segmentation.lexicon",
+    "train_segmenter": "minent.segmentation",
+    "load_segmenter": "minent.segmentation",
+    "save_segmenter": "minent.segmentation",
+    "score_files": "minent.segmentation.score",
     "read_graph": "minent.io.graph",
-    "word_graph": "minent.wordgraph",
+    "infomap": "minent.graph.infomap",
+    "word_graph": "minent.graph.wordgraph",
     "hsic": "minent.estimators.hsic",
     "embedding_dimension": "minent.estimators.dim",
     "knn_entropy": "minent.estimators.knn",

@@ -1,40 +1,18 @@
-"""Shared test helpers: the ../shared data (skipped cleanly when absent) and a CLI runner."""
+"""Fixtures shared by every test; helpers that tests import are in :mod:`tests.support`."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
-SAMPLE = ROOT / "data" / "sample.txt"
+from tests.support import SHARED_DATA
 
 
 @pytest.fixture
 def shared_data() -> Path:
-    """The evaluation data in ../shared/data, or a skip when this clone has none."""
+    """The evaluation data in ../shared/data, or a skip when this clone has none: the one way a test
+    that needs it skips."""
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present next to this clone")
     return SHARED_DATA
-
-
-def run_minent(*args, input: bytes | str | None = None, cwd=None, env=None, timeout=600) -> subprocess.CompletedProcess:
-    """Run ``python -m minent ARGS`` in a subprocess and capture bytes of stdout and stderr."""
-    if isinstance(input, str):
-        input = input.encode("utf-8")
-    full_env = dict(os.environ)
-    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), full_env.get("PYTHONPATH")]))
-    if env:
-        full_env.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "minent", *map(str, args)],
-        input=input if input is not None else b"",
-        capture_output=True,
-        cwd=cwd or ROOT,
-        env=full_env,
-        timeout=timeout,
-    )

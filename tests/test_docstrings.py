@@ -23,6 +23,6 @@ def test_docstring_examples(name, monkeypatch):
 
 def test_examples_exist():
     # the parametrisation above is not empty, and the main modules do carry examples
-    assert {"minent.newwords", "minent.io.text", "minent.io.tables"} <= set(MODULES)
+    assert {"minent.words.newwords.discover", "minent.text.chars", "minent.io.tables"} <= set(MODULES)
     finder = doctest.DocTestFinder()
-    assert sum(len(t.examples) for t in finder.find(importlib.import_module("minent.newwords"))) >= 5
+    assert sum(len(t.examples) for t in finder.find(importlib.import_module("minent.words.newwords.discover"))) >= 5

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from tests.support import ROOT
 
 README = ROOT / "README.md"
 

@@ -289,14 +289,6 @@ def emit_text(lines: Iterable[str], output: Path | None) -> int:
     return n
 
 
-def default_jobs() -> int:
-    """Worker processes when --jobs is not given: the CPUs this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 def start_numba() -> None:
     """Load numba for ``count``, ``tokenize`` and ``newwords``: without its BLAS probe, and with
     its compiler registries built now, before :func:`settle_gc` freezes them.

@@ -10,6 +10,7 @@ import typer
 from minent.cli import common
 from minent.cli import tokenizer_options as tk
 from minent.cli.app import app
+from minent.parallel.jobs import default_jobs
 
 
 @app.command("count", help="Count jieba words over a corpus: word<TAB>count, most frequent first.")
@@ -41,14 +42,14 @@ def count_cmd(
     quiet: common.Quiet = False,
 ) -> None:
     from minent.io.tables import atomic_output
-    from minent.wordfreq import count_words
+    from minent.words.count import count_words
 
     if tokenizer == "fast":
         common.start_numba()
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
-    jobs = jobs or common.default_jobs()
+    jobs = jobs or default_jobs()
     start = time.perf_counter()
     with common.progress(corpus.total_bytes, quiet=quiet, description="count") as advance:
         result = count_words(

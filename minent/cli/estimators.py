@@ -14,6 +14,7 @@ import typer
 
 from minent.cli import common
 from minent.cli.app import app
+from minent.parallel.jobs import default_jobs
 
 _Fmt = Annotated[Literal["tsv", "jsonl", "json"], common.format_option()]
 
@@ -28,7 +29,7 @@ def _rows(result, fmt: str) -> list[tuple]:
 def _set_threads(jobs: int | None) -> None:
     import numba
 
-    numba.set_num_threads(max(1, min(jobs or common.default_jobs(), numba.config.NUMBA_NUM_THREADS)))
+    numba.set_num_threads(max(1, min(jobs or default_jobs(), numba.config.NUMBA_NUM_THREADS)))
 
 
 @app.command(
@@ -144,12 +145,12 @@ def dim_cmd(
         n_words = dim.vocab_size_from_file(str(vocab))
         common.info(f"dim: {vocab}: {n_words} distinct words")
     elif inputs:
-        from minent.wordfreq import count_words
+        from minent.words.count import count_words
 
         corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
         with common.progress(corpus.total_bytes, quiet=quiet, description="count") as advance:
             counts = count_words(corpus, min_count=min_count, drop_punct=True,
-                                 jobs=jobs or common.default_jobs(), progress=advance)
+                                 jobs=jobs or default_jobs(), progress=advance)
         common.report_encodings(corpus)
         n_words = len(counts)
         common.info(f"dim: {n_words} distinct words (jieba, min count {min_count}, punctuation dropped)")
@@ -191,7 +192,7 @@ def entropy_cmd(
     common.setup(quiet)
     m = read_matrix(input).select(cols)
     m.check_constant(": the distribution is degenerate (differential entropy -inf)")
-    result = knn_entropy(m.data, k=k, unit=unit, jobs=jobs or common.default_jobs())
+    result = knn_entropy(m.data, k=k, unit=unit, jobs=jobs or default_jobs())
     if result.n_duplicates:
         common.warn(
             f"{m.name}: {result.n_duplicates} of {result.n} samples repeat another; distances to "

@@ -83,8 +83,9 @@ def infomap_cmd(
     header: common.Header = False,
     quiet: common.Quiet = False,
 ) -> None:
-    from minent import infomap as im
+    from minent.graph import infomap as im
     from minent.io import graph as gio
+    from minent.io import graph_formats as fmts
 
     common.setup(quiet)
     if evaluate is not None and (hierarchical or trials != 1):
@@ -103,13 +104,13 @@ def infomap_cmd(
     else:
         result = im.infomap(g, trials=trials, seed=seed, hierarchical=hierarchical, **kwargs)
     if fmt == "clu":
-        common.emit_text(gio.clu_lines(result), output)
+        common.emit_text(fmts.clu_lines(result), output)
     elif fmt == "tree":
-        common.emit_text(gio.tree_lines(result), output)
+        common.emit_text(fmts.tree_lines(result), output)
     elif fmt == "tsv" and result.paths is None:
-        common.emit_text(gio.tsv_chunks(result, header=header), output)
+        common.emit_text(fmts.tsv_chunks(result, header=header), output)
     elif fmt == "json":
-        common.emit_text([json.dumps(gio.result_json(result), ensure_ascii=False)], output)
+        common.emit_text([json.dumps(fmts.result_json(result), ensure_ascii=False)], output)
     else:
         common.emit(result.to_rows(), result.columns(), fmt, output, header=header)
     common.info(_summary(result, g.n_edges))

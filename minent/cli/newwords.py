@@ -10,6 +10,7 @@ import typer
 
 from minent.cli import common
 from minent.cli.app import app
+from minent.parallel.jobs import default_jobs
 
 
 @app.command(
@@ -72,13 +73,13 @@ def newwords_cmd(
     quiet: common.Quiet = False,
 ) -> None:
     common.start_numba()
-    from minent.newwords import auto_min_count, find_new_words, load_known
+    from minent.words.newwords.discover import auto_min_count, find_new_words, load_known
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
     with common.read_as_utf8():  # --encoding is for the corpus, not the word lists
         known_words = load_known(known or [], jieba=exclude_known) if (known or exclude_known) else None
-    jobs = jobs or common.default_jobs()
+    jobs = jobs or default_jobs()
     start = time.perf_counter()
     with common.progress(corpus.total_bytes, quiet=quiet, description="newwords") as advance:
         result = find_new_words(

@@ -78,8 +78,8 @@ def lexicon_cmd(
     header: common.Header = False,
     quiet: common.Quiet = False,
 ) -> None:
-    from minent.lexicon import build_lexicon
-    from minent.lexicon_model import COLUMNS
+    from minent.segmentation.lexicon import build_lexicon
+    from minent.segmentation.lexicon_model import COLUMNS
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
@@ -175,7 +175,7 @@ def _interactive() -> bool:
 
 def _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
                     encoding, errors, jsonl_field, csv_column, quiet, self_train=0):
-    from minent.segment import load_segmenter, save_segmenter, train_segmenter
+    from minent.segmentation import load_segmenter, save_segmenter, train_segmenter
 
     if train:
         texts = _reread(common.make_corpus(train, encoding, errors, jsonl_field, csv_column), quiet)
@@ -221,7 +221,7 @@ def score_cmd(
     header: common.Header = False,
     quiet: common.Quiet = False,
 ) -> None:
-    from minent.score import score_files
+    from minent.segmentation.score import score_files
 
     common.setup(quiet)
     result = score_files(gold, test, words=words)

@@ -33,7 +33,7 @@ def tokenize_cmd(
     quiet: common.Quiet = False,
 ) -> None:
     from minent.io.tables import atomic_output
-    from minent.tokenizer import tokenize_corpus
+    from minent.words.tokenize import tokenize_corpus
 
     if tokenizer == "fast":
         common.start_numba()

@@ -27,7 +27,8 @@ def wordgraph_cmd(
 ) -> None:
     import time
 
-    from minent.wordgraph import knn_graph, read_vectors
+    from minent.graph.wordgraph import knn_graph
+    from minent.io.vectors import read_vectors
 
     common.setup(quiet)
     start = time.perf_counter()

@@ -158,7 +158,7 @@ def median_pair_distance(x, *, max_points: int | None = None, seed: int | None =
 
 
 def _median_search(X, n):
-    from minent.kernels.hsic import pair_sqdist_collect, pair_sqdist_stats
+    from minent.estimators.kernels import pair_sqdist_collect, pair_sqdist_stats
 
     XT = np.ascontiguousarray(X.T)
     m = n * (n - 1) // 2
@@ -362,7 +362,7 @@ def hsic(
 
 
 def _exact(X, Y, kernel, gx, gy, estimator, test, permutations, seed, normalize=False):
-    from minent.kernels import hsic as kern
+    from minent.estimators import kernels as kern
 
     kind = kern.GAUSSIAN if kernel == "gaussian" else kern.LINEAR
     n = X.shape[0]
@@ -383,7 +383,7 @@ def _exact(X, Y, kernel, gx, gy, estimator, test, permutations, seed, normalize=
 def _exact_test(XT, YT, kind, gx, gy, rk, rl, dk, dl, a_off, stat, estimator, test,
                 permutations, seed):
     """p-value of ``stat`` from the pair sums: Gretton's gamma test or permutations."""
-    from minent.kernels import hsic as kern
+    from minent.estimators import kernels as kern
 
     n = XT.shape[1]
     if test == "none":
@@ -419,7 +419,7 @@ def _exact_test(XT, YT, kind, gx, gy, rk, rl, dk, dl, a_off, stat, estimator, te
 
 def _rff(X, Y, kernel, sx, sy, estimator, test, features, seed):
     """Every estimator, exactly, for the kernel z(x).z(x') of the features, in O(n D^2)."""
-    from minent.kernels.hsic import feature_moments
+    from minent.estimators.kernels import feature_moments
 
     n = X.shape[0]
     rng = np.random.default_rng(seed)
@@ -428,7 +428,7 @@ def _rff(X, Y, kernel, sx, sy, estimator, test, features, seed):
     Wx = rng.normal(scale=1.0 / sx, size=(X.shape[1], m)) if rff else np.zeros((X.shape[1], 0))
     Wy = rng.normal(scale=1.0 / sy, size=(Y.shape[1], m)) if rff else np.zeros((Y.shape[1], 0))
     # The feature covariances (null variance only) from ~2^16 rows spread over the data.
-    from minent.kernels.hsic import NCHUNKS
+    from minent.estimators.kernels import NCHUNKS
 
     cov_rows = -(-_COV_ROWS // NCHUNKS)
     parts = feature_moments(np.ascontiguousarray(X.T), Wx, rff, np.ascontiguousarray(Y.T), Wy, rff,
@@ -463,7 +463,7 @@ def _rff(X, Y, kernel, sx, sy, estimator, test, features, seed):
 def _block(X, Y, kernel, gx, gy, test, block_size):
     from scipy.stats import norm
 
-    from minent.kernels import hsic as kern
+    from minent.estimators import kernels as kern
 
     if block_size < 4:
         raise UsageError("block_size must be at least 4")

@@ -32,10 +32,11 @@ import lzma
 import os
 import sys
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
 from minent.errors import DataError, InvalidBytesError, UsageError
+from minent.text.batching import batched
 
 Progress = Callable[[int], None] | None
 
@@ -579,20 +580,6 @@ def _advance(progress: Progress, position: Callable[[], int], reported: int) -> 
     pos = position()
     progress(pos - reported)
     return pos
-
-
-def batched(texts: Iterable[str], max_chars: int) -> Iterator[list[str]]:
-    """Group *texts* into lists of about *max_chars* characters each (at least one text)."""
-    batch: list[str] = []
-    size = 0
-    for text in texts:
-        batch.append(text)
-        size += len(text) + 1
-        if size >= max_chars:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
 
 
 def is_compressed(path: str | os.PathLike) -> bool:

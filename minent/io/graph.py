@@ -14,7 +14,7 @@ first appearance. Pajek files are read in the dialect of mapequation's Infomap (
 inner quotes, ``*Edges``/``*Arcs``/``*Links``, ``*Bipartite N``) and keep their vertex ids,
 names and isolated vertices. UTF-16/UTF-32 files with a byte-order mark are read as such.
 
-Parsing is done by numba kernels over the raw bytes (:mod:`minent.kernels.graphparse`), so a
+Parsing is done by numba kernels over the raw bytes (:mod:`minent.io.kernels`), so a
 10M-edge file loads in seconds. Any malformed row raises :class:`~minent.errors.DataError`
 naming the file and the line. Duplicate edges are kept here and summed by the flow step.
 """
@@ -104,7 +104,7 @@ def _decode(raw: bytes, label: str, buf: np.ndarray, offset: int) -> str:
 
 
 def _scan(buf: np.ndarray, label: str, line_base: int = 0):
-    from minent.kernels.graphparse import scan_edges
+    from minent.io.kernels import scan_edges
 
     n, start, length, hashes, weight, inexact, err, off = scan_edges(buf, 1.0)
     if err:
@@ -122,7 +122,7 @@ def _scan(buf: np.ndarray, label: str, line_base: int = 0):
 
 def parse_edge_list(data: bytes, *, label: str = "<graph>", directed: bool = False) -> Graph:
     """Parse the bytes of an edge list (see module docstring) into a :class:`Graph`."""
-    from minent.kernels.graphparse import (
+    from minent.io.kernels import (
         dense_ids,
         rank_integers,
         tokens_as_integers,
@@ -228,7 +228,7 @@ def parse_pajek(data: bytes, *, label: str = "<graph>", directed: bool = False) 
     Whether links are directed is decided by ``directed`` (as in Infomap, where the flow
     model, not the section name, decides).
     """
-    from minent.kernels.graphparse import tokens_as_integers
+    from minent.io.kernels import tokens_as_integers
 
     buf = np.frombuffer(data, dtype=np.uint8)
     # locate section headers (lines starting with '*') without splitting the whole file
@@ -386,91 +386,3 @@ def read_graph(path, *, directed: bool = False, fmt: str = "auto") -> Graph:
     if fmt == "pajek" or (fmt == "auto" and _looks_like_pajek(data)):
         return parse_pajek(data, label=label, directed=directed)
     return parse_edge_list(data, label=label, directed=directed)
-
-
-# ----------------------------------------------------------------------------- writers
-def _g(x: float) -> str:
-    """Numbers as the reference prints them (C++ iostream default: 6 significant digits)."""
-    return f"{x:.6g}"
-
-
-def _header(result, columns: str, extra: tuple[str, ...] = ()) -> list[str]:
-    from minent import __version__
-
-    s = result.settings
-    args = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in s.items() if v not in (False, None))
-    levels = max(len(p) for p in result.paths) if result.paths else 2
-    return [
-        f"# minent {__version__} infomap",
-        f"# settings {args}",
-        f"# partitioned into {levels} levels with {result.num_modules} top modules",
-        f"# codelength {_g(result.codelength)} bits",
-        f"# relative codelength savings {_g(100 * result.relative_savings)}%",
-        f"# flow model {'directed' if s.get('directed') else 'undirected'}",
-        *extra,
-        f"# {columns}",
-    ]
-
-
-def tsv_chunks(result, *, header: bool = False, chunk: int = 100_000):
-    """The default TSV (``node module flow`` rows in tree order) as blocks of lines.
-
-    Same text as :func:`minent.io.tables.write_table` over ``result.to_rows()``, but built a
-    block at a time from lists (1M nodes: ~2x faster than a row at a time). Two-level results
-    only (hierarchical ones add a path column and go through write_table).
-    """
-    from minent.io.tables import _cell
-
-    if header:
-        yield "\t".join(result.columns())
-    names = result.graph.names
-    order = result.node_order()
-    for lo in range(0, order.shape[0], chunk):
-        part = order[lo : lo + chunk]
-        cells = [names[i] for i in part.tolist()]
-        joined = "".join(cells)
-        if "\t" in joined or "\n" in joined:
-            cells = [_cell(c) for c in cells]
-        # repr is format_float for the finite flows
-        yield "\n".join(map("\t".join, zip(cells, map(str, result.module[part].tolist()),
-                                            map(repr, result.flow[part].tolist()))))
-
-
-def clu_lines(result):
-    """Lines of an Infomap ``.clu`` file: ``node_id module flow`` (top modules)."""
-    yield from _header(result, "node_id module flow", ("# module level 1",))
-    ids = result.graph.ids
-    for i in result.node_order().tolist():
-        yield f"{ids[i]} {result.module[i]} {_g(result.flow[i])}"
-
-
-def tree_lines(result):
-    """Lines of an Infomap ``.tree`` file: ``path flow "name" node_id`` in tree order."""
-    yield from _header(result, "path flow name node_id")
-    ids, names = result.graph.ids, result.graph.names
-    for i in result.node_order().tolist():
-        path = ":".join(map(str, result.node_path(i)))
-        # verbatim, as the reference writes it (readers take the name from the first double
-        # quote to the last, so inner quotes need no escape)
-        yield f'{path} {_g(result.flow[i])} "{names[i]}" {ids[i]}'
-
-
-def result_json(result) -> dict:
-    """The result as one JSON object shaped like the reference's ``--json`` output."""
-    ids, names = result.graph.ids, result.graph.names
-    nodes = []
-    for i in result.node_order().tolist():
-        path = list(result.node_path(i))
-        nodes.append({"path": path, "modules": path[:-1], "name": names[i],
-                      "flow": float(result.flow[i]), "id": int(ids[i])})
-    return {
-        "codelength": result.codelength,
-        "indexCodelength": result.index_codelength,
-        "moduleCodelength": result.module_codelength,
-        "oneLevelCodelength": result.one_level_codelength,
-        "relativeCodelengthSavings": result.relative_savings,
-        "numTopModules": result.num_modules,
-        "directed": bool(result.settings.get("directed")),
-        "settings": result.settings,
-        "nodes": nodes,
-    }

@@ -32,7 +32,7 @@ def format_float(x: float) -> str:
     return repr(float(x)) if isinstance(x, float) else str(x)
 
 
-def _cell(value) -> str:
+def tsv_cell(value) -> str:
     if isinstance(value, float):
         return format_float(value)
     text = str(value)
@@ -45,7 +45,7 @@ _BLOCK_ROWS = 8192
 
 
 def _column_cells(values: list) -> Sequence[str]:
-    """``_cell`` of every value of one column, fast when the column has a single plain type."""
+    """``tsv_cell`` of every value of one column, fast when the column has a single plain type."""
     kinds = set(map(type, values))
     if len(kinds) == 1:
         kind = kinds.pop()
@@ -57,7 +57,7 @@ def _column_cells(values: list) -> Sequence[str]:
             joined = "".join(values)
             if "\t" not in joined and "\n" not in joined:
                 return values
-    return list(map(_cell, values))
+    return list(map(tsv_cell, values))
 
 
 def _json_value(value):

@@ -1,0 +1,85 @@
+"""The result of an InfoMap run: modules, flow, codelength, tree paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from minent.io.graph import Graph
+
+
+@dataclass
+class InfomapResult:
+    """A partition of a graph's nodes and its map-equation codelength (bits).
+
+    ``module[i]`` is node i's top module (1-based, modules ordered by decreasing flow);
+    ``paths`` (hierarchical mode) holds each node's tree path as a tuple of 1-based ranks.
+    """
+
+    graph: Graph
+    module: np.ndarray
+    flow: np.ndarray
+    codelength: float
+    index_codelength: float
+    module_codelength: float
+    one_level_codelength: float
+    settings: dict = field(default_factory=dict)
+    elapsed: float = 0.0
+    paths: list[tuple[int, ...]] | None = None
+    module_flow: np.ndarray | None = None
+    _rank: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def num_modules(self) -> int:
+        return int(self.module.max()) if self.module.size else 0
+
+    @property
+    def relative_savings(self) -> float:
+        if self.one_level_codelength <= 0:
+            return 0.0
+        return 1.0 - self.codelength / self.one_level_codelength
+
+    def node_order(self) -> np.ndarray:
+        """Nodes by module, then by decreasing flow inside the module (the tree order)."""
+        if self.paths is not None:
+            return np.array(sorted(range(len(self.paths)), key=self.paths.__getitem__), np.int64)
+        return np.lexsort((np.arange(self.module.size), -self.flow, self.module))
+
+    def node_path(self, i: int) -> tuple[int, ...]:
+        """Tree path of node i: (module, rank in module) or the deeper hierarchical path."""
+        if self.paths is not None:
+            return self.paths[i]
+        if self._rank is None:
+            order = self.node_order()
+            rank = np.empty(order.size, np.int64)
+            mods = self.module[order]
+            starts = np.r_[0, np.flatnonzero(np.diff(mods)) + 1]
+            pos = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+            rank[order] = pos + 1
+            self._rank = rank
+        return int(self.module[i]), int(self._rank[i])
+
+    def columns(self) -> list[str]:
+        return ["node", "module", "flow"] + (["path"] if self.paths is not None else [])
+
+    def to_rows(self):
+        """(node name, module, flow[, path]) rows in tree order."""
+        names = self.graph.names
+        for i in self.node_order().tolist():
+            row = [names[i], int(self.module[i]), float(self.flow[i])]
+            if self.paths is not None:
+                row.append(":".join(map(str, self.paths[i])))
+            yield row
+
+
+def order_modules(module: np.ndarray, node_flow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """1-based module ids ranked by decreasing module flow (ties: first node)."""
+    k = int(module.max()) + 1
+    mflow = np.bincount(module, weights=node_flow, minlength=k)
+    first = np.full(k, module.size, np.int64)
+    np.minimum.at(first, module, np.arange(module.size))
+    rank_order = np.lexsort((first, -mflow))
+    rank = np.empty(k, np.int64)
+    rank[rank_order] = np.arange(1, k + 1)
+    return rank[module], mflow[rank_order]

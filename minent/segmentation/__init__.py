@@ -1,0 +1,119 @@
+"""Word segmentation learned from raw text by the minimum-entropy principle (``minent lexicon``,
+``minent segment``, ``minent score``; docs/algorithms.md, "Segmentation").
+
+Entry points: :func:`train_segmenter`, :func:`save_segmenter`, :func:`load_segmenter`. The parts,
+bottom up: :mod:`~minent.segmentation.units` (a text as decoder units, and back),
+:mod:`~minent.segmentation.lexicon_model` (the lexicon), :mod:`~minent.segmentation.unigram`
+(Viterbi over a lexicon), :mod:`~minent.segmentation.lexicon` (learning the lexicon),
+:mod:`~minent.segmentation.charlm` (character 4-gram LM), :mod:`~minent.segmentation.boundary`
+(word-boundary model), :mod:`~minent.segmentation.hybrid`, :mod:`~minent.segmentation.models`
+(.npz files) and :mod:`~minent.segmentation.score` (SIGHAN scoring).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from minent.errors import UsageError
+from minent.io.tables import atomic_output
+from minent.segmentation.charlm import CharLM
+from minent.segmentation.hybrid import HybridSegmenter
+from minent.segmentation.lexicon import build_lexicon
+from minent.segmentation.lexicon_model import Lexicon
+from minent.segmentation.models import load_model
+from minent.segmentation.unigram import LineSegmenter, UnigramSegmenter
+
+MODELS = ("unigram", "charlm", "hybrid")
+
+
+def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penalty: float = 2.0,
+                    alpha: float = 20.0, transitions: dict[str, float] | None = None, self_train: int = 3,
+                    pre_split: bool = False) -> LineSegmenter:
+    """Learn a segmenter from raw text (what ``minent segment --train`` runs).
+
+    Parameters
+    ----------
+    texts : the training lines: a sequence (list, tuple) or a function of no arguments returning
+        a fresh iterable of lines each time it is called — training reads the corpus several
+        times (lexicon, character LM, each self-training round), so a one-shot iterator is not
+        enough; ``lambda: Corpus(paths).documents()`` streams a corpus from disk each time.
+    model : ``"unigram"`` (lexicon + Viterbi, :class:`UnigramSegmenter`), ``"charlm"`` (character
+        4-gram LM over b/c/d/e tags, :class:`minent.segmentation.charlm.CharLM`) or ``"hybrid"`` (both scores
+        plus a self-trained boundary model, :class:`minent.segmentation.hybrid.HybridSegmenter`; best F1).
+    oov_max, oov_penalty, pre_split : see :class:`UnigramSegmenter`.
+    alpha, transitions : character-LM smoothing and tag transition weights (:class:`CharLM`).
+    self_train : hybrid only: rounds of self-training of the boundary model (0: none).
+
+    Progress lines (lexicon size, bits per character, rounds) go to the ``minent`` logger.
+    """
+    if model not in MODELS:
+        raise UsageError(f"unknown model {model!r}: expected one of {', '.join(MODELS)}")
+    if callable(texts):
+        passes = texts
+    elif isinstance(texts, (list, tuple)):
+        passes = lambda: iter(texts)  # noqa: E731
+    else:
+        raise TypeError("texts must be a list or tuple of lines, or a function returning a fresh iterable of lines")
+    unigram = lm = None
+    if model in ("unigram", "hybrid"):
+        lexicon = build_lexicon(passes(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
+        logging.getLogger("minent").info(
+            f"lexicon: {len(lexicon.lexicon)} words; {lexicon.bits_chars:.4f} bits/char before, "
+            f"{lexicon.bits_final:.4f} after")
+        unigram = UnigramSegmenter(lexicon.lexicon, pre_split=pre_split, oov_max=oov_max, oov_penalty=oov_penalty)
+    if model in ("charlm", "hybrid"):
+        lm = CharLM.train(passes(), alpha=alpha, transitions=transitions, pre_split=pre_split)
+    if model == "unigram":
+        return unigram
+    if model == "charlm":
+        return lm
+    hybrid = HybridSegmenter(unigram, lm)
+    if self_train:
+        hybrid.self_train(passes(), rounds=self_train)
+    return hybrid
+
+
+def save_segmenter(segmenter: LineSegmenter, path) -> None:
+    """Save *segmenter* atomically: a unigram model as its lexicon TSV, a charlm or hybrid model as
+    .npz (read back by :func:`load_segmenter`)."""
+    if isinstance(segmenter, UnigramSegmenter):
+        with atomic_output(path) as fh:
+            segmenter.lexicon.write_tsv(fh)
+    else:
+        segmenter.save(path)
+
+
+def model_kind(segmenter: LineSegmenter) -> str:
+    """``"unigram"``, ``"charlm"`` or ``"hybrid"``."""
+    if isinstance(segmenter, UnigramSegmenter):
+        return "unigram"
+    return "charlm" if isinstance(segmenter, CharLM) else "hybrid"
+
+
+def load_segmenter(path, *, model: str | None = None, oov_max: int = 2, oov_penalty: float = 2.0,
+                   transitions: dict[str, float] | None = None, pre_split: bool = False) -> LineSegmenter:
+    """Load a segmenter saved by :func:`save_segmenter`, or a lexicon / word list / jieba
+    dictionary (TSV: word, count) as a unigram model.
+
+    The kind is read from the file (.npz models start with a zip header); *model*, when given,
+    must agree with it (UsageError otherwise). *oov_max*, *oov_penalty* and *transitions* apply at
+    decoding time; *pre_split* to lexicon files (a saved model keeps its own).
+    """
+    if model is not None and model not in MODELS:
+        raise UsageError(f"unknown model {model!r}: expected one of {', '.join(MODELS)}")
+    if Path(path).is_dir():
+        raise UsageError(f"{path}: is a directory, not a model file")
+    if not Path(path).is_file():
+        raise UsageError(f"{path}: no such model file")
+    with open(path, "rb") as f:
+        is_npz = f.read(4) == b"PK\x03\x04"
+    if is_npz or Path(path).suffix.lower() == ".npz":  # (a broken .npz: say so, not "invalid UTF-8")
+        seg = load_model(path, transitions=transitions, oov_max=oov_max, oov_penalty=oov_penalty)
+    else:
+        seg = UnigramSegmenter(Lexicon.read(path), pre_split=pre_split, oov_max=oov_max, oov_penalty=oov_penalty)
+    kind = model_kind(seg)
+    if model is not None and model != kind:
+        raise UsageError(f"{path}: a {kind} model, not {model}")
+    return seg
+

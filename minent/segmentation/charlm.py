@@ -1,0 +1,194 @@
+"""Character-n-gram-LM segmentation with b/c/d/e tags (ALGORITHMS.md §3.4, Su Jianlin 2016).
+
+A word c₁c₂c₃c₄… is scored by a character language model of order 4 as
+p(c₁)·p(c₂|c₁)·p(c₃|c₁c₂)·p(c₄|c₁c₂c₃)·p(c₅|c₂c₃c₄)…, so each character takes one of four tags:
+b (first of a word, unigram), c (second, bigram), d (third, trigram), e (fourth and later,
+4-gram). Viterbi over tags with the allowed transitions b→b, b→c, c→b, c→d, d→b, d→e, e→b, e→e
+and the published transition weights (multipliers; their natural logs are added to the path
+score): bb 1, bc 0.15, cb 1, cd 0.01, db 1, de 0.01, eb 1, ee 0.001. Smaller weights on
+continuing a word make words shorter: they control granularity.
+
+The n-gram counts come from the training corpus; smoothing is the hierarchical Dirichlet
+interpolation of :func:`minent.segmentation.kernels.viterbi.charlm_tag_scores` (``alpha``), except that the
+b tag uses the Kneser–Ney continuation probability of the character (:meth:`CharLM.begin_scores`;
++1 F1 on pku_dev over the unigram frequency). No F1 was published for this method; see
+benchmarks/eval_segment.py for ours.
+
+The model is saved as .npz (never pickle): ``format``, ``codepoints`` (id → code point),
+``bits``, ``alpha``, ``trans`` (4 × 4 weights) and ``keys1..4`` / ``counts1..4``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from minent.errors import DataError, UsageError
+from minent.io.npz import open_npz
+from minent.io.tables import atomic_output
+from minent.segmentation.unigram import LineSegmenter
+
+log = logging.getLogger("minent")
+
+TAGS = "bcde"
+DEFAULT_TRANSITIONS = {"bb": 1.0, "bc": 0.15, "cb": 1.0, "cd": 0.01, "db": 1.0, "de": 0.01, "eb": 1.0, "ee": 0.001}
+FORMAT = "minent-charlm-1"
+
+
+def transition_matrix(weights: dict[str, float] | None = None) -> np.ndarray:
+    """4 × 4 matrix of ln(weight); transitions not listed are impossible (-inf)."""
+    w = dict(DEFAULT_TRANSITIONS)
+    if weights:
+        unknown = set(weights) - set(DEFAULT_TRANSITIONS)
+        if unknown:
+            raise UsageError(f"unknown tag transition(s) {sorted(unknown)}; allowed: {sorted(DEFAULT_TRANSITIONS)}")
+        w.update(weights)
+    m = np.full((4, 4), -np.inf)
+    for k, v in w.items():
+        if not 0 < v < math.inf:  # inf: ln inf would make every other path impossible
+            raise UsageError(f"transition weight {k}={v} must be > 0 and finite")
+        m[TAGS.index(k[0]), TAGS.index(k[1])] = math.log(v)
+    return m
+
+
+def pack_rows(ids: np.ndarray, bits: int) -> np.ndarray:
+    """One uint64 key per row of character ids, *bits* bits each, first character highest (the
+    layout :func:`minent.segmentation.kernels.viterbi.charlm_tag_scores` looks up)."""
+    key = np.zeros(len(ids), dtype=np.uint64)
+    for j in range(ids.shape[1]):
+        key = (key << np.uint64(bits)) | ids[:, j].astype(np.uint64)
+    return key
+
+
+class CharLM(LineSegmenter):
+    """Character 4-gram language model and its b/c/d/e tag segmenter."""
+
+    def __init__(self, codepoints: np.ndarray, bits: int, keys: list[np.ndarray], counts: list[np.ndarray], *,
+                 alpha: float = 20.0, transitions: dict[str, float] | None = None, pre_split: bool = False):
+        self.codepoints = np.asarray(codepoints, dtype=np.int64)
+        self.bits = int(bits)
+        self.keys = [np.ascontiguousarray(k, dtype=np.uint64) for k in keys]
+        self.counts = [np.ascontiguousarray(c, dtype=np.float64) for c in counts]
+        self.alpha = float(alpha)
+        self.trans = transition_matrix(transitions)
+        self.pre_split = pre_split
+        self.lut = np.ones(0x110000, dtype=np.int32)
+        real = self.codepoints[2:]
+        self.lut[real] = np.arange(2, 2 + len(real), dtype=np.int32)
+
+    @classmethod
+    def train(cls, texts: Iterable[str], *, alpha: float = 20.0, transitions: dict[str, float] | None = None,
+              pre_split: bool = False) -> CharLM:
+        """Count the 1..4-grams of *texts* (inside pieces) and build the model."""
+        from minent.segmentation.lexicon import encode_corpus, ngram_table
+
+        enc = encode_corpus(texts, pre_split=pre_split)
+        vocab = len(enc.chars)
+        bits = max(1, int(vocab - 1).bit_length())
+        orders = 4 if bits * 4 <= 64 else 3
+        table = ngram_table(enc, orders, 1)
+        keys, counts = [], []
+        for n in range(1, 5):
+            if n <= orders:
+                ids, c = table.grams(n)
+                k = pack_rows(ids, bits)
+                order = np.argsort(k)  # one-word keys sorted for the kernel's binary search
+                k, c = k[order], c[order]
+            else:
+                k, c = np.zeros(0, np.uint64), np.zeros(0, np.int64)
+            keys.append(k)
+            counts.append(c)
+        log.info("charlm: %d characters, %d distinct, n-grams: %s", enc.n_chars, vocab - 2,
+                 ", ".join(str(len(k)) for k in keys))
+        cps = np.array([-1, -1] + [ord(ch) for ch in enc.chars[2:]], dtype=np.int64)
+        return cls(cps, bits, keys, counts, alpha=alpha, transitions=transitions, pre_split=pre_split)
+
+    def tag_scores(self, ids: np.ndarray) -> np.ndarray:
+        """b/c/d/e scores (n × 4) of the characters *ids* (this model's ids; unseen = UNK)."""
+        from minent.segmentation.kernels.viterbi import charlm_tag_scores
+
+        k, c = self.keys, self.counts
+        out = charlm_tag_scores(ids, k[0], c[0], k[1], c[1], k[2], c[2], k[3], c[3], self.bits, self.alpha,
+                                float(max(len(self.codepoints) - 2, 1)))
+        known = ids > 1
+        out[known, 0] = self.begin_scores()[ids[known]]
+        return out
+
+    def begin_scores(self) -> np.ndarray:
+        """ln p_b(c) for every character id: how likely c is to begin a word (tag b).
+
+        Kneser–Ney's continuation probability rather than the unigram frequency: a word start is
+        where the context of the previous characters stops helping, so p_b(c) grows with the
+        number of *distinct* characters seen before c, N₁₊(·c), not with its count —
+
+            p_b(c) = (N₁₊(·c) + V · p(c)) / (Σ N₁₊ + V)      (V distinct characters, p the unigram)
+
+        A bound character (济 of 经济, one left neighbour) is then an unlikely word start, a free
+        one (是, many) a likely one. On pku_dev the charlm segmenter scores F1 0.765 with it,
+        0.755 with the unigram frequency (hybrid +0.06)."""
+        if getattr(self, "_begin", None) is None:
+            n = len(self.codepoints)
+            mask = np.uint64((1 << self.bits) - 1)
+            left_types = np.bincount((self.keys[1] & mask).astype(np.int64), minlength=n).astype(np.float64)
+            uni = np.zeros(n)
+            uni[self.keys[0].astype(np.int64)] = self.counts[0]
+            uni /= max(uni.sum(), 1.0)
+            beta = float(max(n - 2, 1))
+            with np.errstate(divide="ignore"):
+                self._begin = np.log((left_types + beta * uni) / (left_types.sum() + beta))
+        return self._begin
+
+    def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
+        from minent.segmentation.kernels.viterbi import tag_viterbi
+
+        return tag_viterbi(ids, self.tag_scores(ids), self.trans), 0.0
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The model as named arrays (what :meth:`save` writes)."""
+        arrays = {f"keys{i + 1}": k for i, k in enumerate(self.keys)}
+        arrays.update({f"counts{i + 1}": c for i, c in enumerate(self.counts)})
+        arrays.update(format=np.array(FORMAT), codepoints=self.codepoints, bits=np.array(self.bits),
+                      alpha=np.array(self.alpha), trans=np.exp(self.trans), pre_split=np.array(self.pre_split))
+        return arrays
+
+    def save(self, path: str | Path) -> None:
+        with atomic_output(path, binary=True) as f:
+            np.savez_compressed(f, **self.arrays())
+
+    @classmethod
+    def load(cls, path: str | Path, *, transitions: dict[str, float] | None = None) -> CharLM:
+        """Load a model saved by :meth:`save`; DataError when the file is not one."""
+        with open_npz(path) as z:
+            if str(z.get("format", "")) != FORMAT:
+                raise DataError(f"{path}: not a minent charlm model (.npz written by minent segment --save)")
+            return cls.from_arrays(z, path, transitions=transitions)
+
+    @classmethod
+    def from_arrays(cls, z, path, *, transitions: dict[str, float] | None = None) -> CharLM:
+        try:
+            cps = z["codepoints"]
+            bits = int(z["bits"])
+            keys = [z[f"keys{i}"] for i in range(1, 5)]
+            counts = [z[f"counts{i}"] for i in range(1, 5)]
+            alpha = float(z["alpha"])
+            trans = z["trans"]
+            pre_split = bool(z["pre_split"])
+        except (KeyError, ValueError, TypeError) as e:
+            raise DataError(f"{path}: malformed charlm model ({e})") from None
+        if cps.ndim != 1 or len(cps) < 2 or trans.shape != (4, 4) or not 1 <= bits <= 21:
+            raise DataError(f"{path}: malformed charlm model (bad shapes)")
+        if any(len(k) != len(c) for k, c in zip(keys, counts)) or any(
+            len(k) > 1 and not np.all(k[1:] > k[:-1]) for k in keys
+        ):
+            raise DataError(f"{path}: malformed charlm model (n-gram keys unsorted or counts misaligned)")
+        if len(cps) > 2 and (cps[2:].min() < 0 or cps[2:].max() >= 0x110000):
+            raise DataError(f"{path}: malformed charlm model (code point out of range)")
+        w = {TAGS[i] + TAGS[j]: float(trans[i, j]) for i in range(4) for j in range(4)
+             if TAGS[i] + TAGS[j] in DEFAULT_TRANSITIONS}
+        if transitions:
+            w.update(transitions)
+        return cls(cps, bits, keys, counts, alpha=alpha, transitions=w, pre_split=pre_split)

@@ -1,0 +1,1 @@
+"""Numba kernels of the segmentation domain: Viterbi decoders, trie, boundary model."""

@@ -1,0 +1,96 @@
+"""Numba kernels of the word-boundary model: hashed character-window features, logistic SGD.
+
+Text arrives as the decoder's unit code points (``minent.segmentation.units.units``: one code point per
+unit, -1 between pieces). Gap ``i`` is the gap before unit ``i``; it is inside a piece when units
+``i-1`` and ``i`` are both ≥ 0. Its features are the usual ones of character-based segmenters,
+over the window a b | c d (a = unit i-2, b = i-1, c = i, d = i+1; -1 outside the piece):
+
+    b, c, a, d, ab, bc, cd, ac, bd
+
+each hashed with its template number into ``2**bits`` weights. The model is a logistic
+regression: p(boundary at i) = σ(Σ_k w[h_k(i)]).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+N_FEATURES = 9
+
+
+@njit(cache=True, inline="always")
+def _unit(ucp, k):
+    if k < 0 or k >= len(ucp):
+        return -1
+    return ucp[k]
+
+
+@njit(cache=True, inline="always")
+def _hash(template, x, y, mask):
+    return (np.int64(template) * 1000003 + np.int64(x) * 9176 + np.int64(y) * 2654435761) & mask
+
+
+@njit(cache=True)
+def gap_features(ucp, i, mask, out):
+    """Write the N_FEATURES hashed feature indices of gap *i* into *out*."""
+    b = ucp[i - 1]
+    c = ucp[i]
+    a = _unit(ucp, i - 2) if b >= 0 else -1
+    d = _unit(ucp, i + 1) if c >= 0 else -1
+    out[0] = _hash(1, b, -1, mask)
+    out[1] = _hash(2, c, -1, mask)
+    out[2] = _hash(3, a, -1, mask)
+    out[3] = _hash(4, d, -1, mask)
+    out[4] = _hash(5, a, b, mask)
+    out[5] = _hash(6, b, c, mask)
+    out[6] = _hash(7, c, d, mask)
+    out[7] = _hash(8, a, c, mask)
+    out[8] = _hash(9, b, d, mask)
+
+
+@njit(cache=True)
+def _gap_score(ucp, i, weights, mask, f):
+    """Σ_k w[h_k(i)] (features left in *f*)."""
+    gap_features(ucp, i, mask, f)
+    z = 0.0
+    for k in range(N_FEATURES):
+        z += weights[f[k]]
+    return z
+
+
+@njit(cache=True)
+def _inside(ucp, i):
+    return i >= 1 and ucp[i] >= 0 and ucp[i - 1] >= 0
+
+
+@njit(cache=True)
+def train_boundary(ucp, begin, weights, epochs, lr, l2):
+    """Logistic regression by SGD over the inner gaps of *ucp*, in text order, *epochs* times.
+
+    The label of gap i is ``begin[i]`` (1: a word starts at unit i). Each step:
+    g = y − σ(z); w_k += lr · (g − l2 · w_k) for the gap's features. Updates *weights* in place.
+    """
+    mask = np.int64(len(weights) - 1)
+    f = np.empty(N_FEATURES, dtype=np.int64)
+    for _ in range(epochs):
+        for i in range(1, len(ucp)):
+            if not _inside(ucp, i):
+                continue
+            z = _gap_score(ucp, i, weights, mask, f)
+            g = np.float64(begin[i]) - 1.0 / (1.0 + np.exp(-z))
+            for k in range(N_FEATURES):
+                weights[f[k]] += lr * (g - l2 * weights[f[k]])
+
+
+@njit(cache=True)
+def boundary_log_odds(ucp, weights):
+    """z[i] = Σ_k w[h_k(i)], the log-odds of a boundary at every inner gap (0 elsewhere)."""
+    mask = np.int64(len(weights) - 1)
+    out = np.zeros(len(ucp))
+    f = np.empty(N_FEATURES, dtype=np.int64)
+    for i in range(1, len(ucp)):
+        if not _inside(ucp, i):
+            continue
+        out[i] = _gap_score(ucp, i, weights, mask, f)
+    return out

@@ -1,0 +1,166 @@
+"""The decoder's units of a text, and how a segmentation is written back (shared by every segmenter).
+
+Segmenters work line by line on batches of lines. A line is cut into runs by character class:
+
+* Han runs are decoded by the model; with ``pre_split=False`` (default) numbers and Latin runs
+  are part of those runs (each as one unit, see :func:`units`) and may head words found in the
+  lexicon (1997年, 3月份: the PKU, MSR and CTB standards keep these as one word);
+* with ``pre_split=True`` a number or a Latin run is one token of its own; a number
+  keeps its inner separators and percent sign (3.14, ９５．４７％, ３·５, 1997-12-01, 1/2, 12:30);
+* punctuation and symbols are one token per character, except that a run of the same character
+  (——, ……) is one token;
+* whitespace separates tokens and is not output.
+
+Output: the tokens of each line separated by one space, one output line per input line (blank
+lines stay blank), so that removing the spaces gives back the input line minus its whitespace.
+
+>>> from minent.segmentation.lexicon_model import Lexicon
+>>> from minent.segmentation.unigram import UnigramSegmenter
+>>> seg = UnigramSegmenter(Lexicon(["中国", "人民", "中", "国", "人", "民"], [10, 8, 1, 1, 1, 1]))
+>>> seg.segment_line("中国人民，2024年")
+'中国 人民 ， 2024 年'
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+import numpy as np
+
+from minent.text.batching import batched
+from minent.text.chars import DIGIT, HAN, LATIN, OTHER, char_class_table, from_codepoints, to_codepoints
+
+# Kinds of characters for line tokenisation.
+K_SEG, K_DIGIT, K_LATIN, K_PUNCT, K_SPACE, K_NEWLINE = 0, 1, 2, 3, 4, 5
+NEWLINE = 0x0A
+
+
+@functools.cache
+def kind_table() -> np.ndarray:
+    """Kind (K_*) of every code point, for splitting lines into runs."""
+    cls = char_class_table()
+    kinds = np.full(len(cls), K_PUNCT, dtype=np.uint8)
+    kinds[cls == HAN] = K_SEG
+    kinds[cls == DIGIT] = K_DIGIT
+    kinds[cls == LATIN] = K_LATIN
+    for cp in range(0x3001):
+        if cls[cp] == OTHER and chr(cp).isspace():
+            kinds[cp] = K_SPACE
+    kinds[0x3000] = K_SPACE
+    kinds[NEWLINE] = K_NEWLINE
+    return kinds
+
+
+@functools.cache
+def _symbol_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Lookup tables (by code point) of separators inside numbers and of percent signs.
+
+    Inside: decimal points (. ．, and the middle dot · that Chinese print uses as one), hyphens
+    of dates and telephone numbers (- －), fraction slashes (/ ／) and ratio or time colons
+    (: ∶; not the full-width ：, which is punctuation, nor the dash — of ranges)."""
+    point = np.zeros(0x110000, dtype=bool)
+    point[[ord(c) for c in ".．·-－/／:∶"]] = True
+    percent = np.zeros(0x110000, dtype=bool)
+    percent[[ord("%"), ord("％"), ord("‰")]] = True
+    return point, percent
+
+NUMBER_UNIT = "0"
+"""How a whole number (２０００, 3.5%) is written inside lexicon words without pre-split: 0年 = N年."""
+LATIN_UNIT = "a"
+"""How a whole Latin run is written inside lexicon words without pre-split: a股 = ABC股."""
+
+
+def number_kinds(cps: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+    """*kinds* with separators between digits (see :func:`_symbol_tables`) and a percent sign after
+    digits made digits, so that 3.14, ９５．４７％, 1997-12-01 stay one token (a convention shared
+    by the segmentation standards)."""
+    k = kinds.copy()
+    if len(k) < 2:
+        return k
+    prev_d = np.zeros(len(k), dtype=bool)
+    prev_d[1:] = k[:-1] == K_DIGIT
+    next_d = np.zeros(len(k), dtype=bool)
+    next_d[:-1] = k[1:] == K_DIGIT
+    point, percent = _symbol_tables()
+    k[point[cps] & prev_d & next_d] = K_DIGIT
+    k[percent[cps] & prev_d] = K_DIGIT
+    return k
+
+
+def units(cps: np.ndarray, pre_split: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The decoder's view of a text: ``(unit_cps, keep, kinds)``.
+
+    ``unit_cps`` holds one code point per decoding unit and -1 for separators; ``keep`` marks the
+    positions of *cps* that are units or separators (``unit_cps`` = that code point sequence,
+    compressed); ``kinds`` the K_* of every position for :func:`render`. With *pre_split*, units
+    are Han characters; without, a whole number is one unit written ``NUMBER_UNIT`` and a whole
+    Latin run one unit ``LATIN_UNIT``, so words like 0年 (1997年) can be learned.
+    """
+    k = number_kinds(cps, kind_table()[cps])
+    if pre_split:
+        return np.where(k == K_SEG, cps, -1), np.ones(len(cps), dtype=bool), k
+    alnum = (k == K_DIGIT) | (k == K_LATIN)
+    prev_k = np.empty(len(k), dtype=np.uint8)
+    if len(k):
+        prev_k[0] = K_NEWLINE
+        prev_k[1:] = k[:-1]
+    keep = ~alnum | (prev_k != k)
+    ucp = np.where(k == K_SEG, cps, -1)
+    ucp[k == K_DIGIT] = ord(NUMBER_UNIT)
+    ucp[k == K_LATIN] = ord(LATIN_UNIT)
+    k = k.copy()
+    k[alnum] = K_SEG
+    return ucp[keep], keep, k
+
+
+def corpus_units(texts: Iterable[str], pre_split: bool, *, batch_chars: int = 1 << 22) -> np.ndarray:
+    """The decoder units (see :func:`units`) of a whole corpus, documents separated by -1 (int32)."""
+    parts = [units(to_codepoints("\n".join(b) + "\n"), pre_split)[0] for b in batched(texts, batch_chars)]
+    return np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, dtype=np.int32)
+
+
+def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> str:
+    """Join the text of *cps* (lines separated by U+000A) into space-separated tokens.
+
+    *seg_begin* holds word starts at segmentable positions (from a decoder); token starts of the
+    other runs follow the rules of the module docstring.
+    """
+    n = len(cps)
+    if n == 0:
+        return ""
+    k = kinds_of_cps
+    prev_k = np.empty(n, dtype=np.uint8)
+    prev_k[0] = K_NEWLINE
+    prev_k[1:] = k[:-1]
+    prev_c = np.empty(n, dtype=np.int32)
+    prev_c[0] = -1
+    prev_c[1:] = cps[:-1]
+    begin = seg_begin.astype(bool) & (k == K_SEG)
+    begin |= ((k == K_DIGIT) | (k == K_LATIN)) & (prev_k != k)
+    begin |= (k == K_PUNCT) & ((prev_k != K_PUNCT) | (prev_c != cps))
+    keep = k != K_SPACE
+    kept = np.flatnonzero(keep)
+    kk = k[kept]
+    # a space goes before a kept token start unless the previous kept char is a newline (or none)
+    prev_kept_k = np.empty(len(kept), dtype=np.uint8)
+    if len(kept):
+        prev_kept_k[0] = K_NEWLINE
+        prev_kept_k[1:] = kk[:-1]
+    space = begin[kept] & (prev_kept_k != K_NEWLINE) & (kk != K_NEWLINE)
+    out_cps = np.insert(cps[kept], np.flatnonzero(space), 0x20)
+    return from_codepoints(out_cps)
+
+
+def unit_slices(ucp: np.ndarray, size: int = 1 << 20):
+    """(start, end) of consecutive slices of about *size* units of *ucp*, cut at separators
+    (-1), so that decoding slice by slice equals decoding the whole and stays in bounded memory."""
+    sep = np.flatnonzero(ucp < 0)
+    out = []
+    a = 0
+    while a < len(ucp):
+        j = np.searchsorted(sep, a + size)
+        b = int(sep[j]) + 1 if j < len(sep) else len(ucp)
+        out.append((a, b))
+        a = b
+    return out

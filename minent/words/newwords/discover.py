@@ -1,0 +1,827 @@
+"""New-word discovery: the words of a corpus that no dictionary knows (ALGORITHMS.md §2).
+
+Three methods, all on exact n-gram counts inside pieces (:class:`minent.words.ngrams.NgramTable`):
+
+``cohesion`` (default; the 2017/2019 "better" algorithm, §2.2)
+    Keep in G every n-gram of length 2..order whose cohesion
+    ``pmi(w) = min_i ln(T·N(w) / (N(w[:i])·N(w[i:])))`` reaches a length-dependent threshold
+    (``min_pmi``, default 2, 4, 6 nats for lengths 2, 3, 4 and 2·(k−1) beyond). Inside every
+    piece keep the gap between two characters iff a G-gram covers both, count the maximal
+    runs (candidates), drop those seen fewer than ``min_count`` times, and back-check: a
+    candidate of length 3..order must be in G itself, a longer one must have every
+    length-``order`` window in G.
+``entropy`` (2015, frequency + cohesion + freedom, §2.3)
+    Every n-gram of length 2..order with count >= ``min_count``, cohesion >= ``min_pmi`` (one
+    threshold, default ln 30 ≈ 3.4, the source's ratio 30) and left and right branching entropy
+    >= ``min_entropy``.
+``pmi-split`` (2016, §2.4)
+    Cut between adjacent characters a, b when ``ln(T₂·N(ab)/(N(a)N(b))) < min_pmi`` (default 0;
+    T₂ = number of adjacent pairs), count the pieces that remain. Pairs seen fewer than
+    ``min_count`` times are cut too: no kept word can contain them.
+
+Text handling (documented choices): full-width ASCII is folded to half-width; digits separate
+pieces (numbers are not new words, and "2001年" must not glue 年 to a number); Latin letters stay
+word characters so mixed words such as T恤 or 卡拉OK can be found, but candidates made only of
+Latin letters are dropped (``minent count`` is the tool for those). T counts every character
+counted (ALGORITHMS.md §2.2 says which normalisation). Branching entropies count each
+occurrence at a piece boundary as its own distinct neighbour.
+
+``min_count`` defaults to :func:`auto_min_count` of the corpus size: fitted on the PKU
+evaluation (3 at 300k characters) and the published ~32 on a news corpus of ~7·10^8 characters.
+
+Output rows: word, count, cohesion (PMI, nats), left entropy, right entropy, score (sorted by
+score, then word; the score is the count for every method, as the published algorithms rank
+by frequency).
+
+Passes: the corpus is read once; its encoded form (4 bytes per character) is spilled to a
+temporary file that the later passes re-read (level-wise n-gram counting, the cut, the
+neighbour entropies), so memory holds tables, not text; the entropy pass holds at most
+:data:`PAIR_BUDGET` raw (word, neighbour) keys per side before counting them into a table. Counts are the candidate counts of the method (cut occurrences for
+``cohesion`` and ``pmi-split``, n-gram counts for ``entropy``).
+
+Two names planted 20 times each in random text (cohesion thresholds in nats need a corpus
+much larger than the words' counts):
+
+>>> import random
+>>> rng = random.Random(0)
+>>> noise = lambda: "".join(rng.choice("的一是了我不人在他有这个上们来到时大地为子中你说生国年") for _ in range(200))
+>>> docs = [noise() + w + noise() for w in ("天龙八部", "射雕英雄传") for _ in range(20)]
+>>> [w.word for w in find_new_words(docs, min_count=5).words]
+['天龙八部', '射雕英雄传']
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import operator
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from minent.errors import UsageError
+from minent.text.vocab import Folder
+
+log = logging.getLogger("minent")
+
+METHODS = ("cohesion", "entropy", "pmi-split")
+COLUMNS = ("word", "count", "cohesion", "left_entropy", "right_entropy", "score")
+DEFAULT_ORDER = 4
+DEFAULT_MAX_CANDIDATE = 16
+
+
+def auto_min_count(total_chars: int) -> int:
+    """Default ``min_count`` for a corpus of *total_chars* counted characters T.
+
+    ``round(3 · (T / 3e5) ** 0.3)``, at least 2: 3 at 300k characters (the best segmentation F1
+    on the PKU evaluation, benchmarks/eval_newwords.py), 5 at 1.3M, 11 at 20M, 31 at 700M
+    (the published 32 on THUCNews). Rare n-grams give unreliable cohesion, but a threshold
+    growing linearly with the corpus would throw away the long tail where new words live.
+    """
+    return max(2, int(round(3.0 * (max(total_chars, 1) / 3e5) ** 0.3)))
+
+
+def parse_thresholds(spec: str | Iterable[float] | float | None, order: int, method: str) -> dict[int, float]:
+    """Per-length PMI thresholds from ``"2,4,6"`` (lengths 2, 3, 4, ...; the last one repeats).
+
+    Defaults: ``cohesion`` 2·(k−1) nats (2, 4, 6: the 2019 settings); ``entropy`` ln 30 for every
+    length; ``pmi-split`` 0 (a single pair threshold).
+    """
+    if spec is None or spec == "":
+        if method == "cohesion":
+            return {k: 2.0 * (k - 1) for k in range(2, order + 1)}
+        if method == "entropy":
+            return {k: math.log(30.0) for k in range(2, order + 1)}
+        return {k: 0.0 for k in range(2, order + 1)}
+    if isinstance(spec, str):
+        try:
+            values = [float(x) for x in spec.split(",") if x.strip()]
+        except ValueError:
+            raise UsageError(f"--min-pmi: expected numbers like 2,4,6, got {spec!r}") from None
+    elif isinstance(spec, (int, float)):
+        values = [float(spec)]
+    else:
+        values = [float(x) for x in spec]
+    if not values or not all(math.isfinite(v) for v in values):
+        raise UsageError(f"--min-pmi: expected numbers like 2,4,6, got {spec!r}")
+    if len(values) > max(1, order - 1):
+        log.warning(f"--min-pmi: {len(values)} thresholds given, order {order} uses the first "
+                    f"{order - 1} (n-gram lengths 2..{order})")
+    return {k: values[min(k - 2, len(values) - 1)] for k in range(2, order + 1)}
+
+
+@dataclass
+class NewWord:
+    """One discovered word and its statistics (the columns of the output, in order)."""
+
+    word: str
+    count: int
+    cohesion: float
+    left_entropy: float
+    right_entropy: float
+    score: float
+
+    def row(self) -> tuple:
+        return _ROW(self)
+
+
+_ROW = operator.attrgetter(*COLUMNS)  # NewWord -> output row, in C
+
+
+@dataclass
+class NewWordsResult:
+    """Discovered words (best first) and the settings that produced them."""
+
+    words: list[NewWord]
+    method: str
+    params: dict = field(default_factory=dict)
+    columns: tuple = COLUMNS
+
+    def to_rows(self) -> list[tuple]:
+        return list(map(_ROW, self.words))
+
+    def signature(self) -> str:
+        """One line recording the settings, e.g. for stderr."""
+        return " ".join(f"{k}={v}" for k, v in self.params.items())
+
+
+class _IdSpill:
+    """Encoded id chunks written to a temporary file so that later passes can re-read them.
+
+    The first iteration pulls the chunks from *source* (encoding the corpus) and writes each one
+    as it goes, so the first counting pass runs while the corpus is still being read (with
+    jobs > 1 the workers count chunk i while the calling thread encodes chunk i + 1). Later
+    iterations re-read the file.
+    """
+
+    def __init__(self, source: Iterable[np.ndarray] = ()):
+        fd, self.path = tempfile.mkstemp(prefix="minent-newwords-", suffix=".ids")
+        self._f = os.fdopen(fd, "wb")
+        self.sizes: list[int] = []
+        self._source = iter(source)
+        self._written = False
+
+    def add(self, ids: np.ndarray) -> np.ndarray:
+        np.ascontiguousarray(ids, dtype=np.int32).tofile(self._f)
+        self.sizes.append(len(ids))
+        return ids
+
+    def __iter__(self):
+        if not self._written:
+            for ids in self._source:
+                yield self.add(ids)
+            self._written = True
+            return
+        self._f.flush()
+        with open(self.path, "rb") as f:
+            for n in self.sizes:
+                yield np.fromfile(f, dtype=np.int32, count=n)
+
+    def close(self):
+        self._f.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+
+def _min_ratio_of(table, ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Cohesion ratio ``min_i T·N(w) / (N(w[:i]) N(w[i:]))`` of every row of the (m, k) ids.
+
+    Products are formed in float64, exact while they stay below 2^53 (T·N(w) < 9·10^15), so the
+    values equal the pure-Python ``total * n / (a * b)`` of the oracle.
+    """
+    k = ids.shape[1]
+    best = np.full(len(ids), np.inf)
+    tn = float(max(table.total, 1)) * counts.astype(np.float64)
+    for i in range(1, k):
+        # Parts of a counted n-gram are counted at least as often, so left/right > 0.
+        left = table.counts_of(ids[:, :i]).astype(np.float64)
+        right = table.counts_of(ids[:, i:]).astype(np.float64)
+        best = np.minimum(best, tn / np.maximum(left * right, 1.0))
+    return best
+
+
+def _logs(values: np.ndarray) -> list[float]:
+    """``math.log`` of each value: the output floats match a pure-Python computation bit for bit."""
+    return [math.log(v) for v in values.tolist()]
+
+
+def _row_set(rows_by_len: dict[int, np.ndarray], bits: int):
+    """Pack id rows of several lengths into ``[length, key...]`` rows plus a hash index."""
+    from minent.words.kernels import ngrams as K
+
+    lens = [k for k, r in rows_by_len.items() if len(r)]
+    width = max([K.words_for(k, bits) for k in lens] + [1])
+    parts = []
+    for k in lens:
+        keys = K.pack_ids(np.ascontiguousarray(rows_by_len[k], dtype=np.int32), bits, K.words_for(k, bits))
+        block = np.zeros((len(keys), 1 + width), dtype=np.uint64)
+        block[:, 0] = k
+        block[:, 1:1 + keys.shape[1]] = keys
+        parts.append(block)
+    rows = np.concatenate(parts) if parts else np.zeros((0, 1 + width), dtype=np.uint64)
+    return rows, K.build_row_index(rows)
+
+
+def _g_maps(rows_by_len: dict[int, np.ndarray], order: int, bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One-word key maps per length 0..order concatenated, ``(flat, codes, offsets)``: the
+    G-grams (code 2) and the prefixes of longer G-grams (OR 1), see cut_pieces_1d."""
+    from minent.words.kernels import ngrams as K
+
+    tables, values = [], []
+    for k in range(order + 1):
+        keys, codes = _prefix_coded_keys(rows_by_len, k, order, bits, _g_code) if k >= 2 else ((), ())
+        if len(keys) == 0:
+            tables.append(np.zeros(0, dtype=np.uint64))
+            values.append(np.zeros(0, dtype=np.int64))
+            continue
+        t, v = K.key_map(keys)
+        tables.append(t)
+        values.append(np.where(v >= 0, codes[np.maximum(v, 0)], -1))
+    offsets = np.concatenate([[0], np.cumsum([len(t) for t in tables])]).astype(np.int64)
+    return np.concatenate(tables), np.concatenate(values), offsets
+
+
+def _g_code(k: int, m: int) -> np.ndarray:
+    return np.full(m, 2, dtype=np.int64)
+
+
+def _bigram_keys(rows2: np.ndarray, bits: int) -> np.ndarray:
+    """Sorted packed keys ``a << bits | b`` of (m, 2) id rows (for the kernels' pre-filters)."""
+    if len(rows2) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    keys = (rows2[:, 0].astype(np.uint64) << np.uint64(bits)) | rows2[:, 1].astype(np.uint64)
+    return np.unique(keys)
+
+
+def _first_bigram_bitmap(rows_by_len: dict[int, np.ndarray], bits: int) -> tuple[np.ndarray, np.uint64]:
+    """Bitmap of the first bigrams of the id rows (lengths >= 2) and its shift (see key_bitmap)."""
+    from minent.words.kernels import ngrams as K
+
+    firsts = [r[:, :2] for k, r in rows_by_len.items() if k >= 2 and len(r)]
+    keys = _bigram_keys(np.concatenate(firsts) if firsts else np.zeros((0, 2), dtype=np.int32), bits)
+    log2_bits = K.bitmap_bits(len(keys))
+    return K.key_bitmap(keys, log2_bits), np.uint64(64 - log2_bits)
+
+
+def _short_rows(keys: np.ndarray, bits: int, n_words: int) -> np.ndarray:
+    """``[length, key, 0...]`` rows of one-word candidate keys (length from the key's magnitude).
+
+    The first id of a key is >= 1, so a k-gram key is >= 2^(bits·(k−1)).
+    """
+    rows = np.zeros((len(keys), 1 + n_words), dtype=np.uint64)
+    lengths = np.ones(len(keys), dtype=np.uint64)
+    for k in range(2, 64 // bits + 1):
+        lengths += keys >= np.uint64(1 << (bits * (k - 1)))
+    rows[:, 0] = lengths
+    rows[:, 1] = keys
+    return rows
+
+
+def _decode_rows(table, rows: np.ndarray) -> list[str]:
+    """Strings of ``[length, key...]`` candidate rows."""
+    from minent.words.kernels import ngrams as K
+
+    out = [""] * len(rows)
+    lengths = rows[:, 0].astype(np.int64)
+    for k in np.unique(lengths).tolist():
+        sel = np.flatnonzero(lengths == k)
+        keys = np.ascontiguousarray(rows[sel, 1:1 + K.words_for(k, table.bits)])
+        for j, s in zip(sel.tolist(), table.decode(K.unpack_keys(keys, k, table.bits))):
+            out[j] = s
+    return out
+
+
+def _word_ids(table, words: list[str]) -> np.ndarray:
+    """Character ids (m, L) int32 of words that all have length L (vectorised; 1 if unknown)."""
+    L = len(words[0])
+    cps = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.int32)
+    vocab_cps = table.vocab.codepoints
+    order = np.argsort(vocab_cps, kind="stable")
+    pos = np.clip(np.searchsorted(vocab_cps[order], cps), 0, len(order) - 1)
+    ids = np.where(vocab_cps[order][pos] == cps, order[pos], 1).astype(np.int32)
+    return ids.reshape(len(words), L)
+
+
+def _encode_words(table, words: list[str]) -> dict[int, np.ndarray]:
+    """Character ids of *words* grouped by length, each group in the order of *words*."""
+    by_len: dict[int, list[str]] = {}
+    for w in words:
+        by_len.setdefault(len(w), []).append(w)
+    return {k: _word_ids(table, v) for k, v in by_len.items()}
+
+
+def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Branching entropies and substring counts of *words* over the spilled text (one pass).
+
+    Every occurrence inside a piece is found (hash sets of the words, behind a bitmap of their
+    first bigrams); the (word, neighbour) pairs of all chunks, packed as uint64 keys
+    ``row << 21 | neighbour id``, are sorted once per side and their runs counted in
+    :func:`minent.words.kernels.ngrams.grouped_run_clogc`. H = ln N − Σ_c N(c) ln N(c) / N, each
+    boundary occurrence being its own neighbour (it adds nothing to the sum).
+    """
+    from minent.words.kernels import newwords as KN
+    from minent.words.kernels import ngrams as K
+
+    n = len(words)
+    if not n:
+        z = np.zeros(0)
+        return z, z, np.zeros(0, dtype=np.int64)
+    by_len = _encode_words(table, words)
+    rows, slots = _row_set(by_len, table.bits)
+    # `rows` is grouped by length (in by_len order); map its rows back to positions in `words`.
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=n)
+    order_idx = np.concatenate([np.flatnonzero(lengths == k) for k, r in by_len.items() if len(r)])
+    bits = table.bits
+    group_start, offset = {}, 0
+    for k, r in by_len.items():
+        if len(r):
+            group_start[k] = offset
+            offset += len(r)
+    # Short words (one-word keys) roll through key maps; longer ones use the row set.
+    short_max = 64 // bits
+
+    def word_code(k, m):  # (word row + 1) << 1, see neighbour_keys
+        return (np.arange(m, dtype=np.int64) + group_start[k] + 1) << 1
+
+    maps, vals = [], []
+    for k in range(short_max + 1):
+        keys, codes = _prefix_coded_keys(by_len, k, short_max, bits, word_code) if k >= 2 else ((), ())
+        if len(keys) == 0:
+            maps.append(np.zeros(0, dtype=np.uint64))
+            vals.append(np.zeros(0, dtype=np.int64))
+            continue
+        t, v = K.key_map(keys)
+        maps.append(t)
+        vals.append(np.where(v >= 0, codes[np.maximum(v, 0)], -1))
+    m_off = np.concatenate([[0], np.cumsum([len(t) for t in maps])]).astype(np.int64)
+    m_flat, v_flat = np.concatenate(maps), np.concatenate(vals)
+    long_lens = sorted(k for k, r in by_len.items() if k > short_max and len(r))
+    prefix_keys = np.zeros(0, dtype=np.uint64)
+    prefix_max = np.zeros(0, dtype=np.int64)
+    if long_lens:
+        first = np.concatenate([by_len[k][:, :2] for k in long_lens])
+        first_keys = (first[:, 0].astype(np.uint64) << np.uint64(bits)) | first[:, 1].astype(np.uint64)
+        first_len = np.concatenate([np.full(len(by_len[k]), k, dtype=np.int64) for k in long_lens])
+        prefix_keys, inv = np.unique(first_keys, return_inverse=True)
+        prefix_max = np.zeros(len(prefix_keys), dtype=np.int64)
+        np.maximum.at(prefix_max, inv.ravel(), first_len)
+    long_lengths = np.array(long_lens, dtype=np.int64)
+    first_bm, bm_shift = _first_bigram_bitmap(by_len, bits)
+
+    def per_chunk(ids):
+        totals = np.zeros(n, dtype=np.int64)
+        left, right = KN.neighbour_keys(ids, m_flat, v_flat, m_off, short_max, rows, slots, long_lengths,
+                                        prefix_keys, prefix_max, bits, first_bm, bm_shift, totals)
+        return [totals, left, right]
+
+    totals = np.zeros(n, dtype=np.int64)
+    sides = [_PairKeys(), _PairKeys()]
+    for part in _map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts):
+        totals += part[0]
+        sides[0].add(part[1])
+        sides[1].add(part[2])
+        del part
+    if jobs > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            sides = list(pool.map(_PairKeys.result, sides))
+    else:
+        sides = [side.result() for side in sides]
+    log_tot = _logs_of_ints(totals)
+    top = int(totals.max()) if n else 0
+    ent = []
+    for keys, weights in sides:
+        # c · ln c with math.log for every count c present, then Σ per word exactly rounded
+        # (math.fsum's algorithm, order-free): the values do not depend on chunking or --jobs
+        # and equal a pure-Python computation bit for bit.
+        present = np.zeros(top + 1, dtype=np.bool_)
+        K.run_count_values(keys, weights, present)
+        clogc = np.zeros(top + 1, dtype=np.float64)
+        counts = np.flatnonzero(present)
+        clogc[counts] = [c * math.log(c) if c > 0 else 0.0 for c in counts.tolist()]
+        sums = K.grouped_run_clogc(keys, weights, clogc, n, 21)
+        # max(0, ln N − S / N) with Python's float semantics (IEEE − and / are the same in numpy).
+        h = np.where(totals > 0, log_tot - sums / np.maximum(totals, 1), 0.0)
+        ent.append(np.where(h > 0.0, h, 0.0))
+    hl = np.empty(n)
+    hr = np.empty(n)
+    tot = np.empty(n, dtype=np.int64)
+    hl[order_idx] = ent[0]
+    hr[order_idx] = ent[1]
+    tot[order_idx] = totals
+    return hl, hr, tot
+
+
+def _prefix_coded_keys(by_len: dict[int, np.ndarray], k: int, longest: int, bits: int,
+                       member_code: Callable[[int, int], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct one-word keys of the length-*k* id rows of *by_len* and of the length-*k*
+    prefixes of its rows of lengths k+1..*longest*, with codes: ``member_code(k, m)`` (even,
+    nonzero) for the m rows of length k, OR 1 for a prefix of a longer row. The scans probe a
+    growing window with them and stop as soon as no longer row can start there."""
+    from minent.words.kernels import ngrams as K
+
+    keys, codes = [], []
+    r = by_len.get(k)
+    if r is not None and len(r):
+        keys.append(K.pack_ids(np.ascontiguousarray(r), bits, 1).reshape(-1))
+        codes.append(member_code(k, len(r)))
+    longer = [by_len[j][:, :k] for j in range(k + 1, longest + 1) if len(by_len.get(j, ()))]
+    if longer:
+        prefixes = np.unique(K.pack_ids(np.ascontiguousarray(np.concatenate(longer)), bits, 1).reshape(-1))
+        keys.append(prefixes)
+        codes.append(np.ones(len(prefixes), dtype=np.int64))
+    if not keys:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    keys, codes = np.concatenate(keys), np.concatenate(codes)
+    order = np.argsort(keys, kind="stable")
+    keys, codes = keys[order], codes[order]
+    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    return keys[first], np.bitwise_or.reduceat(codes, first)  # a word that is also a prefix: OR
+
+
+def _logs_of_ints(values: np.ndarray) -> np.ndarray:
+    """``math.log`` of every positive int of *values* (0 where <= 0), computed once per distinct value.
+
+    libm's log through ``math.log`` keeps the floats equal to a pure-Python computation; numpy's
+    own vectorised log may differ in the last bit.
+    """
+    distinct, inv = np.unique(values, return_inverse=True)
+    logs = np.array([math.log(v) if v > 0 else 0.0 for v in distinct.tolist()], dtype=np.float64)
+    return logs[inv.ravel()]
+
+
+def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) -> Iterator:
+    """``fn(ids) for ids in spill``, in threads when jobs > 1 (results in chunk order, each
+    yielded as soon as it and those before it are done).
+
+    Chunks held on a cluster (minent.parallel.dask.RemoteChunks) are mapped where they are, and
+    with *reduce* (an exact sum of two results) the results are summed there into one.
+    """
+    if hasattr(spill, "map_chunks"):
+        yield from spill.map_chunks(fn, reduce=reduce)
+        return
+    if jobs <= 1:
+        for ids in spill:
+            yield fn(ids)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        pending = []
+        for ids in spill:
+            pending.append(pool.submit(fn, ids))
+            while len(pending) > jobs:
+                yield pending.pop(0).result()
+        while pending:
+            yield pending.pop(0).result()
+
+
+PAIR_BUDGET = 1 << 24
+"""Raw (word, neighbour) keys held per side (8 bytes each) before they are counted into a table."""
+
+
+class _PairKeys:
+    """The (word, neighbour) keys of one side of the entropy pass, in bounded memory.
+
+    Raw keys (one per occurrence) are kept until they exceed :data:`PAIR_BUDGET`; then they are
+    sorted and counted into a table of distinct keys and counts, merged with the table so far.
+    Below the budget (corpora up to ~10^8 characters) no table is ever made: the raw keys are
+    sorted once at the end, which is faster. Either way the runs of equal keys, and so the
+    entropies, are the same.
+    """
+
+    def __init__(self):
+        self.raw: list[np.ndarray] = []
+        self.size = 0
+        self.table: tuple[np.ndarray, np.ndarray] | None = None
+
+    def add(self, keys) -> None:
+        if isinstance(keys, tuple):  # already a table (reduced on a cluster)
+            self.table = keys if self.table is None else _merge_pair_tables(self.table, keys)
+            return
+        self.raw.append(keys)
+        self.size += len(keys)
+        if self.size > PAIR_BUDGET:
+            self._count_raw()
+
+    def _count_raw(self) -> None:
+        table = _pair_table(np.concatenate(self.raw) if self.raw else np.zeros(0, dtype=np.uint64))
+        self.raw, self.size = [], 0
+        self.table = table if self.table is None else _merge_pair_tables(self.table, table)
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted keys and their weights (empty weights: one occurrence per key)."""
+        if self.table is None:
+            keys = np.concatenate(self.raw) if self.raw else np.zeros(0, dtype=np.uint64)
+            self.raw = []
+            keys.sort()
+            return keys, np.zeros(0, dtype=np.int64)
+        if self.raw:
+            self._count_raw()
+        return self.table
+
+
+def _pair_table(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys and counts of raw pair keys (sorted in place)."""
+    from minent.words.kernels import ngrams as K
+
+    keys.sort()
+    return K.run_length_1d(keys)
+
+
+def _merge_pair_tables(a: tuple, b: tuple) -> tuple[np.ndarray, np.ndarray]:
+    from minent.words.kernels import ngrams as K
+
+    return K.merge_tables_1d(a[0], a[1], b[0], b[1])
+
+
+def _add_neighbour_parts(a: list, b: list) -> list:
+    """Sum of two per-chunk results of the entropy pass (for reducing them on a cluster): raw
+    keys are concatenated while they fit in :data:`PAIR_BUDGET`, else counted into tables."""
+    out = [a[0] + b[0]]
+    for x, y in zip(a[1:], b[1:]):
+        if not isinstance(x, tuple) and not isinstance(y, tuple) and len(x) + len(y) <= PAIR_BUDGET:
+            out.append(np.concatenate([x, y]))
+        else:
+            tx = x if isinstance(x, tuple) else _pair_table(x.copy())
+            ty = y if isinstance(y, tuple) else _pair_table(y.copy())
+            out.append(_merge_pair_tables(tx, ty))
+    return out
+
+
+def _keep_word(word: str) -> bool:
+    """Candidates made only of Latin letters are not reported (see module docstring)."""
+    return not (word.isascii() and word.isalpha())
+
+
+def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDER,
+                   min_count: int | None = None, min_pmi: str | Iterable[float] | float | None = None,
+                   min_entropy: float = 1.0, min_length: int = 2, max_length: int | None = None,
+                   top: int | None = None, known: set[str] | None = None, jobs: int = 1,
+                   chunk_chars: int = 2_000_000, progress: Callable[[int], None] | None = None,
+                   scheduler: str | None = None) -> NewWordsResult:
+    """Discover new words in *texts* (a ``Corpus`` or an iterable of strings).
+
+    Parameters
+    ----------
+    method : ``"cohesion"`` (default), ``"entropy"`` or ``"pmi-split"`` (module docstring).
+    order : longest n-gram counted (default 4); ``cohesion`` finds longer words by chaining.
+    min_count : minimum count of n-grams and of reported words; ``None`` = :func:`auto_min_count`.
+    min_pmi : PMI thresholds in nats, ``"2,4,6"`` for lengths 2, 3, 4 (see :func:`parse_thresholds`).
+    min_entropy : ``entropy`` method: minimum left and right branching entropy (nats).
+    min_length, max_length : length range of reported words (max default: 16 for chaining
+        methods, *order* for ``entropy``).
+    top : report only the best *top* words.
+    known : words to leave out (e.g. jieba's dictionary) so only really new ones are shown.
+    jobs : worker threads; the output is identical for any value.
+    progress : called with input bytes consumed (Corpus inputs).
+    scheduler : run the passes on a Dask cluster (``tcp://host:8786`` or ``"local"``, see
+        :mod:`minent.parallel.dask`); *texts* must then be a ``Corpus``. Same output.
+    """
+    from minent.words.kernels import newwords as KN
+    from minent.words.kernels import ngrams as K
+    from minent.words.ngrams import NgramTable, count_stream, iter_id_chunks
+
+    if method not in METHODS:
+        raise UsageError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
+    if order < 2:
+        raise UsageError("--order must be at least 2")
+    if min_length < 1 or (max_length is not None and max_length < min_length):
+        raise UsageError("--min-length/--max-length: need 1 <= min-length <= max-length")
+    if min_count is not None and min_count < 1:
+        raise UsageError("--min-count must be at least 1")
+    thresholds = parse_thresholds(min_pmi, order, method)
+    if not math.isfinite(min_entropy):
+        raise UsageError(f"--min-entropy must be a finite number, got {min_entropy}")
+    if max_length is None:
+        max_length = order if method == "entropy" else DEFAULT_MAX_CANDIDATE
+    if method == "entropy":
+        max_length = min(max_length, order)
+    jobs = max(1, int(jobs or 1))
+
+    from minent.text.vocab import CharVocab
+
+    vocab = CharVocab()
+    chosen: dict = {}
+
+    def pick_min_count(total: int) -> int:
+        chosen["min_count"] = min_count if min_count is not None else auto_min_count(total)
+        return chosen["min_count"]
+
+    clock = [time.perf_counter(), time.process_time()]
+
+    def stage(name: str) -> None:
+        now = [time.perf_counter(), time.process_time()]
+        log.debug(f"newwords: {name}: {now[0] - clock[0]:.2f}s wall, {now[1] - clock[1]:.2f}s CPU")
+        clock[:] = now
+
+    if scheduler is not None:
+        # Encoded, folded id chunks held by the workers of a Dask cluster (same ids everywhere).
+        from minent.words.newwords.cluster import cluster_chunks
+
+        spill = cluster_chunks(texts, scheduler, jobs=jobs, chunk_chars=chunk_chars, progress=progress)
+        vocab = spill.vocab
+    else:
+        fold = Folder(vocab)
+        # Read, encoded and folded during the first counting pass (see _IdSpill).
+        spill = _IdSpill(fold(ids) for ids in iter_id_chunks(texts, vocab, chunk_chars=chunk_chars,
+                                                             progress=progress))
+    try:
+        # The spill can be re-read, so the table is counted level-wise (exact above min_count).
+        table = NgramTable.from_id_chunks(spill, vocab, order=order, min_count=pick_min_count, jobs=jobs)
+        stage("read, encode and count n-grams")
+        m = chosen.get("min_count") or pick_min_count(table.total)
+        bits = table.bits
+        params = {"method": method, "order": order, "min_count": m, "total_chars": table.total}
+
+        if method == "entropy":
+            words, counts, coh = [], [], []
+            for k in range(max(2, min_length), max_length + 1):
+                ids, cnt = table.grams(k)
+                ratio = _min_ratio_of(table, ids, cnt)
+                keep = np.log(ratio) >= thresholds[k]
+                words += table.decode(ids[keep])
+                counts += cnt[keep].tolist()
+                coh += _logs(ratio[keep])
+            params["min_pmi"] = ",".join(f"{thresholds[k]:g}" for k in sorted(thresholds))
+            params["min_entropy"] = min_entropy
+        else:
+            if method == "cohesion":
+                g_by_len = {}
+                for k in range(2, order + 1):
+                    ids, cnt = table.grams(k)
+                    g_by_len[k] = ids[np.log(_min_ratio_of(table, ids, cnt)) >= thresholds[k]]
+                params["min_pmi"] = ",".join(f"{thresholds[k]:g}" for k in sorted(thresholds))
+                cut_order = order
+            else:
+                ids, cnt = table.grams(2)
+                t2 = table.totals[1]  # T₂: adjacent pairs inside pieces, before pruning
+                ratio = (float(max(t2, 1)) * cnt) / (table.counts_of(ids[:, :1]).astype(np.float64)
+                                                     * table.counts_of(ids[:, 1:]))
+                pair_pmi = np.log(ratio)
+                g_by_len = {2: ids[pair_pmi >= thresholds[2]]}
+                params["min_pmi"] = f"{thresholds[2]:g}"
+                cut_order = 2
+            g_rows, g_slots = _row_set(g_by_len, bits)
+            n_words = K.words_for(max_length, bits)
+            if K.words_for(cut_order, bits) == 1:
+                g_flat, g_codes, g_off = _g_maps(g_by_len, cut_order, bits)
+                first_bm, bm_shift = _first_bigram_bitmap(g_by_len, bits)
+
+                def cut(ids):
+                    return KN.cut_pieces_1d(ids, g_flat, g_codes, g_off, cut_order, bits, max_length, n_words,
+                                            first_bm, bm_shift)
+            else:
+                pair_ok = _bigram_keys(table.grams(2)[0], bits)
+
+                def cut(ids):
+                    return KN.cut_pieces(ids, g_rows, g_slots, cut_order, bits, max_length, n_words, pair_ok)
+
+            stage("cohesive n-grams")
+            def count_candidates(ids, _bits):
+                # Two tables: one-word keys of the short candidates (nearly all; a sort and the
+                # 1-D merge), and [length, key...] rows of the long ones.
+                short, long = cut(ids)
+                short.sort()
+                keys, counts = K.run_length_1d(short)
+                uniq, lcounts = K.hash_count(long)
+                o = K.sort_rows(uniq)
+                return [(keys.reshape(-1, 1), counts), (uniq[o], lcounts[o])]
+
+            # Chunk tables are merged as they come (binary-counter stack): memory holds the
+            # distinct candidates, not one table per chunk.
+            merged = count_stream(spill, lambda: bits, count_candidates, jobs)
+            stage("cut and count candidates")
+            if merged:
+                (short, scnts), (rows, lcnts) = merged[1]
+                rows = np.concatenate([_short_rows(short.reshape(-1), bits, n_words), rows])
+                cnts = np.concatenate([scnts, lcnts])
+            else:
+                rows = np.zeros((0, 1 + n_words), dtype=np.uint64)
+                cnts = np.zeros(0, dtype=np.int64)
+            keep = cnts >= m
+            rows, cnts = rows[keep], cnts[keep]
+            if method == "cohesion":
+                keep = _back_check(rows, g_rows, g_slots, order, bits)
+                rows, cnts = rows[keep], cnts[keep]
+            words = _decode_rows(table, rows)
+            counts = cnts.tolist()
+            coh = _cohesion_of_words(table, words)
+
+        # Length, character-class and known-word filters before the (costlier) entropy pass.
+        sel = [i for i, w in enumerate(words)
+               if min_length <= len(w) <= max_length and _keep_word(w) and not (known and w in known)]
+        words = [words[i] for i in sel]
+        counts = [counts[i] for i in sel]
+        coh = [coh[i] for i in sel]
+        stage("filter and decode")
+        hl, hr, _ = _neighbour_entropy(spill, table, words, jobs)
+        stage("neighbour entropies")
+        if method == "entropy":
+            keep = [i for i in range(len(words)) if hl[i] >= min_entropy and hr[i] >= min_entropy]
+            words = [words[i] for i in keep]
+            counts = [counts[i] for i in keep]
+            coh = [coh[i] for i in keep]
+            hl, hr = hl[keep], hr[keep]
+    finally:
+        spill.close()
+
+    # Best first: by score (= count), then word. numpy compares str arrays by code point, as
+    # Python does (words hold no NUL), so this is sorted(key=(-score, word)) without the keys.
+    order = np.lexsort((np.array(words, dtype=str), -np.asarray(counts, dtype=np.int64)))
+    if top is not None:
+        order = order[:top]
+    hl, hr = hl.tolist(), hr.tolist()
+    result = [NewWord(words[i], int(counts[i]), float(coh[i]), hl[i], hr[i], float(counts[i]))
+              for i in order.tolist()]
+    stage("rank")
+    return NewWordsResult(result, method, params)
+
+
+def _back_check(rows: np.ndarray, g_rows: np.ndarray, g_slots: np.ndarray, order: int, bits: int) -> np.ndarray:
+    """Mask of candidates passing the back-check (§2.2 step 4)."""
+    from minent.words.kernels import ngrams as K
+
+    out = np.ones(len(rows), dtype=bool)
+    lengths = rows[:, 0].astype(np.int64)
+    for L in np.unique(lengths).tolist():
+        if L <= 2:
+            continue
+        sel = np.flatnonzero(lengths == L)
+        ids = K.unpack_keys(np.ascontiguousarray(rows[sel, 1:1 + K.words_for(L, bits)]), L, bits)
+        k = min(L, order)
+        ok = np.ones(len(sel), dtype=bool)
+        width = g_rows.shape[1] - 1
+        for s in range(0, L - k + 1):
+            keys = K.pack_ids(np.ascontiguousarray(ids[:, s:s + k]), bits, K.words_for(k, bits))
+            if keys.shape[1] > width:  # no G-gram is that long
+                ok[:] = False
+                break
+            q = np.zeros((len(sel), 1 + width), dtype=np.uint64)
+            q[:, 0] = k
+            q[:, 1:1 + keys.shape[1]] = keys
+            ok &= K.find_rows(g_rows, g_slots, q) >= 0
+        out[sel] = ok
+    return out
+
+
+def _cohesion_of_words(table, words: list[str]) -> list[float]:
+    """PMI cohesion of each word: exact up to the table order, else the min over its windows."""
+    out = [0.0] * len(words)
+    by_len: dict[int, list[int]] = {}
+    for i, w in enumerate(words):
+        by_len.setdefault(len(w), []).append(i)
+    for L, idx in by_len.items():
+        if L < 2:
+            continue
+        ids = _word_ids(table, [words[i] for i in idx])
+        k = min(L, table.order)
+        best = np.full(len(idx), np.inf)
+        for s in range(0, L - k + 1):
+            sub = np.ascontiguousarray(ids[:, s:s + k])
+            best = np.minimum(best, _min_ratio_of(table, sub, table.counts_of(sub)))
+        for i, v in zip(idx, _logs(best)):
+            out[i] = v
+    return out
+
+
+def jieba_dictionary_path() -> str:
+    """Path of jieba's main dictionary (``dict.txt`` inside the installed package)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.origin:
+        raise UsageError("--exclude-known needs jieba installed")
+    return os.path.join(os.path.dirname(spec.origin), "dict.txt")
+
+
+def load_known(paths: Iterable[str | os.PathLike] = (), *, jieba: bool = False) -> set[str]:
+    """Known words: the first whitespace-separated field of every line of *paths* (so plain word
+    lists and jieba dictionaries both work), plus jieba's dictionary when *jieba*.
+
+    >>> "中国" in load_known(jieba=True)
+    True
+    """
+    from minent.io.corpus import read_lines
+
+    words: set[str] = set()
+    files = [str(p) for p in paths]
+    if jieba:
+        files.append(jieba_dictionary_path())
+    for path in files:
+        if not os.path.exists(path):
+            raise UsageError(f"{path}: no such file (known-words list)")
+        if os.path.isdir(path):  # not read recursively: a stray file (a README, a model) would add words
+            raise UsageError(f"{path}: is a directory, not a word list (--known takes files)")
+        for _, line in read_lines(path):
+            field = line.split(maxsplit=1)
+            if field:
+                words.add(field[0])
+    return words

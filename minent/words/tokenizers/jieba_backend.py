@@ -1,0 +1,45 @@
+"""jieba's own segmenter as a tokenizer backend (``--tokenizer jieba``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from minent.errors import DataError
+
+
+class JiebaTokenizer:
+    """jieba's own segmenter, as a private ``jieba.Tokenizer`` instance.
+
+    ``mode`` is ``default`` (``cut``), ``search`` (``cut_for_search``) or ``all``
+    (``cut(cut_all=True)``, which ignores ``hmm``).
+    """
+
+    def __init__(self, *, hmm: bool = True, mode: str = "default", dict_path=None, user_dict=None):
+        import jieba
+
+        self.hmm, self.mode = hmm, mode
+        self._tk = jieba.Tokenizer(dictionary=str(dict_path) if dict_path else jieba.DEFAULT_DICT)
+        # jieba logs its dictionary loading at DEBUG through its own stderr handler: hush it for
+        # the load only, and give its logger back as we found it.
+        jieba_log = logging.getLogger("jieba")
+        level = jieba_log.level
+        jieba_log.setLevel(logging.WARNING)
+        try:
+            self._tk.initialize()
+        except Exception as e:  # jieba raises bare ValueErrors/TypeErrors on malformed dictionaries
+            raise DataError(f"{dict_path}: not a jieba dictionary ({e})") from None
+        finally:
+            jieba_log.setLevel(level)
+        if user_dict is not None:
+            try:
+                self._tk.load_userdict(str(user_dict))
+            except Exception as e:
+                raise DataError(f"{user_dict}: not a jieba user dictionary ({e})") from None
+
+    def cut(self, text: str) -> Iterable[str]:
+        if self.mode == "search":
+            return self._tk.cut_for_search(text, HMM=self.hmm)
+        if self.mode == "all":
+            return self._tk.cut(text, cut_all=True)
+        return self._tk.cut(text, HMM=self.hmm)

@@ -1,0 +1,83 @@
+"""CLI of minent lexicon / segment / score: stdout purity, round trip, exit codes, bad models."""
+
+import json
+
+from tests.support import SAMPLE, run_minent
+
+
+def _strip(s: str) -> str:
+    return "".join(s.split())
+
+
+def test_lexicon_then_segment_round_trip(tmp_path):
+    r = run_minent("lexicon", SAMPLE)
+    assert r.returncode == 0, r.stderr
+    rows = [l.split("\t") for l in r.stdout.decode().splitlines()]
+    assert rows and all(len(x) == 3 for x in rows)
+    assert b"bits/char before" in r.stderr
+    lex = tmp_path / "lex.tsv"
+    lex.write_bytes(r.stdout)
+    text = SAMPLE.read_text(encoding="utf-8")
+    s = run_minent("segment", "--lexicon", lex, input=text)
+    assert s.returncode == 0, s.stderr
+    out = s.stdout.decode().split("\n")
+    src = text.split("\n")
+    assert len(out) == len(src)
+    assert [_strip(o) for o in out] == [_strip(x) for x in src]
+    assert all("  " not in o for o in out)
+    # --output is the same as stdout; -q is silent
+    o = tmp_path / "out.seg"
+    s2 = run_minent("segment", "--lexicon", lex, SAMPLE, "-o", o, "-q")
+    assert s2.returncode == 0 and s2.stdout == b"" and s2.stderr == b""
+    assert o.read_bytes() == s.stdout
+
+
+def test_train_save_load_charlm_and_unigram(tmp_path):
+    text = "我们在北京大学学习。\n\n他们也在北京大学学习！\n"
+    for model, ext in (("charlm", "npz"), ("unigram", "tsv"), ("hybrid", "npz")):
+        m = tmp_path / f"model.{ext}"
+        r = run_minent("segment", "--train", SAMPLE, "--model", model, "--save", m, "-q", input=text)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.decode().split("\n")[1] == ""  # blank line kept
+        r2 = run_minent("segment", "--load", m, "--model", model, "-q", input=text)
+        assert r2.returncode == 0, r2.stderr
+        assert r2.stdout == r.stdout
+
+
+def test_bad_models_and_usage(tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("中国\t1\n人民\tmany\n", encoding="utf-8")
+    r = run_minent("segment", "--lexicon", bad, input="中国人民")
+    assert r.returncode == 1 and r.stdout == b""
+    assert r.stderr.decode().strip() == f"minent: error: {bad}: line 2: count 'many' is not a number"
+    npz = tmp_path / "bad.npz"
+    npz.write_bytes(b"PK\x03\x04garbage")
+    r = run_minent("segment", "--load", npz, input="中国")
+    assert r.returncode == 1 and b"malformed model file" in r.stderr and b"Traceback" not in r.stderr
+    r = run_minent("segment", input="中国")
+    assert r.returncode == 2 and b"exactly one of" in r.stderr
+    r = run_minent("segment", "--lexicon", tmp_path / "missing.tsv", input="中国")
+    assert r.returncode == 2
+    r = run_minent("segment", "--lexicon", tmp_path, input="中国")  # was "no such model file"
+    assert r.returncode == 2 and r.stderr.decode() == f"minent: error: {tmp_path}: is a directory, not a model file\n"
+    npz.write_bytes(b"\xff\xfe not a zip")  # was read as a lexicon: "invalid UTF-8 in lexicon"
+    r = run_minent("segment", "--load", npz, input="中国")
+    assert r.returncode == 1 and r.stderr.decode() == f"minent: error: {npz}: malformed model file (not an .npz archive)\n"
+    good = tmp_path / "good.tsv"
+    good.write_text("中国\t1\n", encoding="utf-8")
+    r = run_minent("segment", "--lexicon", good, "--model", "charlm", input="中国")
+    assert r.returncode == 2 and b"needs --train" in r.stderr
+
+
+def test_score_cli(tmp_path):
+    gold = tmp_path / "gold.txt"
+    test = tmp_path / "test.txt"
+    gold.write_bytes("\ufeff中国  人民  很  好\r\n".encode())
+    test.write_text("中国 人 民很 好\n", encoding="utf-8")
+    r = run_minent("score", gold, test, "-f", "json", "-q")
+    assert r.returncode == 0, r.stderr
+    d = {row["metric"]: row["value"] for row in json.loads(r.stdout)}
+    assert d["precision"] == 0.5 and d["recall"] == 0.5 and d["f1"] == 0.5 and d["correct"] == 2
+    test.write_text("中国 人 民很 坏\n", encoding="utf-8")
+    r = run_minent("score", gold, test)
+    assert r.returncode == 1 and r.stdout == b"" and b"line 1" in r.stderr

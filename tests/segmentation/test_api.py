@@ -1,0 +1,72 @@
+"""The segmentation library API (train_segmenter / save_segmenter / load_segmenter) is what
+``minent segment`` runs: same output as the CLI, kinds checked, saves atomic."""
+
+import pytest
+from tests.support import SAMPLE, run_minent
+
+from minent.errors import UsageError
+from minent.segmentation import load_segmenter, model_kind, save_segmenter, train_segmenter
+
+TEXT = "我们在北京大学学习。\n\n他们也在北京大学学习！钟岫云来了。\n"
+
+
+@pytest.fixture(scope="module")
+def lines():
+    return SAMPLE.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("model", ["unigram", "charlm", "hybrid"])
+def test_library_equals_cli(tmp_path, lines, model):
+    seg = train_segmenter(lines, model=model, self_train=1)
+    assert model_kind(seg) == model
+    r = run_minent("segment", "--train", SAMPLE, "--model", model, "--self-train", "1", "-q", input=TEXT)
+    assert r.returncode == 0, r.stderr
+    assert "\n".join(seg.segment_lines(TEXT.split("\n"))) == r.stdout.decode()
+    # a callable giving fresh passes trains the same model as the list
+    again = train_segmenter(lambda: iter(lines), model=model, self_train=1)
+    assert list(again.segment_lines(lines[:20])) == list(seg.segment_lines(lines[:20]))
+    # save / load round trip, kind checked
+    path = tmp_path / ("m.tsv" if model == "unigram" else "m.npz")
+    save_segmenter(seg, path)
+    loaded = load_segmenter(path)
+    assert model_kind(loaded) == model
+    assert list(loaded.segment_lines(lines[:50])) == list(seg.segment_lines(lines[:50]))
+    other = "charlm" if model != "charlm" else "unigram"
+    with pytest.raises(UsageError, match=f"a {model} model, not {other}"):
+        load_segmenter(path, model=other)
+
+
+def test_bad_calls(tmp_path):
+    with pytest.raises(UsageError, match="unknown model"):
+        train_segmenter(["中文"], model="bigram")
+    with pytest.raises(TypeError):
+        train_segmenter(iter(["中文"]))  # one pass is not enough: list or callable
+    with pytest.raises(UsageError, match="no such model file"):
+        load_segmenter(tmp_path / "missing.npz")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_non_finite_costs_are_refused(tmp_path, value):
+    # nan made every comparison false: a silently different segmentation / lexicon
+    lex = tmp_path / "lex.tsv"
+    lex.write_text("我们\t5\n来\t3\n", encoding="utf-8")
+    r = run_minent("segment", "-l", lex, "--oov-penalty", value, input="我们来\n")
+    assert r.returncode == 2 and r.stdout == b"" and b"--oov-penalty must be a finite number" in r.stderr
+    for opt in ("--margin", "--oov-penalty"):
+        r = run_minent("lexicon", SAMPLE, opt, value)
+        assert r.returncode == 2 and r.stdout == b"" and f"{opt} must be a finite number".encode() in r.stderr
+
+
+def test_failed_save_keeps_old_file(tmp_path, lines, monkeypatch):
+    seg = train_segmenter(lines[:100], model="charlm")
+    path = tmp_path / "m.npz"
+    path.write_bytes(b"old")
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("numpy.savez_compressed", boom)
+    with pytest.raises(OSError):
+        save_segmenter(seg, path)
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]  # no temporary left behind

@@ -1,0 +1,183 @@
+"""Character-LM segmenter: tag scores against a Counter oracle, tag Viterbi against brute force,
+.npz round trip and malformed models."""
+
+import itertools
+import math
+import re
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from minent.segmentation.charlm import CharLM, transition_matrix
+from minent.segmentation.hybrid import HybridSegmenter
+from minent.segmentation.models import load_model
+from minent.errors import DataError, UsageError
+from minent.segmentation.kernels.viterbi import tag_viterbi
+
+TEXTS = ["中国人民很好。中国人民很强！", "人民中国𠀀𠀀𠀀", "好好好好好，中国中国", "人民很好"]
+
+
+def _oracle_scores(texts, ids_text, alpha):
+    grams = Counter()
+    pieces = [p for t in texts for p in re.findall(r"[\u4e00-\u9fff\U00020000-\U0002a6df]+", t)]
+    for p in pieces:
+        for n in range(1, 5):
+            for i in range(len(p) - n + 1):
+                grams[p[i:i + n]] += 1
+    total = sum(c for g, c in grams.items() if len(g) == 1)
+    vocab = len({ch for p in pieces for ch in p})
+    out = []
+    for i, ch in enumerate(ids_text):
+        p = (grams[ch] + alpha / vocab) / (total + alpha)
+        row = [math.log(p)]
+        for k in range(1, 4):
+            if i < k:
+                row.append(-math.inf)
+                continue
+            h = ids_text[i - k:i]
+            p = (grams[h + ch] + alpha * p) / (grams[h] + alpha)
+            row.append(math.log(p))
+        out.append(row)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("alpha", [1.0, 20.0])
+def test_tag_scores_match_oracle(alpha):
+    from minent.segmentation.kernels.viterbi import charlm_tag_scores
+
+    m = CharLM.train(TEXTS, alpha=alpha)
+    text = "中国人民很好好好𠀀"
+    ids = m.lut[np.frombuffer(text.encode("utf-32-le"), dtype=np.int32)].astype(np.int32)
+    k, c = m.keys, m.counts
+    got = charlm_tag_scores(ids, k[0], c[0], k[1], c[1], k[2], c[2], k[3], c[3], m.bits, m.alpha,
+                            float(len(m.codepoints) - 2))
+    np.testing.assert_allclose(got, _oracle_scores(TEXTS, text, alpha), rtol=1e-12)
+
+
+def _tags_of(bounds, n):
+    tags = []
+    for a, b in zip(bounds, bounds[1:]):
+        tags += [min(i, 3) for i in range(b - a)]
+    return tags
+
+
+def test_tag_viterbi_brute_force():
+    rng = np.random.default_rng(3)
+    trans = transition_matrix()
+    for _ in range(30):
+        n = int(rng.integers(1, 8))
+        scores = rng.normal(-3, 2, size=(n, 4))
+        ids = np.arange(2, 2 + n, dtype=np.int32)
+        begin = tag_viterbi(ids, scores, trans)
+        best = -math.inf
+        for cuts in itertools.product([0, 1], repeat=n - 1):
+            bounds = [0] + [i + 1 for i, c in enumerate(cuts) if c] + [n]
+            tags = _tags_of(bounds, n)
+            s = scores[0, tags[0]] + sum(trans[tags[i - 1], tags[i]] + scores[i, tags[i]] for i in range(1, n))
+            if s > best:
+                best, best_begin = s, [1 if t == 0 else 0 for t in tags]
+        assert begin.tolist() == best_begin
+
+
+def test_segments_and_round_trips(tmp_path):
+    m = CharLM.train(TEXTS * 20)
+    out = m.segment_line("中国人民很好，ABC１２")
+    assert "".join(out.split()) == "中国人民很好，ABC１２"
+    p = tmp_path / "m.npz"
+    m.save(p)
+    m2 = CharLM.load(p)
+    assert m2.segment_line("中国人民很好") == m.segment_line("中国人民很好")
+    assert m2.alpha == m.alpha
+    np.testing.assert_allclose(m2.trans, m.trans)
+
+
+def test_transitions_option():
+    with pytest.raises(UsageError, match="unknown tag transition"):
+        transition_matrix({"bd": 1.0})
+    with pytest.raises(UsageError, match="must be > 0"):
+        transition_matrix({"bc": 0.0})
+    for bad in (float("inf"), float("nan")):  # inf was accepted: a silently degenerate segmentation
+        with pytest.raises(UsageError, match="must be > 0 and finite"):
+            transition_matrix({"bc": bad})
+    m = CharLM.train(TEXTS * 20, transitions={"bc": 1e-9})
+    assert m.segment_line("中国人民") == "中 国 人 民"
+
+
+def test_malformed_models(tmp_path):
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(DataError, match="malformed model file .not an .npz archive"):
+        CharLM.load(bad)
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(b"PK\x03\x04garbage")
+    with pytest.raises(DataError, match="malformed model file"):
+        CharLM.load(truncated)
+    other = tmp_path / "other.npz"
+    np.savez(other, x=np.zeros(3))
+    with pytest.raises(DataError, match="not a minent charlm model"):
+        CharLM.load(other)
+    m = CharLM.train(TEXTS)
+    p = tmp_path / "m.npz"
+    m.save(p)
+    with np.load(p) as z:
+        arrays = dict(z)
+    arrays["keys2"] = arrays["keys2"][::-1].copy()
+    broken = tmp_path / "broken.npz"
+    np.savez(broken, **arrays)
+    with pytest.raises(DataError, match="unsorted"):
+        CharLM.load(broken)
+    with pytest.raises(UsageError):
+        CharLM.load(tmp_path / "missing.npz")
+    with pytest.raises(DataError, match="not a minent model"):
+        load_model(other)
+
+
+def test_hybrid_save_load_and_weights(tmp_path):
+    from minent.segmentation.lexicon import build_lexicon
+    from minent.segmentation.unigram import UnigramSegmenter
+
+    texts = TEXTS * 20
+    uni = UnigramSegmenter(build_lexicon(texts).lexicon)
+    lm = CharLM.train(texts)
+    hyb = HybridSegmenter(uni, lm)
+    line = "中国人民很好，人民中国𠀀"
+    out = hyb.segment_line(line)
+    assert "".join(out.split()) == line
+    # with no LM weight the hybrid is the unigram segmenter
+    assert HybridSegmenter(uni, lm, w_lex=1.0, w_lm=0.0).segment_line(line) == uni.segment_line(line)
+    p = tmp_path / "h.npz"
+    hyb.save(p)
+    back = load_model(p)
+    assert isinstance(back, HybridSegmenter) and back.segment_line(line) == out
+    assert isinstance(load_model(_saved(lm, tmp_path)), CharLM)
+    with pytest.raises(UsageError):
+        HybridSegmenter(uni, lm, w_lex=0.0)
+
+
+def _saved(lm, tmp_path):
+    p = tmp_path / "lm.npz"
+    lm.save(p)
+    return p
+
+
+def test_begin_scores_are_continuation_probabilities():
+    m = CharLM.train(TEXTS)
+    pieces = [p for t in TEXTS for p in re.findall(r"[\u4e00-\u9fff\U00020000-\U0002a6df]+", t)]
+    left = {}
+    count = Counter()
+    for p in pieces:
+        count.update(p)
+        for a, b in zip(p, p[1:]):
+            left.setdefault(b, set()).add(a)
+    v = len(count)
+    n1 = sum(len(s) for s in left.values())
+    total = sum(count.values())
+    got = m.begin_scores()
+    for ch in count:
+        want = math.log((len(left.get(ch, ())) + v * count[ch] / total) / (n1 + v))
+        assert got[m.lut[ord(ch)]] == pytest.approx(want, rel=1e-12)
+    # the b column of the tag scores is that score; unknown characters keep the kernel's
+    ids = m.lut[np.frombuffer("中国龘".encode("utf-32-le"), dtype=np.int32)].astype(np.int32)
+    t = m.tag_scores(ids)
+    assert t[0, 0] == got[ids[0]] and t[1, 0] == got[ids[1]] and np.isfinite(t[2, 0])

@@ -1,0 +1,242 @@
+"""Lexicon building: n-gram counting oracle, redundancy removal, EM bits/char, TSV model files."""
+
+import itertools
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from minent.errors import DataError, UsageError
+from minent.segmentation.lexicon import (
+    build_lexicon,
+    code_length_bits,
+    decode_rows,
+    encode_corpus,
+    ngram_table,
+    redundancy_keep,
+)
+from minent.segmentation.lexicon_model import Lexicon
+from minent.text.chars import pieces
+from tests.support import SHARED_DATA
+
+SHARED = SHARED_DATA / "sighan2005"  # optional extra text where present; tests that need it use shared_data
+
+
+def _han_runs(text):
+    import re
+
+    return re.findall(r"[\u4e00-\u9fff\U00020000-\U0002a6df]+", text)
+
+
+def test_encode_corpus_pieces():
+    enc = encode_corpus(["ab中国，人民", "", "𠀀中12"])
+    words = "".join(enc.chars[i] if i else "|" for i in enc.ids).strip("|").split("|")
+    assert words == ["中国", "人民", "𠀀中"]
+    assert enc.n_chars == 6
+    enc2 = encode_corpus(["ab中国，人民12"], pre_split=False)
+    assert "".join(enc2.chars[i] if i else "|" for i in enc2.ids).strip("|").split("|") == ["a中国", "人民0"]
+    assert len(encode_corpus([]).ids) == 0
+
+
+def _oracle_ngrams(texts, n):
+    c = Counter()
+    for t in texts:
+        for p in _han_runs(t):
+            for i in range(len(p) - n + 1):
+                c[p[i:i + n]] += 1
+    return c
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_ngram_table_on_encoded_corpus_against_counter(n):
+    # the shared NgramTable, fed the lexicon's own ids (Han runs only), counts what Counter does
+    texts = ["中国人民很好。中国人民很强！", "人民中国𠀀𠀀𠀀𠀀", "好好好好好ab12好好"]
+    if SHARED.exists():
+        texts += (SHARED / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:200]
+    enc = encode_corpus(texts)
+    table = ngram_table(enc, 4, 3)
+    ids, cnt = table.grams(n)
+    got = dict(zip(decode_rows(ids, enc.codepoints), cnt.tolist()))
+    assert got == {w: c for w, c in _oracle_ngrams(texts, n).items() if c >= 3}
+
+
+def _oracle_kept(texts, max_len, min_count, margin, entry_cost):
+    """Sequential longest-first removal with plain dicts and enumeration of all splits."""
+    grams = Counter()
+    for n in range(1, max_len + 1):
+        grams.update(_oracle_ngrams(texts, n))
+    n_total = sum(c for g, c in grams.items() if len(g) == 1)
+    lex = {w: c for w, c in grams.items() if len(w) == 1 or c >= min_count}
+    for w in sorted((w for w in lex if len(w) > 1), key=lambda w: (-len(w), w)):
+        c = lex.pop(w)
+        best = -math.inf
+        for cuts in itertools.product([0, 1], repeat=len(w) - 1):
+            b = [0] + [i + 1 for i, x in enumerate(cuts) if x] + [len(w)]
+            parts = [w[i:j] for i, j in zip(b, b[1:])]
+            if len(parts) > 1 and all(p in lex for p in parts):
+                best = max(best, sum(math.log(lex[p] / n_total) for p in parts))
+        pmi = math.log(c / n_total) - best
+        if c * (pmi - margin * (len(w) - 1)) >= entry_cost * len(w):
+            lex[w] = c
+    return lex
+
+
+def _kept(enc, max_len, margin, entry_cost):
+    table = ngram_table(enc, max_len, 2)
+    char_counts = np.bincount(enc.ids, minlength=len(enc.chars))
+    keep = redundancy_keep(table, char_counts, float(enc.n_chars), margin=margin, entry_cost=entry_cost)
+    return {w for n in keep for w in decode_rows(table.grams(n)[0][keep[n]], enc.codepoints)}
+
+
+@pytest.mark.parametrize("margin,entry_cost", [(1.5, 4.0), (1.0, 0.0), (2.0, 2.0)])
+def test_redundancy_keep_against_sequential_oracle(margin, entry_cost):
+    texts = ["中国人民很好。中国人民很强！中国的主要人民", "人民中国𠀀𠀀𠀀𠀀", "好好好好好，的主要的主要"] * 3
+    if SHARED.exists():
+        texts += (SHARED / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:150]
+    enc = encode_corpus(texts)
+    got = _kept(enc, 4, margin, entry_cost)
+    expected = {w for w in _oracle_kept(texts, 4, 2, margin, entry_cost) if len(w) > 1}
+    assert got == expected
+
+
+def test_redundancy_rule_by_hand():
+    # 的主要 x10, 主要 alone x90, 的 alone x990, 主 x40, 要 x40 (as characters: 的 1000, 主 140, 要 140)
+    texts = ["的主要"] * 10 + ["主要"] * 90 + ["的"] * 990 + ["主"] * 40 + ["要"] * 40
+    kept = _kept(encode_corpus(texts), 3, 1.5, 4.0)
+    # N = 1280 characters. p(的主要) < p(的) p(主要): the phrase goes; 主要 (100 times,
+    # pmi = ln(100 N / 140²) ≈ 1.88 > margin 1.5, 100 · 0.38 ≥ 4 · 2) stays;
+    # 的主 (10 times, pmi = ln(10 N / (1000·140)) < 0) goes.
+    assert kept == {"主要"}
+
+
+def test_code_length_bits():
+    # four equiprobable words of one character: 2 bits/char
+    assert code_length_bits(np.array([1.0, 1, 1, 1]), 4) == pytest.approx(2.0)
+    # two words of two characters each, equiprobable: 1 bit per word / 2 chars
+    assert code_length_bits(np.array([1.0, 1]), 4) == pytest.approx(0.5)
+    assert code_length_bits(np.zeros(0), 0) == 0.0
+
+
+def _planted_corpus(seed=0, n_sentences=2000):
+    """Sentences made of a planted vocabulary (Zipf frequencies), no spaces."""
+    rng = np.random.default_rng(seed)
+    chars = [chr(0x4E00 + i) for i in rng.choice(5000, size=120, replace=False)]
+    vocab = []
+    for k in range(60):
+        length = 1 + k % 3
+        vocab.append("".join(rng.choice(chars, size=length)))
+    vocab = list(dict.fromkeys(vocab))
+    p = 1.0 / np.arange(1, len(vocab) + 1)
+    p /= p.sum()
+    sents = [[vocab[i] for i in rng.choice(len(vocab), size=rng.integers(4, 10), p=p)] for _ in range(n_sentences)]
+    return vocab, sents
+
+
+def test_build_lexicon_recovers_planted_words():
+    from minent.segmentation.score import score_lines
+    from minent.segmentation.unigram import UnigramSegmenter
+
+    vocab, sents = _planted_corpus()
+    r = build_lexicon(["".join(s) for s in sents])
+    d = r.lexicon.as_dict()
+    frequent_multi = [w for w in vocab[:15] if len(w) > 1]
+    assert sum(w in d for w in frequent_multi) >= len(frequent_multi) - 2
+    assert r.bits_final < r.bits_chars
+    seg = UnigramSegmenter(r.lexicon)
+    out = list(seg.segment_lines("".join(s) for s in sents[:300]))
+    assert score_lines([" ".join(s) for s in sents[:300]], out).f1 > 0.85
+
+
+def test_build_lexicon_empty():
+    empty = build_lexicon(["，。！", ""])
+    assert len(empty.lexicon) == 0 and empty.bits_per_iteration == []
+
+
+def test_em_bits_decrease_on_real_text(shared_data):
+    SHARED = shared_data / "sighan2005"
+    raw = (SHARED / "pku_dev.utf8").read_text(encoding="utf-8").splitlines()[:600]
+    r = build_lexicon(raw)
+    assert len(r.bits_before_filter) >= 2 and len(r.bits_per_iteration) >= 1
+    for h in (r.bits_before_filter, r.bits_per_iteration):  # each EM run (stage 4, after stage 5)
+        assert all(b <= a + 1e-12 for a, b in zip(h, h[1:])), h
+    assert r.bits_final < r.bits_chars - 1.0  # words save well over a bit per character
+    h = build_lexicon(raw, free_pair=0).bits_per_iteration
+    assert len(h) >= 2 and all(b <= a + 1e-12 for a, b in zip(h, h[1:])), h
+
+
+def test_tsv_round_trip(tmp_path):
+    lex = Lexicon(["中国", "人", "𠀀"], [3, 1.5, 2])
+    p = tmp_path / "lex.tsv"
+    with open(p, "w", encoding="utf-8") as f:
+        lex.write_tsv(f)
+    lines = p.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t")[:2] == ["中国", "3"]
+    back = Lexicon.read(p)
+    assert back.as_dict() == {"中国": 3.0, "𠀀": 2.0, "人": 1.5}
+
+
+def test_other_formats_and_errors(tmp_path):
+    assert Lexicon.parse(["word\tcount\tlog_prob", "中国\t2\t-1.0"]).as_dict() == {"中国": 2.0}
+    assert Lexicon.parse(["中国 5 ns", "人民 3 n"]).as_dict() == {"中国": 5.0, "人民": 3.0}
+    assert Lexicon.parse(["中国", "人民"]).as_dict() == {"中国": 1.0, "人民": 1.0}
+    with pytest.raises(DataError, match="bad.tsv: line 2: count 'x'"):
+        Lexicon.parse(["中国\t1", "人民\tx"], name="bad.tsv")
+    with pytest.raises(DataError, match="line 1"):
+        Lexicon.parse(["中国\t-1"])
+    with pytest.raises(DataError, match="no words"):
+        Lexicon.parse(["", "# comment"])
+    bad = tmp_path / "bad.tsv"
+    bad.write_bytes(b"\xe4\xb8\xad\t1\n\xff\xfe\t2\n")
+    with pytest.raises(DataError, match="line 2: invalid UTF-8"):
+        Lexicon.read(bad)
+    with pytest.raises(UsageError):
+        Lexicon.read(tmp_path / "missing.tsv")
+
+
+def test_pieces_agree_with_text_model():
+    # the encoded corpus without pre-split has the same pieces as the shared text model
+    text = "《天龙八部》第1回, 2024年。"
+    enc = encode_corpus([text], pre_split=False)
+    got = "".join(enc.chars[i] if i else "|" for i in enc.ids).strip("|").split("|")
+    assert len(got) == len(pieces(text))
+
+
+def test_number_heads_its_word_without_pre_split():
+    """Without pre-split a number may join the characters after it (1997年, 5月) but no word
+    holds a number past its first unit (月5日 would glue two dates' parts)."""
+    from minent.segmentation.unigram import UnigramSegmenter
+    from minent.segmentation.units import NUMBER_UNIT
+
+    rng = np.random.default_rng(1)
+    filler = ["我们", "会议", "召开", "北京", "发表", "讲话", "经济", "发展", "人民", "政府", "国家", "合作"]
+    lines = []
+    for _ in range(400):
+        y, m, d = rng.integers(1990, 2000), rng.integers(1, 13), rng.integers(1, 29)
+        lines.append("".join(rng.choice(filler, 3)) + f"{y}年{m}月{d}日" + "".join(rng.choice(filler, 5)))
+    r = build_lexicon(lines, pre_split=False)
+    with_number = [w for w in r.lexicon.words if NUMBER_UNIT in w]
+    assert "0年" in with_number and "0月" in with_number and "0日" in with_number
+    assert all(NUMBER_UNIT not in w[1:] for w in with_number), with_number
+    seg = UnigramSegmenter(r.lexicon, pre_split=False)
+    assert seg.segment_line("北京1998年2月6日召开") == "北京 1998年 2月 6日 召开"
+
+
+def test_free_pairs_by_hand_and_in_build():
+    from minent.segmentation.lexicon import free_pairs
+    from minent.segmentation.lexicon_model import Lexicon
+
+    # 这: alone 6 of 6+4 = 0.6; 是: 8 of 12 = 0.67; 经: 1 of 10; 济: 0.5 of 9.5
+    lex = Lexicon(["这", "是", "这是", "经", "济", "经济", "是经"], [6, 8, 4, 1, 0.5, 9, 0.0001])
+    assert free_pairs(lex, 0.5) == {"这是"}
+    assert free_pairs(lex, 0.65) == set()
+    assert free_pairs(lex, 0.05) == {"这是", "是经", "经济"}
+    # a corpus where 甲 and 乙 are words by themselves 40% of the time and otherwise the pair 甲乙
+    rng = np.random.default_rng(3)
+    words = ["甲", "乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑", "寅卯", "辰巳", "午未", "申酉", "戌亥"]
+    p = np.array([2, 2] + [26 / 10] * 10) / 30
+    lines = ["".join(rng.permutation(["甲乙"] * 3 + list(rng.choice(words, 30, p=p)))) for _ in range(300)]
+    kept = build_lexicon(lines, free_pair=0).lexicon.as_dict()
+    assert "甲乙" in kept
+    d = build_lexicon(lines).lexicon.as_dict()
+    assert "甲乙" not in d and "丙丁" in d and "甲" in d and "乙" in d

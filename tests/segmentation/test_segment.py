@@ -1,0 +1,82 @@
+"""Segmenter line handling: round trip, line structure, numbers, punctuation, pre-split modes."""
+
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from minent.segmentation.lexicon_model import Lexicon
+from minent.segmentation.unigram import UnigramSegmenter
+from minent.segmentation.units import units
+from minent.text.chars import to_codepoints
+
+
+LEX = Lexicon(["中国", "人民", "中", "国", "人", "民", "0年", "a股", "𠀀𠀁"], [10, 8, 1, 1, 1, 1, 3, 2, 2])
+
+
+@pytest.fixture(scope="module")
+def seg():
+    return UnigramSegmenter(LEX, pre_split=True)
+
+
+def _strip_ws(s: str) -> str:
+    return "".join(s.split())
+
+
+def test_basic(seg):
+    assert seg.segment_line("中国人民，2024年") == "中国 人民 ， 2024 年"
+    assert seg.cut("中国人民") == ["中国", "人民"]
+
+
+def test_line_structure(seg):
+    text = ["中国人民", "", "  ", "人民。。中国——", "𠀀𠀁中国"]
+    out = list(seg.segment_lines(text, batch_chars=5))
+    assert out == ["中国 人民", "", "", "人民 。。 中国 ——", "𠀀𠀁 中国"]
+
+
+def test_numbers_and_latin(seg):
+    # 增, 长, 和 are unknown single characters
+    assert seg.segment_line("增长９５．４７％和3.5%，ABC股") == "增 长 ９５．４７％ 和 3.5% ， ABC 股"
+    joined = UnigramSegmenter(LEX, pre_split=False)
+    assert joined.segment_line("1997年ABC股。") == "1997年 ABC股 。"
+    assert joined.segment_line("3.5%中国") == "3.5% 中国"
+    # separators inside numbers (decimal middle dot, dates, fractions, times) stay in the number;
+    # the full-width colon, dashes of ranges and separators outside numbers do not
+    assert seg.segment_line("３·５，1997-12-01，1／2，12:30，12：30，1—2，a-b，·５") == (
+        "３·５ ， 1997-12-01 ， 1／2 ， 12:30 ， 12 ： 30 ， 1 — 2 ， a - b ， · ５")
+
+
+def test_units_without_pre_split():
+    ucp, keep, kinds = units(to_codepoints("12年ab，中"), pre_split=False)
+    assert "".join(chr(c) if c >= 0 else "|" for c in ucp) == "0年a|中"
+    assert keep.tolist() == [True, False, True, True, False, True, True]
+
+
+def test_unknown_characters_are_tokens(seg):
+    assert seg.segment_line("龘龘中国") == "龘 龘 中国"
+
+
+alphabet = st.sampled_from(list("中国人民的了是一二龘𠀀𠀁ab19０９．.%％，。—… \u3000\t"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet, max_size=30), max_size=6))
+def test_round_trip_random(lines):
+    seg = UnigramSegmenter(LEX)
+    out = list(seg.segment_lines(lines))
+    assert len(out) == len(lines)
+    for line, o in zip(lines, out):
+        assert _strip_ws(o) == _strip_ws(line)
+        assert "  " not in o and o == o.strip()
+
+
+def test_round_trip_real_text(shared_data):
+    SHARED = shared_data / "sighan2005"
+    raw = (SHARED / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:300]
+    lex = Lexicon.parse((SHARED / "pku_dev_gold.utf8").read_text(encoding="utf-8").split()[:20000])
+    seg = UnigramSegmenter(lex)
+    out = list(seg.segment_lines(raw))
+    assert len(out) == len(raw)
+    assert [_strip_ws(o) for o in out] == [_strip_ws(r) for r in raw]
+    assert np.mean([len(o.split()) for o in out]) > 5

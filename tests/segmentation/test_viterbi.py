@@ -1,0 +1,158 @@
+"""Unigram Viterbi kernel against brute-force enumeration of all segmentations."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from minent.segmentation.kernels.viterbi import build_trie, count_segmented_words, trie_child, viterbi_segment
+
+
+def _trie(words: dict[tuple[int, ...], float]):
+    items = list(words.items())
+    chars = np.array([c for w, _ in items for c in w], dtype=np.int32)
+    offsets = np.cumsum([0] + [len(w) for w, _ in items]).astype(np.int64)
+    scores = np.array([s for _, s in items], dtype=np.float64)
+    return build_trie(chars, offsets, scores)
+
+
+def _word_score(w, words, char_score, unk, oov_max, oov_bias):
+    if w in words:
+        return words[w]
+    if len(w) == 1:
+        return char_score[w[0]] if math.isfinite(char_score[w[0]]) else unk
+    if len(w) <= oov_max:
+        return sum(SPAN[c] for c in w) + oov_bias
+    return -math.inf
+
+
+def _brute(piece, words, char_score, unk, oov_max, oov_bias):
+    n = len(piece)
+    best = -math.inf
+    for cuts in itertools.product([0, 1], repeat=n - 1):
+        bounds = [0] + [i + 1 for i, c in enumerate(cuts) if c] + [n]
+        s = sum(
+            _word_score(tuple(piece[a:b]), words, char_score, unk, oov_max, oov_bias)
+            for a, b in zip(bounds, bounds[1:])
+        )
+        best = max(best, s)
+    return best
+
+
+def _seg_score(piece, begin, words, char_score, unk, oov_max, oov_bias):
+    starts = [i for i in range(len(piece)) if begin[i]] + [len(piece)]
+    assert starts[0] == 0
+    return sum(
+        _word_score(tuple(piece[a:b]), words, char_score, unk, oov_max, oov_bias)
+        for a, b in zip(starts, starts[1:])
+    )
+
+
+SPAN = [-3.0, -3.0, -2.0, -2.5, -4.0, -1.5, -6.0]  # span_score per char id
+
+lex_strategy = st.dictionaries(
+    st.lists(st.integers(2, 5), min_size=1, max_size=4).map(tuple),
+    st.floats(-12, -0.5),
+    max_size=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    words=lex_strategy,
+    piece=st.lists(st.integers(2, 6), min_size=1, max_size=9),
+    char_scores=st.lists(st.one_of(st.floats(-15, -1), st.just(-math.inf)), min_size=7, max_size=7),
+    oov_max=st.integers(0, 4),
+    oov_bias=st.floats(-10, 0),
+)
+def test_viterbi_matches_brute_force(words, piece, char_scores, oov_max, oov_bias):
+    keys, vals, node_score, depth = _trie(words)
+    char_score = np.array(char_scores, dtype=np.float64)
+    unk = -20.0
+    ids = np.array(piece, dtype=np.int32)
+    begin, total = viterbi_segment(ids, keys, vals, node_score, depth, unk, char_score, np.array(SPAN),
+                                   oov_max, oov_bias)
+    expected = _brute(piece, words, char_scores, unk, oov_max, oov_bias)
+    assert total == pytest.approx(expected, rel=1e-12, abs=1e-9)
+    assert _seg_score(piece, begin, words, char_scores, unk, oov_max, oov_bias) == pytest.approx(
+        expected, rel=1e-12, abs=1e-9
+    )
+
+
+def test_pieces_are_independent_and_separators_unmarked():
+    words = {(2, 3): -1.0, (3, 4): -1.0, (2,): -5.0, (3,): -5.0, (4,): -5.0}
+    keys, vals, node_score, depth = _trie(words)
+    cs = np.full(6, -math.inf)
+    ids = np.array([0, 2, 3, 0, 3, 4, 0, 0, 4], dtype=np.int32)
+    begin, total = viterbi_segment(ids, keys, vals, node_score, depth, -20.0, cs, cs, 0, 0.0)
+    assert begin.tolist() == [0, 1, 0, 0, 1, 0, 0, 0, 1]
+    assert total == pytest.approx(-1 - 1 - 5)
+    nodes, starts, ends = count_segmented_words(ids, begin, keys, vals)
+    assert starts.tolist() == [1, 4, 8] and ends.tolist() == [3, 6, 9]
+    assert [node_score[n] for n in nodes] == [-1.0, -1.0, -5.0]
+
+
+def test_empty_and_trie_lookup():
+    keys, vals, node_score, depth = _trie({(7, 8, 9): -2.0})
+    assert depth == 3
+    n = trie_child(keys, vals, 0, 7)
+    n = trie_child(keys, vals, n, 8)
+    assert node_score[n] == -math.inf
+    assert node_score[trie_child(keys, vals, n, 9)] == -2.0
+    assert trie_child(keys, vals, 0, 8) == -1
+    begin, total = viterbi_segment(np.zeros(0, np.int32), keys, vals, node_score, depth, -20.0,
+                                   np.full(10, -math.inf), np.full(10, -math.inf), 0, 0.0)
+    assert len(begin) == 0 and total == 0.0
+    # astral / large ids
+    keys, vals, node_score, depth = _trie({(70000, 2**20): -1.0})
+    begin, _ = viterbi_segment(np.array([70000, 2**20], np.int32), keys, vals, node_score, depth, -20.0,
+                               np.full(2**20 + 1, -math.inf), np.full(2**20 + 1, -math.inf), 0, 0.0)
+    assert begin.tolist() == [1, 0]
+
+
+def _lm_word_score(lm, a, b, trans):
+    tags = [min(k, 3) for k in range(b - a)]
+    s = lm[a, 0]
+    for k in range(1, b - a):
+        s += trans[tags[k - 1], tags[k]] + lm[a + k, tags[k]]
+    return s + trans[tags[-1], 0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    words=lex_strategy,
+    piece=st.lists(st.integers(2, 6), min_size=1, max_size=8),
+    oov_max=st.integers(0, 3),
+    w_lex=st.floats(0.1, 2.0),
+    w_lm=st.floats(0.0, 2.0),
+    seed=st.integers(0, 1000),
+)
+def test_hybrid_matches_brute_force(words, piece, oov_max, w_lex, w_lm, seed):
+    from minent.segmentation.charlm import transition_matrix
+    from minent.segmentation.kernels.viterbi import hybrid_segment
+
+    keys, vals, node_score, depth = _trie(words)
+    char_score = np.full(7, -4.0)
+    n = len(piece)
+    lm = np.random.default_rng(seed).normal(-3, 1, size=(n, 4))
+    trans = transition_matrix({"eb": 0.5})  # a non-zero exit weight, to test it is added
+    ids = np.array(piece, dtype=np.int32)
+    begin, _ = hybrid_segment(ids, keys, vals, node_score, depth, -20.0, char_score, np.array(SPAN), oov_max, -1.0,
+                              lm, trans, w_lex, w_lm)
+
+    def total(bounds):
+        s = 0.0
+        for a, b in zip(bounds, bounds[1:]):
+            lex = _word_score(tuple(piece[a:b]), words, list(char_score), -20.0, oov_max, -1.0)
+            if lex == -math.inf:
+                return -math.inf
+            s += w_lex * lex + (w_lm * _lm_word_score(lm, a, b, trans) if w_lm else 0.0)
+        return s
+
+    best = max(total([0] + [i + 1 for i, c in enumerate(cuts) if c] + [n])
+               for cuts in itertools.product([0, 1], repeat=n - 1))
+    got = total([i for i in range(n) if begin[i]] + [n])
+    assert got == pytest.approx(best, rel=1e-9, abs=1e-9)

@@ -1,0 +1,32 @@
+"""Helpers shared by the tests: where the project and the ../shared evaluation data are, and a
+runner of the ``minent`` command in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SAMPLE = ROOT / "data" / "sample.txt"
+TEST_DATA = ROOT / "tests" / "data"
+
+
+def run_minent(*args, input: bytes | str | None = None, cwd=None, env=None, timeout=600) -> subprocess.CompletedProcess:
+    """Run ``python -m minent ARGS`` in a subprocess and capture bytes of stdout and stderr."""
+    if isinstance(input, str):
+        input = input.encode("utf-8")
+    full_env = dict(os.environ)
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), full_env.get("PYTHONPATH")]))
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "minent", *map(str, args)],
+        input=input if input is not None else b"",
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        timeout=timeout,
+    )
