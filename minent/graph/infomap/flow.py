@@ -5,6 +5,10 @@ p ∝ weighted degree (a self-link counts once) and flow w/2W along each directi
 links give PageRank with teleportation probability ``teleport`` to nodes in proportion to
 their out-strength, and by default *unrecorded* teleportation (node and link flow from one
 more step along links only). ``markov_time`` scales link flow (higher -> fewer modules).
+Bipartite networks (``Graph.bipartite_start``, from Pajek's ``*Bipartite N``) get the
+reference's default bipartite flow: feature nodes are not coded (no flow of their own), each
+link's flow goes to its primary end, and link flow doubles (two steps on the bipartite network
+are one step between primary nodes). Weights are scaled by the largest before any sum.
 """
 
 from __future__ import annotations
