@@ -16,6 +16,7 @@ def slow_parse(text: str):
         f = line.split()
         if not f or f[0].startswith(("#", "%")):
             continue
+        f = f[:2] + [x for x in f[2:3] if not x.startswith("#")]  # trailing '# comment'
         for tok, out in ((f[0], src), (f[1], dst)):
             out.append(names.setdefault(tok, len(names)))
         w.append(float(f[2]) if len(f) == 3 else 1.0)
@@ -23,7 +24,8 @@ def slow_parse(text: str):
 
 
 def test_string_names_in_order_of_first_appearance():
-    text = "# words\n天气 晴朗 0.8\n晴朗\t温暖 1\r\n  \n% also a comment\n温暖 天气\n𠀀 天气 2.5e-1\n"
+    text = ("# words\n天气 晴朗 0.8\n晴朗\t温暖 1\r\n  \n% also a comment\n温暖 天气 # note\n"
+            "𠀀 天气 2.5e-1 #x y\n")
     g = parse_edge_list(text.encode())
     names, src, dst, w = slow_parse(text)
     assert g.names == names
