@@ -75,7 +75,8 @@ def infomap(
     """Two-level (or, with ``hierarchical``, multilevel) InfoMap partition of ``graph``.
 
     trials: independent seeded searches, the shortest codelength wins (default 1, as the
-    reference). seed: one seed drives every trial (same seed -> same answer).
+    reference); with ``hierarchical`` each trial builds its own tree and the shortest tree
+    wins. seed: one seed drives every trial (same seed -> same answer).
     progress(trial, codelength) is called after each trial.
     """
     if trials < 1:
