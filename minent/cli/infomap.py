@@ -18,7 +18,7 @@ GraphInput = Annotated[
 ]
 InputFormat = Annotated[
     Literal["auto", "edges", "pajek"],
-    typer.Option("--input-format", help="Graph file format; auto recognises Pajek by '*Vertices'."),
+    typer.Option("--input-format", help="Graph file format; auto recognises Pajek by its first non-comment line, a section such as '*Vertices' or '*Edges'."),
 ]
 Directed = Annotated[bool, typer.Option("--directed", "-d", help="Links are directed (PageRank flow).")]
 Teleport = Annotated[float, typer.Option("--teleport", help="Teleportation probability of the directed random walk.")]
