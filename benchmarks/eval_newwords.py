@@ -139,7 +139,7 @@ def main() -> None:
         lexicon = {w.word: w.count for w in r.words}
         prec, rec, f1 = segment_f1(lexicon, raw, gold)
         label = method + ("" if not kw else " " + " ".join(f"{k}={v}" for k, v in kw.items()))
-        rows.append([label, r.params["min_count"], len(words), p100, p500, p1000, oov_rec, prec, rec, f1, elapsed])
+        rows.append([label, r.settings["min_count"], len(words), p100, p500, p1000, oov_rec, prec, rec, f1, elapsed])
     print(f"PKU: learn from raw dev+test ({sum(map(len, raw))} chars); gold test vocabulary {len(gold_vocab)} words, "
           f"{len(oov)} OOV words (>= 2 Han chars); segmentation = jieba HMM off with lexicon + char counts")
     print_table(["setting", "min_count", "words", "P@100", "P@500", "P@1000", "OOV recall", "seg P", "seg R", "seg F1", "sec"],

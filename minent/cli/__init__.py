@@ -46,6 +46,12 @@ def _caused_by_interrupt(e: BaseException) -> bool:
     return False
 
 
+def _invoked(group, ctx):
+    """The subcommand that *ctx* (the group's context) was running, or None."""
+    name = getattr(ctx, "invoked_subcommand", None) if ctx is not None else None
+    return group.get_command(ctx, name) if name else None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``minent`` command (and ``python -m minent``)."""
     from typer import Abort, Exit
@@ -83,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
         message = str(e)
         if isinstance(e, InvalidBytesError):  # the options of the command decide what to suggest
             message = decoding_hint(e, ctx.meta.get(ENCODING_KEY) if ctx is not None else None)
-        sys.stderr.write(f"minent: error: {message}\n")
+        sys.stderr.write(f"minent: error: {common.name_flags(message, _invoked(command, ctx))}\n")
         code = e.exit_code
     except MemoryError:
         sys.stderr.write("minent: error: out of memory\n")

@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -181,10 +182,28 @@ def read_as_utf8() -> Iterator[None]:
 class _StderrHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            sys.stderr.write(f"minent: {record.getMessage()}\n")
+            sys.stderr.write(f"minent: {name_flags(record.getMessage())}\n")
             sys.stderr.flush()
         except (OSError, ValueError):
             pass
+
+
+def name_flags(message: str, command=None) -> str:
+    """*message* with the parameter names the library writes in backquotes (`min_count`) turned
+    into the flags of *command* (--min-count; default: the command running now); a name the
+    command has no flag for loses its quotes."""
+    if "`" not in message:
+        return message
+    if command is None:
+        from typer.main import get_current_context  # typer's own click, whichever it is
+
+        ctx = get_current_context(silent=True)
+        command = ctx.command if ctx is not None else None
+    flags: dict[str, str] = {}
+    for param in getattr(command, "params", ()):
+        long = [o for o in param.opts if o.startswith("--")]
+        flags[param.name] = long[0] if long else (param.opts[0] if param.opts else param.name).upper()
+    return re.sub(r"`(\w+)`", lambda m: flags.get(m.group(1), m.group(1)), message)
 
 
 def setup(quiet: bool = False, verbose: bool = False) -> None:
@@ -202,6 +221,14 @@ def setup(quiet: bool = False, verbose: bool = False) -> None:
 def info(msg: str) -> None:
     """One informational line on stderr (hidden by --quiet)."""
     log.info(msg)
+
+
+def summary(command: str, what: str, settings: dict, seconds: float | None = None) -> None:
+    """The closing line of a command on stderr, the same shape for every command:
+    ``minent: COMMAND: WHAT; key=value ... (T s)``, the settings being the result's ``settings``
+    (the parameters that produced it; unset ones left out) and the run's own (jobs, scheduler)."""
+    shown = " ".join(f"{k}={v}" for k, v in settings.items() if v is not None)
+    info(f"{command}: {what}" + (f"; {shown}" if shown else "") + (f" ({seconds:.1f}s)" if seconds is not None else ""))
 
 
 def warn(msg: str) -> None:

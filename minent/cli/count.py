@@ -77,8 +77,6 @@ def count_cmd(
                 fh.write(chunk)
     else:
         common.emit(result.rows, result.columns, fmt, output, header=header)
-    common.info(
-        f"count: {result.documents} documents, {result.tokens} tokens, {result.distinct} distinct words, "
-        f"{len(result)} written; tokenizer={tokenizer} hmm={hmm} mode={mode} jobs={jobs}{f' scheduler={scheduler}' if scheduler else ''} "
-        f"({time.perf_counter() - start:.1f}s)"
-    )
+    common.summary("count", f"{result.documents} documents, {result.tokens} tokens, {result.distinct} distinct "
+                   f"words, {len(result)} written", {**result.settings, "jobs": jobs, "scheduler": scheduler},
+                   time.perf_counter() - start)

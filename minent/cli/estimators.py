@@ -96,11 +96,8 @@ def hsic_cmd(
         test=test, permutations=permutations, seed=seed, max_exact=max_exact, approx=approx,
         features=features, block_size=block_size, normalize=normalize,
     )
-    common.info(
-        f"hsic: n={result.n} x:{x.data.shape[1]}d y:{y.data.shape[1]}d kernel={kernel} "
-        f"estimator={result.estimator} method={result.method} test={result.test} seed={seed}"
-    )
-    common.emit(_rows(result, fmt), result.COLUMNS, fmt, output, header=header)
+    common.summary("hsic", f"n={result.n} x:{x.data.shape[1]}d y:{y.data.shape[1]}d", result.settings)
+    common.emit(_rows(result, fmt), result.columns, fmt, output, header=header)
 
 
 @app.command(
@@ -142,7 +139,8 @@ def dim_cmd(
         raise UsageError("give --vocab-size N, --vocab FILE or a corpus (or --table)")
     n_words = vocab_size
     if vocab is not None:
-        n_words = dim.vocab_size_from_file(str(vocab))
+        with common.read_as_utf8():  # a word list is UTF-8 whatever --encoding says
+            n_words = dim.vocab_size_from_file(str(vocab))
         common.info(f"dim: {vocab}: {n_words} distinct words")
     elif inputs:
         from minent.words.count import count_words
@@ -167,7 +165,8 @@ def dim_cmd(
         common.emit(rows, dim.H_TABLE_COLUMNS, fmt, output, header=header)
         return
     result = dim.embedding_dimension(n_words)
-    common.emit(result.to_rows(), result.COLUMNS, fmt, output, header=header)
+    common.emit(result.to_rows(), result.columns, fmt, output, header=header)
+    common.summary("dim", f"rule {result.rule_dim}, exact {result.exact_dim}", result.settings)
 
 
 @app.command(
@@ -198,4 +197,5 @@ def entropy_cmd(
             f"{m.name}: {result.n_duplicates} of {result.n} samples repeat another; distances to "
             "copies are ignored (heavily rounded data biases the estimate upwards)"
         )
-    common.emit(_rows(result, fmt), result.COLUMNS, fmt, output, header=header)
+    common.emit(_rows(result, fmt), result.columns, fmt, output, header=header)
+    common.summary("entropy", f"{result.entropy:.6g} {result.unit} from n={result.n} d={result.d}", result.settings)

@@ -49,14 +49,12 @@ def read_partition(path: Path) -> dict[str, str]:
     return part
 
 
-def _summary(result, n_links: int) -> str:
+def _summary(result, n_links: int) -> None:
     s = result.settings
-    what = "evaluated partition" if "evaluate" in s else "infomap"
-    return (f"{what}: {result.num_modules} modules, codelength {result.codelength:.6f} bits "
-            f"(one-level {result.one_level_codelength:.6f}, savings "
-            f"{100 * result.relative_savings:.2f}%), {result.graph.n_nodes} nodes, "
-            f"{n_links} links, {result.elapsed:.2f} s; "
-            + " ".join(f"{k}={v}" for k, v in s.items()))
+    common.summary("evaluated partition" if "evaluate" in s else "infomap",
+                   f"{result.num_modules} modules, codelength {result.codelength:.6f} bits "
+                   f"(one-level {result.one_level_codelength:.6f}, savings {100 * result.relative_savings:.2f}%), "
+                   f"{result.graph.n_nodes} nodes, {n_links} links", s, result.elapsed)
 
 
 @app.command("infomap", help="Find communities by minimising the map equation (InfoMap): "
@@ -112,5 +110,5 @@ def infomap_cmd(
     elif fmt == "json":
         common.emit_text([json.dumps(fmts.result_json(result), ensure_ascii=False)], output)
     else:
-        common.emit(result.to_rows(), result.columns(), fmt, output, header=header)
-    common.info(_summary(result, g.n_edges))
+        common.emit(result.to_rows(), result.columns, fmt, output, header=header)
+    _summary(result, g.n_edges)

@@ -102,11 +102,9 @@ def newwords_cmd(
         common.emit_text((f"{w.word} {w.count}" for w in result.words), output)
     else:
         common.emit(result.to_rows(), result.columns, fmt, output, header=header)
-    p = result.params
-    how = "given" if min_count is not None else f"auto from {p['total_chars']} characters"
-    if min_count is None and p["min_count"] != auto_min_count(p["total_chars"]):
+    s = result.settings
+    how = "given" if min_count is not None else f"auto from {s['total_chars']} characters"
+    if min_count is None and s["min_count"] != auto_min_count(s["total_chars"]):
         how = "auto"
-    common.info(
-        f"newwords: {result.signature()} (min_count {how}); jobs={jobs}{f' scheduler={scheduler}' if scheduler else ''}; "
-        f"{len(result.words)} words written ({time.perf_counter() - start:.1f}s)"
-    )
+    common.summary("newwords", f"{len(result.words)} words written (min_count {how})",
+                   {**s, "jobs": jobs, "scheduler": scheduler}, time.perf_counter() - start)

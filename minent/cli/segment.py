@@ -79,7 +79,6 @@ def lexicon_cmd(
     quiet: common.Quiet = False,
 ) -> None:
     from minent.segmentation.lexicon import build_lexicon
-    from minent.segmentation.lexicon_model import COLUMNS
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
@@ -91,13 +90,10 @@ def lexicon_cmd(
             pre_split=pre_split,
         )
     common.report_encodings(corpus)
-    common.emit(result.lexicon.to_rows(), COLUMNS, fmt, output, header=header)
-    common.info(
-        f"lexicon: {len(result.lexicon)} words from {result.n_chars} characters; "
-        f"{result.bits_chars:.4f} bits/char before, {result.bits_final:.4f} after; "
-        f"max_len={max_len} min_count={min_count} margin={margin} entry_cost={entry_cost} oov_max={oov_max} "
-        f"oov_penalty={oov_penalty} free_pair={free_pair} pre_split={pre_split} ({time.perf_counter() - start:.1f}s)"
-    )
+    common.emit(result.to_rows(), result.columns, fmt, output, header=header)
+    common.summary("lexicon", f"{len(result.lexicon)} words from {result.n_chars} characters, "
+                   f"{result.bits_chars:.4f} bits/char before, {result.bits_final:.4f} after", result.settings,
+                   time.perf_counter() - start)
 
 
 @app.command(
@@ -163,7 +159,7 @@ def segment_cmd(
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
     n = common.emit_text(segmenter.segment_lines(corpus.documents(), batch_chars=1 << 16 if _interactive() else 1 << 20),
                          output)
-    common.info(f"segment: {n} lines ({time.perf_counter() - start:.1f}s)")
+    common.summary("segment", f"{n} lines", {}, time.perf_counter() - start)
 
 
 def _interactive() -> bool:
@@ -226,4 +222,4 @@ def score_cmd(
     common.setup(quiet)
     result = score_files(gold, test, words=words)
     common.emit(result.to_rows(), ("metric", "value"), fmt, output, header=header)
-    common.info(f"score: {result.lines} lines; gold={gold} test={test} words={words or '-'}")
+    common.summary("score", f"{result.lines} lines", result.settings)

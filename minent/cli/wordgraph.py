@@ -35,5 +35,5 @@ def wordgraph_cmd(
     words, matrix = read_vectors(vectors, vocab=vocab)
     n = common.emit(knn_graph(words, matrix, k=k, min_sim=min_sim),
                     ["source", "target", "weight"], fmt, output, header=header)
-    common.info(f"wordgraph: {len(words)} words, {n} links (k={k}, min-sim={min_sim}), "
-                f"{time.perf_counter() - start:.2f} s")
+    common.summary("wordgraph", f"{len(words)} words, {n} links", dict(vocab=vocab, k=k, min_sim=min_sim),
+                   time.perf_counter() - start)

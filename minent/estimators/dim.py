@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 from minent.errors import UsageError
 
@@ -108,10 +109,14 @@ class DimResult:
     exact_dim: int  # smallest n with 2 ln N + h_n < 0
     h_exact: float  # h_n at n = exact_dim
 
-    COLUMNS = ("vocab_size", "rule_dim", "exact_dim", "h_n")
+    columns: ClassVar[tuple[str, ...]] = ("vocab_size", "rule_dim", "exact_dim", "h_n")
 
     def to_rows(self) -> list[tuple]:
         return [(self.vocab_size, self.rule_dim, self.exact_dim, self.h_exact)]
+
+    @property
+    def settings(self) -> dict:
+        return {"vocab_size": self.vocab_size}
 
 
 def embedding_dimension(vocab_size: int) -> DimResult:
@@ -134,15 +139,9 @@ def h_table(dims=COMMON_DIMS, vocab_size: int | None = None) -> list[tuple]:
 
 
 def vocab_size_from_file(path: str) -> int:
-    """Number of distinct words in a vocabulary file: the first field of each non-blank line.
+    """Number of distinct words in a word list (:func:`minent.io.wordlists.read_words`: the first
+    field of each non-blank line), e.g. a plain list or the output of ``minent count``; "-"
+    reads stdin."""
+    from minent.io.wordlists import read_words
 
-    Accepts a plain word list or a frequency table (``word<TAB>count``, e.g. the output of
-    ``minent count``); "-" reads stdin.
-    """
-    from minent.io.matrix import decode_text, read_input_bytes
-
-    raw, name = read_input_bytes(str(path))
-    lines = decode_text(raw, name).splitlines()
-    words = {ln.split("\t")[0].strip() for ln in lines if ln.strip()}
-    words.discard("")
-    return len(words)
+    return len(read_words(path))

@@ -50,6 +50,7 @@ import contextlib
 import logging
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -114,13 +115,21 @@ class HsicResult:
     block_size: int | None = None
     normalized: bool = False
 
-    COLUMNS = (
+    seed: int | None = None
+
+    columns: ClassVar[tuple[str, ...]] = (
         "statistic", "pvalue", "n", "estimator", "kernel", "sigma_x", "sigma_y",
         "test", "method", "permutations", "features", "block_size", "normalized",
     )
 
     def to_rows(self) -> list[tuple]:
-        return [tuple(getattr(self, c) for c in self.COLUMNS)]
+        return [tuple(getattr(self, c) for c in self.columns)]
+
+    @property
+    def settings(self) -> dict:
+        """The parameters that produced the statistic (those that apply to its method)."""
+        keys = ("kernel", "estimator", "method", "test", "permutations", "features", "block_size", "seed")
+        return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
 
 
 def as_samples(a, name: str = "x") -> np.ndarray:
@@ -199,10 +208,10 @@ def _bandwidth(X, sigma, name, kernel, *, max_points, seed):
         if sigma == 0.0:
             raise UsageError(
                 f"the median distance between {name} samples is 0 (more than half the pairs "
-                f"are identical), so the median heuristic fails: give --sigma-{name}"
+                f"are identical), so the median heuristic fails: give `sigma_{name}`"
             )
     elif not (sigma > 0 and math.isfinite(sigma)):
-        raise UsageError(f"sigma_{name} must be a positive number, got {sigma}")
+        raise UsageError(f"`sigma_{name}` must be a positive number, got {sigma}")
     return float(sigma), 1.0 / (2.0 * sigma * sigma)
 
 
@@ -296,7 +305,7 @@ def hsic(
     if test == "gamma" and n < 6:
         raise UsageError(f"the gamma test needs at least 6 samples, got {n}")
     if test == "permutation" and permutations < 1:
-        raise UsageError("permutations must be at least 1")
+        raise UsageError("`permutations` must be at least 1")
     if max_exact is None:
         max_exact = default_max_exact()
 
@@ -312,7 +321,7 @@ def hsic(
     if normalize and method != "exact":
         raise UsageError(
             f"the normalised statistic is computed by the exact method only (n = {n}; raise "
-            "--max-exact or drop --normalize)"
+            "`max_exact` or drop `normalize`)"
         )
     if method == "block" and estimator != "unbiased":
         log.info("block HSIC averages unbiased block statistics: reporting the unbiased estimator")
@@ -357,7 +366,7 @@ def hsic(
         permutations=permutations if test == "permutation" else None,
         features=features if method == "rff" and kernel == "gaussian" else None,
         block_size=block_size if method == "block" else None,
-        normalized=normalize,
+        normalized=normalize, seed=seed,
     )
 
 
@@ -466,7 +475,7 @@ def _block(X, Y, kernel, gx, gy, test, block_size):
     from minent.estimators import kernels as kern
 
     if block_size < 4:
-        raise UsageError("block_size must be at least 4")
+        raise UsageError("`block_size` must be at least 4")
     nb = X.shape[0] // block_size
     if nb < 2:
         raise UsageError(f"block HSIC needs at least 2 blocks of {block_size} samples")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -46,10 +47,14 @@ class KnnEntropyResult:
     k: int
     n_duplicates: int
 
-    COLUMNS = ("entropy", "unit", "n", "d", "k", "n_duplicates")
+    columns: ClassVar[tuple[str, ...]] = ("entropy", "unit", "n", "d", "k", "n_duplicates")
 
     def to_rows(self) -> list[tuple]:
-        return [tuple(getattr(self, c) for c in self.COLUMNS)]
+        return [tuple(getattr(self, c) for c in self.columns)]
+
+    @property
+    def settings(self) -> dict:
+        return {"k": self.k, "unit": self.unit}
 
 
 def log_unit_ball_volume(d: int) -> float:
@@ -86,7 +91,7 @@ def knn_entropy(x, *, k: int = 3, unit: str = "nats", jobs: int | None = None) -
     if unit not in UNITS:
         raise UsageError(f"unknown unit {unit!r} (choose from nats, bits)")
     if k < 1:
-        raise UsageError(f"k must be at least 1, got {k}")
+        raise UsageError(f"`k` must be at least 1, got {k}")
     X = np.asarray(x, dtype=np.float64)
     if X.ndim == 1:
         X = X[:, None]

@@ -30,9 +30,9 @@ def knn_graph(words, vectors, *, k: int = 50, min_sim: float = 0.6, block: int =
     is never its own neighbour; zero vectors have no neighbours.
     """
     if k < 1:
-        raise UsageError(f"--k must be at least 1, got {k}")
+        raise UsageError(f"`k` must be at least 1, got {k}")
     if not -1.0 <= min_sim <= 1.0:
-        raise UsageError(f"--min-sim must be in [-1, 1], got {min_sim}")
+        raise UsageError(f"`min_sim` must be in [-1, 1], got {min_sim}")
     x = np.asarray(vectors, dtype=np.float32)
     n = x.shape[0]
     # Squares of float32 components beyond ~1e19 overflow (and below ~1e-19 underflow) the
@@ -66,6 +66,6 @@ def knn_graph(words, vectors, *, k: int = 50, min_sim: float = 0.6, block: int =
 def word_graph(path, *, vocab: int = 10000, k: int = 50, min_sim: float = 0.6):
     """Read vectors from ``path`` and yield the k-NN word graph links (see :func:`knn_graph`)."""
     if vocab < 1:
-        raise UsageError(f"--vocab must be at least 1, got {vocab}")
+        raise UsageError(f"`vocab` must be at least 1, got {vocab}")
     words, vectors = read_vectors(path, vocab=vocab)
     return knn_graph(words, vectors, k=k, min_sim=min_sim)

@@ -22,32 +22,22 @@ offset, unless ``errors="replace"``.
 
 from __future__ import annotations
 
-import bz2
 import codecs
 import csv
 import glob
-import gzip
 import json
-import lzma
 import os
-import sys
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
 from minent.errors import DataError, InvalidBytesError, UsageError
+from minent.io.sources import MAGIC, display_name, open_input, read_block
 from minent.text.batching import batched
 
 Progress = Callable[[int], None] | None
 
 BLOCK_SIZE = 1 << 20
 _SNIFF_SIZE = 1 << 16
-
-_MAGIC = [
-    (b"\x1f\x8b", lambda raw: gzip.GzipFile(fileobj=raw, mode="rb")),
-    (b"BZh", lambda raw: bz2.BZ2File(raw, mode="rb")),
-    (b"\xfd7zXZ\x00", lambda raw: lzma.LZMAFile(raw, mode="rb")),
-]
 
 # Frequent characters of Chinese text in both simplified and traditional forms; `auto` picks the
 # decoding under which most Han characters are among them (wrong decodings give rare characters).
@@ -68,52 +58,14 @@ class _Source:
 
     @property
     def display(self) -> str:
-        return "<stdin>" if self.name == "-" else self.name
+        return display_name(self.name)
 
     def size(self) -> int | None:
         return None if self.name == "-" else os.path.getsize(self.name)
 
     def open(self) -> tuple[BinaryIO, Callable[[], int]]:
         """Return the decompressed byte stream and a function giving on-disk bytes consumed."""
-        if self.name == "-":
-            raw = sys.stdin.buffer
-            head = raw.peek(6)[:6] if hasattr(raw, "peek") else b""
-        else:
-            try:
-                raw = open(self.name, "rb")
-            except OSError as e:
-                raise UsageError(f"{self.name}: cannot open: {e.strerror}") from None
-            head = raw.read(6)
-            raw.seek(0)
-        for magic, opener in _MAGIC:
-            if head.startswith(magic):
-                stream = opener(raw)
-                break
-        else:
-            stream = raw
-        if self.name == "-":
-            consumed = [0]
-
-            def position() -> int:
-                return consumed[0]
-
-            return _CountingReader(stream, consumed), position
-        return stream, raw.tell
-
-
-class _CountingReader:
-    """Wraps stdin to count bytes, since a pipe has no position."""
-
-    def __init__(self, stream: BinaryIO, counter: list[int]):
-        self._stream, self._counter = stream, counter
-
-    def read(self, n: int = -1) -> bytes:
-        data = self._stream.read(n)
-        self._counter[0] += len(data)
-        return data
-
-    def close(self) -> None:  # never close the process's stdin
-        pass
+        return open_input(self.name)
 
 
 def _expand(inputs: Sequence[str | os.PathLike]) -> list[str]:
@@ -225,7 +177,7 @@ class Corpus:
         if errors not in ("strict", "replace"):
             raise UsageError(f"errors must be 'strict' or 'replace', not {errors!r}")
         if jsonl_field is not None and csv_column is not None:
-            raise UsageError("--jsonl-field and --csv-column cannot be used together")
+            raise UsageError("`jsonl_field` and `csv_column` cannot be used together")
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [inputs]
         self.paths = _expand(list(inputs) or ["-"])
@@ -261,14 +213,7 @@ class Corpus:
 
     @staticmethod
     def _read(source: _Source, stream, n: int) -> bytes:
-        try:
-            return stream.read(n)
-        except (EOFError, lzma.LZMAError, zlib.error, gzip.BadGzipFile) as e:
-            raise DataError(f"{source.display}: corrupt or truncated compressed data ({e})") from None
-        except OSError as e:
-            if "Invalid data stream" in str(e) or "compressed" in str(e):
-                raise DataError(f"{source.display}: corrupt compressed data ({e})") from None
-            raise
+        return read_block(stream, n, source.display)
 
     def _decode_lines(self, source, stream, position, progress, **where) -> Iterator[tuple[int, str]]:
         """(line number, line without CR/LF) of *stream* (see :meth:`_decode_blocks`)."""
@@ -586,7 +531,7 @@ def is_compressed(path: str | os.PathLike) -> bool:
     """Whether *path* starts with the magic bytes of gzip, bzip2 or xz."""
     with open(path, "rb") as fh:
         head = fh.read(6)
-    return any(head.startswith(magic) for magic, _ in _MAGIC)
+    return any(head.startswith(magic) for magic, _ in MAGIC)
 
 
 def _line_start(raw: BinaryIO, start: int) -> int:

@@ -21,13 +21,12 @@ naming the file and the line. Duplicate edges are kept here and summed by the fl
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from minent.errors import DataError, UsageError
+from minent.io.sources import read_input
 
 
 @dataclass
@@ -61,28 +60,6 @@ _MESSAGES = {
     2: "weight is not a number",
     3: "weight must be a positive finite number",
 }
-
-
-def _read_bytes(path) -> bytes:
-    if path is None or str(path) == "-":
-        return sys.stdin.buffer.read()
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory") from None
-    except OSError as e:
-        raise UsageError(f"{path}: {e.strerror}") from None
-    if data[:2] == b"\x1f\x8b":
-        import gzip
-        import zlib
-
-        try:
-            data = gzip.decompress(data)
-        except (EOFError, gzip.BadGzipFile, zlib.error) as e:
-            raise DataError(f"{path}: corrupt or truncated compressed data ({e})") from None
-    return data
 
 
 def _line_of(buf: np.ndarray, offset: int) -> int:
@@ -382,7 +359,8 @@ def read_graph(path, *, directed: bool = False, fmt: str = "auto") -> Graph:
     if fmt not in ("auto", "edges", "pajek"):
         raise UsageError(f"unknown graph format {fmt!r} (choose auto, edges or pajek)")
     label = "<stdin>" if path is None or str(path) == "-" else str(path)
-    data = decode_graph_bytes(_read_bytes(path), label)
+    data, _ = read_input("-" if path is None else path)
+    data = decode_graph_bytes(data, label)
     if fmt == "pajek" or (fmt == "auto" and _looks_like_pajek(data)):
         return parse_pajek(data, label=label, directed=directed)
     return parse_edge_list(data, label=label, directed=directed)

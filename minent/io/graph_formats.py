@@ -36,7 +36,7 @@ def tsv_chunks(result, *, header: bool = False, chunk: int = 100_000):
     only (hierarchical ones add a path column and go through write_table).
     """
     if header:
-        yield "\t".join(result.columns())
+        yield "\t".join(result.columns)
     names = result.graph.names
     order = result.node_order()
     for lo in range(0, order.shape[0], chunk):

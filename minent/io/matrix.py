@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +30,7 @@ import numpy as np
 
 from minent.errors import DataError, UsageError
 from minent.io.corpus import detect_encoding
+from minent.io.sources import read_input
 
 NPY_MAGIC = b"\x93NUMPY"
 
@@ -111,19 +111,6 @@ def parse_columns(spec: str, names: list[str], source: str = "input") -> list[in
     return out
 
 
-def read_input_bytes(path: str) -> tuple[bytes, str]:
-    """(the bytes of *path*, its name for messages); ``-`` is stdin. A missing file or a
-    directory is a :class:`UsageError` saying which."""
-    if path == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    p = Path(path)
-    if p.is_dir():
-        raise UsageError(f"{path}: is a directory, not a file")
-    if not p.is_file():
-        raise UsageError(f"{path}: no such file")
-    return p.read_bytes(), path
-
-
 def decode_text(raw: bytes, name: str, *, note: str = "") -> str:
     """The text of *raw*: UTF-8 with its BOM dropped, or UTF-16/32 when it starts with their
     byte-order mark (the choice :func:`minent.io.corpus.detect_encoding` makes from a BOM).
@@ -169,7 +156,7 @@ def _is_float(cell: str) -> bool:
 
 def read_matrix(path: str, *, delimiter: str | None = None) -> Matrix:
     """Read a numeric matrix from ``path`` ("-" = stdin); see the module docstring."""
-    raw, name = read_input_bytes(path)
+    raw, name = read_input(path)
     if raw.startswith(NPY_MAGIC):
         return _from_npy(raw, name)
     lines = decode_text(raw, name, note="; not a .npy file either").splitlines()
@@ -270,11 +257,11 @@ def read_pair(
             if mx.data.shape[1] != 2:
                 raise UsageError(
                     f"{mx.name} has {mx.data.shape[1]} columns: give a second file or choose "
-                    "the columns with --x-cols/--y-cols"
+                    "the columns with `x_cols`/`y_cols`"
                 )
             x_cols, y_cols = "1", "2"
         elif x_cols is None or y_cols is None:
-            raise UsageError("with one input file give both --x-cols and --y-cols")
+            raise UsageError("with one input file give both `x_cols` and `y_cols`")
         x, y = mx.select(x_cols), mx.select(y_cols)
     else:
         my = read_matrix(y_path)

@@ -1,31 +1,45 @@
-"""Word vectors in the word2vec/fastText text format (``.vec``, optionally gzip-compressed)."""
+"""Word vectors in the word2vec/fastText text format (``.vec``, optionally compressed)."""
 
 from __future__ import annotations
 
 import gzip
 import logging
-import sys
+import lzma
 import zlib
 
 import numpy as np
 
-from minent.errors import DataError, UsageError
+from minent.errors import DataError
+from minent.io.sources import display_name, open_input
 
 log = logging.getLogger("minent")
 
 
-def _utf8_lines(fh):
-    """(lines of the binary stream ``fh`` as UTF-8 bytes, the wide codec or None): a UTF-16 or
-    UTF-32 byte-order mark at the start is obeyed (the text is decoded and re-encoded)."""
+def _utf8_lines(fh, label: str):
+    """The lines of the binary stream ``fh`` as UTF-8 bytes: a UTF-16 or UTF-32 byte-order
+    mark at the start is obeyed (such a file is decoded whole and re-encoded; bad UTF-16/32
+    raises DataError naming the line)."""
     import io
+    import itertools
 
     from minent.io.corpus import wide_bom
 
-    wide = wide_bom(fh.peek(4)[:4]) if hasattr(fh, "peek") else None
+    first = b""
+    if hasattr(fh, "peek"):
+        head = fh.peek(4)[:4]
+    else:   # standard input behind a byte counter: look at the first line
+        first = fh.readline()
+        head = first[:4]
+    wide = wide_bom(head)
     if wide is None:
-        return fh, None
-    text = io.TextIOWrapper(fh, encoding=wide, newline="")
-    return (line.encode("utf-8") for line in text), wide
+        return itertools.chain([first], fh) if first else fh
+    data = first + fh.read()
+    try:
+        text = data.decode(wide)
+    except UnicodeDecodeError as e:
+        line = data[: e.start].decode(wide, "replace").count("\n") + 1
+        raise DataError(f"{label}:{line}: not valid {wide.upper()}") from None
+    return (line.encode("utf-8") for line in io.StringIO(text, newline="\n"))
 
 
 def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndarray]:
@@ -41,15 +55,8 @@ def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndar
     files do contain such duplicates (words that differ only by characters the tokenizer
     dropped), so refusing them would refuse files every other tool reads.
     """
-    label = "<stdin>" if str(path) == "-" else str(path)
-    if str(path) == "-":
-        fh = sys.stdin.buffer
-    else:
-        try:
-            raw = open(path, "rb")
-        except FileNotFoundError:
-            raise UsageError(f"{path}: no such file") from None
-        fh = gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == b"\x1f\x8b" else raw
+    label = display_name(path)
+    fh, _ = open_input(path)
     words: list[str] = []
     rows: list[np.ndarray] = []
     dim = None
@@ -57,9 +64,8 @@ def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndar
     seen: dict[str, int] = {}  # word -> line of its first row
     duplicates: list[tuple[str, int, int]] = []
     n_rows = lineno = 0
-    wide = None
     try:
-        lines, wide = _utf8_lines(fh)
+        lines = _utf8_lines(fh, label)
         for lineno, line in enumerate(lines, 1):
             if vocab is not None and len(words) >= vocab:
                 break
@@ -101,9 +107,7 @@ def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndar
             if announced is not None and n_rows < announced:
                 raise DataError(f"{label}:{lineno}: the file ends after {n_rows} rows; the header (line 1) "
                                 f"announces {announced}")
-    except UnicodeDecodeError:  # only from a UTF-16/32 file: UTF-8 lines are checked above
-        raise DataError(f"{label}:{lineno + 1}: not valid {wide.upper()}") from None
-    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+    except (EOFError, gzip.BadGzipFile, zlib.error, lzma.LZMAError) as e:
         raise DataError(f"{label}: corrupt or truncated compressed data ({e})") from None
     finally:
         if str(path) != "-":

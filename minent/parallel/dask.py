@@ -52,7 +52,7 @@ def _import_distributed():
     try:
         import distributed
     except ImportError:
-        raise UsageError(f"--scheduler needs dask.distributed, which is not installed: {INSTALL_HINT}") from None
+        raise UsageError(f"`scheduler` needs dask.distributed, which is not installed: {INSTALL_HINT}") from None
     return distributed
 
 
@@ -75,13 +75,13 @@ def cluster_client(scheduler: str, jobs: int | None = None, *, connect_timeout: 
         try:
             client = distributed.Client(address, timeout=connect_timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as e:
-            raise UsageError(f"--scheduler {scheduler}: cannot reach a dask scheduler there ({e})") from None
+            raise UsageError(f"`scheduler` {scheduler}: cannot reach a dask scheduler there ({e})") from None
         stack.callback(client.close)
         wait = connect_timeout if scheduler != "local" else 300  # local workers start slowly on a busy machine
         try:
             client.wait_for_workers(n, timeout=wait)
         except (TimeoutError, OSError):
-            raise MinentError(f"--scheduler {scheduler}: no dask worker joined within {wait:g}s") from None
+            raise MinentError(f"`scheduler` {scheduler}: no dask worker joined within {wait:g}s") from None
         if scheduler == "local":
             log.info(f"dask: started a local cluster of {n} worker processes at {address}")
         yield client
@@ -141,12 +141,12 @@ class LocalProcesses:
             if self._procs[0].poll() is not None:
                 with open(log_path, errors="replace") as fh:
                     tail = fh.read().strip().splitlines()[-1:] or ["(no output)"]
-                raise MinentError(f"--scheduler local: the dask scheduler did not start: {tail[0]}")
+                raise MinentError(f"`scheduler` local: the dask scheduler did not start: {tail[0]}")
             with contextlib.suppress(OSError, ValueError, KeyError):
                 with open(info) as fh:
                     return json.load(fh)["address"]
             time.sleep(0.1)
-        raise MinentError("--scheduler local: the dask scheduler did not start in time")
+        raise MinentError("`scheduler` local: the dask scheduler did not start in time")
 
     def __exit__(self, *exc) -> None:
         import shutil

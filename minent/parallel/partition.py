@@ -40,7 +40,7 @@ def plan_tasks(corpus: Corpus, partition_bytes: int) -> list[Task]:
     client reads it).
     """
     if partition_bytes < 1:
-        raise UsageError("partition_bytes must be ≥ 1")
+        raise UsageError("`partition_bytes` must be ≥ 1")
     tasks: list[Task] = []
     group: list[tuple[str, int, int | None]] = []
     group_bytes = 0

@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from minent.errors import UsageError
-from minent.segmentation.lexicon_model import Lexicon
+from minent.segmentation.lexicon_model import COLUMNS, Lexicon
 from minent.segmentation.units import NUMBER_UNIT, units
 from minent.text.batching import batched
 from minent.text.chars import from_codepoints, to_codepoints
@@ -147,6 +147,13 @@ class LexiconResult:
     after_removal: int = 0
     # passes before the free-pair filter (stage 5); bits_per_iteration then holds those after it
     bits_before_filter: list[float] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)
+
+    columns = COLUMNS
+
+    def to_rows(self) -> list[tuple]:
+        """``(word, count, log_prob)`` rows of the lexicon, most frequent first."""
+        return self.lexicon.to_rows()
 
     @property
     def bits_final(self) -> float:
@@ -311,7 +318,7 @@ def build_lexicon(
     not a word (stage 5; 0 keeps every pair); ``pre_split`` learn from Han runs only (digits/Latin are their own tokens;
     default False: a number or a Latin run is one unit, and may head a word: 0年 = N年).
     """
-    for name, value in (("--margin", margin), ("--oov-penalty", oov_penalty)):
+    for name, value in (("`margin`", margin), ("`oov_penalty`", oov_penalty)):
         if not math.isfinite(value):  # nan/inf would silently keep or drop every candidate
             raise UsageError(f"{name} must be a finite number, got {value}")
     enc = encode_corpus(texts, pre_split=pre_split)
@@ -341,7 +348,9 @@ def build_lexicon(
     lexicon = Lexicon(words, np.concatenate(counts))
     after = len(lexicon)
     log.info("lexicon: %d words after redundancy removal", after)
-    result = LexiconResult(lexicon, n_chars, bits_chars, candidates=n_cand, after_removal=after)
+    settings = dict(max_len=max_len, min_count=min_count, margin=margin, entry_cost=entry_cost, oov_max=oov_max,
+                    oov_penalty=oov_penalty, free_pair=free_pair, pre_split=pre_split)
+    result = LexiconResult(lexicon, n_chars, bits_chars, candidates=n_cand, after_removal=after, settings=settings)
     if n_chars == 0:
         return result
     lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty))

@@ -27,10 +27,11 @@ silently re-aligns would report a number for the wrong text.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from minent.errors import DataError, UsageError
+from minent.io.wordlists import read_words
 
 # Any run of whitespace (incl. U+3000, which str.split() already treats as whitespace) separates
 # words; the BOM is dropped wherever it appears at the start of a line (first line of a file).
@@ -63,6 +64,9 @@ class SegmentationScore:
     oov_correct: int = 0
     has_vocabulary: bool = False
     lines: int = 0
+    settings: dict = field(default_factory=dict)
+
+    columns = ("metric", "value")
 
     @property
     def precision(self) -> float:
@@ -123,7 +127,7 @@ def score_lines(
     """
     gold_lines = _trim_trailing_blank([g.rstrip("\r\n") for g in gold])
     test_lines = _trim_trailing_blank([t.rstrip("\r\n") for t in test])
-    s = SegmentationScore(has_vocabulary=vocabulary is not None)
+    s = SegmentationScore(has_vocabulary=vocabulary is not None, settings={"gold": gold_name, "test": test_name})
     for i, (g, t) in enumerate(zip(gold_lines, test_lines), start=1):
         gw, tw = split_words(g), split_words(t)
         gtext, ttext = "".join(gw), "".join(tw)
@@ -168,23 +172,15 @@ def _read_lines(path: str | Path) -> list[str]:
     return [text for _, text in read_lines(path)]
 
 
-def read_vocabulary(path: str | Path) -> set[str]:
-    """The training word list: one word per line (first whitespace-separated field), BOM/CRLF tolerated."""
-    vocab = set()
-    for line in _read_lines(path):
-        f = split_words(line)
-        if f:
-            vocab.add(f[0])
-    return vocab
-
-
 def score_files(gold: str | Path, test: str | Path, *, words: str | Path | None = None) -> SegmentationScore:
     """Score the segmentation in file *test* against file *gold* (UTF-8), optionally with a
     training word list *words* for OOV / IV recall. See :func:`score_lines`. One of them may be
     ``-`` (standard input)."""
     if [str(p) for p in (gold, test, words)].count("-") > 1:
-        raise UsageError("only one of the gold, test and --words files can be '-' (standard input)")
-    vocabulary = read_vocabulary(words) if words is not None else None
-    return score_lines(
+        raise UsageError("only one of `gold`, `test` and `words` can be '-' (standard input)")
+    vocabulary = read_words(words) if words is not None else None
+    result = score_lines(
         _read_lines(gold), _read_lines(test), vocabulary=vocabulary, gold_name=str(gold), test_name=str(test)
     )
+    result.settings["words"] = str(words) if words is not None else None
+    return result

@@ -91,7 +91,7 @@ class UnigramSegmenter(LineSegmenter):
         from minent.segmentation.kernels.viterbi import build_trie
 
         if not math.isfinite(oov_penalty):  # nan would silently decide every comparison
-            raise UsageError(f"--oov-penalty must be a finite number, got {oov_penalty}")
+            raise UsageError(f"`oov_penalty` must be a finite number, got {oov_penalty}")
         self.lexicon = lexicon
         self.pre_split = pre_split
         self.oov_max = int(oov_max)

@@ -51,10 +51,11 @@ class WordCounts:
     columns: tuple[str, ...] = ("word", "count")
 
     def __init__(self, rows: list[tuple[str, int]] | None = None, tokens: int = 0, documents: int = 0,
-                 distinct: int = 0, *, table: WordTable | None = None):
+                 distinct: int = 0, *, table: WordTable | None = None, settings: dict | None = None):
         self.table = table if table is not None else WordTable.from_items(rows or [])
         self._rows = rows
         self.tokens, self.documents, self.distinct = tokens, documents, distinct
+        self.settings = dict(settings or {})
 
     @property
     def rows(self) -> list[tuple[str, int]]:
@@ -307,11 +308,11 @@ def count_words(
     options, sorted by (-count, word).
     """
     if min_count < 1 or min_length < 1 or (top is not None and top < 0):
-        raise UsageError("--min-count and --min-length must be ≥ 1 and --top ≥ 0")
+        raise UsageError("`min_count` and `min_length` must be ≥ 1 and `top` ≥ 0")
     if jobs is None:
         jobs = default_jobs()
     if jobs < 1:
-        raise UsageError("--jobs must be ≥ 1")
+        raise UsageError("`jobs` must be ≥ 1")
     tk_config = dict(name=tokenizer, hmm=hmm, mode=mode, dict_path=dict_path, user_dict=user_dict)
     tk = make_tokenizer(**tk_config)
     config = dict(tokenizer=tk_config, min_length=min_length, drop_punct=drop_punct)
@@ -335,8 +336,10 @@ def count_words(
         n_tokens = sum(tokens for _, tokens, _ in parts)
         n_docs = sum(docs for _, _, docs in parts)
     # Python strings are made only for the rows kept, and only if asked for (WordCounts.rows).
+    settings = dict(tokenizer=tokenizer, hmm=hmm, mode=mode, dict_path=dict_path, user_dict=user_dict,
+                    min_count=min_count, top=top, min_length=min_length, drop_punct=drop_punct)
     return WordCounts(table=total.ordered(min_count, top), tokens=n_tokens, documents=n_docs,
-                      distinct=len(total))
+                      distinct=len(total), settings=settings)
 
 
 # -- on a Dask cluster (minent.parallel.dask) ------------------------------------------------------

@@ -1,15 +1,15 @@
 """Exact n-gram counts over a corpus: :class:`NgramTable` (ALGORITHMS.md §0, §2).
 
 All n-grams of length 1..``order`` inside pieces (maximal runs of CJK / Latin / digit
-characters) are counted exactly, optionally with the branching (left/right neighbour) entropy of
-each n-gram. Counting is streaming: the corpus is encoded chunk by chunk into character ids,
+characters) are counted exactly. Counting is streaming: the corpus is encoded chunk by chunk into character ids,
 each chunk is counted by sorting packed uint64 keys (``minent.words.kernels.ngrams``), and chunk tables
 are merged (a binary-counter stack of sorted tables, so each count is merged O(log chunks)
 times). Memory holds the tables, never the whole text.
 
 ``min_count`` pruning happens once, *after* all chunks are merged, so every count kept is exact
 (pruning chunk tables before merging would undercount n-grams spread thinly over chunks).
-Neighbour entropies are also computed before pruning, from the unpruned longer n-grams.
+(Branching entropies of new-word candidates are computed by :mod:`minent.words.newwords`, from
+the corpus itself, for words of any length.)
 
 Counts are identical for any ``jobs``: chunks are encoded in order in the calling thread
 (character ids depend only on the input), counted in worker threads, and integer tables merge
@@ -25,16 +25,16 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 from minent.errors import DataError
+from minent.parallel.chunks import map_chunks
 
 log = logging.getLogger("minent")
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1 could also hold neighbour entropies
 DEFAULT_CHUNK_CHARS = 2_000_000
 
 
@@ -111,24 +111,13 @@ def count_stream(chunks, bits_now: Callable[[], int], fn: Callable, jobs: int, o
         # The tables are summed where they are computed (tree-wise) and one comes back.
         bits = bits_now()
         combine = functools.partial(_merge_outputs, bits=bits, extra=on_extra is not None)
-        for out in chunks.map_chunks(lambda ids: fn(ids, bits), reduce=combine):
+        for out in map_chunks(lambda ids: fn(ids, bits), chunks, jobs, reduce=combine):
             push(bits, out)
-    elif jobs == 1:
-        for ids in chunks:
-            bits = bits_now()
-            push(bits, fn(ids, bits))
     else:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            pending = []
-            for ids in chunks:
-                # The vocabulary only grows, so bits taken now are enough for this chunk.
-                bits = bits_now()
-                pending.append((bits, pool.submit(fn, ids, bits)))
-                while len(pending) > jobs:
-                    b, fut = pending.pop(0)
-                    push(b, fut.result())
-            for b, fut in pending:
-                push(b, fut.result())
+        # The vocabulary only grows, so bits taken when a chunk is drawn are enough for it.
+        with_bits = ((ids, bits_now()) for ids in chunks)
+        for bits, out in map_chunks(lambda chunk: (chunk[1], fn(*chunk)), with_bits, jobs):
+            push(bits, out)
     return merger.result()
 
 
@@ -207,35 +196,29 @@ class NgramTable:
         N-grams seen fewer times were dropped (after merging, so kept counts are exact).
     bits : int
         Bits per character id in the packed keys.
-    has_entropy : bool
-        Whether left/right neighbour entropies were computed (``neighbours=True``).
 
     Lookups: ``table.count("酒店")`` (0 when absent), ``table["酒店"]``, ``"酒店" in table``,
-    ``table.entropy("酒店") -> (left, right)``, vectorised ``table.counts_of(id_rows)``.
+    vectorised ``table.counts_of(id_rows)``.
     Iteration: ``for gram, n in table.items(2)``; ``table.grams(k) -> (ids (m, k) int32,
     counts int64)``; ``table.char_counts()`` (count per char id). Persistence: ``save(path)``
     / ``NgramTable.load(path)`` in a ``.npz`` file (no pickle).
     """
 
     def __init__(self, vocab, order: int, total: int, bits: int, keys: list, counts: list,
-                 left: list | None = None, right: list | None = None, min_count: int = 1,
-                 totals: list[int] | None = None):
+                 min_count: int = 1, totals: list[int] | None = None):
         self.vocab = vocab
         self.order = int(order)
         self.total = int(total)
         self.bits = int(bits)
         self._keys = keys
         self._counts = counts
-        self._left = left
-        self._right = right
         self.min_count = int(min_count)
         self.totals = [int(x) for x in totals] if totals is not None else [self.total]
 
     # ---- building -----------------------------------------------------------------------
 
     @classmethod
-    def build(cls, texts, *, order: int = 4, min_count: int = 1, neighbours: bool = False,
-              vocab=None, jobs: int = 1, chunk_chars: int = DEFAULT_CHUNK_CHARS,
+    def build(cls, texts, *, order: int = 4, min_count: int = 1, vocab=None, jobs: int = 1, chunk_chars: int = DEFAULT_CHUNK_CHARS,
               progress: Callable[[int], None] | None = None) -> NgramTable:
         """Count the n-grams of *texts*: a ``minent.io.corpus.Corpus`` or an iterable of strings.
 
@@ -244,8 +227,6 @@ class NgramTable:
         order : longest n-gram counted (default 4: the new-word methods' default, ALGORITHMS.md
             §2.2). Any order >= 1 works; keys use more words per n-gram past 64 bits.
         min_count : drop n-grams seen fewer times, once all chunks are merged (exact).
-        neighbours : also compute the left/right branching entropy of every kept n-gram (this
-            counts n-grams of length ``order + 1`` internally, then drops them).
         vocab : a ``CharVocab`` to extend (default: a new one).
         jobs : worker threads counting chunks (the result is the same for any value).
         chunk_chars : characters per chunk (memory per chunk ~ 40 bytes × chunk_chars).
@@ -256,13 +237,11 @@ class NgramTable:
 
             vocab = CharVocab()
         chunks = iter_id_chunks(texts, vocab, chunk_chars=chunk_chars, progress=progress)
-        return cls.from_id_chunks(chunks, vocab, order=order, min_count=min_count,
-                                  neighbours=neighbours, jobs=jobs)
+        return cls.from_id_chunks(chunks, vocab, order=order, min_count=min_count, jobs=jobs)
 
     @classmethod
     def from_id_chunks(cls, chunks: Iterable[np.ndarray], vocab, *, order: int = 4,
-                       min_count: int | Callable[[int], int] = 1, neighbours: bool = False,
-                       jobs: int = 1) -> NgramTable:
+                       min_count: int | Callable[[int], int] = 1, jobs: int = 1) -> NgramTable:
         """Count n-grams over already encoded id chunks (each as produced by ``vocab.encode``).
 
         *min_count* may be a function of the total number of characters T, called once the
@@ -279,7 +258,7 @@ class NgramTable:
         if order < 1:
             raise ValueError("order must be >= 1")
         K = _kernels()
-        count_order = order + 1 if neighbours else order
+        count_order = order
         jobs = max(1, int(jobs or 1))
         reiterable = iter(chunks) is not chunks
         levelwise = reiterable and (callable(min_count) or min_count > 1) and count_order > 2
@@ -315,11 +294,11 @@ class NgramTable:
                 def level_pass(ids, _bits, k=k, frequent=frequent, slots=slots, table=table, width=width,
                                bitmap=bitmap):
                     if table is not None:
-                        keys, windows = K.level_keys_1d(ids, k, bits, table, neighbours, bitmap)
+                        keys, windows = K.level_keys_1d(ids, k, bits, table, bitmap)
                         keys.sort()
                         return [K.unique_counts(keys.reshape(-1, 1))], windows
                     flags = K.window_flags(ids, k - 1, bits, frequent, slots)
-                    keys = K.masked_gram_keys(ids, k, bits, width, flags, neighbours)
+                    keys = K.masked_gram_keys(ids, k, bits, width, flags)
                     return [K.unique_counts(K.sort_rows_in_place(keys))], K.count_windows(ids, k)
 
                 def push_total(extra, n_windows=n_windows):
@@ -328,7 +307,6 @@ class NgramTable:
                 res = count_stream(chunks, lambda: bits, level_pass, jobs, on_extra=push_total)
                 levels.append(res[1][0] if res else _empty_levels(k, bits)[k - 1])
                 totals.append(n_windows[0])
-        left = right = None
         keys, counts = [], []
         for k in range(1, order + 1):
             kk, cc = levels[k - 1]
@@ -337,19 +315,10 @@ class NgramTable:
                 kk, cc = np.ascontiguousarray(kk[keep]), cc[keep]
             keys.append(kk)
             counts.append(cc)
-            if neighbours:
-                # Entropies of the kept k-grams from all (k+1)-grams that extend a kept one.
-                hl, hr = _neighbour_entropies((kk, cc), levels[k], k, bits)
-                left = (left or []) + [hl]
-                right = (right or []) + [hr]
             levels[k - 1] = None  # free the unpruned table early
-        return cls(vocab, order, total, bits, keys, counts, left, right, min_count, totals[:order])
+        return cls(vocab, order, total, bits, keys, counts, min_count, totals[:order])
 
     # ---- lookups ------------------------------------------------------------------------
-
-    @property
-    def has_entropy(self) -> bool:
-        return self._left is not None
 
     def __len__(self) -> int:
         return sum(len(c) for c in self._counts)
@@ -408,20 +377,6 @@ class NgramTable:
         out[hit] = self._counts[grams.shape[1] - 1][idx[hit]]
         return out
 
-    def entropy(self, gram: str) -> tuple[float, float]:
-        """(left, right) branching entropy of *gram* in nats; (0, 0) when absent.
-
-        H_R(w) = −Σ_c P(c | w·) ln P(c | w·) over the characters c following w inside a piece;
-        each occurrence of w at a piece boundary counts as its own distinct neighbour.
-        """
-        if not self.has_entropy:
-            raise ValueError("table was built without neighbours=True")
-        i = self.index(gram)
-        if i < 0:
-            return 0.0, 0.0
-        k = len(gram)
-        return float(self._left[k - 1][i]), float(self._right[k - 1][i])
-
     def char_counts(self) -> np.ndarray:
         """Count of every character id (index = id, length ``len(vocab)``; SEP/UNK are 0)."""
         out = np.zeros(len(self.vocab), dtype=np.int64)
@@ -434,12 +389,6 @@ class NgramTable:
         if not 1 <= k <= self.order:
             raise ValueError(f"n-gram length {k} outside 1..{self.order}")
         return _kernels().unpack_keys(self._keys[k - 1], k, self.bits), self._counts[k - 1]
-
-    def entropies(self, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Left and right entropies aligned with :meth:`grams` (k)."""
-        if not self.has_entropy:
-            raise ValueError("table was built without neighbours=True")
-        return self._left[k - 1], self._right[k - 1]
 
     def decode(self, grams: np.ndarray) -> list[str]:
         """Strings of the rows of an (m, k) id array."""
@@ -463,23 +412,20 @@ class NgramTable:
     def save(self, path: str | Path) -> None:
         """Write the table to a ``.npz`` file (plain arrays, loadable without pickle).
 
-        Arrays: ``meta`` = [format version, order, total, bits, min_count, has_entropy],
-        ``codepoints`` (the vocabulary), and per length k: ``keys_k`` (m, W) uint64,
-        ``counts_k`` int64, ``totals`` int64 (occurrences per length), and with entropies
-        ``left_k`` / ``right_k`` float64.
+        Arrays: ``meta`` = [format version, order, total, bits, min_count], ``codepoints`` (the
+        vocabulary), and per length k: ``keys_k`` (m, W) uint64, ``counts_k`` int64, ``totals``
+        int64 (occurrences per length). Version 1 files (which could also hold neighbour
+        entropies, ignored now) still load.
         """
         arrays = {
-            "meta": np.array([FORMAT_VERSION, self.order, self.total, self.bits, self.min_count,
-                              int(self.has_entropy)], dtype=np.int64),
+            "meta": np.array([FORMAT_VERSION, self.order, self.total, self.bits, self.min_count],
+                             dtype=np.int64),
             "codepoints": self.vocab.codepoints,
             "totals": np.array(self.totals, dtype=np.int64),
         }
         for k in range(1, self.order + 1):
             arrays[f"keys_{k}"] = self._keys[k - 1]
             arrays[f"counts_{k}"] = self._counts[k - 1]
-            if self.has_entropy:
-                arrays[f"left_{k}"] = self._left[k - 1]
-                arrays[f"right_{k}"] = self._right[k - 1]
         with open(path, "wb") as f:
             np.savez(f, **arrays)
 
@@ -491,43 +437,15 @@ class NgramTable:
         try:
             with np.load(path, allow_pickle=False) as z:
                 meta = z["meta"]
-                if int(meta[0]) != FORMAT_VERSION:
+                if int(meta[0]) not in (1, FORMAT_VERSION):
                     raise DataError(f"{path}: unsupported n-gram table format version {int(meta[0])}")
-                order, total, bits, min_count, has_entropy = (int(x) for x in meta[1:6])
+                order, total, bits, min_count = (int(x) for x in meta[1:5])
                 vocab = CharVocab.from_codepoints(z["codepoints"])
                 keys = [z[f"keys_{k}"] for k in range(1, order + 1)]
                 counts = [z[f"counts_{k}"] for k in range(1, order + 1)]
-                left = [z[f"left_{k}"] for k in range(1, order + 1)] if has_entropy else None
-                right = [z[f"right_{k}"] for k in range(1, order + 1)] if has_entropy else None
                 totals = z["totals"].tolist()
         except (OSError, KeyError, ValueError, IndexError) as e:
             if isinstance(e, DataError):
                 raise
             raise DataError(f"{path}: not a minent n-gram table ({e})") from None
-        return cls(vocab, order, total, bits, keys, counts, left, right, min_count, totals)
-
-
-def _neighbour_entropies(parent, child, k: int, bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """Left/right branching entropy of each length-*k* n-gram of *parent* from the (k+1)-grams."""
-    K = _kernels()
-    pkeys, pcounts = parent
-    ckeys, ccounts = child
-    grams = K.unpack_keys(ckeys, k + 1, bits)
-    width = K.words_for(k, bits)
-    # Right neighbours: children sharing a prefix are contiguous (keys are sorted).
-    prefix = K.pack_ids(np.ascontiguousarray(grams[:, :k]), bits, width)
-    uniq, _, clogc = K.grouped_plogp(prefix, ccounts)
-    right = K.branching_entropy(pcounts, _align(pkeys, uniq), clogc)
-    # Left neighbours: group the children by their suffix (needs a sort).
-    suffix = K.pack_ids(np.ascontiguousarray(grams[:, 1:]), bits, width)
-    del grams
-    order = K.sort_rows(suffix)
-    uniq, _, clogc = K.grouped_plogp(suffix[order], ccounts[order])
-    left = K.branching_entropy(pcounts, _align(pkeys, uniq), clogc)
-    return left, right
-
-
-def _align(pkeys: np.ndarray, group_keys: np.ndarray) -> np.ndarray:
-    """For each parent key, the index of the equal group key (or -1)."""
-    K = _kernels()
-    return K.lookup(group_keys, pkeys)
+        return cls(vocab, order, total, bits, keys, counts, min_count, totals)

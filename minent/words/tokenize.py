@@ -43,7 +43,7 @@ def tokenize_corpus(corpus, *, tokenizer: str = "fast", hmm: bool = True, mode: 
 
     # Not a generator itself: a bad option or dictionary fails here, before any input is read.
     if len(sep) != 1:
-        raise UsageError("the token separator must be exactly one character")
+        raise UsageError("the token separator `sep` must be exactly one character")
     tk = make_tokenizer(tokenizer, hmm=hmm, mode=mode, dict_path=dict_path, user_dict=user_dict)
     return _tokenize_batches(tk, corpus, sep, batch_chars, progress)
 

@@ -115,7 +115,7 @@ def test_read_pair_checks(files, tmp_path):
         read_pair(str(const))
     three = tmp_path / "three.tsv"
     three.write_text("1\t2\t3\n4\t5\t7\n2\t1\t1\n")
-    with pytest.raises(UsageError, match="--x-cols"):
+    with pytest.raises(UsageError, match="`x_cols`"):
         read_pair(str(three))
     a, b = read_pair(str(three), x_cols="1", y_cols="2-3")
     assert a.data.shape == (3, 1) and b.data.shape == (3, 2)

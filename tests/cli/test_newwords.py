@@ -29,7 +29,7 @@ def test_tsv_rows_and_summary(sample_run):
     # The sample's invented names are found (its README command's promise).
     assert {"钟岫云", "符远舟", "葛念秋"} <= set(words[:20])
     err = sample_run.stderr.decode()
-    assert err.startswith("minent: newwords: method=cohesion") and "min_count=" in err and "auto" in err
+    assert err.startswith("minent: newwords: ") and "; method=cohesion " in err and "min_count=" in err and "auto" in err
 
 
 def test_jobs_do_not_change_output(sample_run):

@@ -159,3 +159,5 @@ def test_wordgraph_obeys_a_utf16_or_utf32_byte_order_mark(tmp_path, encoding):
     r = run_minent("wordgraph", p, "--min-sim", "0")
     assert r.returncode == 0, r.stderr
     assert r.stdout == run_minent("wordgraph", plain, "--min-sim", "0").stdout != b""
+    piped = run_minent("wordgraph", "-", "--min-sim", "0", input=p.read_bytes())
+    assert piped.returncode == 0 and piped.stdout == r.stdout, piped.stderr

@@ -195,6 +195,6 @@ def test_tsv_chunks_equal_the_table_writer(header):
     for g in (plain, tabbed):
         r = infomap(g, seed=1)
         expected = io.StringIO()
-        write_table(r.to_rows(), r.columns(), "tsv", expected, header=header)
+        write_table(r.to_rows(), r.columns, "tsv", expected, header=header)
         for chunk in (2, 3, 100_000):
             assert "".join(c + "\n" for c in tsv_chunks(r, header=header, chunk=chunk)) == expected.getvalue()

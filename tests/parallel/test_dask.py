@@ -227,7 +227,7 @@ def test_newwords_identical_to_local_run(scheduler, files, monkeypatch, caplog, 
     local = find_new_words(Corpus(inputs), jobs=1, chunk_chars=3000, **opts)
     remote = find_new_words(Corpus(inputs), scheduler=scheduler, chunk_chars=1000, **opts)
     assert "split into byte ranges" in caplog.text  # the patch took effect
-    assert remote.to_rows() == local.to_rows() and remote.params == local.params
+    assert remote.to_rows() == local.to_rows() and remote.settings == local.settings
     assert len(local.words) > 10
 
 

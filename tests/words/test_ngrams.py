@@ -28,31 +28,6 @@ def oracle_counts(texts, order):
     return c
 
 
-def oracle_entropy(texts, order):
-    """Left/right neighbour entropies, boundary occurrences counted as distinct neighbours."""
-    right = defaultdict(Counter)
-    left = defaultdict(Counter)
-    n = Counter()
-    for text in texts:
-        for p in pieces(text):
-            for k in range(1, order + 1):
-                for i in range(len(p) - k + 1):
-                    w = p[i:i + k]
-                    n[w] += 1
-                    if i + k < len(p):
-                        right[w][p[i + k]] += 1
-                    if i > 0:
-                        left[w][p[i - 1]] += 1
-
-    def h(w, side):
-        total = n[w]
-        cs = list(side[w].values())
-        cs += [1] * (total - sum(cs))
-        return -sum(c / total * math.log(c / total) for c in cs)
-
-    return {w: (h(w, left), h(w, right)) for w in n}
-
-
 # Han (BMP and astral Extension B), Latin, digits and separators (punctuation, space, emoji).
 ALPHABET = list("天龙八部段誉一二三abZ09") + ["\U00020000", "\U0002A6D6", "\U00020021"] + list("，。 !\n") + ["😀"]
 texts_strategy = st.lists(st.text(alphabet=ALPHABET, max_size=40), max_size=8)
@@ -79,27 +54,6 @@ def test_chunking_jobs_and_min_count_are_exact(texts, order, jobs, chunk):
     expected = {w: c for w, c in oracle_counts(texts, order).items() if c >= 2}
     t = NgramTable.build(texts, order=order, min_count=2, jobs=jobs, chunk_chars=chunk)
     assert table_dict(t) == expected
-
-
-@settings(max_examples=40, deadline=None)
-@given(texts_strategy, st.integers(1, 4))
-def test_entropies_equal_oracle(texts, order):
-    t = NgramTable.build(texts, order=order, neighbours=True, chunk_chars=7)
-    expected = oracle_entropy(texts, order)
-    for w, _ in t.items():
-        hl, hr = t.entropy(w)
-        el, er = expected[w]
-        assert hl == pytest.approx(el, abs=1e-9)
-        assert hr == pytest.approx(er, abs=1e-9)
-
-
-def test_hand_computed_entropy():
-    # 酒店 is followed by 很 twice and 好 once, and ends a piece once: H_R = ln 4 - (2 ln 2)/4.
-    t = NgramTable.build(["酒店很好，酒店很，酒店好，酒店"], order=2, neighbours=True)
-    assert t.count("酒店") == 4
-    hl, hr = t.entropy("酒店")
-    assert hr == pytest.approx(math.log(4) - 2 * math.log(2) / 4)
-    assert hl == pytest.approx(math.log(4))  # always at a piece start: 4 distinct boundaries
 
 
 def test_wide_vocabulary_and_high_order_use_multiword_keys():
@@ -145,18 +99,18 @@ def test_lookups_and_api():
 def test_empty_input():
     t = NgramTable.build([], order=3)
     assert t.total == 0 and len(t) == 0 and t.count("天") == 0
-    t = NgramTable.build(["，。!", ""], order=2, neighbours=True)
+    t = NgramTable.build(["，。!", ""], order=2)
     assert len(t) == 0
 
 
 def test_save_load_roundtrip(tmp_path):
     texts = ["天龙八部，天龙\U00020000八", "abc天龙"]
-    t = NgramTable.build(texts, order=3, neighbours=True, min_count=1)
+    t = NgramTable.build(texts, order=3, min_count=1)
     p = tmp_path / "t.npz"
     t.save(p)
     u = NgramTable.load(p)
     assert table_dict(u) == table_dict(t) and u.total == t.total and u.order == 3
-    assert u.entropy("天龙") == t.entropy("天龙")
+    assert u.totals == t.totals and u.min_count == t.min_count and u.vocab.codepoints.tolist() == t.vocab.codepoints.tolist()
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not a zip")
     with pytest.raises(DataError):
@@ -190,22 +144,17 @@ def test_count_chunk_levels_sorted():
 
 
 @settings(max_examples=40, deadline=None)
-@given(texts_strategy, st.integers(2, 5), st.integers(2, 3), st.booleans(), st.integers(1, 2))
-def test_levelwise_counting_is_exact_above_min_count(texts, order, min_count, neighbours, jobs):
+@given(texts_strategy, st.integers(2, 5), st.integers(2, 3), st.integers(1, 2))
+def test_levelwise_counting_is_exact_above_min_count(texts, order, min_count, jobs):
     # A list of chunks can be re-read, so counting goes level by level (Apriori).
     vocab = CharVocab()
     chunks = [vocab.encode(texts[i:i + 2]) for i in range(0, len(texts), 2)]
     chunks = [c for c in chunks if len(c)]
-    t = NgramTable.from_id_chunks(chunks, vocab, order=order, min_count=min_count,
-                                  neighbours=neighbours, jobs=jobs)
+    t = NgramTable.from_id_chunks(chunks, vocab, order=order, min_count=min_count, jobs=jobs)
     full = oracle_counts(texts, order)
     assert table_dict(t) == {w: c for w, c in full.items() if c >= min_count}
     for k in range(1, order + 1):
         assert t.totals[k - 1] == sum(c for w, c in full.items() if len(w) == k)
-    if neighbours:
-        expected = oracle_entropy(texts, order)
-        for w, _ in t.items():
-            assert t.entropy(w) == pytest.approx(expected[w], abs=1e-9)
 
 
 _finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
@@ -268,8 +217,8 @@ def test_key_bitmap_has_no_false_negatives(keys, probe):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(0, 6), max_size=120), st.integers(3, 5), st.booleans(), st.integers(0, 2 ** 32))
-def test_level_keys_1d_equals_flags_then_masked_keys(ids, k, either, seed):
+@given(st.lists(st.integers(0, 6), max_size=120), st.integers(3, 5), st.integers(0, 2 ** 32))
+def test_level_keys_1d_equals_flags_then_masked_keys(ids, k, seed):
     # The fused level kernel against the two-step one (flags of frequent (k-1)-grams, then keys).
     ids = np.array(ids, dtype=np.int32)
     bits = 3
@@ -279,15 +228,15 @@ def test_level_keys_1d_equals_flags_then_masked_keys(ids, k, either, seed):
     table = K.key_set(frequent)
     rows = np.ascontiguousarray(frequent.reshape(-1, 1))
     flags = K.window_flags(ids, k - 1, bits, rows, K.build_row_index(rows))
-    expected = K.masked_gram_keys(ids, k, bits, 1, flags, either).reshape(-1)
+    expected = K.masked_gram_keys(ids, k, bits, 1, flags).reshape(-1)
     no_bitmap = np.zeros(0, dtype=np.uint64)
-    keys, windows = K.level_keys_1d(ids, k, bits, table, either, no_bitmap)
+    keys, windows = K.level_keys_1d(ids, k, bits, table, no_bitmap)
     assert keys.tolist() == expected.tolist()
     assert windows == K.count_windows(ids, k)
     # the exact bitmap of the frequent keys gives the same windows
     bitmap = K.exact_bitmap(frequent, (k - 1) * bits)
     assert all((bitmap[x >> 6] >> np.uint64(x & 63)) & np.uint64(1) for x in frequent.tolist())
     assert sum(bin(int(w)).count("1") for w in bitmap) == len(frequent)
-    keys, windows = K.level_keys_1d(ids, k, bits, np.zeros(0, dtype=np.uint64), either, bitmap)
+    keys, windows = K.level_keys_1d(ids, k, bits, np.zeros(0, dtype=np.uint64), bitmap)
     assert keys.tolist() == expected.tolist()
     assert windows == K.count_windows(ids, k)

@@ -80,7 +80,7 @@ def infomap(
     progress(trial, codelength) is called after each trial.
     """
     if trials < 1:
-        raise UsageError(f"--trials must be at least 1, got {trials}")
+        raise UsageError(f"`trials` must be at least 1, got {trials}")
     start = time.perf_counter()
     flow, settings = _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time)
     settings.update(trials=trials, seed=seed, hierarchical=hierarchical)

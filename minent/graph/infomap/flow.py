@@ -69,9 +69,9 @@ def compute_flow(
 
     directed = graph.directed if directed is None else directed
     if not 0.0 <= teleport < 1.0:
-        raise UsageError(f"--teleport must be in [0, 1), got {teleport}")
+        raise UsageError(f"`teleport` must be in [0, 1), got {teleport}")
     if not (markov_time > 0 and math.isfinite(markov_time)):  # inf: one module whatever the graph
-        raise UsageError(f"--markov-time must be positive and finite, got {markov_time}")
+        raise UsageError(f"`markov_time` must be positive and finite, got {markov_time}")
     n = graph.n_nodes
     src, dst, w = graph.src, graph.dst, graph.weight
     if graph.n_edges == 0:
@@ -131,7 +131,13 @@ def _bipartite_node_flow(p, src, dst, link_flow, feature) -> np.ndarray:
     return p / p.sum()
 
 
+def plogp(x: float) -> float:
+    """x log2 x, with 0 log 0 = 0 (the map equation's building block)."""
+    return float(x * np.log2(x)) if x > 0 else 0.0
+
+
 def plogp_sum(x: np.ndarray) -> float:
+    """Σ x log2 x over the positive entries of *x*."""
     x = x[x > 0]
     return float(np.sum(x * np.log2(x)))
 
@@ -149,7 +155,6 @@ def flat_codelength(flow: Flow) -> float:
     what a module's partition must beat in a hierarchy."""
     off = flow.index_offset
     total = off + float(flow.node_flow.sum())
-    plogp = lambda x: x * math.log2(x) if x > 0 else 0.0  # noqa: E731
     return plogp(total) - plogp(off) + one_level_codelength(flow)
 
 

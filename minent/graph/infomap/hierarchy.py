@@ -28,21 +28,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from minent.graph.infomap.flow import Flow, codelength, flat_codelength
+from minent.graph.infomap.flow import Flow, codelength, flat_codelength, plogp, plogp_sum
 from minent.graph.infomap.result import InfomapResult
 from minent.graph.infomap.search import MIN_IMPROVEMENT, module_network, two_level_trial
 
 #: deepest level of the tree (a guard; real hierarchies are a few levels deep)
 MAX_DEPTH = 20
-
-
-def _plogp(x: float) -> float:
-    return float(x * np.log2(x)) if x > 0 else 0.0
-
-
-def _plogp_sum(x: np.ndarray) -> float:
-    x = x[x > 0]
-    return float(np.sum(x * np.log2(x)))
 
 
 def _plogp_array(x: np.ndarray) -> np.ndarray:
@@ -118,17 +109,17 @@ def _keep_super_modules(mflow: Flow, sup: np.ndarray, ks: int) -> tuple[np.ndarr
     while kept.any():
         cand = np.flatnonzero(kept)
         after = off + enter_sum - me[cand] + big_u[cand]
-        delta = _plogp_array(after) - _plogp(off + enter_sum) + own[cand]
+        delta = _plogp_array(after) - plogp(off + enter_sum) + own[cand]
         j = int(np.argmin(delta))
         if not delta[j] < -MIN_IMPROVEMENT:
             break
         kept[cand[j]] = False
         enter_sum += float(big_u[cand[j]] - me[cand[j]])
     direct = ~kept[sup]
-    new_cost = (_plogp(off + enter_sum) - _plogp(off) - _plogp_sum(me[kept]) - _plogp_sum(u[direct])
+    new_cost = (plogp(off + enter_sum) - plogp(off) - plogp_sum(me[kept]) - plogp_sum(u[direct])
                 + float(np.sum(_plogp_array(mx[kept] + big_u[kept]) - _plogp_array(mx[kept])))
-                - _plogp_sum(u[~direct]))
-    old_cost = _plogp(off + float(u.sum())) - _plogp(off) - _plogp_sum(u)
+                - plogp_sum(u[~direct]))
+    old_cost = plogp(off + float(u.sum())) - plogp(off) - plogp_sum(u)
     # new group ids: a kept super-module is one group, every other module its own group
     group = np.where(direct, ks + np.arange(u.size), sup)
     group, _ = _dense(group)

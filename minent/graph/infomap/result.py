@@ -60,8 +60,9 @@ class InfomapResult:
             self._rank = rank
         return int(self.module[i]), int(self._rank[i])
 
-    def columns(self) -> list[str]:
-        return ["node", "module", "flow"] + (["path"] if self.paths is not None else [])
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return ("node", "module", "flow") + (("path",) if self.paths is not None else ())
 
     def to_rows(self):
         """(node name, module, flow[, path]) rows in tree order."""

@@ -205,26 +205,6 @@ def pack_ids(grams, bits, n_words):
     return out
 
 
-@njit(cache=True, nogil=True)
-def branching_entropy(parent_counts, found, clogc):
-    """Neighbour entropy of every parent n-gram, H = ln N − Σ_c N(c)·ln N(c) / N.
-
-    ``found[p]`` is the index into *clogc* of the neighbour group of parent ``p`` (-1 if it has
-    no neighbour inside a piece). Occurrences at a piece boundary count as distinct neighbours
-    each seen once (their c·ln c is 0), so a word that always ends a sentence is free on that
-    side rather than stuck.
-    """
-    out = np.zeros(parent_counts.shape[0], dtype=np.float64)
-    for p in range(parent_counts.shape[0]):
-        n = parent_counts[p]
-        if n <= 0:
-            continue
-        s = clogc[found[p]] if found[p] >= 0 else 0.0
-        h = np.log(n) - s / n
-        out[p] = h if h > 0.0 else 0.0
-    return out
-
-
 # --- hash sets / hash counting over rows (exact: rows are compared, not just hashed) ---------
 
 
@@ -450,13 +430,12 @@ def window_flags(ids, k, bits, keys, slots):
 
 
 @njit(cache=True, nogil=True)
-def masked_gram_keys(ids, k, bits, n_words, flags, either):
+def masked_gram_keys(ids, k, bits, n_words, flags):
     """Keys of the length-*k* windows whose two (k−1)-sub-windows are flagged.
 
-    Both flagged (``either=False``) is the Apriori condition: an n-gram seen at least m times
-    has both its (k−1)-sub-grams seen at least m times, so every occurrence of every frequent
-    k-gram is kept and its count stays exact. ``either=True`` also keeps the rare neighbours
-    of frequent (k−1)-grams, which branching entropies need.
+    Both flagged is the Apriori condition: an n-gram seen at least m times has both its
+    (k−1)-sub-grams seen at least m times, so every occurrence of every frequent k-gram is kept
+    and its count stays exact.
     """
     n = ids.shape[0]
     # One pass into a buffer of the upper bound (one key per position), then keep the prefix.
@@ -472,7 +451,7 @@ def masked_gram_keys(ids, k, bits, n_words, flags, either):
             s = i - k + 1
             a = flags[s]
             b = flags[s + 1]
-            if (a and b) or (either and (a or b)):
+            if a and b:
                 pack_into(ids, s, k, bits, out, j)
                 j += 1
     # A view, not a copy: the unused tail of the buffer was never written, so it takes no memory.
@@ -552,15 +531,14 @@ def exact_bitmap(keys, key_bits):
 
 
 @njit(cache=True, nogil=True)
-def level_keys_1d(ids, k, bits, table, either, bitmap):
+def level_keys_1d(ids, k, bits, table, bitmap):
     """:func:`window_flags` + :func:`masked_gram_keys` + :func:`count_windows` in one pass, when
     k-gram keys are one word (k · bits <= 64) and the frequent (k−1)-grams a :func:`key_set`
     *table* or, when *bitmap* is not empty, the :func:`exact_bitmap` of their keys (one memory
     access instead of a hashed probe: twice as fast where the keys are short enough).
 
-    Returns the 1-D keys of the length-*k* windows whose two (k−1)-sub-windows are frequent
-    (either of them with *either*), in text order, and the number of length-*k* windows
-    without a SEP. Rolling keys: the (k−1)-gram ending at i is the right sub-window of the
+    Returns the 1-D keys of the length-*k* windows whose two (k−1)-sub-windows are frequent,
+    in text order, and the number of length-*k* windows without a SEP. Rolling keys: the (k−1)-gram ending at i is the right sub-window of the
     k-gram ending at i, and the one ending at i − 1 its left one, so no flag array is written
     and no key is packed twice.
     """
@@ -594,7 +572,7 @@ def level_keys_1d(ids, k, bits, table, either, bitmap):
                 cur = in_key_set_at(table, 0, table.shape[0], sub)
         if run >= k:
             windows += 1
-            if (prev and cur) or (either and (prev or cur)):
+            if prev and cur:
                 out[j] = v
                 j += 1
         prev = cur

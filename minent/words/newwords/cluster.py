@@ -53,7 +53,7 @@ def cluster_chunks(
     the characters, which no output depends on.
     """
     if not isinstance(corpus, Corpus):
-        raise UsageError("--scheduler needs a Corpus of files or standard input")
+        raise UsageError("`scheduler` needs a Corpus of files or standard input")
     stack = contextlib.ExitStack()
     try:
         client = stack.enter_context(cluster_client(scheduler, jobs))

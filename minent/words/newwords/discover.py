@@ -58,13 +58,15 @@ import operator
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from minent.errors import UsageError
+from minent.parallel.chunks import map_chunks
 from minent.text.vocab import Folder
+from minent.words.tokenizers import jieba_dict_path
 
 log = logging.getLogger("minent")
 
@@ -101,15 +103,15 @@ def parse_thresholds(spec: str | Iterable[float] | float | None, order: int, met
         try:
             values = [float(x) for x in spec.split(",") if x.strip()]
         except ValueError:
-            raise UsageError(f"--min-pmi: expected numbers like 2,4,6, got {spec!r}") from None
+            raise UsageError(f"`min_pmi`: expected numbers like 2,4,6, got {spec!r}") from None
     elif isinstance(spec, (int, float)):
         values = [float(spec)]
     else:
         values = [float(x) for x in spec]
     if not values or not all(math.isfinite(v) for v in values):
-        raise UsageError(f"--min-pmi: expected numbers like 2,4,6, got {spec!r}")
+        raise UsageError(f"`min_pmi`: expected numbers like 2,4,6, got {spec!r}")
     if len(values) > max(1, order - 1):
-        log.warning(f"--min-pmi: {len(values)} thresholds given, order {order} uses the first "
+        log.warning(f"`min_pmi`: {len(values)} thresholds given, order {order} uses the first "
                     f"{order - 1} (n-gram lengths 2..{order})")
     return {k: values[min(k - 2, len(values) - 1)] for k in range(2, order + 1)}
 
@@ -138,15 +140,11 @@ class NewWordsResult:
 
     words: list[NewWord]
     method: str
-    params: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
     columns: tuple = COLUMNS
 
     def to_rows(self) -> list[tuple]:
         return list(map(_ROW, self.words))
-
-    def signature(self) -> str:
-        """One line recording the settings, e.g. for stderr."""
-        return " ".join(f"{k}={v}" for k, v in self.params.items())
 
 
 class _IdSpill:
@@ -382,7 +380,7 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
 
     totals = np.zeros(n, dtype=np.int64)
     sides = [_PairKeys(), _PairKeys()]
-    for part in _map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts):
+    for part in map_chunks(per_chunk, spill, jobs, reduce=_add_neighbour_parts):
         totals += part[0]
         sides[0].add(part[1])
         sides[1].add(part[2])
@@ -455,32 +453,6 @@ def _logs_of_ints(values: np.ndarray) -> np.ndarray:
     distinct, inv = np.unique(values, return_inverse=True)
     logs = np.array([math.log(v) if v > 0 else 0.0 for v in distinct.tolist()], dtype=np.float64)
     return logs[inv.ravel()]
-
-
-def _map_chunks(fn: Callable, spill, jobs: int, reduce: Callable | None = None) -> Iterator:
-    """``fn(ids) for ids in spill``, in threads when jobs > 1 (results in chunk order, each
-    yielded as soon as it and those before it are done).
-
-    Chunks held on a cluster (minent.parallel.dask.RemoteChunks) are mapped where they are, and
-    with *reduce* (an exact sum of two results) the results are summed there into one.
-    """
-    if hasattr(spill, "map_chunks"):
-        yield from spill.map_chunks(fn, reduce=reduce)
-        return
-    if jobs <= 1:
-        for ids in spill:
-            yield fn(ids)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        pending = []
-        for ids in spill:
-            pending.append(pool.submit(fn, ids))
-            while len(pending) > jobs:
-                yield pending.pop(0).result()
-        while pending:
-            yield pending.pop(0).result()
 
 
 PAIR_BUDGET = 1 << 24
@@ -592,14 +564,14 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
     if order < 2:
-        raise UsageError("--order must be at least 2")
+        raise UsageError("`order` must be at least 2")
     if min_length < 1 or (max_length is not None and max_length < min_length):
-        raise UsageError("--min-length/--max-length: need 1 <= min-length <= max-length")
+        raise UsageError("`min_length`/`max_length`: need 1 <= min_length <= max_length")
     if min_count is not None and min_count < 1:
-        raise UsageError("--min-count must be at least 1")
+        raise UsageError("`min_count` must be at least 1")
     thresholds = parse_thresholds(min_pmi, order, method)
     if not math.isfinite(min_entropy):
-        raise UsageError(f"--min-entropy must be a finite number, got {min_entropy}")
+        raise UsageError(f"`min_entropy` must be a finite number, got {min_entropy}")
     if max_length is None:
         max_length = order if method == "entropy" else DEFAULT_MAX_CANDIDATE
     if method == "entropy":
@@ -639,7 +611,7 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         stage("read, encode and count n-grams")
         m = chosen.get("min_count") or pick_min_count(table.total)
         bits = table.bits
-        params = {"method": method, "order": order, "min_count": m, "total_chars": table.total}
+        settings = {"method": method, "order": order, "min_count": m, "total_chars": table.total}
 
         if method == "entropy":
             words, counts, coh = [], [], []
@@ -650,15 +622,15 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                 words += table.decode(ids[keep])
                 counts += cnt[keep].tolist()
                 coh += _logs(ratio[keep])
-            params["min_pmi"] = ",".join(f"{thresholds[k]:g}" for k in sorted(thresholds))
-            params["min_entropy"] = min_entropy
+            settings["min_pmi"] = ",".join(f"{thresholds[k]:g}" for k in sorted(thresholds))
+            settings["min_entropy"] = min_entropy
         else:
             if method == "cohesion":
                 g_by_len = {}
                 for k in range(2, order + 1):
                     ids, cnt = table.grams(k)
                     g_by_len[k] = ids[np.log(_min_ratio_of(table, ids, cnt)) >= thresholds[k]]
-                params["min_pmi"] = ",".join(f"{thresholds[k]:g}" for k in sorted(thresholds))
+                settings["min_pmi"] = ",".join(f"{thresholds[k]:g}" for k in sorted(thresholds))
                 cut_order = order
             else:
                 ids, cnt = table.grams(2)
@@ -667,7 +639,7 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                                                      * table.counts_of(ids[:, 1:]))
                 pair_pmi = np.log(ratio)
                 g_by_len = {2: ids[pair_pmi >= thresholds[2]]}
-                params["min_pmi"] = f"{thresholds[2]:g}"
+                settings["min_pmi"] = f"{thresholds[2]:g}"
                 cut_order = 2
             g_rows, g_slots = _row_set(g_by_len, bits)
             n_words = K.words_for(max_length, bits)
@@ -742,7 +714,7 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     result = [NewWord(words[i], int(counts[i]), float(coh[i]), hl[i], hr[i], float(counts[i]))
               for i in order.tolist()]
     stage("rank")
-    return NewWordsResult(result, method, params)
+    return NewWordsResult(result, method, settings)
 
 
 def _back_check(rows: np.ndarray, g_rows: np.ndarray, g_slots: np.ndarray, order: int, bits: int) -> np.ndarray:
@@ -792,36 +764,20 @@ def _cohesion_of_words(table, words: list[str]) -> list[float]:
     return out
 
 
-def jieba_dictionary_path() -> str:
-    """Path of jieba's main dictionary (``dict.txt`` inside the installed package)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.origin:
-        raise UsageError("--exclude-known needs jieba installed")
-    return os.path.join(os.path.dirname(spec.origin), "dict.txt")
-
-
 def load_known(paths: Iterable[str | os.PathLike] = (), *, jieba: bool = False) -> set[str]:
-    """Known words: the first whitespace-separated field of every line of *paths* (so plain word
-    lists and jieba dictionaries both work), plus jieba's dictionary when *jieba*.
+    """Known words: the words of the word lists *paths* (:func:`minent.io.wordlists.read_words`:
+    first field per line, so plain lists and jieba dictionaries both work), plus jieba's
+    dictionary when *jieba*.
 
     >>> "中国" in load_known(jieba=True)
     True
     """
-    from minent.io.corpus import read_lines
+    from minent.io.wordlists import read_words
 
-    words: set[str] = set()
-    files = [str(p) for p in paths]
-    if jieba:
-        files.append(jieba_dictionary_path())
-    for path in files:
-        if not os.path.exists(path):
-            raise UsageError(f"{path}: no such file (known-words list)")
-        if os.path.isdir(path):  # not read recursively: a stray file (a README, a model) would add words
-            raise UsageError(f"{path}: is a directory, not a word list (--known takes files)")
-        for _, line in read_lines(path):
-            field = line.split(maxsplit=1)
-            if field:
-                words.add(field[0])
+    words = read_words(jieba_dict_path()) if jieba else set()
+    for path in paths:
+        try:
+            words |= read_words(path)
+        except UsageError as e:
+            raise UsageError(f"`known` {e}") from None
     return words

@@ -26,7 +26,6 @@ Example::
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
 import math
 import os
@@ -42,7 +41,7 @@ import numpy as np
 
 from minent.errors import DataError, MinentError, UsageError
 from minent.text.chars import from_codepoints, to_codepoints
-from minent.words.tokenizers import MODES
+from minent.words.tokenizers import MODES, jieba_dict_path, jieba_dir
 
 log = logging.getLogger("minent")
 
@@ -73,23 +72,10 @@ def cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "minent"
 
 
-def _jieba_dir() -> Path:
-    """The installed jieba package directory, found without importing jieba."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        raise MinentError("the fast tokenizer needs the jieba package (pip install jieba)")
-    return Path(list(spec.submodule_search_locations)[0])
-
-
 def _source_files() -> list[Path]:
-    d = _jieba_dir()
+    d = jieba_dir()
     return [d / "__init__.py", d / "finalseg" / "__init__.py", d / "finalseg" / "prob_start.py",
             d / "finalseg" / "prob_trans.py", d / "finalseg" / "prob_emit.py"]
-
-
-def default_dict_path() -> Path:
-    """jieba's default main dictionary (``dict.txt`` inside the installed package)."""
-    return _jieba_dir() / "dict.txt"
 
 
 # --------------------------------------------------------------------------- dictionary files
@@ -170,7 +156,7 @@ def _jieba_tables() -> tuple[np.ndarray, tuple]:
     for name, pattern in found.items():
         if pattern != _EXPECTED[name]:
             raise MinentError(f"the fast tokenizer does not support this jieba version "
-                              f"({jieba.__version__}: {name} is {pattern!r}); use --tokenizer jieba")
+                              f"({jieba.__version__}: {name} is {pattern!r}); use `tokenizer` jieba")
     if fs.MIN_FLOAT != dag.MIN_FLOAT or set(fs.PrevStatus) != set("BMES"):
         raise MinentError(f"the fast tokenizer does not support jieba {jieba.__version__}'s HMM")
 
@@ -403,7 +389,7 @@ def load_dict(dict_path: str | Path | None = None, user_dict: str | Path | None 
     Loaded from the on-disk cache when the files' hash matches, compiled (and cached) otherwise;
     memoised in the process.
     """
-    main = Path(dict_path) if dict_path else default_dict_path()
+    main = Path(dict_path) if dict_path else jieba_dict_path()
     return _load_cached(str(main.resolve()), str(Path(user_dict).resolve()) if user_dict else None)
 
 
@@ -494,7 +480,7 @@ class Tokenizer:
         from minent.words.kernels import dag
 
         if len(sep) != 1:
-            raise UsageError("the token separator must be exactly one character")
+            raise UsageError("the token separator `sep` must be exactly one character")
         out_cp, out_end, line_end = self._run(texts)
         joined = dag.join_tokens(out_cp, out_end, line_end, ord(sep), 10)
         return from_codepoints(joined)
