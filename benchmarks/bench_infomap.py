@@ -1,6 +1,7 @@
 """minent infomap vs the `infomap` package (mapequation Infomap), side by side (ALGORITHMS.md §4).
 
     python -m benchmarks.bench_infomap [--quick] [--skip-speed] [--skip-lfr] [--skip-hier] [--skip-big] [--big-ref]
+                                       [--skip-interop] [--only-interop] [--skip-states] [--only-states]
 
 1. Speed at equal codelength: two-level, 1 trial, 1 thread, after JIT warm-up, same process,
    on a planted-partition graph (500 blocks) and a uniform random graph of 100k nodes / 1M
@@ -16,6 +17,16 @@
    10M links (--quick: 200k / 2M), parse and output included, with the CPU seconds and peak
    RSS of the process and the 1-minute load average when it started; --big-ref also runs the
    reference's command line (`infomap graph.tsv outdir --two-level --clu`) on the same file.
+4. The networkx ecosystem, side by side with the reference's Python API on the same objects:
+   infomap() on an nx.Graph (conversion included) vs Infomap.add_networkx_graph + run; a
+   GraphML file read (networkx's parser) and clustered; --preferred-number-of-modules at the
+   same K; writing .ftree (minent's module tree + writer vs the reference's write_flow_tree);
+   drawing the --map SVG. Planted graph 50k/500k (--quick: 10k/100k).
+5. Memory (state) networks, two-level, 1 trial, 1 thread: a synthetic state network (states in
+   200 planted blocks, 4 states per physical node) of 100k states / 1M links (--quick: 20k /
+   200k) and the second-order word network of the SIGHAN PKU gold files (`cooccurrence_states`,
+   min_count 2; when ../shared is present): minent's memory_infomap vs the reference's run on
+   the same states and links.
 """
 
 from __future__ import annotations
@@ -266,6 +277,139 @@ def end_to_end(quick: bool, with_ref: bool) -> None:
                  "cpu s", "peak RSS MiB", "load"], rows)
 
 
+def _timed(fn):
+    c0, w0 = time.process_time(), time.perf_counter()
+    out = fn()
+    return out, time.process_time() - c0, time.perf_counter() - w0
+
+
+def interop(quick: bool) -> None:
+    import resource
+
+    warnings.simplefilter("ignore")   # the reference's deprecation notices
+    import infomap as ref
+    import networkx as nx
+
+    from minent.graph.infomap.flow import result_flow
+    from minent.io.graph_formats import ftree_lines, module_tree
+    from minent.io.graph_map import module_map_svg
+    from minent.io.graph_nx import read_networkx_file
+
+    n, m = (10_000, 100_000) if quick else (50_000, 500_000)
+    s, t, truth = planted(n, m, 100, 0.3, 5)
+    G = nx.Graph()
+    G.add_nodes_from(range(n))
+    G.add_edges_from(zip(s.tolist(), t.tolist()))
+    infomap(nx.karate_club_graph(), seed=1, preferred_number_of_modules=3)   # JIT warm-up
+    rows = []
+
+    def reference(add, **kw):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            im = ref.Infomap(two_level=True, seed=1, silent=True, num_threads=1, **kw)
+            add(im)
+            im.run()
+            return im
+
+    r, cpu, wall = _timed(lambda: infomap(G, seed=1))
+    im, rcpu, rwall = _timed(lambda: reference(lambda im: im.add_networkx_graph(G)))
+    rows.append(["infomap(nx.Graph)", r.num_modules, im.num_top_modules, f"{r.codelength:.6f}",
+                 f"{im.codelength:.6f}", cpu, rcpu, cpu / rcpu, wall, rwall, wall / rwall])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "g.graphml"
+        nx.write_graphml(G, path)
+
+        def read_ref():
+            H = nx.read_graphml(path)
+            return reference(lambda im: im.add_networkx_graph(H))
+
+        r2, cpu, wall = _timed(lambda: infomap(read_networkx_file(path, "graphml"), seed=1))
+        im, rcpu, rwall = _timed(read_ref)
+        rows.append(["GraphML file -> modules", r2.num_modules, im.num_top_modules, f"{r2.codelength:.6f}",
+                     f"{im.codelength:.6f}", cpu, rcpu, cpu / rcpu, wall, rwall, wall / rwall])
+        K = 50
+        r3, cpu, wall = _timed(lambda: infomap(G, seed=1, preferred_number_of_modules=K))
+        im, rcpu, rwall = _timed(lambda: reference(lambda im: im.add_networkx_graph(G),
+                                                   preferred_number_of_modules=K))
+        rows.append([f"preferred modules K={K}", r3.num_modules, im.num_top_modules, f"{r3.codelength:.6f}",
+                     f"{im.codelength:.6f}", cpu, rcpu, cpu / rcpu, wall, rwall, wall / rwall])
+        out = Path(tmp) / "mine.ftree"
+
+        def write_mine():
+            with open(out, "w") as fh:
+                for line in ftree_lines(r, result_flow(r)):
+                    fh.write(line + "\n")
+
+        ref_im = reference(lambda im: im.add_networkx_graph(G))
+        _, cpu, wall = _timed(write_mine)
+        _, rcpu, rwall = _timed(lambda: ref_im.write_flow_tree(str(Path(tmp) / "ref.ftree")))
+        rows.append(["write .ftree", r.num_modules, ref_im.num_top_modules, "", "", cpu, rcpu, cpu / rcpu,
+                     wall, rwall, wall / rwall])
+        _, cpu, wall = _timed(lambda: module_map_svg(r, module_tree(r, result_flow(r))))
+        rows.append(["draw --map SVG", r.num_modules, "", "", "", cpu, "-", "-", wall, "-", "-"])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n## networkx ecosystem: planted {n // 1000}k/{m // 1000}k, 1 trial, 1 thread "
+          f"(seconds; ratio = minent / reference; peak RSS of this process {peak:.0f} MiB)")
+    print_table(["task", "modules", "ref modules", "L minent", "L ref", "cpu", "ref cpu", "cpu ratio",
+                 "wall", "ref wall", "wall ratio"], rows)
+
+
+def states(quick: bool) -> None:
+    import resource
+
+    import infomap as ref
+
+    from minent.graph.infomap.memory import StateNetwork, memory_infomap
+
+    warnings.simplefilter("ignore")
+    nets = []
+    n, m, n_phys, blocks = (20_000, 200_000, 5_000, 50) if quick else (100_000, 1_000_000, 25_000, 200)
+    rng = np.random.default_rng(1)
+    phys = rng.integers(0, n_phys, n)
+    block = rng.integers(0, blocks, n)
+    order = np.argsort(block, kind="stable")
+    starts = np.searchsorted(block[order], np.arange(blocks + 1))
+    s = rng.integers(0, n, m)
+    b = block[s]
+    inside = order[starts[b] + (rng.random(m) * (starts[b + 1] - starts[b])).astype(np.int64)]
+    t = np.where(rng.random(m) < 0.8, inside, rng.integers(0, n, m))
+    keep = s != t
+    g = Graph([str(i) for i in range(n)], np.arange(1, n + 1), s[keep], t[keep], np.ones(int(keep.sum())), True)
+    nets.append((f"synthetic {n // 1000}k states/{m // 1000}k", StateNetwork(g, phys, [str(i) for i in range(n_phys)],
+                                                                          np.arange(1, n_phys + 1))))
+    from benchmarks._common import SHARED_DATA
+
+    gold = [SHARED_DATA / "sighan2005" / f for f in ("pku_dev_gold.utf8", "pku_test_gold.utf8")]
+    if all(p.exists() for p in gold):
+        from minent.graph.cooccur import cooccurrence_states
+
+        lines = [line for p in gold for line in p.read_text(encoding="utf-8").splitlines()]
+        nets.append(("PKU gold 2nd-order words", cooccurrence_states(lines, min_count=2)))
+    tiny = StateNetwork(Graph(["a", "b", "c"], np.arange(1, 4), np.array([0, 1]), np.array([1, 2]), np.ones(2), True),
+                        np.array([0, 1, 0]), ["x", "y"], np.arange(1, 3))
+    memory_infomap(tiny)   # JIT warm-up
+    rows = []
+    for name, net in nets:
+        r, cpu, wall = _timed(lambda: memory_infomap(net, seed=1))
+
+        def reference():
+            im = ref.Infomap(two_level=True, silent=True, directed=True, seed=1, num_threads=1)
+            for i, p in enumerate(net.physical.tolist()):
+                im.add_state_node(i, p)
+            im.add_links(list(zip(net.graph.src.tolist(), net.graph.dst.tolist(), net.graph.weight.tolist())))
+            return im.run()
+
+        res, rcpu, rwall = _timed(reference)
+        rows.append([name, net.n_physical, net.n_states, net.graph.n_edges, r.num_modules, res.num_top_modules,
+                     f"{r.codelength:.6f}", f"{res.codelength:.6f}", len(r.overlapping()),
+                     cpu, rcpu, cpu / rcpu, wall, rwall, wall / rwall])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n## memory (state) networks: two-level, 1 trial, 1 thread (seconds, reference's add_* included; "
+          f"ratio = minent / reference; peak RSS of this process {peak:.0f} MiB)")
+    print_table(["network", "physical", "states", "links", "modules", "ref modules", "L minent", "L ref",
+                 "overlapping", "cpu", "ref cpu", "cpu ratio", "wall", "ref wall", "wall ratio"], rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small graphs, for a quick look")
@@ -273,10 +417,20 @@ def main() -> None:
     ap.add_argument("--skip-lfr", action="store_true")
     ap.add_argument("--skip-hier", action="store_true")
     ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument("--skip-interop", action="store_true")
+    ap.add_argument("--skip-states", action="store_true")
+    ap.add_argument("--only-states", action="store_true", help="only the memory (state) network section")
+    ap.add_argument("--only-interop", action="store_true", help="only the networkx ecosystem section")
     ap.add_argument("--big-ref", action="store_true",
                     help="also run the reference's command line end to end on the big graph (slow)")
     args = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
+    if args.only_interop or args.only_states:
+        if args.only_interop:
+            interop(args.quick)
+        if args.only_states:
+            states(args.quick)
+        return
     if not args.skip_speed:
         speed(args.quick)
     if not args.skip_lfr:
@@ -285,6 +439,10 @@ def main() -> None:
         hierarchical(args.quick)
     if not args.skip_big:
         end_to_end(args.quick, args.big_ref)
+    if not args.skip_interop:
+        interop(args.quick)
+    if not args.skip_states:
+        states(args.quick)
 
 
 if __name__ == "__main__":

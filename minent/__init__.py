@@ -23,6 +23,7 @@ command                   library                          module
 ``minent infomap``        :func:`read_graph`,              :mod:`minent.io.graph`,
                           :func:`infomap`                  :mod:`minent.graph.infomap`
 ``minent wordgraph``      :func:`word_graph`               :mod:`minent.graph.wordgraph`
+``minent cooccur``        :func:`cooccurrence_states`      :mod:`minent.graph.cooccur`
 ``minent hsic``           :func:`hsic`                     :mod:`minent.estimators.hsic`
 ``minent dim``            :func:`embedding_dimension`      :mod:`minent.estimators.dim`
 ``minent entropy``        :func:`knn_entropy`              :mod:`minent.estimators.knn`
@@ -64,6 +65,7 @@ _EXPORTS = {
     "read_graph": "minent.io.graph",
     "infomap": "minent.graph.infomap",
     "word_graph": "minent.graph.wordgraph",
+    "cooccurrence_states": "minent.graph.cooccur",
     "hsic": "minent.estimators.hsic",
     "embedding_dimension": "minent.estimators.dim",
     "knn_entropy": "minent.estimators.knn",

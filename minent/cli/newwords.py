@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Literal, Optional
@@ -15,7 +16,7 @@ from minent.parallel.jobs import default_jobs
 
 @app.command(
     "newwords",
-    help="Discover new words: word, count, cohesion (PMI), left/right entropy, score; best first.",
+    help="Discover new words: word, count, cohesion (PMI), left/right entropy, score; most novel first.",
 )
 def newwords_cmd(
     inputs: common.Inputs = None,
@@ -58,6 +59,22 @@ def newwords_cmd(
         typer.Option("--known", help="Leave out the words of this UTF-8 list file (first field per line; "
                      "repeatable)."),
     ] = None,
+    rank: Annotated[
+        Literal["novelty", "count"],
+        typer.Option("--rank", help="novelty: how much more frequent than ordinary language (the background) "
+                     "predicts, words cut out of their glued neighbours (default). count: the published "
+                     "algorithms' candidates by frequency."),
+    ] = "novelty",
+    background: Annotated[
+        Optional[Path],
+        typer.Option("--background", help="--rank novelty: the background word list, a 'minent count' table or "
+                     "'word freq' lines from another corpus (default: jieba's dictionary).", show_default=False),
+    ] = None,
+    evaluate: Annotated[
+        Optional[Path],
+        typer.Option("--evaluate", help="Gold word list (first field per line): print precision@K and recall of "
+                     "the output on stderr.", show_default=False),
+    ] = None,
     jobs: common.Jobs = None,
     scheduler: common.Scheduler = None,
     encoding: common.Encoding = "utf-8",
@@ -74,11 +91,13 @@ def newwords_cmd(
 ) -> None:
     common.start_numba()
     from minent.words.newwords.discover import auto_min_count, find_new_words, load_known
+    from minent.words.newwords.novelty import evaluate_ranking
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
     with common.read_as_utf8():  # --encoding is for the corpus, not the word lists
         known_words = load_known(known or [], jieba=exclude_known) if (known or exclude_known) else None
+        gold = load_known([evaluate]) if evaluate is not None else None
     jobs = jobs or default_jobs()
     start = time.perf_counter()
     with common.progress(corpus.total_bytes, quiet=quiet, description="newwords") as advance:
@@ -96,6 +115,8 @@ def newwords_cmd(
             jobs=jobs,
             progress=advance,
             scheduler=scheduler,
+            rank=rank,
+            background=background,
         )
     common.report_encodings(corpus)
     if fmt == "jieba":
@@ -108,3 +129,6 @@ def newwords_cmd(
         how = "auto"
     common.summary("newwords", f"{len(result.words)} words written (min_count {how})",
                    {**s, "jobs": jobs, "scheduler": scheduler}, time.perf_counter() - start)
+    if gold is not None:  # asked for: shown even with --quiet
+        report = evaluate_ranking([w.word for w in result.words], gold)
+        sys.stderr.write(f"minent: newwords: --evaluate {evaluate}: {report.summary()}\n")

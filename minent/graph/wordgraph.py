@@ -63,9 +63,23 @@ def knn_graph(words, vectors, *, k: int = 50, min_sim: float = 0.6, block: int =
                     yield words[lo + r], words[j], round(float(s), 6)
 
 
-def word_graph(path, *, vocab: int = 10000, k: int = 50, min_sim: float = 0.6):
-    """Read vectors from ``path`` and yield the k-NN word graph links (see :func:`knn_graph`)."""
+def word_graph(path, *, vocab: int = 10000, k: int = 50, min_sim: float = 0.6,
+               as_networkx: bool = False):
+    """Read vectors from ``path`` and yield the k-NN word graph links (see :func:`knn_graph`).
+
+    With ``as_networkx`` return an ``nx.DiGraph`` instead: every word read is a node (words
+    without neighbours too), each link an edge with the cosine as ``weight``; it can go
+    straight into :func:`minent.graph.infomap.infomap`.
+    """
     if vocab < 1:
         raise UsageError(f"`vocab` must be at least 1, got {vocab}")
     words, vectors = read_vectors(path, vocab=vocab)
-    return knn_graph(words, vectors, k=k, min_sim=min_sim)
+    links = knn_graph(words, vectors, k=k, min_sim=min_sim)
+    if not as_networkx:
+        return links
+    import networkx as nx
+
+    G = nx.DiGraph()
+    G.add_nodes_from(words)
+    G.add_weighted_edges_from(links)
+    return G

@@ -21,7 +21,7 @@ naming the file and the line. Duplicate edges are kept here and summed by the fl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -44,7 +44,7 @@ class Graph:
     weight: np.ndarray   # float64 [n_edges]
     directed: bool = False
     #: ``*Bipartite N`` files: nodes with ids >= N are feature nodes (Infomap's bipartite flow)
-    bipartite_start: int | None = None
+    bipartite_start: int | None = field(default=None, kw_only=True)
 
     @property
     def n_nodes(self) -> int:
@@ -182,12 +182,13 @@ MAX_PAJEK_VERTICES = MAX_PAJEK_ID
 
 #: section headings of Infomap's formats that minent does not read (yet): refused by name
 _UNSUPPORTED_SECTIONS = {
-    "*states": "state networks (*States)",
-    "*multilayer": "multilayer networks (*Multilayer)",
-    "*multiplex": "multilayer networks (*Multiplex)",
-    "*intra": "multilayer networks (*Intra)",
-    "*inter": "multilayer networks (*Inter)",
-    "*paths": "path data (*Paths)",
+    "*states": "a state network (*States) is not a graph: read it with "
+               "minent.graph.infomap.memory (minent infomap: from a file, or --input-format states)",
+    "*multilayer": "multilayer networks (*Multilayer) are not supported by minent infomap",
+    "*multiplex": "multilayer networks (*Multiplex) are not supported by minent infomap",
+    "*intra": "multilayer networks (*Intra) are not supported by minent infomap",
+    "*inter": "multilayer networks (*Inter) are not supported by minent infomap",
+    "*paths": "path data (*Paths) is not supported by minent infomap",
 }
 
 
@@ -282,8 +283,7 @@ def parse_pajek(data: bytes, *, label: str = "<graph>", directed: bool = False) 
         elif keyword == "*contexts":
             continue
         elif keyword in _UNSUPPORTED_SECTIONS:
-            raise DataError(f"{label}:{line_base}: {_UNSUPPORTED_SECTIONS[keyword]} are not "
-                            "supported by minent infomap")
+            raise DataError(f"{label}:{line_base}: {_UNSUPPORTED_SECTIONS[keyword]}")
         else:
             raise DataError(f"{label}:{line_base}: unknown Pajek section {words[0]!r} (expected "
                             "*Vertices, *Edges, *Arcs, *Links or *Bipartite)")

@@ -205,7 +205,7 @@ def test_program_loads_with_the_collector_off_then_freezes_and_turns_it_on():
         "    orig(*a, **k)\n"
         "    sys.stderr.write(f'GC {before} {gc.isenabled()} {gc.get_freeze_count() > 1000}\\n')\n"
         "common.setup = spy\n"
-        "sys.argv = ['minent', 'newwords', 'data/sample.txt', '--top', '1']\n"
+        "sys.argv = ['minent', 'newwords', 'data/sample.txt', '--top', '1', '--rank', 'count']\n"
         "import minent.__main__\n"
         "minent.__main__.run()\n"
     )

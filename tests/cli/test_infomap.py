@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import json
 import warnings
 
@@ -58,7 +59,8 @@ def test_json_object():
     r = run_minent("infomap", "-f", "json", "-q", input=TOY)
     doc = json.loads(r.stdout)
     assert doc["numTopModules"] == 2 and doc["codelength"] == pytest.approx(2.3207303568)
-    assert doc["nodes"][0] == {"path": [1, 1], "modules": [1], "name": "3", "flow": pytest.approx(3 / 14), "id": 3}
+    assert doc["nodes"][0] == {"path": [1, 1], "modules": [1], "name": "3", "flow": pytest.approx(3 / 14),
+                               "mec": pytest.approx(-(2 / 7) * math.log2(4 / 7)), "id": 3}
 
 
 def test_evaluate_partition_and_output_file(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
@@ -23,13 +24,88 @@ def sample_run():
 def test_tsv_rows_and_summary(sample_run):
     rows = tsv_rows(sample_run.stdout)
     assert len(rows) > 50 and all(len(r) == 6 for r in rows)
-    counts = [int(r[1]) for r in rows]
-    assert counts == sorted(counts, reverse=True)
+    # Most novel first, ties by word.
+    keys = [(-float(r[5]), r[0]) for r in rows]
+    assert keys == sorted(keys)
     words = [r[0] for r in rows]
     # The sample's invented names are found (its README command's promise).
-    assert {"钟岫云", "符远舟", "葛念秋"} <= set(words[:20])
+    assert {"钟岫云", "符远舟", "葛念秋", "邝石生", "郁长庚"} <= set(words[:20])
     err = sample_run.stderr.decode()
     assert err.startswith("minent: newwords: ") and "; method=cohesion " in err and "min_count=" in err and "auto" in err
+    assert "rank=novelty background=jieba" in err
+
+
+def test_rank_count_is_the_published_algorithm(tmp_path):
+    # --rank count: the candidates and order of the published algorithms, byte for byte the
+    # pure-Python oracle's output (the score is the count).
+    import sys
+
+    from tests.support import ROOT
+
+    for method in ("cohesion", "entropy", "pmi-split"):
+        r = run_minent("newwords", SAMPLE, "--rank", "count", "--method", method, "-q")
+        oracle = subprocess.run([sys.executable, "-m", "tests.words.newwords_oracle", str(SAMPLE), "--method", method],
+                                capture_output=True, cwd=ROOT, check=True)
+        assert r.returncode == 0 and r.stdout == oracle.stdout, method
+        counts = [int(row[1]) for row in tsv_rows(r.stdout)]
+        assert counts == sorted(counts, reverse=True)
+
+
+def test_background_file(tmp_path):
+    # jieba's dictionary plus two of the sample's names as common words: they stop being new.
+    from minent.words.tokenizers import jieba_dict_path
+
+    table = tmp_path / "freq.txt"
+    with open(jieba_dict_path(), encoding="utf-8") as f:
+        table.write_text(f.read() + "钟岫云 100000 nr\n符远舟 100000 nr\n", encoding="utf-8")
+    r = run_minent("newwords", SAMPLE, "--background", table, "--top", "20", "-q")
+    assert r.returncode == 0, r.stderr
+    words = [row[0] for row in tsv_rows(r.stdout)]
+    assert {"葛念秋", "邝石生"} <= set(words) and not {"钟岫云", "符远舟"} & set(words)
+    # `minent count` output works as a background as it is
+    counted = run_minent("count", SAMPLE, "-q").stdout
+    (tmp_path / "count.tsv").write_bytes(counted)
+    r = run_minent("newwords", SAMPLE, "--background", tmp_path / "count.tsv", "--top", "5", "-q")
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 5
+
+
+@pytest.mark.parametrize("content, code, message", [
+    (None, 2, "no such file"),
+    ("DIR", 2, "is a directory"),
+    ("", 1, "no words with a positive count"),
+    ("钟岫云\t12\n符远舟\n", 1, "line 2: expected 'word count'"),
+    ("钟岫云 12\n符远舟 many\n", 1, "line 2: count 'many' is not a whole number"),
+    ("钟岫云 12\n符远舟 -3\n", 1, "line 2: count -3 out of range"),
+    (b"\xff\xfe\x00", 1, "line 1: not UTF-8 text"),
+])
+def test_background_errors(tmp_path, content, code, message):
+    path = tmp_path / "bg.txt"
+    if content == "DIR":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    r = run_minent("newwords", SAMPLE, "--background", path)
+    err = r.stderr.decode()
+    assert r.returncode == code and r.stdout == b"", err
+    assert err.count("\n") == 1 and "bg.txt" in err and message in err, err
+    assert "Traceback" not in err
+
+
+def test_evaluate_prints_precision_and_recall(tmp_path):
+    gold = tmp_path / "gold.txt"
+    gold.write_text("钟岫云\n符远舟 12 nr\n葛念秋\n不存在的词\n", encoding="utf-8")
+    r = run_minent("newwords", SAMPLE, "--exclude-known", "--evaluate", gold, "-q")
+    assert r.returncode == 0
+    err = r.stderr.decode()
+    assert err.startswith(f"minent: newwords: --evaluate {gold}: 4 gold words,") and err.count("\n") == 1
+    words = [row[0] for row in tsv_rows(r.stdout)]
+    gold_words = {"钟岫云", "符远舟", "葛念秋", "不存在的词"}
+    p10 = sum(w in gold_words for w in words[:10]) / 10
+    r100 = sum(w in gold_words for w in words[:100]) / 4
+    assert f"{len(words)} rows; precision @10 {p10:.3f} " in err and f"recall @10 " in err
+    assert f"@100 {r100:.3f}" in err and "all rows 0.750" in err  # three names listed, 不存在的词 not
 
 
 def test_jobs_do_not_change_output(sample_run):

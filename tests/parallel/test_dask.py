@@ -216,6 +216,7 @@ def test_worker_failures_become_one_line_errors():
         dict(method="entropy", min_count=3, min_entropy=0.5),
         dict(method="pmi-split", min_count=2, top=40, known={"北京"}),
         dict(method="cohesion"),  # min_count from the corpus size
+        dict(method="cohesion", min_count=3, rank="count"),  # the published ranking
     ],
 )
 def test_newwords_identical_to_local_run(scheduler, files, monkeypatch, caplog, opts):

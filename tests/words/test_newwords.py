@@ -45,10 +45,11 @@ def synthetic_corpus(seed=0, n_lines=1500):
     return lines, planted
 
 
+@pytest.mark.parametrize("rank", ["novelty", "count"])
 @pytest.mark.parametrize("method", ["cohesion", "entropy", "pmi-split"])
-def test_planted_words_come_first(method):
+def test_planted_words_come_first(method, rank):
     lines, planted = synthetic_corpus()
-    r = find_new_words(lines, method=method, min_count=5, min_entropy=0.5)
+    r = find_new_words(lines, method=method, min_count=5, min_entropy=0.5, rank=rank)
     top = [w.word for w in r.words[:3]]
     assert set(top) == set(planted), top
 
@@ -56,7 +57,7 @@ def test_planted_words_come_first(method):
 @pytest.mark.parametrize("method", ["cohesion", "entropy", "pmi-split"])
 def test_equals_oracle_on_synthetic(method):
     lines, _ = synthetic_corpus(1, 300)
-    mine = rows(find_new_words(lines, method=method, min_count=3, jobs=2, chunk_chars=500))
+    mine = rows(find_new_words(lines, method=method, min_count=3, jobs=2, chunk_chars=500, rank="count"))
     assert_same(mine, oracle_new_words(lines, method=method, min_count=3))
 
 
@@ -65,7 +66,7 @@ def test_equals_oracle_on_synthetic(method):
        st.sampled_from(["cohesion", "entropy", "pmi-split"]), st.integers(2, 5), st.integers(1, 3))
 def test_equals_oracle_hypothesis(texts, method, order, min_count):
     mine = rows(find_new_words(texts, method=method, order=order, min_count=min_count,
-                               min_pmi="0.5,1", min_entropy=0.0, chunk_chars=16))
+                               min_pmi="0.5,1", min_entropy=0.0, chunk_chars=16, rank="count"))
     assert_same(mine, oracle_new_words(texts, method=method, order=order, min_count=min_count,
                                        thresholds="0.5,1", min_entropy=0.0))
 
@@ -73,7 +74,7 @@ def test_equals_oracle_hypothesis(texts, method, order, min_count):
 def test_hand_computed_cohesion_and_entropy():
     # Pieces: 天龙 ×3 (one followed by 八), 龙八 once. T = 7 characters, N(天)=3, N(龙)=3.
     texts = ["天龙，天龙，天龙八"]
-    r = find_new_words(texts, method="entropy", order=2, min_count=1, min_pmi=-10, min_entropy=0)
+    r = find_new_words(texts, method="entropy", order=2, min_count=1, min_pmi=-10, min_entropy=0, rank="count")
     got = {w.word: w for w in r.words}
     w = got["天龙"]
     assert w.count == 3
@@ -87,37 +88,40 @@ def test_hand_computed_cohesion_and_entropy():
 def test_cohesion_chains_overlapping_grams():
     # 各项 and 项目 are both cohesive; 各项目 comes out as one candidate (ALGORITHMS.md §2.2).
     texts = ["各项目好"] * 10 + ["你各项"] * 3 + ["项目了"] * 3 + ["好你了"] * 5
-    r = find_new_words(texts, order=2, min_count=3, min_pmi="1.4")  # G = {各项, 项目, 你了}
+    r = find_new_words(texts, order=2, min_count=3, min_pmi="1.4", rank="count")  # G = {各项, 项目, 你了}
     words = {w.word: w.count for w in r.words}
     assert words == {"各项目": 10, "各项": 3, "项目": 3, "你了": 5}
 
 
-def test_digits_and_latin_handling():
+@pytest.mark.parametrize("rank", ["novelty", "count"])
+def test_digits_and_latin_handling(rank):
     texts = ["2001年T恤很好，ABC，ABC，T恤，T恤。"] * 6
-    words = {w.word for w in find_new_words(texts, min_count=3, min_pmi="0").words}
+    words = {w.word for w in find_new_words(texts, min_count=3, min_pmi="0", rank=rank).words}
     assert "T恤" in words
     assert "ABC" not in words
     assert not any(ch.isdigit() for w in words for ch in w)
 
 
-def test_options_and_known_words():
+@pytest.mark.parametrize("rank", ["novelty", "count"])
+def test_options_and_known_words(rank):
     lines, planted = synthetic_corpus()
-    r = find_new_words(lines, min_count=5, known={"琵琶"}, top=2, min_length=3, max_length=3)
+    r = find_new_words(lines, min_count=5, known={"琵琶"}, top=2, min_length=3, max_length=3, rank=rank)
     assert {w.word for w in r.words} == {p for p in planted if len(p) == 3}
     assert all(len(w.word) == 3 for w in r.words)
-    r = find_new_words(lines, min_count=5, known={"琵琶"})
+    r = find_new_words(lines, min_count=5, known={"琵琶"}, rank=rank)
     assert "琵琶" not in [w.word for w in r.words] and "葡萄牙" in [w.word for w in r.words]
 
 
+@pytest.mark.parametrize("rank", ["novelty", "count"])
 @pytest.mark.parametrize("method", ["cohesion", "entropy", "pmi-split"])
-def test_jobs_do_not_change_output(method):
+def test_jobs_do_not_change_output(method, rank):
     # Exact equality, floats included, for any --jobs and chunking (the corpus is encoded during
     # the first counting pass, so with jobs > 1 reading and counting overlap).
     lines, _ = synthetic_corpus(2, 500)
-    a = rows(find_new_words(lines, method=method, min_count=3, jobs=1, chunk_chars=300))
-    b = rows(find_new_words(lines, method=method, min_count=3, jobs=2, chunk_chars=1000))
-    c = rows(find_new_words(lines, method=method, min_count=3, jobs=3, chunk_chars=10 ** 7))
-    assert a == b == c
+    a = find_new_words(lines, method=method, min_count=3, jobs=1, chunk_chars=300, rank=rank)
+    b = find_new_words(lines, method=method, min_count=3, jobs=2, chunk_chars=1000, rank=rank)
+    c = find_new_words(lines, method=method, min_count=3, jobs=3, chunk_chars=10 ** 7, rank=rank)
+    assert [w.row() for w in a.words] == [w.row() for w in b.words] == [w.row() for w in c.words]
 
 
 @pytest.mark.parametrize("budget", [1, 50, 700])
@@ -172,7 +176,7 @@ def test_long_chained_candidates_on_one_word_keys_equal_oracle():
     lines, _ = synthetic_corpus(4, 1500)
     # Rare enough (38 times) for its 4-gram windows to pass the 6-nat threshold.
     lines = [line.replace("，", "瑟罗菲斯卡娅，", 1) if i % 40 == 0 else line for i, line in enumerate(lines)]
-    mine = rows(find_new_words(lines, min_count=4, jobs=2, chunk_chars=2000))
+    mine = rows(find_new_words(lines, min_count=4, jobs=2, chunk_chars=2000, rank="count"))
     assert any(len(r[0]) > 4 for r in mine)
     assert_same(mine, oracle_new_words(lines, min_count=4))
 
@@ -190,14 +194,15 @@ def test_auto_min_count_and_thresholds():
         find_new_words(["x"], method="nope")
 
 
-def test_empty_corpus():
-    assert find_new_words([]).words == []
-    assert find_new_words(["，。", ""]).words == []
+@pytest.mark.parametrize("rank", ["novelty", "count"])
+def test_empty_corpus(rank):
+    assert find_new_words([], rank=rank).words == []
+    assert find_new_words(["，。", ""], rank=rank).words == []
 
 
 def test_pku_equals_oracle(shared_data):
     lines = (shared_data / "sighan2005" / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:600]
-    mine = rows(find_new_words(lines, jobs=2, chunk_chars=20000))
+    mine = rows(find_new_words(lines, jobs=2, chunk_chars=20000, rank="count"))
     assert_same(mine, oracle_new_words(lines))
     assert len(mine) > 50
 
@@ -216,7 +221,7 @@ def test_wide_vocabulary_uses_multiword_paths_and_equals_oracle():
     for i, f in enumerate(filler):
         texts.append(f + "，" + planted[i % 3] + f[:3] + "。" + f[5:8])
     # Planted words are frequent relative to T (PMI of 葡萄牙人 = ln 32.5): low thresholds.
-    mine = rows(find_new_words(texts, min_count=3, min_pmi="2,3,3", jobs=2, chunk_chars=100_000))
+    mine = rows(find_new_words(texts, min_count=3, min_pmi="2,3,3", jobs=2, chunk_chars=100_000, rank="count"))
     assert_same(mine, oracle_new_words(texts, min_count=3, thresholds="2,3,3"))
     assert {"中华人民共和国", "琵琶行", "葡萄牙人"} <= {r[0] for r in mine}
 

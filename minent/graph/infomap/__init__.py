@@ -29,6 +29,7 @@ Flow follows Infomap exactly (:mod:`~minent.graph.infomap.flow`); the search is
 from __future__ import annotations
 
 import logging
+import math
 import time
 from typing import Callable
 
@@ -61,8 +62,9 @@ def _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time
 
 
 def infomap(
-    graph: Graph,
+    graph,
     *,
+    weight: str | None = "weight",
     directed: bool | None = None,
     teleport: float = 0.15,
     recorded_teleport: bool = False,
@@ -70,29 +72,47 @@ def infomap(
     trials: int = 1,
     seed: int = 123,
     hierarchical: bool = False,
+    preferred_number_of_modules: int | None = None,
     progress: Callable[[int, float], None] | None = None,
 ) -> InfomapResult:
     """Two-level (or, with ``hierarchical``, multilevel) InfoMap partition of ``graph``.
 
+    graph: minent's Graph, a networkx Graph/DiGraph (``weight``: the edge attribute to use,
+    None for unweighted; ``directed`` defaults to the graph's), a scipy sparse adjacency
+    matrix or an (m, 2)/(m, 3) edge array (see :mod:`minent.io.graph_nx`).
     trials: independent seeded searches, the shortest codelength wins (default 1, as the
     reference); with ``hierarchical`` each trial builds its own tree and the shortest tree
     wins. seed: one seed drives every trial (same seed -> same answer).
+    preferred_number_of_modules: the search minimises L + |modules - K| bits instead of L,
+    as the reference's --preferred-number-of-modules: a soft preference (each module more or
+    fewer than K must save a bit to be worth it), and the answer is not replaced by one module
+    when it codes worse than the one-level code; the codelength reported is the plain L.
     progress(trial, codelength) is called after each trial.
     """
     if trials < 1:
         raise UsageError(f"`trials` must be at least 1, got {trials}")
+    if not isinstance(graph, Graph):
+        from minent.io.graph_nx import as_graph
+
+        graph = as_graph(graph, weight=weight, directed=directed)
     start = time.perf_counter()
     flow, settings = _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time)
     settings.update(trials=trials, seed=seed, hierarchical=hierarchical)
+    preferred = int(preferred_number_of_modules or 0)
+    if preferred < 0:
+        raise UsageError(f"`preferred_number_of_modules` must be positive (or None), got {preferred}")
+    if preferred:
+        settings.update(preferred_number_of_modules=preferred)
     one_level = one_level_codelength(flow)
     rng = np.random.default_rng(seed)
     best: InfomapResult | None = None
-    best_module, best_len = np.zeros(flow.n, np.int64), one_level
+    # as the reference, a preferred number of modules turns off the fall-back to one module
+    best_module, best_len = np.zeros(flow.n, np.int64), math.inf if preferred else one_level
     for trial in range(trials):
         state = np.array([rng.integers(0, 2**63, dtype=np.uint64)], dtype=np.uint64)
-        module, length = two_level_trial(flow, state)
+        module, length = two_level_trial(flow, state, preferred=preferred)
         log.debug("trial %d: %.9f bits, %d modules", trial + 1, length, module.max() + 1)
-        if not length < one_level - MIN_IMPROVEMENT:
+        if not preferred and not length < one_level - MIN_IMPROVEMENT:
             module, length = np.zeros(flow.n, np.int64), one_level
         if hierarchical:
             # every trial builds its own tree, the shortest tree wins (as the reference)

@@ -179,3 +179,12 @@ def codelength(flow: Flow, module: np.ndarray) -> tuple[float, float, float]:
     if abs(total) < 1e-12:  # rounding noise of a zero codelength (all flow inside modules)
         total = 0.0
     return total, index, mod
+
+
+def result_flow(result) -> Flow:
+    """The flow network a result was computed on (its graph and flow settings), e.g. for
+    writers that need the link flows (:mod:`minent.io.graph_formats`)."""
+    s = result.settings
+    return compute_flow(result.graph, directed=s.get("directed"), teleport=s.get("teleport", 0.15),
+                        recorded_teleport=s.get("recorded_teleport", False),
+                        markov_time=s.get("markov_time", 1.0))

@@ -396,7 +396,8 @@ _X, _E, _P, _T, _D, _LX, _LE, _LXP = 0, 1, 2, 3, 4, 5, 6, 7
 @njit(cache=True)
 def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
               node_x, node_e, node_p, node_t, node_d, recorded, alpha, dtot,
-              module, parent, constrained, state, max_sweeps, min_gain, offset, first_loop):
+              module, parent, constrained, state, max_sweeps, min_gain, offset, first_loop,
+              preferred=0, random_moves=0):
     """Move nodes (in random order) to the neighbouring module that lowers L most.
 
     ``module`` (ids in 0..N-1) is updated in place. With ``constrained`` a node may only join
@@ -408,6 +409,12 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
     splitting one module of a hierarchy (0 at the top). With ``first_loop`` (the first pass
     over the leaf nodes of a search, as the reference does it) a node that others have joined
     stays where it is: modules only grow, and most nodes are skipped after the first sweep.
+    With ``preferred`` > 0 a move also pays |number of modules - preferred| bits, the
+    reference's --preferred-number-of-modules (BiasedMapEquation): one bit per module too many
+    or too few. With ``random_moves`` > 0 a node with at most 2 links (counting in- and
+    out-links) also considers the modules of that many random nodes, as the reference does
+    (--num-random-moves 5, --max-degree-for-random-moves 2): the only way a module can join
+    one it has no link to (a disconnected part, when the count penalty makes that pay).
     Returns the number of moves.
     """
     n = node_p.shape[0]
@@ -435,6 +442,7 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
         if mn[m] == 0:
             free[nfree] = m
             nfree += 1
+    n_mod = n - nfree
     sum_e = offset
     for m in range(n):
         if mn[m] > 0:
@@ -480,6 +488,22 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
             nt = _gather(optr, oidx, ofl, 0, v, fv, module, parent, constrained, acc, touched, nt)
             if not undirected:
                 nt = _gather(iptr, iidx, ifl, 1, v, fv, module, parent, constrained, acc, touched, nt)
+            if random_moves > 0:
+                degree = optr[v + 1] - optr[v]
+                if not undirected:
+                    degree += iptr[v + 1] - iptr[v]
+                if degree <= 2:
+                    for _r in range(random_moves):
+                        u = np.int64(_next(state) % np.uint64(n))
+                        if constrained and parent[u] != parent[v]:
+                            continue
+                        b = module[u]
+                        if acc[b, 2] != fv:
+                            acc[b, 2] = fv
+                            acc[b, 0] = 0.0
+                            acc[b, 1] = 0.0
+                            touched[nt] = b
+                            nt += 1
             # module a without v
             out_a = acc[a, 0]
             in_a = out_a if undirected else acc[a, 1]
@@ -512,7 +536,8 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
             best_eb = 0.0
             # the neighbouring module v sends most flow to, and the change of moving there
             strong = -1
-            strong_out = -1.0
+            # as the reference: a module must take more of v's out-flow than v's own module
+            strong_out = acc[a, 0]
             strong_delta = 0.0
             strong_xb = 0.0
             strong_eb = 0.0
@@ -562,6 +587,9 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                          - l_qe_b2 + l_qe_b
                          - l_qx_b2 + l_qx_b
                          + plogp(qx_b2 + pb + pv) - l_qxp_b)
+                if preferred > 0:
+                    dm = (t == nt) - (mn[a] == 1 and t < nt)
+                    delta += abs(n_mod + dm - preferred) - abs(n_mod - preferred)
                 if delta < best_delta:
                     best_delta = delta
                     best = b
@@ -585,6 +613,7 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                 forced = True
             if best != a and (best_delta < -1e-15 or forced):
                 b = best
+                n_mod += (mn[b] == 0) - (mn[a] == 1)
                 if mn[b] == 0:
                     nfree -= 1
                     qe_b = 0.0

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from minent.errors import UsageError
 from minent.io.graph import Graph
 
 
@@ -59,6 +60,42 @@ class InfomapResult:
             rank[order] = pos + 1
             self._rank = rank
         return int(self.module[i]), int(self._rank[i])
+
+    def communities(self, level: int = 1) -> list[set]:
+        """The modules as a list of node sets, largest flow first (networkx's convention, so
+        ``nx.community.modularity(G, result.communities())`` works). Nodes are the original
+        objects of a networkx graph, matrix or edge array, else the node names. ``level``
+        (hierarchical results): group by the first ``level`` steps of the tree path."""
+        from minent.io.graph_nx import node_keys
+
+        if level < 1:
+            raise UsageError(f"`level` must be at least 1, got {level}")
+        keys = node_keys(self.graph)
+        groups: dict[tuple, set] = {}
+        for i in self.node_order().tolist():
+            path = self.node_path(i)
+            groups.setdefault(tuple(path[:min(level, len(path) - 1)]), set()).add(keys[i])
+        return list(groups.values())
+
+    def set_node_attributes(self, G, *, module: str = "module", flow: str = "flow",
+                            path: str | None = "path") -> None:
+        """Store each node's top module, flow and tree path ("1:2:3") as attributes of the
+        networkx graph ``G`` (the graph this result was computed from, or one with the same
+        nodes). Pass None to leave an attribute out."""
+        from minent.io.graph_nx import node_keys
+
+        keys = node_keys(self.graph)
+        missing = [k for k in keys if k not in G]
+        if missing:
+            raise UsageError(f"G has no node {missing[0]!r} ({len(missing)} nodes of the result missing)")
+        for i, key in enumerate(keys):
+            data = G.nodes[key]
+            if module:
+                data[module] = int(self.module[i])
+            if flow:
+                data[flow] = float(self.flow[i])
+            if path:
+                data[path] = ":".join(map(str, self.node_path(i)))
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -28,6 +28,10 @@ COARSE_TUNE_LOOP_LIMIT = 3
 #: with the same final codelength. Small graphs keep the full sweeps: they are cheap there and
 #: find slightly shorter codes on average.
 FAST_SEARCH_MIN_LINKS = 1_000_000
+#: with a preferred number of modules, nodes of at most 2 links also try the modules of this many
+#: random nodes (the reference's --num-random-moves default; it does so in every search): the
+#: count penalty can make it pay to merge modules that share no link, e.g. two components
+RANDOM_MOVES = 5
 #: tuning rounds continue while one gains this fraction of the first codelength (the
 #: reference's --tune-iteration-relative-threshold default)
 TUNE_RELATIVE_THRESHOLD = 1e-5
@@ -92,18 +96,19 @@ def module_network(flow: Flow, module: np.ndarray, k: int) -> Flow:
 
 
 def _core(flow: Flow, net: Net, module: np.ndarray, state: np.ndarray, constrained: bool,
-          max_sweeps: int, first_loop: bool = False) -> int:
+          max_sweeps: int, first_loop: bool = False, preferred: int = 0) -> int:
     from minent.graph.infomap import kernels as K
 
     return K.core_loop(net.optr, net.oidx, net.ofl, net.iptr, net.iidx, net.ifl, flow.undirected,
                        net.x, net.e, net.p, net.t, net.d, flow.recorded, flow.alpha, flow.dtot,
                        module, net.parent, constrained, state, max_sweeps, MIN_IMPROVEMENT,
-                       flow.index_offset, first_loop)
+                       flow.index_offset, first_loop, preferred, RANDOM_MOVES if preferred else 0)
 
 
 def find_modules(flow: Flow, net: Net, init: np.ndarray, state: np.ndarray, *,
-                  constrained: bool = False, core_loop_limit: int = CORE_LOOP_LIMIT,
-                  grow_only: str = "", min_links: int = FAST_SEARCH_MIN_LINKS) -> np.ndarray:
+                 constrained: bool = False, core_loop_limit: int = CORE_LOOP_LIMIT,
+                 grow_only: str = "", preferred: int = 0,
+                 min_links: int = FAST_SEARCH_MIN_LINKS) -> np.ndarray:
     """Core loop + repeated aggregation from ``init``; returns dense module ids of net's nodes.
 
     ``grow_only`` ("leaf": on net's own level, "all": on every level): where the network has
@@ -116,7 +121,8 @@ def find_modules(flow: Flow, net: Net, init: np.ndarray, state: np.ndarray, *,
         # a sweep sees every link from both ends (directed: out- and in-links)
         rule = (grow_only == "all" or (grow_only == "leaf" and cur is net)) and \
             2 * cur.oidx.shape[0] // (1 + flow.undirected) >= min_links
-        return _core(flow, cur, module, state, constrained, core_loop_limit, rule)
+        return _core(flow, cur, module, state, constrained, core_loop_limit, rule,
+                     0 if constrained else preferred)
 
     module = init.copy()
     core(net, module)
@@ -133,39 +139,47 @@ def find_modules(flow: Flow, net: Net, init: np.ndarray, state: np.ndarray, *,
     return K.relabel(leaf)[0]
 
 
+def penalty(module: np.ndarray, preferred: int) -> float:
+    """The preferred-number-of-modules term: one bit per module more or fewer than wanted."""
+    return float(abs(int(module.max()) + 1 - preferred)) if preferred > 0 and module.size else 0.0
+
+
 def two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10,
-                    both: bool = True) -> tuple[np.ndarray, float]:
+                    preferred: int = 0, both: bool = True) -> tuple[np.ndarray, float]:
     """One trial (``state``: the one-element uint64 RNG state of the kernels), returning
     (module of each node 0..k-1, codelength) of the shorter of two searches (core loops with
     aggregation, then alternating fine and coarse tuning): one where the first partition only
     grows modules (the reference's first loop, see FAST_SEARCH_MIN_LINKS), then one with full
-    sweeps from single nodes (not with ``both=False``). They reach different local optima on
-    small networks, neither dominating (ninetriangles directed: 1 in 40 seeds finds the
-    optimum with full sweeps, 12 in 40 with growing modules; the reverse elsewhere). The
-    second runs only if the first found modules shorter than :func:`flat_codelength`, and not
-    from FAST_SEARCH_MIN_LINKS link ends on, where both are the same search.
+    sweeps from single nodes (not with ``both=False`` or ``preferred``). They reach different
+    local optima on small networks, neither dominating (ninetriangles directed: 1 in 40 seeds
+    finds the optimum with full sweeps, 12 in 40 with growing modules; the reverse elsewhere).
+    The second runs only if the first found modules shorter than :func:`flat_codelength`, and
+    not from FAST_SEARCH_MIN_LINKS link ends on, where both are the same search. With
+    ``preferred`` the search minimises L + |modules - preferred| and returns that penalised
+    length.
     """
-    module, length = _search(flow, state, tune_limit, True)
+    module, length = _search(flow, state, tune_limit, True, preferred)
     # the second search only where the first found modules that pay (a network without
     # modules, such as the inside of most modules in a hierarchical search, costs one search)
-    if both and length < flat_codelength(flow) - MIN_IMPROVEMENT \
+    if both and not preferred and length < flat_codelength(flow) - MIN_IMPROVEMENT \
             and 2 * flow.oidx.shape[0] // (1 + flow.undirected) < FAST_SEARCH_MIN_LINKS:
-        other, other_length = _search(flow, state, tune_limit, False)
+        other, other_length = _search(flow, state, tune_limit, False, preferred)
         if other_length < length - MIN_IMPROVEMENT:
             return other, other_length
     return module, length
 
 
-def _search(flow: Flow, state: np.ndarray, tune_limit: int, grow_first: bool) -> tuple[np.ndarray, float]:
+def _search(flow: Flow, state: np.ndarray, tune_limit: int, grow_first: bool,
+            preferred: int) -> tuple[np.ndarray, float]:
     """One search of :func:`two_level_trial`."""
     from minent.graph.infomap import kernels as K
 
     leaves = leaf_net(flow)
     identity = np.arange(flow.n, dtype=np.int64)
-    module = find_modules(flow, leaves, identity, state, grow_only="leaf",
-                           min_links=0 if grow_first else FAST_SEARCH_MIN_LINKS)
-    best = codelength(flow, module)[0]
-    if module.size and module.max() == 0:
+    module = find_modules(flow, leaves, identity, state, grow_only="leaf", preferred=preferred,
+                          min_links=0 if grow_first else FAST_SEARCH_MIN_LINKS)
+    best = codelength(flow, module)[0] + penalty(module, preferred)
+    if not preferred and module.size and module.max() == 0:
         # one module: no coarse tuning (the reference tunes only while there are modules), but
         # one fine-tuning pass, which tries moving each node out of it
         cand = find_modules(flow, leaves, module, state)
@@ -178,20 +192,20 @@ def _search(flow: Flow, state: np.ndarray, tune_limit: int, grow_first: bool) ->
     coarse_tried = False
     for _ in range(tune_limit):
         if fine:
-            cand = find_modules(flow, leaves, module, state)
+            cand = find_modules(flow, leaves, module, state, preferred=preferred)
         else:
             # coarse tuning: split every module into sub-modules, then move the sub-modules
             split_net = Net(*(getattr(leaves, f) for f in
                                ("optr", "oidx", "ofl", "iptr", "iidx", "ifl", "x", "e", "p", "t", "d")),
                              parent=module)
             sub = find_modules(flow, split_net, identity, state, constrained=True,
-                                core_loop_limit=COARSE_TUNE_LOOP_LIMIT, grow_only="all")
+                               core_loop_limit=COARSE_TUNE_LOOP_LIMIT, grow_only="all")
             k = int(sub.max()) + 1
             sub_net = aggregate(flow, split_net, sub, k)
-            top = find_modules(flow, sub_net, sub_net.parent.copy(), state)
+            top = find_modules(flow, sub_net, sub_net.parent.copy(), state, preferred=preferred)
             cand = top[sub]
             coarse_tried = True
-        length = codelength(flow, cand)[0]
+        length = codelength(flow, cand)[0] + penalty(cand, preferred)
         # like the reference: keep any gain, but go on tuning only while a round gains more
         # than TUNE_RELATIVE_THRESHOLD of the first codelength, and try coarse tuning once
         worth_another = length < best - max(MIN_IMPROVEMENT, TUNE_RELATIVE_THRESHOLD * initial)

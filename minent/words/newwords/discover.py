@@ -29,15 +29,40 @@ occurrence at a piece boundary as its own distinct neighbour.
 ``min_count`` defaults to :func:`auto_min_count` of the corpus size: fitted on the PKU
 evaluation (3 at 300k characters) and the published ~32 on a news corpus of ~7·10^8 characters.
 
-Output rows: word, count, cohesion (PMI, nats), left entropy, right entropy, score (sorted by
-score, then word; the score is the count for every method, as the published algorithms rank
-by frequency).
+Ranking (``rank``; docs/newwords-ranking.md). ``"novelty"`` (default): what is new, not what is
+frequent. The candidates are cut into new-word units by a background model of ordinary language
+(jieba's dictionary, or ``background``: a word-frequency list of another corpus;
+:mod:`minent.words.newwords.background`): a candidate is split at free characters (common words
+by themselves: 的 了 是 也 和 ...), runs of characters that the background cannot group into words
+are the new words and the known words glued to them are context (新华社记者薛原报道 → 薛原), unless
+a known word is mostly found with the run (阿南史代); a compound of known words stays whole when
+its words are bound (苏格兰队). Each unit w seen n times (occurrences in the text) in T
+characters gets ::
+
+    novelty(w) = ln( n₋ / (N · q(w)) ) − (−ln q(w)) / n     N = T / mean token length of the background
+    score(w)   = novelty(w) · min(e_L, e_R)   (novelty − (1 − e)·|novelty| when novelty < 0)
+
+q(w): the background probability of w's best segmentation, with each known word of it priced at
+the larger of its background probability and its frequency in the corpus outside w (the topic
+of the corpus is not new, only the combination); n₋: the lower 95% Poisson bound of n (rare
+words must beat the background by more); −ln q(w) / n: the cost of spelling w once in the
+lexicon, shared by its n uses (minimum description length: a long string seen twice, a quoted
+line, does not pay for its entry); e: evidence of a boundary on each side, min(1, branching
+entropy in nats), or 1 where the background cuts (:mod:`minent.words.newwords.novelty`).
+Collocations of free words (这一 也是 他说) are split or score low; names glued by the cut are
+recovered. ``"count"``: the published algorithms unchanged, by frequency (score = count;
+byte-identical to the pure-Python oracle).
+
+Output rows: word, count, cohesion (PMI, nats), left entropy, right entropy, score, sorted by
+score, then word.
 
 Passes: the corpus is read once; its encoded form (4 bytes per character) is spilled to a
 temporary file that the later passes re-read (level-wise n-gram counting, the cut, the
 neighbour entropies), so memory holds tables, not text; the entropy pass holds at most
-:data:`PAIR_BUDGET` raw (word, neighbour) keys per side before counting them into a table. Counts are the candidate counts of the method (cut occurrences for
-``cohesion`` and ``pmi-split``, n-gram counts for ``entropy``).
+:data:`PAIR_BUDGET` raw (word, neighbour) keys per side before counting them into a table. With
+``rank="count"``, counts are the candidate counts of the method (cut occurrences for
+``cohesion`` and ``pmi-split``, n-gram counts for ``entropy``); with ``"novelty"``, the
+occurrences of each unit in the text (counted by the entropy pass).
 
 Two names planted 20 times each in random text (cohesion thresholds in nats need a corpus
 much larger than the words' counts):
@@ -47,6 +72,8 @@ much larger than the words' counts):
 >>> noise = lambda: "".join(rng.choice("的一是了我不人在他有这个上们来到时大地为子中你说生国年") for _ in range(200))
 >>> docs = [noise() + w + noise() for w in ("天龙八部", "射雕英雄传") for _ in range(20)]
 >>> [w.word for w in find_new_words(docs, min_count=5).words]
+['射雕英雄传', '天龙八部']
+>>> [w.word for w in find_new_words(docs, min_count=5, rank="count").words]
 ['天龙八部', '射雕英雄传']
 """
 
@@ -71,6 +98,7 @@ from minent.words.tokenizers import jieba_dict_path
 log = logging.getLogger("minent")
 
 METHODS = ("cohesion", "entropy", "pmi-split")
+RANKS = ("novelty", "count")
 COLUMNS = ("word", "count", "cohesion", "left_entropy", "right_entropy", "score")
 DEFAULT_ORDER = 4
 DEFAULT_MAX_CANDIDATE = 16
@@ -538,7 +566,8 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                    min_entropy: float = 1.0, min_length: int = 2, max_length: int | None = None,
                    top: int | None = None, known: set[str] | None = None, jobs: int = 1,
                    chunk_chars: int = 2_000_000, progress: Callable[[int], None] | None = None,
-                   scheduler: str | None = None) -> NewWordsResult:
+                   scheduler: str | None = None, rank: str = "novelty",
+                   background: str | os.PathLike | None = None) -> NewWordsResult:
     """Discover new words in *texts* (a ``Corpus`` or an iterable of strings).
 
     Parameters
@@ -556,6 +585,12 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     progress : called with input bytes consumed (Corpus inputs).
     scheduler : run the passes on a Dask cluster (``tcp://host:8786`` or ``"local"``, see
         :mod:`minent.parallel.dask`); *texts* must then be a ``Corpus``. Same output.
+    rank : ``"novelty"`` (default): the new-word units of the candidates, scored and ordered by
+        novelty against *background* (:mod:`minent.words.newwords.novelty`, docs/newwords-ranking.md); count =
+        occurrences in the text. ``"count"``: the published algorithms unchanged (candidates
+        of the method, ordered by count; score = count).
+    background : ``rank="novelty"``: the background word list (a ``minent count`` table or
+        ``word freq`` lines from another corpus); ``None`` = jieba's dictionary.
     """
     from minent.words.kernels import newwords as KN
     from minent.words.kernels import ngrams as K
@@ -563,6 +598,13 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
 
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
+    if rank not in RANKS:
+        raise UsageError(f"unknown rank {rank!r} (choose from {', '.join(RANKS)})")
+    bg = None
+    if rank == "novelty":
+        from minent.words.newwords.background import load_background
+
+        bg = load_background(background)  # a bad file fails before the corpus is read
     if order < 2:
         raise UsageError("`order` must be at least 2")
     if min_length < 1 or (max_length is not None and max_length < min_length):
@@ -680,22 +722,31 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                 cnts = np.zeros(0, dtype=np.int64)
             keep = cnts >= m
             rows, cnts = rows[keep], cnts[keep]
-            if method == "cohesion":
-                keep = _back_check(rows, g_rows, g_slots, order, bits)
-                rows, cnts = rows[keep], cnts[keep]
-            words = _decode_rows(table, rows)
-            counts = cnts.tolist()
-            coh = _cohesion_of_words(table, words)
+            passed = (_back_check(rows, g_rows, g_slots, order, bits) if method == "cohesion"
+                      else np.ones(len(rows), dtype=bool))
+            if rank == "count":
+                rows, cnts = rows[passed], cnts[passed]
+                words = _decode_rows(table, rows)
+                counts = cnts.tolist()
+                coh = _cohesion_of_words(table, words)
+            else:
+                stage("decode candidates")
+                words, counts, hl, hr, cut_left, cut_right = _novelty_units(
+                    spill, table, _decode_rows(table, rows), passed, bg, jobs, m,
+                    lambda w: min_length <= len(w) <= max_length and _keep_word(w) and not (known and w in known))
+                coh = _cohesion_of_words(table, words)
+                stage("new-word units, their counts and neighbour entropies")
 
-        # Length, character-class and known-word filters before the (costlier) entropy pass.
-        sel = [i for i, w in enumerate(words)
-               if min_length <= len(w) <= max_length and _keep_word(w) and not (known and w in known)]
-        words = [words[i] for i in sel]
-        counts = [counts[i] for i in sel]
-        coh = [coh[i] for i in sel]
-        stage("filter and decode")
-        hl, hr, _ = _neighbour_entropy(spill, table, words, jobs)
-        stage("neighbour entropies")
+        if rank == "count" or method == "entropy":
+            # Length, character-class and known-word filters before the (costlier) entropy pass.
+            sel = [i for i, w in enumerate(words)
+                   if min_length <= len(w) <= max_length and _keep_word(w) and not (known and w in known)]
+            words = [words[i] for i in sel]
+            counts = [counts[i] for i in sel]
+            coh = [coh[i] for i in sel]
+            stage("filter and decode")
+            hl, hr, _ = _neighbour_entropy(spill, table, words, jobs)
+            stage("neighbour entropies")
         if method == "entropy":
             keep = [i for i in range(len(words)) if hl[i] >= min_entropy and hr[i] >= min_entropy]
             words = [words[i] for i in keep]
@@ -705,16 +756,162 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     finally:
         spill.close()
 
-    # Best first: by score (= count), then word. numpy compares str arrays by code point, as
-    # Python does (words hold no NUL), so this is sorted(key=(-score, word)) without the keys.
-    order = np.lexsort((np.array(words, dtype=str), -np.asarray(counts, dtype=np.int64)))
+    if rank == "count":
+        scores = np.asarray(counts, dtype=np.float64)
+    else:
+        from minent.words.newwords.novelty import boundary_evidence, novelty, score
+
+        if method == "entropy":  # n-gram candidates: no background cut at their edges
+            cut_left = cut_right = np.zeros(len(words), dtype=bool)
+        lp = _topic_logprob(table, bg, words, counts, float(table.total) / bg.mean_length)
+        nov = novelty(counts, lp, table.total, bg.mean_length)
+        scores = score(nov, boundary_evidence(hl, hr, cut_left, cut_right))
+        settings["rank"] = "novelty"
+        settings["background"] = bg.source
+    # Best first: by score, then word. numpy compares str arrays by code point, as Python does
+    # (words hold no NUL), so this is sorted(key=(-score, word)) without the keys.
+    order = np.lexsort((np.array(words, dtype=str), -scores))
     if top is not None:
         order = order[:top]
-    hl, hr = hl.tolist(), hr.tolist()
-    result = [NewWord(words[i], int(counts[i]), float(coh[i]), hl[i], hr[i], float(counts[i]))
+    hl, hr, sc = hl.tolist(), hr.tolist(), scores.tolist()
+    result = [NewWord(words[i], int(counts[i]), float(coh[i]), hl[i], hr[i], sc[i])
               for i in order.tolist()]
     stage("rank")
     return NewWordsResult(result, method, settings)
+
+
+def _char_logprob(table, bg) -> Callable[[np.ndarray], np.ndarray]:
+    """``cps -> ln q(c)`` for a character where no background word starts: a Han character is a
+    rare character of the language the background models, priced as jieba prices it (one
+    occurrence, ``ln 1/total``); another (a Latin letter) is of a script the background does
+    not model, priced at its relative frequency in the corpus, ``ln(N(c) / T)``, so that 甲A or
+    T恤 are not new for their letters alone."""
+    from minent.text.chars import HAN, char_class_table
+    from minent.words.newwords.novelty import logs as novelty_logs
+
+    classes = char_class_table()
+    ids, counts = table.grams(1)
+    cps = table.vocab.codepoints[ids[:, 0]].astype(np.int64)
+    order = np.argsort(cps, kind="stable")
+    cps, logs = cps[order], novelty_logs(counts[order].astype(np.float64) / max(table.total, 1))
+    floor = -math.log(max(table.total, 1))
+    rare_han = -math.log(max(bg.total, 1))
+
+    def char_logprob(q: np.ndarray) -> np.ndarray:
+        if len(cps) == 0:
+            own = np.full(len(q), floor)
+        else:
+            pos = np.clip(np.searchsorted(cps, q), 0, len(cps) - 1)
+            own = np.where(cps[pos] == q, logs[pos], floor)
+        return np.where(classes[q] == HAN, rare_han, own)
+
+    return char_logprob
+
+
+def _topic_logprob(table, bg, words: list[str], word_counts: list[int], n_tokens: float) -> np.ndarray:
+    """ln q(w) under the background adapted to the corpus's topic: w's best background route,
+    each multi-character background word t of it priced at the larger of its background
+    probability and its frequency in the corpus outside w ((N(t) − N(w)) / N; words of up to
+    ``table.order`` characters, whose counts the table holds). A compound of words the corpus
+    uses a lot (经济 转轨 in economic news) is then new only in so far as the combination is more
+    frequent than its parts make it; a rare background word seen only inside w (岫云 in 钟岫云)
+    keeps its background price. Single characters keep the background's price too: their
+    corpus frequency is dominated by the words that contain them."""
+    from minent.words.newwords.novelty import logs as novelty_logs
+
+    char_lp = _char_logprob(table, bg)
+    lp, ntok, ends, starts = bg.routes(words, char_lp)
+    parts, owner = [], []
+    for i, (w, nt, s0) in enumerate(zip(words, ntok.tolist(), starts.tolist())):
+        a = 0
+        for e in ends[s0:s0 + nt].tolist():
+            if 2 <= e - a <= table.order:
+                parts.append(w[a:e])
+                owner.append(i)
+            a = e
+    if not parts:
+        return lp
+    background = bg.logprob(parts, char_lp)
+    counts = np.zeros(len(parts), dtype=np.float64)
+    for k, ids in _encode_words(table, parts).items():
+        sel = np.array([j for j, p in enumerate(parts) if len(p) == k], dtype=np.int64)
+        counts[sel] = table.counts_of(ids)
+    counts = np.maximum(counts - np.asarray(word_counts, dtype=np.float64)[np.array(owner, dtype=np.int64)], 0.0)
+    corpus = novelty_logs(counts / max(n_tokens, 1.0))
+    out = lp.copy()
+    np.add.at(out, np.array(owner, dtype=np.int64), np.maximum(corpus - background, 0.0))
+    return out
+
+
+def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs: int, min_count: int,
+                   wanted: Callable[[str], bool]):
+    """The new-word units of the candidate pieces and their statistics, for ``rank="novelty"``.
+
+    Units come from :func:`minent.words.newwords.novelty.new_word_units`: runs of new characters, and compounds
+    (parts without such a run). A compound of two multi-character known words is a unit only
+    when one of them is mostly found inside it (:func:`minent.words.newwords.novelty.bind_neighbours`: 延边敖东
+    yes; 解决问题, 中法两国 no: both words are mostly elsewhere). Other compounds are units when
+    their piece passed the back-check or when they are at most two background tokens (苏格兰队,
+    张家平: a known word and a character); a longer chain that failed the back-check is not (a
+    chain of cohesive n-grams that is not cohesive as a whole). A known word next to a run joins
+    it on the same majority condition. A common word of the background (记者, 报道, 问题) never
+    joins: it is a word of its own however the corpus repeats it. One pass over the text counts every string
+    involved and the neighbour entropies of the units.
+
+    Returns ``(words, counts, left_entropy, right_entropy, cut_left, cut_right)`` for the units
+    that satisfy *wanted* and occur at least *min_count* times, sorted; ``cut_*``: the
+    background cut next to the unit in some piece (a free character or a free known word).
+    """
+    from minent.words.newwords.novelty import bind_neighbours, free_extensions, new_word_units
+
+    units, ntok = new_word_units(pieces, bg, _char_logprob(table, bg))
+    runs, compounds, strings = [], [], set()
+    for w, ok, spans, nt in zip(pieces, passed.tolist(), units, ntok.tolist()):
+        for a, b, tokens, left, right in spans:
+            if tokens == 0:
+                runs.append((w, a, b, left, right))
+                strings.update({w[a:b], w[left:a], w[left:b], w[b:right], w[a:right], w[left:right]})
+            elif left > a:  # two multi-character known words glued together
+                compounds.append((w, a, b, left))
+                strings.update({w[a:b], w[a:left], w[left:b]})
+            elif ok or tokens <= 2:
+                compounds.append((w, a, b, -1))
+                strings.add(w[a:b])
+    strings.discard("")
+    listed = sorted(strings)
+    hl, hr, occ = _neighbour_entropy(spill, table, listed, jobs)
+    where = {w: i for i, w in enumerate(listed)}
+    count = occ.tolist()
+    flags: dict[str, list[bool]] = {}
+
+    def add(w: str, a: int, b: int) -> None:
+        f = flags.get(w[a:b])
+        if f is None:
+            f = flags[w[a:b]] = [False, False]
+        f[0] |= a > 0
+        f[1] |= b < len(w)
+
+    common = bg.common
+
+    def bound(part: str, joined: str) -> bool:  # a known word belonging to the new word
+        return part not in common and bind_neighbours(count[where[part]], count[where[joined]])
+
+    for w, a, b, left, right in runs:
+        if left < a and bound(w[left:a], w[left:b]):
+            a = left
+        if right > b and bound(w[b:right], w[a:right]):
+            b = right
+        add(w, a, b)
+    for w, a, b, mid in compounds:
+        if mid < 0 or bound(w[a:mid], w[a:b]) or bound(w[mid:b], w[a:b]):
+            add(w, a, b)
+    units = sorted(u for u in flags if u in where and count[where[u]] >= min_count)
+    counts = [count[where[u]] for u in units]
+    extended = free_extensions(units, counts, (~bg.are_words(units)).tolist(), bg)
+    words = [u for u, x in zip(units, extended.tolist()) if not x and wanted(u)]
+    idx = np.array([where[u] for u in words], dtype=np.int64)
+    return (words, occ[idx].tolist(), hl[idx], hr[idx],
+            np.array([flags[u][0] for u in words], dtype=bool), np.array([flags[u][1] for u in words], dtype=bool))
 
 
 def _back_check(rows: np.ndarray, g_rows: np.ndarray, g_slots: np.ndarray, order: int, bits: int) -> np.ndarray:

@@ -1,0 +1,347 @@
+"""Background model of ordinary language for ranking new words by novelty (docs/newwords-ranking.md).
+
+A background is a unigram word model: words with frequencies, by default jieba's dictionary
+(``dict.txt`` of the installed jieba, 349k words), else a ``minent count`` table (``word<TAB>count``)
+or any ``word freq [...]`` list built from another corpus. Under it:
+
+* the probability ``q(w)`` of a string is that of its most probable segmentation into background
+  words (jieba's max-probability route, ties to the longer word); a character where no
+  background word starts is a token of its own whose probability the caller supplies (new-word
+  ranking uses the character's relative frequency in the corpus: the background knows nothing
+  about that character, so its presence says nothing about new *words*);
+* ``mean_length`` = Σ f(w)·len(w) / Σ f(w), the background's characters per token, turns a
+  corpus of T characters into an expected N = T / mean_length tokens;
+* *common words* are the most frequent words that together make up half of the background's
+  tokens (in jieba's dictionary 840 words, 465 of them of two characters or more: 我们 记者 报道
+  先生 问题 ...). A multi-character common word is *free*: it is never glued into a new word
+  (记者 in 记者薛原, however often the corpus repeats that by-line).
+* a character is *free* when it is a common word by itself: among the most frequent
+  single-character words that together make up half of the background's single-character
+  tokens, and used alone at least as often as inside its longer words (f(c) >= Σ f(w) over the
+  longer words w containing c). In jieba's dictionary these are 39 characters (与 为 也 了 从 他
+  但 你 到 去 又 只 向 和 在 她 好 对 将 就 已 年 并 我 或 把 是 月 有 由 的 着 等 而 被 说 还 那 都);
+  一 这 不 人 上 中 are common but mostly inside words, 薛 娟 队 村 are not common. A new word never begins, ends or straddles a free character.
+
+The compiled background is cached like the tokenizer's dictionary: jieba's own dictionary reuses
+the tokenizer's compiled trie (:func:`minent.words.tokenizers.fast.load_dict`) and caches only the small
+statistics above; another file is compiled once into ``background-<hash>`` entries (``.npy``
+files, memory-mapped when loaded) under :func:`minent.words.tokenizers.fast.cache_dir`, keyed by a hash of
+the file, the :data:`BACKGROUND_ENTRIES` most recently used kept.
+
+>>> bg = load_background()
+>>> [round(float(x), 2) for x in bg.logprob(["他说", "薛原"], lambda cps: np.full(len(cps), -19.0))]
+[-10.62, -19.57]
+>>> bg.tokens("新华社记者薛原报道", lambda cps: np.full(len(cps), -19.0))
+['新华社', '记者', '薛', '原', '报道']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from minent.errors import DataError, UsageError
+
+log = logging.getLogger("minent")
+
+_FORMAT = "minent-background-2"  # bump when the cached arrays change meaning
+_TRIE = ("root_child", "ekey", "evals", "nfreq", "nweight", "nflag", "nsig")
+NCODEPOINTS = 0x110000
+#: Compiled backgrounds kept in the cache (least recently used ones are removed beyond this).
+BACKGROUND_ENTRIES = 4
+
+
+@dataclass
+class Background:
+    """A compiled background model (see the module docstring)."""
+
+    trie: tuple
+    total: int
+    mean_length: float
+    free: np.ndarray  # sorted int32 code points of the free characters
+    source: str
+    common: frozenset = frozenset()  # the common multi-character words (free words, see the module docstring)
+
+    def routes(self, words: Sequence[str], char_logprob: Callable[[np.ndarray], np.ndarray]):
+        """Best routes of *words*: ``(logprob, ntok, ends, starts)`` arrays.
+
+        ``char_logprob(cps)`` gives, for an int32 array of code points, the log-probability of
+        each as a token of its own where no background word starts. Token ``j`` of word ``i``
+        ends at ``ends[starts[i] + j]`` (relative to the word), ``j < ntok[i]``.
+        """
+        from minent.words.kernels import background as KB
+
+        n = len(words)
+        starts = np.zeros(n + 1, dtype=np.int64)
+        if n:
+            np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=n), out=starts[1:])
+        cps = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.int32).copy()
+        fallback = np.ascontiguousarray(char_logprob(cps), dtype=np.float64) if len(cps) else np.zeros(0)
+        lp = np.zeros(n, dtype=np.float64)
+        ntok = np.zeros(n, dtype=np.int64)
+        ends = np.zeros(len(cps), dtype=np.int64)
+        if n:
+            KB.best_routes(cps, starts, fallback, self.trie, lp, ntok, ends)
+        return lp, ntok, ends, starts
+
+    def logprob(self, words: Sequence[str], char_logprob: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """ln q(w) of every word (natural log)."""
+        return self.routes(words, char_logprob)[0]
+
+    def tokens(self, word: str, char_logprob: Callable[[np.ndarray], np.ndarray]) -> list[str]:
+        """The background's best segmentation of one word."""
+        _, ntok, ends, _ = self.routes([word], char_logprob)
+        out, a = [], 0
+        for e in ends[:ntok[0]].tolist():
+            out.append(word[a:e])
+            a = e
+        return out
+
+    def are_words(self, words: Sequence[str]) -> np.ndarray:
+        """Which of *words* are words of the background (frequency > 0)."""
+        from minent.words.kernels import background as KB
+
+        n = len(words)
+        starts = np.zeros(n + 1, dtype=np.int64)
+        if n:
+            np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=n), out=starts[1:])
+        cps = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.int32).copy()
+        out = np.zeros(n, dtype=np.bool_)
+        if n:
+            KB.are_words(cps, starts, self.trie, out)
+        return out
+
+    def free_mask(self, cps: np.ndarray) -> np.ndarray:
+        """Which of the code points *cps* are free characters."""
+        if len(self.free) == 0:
+            return np.zeros(len(cps), dtype=bool)
+        pos = np.clip(np.searchsorted(self.free, cps), 0, len(self.free) - 1)
+        return self.free[pos] == cps
+
+
+# --------------------------------------------------------------------------- reading word lists
+
+
+def read_background(path: str | os.PathLike) -> tuple[list[str], list[int]]:
+    """Words and frequencies of a background file: one ``word count`` per line, separated by a
+    tab or spaces (``minent count`` tables, jieba dictionaries ``word freq [tag]``, ``word freq``
+    lists). Blank lines are skipped, a first line ``word<TAB>count`` (``--header``) too, a word
+    listed twice adds up. Errors name the file and line."""
+    path = str(path)
+    if not os.path.exists(path):
+        raise UsageError(f"{path}: no such file (background word list)")
+    if os.path.isdir(path):
+        raise UsageError(f"{path}: is a directory, not a background word list")
+    freq: dict[str, int] = {}
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise DataError(f"{path}: line {lineno}: not UTF-8 text (expected 'word count' lines)") from None
+            if lineno == 1:
+                line = line.lstrip("\ufeff")
+            fields = line.split()
+            if not fields:
+                continue
+            if lineno == 1 and fields[:2] == ["word", "count"]:
+                continue
+            if len(fields) < 2:
+                raise DataError(f"{path}: line {lineno}: expected 'word count', got {line.strip()[:40]!r}")
+            try:
+                count = int(fields[1])
+            except ValueError:
+                raise DataError(f"{path}: line {lineno}: count {fields[1][:20]!r} is not a whole number") from None
+            if not 0 <= count < 2**62:
+                raise DataError(f"{path}: line {lineno}: count {count} out of range (0 .. 2^62)")
+            freq[fields[0]] = freq.get(fields[0], 0) + count
+    if not freq or sum(freq.values()) <= 0:
+        raise DataError(f"{path}: no words with a positive count (expected 'word count' lines)")
+    return list(freq), list(freq.values())
+
+
+def _statistics(words: Sequence[str], freqs: Sequence[int]) -> tuple[float, np.ndarray, np.ndarray]:
+    """``mean_length``, the sorted free code points and the common multi-character words of a
+    word list (module docstring)."""
+    f = np.asarray(freqs, dtype=np.float64)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    mean_length = float((f * lengths).sum() / max(f.sum(), 1.0))
+    # Common words: the most frequent ones, down to half of all the background's tokens.
+    by_freq = np.lexsort((np.arange(len(words)), -f))
+    cum = np.cumsum(f[by_freq])
+    common_idx = by_freq[: int(np.searchsorted(cum, cum[-1] / 2.0)) + 1] if len(cum) else by_freq
+    common = np.array(sorted(words[i] for i in common_idx.tolist() if lengths[i] > 1), dtype=str)
+    single = lengths == 1
+    cps_single = np.frombuffer("".join(w for w, s in zip(words, single.tolist()) if s).encode("utf-32-le", "surrogatepass"),
+                               dtype=np.int32)
+    alone = np.bincount(cps_single, weights=f[single], minlength=NCODEPOINTS)
+    multi = ~single & (lengths > 1)
+    text = "".join(w for w, m in zip(words, multi.tolist()) if m)
+    cps_multi = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.int32)
+    inside = np.bincount(cps_multi, weights=np.repeat(f[multi], lengths[multi]), minlength=NCODEPOINTS)
+    # Common characters: the most frequent single-character words, down to half of all
+    # single-character tokens (rare characters listed alone, e.g. name characters, are not).
+    present = np.flatnonzero(alone > 0)
+    order = present[np.lexsort((present, -alone[present]))]
+    cum = np.cumsum(alone[order])
+    chars = order[: int(np.searchsorted(cum, cum[-1] / 2.0)) + 1] if len(cum) else order
+    free = np.sort(chars[alone[chars] >= inside[chars]]).astype(np.int32)
+    return mean_length, free, common
+
+
+def _pow2_at_least(n: int) -> int:
+    return 1 << max(4, (n - 1).bit_length())
+
+
+def compile_background(words: Sequence[str], freqs: Sequence[int], source: str = "") -> Background:
+    """Compile a word list into a :class:`Background` (no cache involved)."""
+    from minent.words.kernels import dag
+
+    text = "".join(words)
+    cap_nodes = 1 + len(text)
+    cap_edges = _pow2_at_least(2 * cap_nodes)
+    trie = (np.full(NCODEPOINTS, -1, dtype=np.int32), np.full(cap_edges, -1, dtype=np.int64),
+            np.full(cap_edges, -1, dtype=np.int32), np.zeros(cap_nodes, dtype=np.int64),
+            np.zeros(cap_nodes, dtype=np.float64), np.zeros(cap_nodes, dtype=np.uint8),
+            np.zeros(cap_nodes, dtype=np.uint64))
+    offsets = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum([len(w) for w in words], out=offsets[1:])
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.int32).copy()
+    nnodes = dag.build_main(trie, cps, offsets, np.asarray(freqs, dtype=np.int64))
+    total = int(sum(freqs))
+    nfreq = trie[3][:nnodes].copy()
+    logtotal = math.log(total)
+    uniq, inverse = np.unique(nfreq, return_inverse=True)
+    logs = np.array([math.log(int(v)) - logtotal if v > 0 else 1.0 for v in uniq.tolist()])
+    trie = (trie[0], trie[1], trie[2], nfreq, logs[inverse.ravel()], trie[5][:nnodes].copy(),
+            trie[6][:nnodes].copy())
+    mean_length, free, common = _statistics(words, freqs)
+    return Background(trie, total, mean_length, free, source, frozenset(common.tolist()))
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def _hash_file(path: Path) -> str:
+    h = hashlib.blake2b(_FORMAT.encode(), digest_size=16)
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _save(entry: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``.npy`` files into a new directory *entry*, atomically renamed into place."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".tmp-"))
+    try:
+        for name, array in arrays.items():
+            np.save(tmp / f"{name}.npy", array)
+        (tmp / "format").write_text(_FORMAT)
+        os.replace(tmp, entry)
+    except OSError:
+        if not entry.is_dir():
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _load(entry: Path, names: Sequence[str]) -> dict[str, np.ndarray]:
+    if (entry / "format").read_text() != _FORMAT:
+        raise ValueError("stale cache format")
+    return {name: np.asarray(np.load(entry / f"{name}.npy", mmap_mode="c", allow_pickle=False)) for name in names}
+
+
+def _prune(directory: Path, keep: int = BACKGROUND_ENTRIES) -> None:
+    entries = []
+    for p in directory.glob("background-*"):
+        try:
+            entries.append((-p.stat().st_mtime, p))
+        except OSError:
+            continue
+    for _, p in sorted(entries)[keep:]:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def _cached(key: str, build: Callable[[], dict[str, np.ndarray]], names: Sequence[str]) -> dict[str, np.ndarray]:
+    from minent.words.tokenizers.fast import cache_dir
+
+    entry = cache_dir() / f"background-{key}"
+    try:
+        arrays = _load(entry, names)
+        try:
+            os.utime(entry)
+        except OSError:
+            pass
+        return arrays
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a corrupt or stale entry is rebuilt
+        log.debug("ignoring unreadable background cache %s: %s", entry, exc)
+        shutil.rmtree(entry, ignore_errors=True)
+    arrays = build()
+    try:
+        _save(entry, arrays)
+        _prune(entry.parent)
+    except OSError as exc:
+        log.debug("cannot write background cache %s: %s", entry, exc)
+    return arrays
+
+
+_MEMO: dict[str, Background] = {}
+
+
+def load_background(path: str | os.PathLike | None = None) -> Background:
+    """The background model of *path* (``None``: jieba's dictionary), from the cache when the
+    file's hash matches, compiled and cached otherwise; memoised in the process."""
+    from minent.words.tokenizers import jieba_dict_path
+    from minent.words.tokenizers.fast import load_dict, read_main_dict
+
+    if path is None:
+        main = jieba_dict_path()
+        key = _hash_file(main)
+        if key in _MEMO:
+            return _MEMO[key]
+
+        def build():
+            words, freqs = read_main_dict(main)
+            mean_length, free, common = _statistics(words, freqs)
+            return {"meta": np.array([mean_length]), "free": free, "common": common}
+
+        arrays = _cached(key, build, ("meta", "free", "common"))
+        compiled = load_dict()
+        bg = Background(compiled.trie, compiled.total, float(arrays["meta"][0]), np.asarray(arrays["free"]),
+                        "jieba", frozenset(arrays["common"].tolist()))
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise UsageError(f"{p}: no such file (background word list)")
+        if p.is_dir():
+            raise UsageError(f"{p}: is a directory, not a background word list")
+        key = _hash_file(p)
+        if key in _MEMO:
+            return _MEMO[key]
+
+        def build():
+            words, freqs = read_background(p)
+            b = compile_background(words, freqs, str(p))
+            arrays = dict(zip(_TRIE, b.trie))
+            arrays.update(meta=np.array([b.mean_length, float(b.total)]), free=b.free,
+                          common=np.array(sorted(b.common), dtype=str))
+            return arrays
+
+        arrays = _cached(key, build, _TRIE + ("meta", "free", "common"))
+        trie = tuple(arrays[name] for name in _TRIE)
+        bg = Background(trie, int(arrays["meta"][1]), float(arrays["meta"][0]), np.asarray(arrays["free"]), str(p),
+                        frozenset(arrays["common"].tolist()))
+    _MEMO[key] = bg
+    return bg
