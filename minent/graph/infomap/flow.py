@@ -90,7 +90,7 @@ def compute_flow(
     feature = None
     if graph.bipartite_start is not None:
         if recorded_teleport:
-            raise UsageError("--recorded-teleport is not supported for bipartite networks (*Bipartite)")
+            raise UsageError("`recorded_teleport` is not supported for bipartite networks (*Bipartite)")
         feature = graph.ids >= graph.bipartite_start
     # bipartite networks (as the reference, without --bipartite-teleportation): feature nodes
     # are not coded; the flow of each link goes to its primary end, and link flow doubles (two
