@@ -140,6 +140,11 @@ def segment_cmd(
     errors: common.Errors = "strict",
     jsonl_field: common.JsonlField = None,
     csv_column: common.CsvColumn = None,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes segmenting batches of lines (forked: the model "
+                     "is shared). The output does not depend on it. Training uses one process."),
+    ] = 1,
     output: common.Output = None,
     quiet: common.Quiet = False,
 ) -> None:
@@ -157,9 +162,15 @@ def segment_cmd(
     segmenter = _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
                                 encoding, errors, jsonl_field, csv_column, quiet, self_train)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
-    n = common.emit_text(segmenter.segment_lines(corpus.documents(), batch_chars=1 << 16 if _interactive() else 1 << 20),
-                         output)
-    common.summary("segment", f"{n} lines", {}, time.perf_counter() - start)
+    if (not inputs or "-" in inputs) and _interactive():  # typed text: small batches, no worker processes
+        batch_chars, jobs = 1 << 16, 1
+    else:
+        batch_chars = 1 << 18  # ~40 MB of decoder arrays a batch
+    with common.progress(corpus.total_bytes, quiet=quiet, description="segment") as advance:
+        n = common.emit_text(segmenter.segment_lines(corpus.documents(advance), batch_chars=batch_chars, jobs=jobs),
+                             output)
+    common.report_encodings(corpus)
+    common.summary("segment", f"{n} lines", {"jobs": jobs}, time.perf_counter() - start)
 
 
 def _interactive() -> bool:
@@ -212,14 +223,25 @@ def score_cmd(
         Optional[Path], typer.Option("--words", "-w", help="Training word list (UTF-8, first field per line): "
                                      "defines OOV words.")
     ] = None,
+    skip_mismatch: Annotated[
+        bool, typer.Option("--skip-mismatch", help="Leave out (and name on stderr) the lines whose text differs "
+                           "from the gold line, instead of stopping at the first one.")
+    ] = False,
     fmt: Annotated[Literal["tsv", "jsonl", "json"], common.format_option()] = "tsv",
     output: common.Output = None,
     header: common.Header = False,
     quiet: common.Quiet = False,
 ) -> None:
-    from minent.segmentation.score import score_files
+    from minent.errors import DataError
+    from minent.segmentation.score import TextMismatchError, score_files
 
     common.setup(quiet)
-    result = score_files(gold, test, words=words)
+    try:
+        result = score_files(gold, test, words=words, skip_mismatch=skip_mismatch)
+    except TextMismatchError as e:
+        raise DataError(f"{e.detail}; --skip-mismatch scores the other lines") from None
+    for _, why in result.skipped:
+        common.warn(f"skipped {why}")
     common.emit(result.to_rows(), ("metric", "value"), fmt, output, header=header)
-    common.summary("score", f"{result.lines} lines", result.settings)
+    skipped = f", {len(result.skipped)} skipped (text differs from gold)" if result.skipped else ""
+    common.summary("score", f"{result.lines} lines{skipped}", result.settings)
