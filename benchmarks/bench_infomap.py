@@ -1,6 +1,6 @@
 """minent infomap vs the `infomap` package (mapequation Infomap), side by side (docs/algorithms.md §4).
 
-    python -m benchmarks.bench_infomap [--quick] [--skip-speed] [--skip-lfr] [--skip-big] [--big-ref]
+    python -m benchmarks.bench_infomap [--quick] [--skip-speed] [--skip-lfr] [--skip-hier] [--skip-big] [--big-ref]
                                        [--skip-interop] [--only-interop] [--skip-states] [--only-states]
 
 1. Speed at equal codelength: two-level, 1 trial, 1 thread, after JIT warm-up, same process,
@@ -10,7 +10,10 @@
 2. Quality on networkx LFR graphs (n=1000, tau1=3, tau2=1.5, <k>=20, k_max=50, c_min=20,
    mu=0.1..0.6, 3 seeds): codelength against the reference and NMI against the planted
    communities; 1 trial each, the same seed.
-3. End to end: `minent infomap graph.tsv -o modules.tsv` on a planted graph of 1M nodes /
+3. Hierarchical (--hierarchical against the reference's default multilevel search), 1 trial,
+   1 thread, same process, after warm-up: the LFR graphs of 2. (one seed each) and planted
+   graphs of 20k/200k and 100k/1M (--quick: 20k only), codelength, levels and CPU seconds.
+4. End to end: `minent infomap graph.tsv -o modules.tsv` on a planted graph of 1M nodes /
    10M links (--quick: 200k / 2M), parse and output included, with the CPU seconds and peak
    RSS of the process and the 1-minute load average when it started; --big-ref also runs the
    reference's command line (`infomap graph.tsv outdir --two-level --clu`) on the same file.
@@ -120,30 +123,95 @@ def speed(quick: bool) -> None:
                  "cpu", "ref cpu", "cpu ratio", "wall", "ref wall", "wall ratio"], rows)
 
 
-def lfr(quick: bool) -> None:
+def lfr_graph(mu: float, seed: int):
+    """(links, planted communities) of a networkx LFR graph (n=1000, ...), or None."""
     import networkx as nx
+
+    for attempt in range(10):
+        try:
+            G = nx.LFR_benchmark_graph(1000, 3, 1.5, mu, average_degree=20, max_degree=50,
+                                       min_community=20, seed=seed * 100 + attempt)
+            break
+        except nx.ExceededMaxIterations:
+            continue
+    else:
+        return None
+    G.remove_edges_from(nx.selfloop_edges(G))
+    truth = np.zeros(1000, np.int64)
+    for c, com in enumerate({frozenset(G.nodes[v]["community"]) for v in G}):
+        truth[list(com)] = c
+    return np.array(list(G.edges())), truth
+
+
+def _cpu_per_run(run, min_seconds: float = 1.0):
+    """(result, CPU seconds per run): ``run()`` returns (result, its timed CPU seconds) and is
+    repeated until min_seconds of those have passed, so that the 10 ms graphs are timed as
+    well as the big ones."""
+    result, total = run()
+    runs = 1
+    while total < min_seconds:
+        total += run()[1]
+        runs += 1
+    return result, total / runs
+
+
+def hierarchical(quick: bool) -> None:
+    import infomap as ref
+
+    infomap(make_graph(*planted(600, 6000, 20, 0.2, 0)[:2], 600), seed=1, hierarchical=True)
+    graphs = []
+    for mu in ([0.1, 0.3, 0.5] if quick else [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]):
+        found = lfr_graph(mu, 1)
+        if found is not None:
+            e = found[0]
+            graphs.append((f"LFR mu={mu}", e[:, 0], e[:, 1], 1000))
+    for n, m, blocks in ([(20_000, 200_000, 500)] if quick else
+                         [(20_000, 200_000, 500), (100_000, 1_000_000, 500)]):
+        s, t, _ = planted(n, m, blocks, 0.2, 1)
+        graphs.append((f"planted {n // 1000}k/{m // 1000}k", s, t, n))
+    rows = []
+    for name, s, t, n in graphs:
+        g = make_graph(s, t, n)
+
+        def ours():
+            c0 = time.process_time()
+            r = infomap(g, seed=1, hierarchical=True)
+            return r, time.process_time() - c0
+
+        def reference():
+            # as in the speed section: the reference's run() (flow + search), links added before
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                im = ref.Infomap(two_level=False, num_trials=1, seed=1, silent=True, num_threads=1)
+                im.add_links(links)
+                c0 = time.process_time()
+                res = im.run()
+                return res, time.process_time() - c0
+
+        links = list(zip(s.tolist(), t.tolist()))
+        (r, cpu), (res, rcpu) = _cpu_per_run(ours), _cpu_per_run(reference)
+        rows.append([name, r.num_modules, res.num_top_modules, max(len(p) for p in r.paths),
+                     res.num_levels, f"{r.codelength:.6f}", f"{res.codelength:.6f}",
+                     f"{r.codelength - res.codelength:+.1e}", f"{cpu:.4f}", f"{rcpu:.4f}",
+                     cpu / rcpu])
+    print("\n## hierarchical: --hierarchical vs the reference's multilevel search, 1 trial, 1 thread "
+          "(CPU seconds per run, runs repeated for at least 1 s; ratio = minent / reference)")
+    print_table(["graph", "top modules", "ref top", "levels", "ref levels", "L minent", "L ref", "dL",
+                 "cpu", "ref cpu", "cpu ratio"], rows)
+
+
+def lfr(quick: bool) -> None:
 
     mus = [0.1, 0.3, 0.5] if quick else [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
     seeds = [1] if quick else [1, 2, 3]
     rows = []
     for mu in mus:
         for seed in seeds:
-            G = None
-            for attempt in range(10):
-                try:
-                    G = nx.LFR_benchmark_graph(1000, 3, 1.5, mu, average_degree=20, max_degree=50,
-                                               min_community=20, seed=seed * 100 + attempt)
-                    break
-                except nx.ExceededMaxIterations:
-                    continue
-            if G is None:
+            found = lfr_graph(mu, seed)
+            if found is None:
                 rows.append([mu, seed, "generator failed", "", "", "", "", "", ""])
                 continue
-            G.remove_edges_from(nx.selfloop_edges(G))
-            truth = np.zeros(1000, np.int64)
-            for c, com in enumerate({frozenset(G.nodes[v]["community"]) for v in G}):
-                truth[list(com)] = c
-            e = np.array(list(G.edges()))
+            e, truth = found
             r = infomap(make_graph(e[:, 0], e[:, 1], 1000), seed=1)
             _, _, rlen, rmods, rmod = run_reference(e[:, 0], e[:, 1])
             ref_labels = np.array([rmod.get(i, -1) for i in range(1000)])
@@ -347,6 +415,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="small graphs, for a quick look")
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--skip-lfr", action="store_true")
+    ap.add_argument("--skip-hier", action="store_true")
     ap.add_argument("--skip-big", action="store_true")
     ap.add_argument("--skip-interop", action="store_true")
     ap.add_argument("--skip-states", action="store_true")
@@ -366,6 +435,8 @@ def main() -> None:
         speed(args.quick)
     if not args.skip_lfr:
         lfr(args.quick)
+    if not args.skip_hier:
+        hierarchical(args.quick)
     if not args.skip_big:
         end_to_end(args.quick, args.big_ref)
     if not args.skip_interop:

@@ -1,129 +1,170 @@
-"""Segmentation throughput of minent vs jieba (same dictionary), and lexicon building on poems.
+"""minent segment vs jieba and vs another checkout, side by side on the Tang/Song poems.
 
-    python -m benchmarks.bench_segment [--repeat 3] [--poems-chars 20000000]
+    python -m benchmarks.bench_segment [--chars 5000000] [--train-chars 5000000,20000000]
+                                         [--baseline /tmp/seg-base] [--repeat 2] [--skip-jieba]
 
-1. Throughput, in one process, side by side on the same lines (PKU test + dev raw text, 362k
-   characters): ``jieba.cut(line, HMM=False)`` vs minent's ``UnigramSegmenter`` loaded with
-   jieba's own dict.txt (``minent segment --lexicon dict.txt`` does the same). Both are timed
-   after a warm-up (jieba's prefix dictionary built, numba compiled); best of --repeat. The
-   share of identically segmented lines is printed: the models are the same (max Σ ln p(w) over
-   the dictionary), the line conventions are not (minent keeps 3.14 and ９５％ and runs of the
-   same punctuation mark as one token; jieba glues Latin+digit runs), nor are ties.
-2. End to end: ``minent segment --lexicon dict.txt`` as a subprocess (start-up, dictionary load
-   and I/O included) vs a jieba script doing the same, with peak RSS.
-3. ``minent lexicon`` on the first --poems-chars characters of the Tang/Song poems, as a
-   subprocess: wall time, CPU time and peak RSS (target: 20M characters in under 2 minutes).
-Subprocess rows also give CPU seconds, the fair measure when the machine is shared.
+Every case is a process of its own, end to end (start-up, model load and I/O included), and the
+cases of a section run interleaved, --repeat times (best kept): they share the machine's load.
+CPU seconds (the process and its workers) are printed next to wall seconds; on a shared machine
+they are the fair measure of a one-process run. Peak RSS is the whole process tree's.
+
+1. ``segment --load``: a hybrid model trained (by this checkout) on the first --chars characters
+   of the poems segments those same characters: ``--jobs 1`` and ``--jobs 2``; ``jieba.cut``
+   (its default, HMM on) line by line in one process; ``minent tokenize`` (the fast tokenizer,
+   the same text) for scale; with --baseline, ``segment --load`` of the other checkout on the
+   same model. The outputs of the minent runs are compared byte for byte.
+2. ``segment --train`` (then segmenting nothing): on the first N characters of the poems, then
+   the hotel reviews, repeated up to N, for every N of --train-chars; with --baseline, the other
+   checkout on the same corpus. The models are compared by what they do: the segmentation of
+   the first 2000 lines.
+
+A baseline checkout: ``git worktree add /tmp/seg-base 50cc517`` (before the speed work).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import gzip
+import os
 import resource
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from benchmarks._common import print_table, run_measured, shared_data_or_exit  # noqa: E402
+from benchmarks._common import ROOT, print_table, run_measured, shared_data_or_exit
 
+# `python -m minent` from a given checkout: -m would put the working directory first on sys.path.
+RUN_MINENT = ("import sys; sys.path.insert(0, sys.argv.pop(1)); sys.argv[0] = 'minent'; "
+              "from minent.__main__ import run; run()")
 
-JIEBA_SCRIPT = r"""
+JIEBA = r"""
 import sys, logging, jieba
 jieba.setLogLevel(logging.WARNING)
 jieba.initialize()
-out = sys.stdout
-for line in sys.stdin:
-    out.write(" ".join(w for w in jieba.cut(line.rstrip("\n"), HMM=False) if w.strip()) + "\n")
+with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in f:
+        out.write(" ".join(w for w in jieba.cut(line.rstrip("\n")) if w.strip()) + "\n")
 """
 
 
-def measured(cmd, **kw):
-    """run_measured plus the CPU seconds (user + system) of the child: the machine may be shared."""
+def write_corpus(data: Path, n_chars: int, path: Path) -> int:
+    """The first *n_chars* characters (whole lines) of the poems, then of the hotel reviews,
+    both repeated as needed; returns the characters written."""
+    def lines():
+        while True:
+            with gzip.open(data / "corpora" / "poems_tang_song.txt.gz", "rt", encoding="utf-8") as f:
+                yield from f
+            with open(data / "corpora" / "ChnSentiCorp_htl_all.csv", encoding="utf-8", newline="") as f:
+                for row in csv.DictReader(f):
+                    yield row["review"].replace("\r", " ").replace("\n", " ") + "\n"
+
+    size = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for line in lines():
+            if size >= n_chars:
+                break
+            out.write(line)
+            size += len(line)
+    return size
+
+
+def measure(cmd: list[str], env: dict | None = None, stdin=None) -> tuple[float, float, float]:
+    """(wall s, CPU s of the process tree, peak RSS MiB) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall, rss = run_measured(cmd, **kw)
+    wall, rss = run_measured(cmd, env=env, stdin=stdin)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, rss
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, rss
+
+
+def run_cases(cases: dict, repeat: int, stdin_path: Path | None = None) -> dict:
+    best: dict = {}
+    for _ in range(repeat):
+        for name, (cmd, env) in cases.items():
+            if stdin_path is not None:
+                with open(stdin_path, "rb") as fin:
+                    r = measure(cmd, env, fin)
+            else:
+                r = measure(cmd, env)
+            print(f"  {name}: {r[0]:.1f} s wall, {r[1]:.1f} s CPU, {r[2]:.0f} MiB", file=sys.stderr)
+            old = best.get(name)
+            best[name] = r if old is None else (min(old[0], r[0]), min(old[1], r[1]), max(old[2], r[2]))
+    return best
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--poems-chars", type=int, default=20_000_000)
+    ap.add_argument("--chars", type=int, default=5_000_000, help="characters segmented in section 1")
+    ap.add_argument("--train-chars", default="5000000,20000000", help="corpus sizes of section 2 (comma-separated)")
+    ap.add_argument("--baseline", type=Path, help="another minent checkout, run side by side")
+    ap.add_argument("--repeat", type=int, default=2, help="runs of each case of section 1 (best kept)")
+    ap.add_argument("--skip-jieba", action="store_true", help="leave jieba out of section 1 (it is slow)")
+    ap.add_argument("--sections", default="1,2")
     args = ap.parse_args()
+    if args.baseline is not None and not (args.baseline / "minent" / "__init__.py").is_file():
+        ap.error(f"--baseline {args.baseline}: not a minent checkout")
     data = shared_data_or_exit()
-    sig = data / "sighan2005"
-
-    import jieba
-
-    from minent.segmentation.lexicon_model import Lexicon
-    from minent.segmentation.unigram import UnigramSegmenter
-
-    lines = []
-    for name in ("pku_test.utf8", "pku_dev.utf8"):
-        lines += (sig / name).read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
-    n_chars = sum(len(x) for x in lines)
-    dict_path = Path(jieba.__file__).parent / "dict.txt"
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    seg = UnigramSegmenter(Lexicon.read(dict_path), oov_max=0)
-    seg.segment_text(lines[0])
-
-    def best(fn):
-        times = []
-        for _ in range(args.repeat):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-        return min(times)
-
-    t_jieba = best(lambda: [list(jieba.cut(x, HMM=False)) for x in lines])
-    t_minent = best(lambda: list(seg.segment_lines(lines)))
-    jt = [[w for w in jieba.cut(x, HMM=False) if w.strip()] for x in lines]
-    mt = [o.split() for o in seg.segment_lines(lines)]
-    same = sum(a == b for a, b in zip(jt, mt)) / len(lines)
-    print(f"1. in-process throughput, {n_chars} characters, jieba dict.txt, best of {args.repeat}")
-    print_table(
-        ["segmenter", "seconds", "M chars/s", "speed-up"],
-        [["jieba.cut(HMM=False)", f"{t_jieba:.3f}", f"{n_chars / t_jieba / 1e6:.2f}", "1.0"],
-         ["minent UnigramSegmenter", f"{t_minent:.3f}", f"{n_chars / t_minent / 1e6:.2f}", f"{t_jieba / t_minent:.1f}"]],
-    )
-    print(f"lines segmented identically: {same:.4f}\n")
-
+    sections = set(args.sections.split(","))
+    here = [sys.executable, "-c", RUN_MINENT, str(ROOT)]
+    base = [sys.executable, "-c", RUN_MINENT, str(args.baseline)] if args.baseline else None
+    base_env = {"PYTHONPATH": str(args.baseline)} if args.baseline else None
+    print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        text = tmp / "text.txt"
-        text.write_text("\n".join(lines * 5) + "\n", encoding="utf-8")
-        script = tmp / "jieba_seg.py"
-        script.write_text(JIEBA_SCRIPT, encoding="utf-8")
-        rows = []
-        with open(text, "rb") as fin:
-            tj, cj, rj = measured([sys.executable, str(script)], stdin=fin)
-        with open(text, "rb") as fin:
-            tm, cm, rm = measured([sys.executable, "-m", "minent", "segment", "--lexicon", str(dict_path),
-                                   "--oov-max", "0", "-q"], stdin=fin)
-        rows.append(["jieba script", f"{tj:.2f}", f"{cj:.2f}", f"{rj:.0f}", "1.0"])
-        rows.append(["minent segment --lexicon dict.txt", f"{tm:.2f}", f"{cm:.2f}", f"{rm:.0f}", f"{cj / cm:.1f}"])
-        print(f"2. end to end, {5 * n_chars} characters on stdin (start-up and dictionary load included)")
-        print_table(["command", "wall s", "CPU s", "peak RSS MiB", "speed-up (CPU)"], rows)
-        print()
-
-        poems = tmp / "poems.txt"
-        size = 0
-        with gzip.open(data / "corpora" / "poems_tang_song.txt.gz", "rt", encoding="utf-8") as f, \
-                open(poems, "w", encoding="utf-8") as out:
-            for line in f:
-                out.write(line)
-                size += len(line)
-                if size >= args.poems_chars:
-                    break
-        tl, cl, rl = measured([sys.executable, "-m", "minent", "lexicon", str(poems), "-q", "-o", str(tmp / "lex.tsv")])
-        n_words = sum(1 for _ in open(tmp / "lex.tsv", encoding="utf-8"))
-        print(f"3. minent lexicon on the first {size} characters of the Tang/Song poems")
-        print_table(["command", "wall s", "CPU s", "peak RSS MiB", "words"],
-                    [["minent lexicon", f"{tl:.1f}", f"{cl:.1f}", f"{rl:.0f}", str(n_words)]])
+        if "1" in sections:
+            text = tmp / "text.txt"
+            n = write_corpus(data, args.chars, text)
+            model = tmp / "model.npz"
+            measure(here + ["segment", "--train", str(text), "--save", str(model), "-q", "-o", os.devnull],
+                    stdin=open(os.devnull, "rb"))
+            cases = {
+                "segment --load -j 1": (here + ["segment", "--load", str(model), str(text), "-j", "1", "-q",
+                                                "-o", str(tmp / "j1.txt")], None),
+                "segment --load -j 2": (here + ["segment", "--load", str(model), str(text), "-j", "2", "-q",
+                                                "-o", str(tmp / "j2.txt")], None),
+                "tokenize -j 1 (jieba's dictionary)": (here + ["tokenize", str(text), "-q", "-o", str(tmp / "tok.txt")],
+                                                        None),
+            }
+            if base:
+                cases["baseline segment --load"] = (base + ["segment", "--load", str(model), str(text), "-q",
+                                                           "-o", str(tmp / "b.txt")], base_env)
+            if not args.skip_jieba:
+                cases["jieba.cut, 1 process"] = ([sys.executable, "-c", JIEBA, str(text), str(tmp / "jieba.txt")], None)
+            best = run_cases(cases, args.repeat)
+            ref = best.get("jieba.cut, 1 process")
+            bref = best.get("baseline segment --load")
+            rows = [[name, f"{w:.2f}", f"{c:.2f}", f"{r:.0f}", f"{ref[1] / c:.1f}" if ref else "-",
+                     f"{bref[1] / c:.2f}" if bref else "-"] for name, (w, c, r) in best.items()]
+            same = (tmp / "j1.txt").read_bytes() == (tmp / "j2.txt").read_bytes()
+            same_base = (tmp / "b.txt").read_bytes() == (tmp / "j1.txt").read_bytes() if base else None
+            print(f"\n1. segmenting {n} characters of poems with a hybrid model trained on them "
+                  f"(best of {args.repeat})")
+            print_table(["case", "wall s", "CPU s", "peak RSS MiB", "jieba CPU / CPU", "baseline CPU / CPU"], rows)
+            print(f"-j 1 and -j 2 outputs byte-identical: {same}"
+                  + (f"; baseline output identical: {same_base}" if base else ""))
+        if "2" in sections:
+            rows = []
+            for size in [int(float(x)) for x in args.train_chars.split(",")]:
+                corpus = tmp / f"train_{size}.txt"
+                n = write_corpus(data, size, corpus)
+                probe = tmp / "probe.txt"
+                with open(corpus, encoding="utf-8") as f, open(probe, "w", encoding="utf-8") as out:
+                    for _, line in zip(range(2000), f):
+                        out.write(line)
+                cases = {"this checkout": (here + ["segment", "--train", str(corpus), str(probe), "-q",
+                                                   "-o", str(tmp / "t_here.txt")], None)}
+                if base:
+                    cases["baseline"] = (base + ["segment", "--train", str(corpus), str(probe), "-q",
+                                                 "-o", str(tmp / "t_base.txt")], base_env)
+                best = run_cases(cases, 1)
+                same = ((tmp / "t_here.txt").read_bytes() == (tmp / "t_base.txt").read_bytes()) if base else None
+                for name, (w, c, r) in best.items():
+                    bw = best.get("baseline")
+                    rows.append([f"{n / 1e6:.1f}M", name, f"{w:.1f}", f"{c:.1f}", f"{r:.0f}",
+                                 f"{bw[1] / c:.2f}" if bw else "-", "" if same is None else str(same)])
+            print("\n2. segment --train (hybrid, defaults) on poems (+ reviews), then segmenting 2000 lines")
+            print_table(["chars", "code", "wall s", "CPU s", "peak RSS MiB", "baseline CPU / CPU",
+                         "same segmentation"], rows)
 
 
 if __name__ == "__main__":

@@ -1,122 +1,156 @@
-"""Unsupervised segmentation quality on SIGHAN 2005 PKU (docs/algorithms.md §3.4, §7).
+"""Unsupervised segmentation quality on SIGHAN 2005 PKU and CityU (docs/algorithms.md §3.4, §7).
 
-    python -m benchmarks.eval_segment [--no-tune] [--hotel]
+    python -m benchmarks.eval_segment [--sets pku,cityu] [--sizes 50000,200000,2000000]
+                                      [--no-ablation] [--no-reference]
 
-Protocol (../shared/data/README.md): models learn from the raw text of pku_dev + pku_test only
-(transductive; never the gold files nor the word list), segment pku_test, and are scored against
-pku_test_gold with the function behind ``minent score`` (the training word list only splits recall
-into IV / OOV). Rows:
+Protocol (../shared/data/README.md): models learn from raw text only — never a gold file nor a
+word list — with fixed defaults, segment the test text and are scored against its gold with the
+function behind ``minent score`` (the training word list only splits recall into IV / OOV):
 
-* the defaults of each model, with and without pre-split of numbers / Latin runs (punctuation
-  is always split): unigram (``minent lexicon`` + ``minent segment --lexicon``), charlm
-  (character 4-gram LM, b/c/d/e tags) and hybrid (both scores, then the self-trained boundary
-  model: ``minent segment --train``; also without the boundary model);
-* a small grid of (margin, entry_cost) chosen on pku_dev scored with pku_dev_gold, then run on
-  the test (``--no-tune`` skips it);
-* with ``--hotel``: the hybrid learning also from the hotel reviews (allowed, reported apart);
-* references: jieba's own dictionary in minent's segmenter and jieba.cut(HMM=False) — supervised.
+* PKU (simplified): learning from the raw pku_dev + pku_test text (transductive), scored on
+  pku_test;
+* CityU (traditional, Hong Kong): learning from the raw cityu_test text alone (67k characters).
+
+Rows per set: P, R, F1, OOV recall, IV recall, and seconds to learn.
+
+* ``hybrid`` is ``minent segment --train`` with its defaults; the ablation rows take one part away
+  at a time: ``unigram`` (the lexicon alone: ``minent lexicon`` + ``segment --lexicon``),
+  ``charlm`` (the character LM alone), ``hybrid, no self-training`` (``--self-train 0``: no
+  boundary model), ``--pre-split`` (numbers and Latin runs never part of a word);
+* sizes (``--sizes``): the default model learning from the first N characters of the set's raw
+  text (whole lines; the test lines among them are scored), and beyond the raw text of the set
+  from it followed by the hotel reviews and the Tang/Song poems up to N (other domains: what a
+  corpus grown from other sources does to the set's own segmentation);
+* references (PKU): jieba's dictionary in minent's unigram decoder, and ``jieba.cut`` — both
+  supervised (the dictionary comes from annotated text).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks._common import print_table, shared_data_or_exit  # noqa: E402
-
+from benchmarks._common import print_table, shared_data_or_exit
 
 
 def read_lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+    lines = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def other_text(data: Path):
+    """Lines of the hotel reviews, then of the poems (for the larger sizes)."""
+    with open(data / "corpora" / "ChnSentiCorp_htl_all.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            yield row["review"].replace("\r", " ").replace("\n", " ")
+    with gzip.open(data / "corpora" / "poems_tang_song.txt.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            yield line.rstrip("\n")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--no-tune", action="store_true", help="skip the dev-tuned grid")
-    ap.add_argument("--hotel", action="store_true", help="also learn from the hotel reviews (reported apart)")
+    ap.add_argument("--sets", default="pku,cityu")
+    ap.add_argument("--sizes", default="50000,200000,2000000", help="corpus sizes in characters ('' for none)")
+    ap.add_argument("--no-ablation", action="store_true")
+    ap.add_argument("--no-reference", action="store_true", help="leave out the jieba rows")
     args = ap.parse_args()
     data = shared_data_or_exit()
     sig = data / "sighan2005"
 
-    import jieba
-
+    from minent.segmentation import train_segmenter
     from minent.segmentation.charlm import CharLM
     from minent.segmentation.hybrid import HybridSegmenter
     from minent.segmentation.lexicon import build_lexicon
-    from minent.segmentation.lexicon_model import Lexicon
     from minent.segmentation.score import score_files
     from minent.segmentation.unigram import UnigramSegmenter
 
-    raw = read_lines(sig / "pku_dev.utf8") + read_lines(sig / "pku_test.utf8")
-    test_lines = read_lines(sig / "pku_test.utf8")
-    dev_lines = read_lines(sig / "pku_dev.utf8")
-    words = sig / "pku_training_words.utf8"
-    rows = []
+    sets = {
+        "pku": (["pku_dev.utf8", "pku_test.utf8"], "pku_test.utf8", "pku_test_gold.utf8", "pku_training_words.utf8"),
+        "cityu": (["cityu_test.utf8"], "cityu_test.utf8", "cityu_test_gold.utf8", "cityu_training_words.utf8"),
+    }
     tmp = Path(tempfile.mkdtemp())
+    rows = []
 
-    def score(segment_lines, lines, gold: str, name: str):
-        out = tmp / f"{name}.seg"
-        out.write_text("\n".join(segment_lines(lines)) + "\n", encoding="utf-8")
-        return score_files(sig / gold, out, words=words)
+    def add(set_name, model, chars, learn_s, seg, test_lines, gold_lines, words):
+        out, gold = tmp / "out.seg", tmp / "gold.seg"
+        out.write_text("\n".join(seg.segment_lines(test_lines)) + "\n", encoding="utf-8")
+        gold.write_text("\n".join(gold_lines) + "\n", encoding="utf-8")
+        s = score_files(gold, out, words=words)
+        rows.append([set_name, model, str(chars), f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}",
+                     f"{s.oov_recall:.4f}", f"{s.iv_recall:.4f}", f"{learn_s:.1f}" if learn_s else "-"])
+        print(f"{set_name} {model} ({chars} chars): F1 {s.f1:.4f}", file=sys.stderr)
 
-    def add(name, pre, learn_s, seg):
+    def timed(fn):
         t = time.perf_counter()
-        s = score(seg.segment_lines, test_lines, "pku_test_gold.utf8", name)
-        rows.append([name, pre, s.precision, s.recall, s.f1, s.oov_recall, s.iv_recall, learn_s,
-                     time.perf_counter() - t])
-        print(f"{name} pre_split={pre}: F1 {s.f1:.4f}", file=sys.stderr)
+        result = fn()
+        return result, time.perf_counter() - t
 
-    for pre in (True, False):
-        t = time.perf_counter()
-        lex = build_lexicon(raw, pre_split=pre).lexicon
-        t_lex = time.perf_counter() - t
-        uni = UnigramSegmenter(lex, pre_split=pre)
-        add("unigram: lexicon + segment --lexicon", pre, t_lex, uni)
-        t = time.perf_counter()
-        lm = CharLM.train(raw, pre_split=pre)
-        t_lm = time.perf_counter() - t
-        add("charlm: segment --train --model charlm", pre, t_lm, lm)
-        add("hybrid without self-training (--self-train 0)", pre, t_lex + t_lm, HybridSegmenter(uni, lm))
-        t = time.perf_counter()
-        hyb = HybridSegmenter(uni, lm).self_train(raw)
-        add("hybrid: segment --train (default)", pre, t_lex + t_lm + time.perf_counter() - t, hyb)
-    if not args.no_tune:
-        best = None
-        for margin in (1.0, 1.5, 2.0):
-            for entry_cost in (2.0, 4.0):
-                lex = build_lexicon(raw, margin=margin, entry_cost=entry_cost).lexicon
-                s = score(UnigramSegmenter(lex).segment_lines, dev_lines, "pku_dev_gold.utf8", "dev")
-                print(f"dev margin={margin} entry_cost={entry_cost}: F1 {s.f1:.4f}", file=sys.stderr)
-                if best is None or s.f1 > best[0]:
-                    best = (s.f1, margin, entry_cost, lex)
-        _, margin, entry_cost, lex = best
-        add(f"unigram, dev-tuned margin={margin} entry_cost={entry_cost}", False, 0.0, UnigramSegmenter(lex))
-    if args.hotel:
-        with open(data / "corpora" / "ChnSentiCorp_htl_all.csv", encoding="utf-8", newline="") as fh:
-            reviews = [r["review"] for r in csv.DictReader(fh)]
-        t = time.perf_counter()
-        lex = build_lexicon(raw + reviews).lexicon
-        lm = CharLM.train(raw + reviews)
-        add("hybrid, learning also from hotel reviews", False, time.perf_counter() - t,
-            HybridSegmenter(UnigramSegmenter(lex), lm).self_train(raw + reviews))
-    jdict = Lexicon.read(Path(jieba.__file__).parent / "dict.txt")
-    add("ref: jieba dict in minent (supervised)", True, 0.0, UnigramSegmenter(jdict, oov_max=0, pre_split=True))
-    jieba.setLogLevel(60)
+    for set_name in args.sets.split(","):
+        raw_files, test_file, gold_file, words_file = sets[set_name]
+        raw = [line for f in raw_files for line in read_lines(sig / f)]
+        test, gold = read_lines(sig / test_file), read_lines(sig / gold_file)
+        words = sig / words_file
+        n_raw = sum(len(x) for x in raw)
+        seg, t = timed(lambda: train_segmenter(raw))
+        add(set_name, "hybrid (segment --train defaults)", n_raw, t, seg, test, gold, words)
+        if not args.no_ablation:
+            lex, t_lex = timed(lambda: build_lexicon(raw).lexicon)
+            uni = UnigramSegmenter(lex)
+            add(set_name, "unigram (lexicon alone)", n_raw, t_lex, uni, test, gold, words)
+            lm, t_lm = timed(lambda: CharLM.train(raw))
+            add(set_name, "charlm (character LM alone)", n_raw, t_lm, lm, test, gold, words)
+            add(set_name, "hybrid, no self-training", n_raw, t_lex + t_lm, HybridSegmenter(uni, lm), test, gold, words)
+            seg, t = timed(lambda: train_segmenter(raw, pre_split=True))
+            add(set_name, "hybrid --pre-split", n_raw, t, seg, test, gold, words)
+        for size in [int(float(x)) for x in args.sizes.split(",") if x]:
+            if size <= n_raw:
+                # the first `size` characters of the raw text, in test-first order so that the
+                # test lines scored are among them
+                order = [line for f in reversed(raw_files) for line in read_lines(sig / f)]
+                corpus, n = [], 0
+                for line in order:
+                    if n >= size:
+                        break
+                    corpus.append(line)
+                    n += len(line)
+                k = min(len(corpus), len(test))
+                seg, t = timed(lambda: train_segmenter(corpus))
+                add(set_name, "hybrid, first N chars of the raw text", n, t, seg, test[:k], gold[:k], words)
+            else:
+                corpus, n = list(raw), n_raw
+                for line in other_text(data):
+                    if n >= size:
+                        break
+                    corpus.append(line)
+                    n += len(line)
+                seg, t = timed(lambda: train_segmenter(corpus))
+                add(set_name, "hybrid, raw text + reviews + poems", n, t, seg, test, gold, words)
+        if set_name == "pku" and not args.no_reference:
+            import jieba
 
-    class Jieba:
-        @staticmethod
-        def segment_lines(lines):
-            return (" ".join(jieba.cut(line, HMM=False)) for line in lines)
+            from minent.segmentation.lexicon_model import Lexicon
 
-    add("ref: jieba.cut(HMM=False) (supervised)", "-", 0.0, Jieba)
-    print("PKU test (SIGHAN 2005), learned from raw pku_dev + pku_test; scored by minent.segmentation.score")
-    print_table(["model", "pre_split", "P", "R", "F1", "OOV-R", "IV-R", "learn s", "segment s"],
-                [[r[0], str(r[1])] + [f"{x:.4f}" for x in r[2:7]] + [f"{r[7]:.1f}" if r[7] else "-", f"{r[8]:.2f}"]
-                 for r in rows])
+            jdict = Lexicon.read(Path(jieba.__file__).parent / "dict.txt")
+            add(set_name, "ref: jieba dict in minent (supervised)", 0, 0.0,
+                UnigramSegmenter(jdict, oov_max=0, pre_split=True), test, gold, words)
+            jieba.setLogLevel(60)
+
+            class Jieba:
+                @staticmethod
+                def segment_lines(lines):
+                    return (" ".join(jieba.cut(line)) for line in lines)
+
+            add(set_name, "ref: jieba.cut (supervised)", 0, 0.0, Jieba, test, gold, words)
+    print("SIGHAN 2005, learning from raw text only (fixed defaults); scored by minent.segmentation.score")
+    print_table(["set", "model", "learned from (chars)", "P", "R", "F1", "OOV-R", "IV-R", "learn s"], rows)
 
 
 if __name__ == "__main__":

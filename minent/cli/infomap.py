@@ -19,8 +19,9 @@ GraphInput = Annotated[
 ]
 InputFormat = Annotated[
     Literal["auto", "edges", "pajek", "states", "graphml", "gexf", "gml"],
-    typer.Option("--input-format", help="Graph file format; auto recognises Pajek by '*Vertices', a "
-                 "state network file by '*States' and GraphML/GEXF/GML by the file extension."),
+    typer.Option("--input-format", help="Graph file format; auto recognises Pajek by its first "
+                 "non-comment line, a section such as '*Vertices' or '*Edges', a state network "
+                 "file by '*States' and GraphML/GEXF/GML by the file extension."),
 ]
 Directed = Annotated[bool, typer.Option("--directed", "-d", help="Links are directed (PageRank flow).")]
 Teleport = Annotated[float, typer.Option("--teleport", help="Teleportation probability of the directed random walk.")]

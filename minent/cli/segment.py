@@ -140,6 +140,11 @@ def segment_cmd(
     errors: common.Errors = "strict",
     jsonl_field: common.JsonlField = None,
     csv_column: common.CsvColumn = None,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes segmenting batches of lines (forked: the model "
+                     "is shared). The output does not depend on it. Training uses one process."),
+    ] = 1,
     output: common.Output = None,
     quiet: common.Quiet = False,
 ) -> None:
@@ -157,19 +162,29 @@ def segment_cmd(
     segmenter = _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
                                 encoding, errors, jsonl_field, csv_column, quiet, self_train)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
-    # a batch also ends when a pipe stalls (tail -f log | minent segment): its lines come out at once
-    from minent.io.tables import atomic_output
+    if (not inputs or "-" in inputs) and _interactive():  # typed text: small batches, no worker processes
+        batch_chars, jobs = 1 << 16, 1
+    else:
+        batch_chars = 1 << 18  # ~40 MB of decoder arrays a batch
+    if jobs == 1 and corpus.total_bytes is None:
+        # standard input or a pipe: a batch also ends when the input stalls (tail -f log |
+        # minent segment), and its lines are written at once
+        from minent.io.tables import atomic_output
 
-    batches = corpus.batches(max_chars=1 << 16 if _interactive() else 1 << 20, flush_on_stall=True)
-    n = 0
-    with atomic_output(output) as fh:
-        for batch in batches:
-            lines = list(segmenter.segment_batches([batch]))
-            fh.write("\n".join(lines) + "\n")
-            n += len(lines)
-            if output is None:
-                fh.flush()
-    common.summary("segment", f"{n} lines", {}, time.perf_counter() - start)
+        n = 0
+        with atomic_output(output) as fh:
+            for batch in corpus.batches(max_chars=batch_chars, flush_on_stall=True):
+                lines = list(segmenter.segment_batches([batch]))
+                fh.write("\n".join(lines) + "\n")
+                n += len(lines)
+                if output is None:
+                    fh.flush()
+    else:
+        with common.progress(corpus.total_bytes, quiet=quiet, description="segment") as advance:
+            n = common.emit_text(segmenter.segment_lines(corpus.documents(advance), batch_chars=batch_chars, jobs=jobs),
+                                 output)
+    common.report_encodings(corpus)
+    common.summary("segment", f"{n} lines", {"jobs": jobs}, time.perf_counter() - start)
 
 
 def _interactive() -> bool:
@@ -222,14 +237,25 @@ def score_cmd(
         Optional[Path], typer.Option("--words", "-w", help="Training word list (UTF-8, first field per line): "
                                      "defines OOV words.")
     ] = None,
+    skip_mismatch: Annotated[
+        bool, typer.Option("--skip-mismatch", help="Leave out (and name on stderr) the lines whose text differs "
+                           "from the gold line, instead of stopping at the first one.")
+    ] = False,
     fmt: Annotated[Literal["tsv", "jsonl", "json"], common.format_option()] = "tsv",
     output: common.Output = None,
     header: common.Header = False,
     quiet: common.Quiet = False,
 ) -> None:
-    from minent.segmentation.score import score_files
+    from minent.errors import DataError
+    from minent.segmentation.score import TextMismatchError, score_files
 
     common.setup(quiet, kernels=False)
-    result = score_files(gold, test, words=words)
+    try:
+        result = score_files(gold, test, words=words, skip_mismatch=skip_mismatch)
+    except TextMismatchError as e:
+        raise DataError(f"{e.detail}; --skip-mismatch scores the other lines") from None
+    for _, why in result.skipped:
+        common.warn(f"skipped {why}")
     common.emit(result.to_rows(), ("metric", "value"), fmt, output, header=header)
-    common.summary("score", f"{result.lines} lines", result.settings)
+    skipped = f", {len(result.skipped)} skipped (text differs from gold)" if result.skipped else ""
+    common.summary("score", f"{result.lines} lines{skipped}", result.settings)

@@ -110,7 +110,7 @@ def _is_wide(encoding: str) -> bool:
     return encoding in _WIDE_CODECS
 
 
-def _wide_bom(sample: bytes) -> str | None:
+def wide_bom(sample: bytes) -> str | None:
     """``"utf-32"`` / ``"utf-16"`` when *sample* starts with their byte-order mark."""
     for bom, name in _WIDE_BOMS:  # UTF-32-LE first: its BOM starts with UTF-16-LE's
         if sample.startswith(bom):
@@ -128,7 +128,7 @@ def detect_encoding(sample: bytes) -> str:
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8"
-    wide = _wide_bom(sample)
+    wide = wide_bom(sample)
     if wide:
         return wide
     try:
@@ -248,8 +248,8 @@ class Corpus:
                 if encoding == "auto":
                     encoding = detect_encoding(data[:_SNIFF_SIZE])
                     self.chosen_encodings[source.display] = encoding
-                if encoding == "utf-8" and _wide_bom(data):  # cannot be UTF-8: its BOM tells
-                    encoding = _wide_bom(data)
+                if encoding == "utf-8" and wide_bom(data):  # cannot be UTF-8: its BOM tells
+                    encoding = wide_bom(data)
                     self.chosen_encodings[source.display] = encoding
                 if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
                     data = data[3:]
@@ -510,7 +510,7 @@ class Corpus:
             return False
         if self.encoding in ("auto", "utf-8"):  # a UTF-16/32 byte-order mark decides
             with open(name, "rb") as f:
-                return _wide_bom(f.read(4)) is None
+                return wide_bom(f.read(4)) is None
         return True
 
     def range_documents(
@@ -562,7 +562,7 @@ class Corpus:
                 encoding = detect_encoding(raw.read(_SNIFF_SIZE))
                 self.chosen_encodings[source.display] = encoding
             elif encoding == "utf-8":
-                encoding = _wide_bom(raw.read(4)) or encoding
+                encoding = wide_bom(raw.read(4)) or encoding
             if _is_wide(encoding):
                 raise UsageError(f"{source.display}: a {encoding} file cannot be read in byte ranges")
             begin = _line_start(raw, start)

@@ -87,8 +87,9 @@ def tree_lines(result):
     ids, names = result.graph.ids, result.graph.names
     for i in result.node_order().tolist():
         path = ":".join(map(str, result.node_path(i)))
-        name = names[i].replace('"', '\\"')
-        yield f'{path} {_g(result.flow[i])} "{name}" {ids[i]}'
+        # verbatim, as the reference writes it (readers take the name from the first double
+        # quote to the last, so inner quotes need no escape)
+        yield f'{path} {_g(result.flow[i])} "{names[i]}" {ids[i]}'
 
 
 def _plogp(x: float) -> float:

@@ -118,9 +118,11 @@ def _hash(buf, start, end):
 def scan_edges(buf, default_weight):
     """Split ``source target [weight]`` lines of ``buf``.
 
-    Blank lines and lines whose first non-blank byte is '#' or '%' are skipped; fields are
-    separated by spaces/tabs; CR is whitespace. Returns (n, tok_start[2n], tok_len[2n],
-    tok_hash[2n], weight[n], inexact, err_code, err_offset); tokens are interleaved source,
+    Blank lines and lines whose first non-blank byte is '#' or '%' are skipped, and so is a
+    field starting with '#' after source and target with the rest of its line (a trailing
+    comment, as Infomap reads it); fields are separated by spaces/tabs; CR is whitespace.
+    Returns (n, tok_start[2n], tok_len[2n], tok_hash[2n], weight[n], inexact, err_code,
+    err_offset); tokens are interleaved source,
     target. ``inexact`` holds (row, start, end) of weights the fast parser could not round
     correctly, for the caller to re-parse with Python's float().
     """
@@ -153,6 +155,8 @@ def scan_edges(buf, default_weight):
         we = 0
         while j < line_end:
             fs = j
+            if nf >= 2 and buf[j] == 35:
+                break   # '#' after source and target: a comment to the end of the line
             while j < line_end and not _is_space(buf[j]):
                 j += 1
             if nf < 2:

@@ -15,6 +15,33 @@ from minent.io.sources import display_name, open_input
 log = logging.getLogger("minent")
 
 
+def _utf8_lines(fh, label: str):
+    """The lines of the binary stream ``fh`` as UTF-8 bytes: a UTF-16 or UTF-32 byte-order
+    mark at the start is obeyed (such a file is decoded whole and re-encoded; bad UTF-16/32
+    raises DataError naming the line)."""
+    import io
+    import itertools
+
+    from minent.io.corpus import wide_bom
+
+    first = b""
+    if hasattr(fh, "peek"):
+        head = fh.peek(4)[:4]
+    else:   # standard input behind a byte counter: look at the first line
+        first = fh.readline()
+        head = first[:4]
+    wide = wide_bom(head)
+    if wide is None:
+        return itertools.chain([first], fh) if first else fh
+    data = first + fh.read()
+    try:
+        text = data.decode(wide)
+    except UnicodeDecodeError as e:
+        line = data[: e.start].decode(wide, "replace").count("\n") + 1
+        raise DataError(f"{label}:{line}: not valid {wide.upper()}") from None
+    return (line.encode("utf-8") for line in io.StringIO(text, newline="\n"))
+
+
 def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndarray]:
     """Read a word2vec/fastText text file (optional ``count dim`` header line).
 
@@ -38,7 +65,8 @@ def read_vectors(path, *, vocab: int | None = 10000) -> tuple[list[str], np.ndar
     duplicates: list[tuple[str, int, int]] = []
     n_rows = lineno = 0
     try:
-        for lineno, line in enumerate(fh, 1):
+        lines = _utf8_lines(fh, label)
+        for lineno, line in enumerate(lines, 1):
             if vocab is not None and len(words) >= vocab:
                 break
             try:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import numpy as np
+
 from minent.errors import UsageError
 from minent.io.tables import atomic_output
 from minent.segmentation.charlm import CharLM
 from minent.segmentation.hybrid import HybridSegmenter
-from minent.segmentation.lexicon import build_lexicon
+from minent.segmentation.lexicon import build_lexicon, encode_corpus, learn_lexicon, ngram_table
 from minent.segmentation.lexicon_model import Lexicon
 from minent.segmentation.models import load_model
 from minent.segmentation.unigram import LineSegmenter, UnigramSegmenter
@@ -55,22 +57,33 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
         passes = lambda: iter(texts)  # noqa: E731
     else:
         raise TypeError("texts must be a list or tuple of lines, or a function returning a fresh iterable of lines")
-    unigram = lm = None
-    if model in ("unigram", "hybrid"):
+    unigram = None
+    if model == "hybrid":
+        # one reading, one encoding and one n-gram count serve the lexicon, the LM and self-training
+        enc = encode_corpus(passes(), pre_split=pre_split)
+        table = ngram_table(enc, 4, 1) if enc.n_chars else None  # (CharLM.order_for is at most 4)
+        lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
+    elif model == "unigram":
         lexicon = build_lexicon(passes(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
+    if model in ("unigram", "hybrid"):
         logging.getLogger("minent").info(
             f"lexicon: {len(lexicon.lexicon)} words; {lexicon.bits_chars:.4f} bits/char before, "
             f"{lexicon.bits_final:.4f} after")
         unigram = UnigramSegmenter(lexicon.lexicon, pre_split=pre_split, oov_max=oov_max, oov_penalty=oov_penalty)
-    if model in ("charlm", "hybrid"):
-        lm = CharLM.train(passes(), alpha=alpha, transitions=transitions, pre_split=pre_split)
+    if model == "charlm":
+        return CharLM.train(passes(), alpha=alpha, transitions=transitions, pre_split=pre_split)
     if model == "unigram":
         return unigram
-    if model == "charlm":
-        return lm
+    if table is not None:
+        lm = CharLM.from_table(enc, table, alpha=alpha, transitions=transitions, pre_split=pre_split)
+    else:
+        lm = CharLM.train([], alpha=alpha, transitions=transitions, pre_split=pre_split)
+    del table
     hybrid = HybridSegmenter(unigram, lm)
     if self_train:
-        hybrid.self_train(passes(), rounds=self_train)
+        ucp = enc.codepoints[enc.ids].astype(np.int32)  # the units, separator runs as one
+        del enc
+        hybrid.self_train_units(ucp, rounds=self_train)
     return hybrid
 
 

@@ -48,13 +48,18 @@ class BoundaryModel:
 
         return boundary_log_odds(np.ascontiguousarray(ucp, dtype=np.int32), self.weights)
 
-    def add_to_tag_scores(self, ucp: np.ndarray, tags: np.ndarray, weight: float) -> np.ndarray:
+    def add_to_tag_scores(self, ucp: np.ndarray, tags: np.ndarray, weight: float, *,
+                          in_place: bool = False) -> np.ndarray:
         """*tags* (n × 4 b/c/d/e scores) plus ``weight`` · ln p(boundary) on b and · ln p(no
-        boundary) on c/d/e: the hybrid decoder then adds the boundary model to every word."""
-        z = self.log_odds(ucp)
-        out = tags.copy()
-        out[:, 0] -= weight * np.logaddexp(0.0, -z)
-        out[:, 1:] -= weight * np.logaddexp(0.0, z)[:, None]
+        boundary) on c/d/e: the hybrid decoder then adds the boundary model to every word. A new
+        array unless *in_place* (then *tags* itself, when it is a writable C-ordered float64 array)."""
+        from minent.segmentation.kernels.boundary import add_boundary_scores
+
+        if in_place and tags.dtype == np.float64 and tags.flags.c_contiguous and tags.flags.writeable:
+            out = tags
+        else:
+            out = np.array(tags, dtype=np.float64, order="C")
+        add_boundary_scores(np.ascontiguousarray(ucp, dtype=np.int32), self.weights, out, float(weight))
         return out
 
     def arrays(self) -> dict[str, np.ndarray]:

@@ -87,16 +87,31 @@ class CharLM(LineSegmenter):
         from minent.segmentation.lexicon import encode_corpus, ngram_table
 
         enc = encode_corpus(texts, pre_split=pre_split)
+        return cls.from_table(enc, ngram_table(enc, cls.order_for(enc), 1), alpha=alpha, transitions=transitions,
+                              pre_split=pre_split)
+
+    @staticmethod
+    def order_for(enc) -> int:
+        """4, or 3 when four character ids of the encoded corpus *enc* do not fit 64 bits."""
+        return 4 if max(1, int(len(enc.chars) - 1).bit_length()) * 4 <= 64 else 3
+
+    @classmethod
+    def from_table(cls, enc, table, *, alpha: float = 20.0, transitions: dict[str, float] | None = None,
+                   pre_split: bool = False) -> CharLM:
+        """The model of a corpus encoded by :func:`minent.segmentation.lexicon.encode_corpus` (with
+        *pre_split*) from its n-gram *table* (:func:`minent.segmentation.lexicon.ngram_table`, every n-gram counted —
+        ``min_count`` 1 — up to :meth:`order_for` or longer)."""
         vocab = len(enc.chars)
         bits = max(1, int(vocab - 1).bit_length())
-        orders = 4 if bits * 4 <= 64 else 3
-        table = ngram_table(enc, orders, 1)
+        orders = cls.order_for(enc)
+        if table.order < orders or getattr(table, "min_count", 1) > 1:
+            raise ValueError(f"CharLM.from_table: a table of every n-gram up to order {orders} is needed")
         keys, counts = [], []
         for n in range(1, 5):
             if n <= orders:
                 ids, c = table.grams(n)
                 k = pack_rows(ids, bits)
-                order = np.argsort(k)  # one-word keys sorted for the kernel's binary search
+                order = np.argsort(k)  # sorted keys: the saved form (the decoder hashes them, count_tables)
                 k, c = k[order], c[order]
             else:
                 k, c = np.zeros(0, np.uint64), np.zeros(0, np.int64)
@@ -111,12 +126,26 @@ class CharLM(LineSegmenter):
         """b/c/d/e scores (n × 4) of the characters *ids* (this model's ids; unseen = UNK)."""
         from minent.segmentation.kernels.viterbi import charlm_tag_scores
 
-        k, c = self.keys, self.counts
-        out = charlm_tag_scores(ids, k[0], c[0], k[1], c[1], k[2], c[2], k[3], c[3], self.bits, self.alpha,
-                                float(max(len(self.codepoints) - 2, 1)))
-        known = ids > 1
-        out[known, 0] = self.begin_scores()[ids[known]]
-        return out
+        unigram, t = self.count_tables()
+        return charlm_tag_scores(ids, unigram, *t, self.bits, self.alpha,
+                                 float(max(len(self.codepoints) - 2, 1)), self.begin_scores())
+
+    def prepare(self) -> None:
+        """Build the count tables and begin scores the decoder uses (see :meth:`count_tables`)."""
+        self.count_tables()
+        self.begin_scores()
+
+    def count_tables(self) -> tuple[np.ndarray, list[np.ndarray]]:
+        """What the decoder looks its counts up in, built once: the count of every character id,
+        and the 2..4-gram counts as hash tables (:func:`minent.segmentation.kernels.viterbi.count_table`).
+        Counts are whole numbers (training counts n-grams), so the tables hold them as integers."""
+        if getattr(self, "_tables", None) is None:
+            from minent.segmentation.kernels.viterbi import count_table
+
+            unigram = np.zeros(len(self.codepoints), dtype=np.float64)
+            unigram[self.keys[0].astype(np.int64)] = self.counts[0]
+            self._tables = unigram, [count_table(k, c) for k, c in zip(self.keys[1:], self.counts[1:])]
+        return self._tables
 
     def begin_scores(self) -> np.ndarray:
         """ln p_b(c) for every character id: how likely c is to begin a word (tag b).
@@ -150,14 +179,16 @@ class CharLM(LineSegmenter):
     def arrays(self) -> dict[str, np.ndarray]:
         """The model as named arrays (what :meth:`save` writes)."""
         arrays = {f"keys{i + 1}": k for i, k in enumerate(self.keys)}
-        arrays.update({f"counts{i + 1}": c for i, c in enumerate(self.counts)})
+        # whole numbers: 4 bytes each where they fit (a float64 file of older versions loads too)
+        arrays.update({f"counts{i + 1}": c.astype(np.uint32) if not len(c) or c.max() < 2**32 else c
+                       for i, c in enumerate(self.counts)})
         arrays.update(format=np.array(FORMAT), codepoints=self.codepoints, bits=np.array(self.bits),
                       alpha=np.array(self.alpha), trans=np.exp(self.trans), pre_split=np.array(self.pre_split))
         return arrays
 
     def save(self, path: str | Path) -> None:
         with atomic_output(path, binary=True) as f:
-            np.savez_compressed(f, **self.arrays())
+            np.savez(f, **self.arrays())  # not compressed: loads several times faster
 
     @classmethod
     def load(cls, path: str | Path, *, transitions: dict[str, float] | None = None) -> CharLM:
@@ -185,6 +216,9 @@ class CharLM(LineSegmenter):
             len(k) > 1 and not np.all(k[1:] > k[:-1]) for k in keys
         ):
             raise DataError(f"{path}: malformed charlm model (n-gram keys unsorted or counts misaligned)")
+        if any(c.dtype.kind not in "uif" or (len(c) and not (c.min() >= 1 and c.max() < 2.0**53 and (
+                c.dtype.kind in "ui" or np.array_equal(c, np.floor(c))))) for c in counts):
+            raise DataError(f"{path}: malformed charlm model (n-gram counts must be whole numbers >= 1)")
         if len(cps) > 2 and (cps[2:].min() < 0 or cps[2:].max() >= 0x110000):
             raise DataError(f"{path}: malformed charlm model (code point out of range)")
         w = {TAGS[i] + TAGS[j]: float(trans[i, j]) for i in range(4) for j in range(4)

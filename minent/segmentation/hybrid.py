@@ -21,6 +21,10 @@ log = logging.getLogger("minent")
 
 HYBRID_FORMAT = "minent-hybrid-1"
 
+LM_SCORE_BUDGET = 1 << 23
+"""Self-training keeps the char-LM tag scores of a corpus of at most this many units (32 bytes
+each: 256 MiB) for all its rounds, and computes them again every round beyond."""
+
 
 class HybridSegmenter(LineSegmenter):
     """Unigram lexicon Viterbi where every word also gets its character-LM score.
@@ -48,20 +52,26 @@ class HybridSegmenter(LineSegmenter):
         self.pre_split = unigram.pre_split
         self.lut = unigram.lut
 
-    def decode_units(self, ucp: np.ndarray) -> np.ndarray:
+    def prepare(self) -> None:
+        """Build the char LM's lookup tables now (:meth:`CharLM.prepare`)."""
+        self.lm.prepare()
+
+    def decode_units(self, ucp: np.ndarray, lm_scores: np.ndarray | None = None) -> np.ndarray:
+        """Word starts of the units *ucp*; *lm_scores* are their char-LM tag scores when already
+        computed (self-training decodes the same text with the same LM every round)."""
         from minent.segmentation.kernels.viterbi import hybrid_segment
 
         u = self.unigram
         ids = u.ids_of(ucp)
-        lm = self.lm.tag_scores(self.lm.ids_of(ucp))
+        lm = self.lm.tag_scores(self.lm.ids_of(ucp)) if lm_scores is None else lm_scores
         trans, w_lm = self.lm.trans, self.w_lm
         if self.boundary is not None and self.w_boundary > 0:
             # the kernel adds w_lm · (tag scores + transitions) per word: fold the boundary
             # log-probabilities into the tag scores so that they count w_boundary times
-            if w_lm > 0:
-                lm = self.boundary.add_to_tag_scores(ucp, lm, self.w_boundary / w_lm)
+            if w_lm > 0:  # (the scores of this call only are changed in place)
+                lm = self.boundary.add_to_tag_scores(ucp, lm, self.w_boundary / w_lm, in_place=lm_scores is None)
             else:
-                lm = self.boundary.add_to_tag_scores(ucp, np.zeros_like(lm), 1.0)
+                lm = self.boundary.add_to_tag_scores(ucp, np.zeros_like(lm), 1.0, in_place=True)
                 trans, w_lm = np.zeros((4, 4)), self.w_boundary
         begin, _ = hybrid_segment(ids, u.keys, u.vals, u.node_score, u.depth, u.unk_score, u.char_score,
                                   u.span_score, u.oov_max, -u.oov_penalty, lm, trans, self.w_lex, w_lm)
@@ -70,9 +80,18 @@ class HybridSegmenter(LineSegmenter):
     def self_train(self, texts: Iterable[str], *, rounds: int = 3, progress=None) -> HybridSegmenter:
         """Train the boundary model on this segmenter's own segmentation of *texts*, *rounds*
         times (decode with the current model, refit); see :mod:`minent.segmentation.boundary`. Returns self."""
-        ucp = corpus_units(texts, self.pre_split)
+        return self.self_train_units(corpus_units(texts, self.pre_split), rounds=rounds, progress=progress)
+
+    def self_train_units(self, ucp: np.ndarray, *, rounds: int = 3, progress=None) -> HybridSegmenter:
+        """:meth:`self_train` on the units of a corpus (:func:`minent.segmentation.units.corpus_units`;
+        runs of separators may be one separator: that changes nothing)."""
+        slices = unit_slices(ucp)
+        # the char-LM scores of the corpus do not change between rounds: kept when they fit
+        keep = rounds > 1 and len(ucp) <= LM_SCORE_BUDGET
+        scores = [self.lm.tag_scores(self.lm.ids_of(ucp[a:b])) if keep else None for a, b in slices]
         for r in range(rounds):
-            begin = np.concatenate([self.decode_units(ucp[a:b]) for a, b in unit_slices(ucp)] or [np.zeros(0, np.uint8)])
+            begin = np.concatenate([self.decode_units(ucp[a:b], lm) for (a, b), lm in zip(slices, scores)]
+                                   or [np.zeros(0, np.uint8)])
             self.boundary = BoundaryModel.train(ucp, begin)
             log.info("hybrid: boundary model, self-training round %d of %d", r + 1, rounds)
             if progress is not None:
@@ -87,7 +106,7 @@ class HybridSegmenter(LineSegmenter):
         if self.boundary is not None:
             arrays.update(self.boundary.arrays(), w_boundary=np.array(self.w_boundary))
         with atomic_output(path, binary=True) as f:
-            np.savez_compressed(f, **arrays)
+            np.savez(f, **arrays)  # not compressed: loads several times faster
 
     @classmethod
     def from_arrays(cls, z, path, *, transitions=None, oov_max: int = 2, oov_penalty: float = 2.0):

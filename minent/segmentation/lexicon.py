@@ -163,7 +163,6 @@ class LexiconResult:
 def _segment_and_count(enc: EncodedCorpus, lexicon: Lexicon, oov_max: int = 0,
                        oov_penalty: float = 0.0) -> tuple[Lexicon, float]:
     """One hard-EM step: Viterbi-segment the corpus with *lexicon*, recount its words."""
-    from minent.segmentation.kernels.viterbi import count_segmented_words
     from minent.segmentation.unigram import UnigramSegmenter
 
     # ids in the encoded corpus are its own; map them to the segmenter's ids via code points.
@@ -173,33 +172,7 @@ def _segment_and_count(enc: EncodedCorpus, lexicon: Lexicon, oov_max: int = 0,
     remap[2:] = seg.lut[cps[2:]]
     ids = remap[enc.ids]
     begin, total = seg.decode_ids(ids)
-    nodes, starts, ends = count_segmented_words(ids, begin, seg.keys, seg.vals)
-    word_node = _word_nodes(seg, lexicon)
-    node_counts = np.bincount(nodes[nodes >= 0], minlength=len(seg.node_score)).astype(np.float64)
-    new_counts = node_counts[word_node]
-    # words the decoder made of unknown characters (not in the lexicon) keep their own entries
-    missing = (nodes < 0) | (seg.node_score[np.maximum(nodes, 0)] == -np.inf)
-    words = list(lexicon.words)
-    counts = [new_counts]
-    lengths = ends - starts
-    for n in np.unique(lengths[missing]).tolist():
-        st = starts[missing & (lengths == n)]
-        rows, cnt = np.unique(enc.ids[st[:, None] + np.arange(n)], axis=0, return_counts=True)
-        words += decode_rows(rows, enc.codepoints)
-        counts.append(cnt.astype(np.float64))
-    all_counts = np.concatenate(counts)
-    keep = all_counts > 0
-    return Lexicon([w for w, k in zip(words, keep) if k], all_counts[keep]), float(total)
-
-
-def _word_nodes(seg, lexicon: Lexicon) -> np.ndarray:
-    from minent.segmentation.kernels.viterbi import word_nodes
-
-    word_cps = to_codepoints("".join(lexicon.words))
-    lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
-    offsets = np.zeros(len(lens) + 1, dtype=np.int64)
-    np.cumsum(lens, out=offsets[1:])
-    return word_nodes(seg.lut[word_cps], offsets, seg.keys, seg.vals)
+    return seg.recount(ids, begin), float(total)
 
 
 def decode_rows(ids: np.ndarray, codepoints: np.ndarray) -> list[str]:
@@ -220,23 +193,34 @@ def ngram_table(enc: EncodedCorpus, max_len: int, min_count: int):
     return NgramTable.from_id_chunks([enc.ids], vocab, order=max_len, min_count=min_count)
 
 
+def candidates(table, n: int, min_count: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The n-grams of length *n* of *table* seen at least *min_count* times: ids (m, n), counts
+    (a table counted with a lower threshold serves a higher one: its counts are exact)."""
+    ids, counts = table.grams(n)
+    if min_count > getattr(table, "min_count", 1):
+        sel = counts >= min_count
+        ids, counts = ids[sel], counts[sel]
+    return ids, counts
+
+
 def redundancy_keep(table, char_counts: np.ndarray, n_total: float, *, margin: float,
-                    entry_cost: float) -> dict[int, np.ndarray]:
+                    entry_cost: float, min_count: int = 1, max_len: int | None = None) -> dict[int, np.ndarray]:
     """Redundancy removal on raw n-gram counts (module docstring, stage 3), vectorised.
 
     *table* is an NgramTable (candidates: its n-grams of length 2..order), *char_counts* the
     count of every character id. Every sub-string of a candidate is itself a candidate (it
     occurs at least as often), and removal goes longest first, so when w is judged every shorter
     candidate is still in the lexicon: its best split is the best segmentation of w into *any*
-    shorter sub-strings, and the candidates' fates are independent. Returns ``{n: keep mask}``
-    aligned with ``table.grams(n)``.
+    shorter sub-strings, and the candidates' fates are independent. Candidates are the n-grams
+    of 2..*max_len* (default: the table's order) characters seen at least *min_count* times.
+    Returns ``{n: keep mask}`` aligned with ``candidates(table, n, min_count)``.
     """
     log_total = math.log(n_total)
     with np.errstate(divide="ignore"):
         char_lp = np.log(char_counts.astype(np.float64)) - log_total
     keep = {}
-    for n in range(2, table.order + 1):
-        ids, counts = table.grams(n)
+    for n in range(2, min(table.order, max_len or table.order) + 1):
+        ids, counts = candidates(table, n, min_count)
         best = [np.zeros(len(ids))] + [np.full(len(ids), -np.inf) for _ in range(n)]
         for j in range(1, n + 1):
             for i in range(j):
@@ -318,10 +302,30 @@ def build_lexicon(
     not a word (stage 5; 0 keeps every pair); ``pre_split`` learn from Han runs only (digits/Latin are their own tokens;
     default False: a number or a Latin run is one unit, and may head a word: 0年 = N年).
     """
+    _check_finite(margin, oov_penalty)
+    enc = encode_corpus(texts, pre_split=pre_split)
+    table = ngram_table(enc, max_len, min_count) if max_len >= 2 and enc.n_chars else None
+    return learn_lexicon(enc, table, max_len=max_len, min_count=min_count, margin=margin, entry_cost=entry_cost,
+                         oov_max=oov_max, oov_penalty=oov_penalty, iterations=iterations, tol=tol,
+                         free_pair=free_pair, pre_split=pre_split, progress=progress)
+
+
+def _check_finite(margin: float, oov_penalty: float) -> None:
     for name, value in (("`margin`", margin), ("`oov_penalty`", oov_penalty)):
         if not math.isfinite(value):  # nan/inf would silently keep or drop every candidate
             raise UsageError(f"{name} must be a finite number, got {value}")
-    enc = encode_corpus(texts, pre_split=pre_split)
+
+
+def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int = 2, margin: float = 1.5,
+                  entry_cost: float = 4.0, oov_max: int = 2, oov_penalty: float = 2.0, iterations: int = 30,
+                  tol: float = 5e-3, free_pair: float = 0.3, pre_split: bool = False,
+                  progress: Callable[[str], None] | None = None) -> LexiconResult:
+    """:func:`build_lexicon` of a corpus already encoded (:func:`encode_corpus`, with the
+    ``pre_split`` given here: it is only recorded in the settings), with its n-gram *table* (:func:`ngram_table` of order ``max_len`` or
+    more, counted with a threshold of ``min_count`` or less; None when ``max_len`` < 2 or the
+    corpus is empty): ``train_segmenter`` shares one encoding and one table between the lexicon
+    and the character LM."""
+    _check_finite(margin, oov_penalty)
     n_chars = enc.n_chars
     bits_chars = code_length_bits(np.bincount(enc.ids, minlength=len(enc.chars))[2:].astype(np.float64), n_chars)
     log.info("lexicon: %d characters, %d distinct; %.4f bits/char with single characters",
@@ -333,11 +337,13 @@ def build_lexicon(
     counts: list[np.ndarray] = [char_counts[present].astype(np.float64)]
     n_cand = len(words)
     if max_len >= 2 and n_chars:
-        table = ngram_table(enc, max_len, min_count)
-        keep = redundancy_keep(table, char_counts, float(n_chars), margin=margin, entry_cost=entry_cost)
+        if table is None or table.order < max_len:
+            raise ValueError(f"learn_lexicon: an n-gram table of order >= max_len={max_len} is needed")
+        keep = redundancy_keep(table, char_counts, float(n_chars), margin=margin, entry_cost=entry_cost,
+                               min_count=min_count, max_len=max_len)
         number = enc.chars.index(NUMBER_UNIT) if NUMBER_UNIT in enc.chars else -1
         for n, k in keep.items():
-            ids, cnt = table.grams(n)
+            ids, cnt = candidates(table, n, min_count)
             n_cand += len(ids)
             if number >= 0:
                 # a number heads its word (1997年, 3月份, 5万元), never ends or splits one (月5日)

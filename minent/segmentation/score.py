@@ -15,9 +15,13 @@ With a training word list (``--words``), a gold word is OOV when it is not in th
 
 The bakeoff files have quirks that must not change a score: CRLF line ends, a BOM, words
 separated by two spaces (PKU, MSR) or by U+3000 (AS). All of them are separators here. Lines
-are compared in order; blank lines at the end of either file are ignored, and a line whose
-characters differ from the gold line is an error naming both files and the line: a scorer that
-silently re-aligns would report a number for the wrong text.
+are compared in order; blank lines at the end of either file are ignored. Two characters that
+are equal under Unicode NFKC (ASCII 'c' and full-width 'ｃ', as in one line of the AS gold) are
+the same character, compared one by one so that offsets stay those of the files. A line whose
+characters still differ from the gold line is an error naming both files and the line: a scorer
+that silently re-aligns would report a number for the wrong text. With ``skip_mismatch=True``
+such a line is left out of every count and listed in ``SegmentationScore.skipped`` instead (the
+line-count check stays: without it the lines would not be aligned at all).
 
 >>> s = score_lines(["中国  人民"], ["中国 人 民"])
 >>> (s.gold_words, s.test_words, s.correct)
@@ -26,6 +30,8 @@ silently re-aligns would report a number for the wrong text.
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +70,8 @@ class SegmentationScore:
     oov_correct: int = 0
     has_vocabulary: bool = False
     lines: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    """(line number, why) of every line left out by ``skip_mismatch``."""
     settings: dict = field(default_factory=dict)
 
     columns = ("metric", "value")
@@ -107,6 +115,38 @@ class SegmentationScore:
         return rows
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _nfkc(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
+def first_difference(a: str, b: str) -> int | None:
+    """Offset of the first character where *a* and *b* differ under NFKC, character by character
+    (None when they are equal; the length of the shorter when one is a prefix of the other).
+
+    >>> first_difference("abc", "ａｂｃ") is None, first_difference("abc", "abd"), first_difference("ab", "abc")
+    (True, 2, 2)
+    """
+    if a == b:
+        return None
+    for j, (x, y) in enumerate(zip(a, b)):
+        if x != y and _nfkc(x) != _nfkc(y):
+            return j
+    return None if len(a) == len(b) else min(len(a), len(b))
+
+
+class TextMismatchError(DataError):
+    """A test line whose text differs from its gold line (:func:`score_lines` without
+    ``skip_mismatch``). ``detail`` is the message without the hint, for the CLI to add its own."""
+
+    def __init__(self, detail: str):
+        super().__init__(f"{detail}; `skip_mismatch` scores the other lines")
+        self.detail = detail
+
+    def __reduce__(self):
+        return type(self), (self.detail,)
+
+
 def _trim_trailing_blank(lines: list[str]) -> list[str]:
     while lines and not split_words(lines[-1]):
         lines.pop()
@@ -120,10 +160,17 @@ def score_lines(
     vocabulary: set[str] | None = None,
     gold_name: str = "gold",
     test_name: str = "test",
+    skip_mismatch: bool = False,
 ) -> SegmentationScore:
     """Score segmented *test* lines against *gold* lines (see the module docstring).
 
-    Raises DataError naming the first line whose characters differ, or a line-count mismatch.
+    Raises TextMismatchError (a DataError) naming the first line whose characters differ (with
+    *skip_mismatch*: such lines are skipped and listed in ``skipped``), DataError for a
+    line-count mismatch.
+
+    >>> s = score_lines(["ab c", "x y"], ["ａｂ ｃ", "x z"], skip_mismatch=True)
+    >>> (s.gold_words, s.correct, s.skipped[0][0])
+    (2, 2, 2)
     """
     gold_lines = _trim_trailing_blank([g.rstrip("\r\n") for g in gold])
     test_lines = _trim_trailing_blank([t.rstrip("\r\n") for t in test])
@@ -131,12 +178,14 @@ def score_lines(
     for i, (g, t) in enumerate(zip(gold_lines, test_lines), start=1):
         gw, tw = split_words(g), split_words(t)
         gtext, ttext = "".join(gw), "".join(tw)
-        if gtext != ttext:
-            k = next((j for j, (a, b) in enumerate(zip(gtext, ttext)) if a != b), min(len(gtext), len(ttext)))
-            raise DataError(
-                f"{test_name}: line {i}: text differs from {gold_name} line {i} at character {k + 1} "
-                f"({gtext[k:k + 8]!r} vs {ttext[k:k + 8]!r})"
-            )
+        k = first_difference(gtext, ttext)
+        if k is not None:
+            detail = (f"{test_name}: line {i}: text differs from {gold_name} line {i} at character {k + 1} "
+                      f"({gtext[k:k + 8]!r} vs {ttext[k:k + 8]!r})")
+            if not skip_mismatch:
+                raise TextMismatchError(detail)
+            s.skipped.append((i, detail))
+            continue
         gspans = word_spans(gw)
         tspans = word_spans(tw)
         hits = gspans & tspans
@@ -172,15 +221,18 @@ def _read_lines(path: str | Path) -> list[str]:
     return [text for _, text in read_lines(path)]
 
 
-def score_files(gold: str | Path, test: str | Path, *, words: str | Path | None = None) -> SegmentationScore:
+def score_files(gold: str | Path, test: str | Path, *, words: str | Path | None = None,
+                skip_mismatch: bool = False) -> SegmentationScore:
     """Score the segmentation in file *test* against file *gold* (UTF-8), optionally with a
-    training word list *words* for OOV / IV recall. See :func:`score_lines`. One of them may be
-    ``-`` (standard input)."""
+    training word list *words* for OOV / IV recall. See :func:`score_lines` (also for
+    *skip_mismatch*). One of them may be ``-`` (standard input)."""
     if [str(p) for p in (gold, test, words)].count("-") > 1:
         raise UsageError("only one of `gold`, `test` and `words` can be '-' (standard input)")
     vocabulary = read_words(words) if words is not None else None
     result = score_lines(
-        _read_lines(gold), _read_lines(test), vocabulary=vocabulary, gold_name=str(gold), test_name=str(test)
+        _read_lines(gold), _read_lines(test), vocabulary=vocabulary, gold_name=str(gold), test_name=str(test),
+        skip_mismatch=skip_mismatch,
     )
     result.settings["words"] = str(words) if words is not None else None
+    result.settings["skip_mismatch"] = True if skip_mismatch else None
     return result

@@ -16,7 +16,23 @@ import numpy as np
 from minent.errors import UsageError
 from minent.segmentation.lexicon_model import Lexicon
 from minent.segmentation.units import LATIN_UNIT, NUMBER_UNIT, render, units
-from minent.text.chars import to_codepoints
+from minent.text.chars import from_codepoints, to_codepoints
+
+
+def line_batches(lines: Iterable[str], batch_chars: int) -> Iterator[str]:
+    """Lines (line ends and inner CR/LF made spaces) joined by '\\n' into texts of about
+    *batch_chars* characters: what :meth:`LineSegmenter.segment_text` takes."""
+    batch: list[str] = []
+    size = 0
+    for line in lines:
+        line = line.rstrip("\r\n").replace("\n", " ").replace("\r", " ")
+        batch.append(line)
+        size += len(line) + 1
+        if size >= batch_chars:
+            yield "\n".join(batch)
+            batch, size = [], 0
+    if batch:
+        yield "\n".join(batch)
 
 
 class LineSegmenter:
@@ -44,6 +60,9 @@ class LineSegmenter:
         begin[keep] = begin_units
         return render(cps, kinds, begin)
 
+    def prepare(self) -> None:
+        """Build now what decoding would build at its first call (lookup tables); nothing here."""
+
     def segment_line(self, line: str) -> str:
         return self.segment_text(line)
 
@@ -51,19 +70,17 @@ class LineSegmenter:
         """Tokens of *text* (jieba-style ``cut``, but whitespace is not returned)."""
         return self.segment_text(text).split()
 
-    def segment_lines(self, lines: Iterable[str], *, batch_chars: int = 1 << 20) -> Iterator[str]:
-        """Segment a stream of lines (without line ends) in batches; yields one line per line."""
-        batch: list[str] = []
-        size = 0
-        for line in lines:
-            line = line.rstrip("\r\n").replace("\n", " ").replace("\r", " ")
-            batch.append(line)
-            size += len(line) + 1
-            if size >= batch_chars:
-                yield from self.segment_text("\n".join(batch)).split("\n")
-                batch, size = [], 0
-        if batch:
-            yield from self.segment_text("\n".join(batch)).split("\n")
+    def segment_lines(self, lines: Iterable[str], *, batch_chars: int = 1 << 20, jobs: int = 1) -> Iterator[str]:
+        """Segment a stream of lines (without line ends) in batches of about *batch_chars*
+        characters; yields one line per line. With ``jobs > 1`` the batches are segmented by
+        that many worker processes (:func:`minent.parallel.processes.ordered_map`), in order:
+        every line is segmented on its own, so the output is the same for every *jobs*."""
+        from minent.parallel.processes import ordered_map
+
+        if jobs > 1:
+            self.prepare()  # built once here, shared by the forked workers
+        for out in ordered_map(self.segment_text, line_batches(lines, batch_chars), jobs):
+            yield from out.split("\n")
 
     def segment_batches(self, batches: Iterable[list[str]]) -> Iterator[str]:
         """Segment lines that come in batches (``Corpus.batches``), each batch as soon as it
@@ -108,6 +125,7 @@ class UnigramSegmenter(LineSegmenter):
         chars = np.unique(np.concatenate([word_cps, to_codepoints(NUMBER_UNIT + LATIN_UNIT)]))
         self.lut = np.ones(0x110000, dtype=np.int32)  # UNK = 1
         self.lut[chars] = np.arange(2, 2 + len(chars), dtype=np.int32)
+        self.codepoints = np.concatenate([[-1, -1], chars]).astype(np.int64)  # of every id
         logp = lexicon.log_probs()
         lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
         offsets = np.zeros(len(lens) + 1, dtype=np.int64)
@@ -127,6 +145,35 @@ class UnigramSegmenter(LineSegmenter):
         # without pre-split, a number or a Latin run joins a word only through lexicon words (0年,
         # a股), never in an unseen span: a lexicon learned with pre-split keeps them apart
         self.span_score[self.lut[to_codepoints(NUMBER_UNIT + LATIN_UNIT)]] = -np.inf
+
+    def recount(self, ids: np.ndarray, begin: np.ndarray) -> Lexicon:
+        """The lexicon re-estimated from a segmentation (one hard-EM step): the words that
+        *begin* (uint8 word starts) cuts *ids* (this model's character ids, 0 between pieces)
+        into, counted. Lexicon words not used are dropped; words outside the lexicon (unseen
+        spans, unknown characters) become entries."""
+        from minent.segmentation.kernels.viterbi import count_segmented_words, word_nodes
+
+        lexicon = self.lexicon
+        nodes, starts, ends = count_segmented_words(ids, begin, self.keys, self.vals)
+        lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
+        offsets = np.zeros(len(lens) + 1, dtype=np.int64)
+        np.cumsum(lens, out=offsets[1:])
+        word_node = word_nodes(self.lut[to_codepoints("".join(lexicon.words))], offsets, self.keys, self.vals)
+        node_counts = np.bincount(nodes[nodes >= 0], minlength=len(self.node_score)).astype(np.float64)
+        words = list(lexicon.words)
+        counts = [node_counts[word_node]]
+        # words the decoder made outside the lexicon (a prefix node is not a word) get entries
+        missing = (nodes < 0) | (self.node_score[np.maximum(nodes, 0)] == -np.inf)
+        lengths = ends - starts
+        for n in np.unique(lengths[missing]).tolist():
+            st = starts[missing & (lengths == n)]
+            rows, cnt = np.unique(ids[st[:, None] + np.arange(n)], axis=0, return_counts=True)
+            text = from_codepoints(self.codepoints[rows.ravel()])
+            words += [text[i:i + n] for i in range(0, len(text), n)]
+            counts.append(cnt.astype(np.float64))
+        all_counts = np.concatenate(counts)
+        keep = all_counts > 0
+        return Lexicon([w for w, k in zip(words, keep) if k], all_counts[keep])
 
     def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
         """Word starts (uint8) and total log-probability of the pieces in *ids*."""

@@ -38,6 +38,7 @@ from minent.errors import UsageError
 from minent.io.corpus import Corpus
 from minent.parallel.jobs import default_jobs
 from minent.parallel.partition import default_partition_bytes, plan_tasks
+from minent.parallel.processes import check_alive, next_message, pool_context
 from minent.text.batching import batched
 from minent.words.table import WordTable
 from minent.words.tokenizers import make_tokenizer
@@ -167,27 +168,6 @@ def _worker_main(config: dict, inherited, corpus: Corpus, tasks, results, parent
         results.put(("error", index, e, None))
 
 
-def _pool_context():
-    # fork shares the parent's loaded dictionary (copy-on-write) and starts workers instantly.
-    methods = mp.get_all_start_methods()
-    return mp.get_context("fork" if "fork" in methods else "spawn")
-
-
-def _check_alive(procs) -> None:
-    # A worker that finished normally has exit code 0 (its result is already in the pipe).
-    if any(p.exitcode not in (None, 0) for p in procs):
-        raise RuntimeError("a counting worker process died (out of memory, or killed)")
-
-
-def _get(results, procs, timeout: float = 0.2):
-    """The next worker message, or an error if a worker died without one."""
-    while True:
-        try:
-            return results.get(timeout=timeout)
-        except queue.Empty:
-            _check_alive(procs)
-
-
 def _range_tasks(corpus: Corpus, jobs: int, partition_bytes: int | None) -> list | None:
     """Byte-range tasks for the workers, or None when the parent must read (standard input, or
     too few or too uneven pieces, e.g. one big compressed file, which would leave workers idle)."""
@@ -210,7 +190,7 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
     of the first failing range in input order, as a sequential read would report it.
     """
     ranges = _range_tasks(corpus, jobs, partition_bytes)
-    ctx = _pool_context()
+    ctx = pool_context()
     inherited = tokenizer if ctx.get_start_method() == "fork" else None
     tasks = ctx.Queue(maxsize=2 * jobs if ranges is None else 0)  # batches: bounded memory
     results = ctx.Queue()
@@ -252,7 +232,7 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
                     except queue.Full:  # workers busy; meanwhile make sure none has failed
                         while not results.empty():
                             handle(results.get())
-                        _check_alive(procs)
+                        check_alive(procs)
         else:
             for i, task in enumerate(ranges):
                 pending.add(i)
@@ -260,7 +240,7 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
         for _ in procs:
             tasks.put(None)
         while len(tables) < jobs:
-            handle(_get(results, procs))
+            handle(next_message(results, procs))
         for p in procs:
             p.join()
         yield from tables

@@ -125,8 +125,11 @@ def test_hierarchical_tree_output(tmp_path):
     r = run_minent("infomap", "--hierarchical", "-f", "tree", input="\n".join(lines))
     assert r.returncode == 0, r.stderr
     body = _body(r.stdout.decode())
-    assert len(body) == 80 and all(len(line.split()[0].split(":")) == 3 for line in body)
-    assert "# partitioned into 3 levels with 2 top modules" in r.stdout.decode()
+    # the reference's tree (4.161327 bits): one super-module of four groups of ten, and the
+    # other four groups directly under the root (an unbalanced tree)
+    assert len(body) == 80 and sorted(len(line.split()[0].split(":")) for line in body) == [2] * 40 + [3] * 40
+    assert "# partitioned into 3 levels with 5 top modules" in r.stdout.decode()
+    assert "# codelength 4.16133 bits" in r.stdout.decode()
     assert b"hierarchical=True" in r.stderr
 
 
@@ -135,3 +138,63 @@ def test_zero_flow_nodes_join_their_neighbour_like_the_reference():
     r = run_minent("infomap", "-d", "-f", "clu", "-q", input="1 2\n3 4\n")
     assert _body(r.stdout.decode()) == ["2 1 0.5", "1 1 0", "4 2 0.5", "3 2 0"]
     assert "# codelength 0 bits" in r.stdout.decode()
+
+
+TWO_TRIANGLES = [(1, 2), (2, 3), (3, 1), (4, 5), (5, 6), (6, 4), (3, 4)]
+
+
+@pytest.mark.parametrize("weight", ["1.7976931348623157e308", "5e-324"])
+def test_extreme_weights_give_the_flows_of_equal_weights(weight):
+    # 1e308 used to overflow into nan flows (exit 0), 5e-324 to print numpy warnings
+    plain = run_minent("infomap", "-", input="".join(f"{a} {b}\n" for a, b in TWO_TRIANGLES))
+    for extra in ([], ["-d"], ["--hierarchical"]):
+        text = "".join(f"{a} {b} {weight}\n" for a, b in TWO_TRIANGLES)
+        r = run_minent("infomap", "-", *extra, input=text)
+        assert r.returncode == 0 and b"nan" not in r.stdout
+        assert b"Warning" not in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr
+        if not extra:
+            assert r.stdout == plain.stdout
+
+
+def test_weights_too_small_next_to_the_largest_carry_no_flow():
+    text = "1 2 1e308\n2 3 5e-324\n3 1 1\n"
+    for extra in ([], ["-d", "--hierarchical"]):
+        r = run_minent("infomap", "-", *extra, input=text)
+        assert r.returncode == 0 and b"nan" not in r.stdout, r.stderr
+        assert b"Warning" not in r.stderr and b"Traceback" not in r.stderr
+        assert b"1 links weigh less than 1e-308 of the heaviest link" in r.stderr
+
+
+def test_nul_byte_is_refused_by_line(tmp_path):
+    p = tmp_path / "g.tsv"
+    p.write_bytes(b"1 2\n2 3\n3\x00 2\n")
+    r = run_minent("infomap", p)
+    assert r.returncode == 1 and r.stdout == b""
+    assert r.stderr.decode().strip() == f"minent: error: {p}:3: NUL byte in a graph file (binary data, or UTF-16 without its byte-order mark?)"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+@pytest.mark.parametrize("pajek", [False, True])
+def test_graph_files_with_a_byte_order_mark(tmp_path, encoding, pajek):
+    text = "".join(f"{a} {b}\n" for a, b in TWO_TRIANGLES)
+    if pajek:
+        text = '*Vertices 6\n1 "一"\n2 "二"\n3 "三"\n4 "四"\n5 "五"\n6 "六"\n*Edges\n' + text
+    plain = tmp_path / "plain.net"
+    plain.write_text(text, encoding="utf-8")
+    p = tmp_path / "g.net"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    p.write_bytes(data)
+    r, expected = run_minent("infomap", p, "-f", "clu"), run_minent("infomap", plain, "-f", "clu")
+    assert r.returncode == 0, r.stderr
+    assert _body(r.stdout.decode()) == _body(expected.stdout.decode())
+    assert len(_body(r.stdout.decode())) == 6
+
+
+def test_bad_utf16_is_refused_by_line(tmp_path):
+    p = tmp_path / "g.tsv"
+    p.write_bytes("1 2\n2 3\n".encode("utf-16") + b"\x00\xd8\x41\x00")   # a lone surrogate
+    r = run_minent("infomap", p)
+    assert r.returncode == 1 and b"Traceback" not in r.stderr
+    assert f"{p}:3: not valid UTF-16".encode() in r.stderr

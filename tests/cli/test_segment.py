@@ -81,3 +81,31 @@ def test_score_cli(tmp_path):
     test.write_text("中国 人 民很 坏\n", encoding="utf-8")
     r = run_minent("score", gold, test)
     assert r.returncode == 1 and r.stdout == b"" and b"line 1" in r.stderr
+
+
+def test_score_cli_skip_mismatch(tmp_path):
+    gold = tmp_path / "gold.txt"
+    test = tmp_path / "test.txt"
+    gold.write_text("中国 人民\nc 语言\n很 好\n", encoding="utf-8")
+    test.write_text("中国 人民\nｃ语言\n很 坏\n", encoding="utf-8")  # line 2: NFKC-equal; line 3: differs
+    r = run_minent("score", gold, test)
+    assert r.returncode == 1 and r.stdout == b""
+    err = r.stderr.decode()
+    assert "line 3" in err and err.rstrip().endswith("--skip-mismatch scores the other lines") and err.count("\n") == 1
+    r = run_minent("score", gold, test, "--skip-mismatch", "-f", "json", "-q")
+    assert r.returncode == 0
+    d = {row["metric"]: row["value"] for row in json.loads(r.stdout)}
+    assert (d["gold_words"], d["test_words"], d["correct"]) == (4, 3, 2)
+    assert r.stderr.decode().startswith("minent: warning: skipped ") and f"{test}: line 3" in r.stderr.decode()
+
+
+def test_segment_jobs_same_bytes(tmp_path):
+    model = tmp_path / "m.npz"
+    r = run_minent("segment", "--train", SAMPLE, "--self-train", "1", "--save", model, "-q", input="")
+    assert r.returncode == 0, r.stderr
+    outs = []
+    for jobs in ("1", "2", "3"):
+        r = run_minent("segment", "--load", model, "-j", jobs, SAMPLE)
+        assert r.returncode == 0 and f"jobs={jobs}".encode() in r.stderr
+        outs.append(r.stdout)
+    assert outs[0] == outs[1] == outs[2] and outs[0].count(b"\n") == SAMPLE.read_text(encoding="utf-8").count("\n")

@@ -297,3 +297,65 @@ def test_directed_search_not_worse_than_reference(recorded):
     flow = compute_flow(make_graph(n, links, True), recorded_teleport=recorded)
     assert r.codelength == pytest.approx(
         oracle_codelength((r.module - 1).tolist(), n, links, True, recorded=recorded), abs=1e-12)
+
+
+def restrict_reference(ptr, idx, fl, nodes):
+    """Slow reference of kernels.mapequation.restrict_csr: rows of ``nodes``, links to them."""
+    pos = {int(v): r for r, v in enumerate(nodes)}
+    new_ptr, new_idx, new_fl = [0], [], []
+    for v in nodes:
+        for e in range(ptr[v], ptr[v + 1]):
+            if int(idx[e]) in pos:
+                new_idx.append(pos[int(idx[e])])
+                new_fl.append(float(fl[e]))
+        new_ptr.append(len(new_idx))
+    return new_ptr, new_idx, new_fl
+
+
+def test_restrict_csr_matches_reference():
+    from minent.graph.infomap import kernels as K
+
+    rng = np.random.default_rng(7)
+    for n, m in [(1, 0), (5, 12), (60, 400)]:
+        src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+        ptr, idx, fl = K.build_csr(n, src, dst, rng.random(m), 1.0, False)
+        for size in (0, 1, n // 2, n):
+            nodes = rng.permutation(n)[:size].astype(np.int64)
+            got = K.restrict_csr(ptr, idx, fl, nodes)
+            want = restrict_reference(ptr, idx, fl, nodes)
+            assert got[0].tolist() == want[0] and got[1].tolist() == want[1]
+            assert got[2].tolist() == want[2]   # copied, not computed: exact
+
+
+def test_aggregate_with_sums_matches_reference():
+    """The module network and module sums of kernels.mapequation.aggregate_with_sums against
+    dictionaries built link by link."""
+    from collections import defaultdict
+
+    from minent.graph.infomap import kernels as K
+
+    rng = np.random.default_rng(11)
+    for n, m, k in [(1, 0, 1), (8, 20, 3), (50, 300, 7)]:
+        src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+        ptr, idx, fl = K.build_csr(n, src, dst, rng.random(m), 1.0, False)
+        module = rng.integers(0, k, n)
+        x, e, p, t, d = (rng.random(n) for _ in range(5))
+        aptr, aidx, afl, mx, me, mp, mt, md = K.aggregate_with_sums(ptr, idx, fl, module, k, x, e, p, t, d)
+        links = defaultdict(float)
+        want = {name: np.zeros(k) for name in "xeptd"}
+        for v in range(n):
+            for name, arr in zip("xeptd", (x, e, p, t, d)):
+                want[name][module[v]] += arr[v]
+            for j in range(ptr[v], ptr[v + 1]):
+                a, b = module[v], module[idx[j]]
+                if a == b:
+                    want["x"][a] -= fl[j]
+                    want["e"][a] -= fl[j]
+                else:
+                    links[(a, b)] += fl[j]
+        got = {(a, int(aidx[j])): afl[j] for a in range(k) for j in range(aptr[a], aptr[a + 1])}
+        assert set(got) == set(links)
+        for key in links:
+            assert got[key] == pytest.approx(links[key], rel=1e-12)
+        for name, arr in zip("xeptd", (mx, me, mp, mt, md)):
+            np.testing.assert_allclose(arr, want[name], rtol=1e-12, atol=1e-15)

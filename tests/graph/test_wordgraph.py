@@ -145,3 +145,19 @@ def test_read_vectors_duplicate_words_keep_the_first_row_with_a_warning(tmp_path
     assert r.returncode == 0
     assert r.stdout.decode().splitlines() == ["的\t天\t0.0", "天\t的\t0.0"]
     assert "duplicate word(s) ignored" in r.stderr.decode()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_wordgraph_obeys_a_utf16_or_utf32_byte_order_mark(tmp_path, encoding):
+    text = "3 2\n的 1 0\n天气 0.9 0.1\n𠀀 0 1\n"
+    plain, p = tmp_path / "plain.vec", tmp_path / "v.vec"
+    plain.write_text(text, encoding="utf-8")
+    data = text.encode(encoding)
+    p.write_bytes(b"\xfe\xff" + data if encoding == "utf-16-be" else data)
+    (words, x), (words_plain, x_plain) = read_vectors(p), read_vectors(plain)
+    assert words == words_plain == ["的", "天气", "𠀀"] and np.array_equal(x, x_plain)
+    r = run_minent("wordgraph", p, "--min-sim", "0")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == run_minent("wordgraph", plain, "--min-sim", "0").stdout != b""
+    piped = run_minent("wordgraph", "-", "--min-sim", "0", input=p.read_bytes())
+    assert piped.returncode == 0 and piped.stdout == r.stdout, piped.stderr

@@ -1,6 +1,7 @@
 """The segmentation library API (train_segmenter / save_segmenter / load_segmenter) is what
 ``minent segment`` runs: same output as the CLI, kinds checked, saves atomic."""
 
+import numpy as np
 import pytest
 from tests.support import SAMPLE, run_minent
 
@@ -65,8 +66,37 @@ def test_failed_save_keeps_old_file(tmp_path, lines, monkeypatch):
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("numpy.savez_compressed", boom)
+    monkeypatch.setattr("numpy.savez", boom)
     with pytest.raises(OSError):
         save_segmenter(seg, path)
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]  # no temporary left behind
+
+
+def test_jobs_give_the_same_lines(lines):
+    # small batches: many of them, spread over the worker processes, back in order
+    seg = train_segmenter(lines[:300], self_train=1)
+    text = lines + ["", "１９９７年，ABC 中国\r", "\ufeff中国人民"]
+    one = list(seg.segment_lines(text, batch_chars=500))
+    assert len(one) == len(text)
+    for jobs in (2, 3):
+        assert list(seg.segment_lines(text, batch_chars=500, jobs=jobs)) == one
+    assert list(seg.segment_lines([], jobs=2)) == []
+
+
+def test_hybrid_training_in_one_pass_equals_the_parts(lines):
+    # train_segmenter encodes and counts once; the parts trained each from the text must agree
+    from minent.segmentation.charlm import CharLM
+    from minent.segmentation.hybrid import HybridSegmenter
+    from minent.segmentation.lexicon import build_lexicon
+    from minent.segmentation.unigram import UnigramSegmenter
+
+    for pre_split in (False, True):
+        seg = train_segmenter(lines, self_train=2, pre_split=pre_split)
+        lm = CharLM.train(lines, pre_split=pre_split)
+        assert all(np.array_equal(a, b) for a, b in zip(seg.lm.keys + seg.lm.counts, lm.keys + lm.counts))
+        uni = UnigramSegmenter(build_lexicon(lines, pre_split=pre_split).lexicon, pre_split=pre_split)
+        assert seg.unigram.lexicon.to_rows() == uni.lexicon.to_rows()
+        parts = HybridSegmenter(uni, lm).self_train(lines, rounds=2)
+        assert np.array_equal(seg.boundary.weights, parts.boundary.weights)
+        assert list(seg.segment_lines(lines)) == list(parts.segment_lines(lines))

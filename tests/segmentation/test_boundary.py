@@ -8,7 +8,7 @@ import pytest
 
 from minent.segmentation.boundary import BoundaryModel
 from minent.errors import DataError
-from minent.segmentation.kernels.boundary import boundary_log_odds, train_boundary
+from minent.segmentation.kernels.boundary import add_boundary_scores, boundary_log_odds, train_boundary
 from minent.segmentation.units import corpus_units, units
 from minent.text.chars import to_codepoints
 
@@ -56,6 +56,23 @@ def test_kernels_match_oracle(pre_split):
         assert z[i] == pytest.approx(expect, rel=1e-12, abs=1e-14)
 
 
+@pytest.mark.parametrize("pre_split", [True, False])
+def test_add_boundary_scores_matches_oracle(pre_split):
+    ucp = units(to_codepoints(TEXT), pre_split)[0].astype(np.int32)
+    rng = np.random.default_rng(1)
+    w = rng.normal(0, 3, 1 << 8)  # large weights: both signs of z, far from 0
+    tags = rng.normal(-5, 1, (len(ucp), 4))
+    got = tags.copy()
+    add_boundary_scores(ucp, w, got, 1.5)
+    gaps = set(_inner_gaps(ucp))
+    for i in range(len(ucp)):
+        z = sum(w[k] for k in _oracle_features(ucp, i, len(w) - 1)) if i in gaps else 0.0
+        cut = math.log(1 + math.exp(-z))  # -ln sigma(z)
+        keep = math.log(1 + math.exp(z))  # -ln sigma(-z)
+        assert got[i, 0] == pytest.approx(tags[i, 0] - 1.5 * cut, rel=1e-12, abs=1e-12)
+        np.testing.assert_allclose(got[i, 1:], tags[i, 1:] - 1.5 * keep, rtol=1e-12, atol=1e-12)
+
+
 def test_edge_cases():
     w = np.zeros(16)
     for text in ["", "中", "，", "\n\n"]:
@@ -63,6 +80,9 @@ def test_edge_cases():
         train_boundary(ucp, np.zeros(len(ucp), np.uint8), w, 1, 0.1, 0.0)
         assert not w.any()
         assert not boundary_log_odds(ucp, w).any()
+        tags = np.zeros((len(ucp), 4))
+        add_boundary_scores(ucp, w, tags, 2.0)  # no inner gap: z = 0, -2 ln 2 on every tag
+        np.testing.assert_allclose(tags, -2.0 * math.log(2.0))
     assert len(corpus_units([], True)) == 0
     with pytest.raises(ValueError):
         BoundaryModel(np.zeros(3))

@@ -44,15 +44,52 @@ def _oracle_scores(texts, ids_text, alpha):
 
 @pytest.mark.parametrize("alpha", [1.0, 20.0])
 def test_tag_scores_match_oracle(alpha):
-    from minent.segmentation.kernels.viterbi import charlm_tag_scores
+    from minent.segmentation.kernels.viterbi import charlm_tag_scores, count_table
 
     m = CharLM.train(TEXTS, alpha=alpha)
     text = "中国人民很好好好𠀀"
     ids = m.lut[np.frombuffer(text.encode("utf-32-le"), dtype=np.int32)].astype(np.int32)
-    k, c = m.keys, m.counts
-    got = charlm_tag_scores(ids, k[0], c[0], k[1], c[1], k[2], c[2], k[3], c[3], m.bits, m.alpha,
-                            float(len(m.codepoints) - 2))
-    np.testing.assert_allclose(got, _oracle_scores(TEXTS, text, alpha), rtol=1e-12)
+    unigram = np.zeros(len(m.codepoints))
+    unigram[m.keys[0].astype(np.int64)] = m.counts[0]
+    t = [count_table(k, c) for k, c in zip(m.keys[1:], m.counts[1:])]
+    vocab = float(len(m.codepoints) - 2)
+    got = charlm_tag_scores(ids, unigram, *t, m.bits, m.alpha, vocab, np.zeros(0))
+    want = _oracle_scores(TEXTS, text, alpha)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    # pieces restart the contexts; a begin score replaces column 0 of known characters only
+    sep = np.concatenate([ids[:3], [0], ids[3:]]).astype(np.int32)
+    begin = np.arange(len(m.codepoints), dtype=np.float64)
+    got = charlm_tag_scores(sep, unigram, *t, m.bits, m.alpha, vocab, begin)
+    np.testing.assert_allclose(got[:3, 1:], want[:3, 1:], rtol=1e-12)
+    np.testing.assert_allclose(got[4:, 1:], _oracle_scores(TEXTS, text[3:], alpha)[:, 1:], rtol=1e-12)
+    assert (got[3] == -np.inf).all()
+    known = sep > 1
+    np.testing.assert_array_equal(got[known, 0], begin[sep[known]])
+    for piece in ([], [int(ids[0])]):  # empty, one character: only the b column is defined
+        one = charlm_tag_scores(np.array(piece, np.int32), unigram, *t, m.bits, m.alpha, vocab, np.zeros(0))
+        assert one.shape == (len(piece), 4) and (one[:, 1:] == -np.inf).all()
+        np.testing.assert_allclose(one[:, 0], want[:len(piece), 0], rtol=1e-12)
+    unk = sep.copy()
+    unk[-1] = 1  # an unknown character keeps ln p
+    got = charlm_tag_scores(unk, unigram, *t, m.bits, m.alpha, vocab, begin)
+    assert got[-1, 0] == pytest.approx(math.log((alpha / vocab) / (unigram.sum() + alpha)), rel=1e-12)
+
+
+def test_count_table_lookups():
+    from minent.segmentation.kernels.viterbi import count_table, table_count
+
+    rng = np.random.default_rng(0)
+    # keys with all bits set and 0 are keys like any other (emptiness is a zero count)
+    keys = np.unique(np.concatenate([rng.integers(0, 2**63, 5000, dtype=np.uint64) * np.uint64(2),
+                                     np.array([0, 2**64 - 1], dtype=np.uint64)]))
+    counts = rng.integers(1, 100, len(keys)).astype(np.float64)
+    table = count_table(keys, counts)
+    assert len(table) & (len(table) - 1) == 0 and 3 * len(keys) <= 2 * len(table)
+    got = np.array([table_count(table, k) for k in keys])
+    np.testing.assert_array_equal(got, counts)
+    absent = keys[:200] + np.uint64(1)  # odd: never a key (all keys but the last are even)
+    assert [table_count(table, k) for k in absent] == [0.0] * 200
+    assert table_count(count_table(np.zeros(0, np.uint64), np.zeros(0)), np.uint64(5)) == 0.0
 
 
 def _tags_of(bounds, n):
@@ -127,6 +164,25 @@ def test_malformed_models(tmp_path):
     np.savez(broken, **arrays)
     with pytest.raises(DataError, match="unsorted"):
         CharLM.load(broken)
+    with np.load(p) as z:
+        arrays = dict(z)
+    assert arrays["counts3"].dtype == np.uint32  # saved as whole numbers
+    for bad in (0.5, 0.0, -3.0):  # the decoder holds counts as integers: only whole counts >= 1
+        arrays["counts3"] = arrays["counts3"].astype(np.float64)
+        arrays["counts3"][0] = bad
+        np.savez(broken, **arrays)
+        with pytest.raises(DataError, match="whole numbers"):
+            CharLM.load(broken)
+    arrays["counts3"] = arrays["counts3"].astype(str)
+    np.savez(broken, **arrays)
+    with pytest.raises(DataError, match="whole numbers"):
+        CharLM.load(broken)
+    # a model of an older version (compressed, float64 counts) loads and segments the same
+    with np.load(p) as z:
+        arrays = {k: (z[k].astype(np.float64) if k.startswith("counts") else z[k]) for k in z.files}
+    old = tmp_path / "old.npz"
+    np.savez_compressed(old, **arrays)
+    assert CharLM.load(old).segment_line("中国人民很好") == m.segment_line("中国人民很好")
     with pytest.raises(UsageError):
         CharLM.load(tmp_path / "missing.npz")
     with pytest.raises(DataError, match="not a minent model"):

@@ -240,3 +240,25 @@ def test_free_pairs_by_hand_and_in_build():
     assert "甲乙" in kept
     d = build_lexicon(lines).lexicon.as_dict()
     assert "甲乙" not in d and "丙丁" in d and "甲" in d and "乙" in d
+
+
+def test_one_table_serves_a_higher_min_count_and_a_shorter_max_len():
+    # train_segmenter counts every n-gram up to 4 once (min_count 1) for the LM; the lexicon
+    # learned from that table must be the one build_lexicon learns from its own (min_count 2)
+    from minent.segmentation.lexicon import candidates, learn_lexicon
+    from tests.support import SAMPLE
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    for pre_split, max_len, min_count in ((False, 4, 2), (True, 3, 3)):
+        enc = encode_corpus(lines, pre_split=pre_split)
+        wide = ngram_table(enc, 4, 1)
+        own = ngram_table(enc, max_len, min_count)
+        for n in range(1, max_len + 1):
+            a, b = candidates(wide, n, min_count), own.grams(n)
+            assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+        got = learn_lexicon(enc, wide, max_len=max_len, min_count=min_count, pre_split=pre_split)
+        want = build_lexicon(lines, max_len=max_len, min_count=min_count, pre_split=pre_split)
+        assert got.lexicon.to_rows() == want.lexicon.to_rows()
+        assert got.bits_per_iteration == want.bits_per_iteration and got.settings == want.settings
+    with pytest.raises(ValueError, match="order >= max_len"):
+        learn_lexicon(enc, ngram_table(enc, 2, 1), max_len=4)

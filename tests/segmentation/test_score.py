@@ -71,3 +71,30 @@ def test_gold_against_itself_and_raw_text(shared_data):
     # the raw text, each line one "word": recall small but the texts match
     raw = score_files(g, SHARED / "pku_test.utf8")
     assert raw.test_words <= 1945 and raw.correct < raw.test_words
+
+
+def test_nfkc_equal_characters_are_the_same_text():
+    # the AS gold has an ASCII 'c' where the test text has a full-width 'ｃ': same character
+    s = score_lines(["ｃ 語言 很 好"], ["c語言 很 好"])
+    assert (s.gold_words, s.test_words, s.correct) == (4, 3, 2)  # 很, 好; offsets are per character
+    assert score_lines(["１２ 个"], ["12 个"]).correct == 2
+    # NFKC equality is per character: ㎏ (NFKC "kg") is not the two characters k g
+    with pytest.raises(DataError, match=r"line 1: text differs .* at character 1"):
+        score_lines(["㎏ 重"], ["kg 重"])
+    with pytest.raises(DataError, match=r"at character 3"):
+        score_lines(["ab c"], ["abd"])
+
+
+def test_skip_mismatch_scores_the_other_lines():
+    gold = ["甲 乙", "丙 丁", "戊 己"]
+    test = ["甲 乙", "丙 庚", "戊己"]
+    with pytest.raises(DataError, match=r"line 2: .*`skip_mismatch` scores the other lines"):
+        score_lines(gold, test)
+    s = score_lines(gold, test, skip_mismatch=True)
+    assert (s.gold_words, s.test_words, s.correct, s.lines) == (4, 3, 2, 2)
+    assert [i for i, _ in s.skipped] == [2]
+    assert "line 2" in s.skipped[0][1] and "'丁' vs '庚'" in s.skipped[0][1]
+    # the line counts must still agree: without that, lines are not aligned at all
+    with pytest.raises(DataError, match=r"has no counterpart"):
+        score_lines(gold, test[:2], skip_mismatch=True)
+    assert score_lines(gold, gold, skip_mismatch=True).skipped == []

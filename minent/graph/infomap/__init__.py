@@ -81,7 +81,8 @@ def infomap(
     None for unweighted; ``directed`` defaults to the graph's), a scipy sparse adjacency
     matrix or an (m, 2)/(m, 3) edge array (see :mod:`minent.io.graph_nx`).
     trials: independent seeded searches, the shortest codelength wins (default 1, as the
-    reference). seed: one seed drives every trial (same seed -> same answer).
+    reference); with ``hierarchical`` each trial builds its own tree and the shortest tree
+    wins. seed: one seed drives every trial (same seed -> same answer).
     preferred_number_of_modules: the search minimises L + |modules - K| bits instead of L,
     as the reference's --preferred-number-of-modules: a soft preference (each module more or
     fewer than K must save a bit to be worth it), and the answer is not replaced by one module
@@ -106,20 +107,29 @@ def infomap(
         settings.update(preferred_number_of_modules=preferred)
     one_level = one_level_codelength(flow)
     rng = np.random.default_rng(seed)
+    best: InfomapResult | None = None
     # as the reference, a preferred number of modules turns off the fall-back to one module
     best_module, best_len = np.zeros(flow.n, np.int64), math.inf if preferred else one_level
     for trial in range(trials):
         state = np.array([rng.integers(0, 2**63, dtype=np.uint64)], dtype=np.uint64)
         module, length = two_level_trial(flow, state, preferred=preferred)
         log.debug("trial %d: %.9f bits, %d modules", trial + 1, length, module.max() + 1)
-        if length < best_len - MIN_IMPROVEMENT:
+        if not preferred and not length < one_level - MIN_IMPROVEMENT:
+            module, length = np.zeros(flow.n, np.int64), one_level
+        if hierarchical:
+            # every trial builds its own tree, the shortest tree wins (as the reference)
+            cand = _result(graph, flow, module, settings, start, one_level)
+            build_hierarchy(cand, flow, rng)
+            if best is None or cand.codelength < best.codelength - MIN_IMPROVEMENT:
+                best = cand
+            length = cand.codelength
+        elif length < best_len - MIN_IMPROVEMENT:
             best_module, best_len = module, length
         if progress is not None:
             progress(trial + 1, length)
-    result = _result(graph, flow, best_module, settings, start, one_level)
-    if hierarchical:
-        build_hierarchy(result, flow, rng)
-        result.elapsed = time.perf_counter() - start
+    result = best if best is not None else _result(graph, flow, best_module, settings, start,
+                                                   one_level)
+    result.elapsed = time.perf_counter() - start
     return result
 
 

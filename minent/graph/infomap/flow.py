@@ -5,17 +5,24 @@ p ∝ weighted degree (a self-link counts once) and flow w/2W along each directi
 links give PageRank with teleportation probability ``teleport`` to nodes in proportion to
 their out-strength, and by default *unrecorded* teleportation (node and link flow from one
 more step along links only). ``markov_time`` scales link flow (higher -> fewer modules).
+Bipartite networks (``Graph.bipartite_start``, from Pajek's ``*Bipartite N``) get the
+reference's default bipartite flow: feature nodes are not coded (no flow of their own), each
+link's flow goes to its primary end, and link flow doubles (two steps on the bipartite network
+are one step between primary nodes). Weights are scaled by the largest before any sum.
 """
 
 from __future__ import annotations
 
+import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from minent.errors import DataError, UsageError
 from minent.io.graph import Graph
+
+log = logging.getLogger("minent")
 
 
 @dataclass
@@ -38,6 +45,7 @@ class Flow:
     alpha: float
     dtot: float
     index_offset: float = 0.0   # exit flow of the enclosing module (sub-networks of a hierarchy)
+    _entropy: float | None = field(default=None, repr=False)   # cache of one_level_codelength
 
     @property
     def n(self) -> int:
@@ -69,17 +77,40 @@ def compute_flow(
     if graph.n_edges == 0:
         raise DataError("the graph has no links")
     zeros = np.zeros(n)
+    # flows depend on relative weights only: scale them to at most 1 so that sums of huge
+    # weights (1e308) cannot overflow. A weight below ~1e-308 of the largest becomes 0 in
+    # doubles: such a link carries no flow and is left out (as the reference drops zero
+    # weights), with a warning
+    w = w / w.max()
+    if not w.all():
+        keep = w > 0
+        log.warning("%d links weigh less than 1e-308 of the heaviest link: they carry no flow "
+                    "and are left out", int((~keep).sum()))
+        src, dst, w = src[keep], dst[keep], w[keep]
+    feature = None
+    if graph.bipartite_start is not None:
+        if recorded_teleport:
+            raise UsageError("`recorded_teleport` is not supported for bipartite networks (*Bipartite)")
+        feature = graph.ids >= graph.bipartite_start
+    # bipartite networks (as the reference, without --bipartite-teleportation): feature nodes
+    # are not coded; the flow of each link goes to its primary end, and link flow doubles (two
+    # steps of the walk on the bipartite network are one step between primary nodes)
+    link_scale = markov_time * (2.0 if feature is not None else 1.0)
     if not directed:
         self_loop = src == dst
         total = 2.0 * w.sum() - w[self_loop].sum()
         p = (np.bincount(src, weights=w, minlength=n)
              + np.bincount(dst[~self_loop], weights=w[~self_loop], minlength=n)) / total
-        optr, oidx, ofl = K.build_csr(n, src, dst, w, markov_time / total, True)
+        if feature is not None:
+            p = _bipartite_node_flow(p, src, dst, 2.0 * w / total, feature)
+        optr, oidx, ofl = K.build_csr(n, src, dst, w, link_scale / total, True)
         node_x = K.row_sums(optr, ofl)
         return Flow(p, optr, oidx, ofl, optr, oidx, ofl, True, node_x, node_x,
                     zeros, zeros, False, teleport, 0.0)
     p, lf, tw, dangling = K.pagerank(n, src, dst, w, teleport, recorded_teleport)
-    optr, oidx, ofl = K.build_csr(n, src, dst, lf, markov_time, False)
+    if feature is not None:
+        p = _bipartite_node_flow(p, src, dst, lf, feature)
+    optr, oidx, ofl = K.build_csr(n, src, dst, lf, link_scale, False)
     iptr, iidx, ifl = K.transpose_csr(optr, oidx, ofl)
     node_x = K.row_sums(optr, ofl)
     node_e = K.row_sums(iptr, ifl)
@@ -89,6 +120,15 @@ def compute_flow(
                     tw, node_d, True, teleport, float(node_d.sum()))
     return Flow(p, optr, oidx, ofl, iptr, iidx, ifl, False, node_x, node_e,
                 zeros, zeros, False, teleport, 0.0)
+
+
+def _bipartite_node_flow(p, src, dst, link_flow, feature) -> np.ndarray:
+    """Node flow of a bipartite network: each link's flow added to its primary end, feature
+    nodes at 0, normalised."""
+    primary_end = np.where(feature[src], dst, src)
+    p = p + np.bincount(primary_end, weights=link_flow, minlength=p.size)
+    p[feature] = 0.0
+    return p / p.sum()
 
 
 def plogp(x: float) -> float:
@@ -104,7 +144,18 @@ def plogp_sum(x: np.ndarray) -> float:
 
 def one_level_codelength(flow: Flow) -> float:
     """Codelength of the one-module partition: the entropy of the node flow (bits)."""
-    return -plogp_sum(flow.node_flow)
+    if flow._entropy is None:
+        flow._entropy = -plogp_sum(flow.node_flow)
+    return flow._entropy
+
+
+def flat_codelength(flow: Flow) -> float:
+    """Codelength of coding every node of ``flow`` in one codebook, with the exit of the
+    enclosing module (``index_offset``) as one more word: the one-level codelength at the top,
+    what a module's partition must beat in a hierarchy."""
+    off = flow.index_offset
+    total = off + float(flow.node_flow.sum())
+    return plogp(total) - plogp(off) + one_level_codelength(flow)
 
 
 def codelength(flow: Flow, module: np.ndarray) -> tuple[float, float, float]:
@@ -123,7 +174,7 @@ def codelength(flow: Flow, module: np.ndarray) -> tuple[float, float, float]:
                                        flow.node_flow, flow.node_t, flow.node_d, module, k)
     index, mod = K.codelength_terms(mx, me, mp, mt, md, flow.recorded, flow.alpha, flow.dtot,
                                     flow.index_offset)
-    mod += -plogp_sum(flow.node_flow)
+    mod += one_level_codelength(flow)
     total = index + mod
     if abs(total) < 1e-12:  # rounding noise of a zero codelength (all flow inside modules)
         total = 0.0

@@ -18,6 +18,8 @@ import numpy as np
 from numba import njit
 
 _INV_LN2 = 1.0 / np.log(2.0)
+#: two moves whose codelength changes differ by at most this many bits are a tie
+TIE_TOLERANCE = 1e-10
 
 
 @njit(cache=True, inline="always")
@@ -181,10 +183,63 @@ def row_sums(ptr, fl):
 
 
 @njit(cache=True)
+def restrict_csr(ptr, idx, fl, nodes):
+    """CSR of the links among ``nodes`` (distinct node ids), renumbered 0..len(nodes)-1 in the
+    order of ``nodes``; links to other nodes are dropped, the order of the rest is kept."""
+    n = ptr.shape[0] - 1
+    m = nodes.shape[0]
+    local = np.full(n, -1, np.int64)
+    for r in range(m):
+        local[nodes[r]] = r
+    new_ptr = np.zeros(m + 1, np.int64)
+    count = 0
+    for r in range(m):
+        v = nodes[r]
+        for e in range(ptr[v], ptr[v + 1]):
+            if local[idx[e]] >= 0:
+                count += 1
+        new_ptr[r + 1] = count
+    new_idx = np.empty(count, np.int32)
+    new_fl = np.empty(count)
+    pos = 0
+    for r in range(m):
+        v = nodes[r]
+        for e in range(ptr[v], ptr[v + 1]):
+            t = local[idx[e]]
+            if t >= 0:
+                new_idx[pos] = t
+                new_fl[pos] = fl[e]
+                pos += 1
+    return new_ptr, new_idx, new_fl
+
+
+@njit(cache=True)
 def aggregate(optr, oidx, ofl, module, k):
     """Out-CSR of the network whose nodes are the ``k`` modules (internal links dropped,
     parallel links merged)."""
+    z = np.zeros(optr.shape[0] - 1)
+    ptr, idx, fl, _, _, _, _, _ = aggregate_with_sums(optr, oidx, ofl, module, k, z, z, z, z, z)
+    return ptr, idx, fl
+
+
+@njit(cache=True)
+def aggregate_with_sums(optr, oidx, ofl, module, k, node_x, node_e, node_p, node_t, node_d):
+    """:func:`aggregate` and, in the same pass, what :func:`module_sums` gives: per module the
+    exit and enter flow (its nodes' minus the links inside it), flow, teleport weight and
+    dangling flow."""
     n = optr.shape[0] - 1
+    mx = np.zeros(k)
+    me = np.zeros(k)
+    mp = np.zeros(k)
+    mt = np.zeros(k)
+    md = np.zeros(k)
+    for v in range(n):
+        m = module[v]
+        mx[m] += node_x[v]
+        me[m] += node_e[v]
+        mp[m] += node_p[v]
+        mt[m] += node_t[v]
+        md[m] += node_d[v]
     # members of each module by counting sort
     mptr = np.zeros(k + 1, np.int64)
     for v in range(n):
@@ -210,6 +265,8 @@ def aggregate(optr, oidx, ofl, module, k):
             for e in range(optr[v], optr[v + 1]):
                 b = module[oidx[e]]
                 if b == a:
+                    mx[a] -= ofl[e]
+                    me[a] -= ofl[e]
                     continue
                 if seen[b] != a:
                     seen[b] = a
@@ -223,7 +280,7 @@ def aggregate(optr, oidx, ofl, module, k):
             fl[pos] = acc[b]
             pos += 1
         ptr[a + 1] = pos
-    return ptr, idx[:pos].copy(), fl[:pos].copy()
+    return ptr, idx[:pos].copy(), fl[:pos].copy(), mx, me, mp, mt, md
 
 
 @njit(cache=True)
@@ -477,6 +534,13 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
             best_delta = 0.0
             best_xb = 0.0
             best_eb = 0.0
+            # the neighbouring module v sends most flow to, and the change of moving there
+            strong = -1
+            # as the reference: a module must take more of v's out-flow than v's own module
+            strong_out = acc[a, 0]
+            strong_delta = 0.0
+            strong_xb = 0.0
+            strong_eb = 0.0
             plogp_sum_e = plogp(sum_e)
             sum_e_a = sum_e - qe_a + qe_a2
             for t in range(1, nt + 1):
@@ -531,17 +595,22 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                     best = b
                     best_xb = xb
                     best_eb = eb
-            forced = best == a and pv == 0.0 and mn[a] == 1 and nt > 1
-            if forced:
-                # a node without flow changes no codelength wherever it goes: like the
-                # reference, let it join the module of its first neighbour instead of
-                # staying a module of its own
-                best = touched[1]
-                out_b = acc[best, 0]
-                in_b = out_b if undirected else acc[best, 1]
-                best_xb = ms[best, _X] + xv - out_b - in_b
-                best_eb = ms[best, _E] + ev - in_b - out_b
-                best_delta = 0.0
+                if t < nt and acc[b, 0] > strong_out:
+                    strong_out = acc[b, 0]
+                    strong = b
+                    strong_delta = delta
+                    strong_xb = xb
+                    strong_eb = eb
+            # as the reference: between moves that change the codelength equally (within
+            # TIE_TOLERANCE), prefer the module v sends most flow to; so a node whose moves
+            # cost nothing (no flow of its own, say) joins its strongest neighbour
+            forced = False
+            if strong >= 0 and strong != best and strong_delta <= best_delta + TIE_TOLERANCE:
+                best = strong
+                best_delta = strong_delta
+                best_xb = strong_xb
+                best_eb = strong_eb
+                forced = True
             if best != a and (best_delta < -1e-15 or forced):
                 b = best
                 n_mod += (mn[b] == 0) - (mn[a] == 1)

@@ -94,3 +94,24 @@ def boundary_log_odds(ucp, weights):
             continue
         out[i] = _gap_score(ucp, i, weights, mask, f)
     return out
+
+
+@njit(cache=True)
+def add_boundary_scores(ucp, weights, tags, weight):
+    """Add *weight* · ln p(boundary) to column 0 (tag b) of *tags* (n × 4) and *weight* ·
+    ln p(no boundary) to columns 1..3 at every inner gap, in place (see
+    ``BoundaryModel.add_to_tag_scores``): ln σ(z) = −ln(1 + e^−z), ln σ(−z) = −ln(1 + e^z),
+    each computed as max(0, x) + log1p(e^−|x|) as numpy's logaddexp does. Gaps not inside a
+    piece (z = 0) get −weight · ln 2 on every column, as in the array formula."""
+    mask = np.int64(len(weights) - 1)
+    f = np.empty(N_FEATURES, dtype=np.int64)
+    for i in range(len(ucp)):
+        z = 0.0
+        if _inside(ucp, i):
+            z = _gap_score(ucp, i, weights, mask, f)
+        soft = np.log1p(np.exp(-abs(z)))
+        cut = (-z if z < 0.0 else 0.0) + soft  # ln(1 + e^-z)
+        keep = (z if z > 0.0 else 0.0) + soft  # ln(1 + e^z)
+        tags[i, 0] -= weight * cut
+        for t in range(1, 4):
+            tags[i, t] -= weight * keep
