@@ -260,14 +260,20 @@ def setup(quiet: bool = False, verbose: bool = False, *, kernels: bool = True) -
 class _Compilation:
     """Listener of numba's ``numba:compile`` events (a cache miss: numba compiles a kernel).
 
-    The first compilation of the run says so on stderr; :func:`report_compilation` says how
-    long compiling took in all. Loading kernels from numba's cache raises no event, so a warm
+    When stderr is a terminal, the first compilation of the run says so on stderr;
+    :func:`report_compilation` says how long compiling took in all. Loading kernels from numba's cache raises no event, so a warm
     run says nothing. Only the process that registered it speaks (forked workers inherit the
     listener and stay quiet)."""
 
     def __init__(self) -> None:
         import time
 
+        # like the progress bar: only for a person watching a terminal (a log or a test that
+        # reads stderr gets the same lines whether the cache was warm or cold)
+        try:
+            self.tty = sys.stderr.isatty()
+        except (AttributeError, ValueError):
+            self.tty = False
         self.pid = os.getpid()
         self.depth = 0
         self.started = 0.0
@@ -278,7 +284,7 @@ class _Compilation:
     def on_start(self, _event) -> None:
         if self.depth == 0:
             self.started = self.clock()
-            if self.kernels == 0 and os.getpid() == self.pid:
+            if self.kernels == 0 and os.getpid() == self.pid and self.tty:
                 from minent.cache import numba_cache_dir
 
                 info(f"compiling numba kernels for first use (once: later runs load them from {numba_cache_dir()})...")
@@ -320,7 +326,7 @@ def watch_compilation() -> None:
 def report_compilation() -> None:
     """At the end of a run that compiled kernels: how many and how long (stderr, once)."""
     c = _compilation
-    if c is not None and c.kernels and os.getpid() == c.pid:
+    if c is not None and c.kernels and os.getpid() == c.pid and c.tty:
         info(f"compiled {c.kernels} numba kernel{'s' if c.kernels != 1 else ''} for first use in {c.seconds:.1f}s "
              "(cached: later runs skip this)")
         c.kernels = 0
