@@ -1,4 +1,4 @@
-"""minent count vs jieba, side by side on the same real text (ALGORITHMS.md §1).
+"""minent count vs jieba, side by side on the same real text (docs/algorithms.md §1).
 
     python -m benchmarks.bench_count [--sizes 5,50] [--cases a e f] [--repeat 3]
     python -m benchmarks.bench_count --corpus poems --sizes 56 --cases e f --baseline /tmp/main

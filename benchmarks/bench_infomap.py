@@ -1,4 +1,4 @@
-"""minent infomap vs the `infomap` package (mapequation Infomap), side by side (ALGORITHMS.md §4).
+"""minent infomap vs the `infomap` package (mapequation Infomap), side by side (docs/algorithms.md §4).
 
     python -m benchmarks.bench_infomap [--quick] [--skip-speed] [--skip-lfr] [--skip-hier] [--skip-big] [--big-ref]
                                        [--skip-interop] [--only-interop] [--skip-states] [--only-states]

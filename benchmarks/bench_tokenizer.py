@@ -11,7 +11,7 @@ reviews from ../shared/data, cut to ``--mb`` MB of UTF-8. Three tables:
    shared: CPU time is the fairer per-core figure), the ratio to jieba, and the number of lines
    whose tokens differ from jieba's;
 2. end to end, each in its own process: ``Counter(jieba.cut)`` in one process (the baseline of
-   ALGORITHMS.md §1) against ``minent count --tokenizer fast --jobs 1/2`` and
+   docs/algorithms.md §1) against ``minent count --tokenizer fast --jobs 1/2`` and
    ``minent tokenize``, with peak RSS of the process tree; count tables compared for identity;
 3. start-up: the time to cut one line in a fresh process, cold (empty dictionary cache, and an
    empty numba cache) and warm (best of ``--startup-reps`` interleaved runs, wall and CPU), for

@@ -1,4 +1,4 @@
-"""Quality of `minent newwords`: the ranking (issue 17) and the methods (ALGORITHMS.md §7).
+"""Quality of `minent newwords`: the ranking (issue 17) and the methods (docs/algorithms.md §7).
 
     python -m benchmarks.eval_newwords                # --rank count (today's) against novelty
     python -m benchmarks.eval_newwords --methods [--quick|--grid] [--hotel]   # methods on PKU

@@ -1,4 +1,4 @@
-"""Unsupervised segmentation quality on SIGHAN 2005 PKU and CityU (ALGORITHMS.md §3.5, §7).
+"""Unsupervised segmentation quality on SIGHAN 2005 PKU and CityU (docs/algorithms.md §3.4, §7).
 
     python -m benchmarks.eval_segment [--sets pku,cityu] [--sizes 50000,200000,2000000]
                                       [--no-ablation] [--no-reference]

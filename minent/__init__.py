@@ -42,7 +42,13 @@ from __future__ import annotations
 
 import importlib
 
+from minent import cache as _cache
+
 __version__ = "0.1.0"
+
+# numba's compiled kernels go to the user cache directory, never into the installed package
+# (minent.cache); must happen before any kernel module is imported.
+_cache.configure_numba()
 
 #: public name -> module defining it (imported on first use, PEP 562)
 _EXPORTS = {

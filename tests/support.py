@@ -30,3 +30,22 @@ def run_minent(*args, input: bytes | str | None = None, cwd=None, env=None, time
         env=full_env,
         timeout=timeout,
     )
+
+
+def minent_command() -> list[str]:
+    """The installed ``minent`` console script next to this Python (what a user runs), or
+    ``python -m minent`` when this environment has none (then with this tree on PYTHONPATH)."""
+    script = Path(sys.executable).with_name("minent")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "minent"]
+
+
+def run_installed(*args, input: bytes | str | None = None, env=None, cwd=None, timeout=600) -> subprocess.CompletedProcess:
+    """Run the installed ``minent`` command (:func:`minent_command`) and capture bytes."""
+    if isinstance(input, str):
+        input = input.encode("utf-8")
+    full_env = dict(os.environ)
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), full_env.get("PYTHONPATH")]))
+    if env:
+        full_env.update(env)
+    return subprocess.run([*minent_command(), *map(str, args)], input=input if input is not None else b"",
+                          capture_output=True, cwd=cwd or ROOT, env=full_env, timeout=timeout)

@@ -78,16 +78,17 @@ def domain(module: str) -> str:
 #: domain -> the domains of minent it may import ("package": the lazy top level, for __version__)
 ALLOWED = {
     "errors": set(),
+    "cache": set(),  # where compiled things go (numba's kernels, dictionaries): stdlib only
     "text": {"errors"},
     "io": {"errors", "text", "package"},
     "parallel": {"errors", "text", "io"},
-    "words": {"errors", "text", "io", "parallel"},
+    "words": {"errors", "text", "io", "parallel", "cache"},
     "segmentation": {"errors", "text", "io", "parallel", "words"},
     "graph": {"errors", "text", "io", "parallel"},
     "estimators": {"errors", "text", "io", "parallel"},
     "cli": set(MODULES and {domain(m) for m in MODULES}),
     "__main__": {"cli"},
-    "package": set(),
+    "package": {"cache"},  # import minent points numba's cache at the user cache directory
 }
 
 

@@ -1,7 +1,7 @@
 """The ``minent`` command line: Typer commands over the library, with the stream contract.
 
 - data on stdout only (UTF-8), messages on stderr;
-- exit codes: 0 ok, 1 bad data, 2 bad usage, 130 interrupted;
+- exit codes: 0 ok, 1 bad data, 2 bad usage, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM);
 - a closed stdout (``minent ... | head``) ends the program quietly with exit code 0.
 
 Command modules are imported here only to register themselves; they import numba- and
@@ -35,16 +35,50 @@ def _silence_stdout() -> None:
         pass
 
 
-def _caused_by_interrupt(e: BaseException) -> bool:
-    """Ctrl-C inside a numba function surfaces as ``SystemError: ... returned a result with an
-    exception set`` chained to the KeyboardInterrupt: find it in the chain."""
+def _caused_by_interrupt(e: BaseException) -> KeyboardInterrupt | None:
+    """Ctrl-C (or SIGTERM) inside a numba function surfaces as ``SystemError: ... returned a
+    result with an exception set`` chained to the KeyboardInterrupt: find it in the chain."""
     seen = set()
     while e is not None and id(e) not in seen:
         if isinstance(e, KeyboardInterrupt):
-            return True
+            return e
         seen.add(id(e))
         e = e.__cause__ or e.__context__
-    return False
+    return None
+
+
+def _interrupted(e: BaseException) -> int:
+    """Say why the run stopped; the exit code: 143 for SIGTERM, 130 for Ctrl-C."""
+    from minent.parallel.lifeline import Terminated
+
+    if isinstance(e, Terminated):
+        sys.stderr.write("minent: terminated\n")
+        return 143
+    sys.stderr.write("minent: interrupted\n")
+    return 130
+
+
+class _ClosedStream:
+    """Stands for a standard stream the shell closed (``<&-``, ``>&-``; Python then has None):
+    using it is a one-line usage error, not an AttributeError traceback. ``isatty`` is False
+    and ``flush``/``close`` do nothing, so code that only looks at it still runs."""
+
+    def __init__(self, name: str, advice: str):
+        self._name, self._advice = name, advice
+
+    def isatty(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:  # multiprocessing closes stdin in its workers
+        pass
+
+    def __getattr__(self, attr: str):
+        from minent.errors import UsageError
+
+        raise UsageError(f"standard {self._name} is closed; {self._advice}")
 
 
 def _invoked(group, ctx):
@@ -68,8 +102,19 @@ def main(argv: list[str] | None = None) -> None:
         except (AttributeError, ValueError):
             pass
 
+    if sys.stdin is None:
+        sys.stdin = _ClosedStream("input", "give the input as files, or open it")  # type: ignore[assignment]
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream("output", "write to a file with --output FILE")  # type: ignore[assignment]
     common._program = argv is None
+    if argv is None:  # as the program: SIGTERM stops everything like Ctrl-C, exit 143
+        from minent.parallel.lifeline import handle_sigterm
+
+        handle_sigterm()
     command = get_command(app)
+    from minent.cli.app import plain_help
+
+    plain_help(command)
     args = list(sys.argv[1:] if argv is None else argv)
     code = 0
     ctx = None
@@ -81,9 +126,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
-    except (KeyboardInterrupt, Abort):
-        sys.stderr.write("minent: interrupted\n")
-        code = 130
+    except (KeyboardInterrupt, Abort) as e:
+        code = _interrupted(e)
     except Exit as e:
         code = e.exit_code
     except MinentError as e:
@@ -100,9 +144,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write(f"minent: error: {where}{e.strerror or e}\n")
         code = 1
     except Exception as e:
-        if _caused_by_interrupt(e):
-            sys.stderr.write("minent: interrupted\n")
-            code = 130
+        if _caused_by_interrupt(e) is not None:
+            code = _interrupted(_caused_by_interrupt(e))
         # click's ClickException family (usage errors); typer may ship its own copy of click,
         # so recognise them by their interface rather than by class.
         elif not (hasattr(e, "show") and hasattr(e, "exit_code")):
@@ -116,6 +159,10 @@ def main(argv: list[str] | None = None) -> None:
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
             sys.stderr.write(f"minent: error: {' '.join(e.format_message().split())}{hint}\n")
             code = e.exit_code
+    try:
+        common.report_compilation()
+    except Exception:  # never let a message spoil the exit code
+        pass
     _finish(code, fast=argv is None)
 
 

@@ -32,7 +32,7 @@ Inputs = Annotated[
     Optional[list[str]],
     typer.Argument(
         help="Input files, directories (recursive) or globs; .gz/.bz2/.xz are read transparently. "
-        "'-' or nothing reads standard input.",
+        "'-' or nothing reads standard input; pipes such as <(zcat a.gz) are read as streams.",
         show_default=False,
     ),
 ]
@@ -52,6 +52,7 @@ Encoding = Annotated[
     typer.Option(
         "--encoding",
         "-e",
+        metavar="CODEC",
         help="Text encoding: utf-8 (BOM allowed; a UTF-16/32 byte-order mark is obeyed), gb18030, big5, "
         "any Python codec, or 'auto' (detects UTF-8/GB18030/Big5 and says which on stderr).",
         callback=_remember_encoding,
@@ -67,11 +68,11 @@ Errors = Annotated[
 ]
 JsonlField = Annotated[
     Optional[str],
-    typer.Option("--jsonl-field", help="Read JSON Lines records and take the text of this field."),
+    typer.Option("--jsonl-field", metavar="FIELD", help="Read JSON Lines records and take the text of this field."),
 ]
 CsvColumn = Annotated[
     Optional[str],
-    typer.Option("--csv-column", help="Read CSV with a header row and take the text of this column."),
+    typer.Option("--csv-column", metavar="COLUMN", help="Read CSV with a header row and take the text of this column."),
 ]
 
 
@@ -102,7 +103,15 @@ Output = Annotated[
         callback=check_output,
     ),
 ]
-Header = Annotated[bool, typer.Option("--header", help="Start TSV output with a header line.")]
+Header = Annotated[
+    bool,
+    typer.Option(
+        "--output-header",
+        "--header",
+        help="Write a header row (the column names) first in the TSV output. About the output only: "
+        "a header in an input is recognised by itself. (--header is the old name.)",
+    ),
+]
 Quiet = Annotated[
     bool, typer.Option("--quiet", "-q", help="No messages or progress on stderr (errors still show).")
 ]
@@ -116,13 +125,35 @@ Jobs = Annotated[
         show_default=False,
     ),
 ]
-Seed = Annotated[int, typer.Option("--seed", help="Random seed; same input and seed, same output.")]
+Seed = Annotated[
+    int, typer.Option("--seed", min=0, help="Random seed (a non-negative integer); same input and seed, same output.")
+]
+Digits = Annotated[
+    Optional[int],
+    typer.Option(
+        "--digits",
+        min=1,
+        max=17,
+        metavar="N",
+        help="Round floating-point results to N significant digits (their last digits may differ "
+        "between CPUs and math libraries). Default: every digit.",
+        show_default=False,
+    ),
+]
+
+
+def round_rows(rows: Iterable[Sequence], digits: int | None) -> list[tuple]:
+    """*rows* with every float rounded to *digits* significant digits (unchanged when None)."""
+    if digits is None:
+        return [tuple(r) for r in rows]
+    return [tuple(float(f"{v:.{digits}g}") if isinstance(v, float) else v for v in r) for r in rows]
 Scheduler = Annotated[
     Optional[str],
     typer.Option(
         "--scheduler",
+        metavar="ADDRESS",
         help="Run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' (a local "
-        "cluster of --jobs processes). Same results as without it. Needs: pip install 'minent[dask]'.",
+        "cluster of --jobs processes). Same results as without it. Needs dask: pip install 'minent[dask]' (in a clone: pip install '.[dask]').",
         show_default=False,
     ),
 ]
@@ -206,9 +237,13 @@ def name_flags(message: str, command=None) -> str:
     return re.sub(r"`(\w+)`", lambda m: flags.get(m.group(1), m.group(1)), message)
 
 
-def setup(quiet: bool = False, verbose: bool = False) -> None:
+def setup(quiet: bool = False, verbose: bool = False, *, kernels: bool = True) -> None:
     """Start a command: route the ``minent`` logger to stderr (INFO and above, WARNING and
-    above with --quiet) and :func:`settle_gc`."""
+    above with --quiet), :func:`settle_gc`, say once if numba's cache directory had to move
+    (:data:`minent.cache.NOTICE`) and, for commands that run numba *kernels*,
+    :func:`watch_compilation`."""
+    from minent import cache
+
     settle_gc()
     for h in list(log.handlers):
         if isinstance(h, _StderrHandler):
@@ -216,6 +251,85 @@ def setup(quiet: bool = False, verbose: bool = False) -> None:
     log.addHandler(_StderrHandler())
     log.setLevel(logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO))
     log.propagate = False
+    if cache.NOTICE:
+        warn(cache.NOTICE)
+    if kernels:
+        watch_compilation()
+
+
+class _Compilation:
+    """Listener of numba's ``numba:compile`` events (a cache miss: numba compiles a kernel).
+
+    When stderr is a terminal, the first compilation of the run says so on stderr;
+    :func:`report_compilation` says how long compiling took in all. Loading kernels from numba's cache raises no event, so a warm
+    run says nothing. Only the process that registered it speaks (forked workers inherit the
+    listener and stay quiet)."""
+
+    def __init__(self) -> None:
+        import time
+
+        # like the progress bar: only for a person watching a terminal (a log or a test that
+        # reads stderr gets the same lines whether the cache was warm or cold)
+        try:
+            self.tty = sys.stderr.isatty()
+        except (AttributeError, ValueError):
+            self.tty = False
+        self.pid = os.getpid()
+        self.depth = 0
+        self.started = 0.0
+        self.seconds = 0.0
+        self.kernels = 0
+        self.clock = time.perf_counter
+
+    def on_start(self, _event) -> None:
+        if self.depth == 0:
+            self.started = self.clock()
+            if self.kernels == 0 and os.getpid() == self.pid and self.tty:
+                from minent.cache import numba_cache_dir
+
+                info(f"compiling numba kernels for first use (once: later runs load them from {numba_cache_dir()})...")
+        self.depth += 1
+
+    def on_end(self, _event) -> None:
+        self.depth -= 1
+        if self.depth == 0:
+            self.seconds += self.clock() - self.started
+            self.kernels += 1
+
+
+_compilation: _Compilation | None = None
+
+
+def watch_compilation() -> None:
+    """Listen to numba's compilations for the rest of the run (imports numba: only for commands
+    that run kernels)."""
+    global _compilation
+    if _compilation is not None:
+        return
+    try:
+        from numba.core import event
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return
+    listener = _Compilation()
+
+    class _Listener(event.Listener):
+        def on_start(self, ev):
+            listener.on_start(ev)
+
+        def on_end(self, ev):
+            listener.on_end(ev)
+
+    event.register("numba:compile", _Listener())
+    _compilation = listener
+
+
+def report_compilation() -> None:
+    """At the end of a run that compiled kernels: how many and how long (stderr, once)."""
+    c = _compilation
+    if c is not None and c.kernels and os.getpid() == c.pid and c.tty:
+        info(f"compiled {c.kernels} numba kernel{'s' if c.kernels != 1 else ''} for first use in {c.seconds:.1f}s "
+             "(cached: later runs skip this)")
+        c.kernels = 0
 
 
 def info(msg: str) -> None:

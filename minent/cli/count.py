@@ -10,7 +10,6 @@ import typer
 from minent.cli import common
 from minent.cli import tokenizer_options as tk
 from minent.cli.app import app
-from minent.parallel.jobs import default_jobs
 
 
 @app.command("count", help="Count jieba words over a corpus: word<TAB>count, most frequent first.")
@@ -49,7 +48,6 @@ def count_cmd(
 
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
-    jobs = jobs or default_jobs()
     start = time.perf_counter()
     with common.progress(corpus.total_bytes, quiet=quiet, description="count") as advance:
         result = count_words(
@@ -78,5 +76,6 @@ def count_cmd(
     else:
         common.emit(result.rows, result.columns, fmt, output, header=header)
     common.summary("count", f"{result.documents} documents, {result.tokens} tokens, {result.distinct} distinct "
-                   f"words, {len(result)} written", {**result.settings, "jobs": jobs, "scheduler": scheduler},
+                   f"words, {len(result)} written", {**result.settings, "jobs": f"{result.jobs} (--jobs {result.jobs_note})" if result.jobs_note else result.jobs,
+                    "scheduler": scheduler},
                    time.perf_counter() - start)

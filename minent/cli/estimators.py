@@ -46,18 +46,18 @@ def hsic_cmd(
             show_default=False,
         ),
     ] = None,
-    x_cols: Annotated[Optional[str], typer.Option("--x-cols", help="Columns of x: 1-based numbers/ranges ('1,3-5') or header names.")] = None,
-    y_cols: Annotated[Optional[str], typer.Option("--y-cols", help="Columns of y (of the second file if there is one).")] = None,
+    x_cols: Annotated[Optional[str], typer.Option("--x-cols", metavar="COLS", help="Columns of x: 1-based numbers/ranges ('1,3-5') or header names.")] = None,
+    y_cols: Annotated[Optional[str], typer.Option("--y-cols", metavar="COLS", help="Columns of y (of the second file if there is one).")] = None,
     kernel: Annotated[Literal["gaussian", "linear"], typer.Option("--kernel", help="Kernel on both sides.")] = "gaussian",
     sigma_x: Annotated[Optional[float], typer.Option("--sigma-x", help="Gaussian width for x (default: median pairwise distance).")] = None,
     sigma_y: Annotated[Optional[float], typer.Option("--sigma-y", help="Gaussian width for y (default: median pairwise distance).")] = None,
     estimator: Annotated[
         Literal["biased", "unbiased", "article"],
-        typer.Option("--estimator", help="biased Tr(KHLH)/n^2; unbiased U-statistic (Song et al.); article: Tr(KHLH)/(n-1)^2 as in the source article."),
+        typer.Option("--estimator", help="biased Tr(KHLH)/n^2; unbiased U-statistic (Song et al.; n >= 4); article: Tr(KHLH)/(n-1)^2 as in the source article."),
     ] = "biased",
     test: Annotated[
         Literal["gamma", "permutation", "none"],
-        typer.Option("--test", help="p-value: Gretton's gamma approximation, a permutation test, or none."),
+        typer.Option("--test", help="p-value: Gretton's gamma approximation (n >= 6; with fewer samples no p-value, with a warning), a permutation test, or none."),
     ] = "gamma",
     permutations: Annotated[int, typer.Option("--permutations", min=1, help="Permutations for --test permutation.")] = 1000,
     seed: common.Seed = 0,
@@ -77,6 +77,7 @@ def hsic_cmd(
     ] = False,
     jobs: common.Jobs = None,
     fmt: _Fmt = "tsv",
+    digits: common.Digits = None,
     output: common.Output = None,
     header: common.Header = False,
     quiet: common.Quiet = False,
@@ -97,7 +98,7 @@ def hsic_cmd(
         features=features, block_size=block_size, normalize=normalize,
     )
     common.summary("hsic", f"n={result.n} x:{x.data.shape[1]}d y:{y.data.shape[1]}d", result.settings)
-    common.emit(_rows(result, fmt), result.columns, fmt, output, header=header)
+    common.emit(common.round_rows(_rows(result, fmt), digits), result.columns, fmt, output, header=header)
 
 
 @app.command(
@@ -124,6 +125,7 @@ def dim_cmd(
     jsonl_field: common.JsonlField = None,
     csv_column: common.CsvColumn = None,
     fmt: _Fmt = "tsv",
+    digits: common.Digits = None,
     output: common.Output = None,
     header: common.Header = False,
     quiet: common.Quiet = False,
@@ -162,10 +164,10 @@ def dim_cmd(
         rows = dim.h_table(vocab_size=n_words)
         if fmt == "tsv":
             rows = [tuple("" if v is None else v for v in r) for r in rows]
-        common.emit(rows, dim.H_TABLE_COLUMNS, fmt, output, header=header)
+        common.emit(common.round_rows(rows, digits), dim.H_TABLE_COLUMNS, fmt, output, header=header)
         return
     result = dim.embedding_dimension(n_words)
-    common.emit(result.to_rows(), result.columns, fmt, output, header=header)
+    common.emit(common.round_rows(result.to_rows(), digits), result.columns, fmt, output, header=header)
     common.summary("dim", f"rule {result.rule_dim}, exact {result.exact_dim}", result.settings)
 
 
@@ -176,11 +178,12 @@ def dim_cmd(
 )
 def entropy_cmd(
     input: Annotated[str, typer.Argument(help="Samples, one per row (TSV, CSV, whitespace or .npy; '-' = stdin).")] = "-",
-    cols: Annotated[Optional[str], typer.Option("--cols", help="Columns to use: 1-based numbers/ranges or header names (default all).")] = None,
+    cols: Annotated[Optional[str], typer.Option("--cols", metavar="COLS", help="Columns to use: 1-based numbers/ranges or header names (default all).")] = None,
     k: Annotated[int, typer.Option("--k", "-k", min=1, help="Neighbour order (3: less variance than 1, little bias).")] = 3,
     unit: Annotated[Literal["nats", "bits"], typer.Option("--unit", help="nats (natural log) or bits.")] = "nats",
     jobs: common.Jobs = None,
     fmt: _Fmt = "tsv",
+    digits: common.Digits = None,
     output: common.Output = None,
     header: common.Header = False,
     quiet: common.Quiet = False,
@@ -188,7 +191,7 @@ def entropy_cmd(
     from minent.estimators.knn import knn_entropy
     from minent.io.matrix import read_matrix
 
-    common.setup(quiet)
+    common.setup(quiet, kernels=False)
     m = read_matrix(input).select(cols)
     m.check_constant(": the distribution is degenerate (differential entropy -inf)")
     result = knn_entropy(m.data, k=k, unit=unit, jobs=jobs or default_jobs())
@@ -197,5 +200,5 @@ def entropy_cmd(
             f"{m.name}: {result.n_duplicates} of {result.n} samples repeat another; distances to "
             "copies are ignored (heavily rounded data biases the estimate upwards)"
         )
-    common.emit(_rows(result, fmt), result.columns, fmt, output, header=header)
+    common.emit(common.round_rows(_rows(result, fmt), digits), result.columns, fmt, output, header=header)
     common.summary("entropy", f"{result.entropy:.6g} {result.unit} from n={result.n} d={result.d}", result.settings)

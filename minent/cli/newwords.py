@@ -1,4 +1,4 @@
-"""``minent newwords``: words of a corpus that no dictionary knows (ALGORITHMS.md §2)."""
+"""``minent newwords``: words of a corpus that no dictionary knows (docs/algorithms.md §2)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def newwords_cmd(
     ] = None,
     min_pmi: Annotated[
         Optional[str],
-        typer.Option("--min-pmi", help="PMI thresholds in nats for lengths 2,3,4,... e.g. 2,4,6 (last repeats). "
+        typer.Option("--min-pmi", metavar="NATS", help="PMI thresholds in nats for lengths 2,3,4,... e.g. 2,4,6 (last repeats). "
                      "Defaults: cohesion 2,4,6; entropy 3.4 (ratio 30); pmi-split 0.", show_default=False),
     ] = None,
     min_entropy: Annotated[

@@ -108,7 +108,7 @@ def segment_cmd(
     ] = None,
     load: Annotated[Optional[Path], typer.Option("--load", help="Saved model: .tsv lexicon, .npz charlm or hybrid.")] = None,
     train: Annotated[
-        Optional[list[str]], typer.Option("--train", help="Learn the model from this raw corpus first (repeatable).")
+        Optional[list[str]], typer.Option("--train", metavar="FILE", help="Learn the model from this raw corpus first (repeatable). Training reads it several times: standard input or a pipe (<(...)) is held in memory for that.")
     ] = None,
     model: Annotated[
         Optional[Literal["unigram", "charlm", "hybrid"]],
@@ -128,7 +128,7 @@ def segment_cmd(
     alpha: Annotated[float, typer.Option("--alpha", min=0, help="charlm training: smoothing strength (Dirichlet prior).")] = 20.0,
     transitions: Annotated[
         Optional[str],
-        typer.Option("--transitions", help="charlm: tag transition weights, e.g. bc=0.15,cd=0.01,de=0.01,ee=0.001."),
+        typer.Option("--transitions", metavar="WEIGHTS", help="charlm: tag transition weights, e.g. bc=0.15,cd=0.01,de=0.01,ee=0.001."),
     ] = None,
     self_train: Annotated[
         int,
@@ -166,9 +166,23 @@ def segment_cmd(
         batch_chars, jobs = 1 << 16, 1
     else:
         batch_chars = 1 << 18  # ~40 MB of decoder arrays a batch
-    with common.progress(corpus.total_bytes, quiet=quiet, description="segment") as advance:
-        n = common.emit_text(segmenter.segment_lines(corpus.documents(advance), batch_chars=batch_chars, jobs=jobs),
-                             output)
+    if jobs == 1 and corpus.total_bytes is None:
+        # standard input or a pipe: a batch also ends when the input stalls (tail -f log |
+        # minent segment), and its lines are written at once
+        from minent.io.tables import atomic_output
+
+        n = 0
+        with atomic_output(output) as fh:
+            for batch in corpus.batches(max_chars=batch_chars, flush_on_stall=True):
+                lines = list(segmenter.segment_batches([batch]))
+                fh.write("\n".join(lines) + "\n")
+                n += len(lines)
+                if output is None:
+                    fh.flush()
+    else:
+        with common.progress(corpus.total_bytes, quiet=quiet, description="segment") as advance:
+            n = common.emit_text(segmenter.segment_lines(corpus.documents(advance), batch_chars=batch_chars, jobs=jobs),
+                                 output)
     common.report_encodings(corpus)
     common.summary("segment", f"{n} lines", {"jobs": jobs}, time.perf_counter() - start)
 
@@ -199,8 +213,8 @@ def _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alp
 
 def _reread(corpus, quiet):
     """A function returning a fresh pass over *corpus* (progress shown on the first pass); stdin
-    can be read only once, so it is kept in memory."""
-    if "-" in corpus.paths:
+    or a pipe can be read only once, so its text is kept in memory."""
+    if corpus.total_bytes is None:
         docs = list(corpus.documents())
         return lambda: iter(docs)
 
@@ -235,7 +249,7 @@ def score_cmd(
     from minent.errors import DataError
     from minent.segmentation.score import TextMismatchError, score_files
 
-    common.setup(quiet)
+    common.setup(quiet, kernels=False)
     try:
         result = score_files(gold, test, words=words, skip_mismatch=skip_mismatch)
     except TextMismatchError as e:

@@ -23,7 +23,7 @@ def tokenize_cmd(
     mode: tk.Mode = "default",
     user_dict: tk.UserDict = None,
     dict_path: tk.DictPath = None,
-    sep: Annotated[str, typer.Option("--sep", help="Token separator (one character; default: a space).",
+    sep: Annotated[str, typer.Option("--sep", metavar="CHAR", help="Token separator (one character; default: a space).",
                                      show_default=False)] = " ",
     encoding: common.Encoding = "utf-8",
     errors: common.Errors = "strict",

@@ -303,9 +303,14 @@ def hsic(
     if n < min_n:
         raise UsageError(f"the {estimator} estimator needs at least {min_n} samples, got {n}")
     if test == "gamma" and n < 6:
-        raise UsageError(f"the gamma test needs at least 6 samples, got {n}")
+        # the unbiased estimator works from 4 samples: report the statistic without a p-value
+        log.warning("warning: the gamma test needs at least 6 samples (n = %d): no p-value "
+                    "(a permutation test works from 2)", n)
+        test = "none"
     if test == "permutation" and permutations < 1:
         raise UsageError("`permutations` must be at least 1")
+    if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise UsageError(f"`seed` must be a non-negative integer or None, got {seed!r}")
     if max_exact is None:
         max_exact = default_max_exact()
 

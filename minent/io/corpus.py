@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
 from minent.errors import DataError, InvalidBytesError, UsageError
-from minent.io.sources import MAGIC, display_name, open_input, read_block
+from minent.io.sources import MAGIC, CountingReader, display_name, is_stream, open_input, read_block
 from minent.text.batching import batched
 
 Progress = Callable[[int], None] | None
@@ -61,7 +61,7 @@ class _Source:
         return display_name(self.name)
 
     def size(self) -> int | None:
-        return None if self.name == "-" else os.path.getsize(self.name)
+        return None if is_stream(self.name) else os.path.getsize(self.name)
 
     def open(self) -> tuple[BinaryIO, Callable[[], int]]:
         """Return the decompressed byte stream and a function giving on-disk bytes consumed."""
@@ -180,6 +180,7 @@ class Corpus:
             raise UsageError("`jsonl_field` and `csv_column` cannot be used together")
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [inputs]
+        self._on_wait: Callable[[], None] | None = None  # see batches(flush_on_stall=True)
         self.paths = _expand(list(inputs) or ["-"])
         if self.paths.count("-") > 1:
             raise UsageError("standard input ('-') can be read only once")
@@ -191,7 +192,7 @@ class Corpus:
 
     @property
     def total_bytes(self) -> int | None:
-        """On-disk size of all inputs, or None when stdin is one of them."""
+        """On-disk size of all inputs, or None when one of them is a stream (:func:`is_stream`)."""
         sizes = [_Source(p).size() for p in self.paths]
         return None if any(s is None for s in sizes) else sum(sizes)
 
@@ -205,6 +206,8 @@ class Corpus:
     def _text_blocks_of(self, source: _Source, progress: Progress) -> Iterator[tuple[int, str]]:
         """(lines before, decoded block) of one input; see :meth:`_decode_blocks`."""
         stream, position = source.open()
+        if isinstance(stream, CountingReader):
+            stream.on_wait = self._on_wait
         try:
             yield from self._decode_blocks(source, stream, position, progress)
         finally:
@@ -237,7 +240,7 @@ class Corpus:
             eof = not data
             if first and not eof and at_start:
                 # Make sure the BOM / sniffing sees a reasonable sample.
-                while len(data) < _SNIFF_SIZE:
+                while len(data) < _SNIFF_SIZE and not getattr(stream, "stalled", False):
                     more = self._read(source, stream, _SNIFF_SIZE - len(data))
                     if not more:
                         break
@@ -347,12 +350,28 @@ class Corpus:
             yield name, line_no, value
 
     def _csv(self, name, lines) -> Iterator[tuple[str, int, str]]:
-        state = {"line": 0}
+        # "open": the line where the quote still open at the end of the last line read opened
+        # (quote parity per line: a doubled quote inside a quoted field does not change it)
+        state = {"line": 0, "odd": False, "open": 0, "eof": False}
 
         def feed():
             for line_no, line in lines:
                 state["line"] = line_no
+                if line.count('"') % 2:
+                    state["odd"] = not state["odd"]
+                    if state["odd"]:
+                        state["open"] = line_no
                 yield line + "\n"
+            state["eof"] = True
+
+        def unterminated() -> DataError:
+            return DataError(f"{name}: line {state['open']}: a quoted CSV field opened on this line is never "
+                             "closed (unterminated quote)")
+
+        def malformed(e: csv.Error) -> DataError:
+            if state["odd"]:  # e.g. the field size limit, reached by swallowing the file
+                return unterminated()
+            return DataError(f"{name}: line {state['line']}: malformed CSV ({e})")
 
         reader = csv.reader(feed())
         try:
@@ -360,7 +379,9 @@ class Corpus:
         except StopIteration:
             return
         except csv.Error as e:
-            raise DataError(f"{name}: line {state['line']}: malformed CSV ({e})") from None
+            raise malformed(e) from None
+        if state["eof"] and state["odd"] and state["open"] < state["line"]:
+            raise unterminated()
         header = [h.strip() for h in header]
         if self.csv_column not in header:
             raise DataError(
@@ -375,7 +396,10 @@ class Corpus:
             except StopIteration:
                 return
             except csv.Error as e:
-                raise DataError(f"{name}: line {state['line']}: malformed CSV ({e})") from None
+                raise malformed(e) from None
+            if state["eof"] and state["odd"] and start < state["line"]:
+                # the input ended inside a quoted field that swallowed the lines after it
+                raise unterminated()
             if not row:
                 continue
             if len(row) != len(header):
@@ -389,13 +413,61 @@ class Corpus:
         for _, _, text in self.located_documents(progress):
             yield text
 
-    def batches(self, max_chars: int = 1_000_000, progress: Progress = None) -> Iterator[list[str]]:
-        """Yield lists of documents holding about *max_chars* characters each (at least one)."""
-        return batched(self.documents(progress), max_chars)
+    def batches(self, max_chars: int = 1_000_000, progress: Progress = None, *,
+                flush_on_stall: bool = False) -> Iterator[list[str]]:
+        """Yield lists of documents holding about *max_chars* characters each (at least one).
+
+        With *flush_on_stall*, a batch read from standard input or a pipe also ends when no more
+        input is ready (``tail -f log | minent tokenize`` answers line by line as the lines
+        come); files, and a pipe that keeps up, still give full batches. The input is then read
+        by a helper thread, so that waiting for the writer never holds back a batch.
+        """
+        if not flush_on_stall or not any(is_stream(p) for p in self.paths):
+            return batched(self.documents(progress), max_chars)
+        return self._stall_batches(max_chars, progress)
+
+    def _stall_batches(self, max_chars: int, progress: Progress) -> Iterator[list[str]]:
+        import queue
+        import threading
+
+        ready: queue.Queue = queue.Queue(maxsize=2)
+        pending: list[str] = []
+        size = [0]
+        done = object()
+
+        def flush() -> None:
+            if pending:
+                ready.put(list(pending))
+                pending.clear()
+                size[0] = 0
+
+        def produce() -> None:
+            self._on_wait = flush
+            try:
+                for doc in self.documents(progress):
+                    pending.append(doc)
+                    size[0] += len(doc) + 1
+                    if size[0] >= max_chars:
+                        flush()
+                flush()
+                ready.put(done)
+            except BaseException as e:  # handed to the consumer, raised there
+                ready.put(e)
+            finally:
+                self._on_wait = None
+
+        threading.Thread(target=produce, name="minent-reader", daemon=True).start()
+        while True:
+            item = ready.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
 
     def text_blocks(self, max_chars: int = 1_000_000, progress: Progress = None) -> Iterator[str]:
         """Yield the documents as strings of about *max_chars* characters, one ``\\n`` between
-        two documents, for readers that only need the text's pieces (ALGORITHMS.md §0).
+        two documents, for readers that only need the text's pieces (docs/algorithms.md §0).
 
         ``"\\n".join(batch) for batch in self.batches(...)`` holds the same documents, but line
         documents are not split into one string each: whole decoded blocks are passed on (their
@@ -432,7 +504,7 @@ class Corpus:
         compressed stream cannot be entered in the middle, a CSV row may span lines, and a UTF-16/32
         newline is not the byte ``\n``.
         """
-        if name == "-" or self.csv_column is not None or is_compressed(name):
+        if is_stream(name) or self.csv_column is not None or is_compressed(name):
             return False
         if _is_wide(self.encoding):
             return False
@@ -528,7 +600,10 @@ def _advance(progress: Progress, position: Callable[[], int], reported: int) -> 
 
 
 def is_compressed(path: str | os.PathLike) -> bool:
-    """Whether *path* starts with the magic bytes of gzip, bzip2 or xz."""
+    """Whether *path* starts with the magic bytes of gzip, bzip2 or xz (False for a stream,
+    which is not opened: peeking would consume it; its reader recognises compression itself)."""
+    if is_stream(path):
+        return False
     with open(path, "rb") as fh:
         head = fh.read(6)
     return any(head.startswith(magic) for magic, _ in MAGIC)

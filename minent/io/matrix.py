@@ -137,7 +137,12 @@ def _cell_splitter(delimiter: str | None):
     def cells(line: str) -> list[str]:
         if '"' not in line:
             return [c.strip() for c in line.split(delimiter)]
-        row = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])
+        try:
+            row = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True, strict=True), [])
+        except csv.Error as e:
+            if "unexpected end of data" in str(e):
+                raise ValueError("a quoted field opened on this line is never closed (unterminated quote)") from None
+            row = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])
         return [c.strip() for c in row]
 
     return cells
@@ -173,7 +178,10 @@ def read_matrix(path: str, *, delimiter: str | None = None) -> Matrix:
     split = _cell_splitter(delimiter)
 
     def cells(k: int) -> list[str]:
-        return split(lines[k])
+        try:
+            return split(lines[k])
+        except ValueError as e:
+            raise DataError(f"{name}: line {k + 1}: {e}") from None
 
     header_cells = cells(data_lines[0])
     header = not any(_is_float(c) for c in header_cells)

@@ -37,12 +37,13 @@ from collections.abc import Callable, Iterator
 
 from minent.errors import DataError, MinentError, UsageError
 from minent.io.corpus import Corpus
+from minent.io.sources import is_stream
 from minent.parallel.jobs import default_jobs
 from minent.parallel.partition import default_partition_bytes, plan_tasks
 
 log = logging.getLogger("minent")
 
-INSTALL_HINT = "pip install 'minent[dask]'"
+INSTALL_HINT = "pip install 'minent[dask]' (in a clone of minent: pip install '.[dask]')"
 
 
 # -- the cluster -----------------------------------------------------------------------------------
@@ -122,8 +123,11 @@ class LocalProcesses:
                     ["distributed.cli.dask_scheduler", "--port", "0", "--idle-timeout", "60s"],
                     ["distributed.cli.dask_worker", "--nworkers", str(self.n_workers), "--nthreads", "1"],
                 ):
+                    # minent.parallel.lifeline kills each session (nannies and workers too) should
+                    # minent die without cleaning up (SIGKILL, a crash)
                     self._procs.append(subprocess.Popen(
-                        [sys.executable, "-m", *args, *common], env=env, stdin=subprocess.DEVNULL,
+                        [sys.executable, "-m", "minent.parallel.lifeline", str(os.getpid()), *args, *common],
+                        env=env, stdin=subprocess.DEVNULL,
                         stdout=log_file, stderr=log_file, start_new_session=True,
                     ))
                     if len(self._procs) == 1:
@@ -237,21 +241,23 @@ def map_reduce(
     distributed = _import_distributed()
     parallelism = _parallelism(client)
     if partition_bytes is None:
-        file_bytes = sum(os.path.getsize(p) for p in corpus.paths if p != "-")
+        file_bytes = sum(os.path.getsize(p) for p in corpus.paths if not is_stream(p))
         partition_bytes = default_partition_bytes(file_bytes, parallelism)
     tasks = plan_tasks(corpus, partition_bytes)
     reader = _reader_options(corpus)
     split = len({t.pieces[0][0] for t in tasks if t.pieces[0][1:] != (0, None)})
     log.info(
-        f"dask: {len(tasks)} tasks over {sum(p != '-' for p in corpus.paths)} files"
+        f"dask: {len(tasks)} tasks over {sum(not is_stream(p) for p in corpus.paths)} files"
         + (f" ({split} split into byte ranges)" if split else "")
-        + (" + standard input" if "-" in corpus.paths else "")
+        + (" + standard input and pipes" if any(is_stream(p) for p in corpus.paths) else "")
         + f" on {parallelism} worker threads"
     )
 
     def stdin_batches() -> Iterator[list[str]]:
-        if "-" in corpus.paths:
-            yield from Corpus(["-"], **reader).batches(max_chars=batch_chars, progress=progress)
+        # standard input and pipes can be read only here, once: the client ships their batches
+        streams = [p for p in corpus.paths if is_stream(p)]
+        if streams:
+            yield from Corpus(streams, **reader).batches(max_chars=batch_chars, progress=progress)
 
     inputs: dict[str, tuple[int, str]] = {}  # key of a map task -> (bytes to report, description)
     submitted: dict[str, int] = {}  # key of a map task -> submission rank

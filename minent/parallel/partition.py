@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from minent.errors import UsageError
 from minent.io.corpus import Corpus
+from minent.io.sources import is_stream
 
 MIN_PARTITION = 1 << 20
 MAX_PARTITION = 64 << 20
@@ -45,7 +46,7 @@ def plan_tasks(corpus: Corpus, partition_bytes: int) -> list[Task]:
     group: list[tuple[str, int, int | None]] = []
     group_bytes = 0
     for path in corpus.paths:
-        if path == "-":
+        if is_stream(path):  # standard input, a pipe: read once, by the client
             continue
         size = os.path.getsize(path)
         if size > partition_bytes and corpus.splittable(path):

@@ -10,7 +10,7 @@ segmentation of a string agree with how the same window is cut elsewhere in the 
 
 Measured on pku_dev (learning from raw pku_dev + pku_test, defaults otherwise): hybrid F1 0.791
 without it; with it, after rounds 1..4: 0.796, 0.7965, 0.7966, 0.7966 (w_boundary 3, the default);
-w_boundary 1: 0.794 .. 0.795; 5: as 3. The prototype of ALGORITHMS.md §3.5 measured +0.009 from
+w_boundary 1: 0.794 .. 0.795; 5: as 3. A prototype measured +0.009 from
 the same idea. Features from the lexicon (is the gap inside / at the edge of a lexicon word) make
 it worse (0.7915): the classifier then only copies the decoder.
 """

@@ -1,4 +1,4 @@
-"""Character-n-gram-LM segmentation with b/c/d/e tags (ALGORITHMS.md §3.4, Su Jianlin 2016).
+"""Character-n-gram-LM segmentation with b/c/d/e tags (docs/algorithms.md §3.4, Su Jianlin 2016).
 
 A word c₁c₂c₃c₄… is scored by a character language model of order 4 as
 p(c₁)·p(c₂|c₁)·p(c₃|c₁c₂)·p(c₄|c₁c₂c₃)·p(c₅|c₂c₃c₄)…, so each character takes one of four tags:

@@ -1,4 +1,4 @@
-"""Word-segmentation scoring exactly as the SIGHAN bakeoff scorer defines it (ALGORITHMS.md §7).
+"""Word-segmentation scoring exactly as the SIGHAN bakeoff scorer defines it (docs/algorithms.md §3.5).
 
 Each line of the gold file and of the system output is a sequence of words separated by
 whitespace. A word is the character span ``[start, end)`` it covers in the line's text with all

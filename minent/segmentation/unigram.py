@@ -82,6 +82,13 @@ class LineSegmenter:
         for out in ordered_map(self.segment_text, line_batches(lines, batch_chars), jobs):
             yield from out.split("\n")
 
+    def segment_batches(self, batches: Iterable[list[str]]) -> Iterator[str]:
+        """Segment lines that come in batches (``Corpus.batches``), each batch as soon as it
+        comes: the output of a batch is complete before the next one is waited for."""
+        for batch in batches:
+            lines = [line.rstrip("\r\n").replace("\n", " ").replace("\r", " ") for line in batch]
+            yield from self.segment_text("\n".join(lines)).split("\n")
+
 
 class UnigramSegmenter(LineSegmenter):
     """Best segmentation under a unigram word model: maximise Σ ln p(w) (Viterbi, numba).

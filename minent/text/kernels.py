@@ -1,4 +1,4 @@
-"""Numba kernel of the text model (ALGORITHMS.md §0): code points to piece-separated ids.
+"""Numba kernel of the text model (docs/algorithms.md §0): code points to piece-separated ids.
 
 The pure-numpy :meth:`minent.text.chars.CharVocab.encode` is the reference; this kernel does the
 same in one pass for the large blocks of the n-gram readers.

@@ -1,4 +1,4 @@
-"""Word-frequency counting over a corpus with jieba tokens (ALGORITHMS.md §1).
+"""Word-frequency counting over a corpus with jieba tokens (docs/algorithms.md §1).
 
 The design is the batch-then-merge scheme measured in the source article, with one table per
 process: documents are cut into batches of about ``batch_chars`` characters, each batch is
@@ -25,6 +25,7 @@ and ``jieba``, which wraps a private ``jieba.Tokenizer`` (never jieba's global o
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import queue
@@ -42,6 +43,8 @@ from minent.text.batching import batched
 from minent.words.table import WordTable
 from minent.words.tokenizers import make_tokenizer
 
+log = logging.getLogger("minent")
+
 class WordCounts:
     """The result of :func:`count_words`: ``rows`` of (word, count), most frequent first.
 
@@ -57,6 +60,8 @@ class WordCounts:
         self._rows = rows
         self.tokens, self.documents, self.distinct = tokens, documents, distinct
         self.settings = dict(settings or {})
+        self.jobs: int | None = None  # worker processes used, set by count_words
+        self.jobs_note = ""  # why fewer than the jobs asked for, if so
 
     @property
     def rows(self) -> list[tuple[str, int]]:
@@ -135,12 +140,16 @@ class Tally:
 # the parent, which then hands out batches of documents.
 
 
-def _worker_main(config: dict, inherited, corpus: Corpus, tasks, results) -> None:
+def _worker_main(config: dict, inherited, corpus: Corpus, tasks, results, parent: int | None = None) -> None:
     """A counting process: counts every task it takes from *tasks* (("docs", batch) or
     ("range", index, pieces)) into one :class:`Tally`, reports ("done", index, bytes,
     encodings) after each range, and sends ("table", ...) once at the end marker (None)."""
-    # Ctrl-C goes to the whole process group; the parent decides, the workers just stop.
+    from minent.parallel.lifeline import die_with_parent
+
+    # Ctrl-C goes to the whole process group; the parent decides, the workers just stop. A
+    # SIGTERM ends a worker at once, and so does the end of its parent, however it ends.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
     index = -1
     try:
         tokenizer = inherited if inherited is not None else make_tokenizer(**config["tokenizer"])
@@ -162,9 +171,9 @@ def _worker_main(config: dict, inherited, corpus: Corpus, tasks, results) -> Non
 def _range_tasks(corpus: Corpus, jobs: int, partition_bytes: int | None) -> list | None:
     """Byte-range tasks for the workers, or None when the parent must read (standard input, or
     too few or too uneven pieces, e.g. one big compressed file, which would leave workers idle)."""
-    if "-" in corpus.paths:
+    if corpus.total_bytes is None:  # standard input or a pipe: read once, by the parent
         return None
-    total = corpus.total_bytes or 0
+    total = corpus.total_bytes
     size = partition_bytes or default_partition_bytes(total, jobs)
     tasks = plan_tasks(corpus, size)
     if len(tasks) < jobs or max(t.nbytes for t in tasks) > 2 * size:
@@ -185,10 +194,14 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
     inherited = tokenizer if ctx.get_start_method() == "fork" else None
     tasks = ctx.Queue(maxsize=2 * jobs if ranges is None else 0)  # batches: bounded memory
     results = ctx.Queue()
-    procs = [ctx.Process(target=_worker_main, args=(config, inherited, corpus, tasks, results), daemon=True)
+    procs = [ctx.Process(target=_worker_main, args=(config, inherited, corpus, tasks, results),
+                         kwargs={"parent": os.getpid()}, daemon=True)
              for _ in range(jobs)]
-    for p in procs:
-        p.start()
+    from minent.parallel.lifeline import default_sigterm
+
+    with default_sigterm():  # a SIGTERM at a worker's very start ends it, never becomes a traceback
+        for p in procs:
+            p.start()
     errors: dict[int, BaseException] = {}
     pending: set[int] = set()
     tables = []
@@ -236,8 +249,42 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
             if p.is_alive():
                 p.terminate()
         for p in procs:
-            p.join()
+            p.join(timeout=5)
+            if p.is_alive():  # SIGTERM lost (a worker still starting): SIGKILL cannot be
+                p.kill()
+                p.join()
         tasks.cancel_join_thread()  # never wait to flush batches nobody will read
+
+
+def worker_processes(jobs: int, corpus: Corpus, batch_chars: int, partition_bytes: int | None = None) -> tuple[int, str]:
+    """How many counting processes are worth starting for *jobs*: no more than the CPUs this
+    process may use, nor than the batches of *batch_chars* characters the input can make (known
+    for plain files only: a compressed input or standard input may hold any amount; a character
+    is at least one byte, so bytes / batch_chars bounds the batches from above).
+
+    Byte ranges of *partition_bytes*, when smaller, are the unit instead. Returns ``(n, why)``;
+    *why* is empty when ``n == jobs``, else what limited it.
+    """
+    from minent.io.corpus import is_compressed
+
+    n, why = jobs, []
+    cpus = default_jobs()
+    if cpus < n:
+        n = cpus
+        why.append(f"{cpus} CPU{'s' if cpus != 1 else ''} available")
+    total = corpus.total_bytes
+    try:
+        plain = total is not None and not any(is_compressed(p) for p in corpus.paths)
+    except OSError:
+        plain = False
+    if plain:
+        unit = min(batch_chars, partition_bytes or batch_chars)
+        batches = max(1, -(-total // unit))
+        if batches < n:
+            n = batches
+            why.append(f"{total:,} bytes of input make at most {batches} batch{'es' if batches != 1 else ''} "
+                       f"of {unit:,} characters")
+    return n, "; ".join(why)
 
 
 def count_words(
@@ -289,6 +336,7 @@ def count_words(
     """
     if min_count < 1 or min_length < 1 or (top is not None and top < 0):
         raise UsageError("`min_count` and `min_length` must be ≥ 1 and `top` ≥ 0")
+    chosen = jobs is not None
     if jobs is None:
         jobs = default_jobs()
     if jobs < 1:
@@ -299,6 +347,13 @@ def count_words(
     if batch_chars is None:
         batch_chars = 1_000_000 if hasattr(tk, "count") else 200_000
 
+    requested, note = jobs, ""
+    if scheduler is None and jobs > 1:
+        jobs, why = worker_processes(jobs, corpus, batch_chars, partition_bytes)
+        if why:
+            log.debug(f"count: {jobs} worker process{'es' if jobs != 1 else ''} instead of jobs={requested} ({why})")
+            if chosen:  # asked for explicitly: the result says why it got fewer (the default just fits)
+                note = f"{jobs} instead of {requested}: {why}"
     if scheduler is not None:
         total, n_tokens, n_docs = count_tables(
             corpus, scheduler, config, jobs=jobs, batch_chars=batch_chars, partition_bytes=partition_bytes,
@@ -318,8 +373,11 @@ def count_words(
     # Python strings are made only for the rows kept, and only if asked for (WordCounts.rows).
     settings = dict(tokenizer=tokenizer, hmm=hmm, mode=mode, dict_path=dict_path, user_dict=user_dict,
                     min_count=min_count, top=top, min_length=min_length, drop_punct=drop_punct)
-    return WordCounts(table=total.ordered(min_count, top), tokens=n_tokens, documents=n_docs,
-                      distinct=len(total), settings=settings)
+    result = WordCounts(table=total.ordered(min_count, top), tokens=n_tokens, documents=n_docs,
+                        distinct=len(total), settings=settings)
+    result.jobs = jobs  # the worker processes actually used (see worker_processes)
+    result.jobs_note = note
+    return result
 
 
 # -- on a Dask cluster (minent.parallel.dask) ------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Exact n-gram counts over a corpus: :class:`NgramTable` (ALGORITHMS.md §0, §2).
+"""Exact n-gram counts over a corpus: :class:`NgramTable` (docs/algorithms.md §0, §2).
 
 All n-grams of length 1..``order`` inside pieces (maximal runs of CJK / Latin / digit
 characters) are counted exactly. Counting is streaming: the corpus is encoded chunk by chunk into character ids,
@@ -188,7 +188,7 @@ class NgramTable:
         Longest n-gram length counted.
     total : int
         T, the number of characters counted (sum of unigram counts before pruning). Corpus
-        probabilities are ``count / total``; every length uses the same T (ALGORITHMS.md §2.2).
+        probabilities are ``count / total``; every length uses the same T (docs/algorithms.md §2.2).
     totals : list[int]
         ``totals[k - 1]`` = number of k-gram occurrences counted (before pruning); e.g.
         ``totals[1]`` is T₂, the number of adjacent character pairs inside pieces.
@@ -224,7 +224,7 @@ class NgramTable:
 
         Parameters
         ----------
-        order : longest n-gram counted (default 4: the new-word methods' default, ALGORITHMS.md
+        order : longest n-gram counted (default 4: the new-word methods' default, docs/algorithms.md
             §2.2). Any order >= 1 works; keys use more words per n-gram past 64 bits.
         min_count : drop n-grams seen fewer times, once all chunks are merged (exact).
         vocab : a ``CharVocab`` to extend (default: a new one).

@@ -49,7 +49,7 @@ def tokenize_corpus(corpus, *, tokenizer: str = "fast", hmm: bool = True, mode: 
 
 
 def _tokenize_batches(tk, corpus, sep: str, batch_chars: int, progress) -> Iterator[str]:
-    for batch in corpus.batches(max_chars=batch_chars, progress=progress):
+    for batch in corpus.batches(max_chars=batch_chars, progress=progress, flush_on_stall=True):
         if hasattr(tk, "tokenize_lines"):
             yield tk.tokenize_lines(batch, sep)
         else:

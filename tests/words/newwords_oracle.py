@@ -1,7 +1,7 @@
 """Straightforward pure-Python new-word discovery: the oracle minent is checked against.
 
 Counter over substrings of pieces, dicts and string slicing only — the obvious implementation of
-ALGORITHMS.md §2.2 / §2.3 / §2.4 with the same text handling as ``minent.words.newwords.discover``. Used by the
+docs/algorithms.md §2.2 / §2.3 / §2.4 with the same text handling as ``minent.words.newwords.discover``. Used by the
 tests (exact equality) and by ``python -m benchmarks.bench_newwords`` (the speed baseline).
 """
 

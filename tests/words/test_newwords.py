@@ -86,7 +86,7 @@ def test_hand_computed_cohesion_and_entropy():
 
 
 def test_cohesion_chains_overlapping_grams():
-    # 各项 and 项目 are both cohesive; 各项目 comes out as one candidate (ALGORITHMS.md §2.2).
+    # 各项 and 项目 are both cohesive; 各项目 comes out as one candidate (docs/algorithms.md §2.2).
     texts = ["各项目好"] * 10 + ["你各项"] * 3 + ["项目了"] * 3 + ["好你了"] * 5
     r = find_new_words(texts, order=2, min_count=3, min_pmi="1.4", rank="count")  # G = {各项, 项目, 你了}
     words = {w.word: w.count for w in r.words}

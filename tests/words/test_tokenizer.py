@@ -287,3 +287,40 @@ def test_count_matches_counter():
     tk = fast(True, "default", False)
     want = Counter(w for line in lines for w in ref(False).cut(line, True, "default"))
     assert tk.count(lines) == want
+
+
+def test_cache_entry_corrupted_in_place_is_detected_and_rebuilt(tmp_path, monkeypatch, caplog):
+    """Same size, other bytes: the manifest's checksum catches it (the files' change time
+    differs from the stamp of the last verification), the entry is compiled again."""
+
+    import numpy as np
+
+    from minent.words.tokenizers import fast as tkmod
+
+    small = tmp_path / "d.txt"
+    small.write_text("北京 10\n大学 8\n北京大学 1\n", encoding="utf-8")
+    monkeypatch.setenv("MINENT_CACHE_DIR", str(tmp_path / "cache"))
+    tkmod._load_cached.cache_clear()
+    first = Tokenizer(dict_path=small).cut("我在北京大学")
+    (entry,) = (tmp_path / "cache").glob("jieba-*")
+    weights = entry / "nweight.npy"
+    size = weights.stat().st_size
+    arr = np.load(weights)
+    with open(weights, "r+b") as fh:  # in place, same size: every word now costs nothing
+        fh.seek(size - arr.nbytes)
+        fh.write(np.zeros_like(arr).tobytes())
+    assert weights.stat().st_size == size
+    tkmod._load_cached.cache_clear()
+    compiled = []
+    real = tkmod.compile_dict
+    monkeypatch.setattr(tkmod, "compile_dict", lambda *a, **k: compiled.append(a) or real(*a, **k))
+    with caplog.at_level("WARNING", logger="minent"):
+        again = Tokenizer(dict_path=small).cut("我在北京大学")
+    assert compiled, "the damaged entry was served"
+    assert again == first
+    assert "damaged" in caplog.text and "nweight.npy" in caplog.text
+    # the rebuilt entry verifies cheaply afterwards: no hashing while its stamp matches
+    tkmod._load_cached.cache_clear()
+    monkeypatch.setattr(tkmod, "_digest", lambda p: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
+    assert Tokenizer(dict_path=small).cut("我在北京大学") == first
+    tkmod._load_cached.cache_clear()

@@ -91,6 +91,8 @@ def infomap(
     """
     if trials < 1:
         raise UsageError(f"`trials` must be at least 1, got {trials}")
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise UsageError(f"`seed` must be a non-negative integer, got {seed!r}")
     if not isinstance(graph, Graph):
         from minent.io.graph_nx import as_graph
 

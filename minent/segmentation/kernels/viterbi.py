@@ -307,7 +307,7 @@ def table_count(table, key):
 
 @njit(cache=True)
 def charlm_tag_scores(ids, unigram, table2, table3, table4, bits, alpha, vocab, begin):
-    """Per-character scores of the four tags of the character-LM segmenter (ALGORITHMS.md §3.4).
+    """Per-character scores of the four tags of the character-LM segmenter (docs/algorithms.md §3.4).
 
     Column 0 (b, first character of a word): ln p(c_i), or ``begin[c_i]`` when *begin* is not
     empty and c_i is known (id > 1); 1 (c): ln p(c_i | c_{i-1}); 2 (d): ln p(c_i | c_{i-2} c_{i-1});

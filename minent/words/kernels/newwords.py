@@ -1,4 +1,4 @@
-"""Numba kernels of new-word discovery (ALGORITHMS.md §2): cutting pieces, neighbour pairs.
+"""Numba kernels of new-word discovery (docs/algorithms.md §2): cutting pieces, neighbour pairs.
 
 Text is an int32 id array where 0 (SEP) ends every piece. A *set* of n-grams of mixed lengths
 is a (m, 1 + W) uint64 row array ``[length, key words...]`` (keys packed as in
@@ -53,7 +53,7 @@ def cut_pieces(ids, g_rows, g_slots, order, bits, max_len, n_words, pair_ok):
 
     The gap between characters i and i+1 of a piece is kept iff some g in G (length 2..order)
     occurring in the piece spans both characters, so overlapping G-grams chain into one
-    candidate (ALGORITHMS.md §2.2 step 3). *pair_ok(a, b)* is not a callable but a sorted uint64
+    candidate (docs/algorithms.md §2.2 step 3). *pair_ok(a, b)* is not a callable but a sorted uint64
     array of the packed bigrams that may start a G-gram (a fast pre-filter: every G-gram's
     bigrams are frequent). Candidates longer than *max_len* are dropped (not truncated).
 

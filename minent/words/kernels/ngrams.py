@@ -1,4 +1,4 @@
-"""Numba kernels for n-gram statistics over int-encoded text (ALGORITHMS.md §0, §2).
+"""Numba kernels for n-gram statistics over int-encoded text (docs/algorithms.md §0, §2).
 
 Input text is an int32 array of character ids as produced by ``CharVocab.encode``: id 0 (SEP)
 ends every piece, ids >= 1 are characters. No n-gram ever contains a SEP, so statistics never

@@ -1,4 +1,4 @@
-"""New-word discovery: the words of a corpus that no dictionary knows (ALGORITHMS.md §2).
+"""New-word discovery: the words of a corpus that no dictionary knows (docs/algorithms.md §2).
 
 Three methods, all on exact n-gram counts inside pieces (:class:`minent.words.ngrams.NgramTable`):
 
@@ -23,7 +23,7 @@ Text handling (documented choices): full-width ASCII is folded to half-width; di
 pieces (numbers are not new words, and "2001年" must not glue 年 to a number); Latin letters stay
 word characters so mixed words such as T恤 or 卡拉OK can be found, but candidates made only of
 Latin letters are dropped (``minent count`` is the tool for those). T counts every character
-counted (ALGORITHMS.md §2.2 says which normalisation). Branching entropies count each
+counted (docs/algorithms.md §2.2 says which normalisation). Branching entropies count each
 occurrence at a piece boundary as its own distinct neighbour.
 
 ``min_count`` defaults to :func:`auto_min_count` of the corpus size: fitted on the PKU

@@ -26,6 +26,7 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import math
 import os
@@ -39,6 +40,7 @@ from typing import Sequence
 
 import numpy as np
 
+from minent.cache import cache_dir
 from minent.errors import DataError, MinentError, UsageError
 from minent.text.chars import from_codepoints, to_codepoints
 from minent.words.tokenizers import MODES, jieba_dict_path, jieba_dir
@@ -46,7 +48,7 @@ from minent.words.tokenizers import MODES, jieba_dict_path, jieba_dir
 log = logging.getLogger("minent")
 
 _MODE_CODE = {"default": 0, "search": 1, "all": 2}
-_FORMAT = "minent-tokenizer-4"  # bump when the cached arrays change meaning
+_FORMAT = "minent-tokenizer-5"  # bump when the cached arrays change meaning (5: manifest of checksums)
 NCODEPOINTS = 0x110000
 
 # The jieba 0.42 expressions whose semantics the kernels restate. The character classes are
@@ -63,13 +65,6 @@ _EXPECTED = {
 _RE_USERDICT = re.compile("^(.+?)( [0-9]+)?( [a-z]+)?$", re.U)
 
 
-def cache_dir() -> Path:
-    """Where compiled dictionaries are cached (``MINENT_CACHE_DIR`` overrides)."""
-    env = os.environ.get("MINENT_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "minent"
 
 
 def _source_files() -> list[Path]:
@@ -223,6 +218,9 @@ class CompiledDict:
         try:
             for name, array in arrays.items():
                 np.save(tmp / f"{name}.npy", array)
+            files = sorted(f"{name}.npy" for name in arrays)
+            (tmp / _MANIFEST).write_text(json.dumps({f: [(tmp / f).stat().st_size, _digest(tmp / f)] for f in files}))
+            _write_stamp(tmp, files)  # just checked: the first load need not hash again
             (tmp / "format").write_text(_FORMAT)
             os.replace(tmp, path)
         except OSError:
@@ -237,6 +235,7 @@ class CompiledDict:
         shared between processes); copy-on-write, the file itself is never modified."""
         if (path / "format").read_text() != _FORMAT:
             raise ValueError("stale cache format")
+        verify_entry(path)
 
         def z(name: str) -> np.ndarray:
             return np.asarray(np.load(path / f"{name}.npy", mmap_mode="c"))
@@ -244,6 +243,65 @@ class CompiledDict:
         trie = tuple(z(name) for name in cls._ARRAYS)
         hmm = (z("start"), z("trans"), z("emit"), np.int64(z("lo")[0]))
         return cls(trie, z("cls"), hmm, int(z("total")[0]), bool(z("has_force")[0]), key)
+
+
+_MANIFEST = "manifest.json"  # {file: [size, blake2b]} of the arrays, written with the entry
+_STAMP = "verified.json"  # {file: [size, mtime_ns, ctime_ns, inode]} when last found intact
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _stats(path: Path, files: Sequence[str]) -> dict:
+    out = {}
+    for f in files:
+        st = (path / f).stat()
+        out[f] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    return out
+
+
+def _write_stamp(path: Path, files: Sequence[str]) -> None:
+    """Record the files' sizes, times and inodes as found intact (best effort: a read-only
+    cache just verifies again next time)."""
+    try:
+        tmp = path / f".{_STAMP}.{os.getpid()}"
+        tmp.write_text(json.dumps(_stats(path, files)))
+        os.replace(tmp, path / _STAMP)
+    except OSError:
+        pass
+
+
+def verify_entry(path: Path) -> None:
+    """Check a cache entry against the manifest written with it; ``ValueError`` naming the
+    first bad file when it does not match.
+
+    Cheap on the common path: the sizes, modification and change times and inodes of the files
+    are compared with those recorded when the entry was last found intact (a dozen ``stat``
+    calls). Any write to a file changes its change time (which no tool sets back), so a file
+    modified in place — even with its size kept — is hashed again in full and a mismatch
+    found; an entry that was only copied or moved is hashed once and stamped anew.
+    """
+    manifest = json.loads((path / _MANIFEST).read_text())
+    files = sorted(manifest)
+    try:
+        stamp = json.loads((path / _STAMP).read_text())
+    except (OSError, ValueError):
+        stamp = None
+    now = _stats(path, files)
+    for f in files:
+        if now[f][0] != manifest[f][0]:
+            raise ValueError(f"{f}: {now[f][0]} bytes, expected {manifest[f][0]}")
+    if stamp == now:
+        return
+    for f in files:
+        if _digest(path / f) != manifest[f][1]:
+            raise ValueError(f"{f}: checksum mismatch")
+    _write_stamp(path, files)
 
 
 #: Compiled dictionaries kept in the cache (least recently used ones are removed beyond this).
@@ -330,7 +388,8 @@ def compile_dict(dict_path: Path, user_dict: Path | None, key: str = "") -> Comp
             _scratch(longest), np.empty(longest + 1, np.int32), np.empty(longest + 1, np.int64))
         total = int(total)
     if total <= 0:
-        raise DataError(f"{dict_path}: the dictionary frequencies sum to {total}")
+        what = "has no entries" if not words else f"has frequencies summing to {total}"
+        raise DataError(f"{dict_path}: the dictionary {what} (expected 'word freq [tag]' lines)")
     # log(freq) - log(total) with Python's math.log, exactly as jieba's calc computes it
     nfreq = trie[3][:nnodes]
     logtotal = math.log(total)
@@ -369,7 +428,10 @@ def _load_cached(dict_path: str, user_dict: str | None) -> CompiledDict:
     except FileNotFoundError:
         pass
     except Exception as exc:  # a corrupt or stale cache entry is rebuilt
-        log.debug("ignoring unreadable tokenizer cache %s: %s", path, exc)
+        if (path / "format").is_file() and (path / "format").read_text() == _FORMAT:
+            log.warning("warning: the cached dictionary %s is damaged (%s); compiling it again", path, exc)
+        else:
+            log.debug("ignoring unreadable tokenizer cache %s: %s", path, exc)
         shutil.rmtree(path, ignore_errors=True)
     # DEBUG, not INFO: stderr carries only the command's own summary (the CLI contract)
     log.debug("compiling the jieba dictionary %s%s (cached for next time)",

@@ -31,6 +31,9 @@ class JiebaTokenizer:
             raise DataError(f"{dict_path}: not a jieba dictionary ({e})") from None
         finally:
             jieba_log.setLevel(level)
+        if not self._tk.total > 0:  # jieba would fail later with "math domain error" in log(total)
+            what = "has no entries" if not self._tk.FREQ else f"has frequencies summing to {self._tk.total}"
+            raise DataError(f"{dict_path}: the dictionary {what} (expected 'word freq [tag]' lines)")
         if user_dict is not None:
             try:
                 self._tk.load_userdict(str(user_dict))
