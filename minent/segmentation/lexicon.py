@@ -35,7 +35,7 @@ Stages (each logged on the ``minent`` logger):
    those it picks become entries, which is how rare words cut by removal come back. That step
    is not covered by the argument, so the loop also stops the first time bits/char goes up.
 
-5. **Collocations of free characters** (after re-estimation): a two-character word whose two
+5. **Collocations of free units** (after re-estimation): a two-character word whose two
    characters are both *free* — each is a word by itself in at least ``free_pair`` (0.3) of its
    occurrences in the segmentation — is a collocation (这是, 也是, 两国), not a word: it is
    dropped and re-estimation runs again. This is a prior on what a word is, not a code-length
@@ -258,24 +258,53 @@ def _em(enc: EncodedCorpus, lexicon: Lexicon, iterations: int, tol: float, histo
 
 
 def free_pairs(lexicon: Lexicon, threshold: float) -> set[str]:
-    """Two-character words made of two *free* characters (stage 5 of the module docstring).
+    """Collocations of *free* units (stage 5 of the module docstring): words that a unigram
+    lexicon keeps only because it cannot model one word following another.
 
-    The freedom of a character c is the share of its occurrences, in the segmentation the
-    lexicon gives its corpus, where c is a word by itself: N(c) / Σ_w N(w)·occ(c, w). Returns
-    the words ab with freedom(a) ≥ *threshold* and freedom(b) ≥ *threshold*.
+    The freedom of a unit u (a character, or a word of the lexicon) is the share of its
+    occurrences, in the segmentation the lexicon gives its corpus, where u is a word by itself:
+    N(u) / Σ_w N(w)·occ(u, w), occ counting every position of u inside w. Returned:
+
+    * two-character words ab with freedom(a) ≥ *threshold* and freedom(b) ≥ *threshold* (这是);
+    * longer words that split into two or more lexicon words of at least two characters, each
+      with freedom ≥ *threshold* (检察机关 = 检察 + 机关, 领导干部). A part of one character is
+      not enough there: 民主派, 发言人 end in a free character and are words.
 
     >>> sorted(free_pairs(Lexicon(["这", "是", "这是", "经", "济", "经济"], [6, 8, 4, 1, 0.5, 9]), 0.5))
     ['这是']
+    >>> sorted(free_pairs(Lexicon(["改革", "开放", "改革开放", "经济", "经济学"], [9, 8, 5, 9, 3]), 0.3))
+    ['改革开放']
     """
+    words = set(lexicon.words)
     alone: dict[str, float] = {}
     occ: dict[str, float] = {}
     for w, c in zip(lexicon.words, lexicon.counts.tolist()):
-        if len(w) == 1:
-            alone[w] = alone.get(w, 0.0) + c
-        for ch in w:
-            occ[ch] = occ.get(ch, 0.0) + c
-    free = {ch for ch, n in occ.items() if n > 0 and alone.get(ch, 0.0) / n >= threshold}
-    return {w for w in lexicon.words if len(w) == 2 and w[0] in free and w[1] in free}
+        alone[w] = alone.get(w, 0.0) + c
+        n = len(w)
+        for i in range(n):
+            for j in range(i + 1, n + 1):
+                u = w[i:j]
+                if j - i == 1 or u in words:
+                    occ[u] = occ.get(u, 0.0) + c
+
+    def free(u: str) -> bool:
+        n = occ.get(u, 0.0)
+        return n > 0 and alone.get(u, 0.0) / n >= threshold
+
+    out = set()
+    for w in lexicon.words:
+        n = len(w)
+        if n == 2:
+            if free(w[0]) and free(w[1]):
+                out.add(w)
+        elif n >= 4:
+            # split[i]: w[:i] is a sequence of free lexicon words of 2+ characters
+            split = [True] + [False] * n
+            for j in range(2, n + 1):
+                split[j] = any(split[i] and (i, j) != (0, n) and free(w[i:j]) for i in range(j - 1))
+            if split[n]:
+                out.add(w)
+    return out
 
 
 def build_lexicon(

@@ -231,6 +231,13 @@ def test_free_pairs_by_hand_and_in_build():
     assert free_pairs(lex, 0.5) == {"这是"}
     assert free_pairs(lex, 0.65) == set()
     assert free_pairs(lex, 0.05) == {"这是", "是经", "经济"}
+    # longer words: two free words of 2+ characters make a collocation, a free character does not
+    # 改革: alone 9 of 9+5; 开放: 8 of 8+5; 民主: 6 of 6+4; 派: 3 of 3+4; 机关: 1 of 1+7 (bound)
+    lex = Lexicon(["改革", "开放", "改革开放", "民主", "民主派", "派", "检察", "机关", "检察机关"],
+                  [9, 8, 5, 6, 4, 3, 5, 1, 7])
+    assert free_pairs(lex, 0.3) == {"改革开放"}
+    assert free_pairs(lex, 0.1) == {"改革开放", "检察机关"}
+    assert free_pairs(lex, 0.7) == set()
     # a corpus where 甲 and 乙 are words by themselves 40% of the time and otherwise the pair 甲乙
     rng = np.random.default_rng(3)
     words = ["甲", "乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑", "寅卯", "辰巳", "午未", "申酉", "戌亥"]
