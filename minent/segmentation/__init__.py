@@ -31,7 +31,7 @@ MODELS = ("unigram", "charlm", "hybrid")
 
 def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penalty: float = 2.0,
                     alpha: float = 20.0, transitions: dict[str, float] | None = None, self_train: int = 3,
-                    pre_split: bool = False) -> LineSegmenter:
+                    pre_split: bool = False, free_pair: float | None = None) -> LineSegmenter:
     """Learn a segmenter from raw text (what ``minent segment --train`` runs).
 
     Parameters
@@ -46,6 +46,12 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
     oov_max, oov_penalty, pre_split : see :class:`UnigramSegmenter`.
     alpha, transitions : character-LM smoothing and tag transition weights (:class:`CharLM`).
     self_train : hybrid only: rounds of self-training of the boundary model (0: none).
+    free_pair : collocations of free units are dropped from the lexicon
+        (:func:`minent.segmentation.lexicon.free_pairs`: units that are words by themselves at
+        least this often; None: as often as the average character; 0: none). The hybrid model
+        measures the freedoms on its own first segmentation
+        (:meth:`~minent.segmentation.hybrid.HybridSegmenter.drop_collocations`), the unigram model
+        on the lexicon's.
 
     Progress lines (lexicon size, bits per character, rounds) go to the ``minent`` logger.
     """
@@ -62,9 +68,12 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
         # one reading, one encoding and one n-gram count serve the lexicon, the LM and self-training
         enc = encode_corpus(passes(), pre_split=pre_split)
         table = ngram_table(enc, 4, 1) if enc.n_chars else None  # (CharLM.order_for is at most 4)
-        lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
+        # (collocations are dropped after the first hybrid segmentation, below)
+        lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split,
+                                free_pair=0)
     elif model == "unigram":
-        lexicon = build_lexicon(passes(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
+        lexicon = build_lexicon(passes(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split,
+                                free_pair=free_pair)
     if model in ("unigram", "hybrid"):
         logging.getLogger("minent").info(
             f"lexicon: {len(lexicon.lexicon)} words; {lexicon.bits_chars:.4f} bits/char before, "
@@ -80,10 +89,10 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
         lm = CharLM.train([], alpha=alpha, transitions=transitions, pre_split=pre_split)
     del table
     hybrid = HybridSegmenter(unigram, lm)
-    if self_train:
+    if self_train or free_pair is None or free_pair > 0:
         ucp = enc.codepoints[enc.ids].astype(np.int32)  # the units, separator runs as one
         del enc
-        hybrid.self_train_units(ucp, rounds=self_train)
+        hybrid.self_train_units(ucp, rounds=self_train, free_pair=free_pair)
     return hybrid
 
 

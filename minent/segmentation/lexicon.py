@@ -257,13 +257,31 @@ def _em(enc: EncodedCorpus, lexicon: Lexicon, iterations: int, tol: float, histo
     return lexicon
 
 
-def free_pairs(lexicon: Lexicon, threshold: float) -> set[str]:
+def mean_freedom(lexicon: Lexicon) -> float:
+    """The share of the characters of a segmented corpus (words with counts) that are words by
+    themselves: the freedom (:func:`free_pairs`) of the average character, 0.0 when empty.
+
+    >>> mean_freedom(Lexicon(["这", "是", "这是"], [6, 8, 4]))
+    0.6363636363636364
+    """
+    single = chars = 0.0
+    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
+        chars += c * len(w)
+        if len(w) == 1:
+            single += c
+    return single / chars if chars > 0 else 0.0
+
+
+def free_pairs(lexicon: Lexicon, threshold: float | None = None) -> set[str]:
     """Collocations of *free* units (stage 5 of the module docstring): words that a unigram
     lexicon keeps only because it cannot model one word following another.
 
     The freedom of a unit u (a character, or a word of the lexicon) is the share of its
-    occurrences, in the segmentation the lexicon gives its corpus, where u is a word by itself:
-    N(u) / Σ_w N(w)·occ(u, w), occ counting every position of u inside w. Returned:
+    occurrences, in the segmentation the lexicon's counts describe, where u is a word by itself:
+    N(u) / Σ_w N(w)·occ(u, w), occ counting every position of u inside w. u is *free* when its
+    freedom is at least *threshold*; None (default) takes :func:`mean_freedom`, i.e. free = more
+    often a word by itself than the average character (a fixed threshold drops more on a small
+    corpus, whose rare words are cut into characters that then look free). Returned:
 
     * two-character words ab with freedom(a) ≥ *threshold* and freedom(b) ≥ *threshold* (这是);
     * longer words that split into two or more lexicon words of at least two characters, each
@@ -275,6 +293,8 @@ def free_pairs(lexicon: Lexicon, threshold: float) -> set[str]:
     >>> sorted(free_pairs(Lexicon(["改革", "开放", "改革开放", "经济", "经济学"], [9, 8, 5, 9, 3]), 0.3))
     ['改革开放']
     """
+    if threshold is None:
+        threshold = mean_freedom(lexicon)
     words = set(lexicon.words)
     alone: dict[str, float] = {}
     occ: dict[str, float] = {}
@@ -287,9 +307,9 @@ def free_pairs(lexicon: Lexicon, threshold: float) -> set[str]:
                 if j - i == 1 or u in words:
                     occ[u] = occ.get(u, 0.0) + c
 
-    def free(u: str) -> bool:
-        n = occ.get(u, 0.0)
-        return n > 0 and alone.get(u, 0.0) / n >= threshold
+    def free(u: str) -> bool:  # (a unit never a word by itself is not free, whatever the threshold)
+        a = alone.get(u, 0.0)
+        return a > 0 and a / occ[u] >= threshold
 
     out = set()
     for w in lexicon.words:
@@ -307,6 +327,21 @@ def free_pairs(lexicon: Lexicon, threshold: float) -> set[str]:
     return out
 
 
+def without_words(lexicon: Lexicon, drop: set[str]) -> Lexicon:
+    """*lexicon* without the words *drop*, their counts given to their characters (a dropped
+    word's occurrences are now cut into them): every character stays known to the decoder.
+
+    >>> without_words(Lexicon(["经", "经济", "这"], [1, 9, 2]), {"经济"}).as_dict()
+    {'经': 10.0, '这': 2.0, '济': 9.0}
+    """
+    counts = {w: c for w, c in zip(lexicon.words, lexicon.counts.tolist()) if w not in drop}
+    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
+        if w in drop:
+            for ch in w:
+                counts[ch] = counts.get(ch, 0.0) + c
+    return Lexicon(list(counts), np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+
+
 def build_lexicon(
     texts: Iterable[str],
     *,
@@ -318,7 +353,7 @@ def build_lexicon(
     oov_penalty: float = 2.0,
     iterations: int = 30,
     tol: float = 5e-3,
-    free_pair: float = 0.3,
+    free_pair: float | None = None,
     pre_split: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> LexiconResult:
@@ -347,7 +382,7 @@ def _check_finite(margin: float, oov_penalty: float) -> None:
 
 def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int = 2, margin: float = 1.5,
                   entry_cost: float = 4.0, oov_max: int = 2, oov_penalty: float = 2.0, iterations: int = 30,
-                  tol: float = 5e-3, free_pair: float = 0.3, pre_split: bool = False,
+                  tol: float = 5e-3, free_pair: float | None = None, pre_split: bool = False,
                   progress: Callable[[str], None] | None = None) -> LexiconResult:
     """:func:`build_lexicon` of a corpus already encoded (:func:`encode_corpus`, with the
     ``pre_split`` given here: it is only recorded in the settings), with its n-gram *table* (:func:`ngram_table` of order ``max_len`` or
@@ -389,12 +424,13 @@ def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int
     if n_chars == 0:
         return result
     lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty))
-    if free_pair > 0:
-        drop = free_pairs(lexicon, free_pair)
+    if free_pair is None or free_pair > 0:
+        threshold = mean_freedom(lexicon) if free_pair is None else free_pair
+        result.settings["free_pair"] = round(threshold, 4)  # the value used (stderr summary)
+        drop = free_pairs(lexicon, threshold)
         if drop:
-            log.info("lexicon: %d two-character collocations of free characters dropped", len(drop))
-            keep = np.array([w not in drop for w in lexicon.words])
-            lexicon = Lexicon([w for w, k in zip(lexicon.words, keep) if k], lexicon.counts[keep])
+            log.info("lexicon: %d collocations of free units dropped (freedom >= %.3f)", len(drop), threshold)
+            lexicon = without_words(lexicon, drop)
             result.bits_before_filter, result.bits_per_iteration = result.bits_per_iteration, []
             lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty))
     result.lexicon = lexicon
