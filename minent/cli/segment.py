@@ -64,11 +64,11 @@ def lexicon_cmd(
     iterations: Annotated[int, typer.Option("--iterations", min=0, help="Most re-estimation passes.")] = 30,
     tol: Annotated[float, typer.Option("--tol", min=0, help="Stop when bits/char improves by less than this.")] = 5e-3,
     free_pair: Annotated[
-        Optional[float],
-        typer.Option("--free-pair", min=0, max=1, help="Drop collocations of free units (这是, 改革开放): units that "
-                     "are words by themselves at least this often; default: as often as the average character; "
-                     "0: keep all."),
-    ] = None,
+        float,
+        typer.Option("--free-pair", min=0, max=1, help="Drop collocations of free units: two-character words whose "
+                     "characters, or longer words whose 2+-character parts, are all words by themselves at least "
+                     "this often (这是, 改革开放); 0: keep all."),
+    ] = 0.3,
     pre_split: PreSplit = False,
     encoding: common.Encoding = "utf-8",
     errors: common.Errors = "strict",

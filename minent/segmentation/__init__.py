@@ -48,10 +48,11 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
     self_train : hybrid only: rounds of self-training of the boundary model (0: none).
     free_pair : collocations of free units are dropped from the lexicon
         (:func:`minent.segmentation.lexicon.free_pairs`: units that are words by themselves at
-        least this often; None: as often as the average character; 0: none). The hybrid model
-        measures the freedoms on its own first segmentation
-        (:meth:`~minent.segmentation.hybrid.HybridSegmenter.drop_collocations`), the unigram model
-        on the lexicon's.
+        least this often; 0: none). The hybrid model measures the freedoms on its own first
+        segmentation (:meth:`~minent.segmentation.hybrid.HybridSegmenter.drop_collocations`), and
+        by default (None) calls a unit free when it is a word by itself more often than the
+        average character; the unigram model measures them on the lexicon's segmentation, by
+        default with :func:`~minent.segmentation.lexicon.build_lexicon`'s threshold (0.3).
 
     Progress lines (lexicon size, bits per character, rounds) go to the ``minent`` logger.
     """
@@ -72,8 +73,8 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
         lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split,
                                 free_pair=0)
     elif model == "unigram":
-        lexicon = build_lexicon(passes(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split,
-                                free_pair=free_pair)
+        kw = {} if free_pair is None else {"free_pair": free_pair}
+        lexicon = build_lexicon(passes(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split, **kw)
     if model in ("unigram", "hybrid"):
         logging.getLogger("minent").info(
             f"lexicon: {len(lexicon.lexicon)} words; {lexicon.bits_chars:.4f} bits/char before, "
