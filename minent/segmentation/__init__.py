@@ -48,11 +48,12 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
     self_train : hybrid only: rounds of self-training of the boundary model (0: none).
     free_pair : collocations of free units are dropped from the lexicon
         (:func:`minent.segmentation.lexicon.free_pairs`: units that are words by themselves at
-        least this often; 0: none). The hybrid model measures the freedoms on its own first
-        segmentation (:meth:`~minent.segmentation.hybrid.HybridSegmenter.drop_collocations`), and
-        by default (None) calls a unit free when it is a word by itself more often than the
-        average character; the unigram model measures them on the lexicon's segmentation, by
-        default with :func:`~minent.segmentation.lexicon.build_lexicon`'s threshold (0.3).
+        least this often; 0: none). The hybrid model prunes its lexicon by its own first
+        segmentation (:meth:`~minent.segmentation.hybrid.HybridSegmenter.drop_collocations`: the
+        words it makes too seldom to pay for their entry, and these collocations), and by default
+        (None) calls a unit free when it is a word by itself more often than the average
+        character; the unigram model measures freedoms on the lexicon's segmentation, by default
+        with :func:`~minent.segmentation.lexicon.build_lexicon`'s threshold (0.3).
 
     Progress lines (lexicon size, bits per character, rounds) go to the ``minent`` logger.
     """
@@ -90,10 +91,10 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
         lm = CharLM.train([], alpha=alpha, transitions=transitions, pre_split=pre_split)
     del table
     hybrid = HybridSegmenter(unigram, lm)
-    if self_train or free_pair is None or free_pair > 0:
-        ucp = enc.codepoints[enc.ids].astype(np.int32)  # the units, separator runs as one
-        del enc
-        hybrid.self_train_units(ucp, rounds=self_train, free_pair=free_pair)
+    ucp = enc.codepoints[enc.ids].astype(np.int32)  # the units, separator runs as one
+    del enc
+    # the first segmentation prunes the lexicon, then self-training fits the boundary model
+    hybrid.self_train_units(ucp, rounds=self_train, prune=True, free_pair=free_pair)
     return hybrid
 
 

@@ -334,6 +334,45 @@ def free_pairs(lexicon: Lexicon, threshold: float | None = None) -> set[str]:
     return out
 
 
+def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4.0) -> set[str]:
+    """Words of two or more characters that do not pay for their entry in a segmented corpus
+    (*lexicon*: the words of a segmentation with their counts there): stage 3's rule
+
+        N(w) · (pmi − margin·(len(w) − 1)) < entry_cost · len(w),   pmi = ln p(w) − Σ ln p(k_j)
+
+    with N and p counted in the segmentation rather than as n-grams, k₁..k_m the best split of w
+    into other words (a character that is no word of its own counts ½). Stage 3 judges a word by
+    every occurrence of its string; here only the occurrences the segmenter made a word count
+    (会议 inside 国会议员 does not). Words with count 0 are unpaid.
+
+    >>> sorted(unpaid_words(Lexicon(["中", "国", "中国", "的", "是", "的是"], [50, 40, 30, 900, 800, 2])))
+    ['的是']
+    """
+    counts = {w: c for w, c in zip(lexicon.words, lexicon.counts.tolist()) if c > 0}
+    total = sum(counts.values())
+    if total <= 0:
+        return {w for w in lexicon.words if len(w) > 1}
+    lp = {w: math.log(c / total) for w, c in counts.items()}
+    floor = math.log(0.5 / total)
+    out = set()
+    for w in lexicon.words:
+        n = len(w)
+        if n < 2:
+            continue
+        if w not in counts:
+            out.add(w)
+            continue
+        best = [0.0] + [-math.inf] * n
+        for j in range(1, n + 1):
+            for i in range(j):
+                if j - i < n:
+                    part = lp.get(w[i:j], floor if j - i == 1 else -math.inf)
+                    best[j] = max(best[j], best[i] + part)
+        if counts[w] * (lp[w] - best[n] - margin * (n - 1)) < entry_cost * n:
+            out.add(w)
+    return out
+
+
 def without_words(lexicon: Lexicon, drop: set[str]) -> Lexicon:
     """*lexicon* without the words *drop*, their counts given to their characters (a dropped
     word's occurrences are now cut into them): every character stays known to the decoder.

@@ -97,7 +97,7 @@ def test_hybrid_training_in_one_pass_equals_the_parts(lines):
         assert all(np.array_equal(a, b) for a, b in zip(seg.lm.keys + seg.lm.counts, lm.keys + lm.counts))
         # the hybrid drops collocations after its first segmentation, not in the lexicon stage
         uni = UnigramSegmenter(build_lexicon(lines, pre_split=pre_split, free_pair=0).lexicon, pre_split=pre_split)
-        parts = HybridSegmenter(uni, lm).self_train(lines, rounds=2, free_pair=None)
+        parts = HybridSegmenter(uni, lm).self_train(lines, rounds=2, prune=True)
         assert seg.unigram.lexicon.to_rows() == parts.unigram.lexicon.to_rows()
         assert np.array_equal(seg.boundary.weights, parts.boundary.weights)
         assert list(seg.segment_lines(lines)) == list(parts.segment_lines(lines))
@@ -113,7 +113,7 @@ def test_hybrid_drops_collocations_measured_on_its_own_segmentation():
     words = ["甲", "乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑", "寅卯", "辰巳", "午未", "申酉", "戌亥"]
     p = np.array([2, 2] + [26 / 10] * 10) / 30
     text = ["".join(rng.permutation(["甲乙"] * 3 + list(rng.choice(words, 30, p=p)))) for _ in range(300)]
-    kept = train_segmenter(text, free_pair=0).unigram.lexicon.as_dict()
+    kept = train_segmenter(text, free_pair=0).unigram.lexicon.as_dict()  # (unpaid words go, not 甲乙)
     assert "甲乙" in kept
     seg = train_segmenter(text)
     d = seg.unigram.lexicon.as_dict()

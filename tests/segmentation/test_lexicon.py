@@ -269,3 +269,18 @@ def test_one_table_serves_a_higher_min_count_and_a_shorter_max_len():
         assert got.bits_per_iteration == want.bits_per_iteration and got.settings == want.settings
     with pytest.raises(ValueError, match="order >= max_len"):
         learn_lexicon(enc, ngram_table(enc, 2, 1), max_len=4)
+
+
+def test_unpaid_words_by_hand():
+    from minent.segmentation.lexicon import unpaid_words
+    from minent.segmentation.lexicon_model import Lexicon
+
+    # T = 1902; 中国: 30·(ln(30·1902/(50·40)) − 1.5) = 56 ≥ 4·2 pays; 的是 (2 of 900 × 800) does
+    # not; 国会 has no count in this segmentation; 中国人 splits into 中国 + 人: pmi = ln(20·1902 /
+    # (30·60)) = 3.05, 20·(3.05 − 2·1.5) = 1 < 4·3
+    words = ["中", "国", "中国", "的", "是", "的是", "国会", "人", "中国人"]
+    lex = Lexicon(words, [50, 40, 30, 900, 800, 2, 0, 60, 20])
+    assert lex.total == 1902
+    assert unpaid_words(lex) == {"的是", "国会", "中国人"}
+    assert unpaid_words(lex, margin=0.0, entry_cost=0.0) == {"的是", "国会"}
+    assert unpaid_words(Lexicon(["中国"], [0])) == {"中国"}
