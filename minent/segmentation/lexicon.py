@@ -409,8 +409,9 @@ def build_lexicon(
     candidate n-gram; ``margin`` and ``entry_cost`` the description-length rule of redundancy
     removal; ``iterations`` most re-estimation passes, stopping early when bits/char improves by
     less than ``tol``; ``free_pair`` the freedom above which units make a collocation, not a
-    word (stage 5; None: the mean freedom; 0 keeps every word); ``pre_split`` learn from Han runs only (digits/Latin are their own tokens;
-    default False: a number or a Latin run is one unit, and may head a word: 0年 = N年).
+    word (stage 5; None: the mean freedom; 0 keeps every word); ``pre_split`` learn from Han
+    runs only (digits/Latin are their own tokens; default False: a number or a Latin run is one
+    unit, and may head a word: 0年 = N年).
     """
     _check_finite(margin, oov_penalty)
     enc = encode_corpus(texts, pre_split=pre_split)

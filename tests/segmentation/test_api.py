@@ -3,7 +3,7 @@
 
 import numpy as np
 import pytest
-from tests.support import SAMPLE, run_minent
+from tests.support import SAMPLE, collocation_corpus, run_minent
 
 from minent.errors import UsageError
 from minent.segmentation import load_segmenter, model_kind, save_segmenter, train_segmenter
@@ -109,10 +109,7 @@ def test_hybrid_drops_collocations_measured_on_its_own_segmentation():
     # its count to 甲 and 乙, and keeps the real words
     from minent.segmentation.hybrid import HybridSegmenter
 
-    rng = np.random.default_rng(3)
-    words = ["甲", "乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑", "寅卯", "辰巳", "午未", "申酉", "戌亥"]
-    p = np.array([2, 2] + [26 / 10] * 10) / 30
-    text = ["".join(rng.permutation(["甲乙"] * 3 + list(rng.choice(words, 30, p=p)))) for _ in range(300)]
+    text = collocation_corpus()
     kept = train_segmenter(text, free_pair=0).unigram.lexicon.as_dict()  # (unpaid words go, not 甲乙)
     assert "甲乙" in kept
     seg = train_segmenter(text)

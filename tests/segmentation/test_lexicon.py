@@ -239,10 +239,9 @@ def test_free_pairs_by_hand_and_in_build():
     assert free_pairs(lex, 0.1) == {"改革开放", "检察机关"}
     assert free_pairs(lex, 0.7) == set()
     # a corpus where 甲 and 乙 are words by themselves 40% of the time and otherwise the pair 甲乙
-    rng = np.random.default_rng(3)
-    words = ["甲", "乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑", "寅卯", "辰巳", "午未", "申酉", "戌亥"]
-    p = np.array([2, 2] + [26 / 10] * 10) / 30
-    lines = ["".join(rng.permutation(["甲乙"] * 3 + list(rng.choice(words, 30, p=p)))) for _ in range(300)]
+    from tests.support import collocation_corpus
+
+    lines = collocation_corpus()
     kept = build_lexicon(lines, free_pair=0).lexicon.as_dict()
     assert "甲乙" in kept
     d = build_lexicon(lines).lexicon.as_dict()
