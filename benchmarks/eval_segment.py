@@ -83,7 +83,7 @@ pruning before the first boundary fit (one decode more)                0.8148 / 
 char LM re-estimated from the in-word n-grams of its own segmentation  0.8145 / 0.7605
 boundary model + bucketed branching entropy of ab·, ·cd (and b·, ·c)   0.8139 / 0.7627
 boundary model + bucketed PMI of the pair across the gap               0.8127 / 0.7592
-pruning at the second / third self-training round instead of the first  0.8140 / 0.7649, 0.8139 / 0.7649
+pruning at the 2nd / 3rd self-training round, not the 1st              0.8140 / 0.7649, 0.8139 / 0.7649
 dropped collocations barred from coming back as out-of-lexicon spans   0.8011 / 0.7514
 word-bigram description length (Δ code length of splitting ab under    0.8118 / 0.7629,
 MLE word bigrams < entry cost): instead of / as a veto on the           0.8119 / 0.7631
