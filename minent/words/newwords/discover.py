@@ -342,7 +342,7 @@ def _encode_words(table, words: list[str]) -> dict[int, np.ndarray]:
     return {k: _word_ids(table, v) for k, v in by_len.items()}
 
 
-def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _neighbour_entropy(spill, table, words: list[str], jobs: int, pairs: bool = False):
     """Branching entropies and substring counts of *words* over the spilled text (one pass).
 
     Every occurrence inside a piece is found (hash sets of the words, behind a bitmap of their
@@ -357,7 +357,8 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     n = len(words)
     if not n:
         z = np.zeros(0)
-        return z, z, np.zeros(0, dtype=np.int64)
+        none = (np.zeros(0, dtype=np.int64),) * 3
+        return (z, z, np.zeros(0, dtype=np.int64)) + (([none, none],) if pairs else ())
     by_len = _encode_words(table, words)
     rows, slots = _row_set(by_len, table.bits)
     # `rows` is grouped by length (in by_len order); map its rows back to positions in `words`.
@@ -442,7 +443,15 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     hl[order_idx] = ent[0]
     hr[order_idx] = ent[1]
     tot[order_idx] = totals
-    return hl, hr, tot
+    if not pairs:
+        return hl, hr, tot
+    distinct = []
+    for keys, weights in sides:
+        if len(weights) == 0:
+            keys, weights = K.run_length_1d(keys)
+        distinct.append((order_idx[(keys >> np.uint64(21)).astype(np.int64)],
+                         (keys & np.uint64((1 << 21) - 1)).astype(np.int64), weights))
+    return hl, hr, tot, distinct
 
 
 def _prefix_coded_keys(by_len: dict[int, np.ndarray], k: int, longest: int, bits: int,
@@ -731,7 +740,7 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                 coh = _cohesion_of_words(table, words)
             else:
                 stage("decode candidates")
-                words, counts, hl, hr, cut_left, cut_right = _novelty_units(
+                words, counts, hl, hr, cut_left, cut_right, delimited = _novelty_units(
                     spill, table, _decode_rows(table, rows), passed, bg, jobs, m,
                     lambda w: min_length <= len(w) <= max_length and _keep_word(w) and not (known and w in known))
                 coh = _cohesion_of_words(table, words)
@@ -761,10 +770,12 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     else:
         from minent.words.newwords.novelty import boundary_evidence, novelty, score
 
-        if method == "entropy":  # n-gram candidates: no background cut at their edges
+        if method == "entropy":  # n-gram candidates: no background cut at or inside their edges
             cut_left = cut_right = np.zeros(len(words), dtype=bool)
+            delimited = counts
         lp = _topic_logprob(table, bg, words, counts, float(table.total) / bg.mean_length)
-        nov = novelty(counts, lp, table.total, bg.mean_length)
+        # Each use of the word is counted where the background, too, would leave it whole.
+        nov = novelty(delimited, lp, table.total, bg.mean_length)
         scores = score(nov, boundary_evidence(hl, hr, cut_left, cut_right))
         settings["rank"] = "novelty"
         settings["background"] = bg.source
@@ -847,39 +858,48 @@ def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs
                    wanted: Callable[[str], bool]):
     """The new-word units of the candidate pieces and their statistics, for ``rank="novelty"``.
 
-    Units come from :func:`minent.words.newwords.novelty.new_word_units`: runs of new characters, and compounds
-    (parts without such a run). A compound of two multi-character known words is a unit only
-    when one of them is mostly found inside it (:func:`minent.words.newwords.novelty.bind_neighbours`: 延边敖东
-    yes; 解决问题, 中法两国 no: both words are mostly elsewhere). Other compounds are units when
-    their piece passed the back-check or when they are at most two background tokens (苏格兰队,
-    张家平: a known word and a character); a longer chain that failed the back-check is not (a
-    chain of cohesive n-grams that is not cohesive as a whole). A known word next to a run joins
-    it on the same majority condition. A common word of the background (记者, 报道, 问题) never
-    joins: it is a word of its own however the corpus repeats it. One pass over the text counts every string
-    involved and the neighbour entropies of the units.
+    Units come from :func:`minent.words.newwords.novelty.new_word_units`: runs of new characters,
+    and compounds of known words (parts without such a run). A compound is a unit when it is a
+    name (:func:`minent.words.newwords.novelty.named`: it begins with a proper noun of the
+    background and does not end with a person's name: 印尼女队, 非洲发展银行); else a compound of two
+    multi-character known words is two words (解决问题), and a longer one is a unit when its piece
+    passed the back-check or it is at most two background tokens (苏格兰队, 张家平: a known word and
+    a character). A known word next to a run joins it when most of the known word's occurrences
+    are inside the joined string (:func:`minent.words.newwords.novelty.bind_neighbours`: 延边敖东);
+    a common word of the background (记者, 报道, 问题) never joins. A unit that is not a name and
+    is two strings each seen more than twice as often on their own is a compound of the
+    corpus's words, not a word (中美两国 = 中美 + 两国); a unit that is a shorter new word and a
+    background word is dropped too (:func:`minent.words.newwords.novelty.free_extensions`). One
+    pass over the text counts every string involved, the neighbour entropies of the units and
+    the share of their occurrences the background cuts at (:func:`_cut_shares`).
 
-    Returns ``(words, counts, left_entropy, right_entropy, cut_left, cut_right)`` for the units
-    that satisfy *wanted* and occur at least *min_count* times, sorted; ``cut_*``: the
-    background cut next to the unit in some piece (a free character or a free known word).
+    Returns ``(words, counts, left_entropy, right_entropy, cut_left, cut_right, delimited)`` for
+    the units that satisfy *wanted* and occur at least *min_count* times, sorted; ``cut_*``:
+    the background cut next to the unit in some piece (a free character or a free known word);
+    ``delimited``: the expected number of occurrences at which the background cuts at both edges.
+    Units the background never cuts at (fragments of its words: 阳市 in 沈阳市) are dropped.
     """
-    from minent.words.newwords.novelty import bind_neighbours, free_extensions, new_word_units
+    from minent.words.newwords.novelty import (bind_neighbours, compound_of_words, free_extensions, named,
+                                               new_word_units)
 
-    units, ntok = new_word_units(pieces, bg, _char_logprob(table, bg))
+    char_lp = _char_logprob(table, bg)
+    units, ntok = new_word_units(pieces, bg, char_lp)
     runs, compounds, strings = [], [], set()
     for w, ok, spans, nt in zip(pieces, passed.tolist(), units, ntok.tolist()):
         for a, b, tokens, left, right in spans:
             if tokens == 0:
                 runs.append((w, a, b, left, right))
-                strings.update({w[a:b], w[left:a], w[left:b], w[b:right], w[a:right], w[left:right]})
-            elif left > a:  # two multi-character known words glued together
-                compounds.append((w, a, b, left))
-                strings.update({w[a:b], w[a:left], w[left:b]})
-            elif ok or tokens <= 2:
-                compounds.append((w, a, b, -1))
-                strings.add(w[a:b])
+                for x, y in ((a, b), (left, b), (a, right), (left, right)):
+                    strings.add(w[x:y])
+                    strings.update(_halves(w[x:y]))
+                strings.update({w[left:a], w[b:right]})
+            else:
+                compounds.append((w, a, b, left, right, tokens, ok or tokens <= 2))
+                strings.update({w[a:b], w[a:left], w[right:b]})
+                strings.update(_halves(w[a:b]))
     strings.discard("")
     listed = sorted(strings)
-    hl, hr, occ = _neighbour_entropy(spill, table, listed, jobs)
+    hl, hr, occ, pairs = _neighbour_entropy(spill, table, listed, jobs, pairs=True)
     where = {w: i for i, w in enumerate(listed)}
     count = occ.tolist()
     flags: dict[str, list[bool]] = {}
@@ -902,16 +922,67 @@ def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs
         if right > b and bound(w[b:right], w[a:right]):
             b = right
         add(w, a, b)
-    for w, a, b, mid in compounds:
-        if mid < 0 or bound(w[a:mid], w[a:b]) or bound(w[mid:b], w[a:b]):
+    is_name = named([w[a:first] for w, a, b, first, *_ in compounds],
+                    [w[last:b] for w, a, b, _, last, *_ in compounds], [c[5] for c in compounds], bg)
+    for (w, a, b, first, last, tokens, ok), name in zip(compounds, is_name.tolist()):
+        if tokens == 2 and first - a > 1 and b - last > 1:  # two known words: are they used apart?
+            ok = bound(w[a:first], w[a:b]) and bound(w[last:b], w[a:b])
+        if name or ok:
             add(w, a, b)
     units = sorted(u for u in flags if u in where and count[where[u]] >= min_count)
+    # Two words of the corpus (中美两国 = 中美 + 两国, 检察机关 = 检察 + 机关) are not a word,
+    # unless they begin with a name (延边敖东).
+    routes = bg.split(units, char_lp)
+    names = named([r[0] for r in routes], [r[-1] for r in routes], [len(r) for r in routes], bg)
+    split = compound_of_words(units, [count[where[u]] for u in units], lambda x: count[where[x]] if x in where else 0)
+    units = [u for u, name, two in zip(units, names.tolist(), split.tolist()) if name or not two]
     counts = [count[where[u]] for u in units]
     extended = free_extensions(units, counts, (~bg.are_words(units)).tolist(), bg)
     words = [u for u, x in zip(units, extended.tolist()) if not x and wanted(u)]
     idx = np.array([where[u] for u in words], dtype=np.int64)
+    left_share, right_share = _cut_shares(bg, char_lp, table.vocab, listed, idx, occ, pairs)
+    delimited = occ[idx] * left_share * right_share
+    keep = np.flatnonzero(delimited > 0)
+    idx = idx[keep]
+    words = [words[i] for i in keep.tolist()]
     return (words, occ[idx].tolist(), hl[idx], hr[idx],
-            np.array([flags[u][0] for u in words], dtype=bool), np.array([flags[u][1] for u in words], dtype=bool))
+            np.array([flags[u][0] for u in words], dtype=bool), np.array([flags[u][1] for u in words], dtype=bool),
+            delimited[keep])
+
+
+def _halves(w: str) -> list[str]:
+    """Both parts of every split of *w* into two strings of two characters or more."""
+    return [p for k in range(2, len(w) - 1) for p in (w[:k], w[k:])]
+
+
+def _cut_shares(bg, char_lp, vocab, listed: list[str], idx: np.ndarray, occ: np.ndarray, pairs) -> list[np.ndarray]:
+    """For each unit ``listed[i]`` (i in *idx*), the share of its occurrences at which the
+    background cuts at its left edge, and at its right edge, given one neighbouring character:
+    the best background route of ``c + w`` begins with the token ``c`` (of ``w + d``: ends with
+    ``d``). An occurrence at the edge of a text piece is cut. *pairs*: the distinct (string,
+    neighbour id, count) triples of each side, from :func:`_neighbour_entropy`."""
+    pos = np.full(len(listed), -1, dtype=np.int64)
+    pos[idx] = np.arange(len(idx))
+    units = [listed[i] for i in idx.tolist()]
+    n = np.maximum(occ[idx].astype(np.float64), 1.0)
+    out = []
+    for side, (rows, neighbours, weights) in enumerate(pairs):
+        mine = pos[rows] >= 0
+        rows, weights = pos[rows[mine]], weights[mine]
+        chars = [chr(c) for c in vocab.codepoints[neighbours[mine]].tolist()]
+        if side == 0:
+            joined = [c + units[r] for c, r in zip(chars, rows.tolist())]
+        else:
+            joined = [units[r] + c for c, r in zip(chars, rows.tolist())]
+        _, ntok, ends, starts = bg.routes(joined, char_lp)
+        if side == 0:
+            cut = ends[starts[:-1]] == 1
+        else:
+            lengths = np.diff(starts)
+            cut = (ntok >= 2) & (ends[np.maximum(starts[:-1] + ntok - 2, 0)] == lengths - 1)
+        glued = np.bincount(rows, weights=np.where(cut, 0, weights).astype(np.float64), minlength=len(idx))
+        out.append(np.clip(1.0 - glued / n, 0.0, 1.0))
+    return out
 
 
 def _back_check(rows: np.ndarray, g_rows: np.ndarray, g_slots: np.ndarray, order: int, bits: int) -> np.ndarray:
