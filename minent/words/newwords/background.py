@@ -94,14 +94,14 @@ class Background:
         each as a token of its own where no background word starts. Token ``j`` of word ``i``
         ends at ``ends[starts[i] + j]`` (relative to the word), ``j < ntok[i]``.
         """
-        from minent.words.kernels import background as KB
-
         n = len(words)
         starts = np.zeros(n + 1, dtype=np.int64)
         if n:
             np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=n), out=starts[1:])
         cps = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.int32).copy()
         fallback = np.ascontiguousarray(char_logprob(cps), dtype=np.float64) if len(cps) else np.zeros(0)
+        from minent.words.kernels import background as KB
+
         lp = np.zeros(n, dtype=np.float64)
         ntok = np.zeros(n, dtype=np.int64)
         ends = np.zeros(len(cps), dtype=np.int64)

@@ -342,7 +342,8 @@ def _encode_words(table, words: list[str]) -> dict[int, np.ndarray]:
     return {k: _word_ids(table, v) for k, v in by_len.items()}
 
 
-def _neighbour_entropy(spill, table, words: list[str], jobs: int, pairs: bool = False):
+def _neighbour_entropy(spill, table, words: list[str], jobs: int, pairs: bool = False,
+                       counted_only: np.ndarray | None = None):
     """Branching entropies and substring counts of *words* over the spilled text (one pass).
 
     Every occurrence inside a piece is found (hash sets of the words, behind a bitmap of their
@@ -350,6 +351,10 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int, pairs: bool = 
     ``row << 21 | neighbour id``, are sorted once per side and their runs counted in
     :func:`minent.words.kernels.ngrams.grouped_run_clogc`. H = ln N − Σ_c N(c) ln N(c) / N, each
     boundary occurrence being its own neighbour (it adds nothing to the sum).
+
+    With *pairs*, also the distinct (word index, neighbour id, count) triples of each side. Words
+    flagged in *counted_only* are only counted: their neighbours are dropped as they are found
+    (their entropies are 0 and they have no pairs).
     """
     from minent.words.kernels import newwords as KN
     from minent.words.kernels import ngrams as K
@@ -357,8 +362,9 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int, pairs: bool = 
     n = len(words)
     if not n:
         z = np.zeros(0)
-        none = (np.zeros(0, dtype=np.int64),) * 3
-        return (z, z, np.zeros(0, dtype=np.int64)) + (([none, none],) if pairs else ())
+        empty = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+        return (z, z, np.zeros(0, dtype=np.int64)) + ((_NeighbourPairs([empty, empty], np.zeros(0, dtype=np.int64)),)
+                                                       if pairs else ())
     by_len = _encode_words(table, words)
     rows, slots = _row_set(by_len, table.bits)
     # `rows` is grouped by length (in by_len order); map its rows back to positions in `words`.
@@ -401,10 +407,15 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int, pairs: bool = 
     long_lengths = np.array(long_lens, dtype=np.int64)
     first_bm, bm_shift = _first_bigram_bitmap(by_len, bits)
 
+    skip = None if counted_only is None else np.asarray(counted_only, dtype=bool)[order_idx]
+
     def per_chunk(ids):
         totals = np.zeros(n, dtype=np.int64)
         left, right = KN.neighbour_keys(ids, m_flat, v_flat, m_off, short_max, rows, slots, long_lengths,
                                         prefix_keys, prefix_max, bits, first_bm, bm_shift, totals)
+        if skip is not None:
+            left = left[~skip[(left >> np.uint64(21)).astype(np.int64)]]
+            right = right[~skip[(right >> np.uint64(21)).astype(np.int64)]]
         return [totals, left, right]
 
     totals = np.zeros(n, dtype=np.int64)
@@ -445,13 +456,34 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int, pairs: bool = 
     tot[order_idx] = totals
     if not pairs:
         return hl, hr, tot
-    distinct = []
-    for keys, weights in sides:
-        if len(weights) == 0:
-            keys, weights = K.run_length_1d(keys)
-        distinct.append((order_idx[(keys >> np.uint64(21)).astype(np.int64)],
-                         (keys & np.uint64((1 << 21) - 1)).astype(np.int64), weights))
-    return hl, hr, tot, distinct
+    group_of = np.empty(n, dtype=np.int64)
+    group_of[order_idx] = np.arange(n, dtype=np.int64)
+    return hl, hr, tot, _NeighbourPairs(sides, group_of)
+
+
+class _NeighbourPairs:
+    """The sorted (word, neighbour) keys of both sides of an entropy pass, to be read for a few
+    of its words without expanding them all."""
+
+    def __init__(self, sides, group_of: np.ndarray):
+        self.sides = sides  # per side: sorted keys ``row << 21 | neighbour id`` and weights (or none)
+        self.group_of = group_of  # key row of each word
+
+    def glued(self, side: int, words: np.ndarray, cps: np.ndarray, starts: np.ndarray, fallback: np.ndarray,
+              neighbour_cps: np.ndarray, neighbour_fallback: np.ndarray, trie) -> np.ndarray:
+        """Occurrences of each of *words* (indices of the pass's words, spelled ``cps[starts[i]:
+        starts[i + 1]]``) on *side* (0 left, 1 right) at which the background's best route glues
+        the neighbour to the word (:func:`minent.words.kernels.background.glued_uses`)."""
+        from minent.words.kernels import background as KB
+
+        keys, weights = self.sides[side]
+        rows = self.group_of[words].astype(np.uint64)
+        lo = np.searchsorted(keys, rows << np.uint64(21)).astype(np.int64)
+        hi = np.searchsorted(keys, (rows + np.uint64(1)) << np.uint64(21)).astype(np.int64)
+        out = np.zeros(len(words), dtype=np.int64)
+        KB.glued_uses(keys, weights, lo, hi, cps, starts, fallback, neighbour_cps, neighbour_fallback, side == 0,
+                      trie, out)
+        return out
 
 
 def _prefix_coded_keys(by_len: dict[int, np.ndarray], k: int, longest: int, bits: int,
@@ -843,15 +875,22 @@ def _topic_logprob(table, bg, words: list[str], word_counts: list[int], n_tokens
     if not parts:
         return lp
     background = bg.logprob(parts, char_lp)
-    counts = np.zeros(len(parts), dtype=np.float64)
-    for k, ids in _encode_words(table, parts).items():
-        sel = np.array([j for j, p in enumerate(parts) if len(p) == k], dtype=np.int64)
-        counts[sel] = table.counts_of(ids)
+    counts = _table_counts(table, parts).astype(np.float64)
     counts = np.maximum(counts - np.asarray(word_counts, dtype=np.float64)[np.array(owner, dtype=np.int64)], 0.0)
     corpus = novelty_logs(counts / max(n_tokens, 1.0))
     out = lp.copy()
     np.add.at(out, np.array(owner, dtype=np.int64), np.maximum(corpus - background, 0.0))
     return out
+
+
+def _table_counts(table, strings: list[str]) -> np.ndarray:
+    """Occurrences of each of *strings* (of at most ``table.order`` characters) from the n-gram
+    table: exact from the table's ``min_count`` up, 0 below it."""
+    counts = np.zeros(len(strings), dtype=np.int64)
+    for k, ids in _encode_words(table, strings).items():
+        sel = np.array([j for j, p in enumerate(strings) if len(p) == k], dtype=np.int64)
+        counts[sel] = table.counts_of(ids)
+    return counts
 
 
 def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs: int, min_count: int,
@@ -884,22 +923,29 @@ def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs
 
     char_lp = _char_logprob(table, bg)
     units, ntok = new_word_units(pieces, bg, char_lp)
-    runs, compounds, strings = [], [], set()
+    # Candidate units (their neighbours are needed) and strings that are only counted: the known
+    # words next to runs or inside compounds, and the halves of every candidate.
+    runs, compounds, strings, counted, halves = [], [], set(), set(), set()
     for w, ok, spans, nt in zip(pieces, passed.tolist(), units, ntok.tolist()):
         for a, b, tokens, left, right in spans:
             if tokens == 0:
                 runs.append((w, a, b, left, right))
                 for x, y in ((a, b), (left, b), (a, right), (left, right)):
                     strings.add(w[x:y])
-                    strings.update(_halves(w[x:y]))
-                strings.update({w[left:a], w[b:right]})
+                    halves.update(_halves(w[x:y]))
+                counted.update({w[left:a], w[b:right]})
             else:
                 compounds.append((w, a, b, left, right, tokens, ok or tokens <= 2))
-                strings.update({w[a:b], w[a:left], w[right:b]})
-                strings.update(_halves(w[a:b]))
-    strings.discard("")
-    listed = sorted(strings)
-    hl, hr, occ, pairs = _neighbour_entropy(spill, table, listed, jobs, pairs=True)
+                strings.add(w[a:b])
+                counted.update({w[a:left], w[right:b]})
+                halves.update(_halves(w[a:b]))
+    # The table has the counts of the halves of up to `order` characters.
+    short_halves = sorted(h for h in halves if len(h) <= table.order)
+    counted.update(h for h in halves if len(h) > table.order)
+    counted.discard("")
+    listed = sorted(strings | counted)
+    only = np.fromiter((w not in strings for w in listed), dtype=bool, count=len(listed))
+    hl, hr, occ, pairs = _neighbour_entropy(spill, table, listed, jobs, pairs=True, counted_only=only)
     where = {w: i for i, w in enumerate(listed)}
     count = occ.tolist()
     flags: dict[str, list[bool]] = {}
@@ -934,7 +980,9 @@ def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs
     # unless they begin with a name (延边敖东).
     routes = bg.split(units, char_lp)
     names = named([r[0] for r in routes], [r[-1] for r in routes], [len(r) for r in routes], bg)
-    split = compound_of_words(units, [count[where[u]] for u in units], lambda x: count[where[x]] if x in where else 0)
+    half_count = dict(zip(short_halves, _table_counts(table, short_halves).tolist()))
+    split = compound_of_words(units, [count[where[u]] for u in units],
+                              lambda x: half_count[x] if x in half_count else count[where[x]] if x in where else 0)
     units = [u for u, name, two in zip(units, names.tolist(), split.tolist()) if name or not two]
     counts = [count[where[u]] for u in units]
     extended = free_extensions(units, counts, (~bg.are_words(units)).tolist(), bg)
@@ -959,28 +1007,19 @@ def _cut_shares(bg, char_lp, vocab, listed: list[str], idx: np.ndarray, occ: np.
     """For each unit ``listed[i]`` (i in *idx*), the share of its occurrences at which the
     background cuts at its left edge, and at its right edge, given one neighbouring character:
     the best background route of ``c + w`` begins with the token ``c`` (of ``w + d``: ends with
-    ``d``). An occurrence at the edge of a text piece is cut. *pairs*: the distinct (string,
-    neighbour id, count) triples of each side, from :func:`_neighbour_entropy`."""
-    pos = np.full(len(listed), -1, dtype=np.int64)
-    pos[idx] = np.arange(len(idx))
+    ``d``). An occurrence at the edge of a text piece is cut. *pairs*: the neighbour keys of the
+    entropy pass (:class:`_NeighbourPairs`)."""
     units = [listed[i] for i in idx.tolist()]
+    starts = np.zeros(len(units) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, units), dtype=np.int64, count=len(units)), out=starts[1:])
+    cps = np.frombuffer("".join(units).encode("utf-32-le", "surrogatepass"), dtype=np.int32).copy()
+    fallback = np.ascontiguousarray(char_lp(cps), dtype=np.float64) if len(cps) else np.zeros(0)
+    vocab_cps = vocab.codepoints
+    vocab_lp = np.ascontiguousarray(char_lp(np.maximum(vocab_cps, 0)), dtype=np.float64)
     n = np.maximum(occ[idx].astype(np.float64), 1.0)
     out = []
-    for side, (rows, neighbours, weights) in enumerate(pairs):
-        mine = pos[rows] >= 0
-        rows, weights = pos[rows[mine]], weights[mine]
-        chars = [chr(c) for c in vocab.codepoints[neighbours[mine]].tolist()]
-        if side == 0:
-            joined = [c + units[r] for c, r in zip(chars, rows.tolist())]
-        else:
-            joined = [units[r] + c for c, r in zip(chars, rows.tolist())]
-        _, ntok, ends, starts = bg.routes(joined, char_lp)
-        if side == 0:
-            cut = ends[starts[:-1]] == 1
-        else:
-            lengths = np.diff(starts)
-            cut = (ntok >= 2) & (ends[np.maximum(starts[:-1] + ntok - 2, 0)] == lengths - 1)
-        glued = np.bincount(rows, weights=np.where(cut, 0, weights).astype(np.float64), minlength=len(idx))
+    for side in (0, 1):
+        glued = pairs.glued(side, idx, cps, starts, fallback, vocab_cps, vocab_lp, bg.trie)
         out.append(np.clip(1.0 - glued / n, 0.0, 1.0))
     return out
 
