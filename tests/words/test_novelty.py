@@ -167,9 +167,12 @@ def test_units_bind_and_extensions():
     assert ntok.tolist()[:2] == [5, 3]
     # Ordinary characters: a run of them (这一), or one stuck to a known word (过程中, 一定要), is
     # no unit; a run with one rare character is (于瑛).
-    ws = ["这一", "过程中", "一定要", "于瑛", "世界上"]
+    ws = ["这一", "过程中", "一定要", "于瑛", "世界上", "陈和生", "米和面", "我和你", "in和out"]
     units, _ = new_word_units(ws, bg, const(-20.0))
-    assert [[w[a:b] for a, b, *_ in u] for w, u in zip(ws, units)] == [[], [], [], ["于瑛"], []]
+    # A free character between two rare Han characters is a name's (陈和生), not between ordinary
+    # ones or letters.
+    assert [[w[a:b] for a, b, *_ in u] for w, u in zip(ws, units)] == [[], [], [], ["于瑛"], [], ["陈和生"],
+                                                                        ["米和面"], [], ["in", "out"]]
     assert bind_neighbours(20, 15) and bind_neighbours(20, 10) and not bind_neighbours(20, 9)
     assert not bind_neighbours(0, 0)
     drop = free_extensions(["符远舟", "符远舟问", "问符远舟", "罗森施廷格尔", "格尔"], [55, 3, 28, 8, 19],

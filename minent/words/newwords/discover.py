@@ -631,7 +631,8 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         occurrences in the text. ``"count"``: the published algorithms unchanged (candidates
         of the method, ordered by count; score = count).
     background : ``rank="novelty"``: the background word list (a ``minent count`` table or
-        ``word freq`` lines from another corpus); ``None`` = jieba's dictionary.
+        ``word freq [tag]`` lines from another corpus; tags name the proper nouns, see
+        :mod:`minent.words.newwords.background`); ``None`` = jieba's dictionary.
     """
     from minent.words.kernels import newwords as KN
     from minent.words.kernels import ngrams as K

@@ -125,22 +125,31 @@ def new_word_units(words: Sequence[str], background, char_logprob: Callable[[np.
     cps = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.int32)
     free = background.free_mask(cps).tolist()
     ordinary = background.ordinary_mask(cps).tolist()
+    from minent.text.chars import HAN, char_class_table
+
+    han = (char_class_table()[cps] == HAN).tolist()
     ntok_l, ends_l, starts_l = ntok.tolist(), ends.tolist(), starts.tolist()
     FREE, SINGLE, KNOWN = 0, 1, 2
     out = []
     for i in range(len(words)):
         base = starts_l[i]
         # tokens (start, end, kind), then parts between free characters
-        parts, part, a = [], [], 0
+        tokens, a = [], 0
         for e in ends_l[base:base + ntok_l[i]]:
-            kind = KNOWN if e - a > 1 else (FREE if free[base + a] else SINGLE)
+            tokens.append([a, e, KNOWN if e - a > 1 else (FREE if free[base + a] else SINGLE)])
+            a = e
+        for t in range(1, len(tokens) - 1):  # a free character between two rare Han ones: a name's (陈和生)
+            if tokens[t][2] == FREE and tokens[t - 1][2] == tokens[t + 1][2] == SINGLE and all(
+                    han[base + c] and not ordinary[base + c] for c in (tokens[t - 1][0], tokens[t + 1][0])):
+                tokens[t][2] = SINGLE
+        parts, part = [], []
+        for a, e, kind in tokens:
             if kind == FREE:
                 if part:
                     parts.append(part)
                 part = []
             else:
                 part.append((a, e, kind))
-            a = e
         if part:
             parts.append(part)
         units = []
