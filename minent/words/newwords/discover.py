@@ -901,10 +901,10 @@ def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs
     Units come from :func:`minent.words.newwords.novelty.new_word_units`: runs of new characters,
     and compounds of known words (parts without such a run). A compound is a unit when it is a
     name (:func:`minent.words.newwords.novelty.named`: it begins with a proper noun of the
-    background and does not end with a person's name: 印尼女队, 非洲发展银行); else a compound of two
-    multi-character known words is two words (解决问题), and a longer one is a unit when its piece
-    passed the back-check or it is at most two background tokens (苏格兰队, 张家平: a known word and
-    a character). A known word next to a run joins it when most of the known word's occurrences
+    background and is not a title chain ending with a person's name: 印尼女队, 非洲发展银行); else a
+    compound of two multi-character known words is a unit only when each is mostly found inside
+    it (射雕英雄传; not 解决问题), and another one when its piece passed the back-check or it is at
+    most two background tokens (苏格兰队, 张家平: a known word and a character). A known word next to a run joins it when most of the known word's occurrences
     are inside the joined string (:func:`minent.words.newwords.novelty.bind_neighbours`: 延边敖东);
     a common word of the background (记者, 报道, 问题) never joins. A unit that is not a name and
     is two strings each seen more than twice as often on their own is a compound of the
@@ -1015,8 +1015,8 @@ def _cut_shares(bg, char_lp, vocab, listed: list[str], idx: np.ndarray, occ: np.
     np.cumsum(np.fromiter(map(len, units), dtype=np.int64, count=len(units)), out=starts[1:])
     cps = np.frombuffer("".join(units).encode("utf-32-le", "surrogatepass"), dtype=np.int32).copy()
     fallback = np.ascontiguousarray(char_lp(cps), dtype=np.float64) if len(cps) else np.zeros(0)
-    vocab_cps = vocab.codepoints
-    vocab_lp = np.ascontiguousarray(char_lp(np.maximum(vocab_cps, 0)), dtype=np.float64)
+    vocab_cps = np.maximum(vocab.codepoints, 0)  # SEP and UNK (-1): code point 0 starts no word
+    vocab_lp = np.ascontiguousarray(char_lp(vocab_cps), dtype=np.float64)
     n = np.maximum(occ[idx].astype(np.float64), 1.0)
     out = []
     for side in (0, 1):
