@@ -8,12 +8,14 @@ A tokenizer has ``cut(text) -> Iterable[str]``; a batch backend also has ``table
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import os
 from pathlib import Path
 
 from minent.errors import MinentError, UsageError
+from minent.text.batching import CutRule
 
 MODES = ("default", "search", "all")
 
@@ -61,3 +63,37 @@ def jieba_dir() -> Path:
 def jieba_dict_path() -> Path:
     """jieba's default main dictionary (``dict.txt`` inside the installed package)."""
     return jieba_dir() / "dict.txt"
+
+
+def _jieba_cut_tables(mode: str):
+    """(classes, allowed) of :func:`jieba_cuts`, from jieba's own regular expressions: class 0
+    is a character of jieba's blocks, 1 any other, 2 whitespace."""
+    import jieba
+    import numpy as np
+
+    every = "".join(map(chr, range(0x110000)))
+    classes = np.ones(len(every), dtype=np.uint8)
+    for rx, cls in ((jieba.re_han_default, 0), (jieba.re_skip_default, 2)):
+        for m in rx.finditer(every):
+            classes[m.start():m.end()] = cls
+    allowed = np.array([[False, True, True], [True, True, True], [True, True, True]])
+    if mode == "all":
+        # between blocks, the characters between two whitespace characters are one token, and a
+        # whitespace character at either end of the stretch adds an empty token ("" is a token)
+        allowed[1:, 1:] = False
+    return classes, allowed
+
+
+@functools.cache
+def jieba_cuts(mode: str = "default") -> CutRule:
+    """Where a long line may be cut without changing jieba's tokens (both backends, every
+    ``hmm``): jieba splits a text into blocks of ``re_han_default`` characters (Han, Latin
+    letters, digits, ``+#&._%-``), tokenises each block alone, and makes every character
+    between blocks a token of its own. So a cut may fall anywhere but between two characters of
+    a block, and the pieces give the tokens of the whole line. In ``mode="all"`` the characters
+    between blocks are cut at whitespace only, and an empty token appears where such a stretch
+    starts or ends with whitespace: there a cut must fall at the edge of a block.
+    """
+    if mode not in MODES:
+        raise UsageError(f"unknown mode {mode!r} (choose from {', '.join(MODES)})")
+    return CutRule(functools.partial(_jieba_cut_tables, mode), "a cut must not fall inside one of jieba's blocks")
