@@ -268,7 +268,7 @@ class Corpus:
                 return
             first = False
             block = pending + data
-            if eof and not block:
+            if eof and not block and not carry:
                 return
             if eof:
                 cut = len(block)
