@@ -9,7 +9,8 @@ change, so the one-line file should cost about what the file with line breaks co
 ``--baseline REV`` also runs the one-line file with the code of git revision REV (exported with
 ``git archive`` to a temporary directory and put first on ``PYTHONPATH``), e.g. the commit before
 the change, to show what it cost before. Each command runs with ``--jobs 1`` (the machine may be
-shared; peak RSS of the process tree, wall seconds; warm numba cache). Prints a table.
+shared; peak RSS of the process tree, wall seconds; numba's cache warmed by a run on a tiny
+file first). Prints a table.
 """
 
 from __future__ import annotations
@@ -66,13 +67,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         lined, single = make_inputs(Path(tmp), opts.mb, opts.join)
         old = export(opts.baseline, Path(tmp) / "old") if opts.baseline else None
+        tiny = Path(tmp) / "tiny.txt"
+        tiny.write_text("床前明月光，疑是地上霜。\n" * 50, encoding="utf-8")
         for name, args in COMMANDS:
+            for src in (None, old):  # warm numba's cache (an exported tree is compiled anew)
+                run_measured([sys.executable, "-m", "minent", *args, str(tiny)], stderr=subprocess.DEVNULL,
+                             env={"PYTHONPATH": str(src)} if src else None, cwd=src)
             cells = [name]
-            for path, env in ((lined, None), (single, None), (single, {"PYTHONPATH": str(old)}) if old else (None, None)):
-                if path is None:
-                    continue
+            runs = [(lined, None), (single, None)] + ([(single, old)] if old else [])
+            for path, src in runs:
+                # the old tree first on the path, and run from it: `python -m` puts the working
+                # directory before everything (the project root would import this tree)
+                env = {"PYTHONPATH": str(src)} if src else None
                 wall, rss = run_measured([sys.executable, "-m", "minent", *args, str(path)], env=env,
-                                         stderr=subprocess.DEVNULL)
+                                         stderr=subprocess.DEVNULL, cwd=src)
                 cells += [f"{rss:,.0f}", f"{wall:.1f}"]
             rows.append(cells)
     head = ["command", "lines: MiB", "s", "one line: MiB", "s"]

@@ -41,7 +41,7 @@ from minent.parallel.partition import default_partition_bytes, plan_tasks
 from minent.parallel.processes import check_alive, next_message, pool_context
 from minent.text.batching import Fragment, batched
 from minent.words.table import WordTable
-from minent.words.tokenizers import jieba_cuts, make_tokenizer
+from minent.words.tokenizers import cut_rule, make_tokenizer
 
 log = logging.getLogger("minent")
 
@@ -155,12 +155,12 @@ def _worker_main(config: dict, inherited, corpus: Corpus, tasks, results, parent
     try:
         tokenizer = inherited if inherited is not None else make_tokenizer(**config["tokenizer"])
         tally = Tally(tokenizer)
+        cutter = corpus.line_cutter(config["batch_chars"], cut_rule(tokenizer))  # long lines in pieces
         while (task := tasks.get()) is not None:
             if task[0] == "docs":
                 tally.add(task[1])
                 continue
             _, index, pieces, nbytes = task
-            cutter = corpus.line_cutter(config["batch_chars"], jieba_cuts(config["tokenizer"]["mode"]))
             texts = (text for path, start, end in pieces
                      for _, _, text in corpus.range_documents(path, start, end, cutter=cutter))
             tally.add_texts(texts, config["batch_chars"])
@@ -227,7 +227,7 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
 
     try:
         if ranges is None:
-            cut = jieba_cuts(config["tokenizer"]["mode"])
+            cut = cut_rule(tokenizer)
             for docs in corpus.batches(max_chars=config["batch_chars"], progress=progress, cut=cut):
                 while True:
                     try:
@@ -327,7 +327,7 @@ def count_words(
         (the fast tokenizer: fewer, larger tables), 200,000 for per-document ones (jieba: about a
         second of work per batch, so small corpora still spread over the workers). A longer
         line is counted in pieces of at most *batch_chars* characters, cut where jieba's tokens
-        do not change (:func:`minent.words.tokenizers.jieba_cuts`; on the Dask path lines are
+        do not change (the tokenizer's ``cut_rule()``; on the Dask path lines are
         still read whole).
     progress
         Called with the number of input bytes consumed, as reading advances.
@@ -368,7 +368,7 @@ def count_words(
         )
     elif jobs == 1:
         tally = Tally(tk)
-        for docs in corpus.batches(max_chars=batch_chars, progress=progress, cut=jieba_cuts(mode)):
+        for docs in corpus.batches(max_chars=batch_chars, progress=progress, cut=cut_rule(tk)):
             tally.add(docs)
         total, n_tokens, n_docs = tally.result(min_length, drop_punct)
     else:

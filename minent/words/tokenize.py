@@ -36,20 +36,21 @@ def tokenize_corpus(corpus, *, tokenizer: str = "fast", hmm: bool = True, mode: 
     ``minent.words.tokenizers.TOKENIZERS`` (``fast``: :mod:`minent.words.tokenizers.fast`; ``jieba``: jieba's own code, same
     output). Memory is bounded by one batch of about ``batch_chars`` characters: a longer line
     is tokenised in pieces of at most ``batch_chars`` characters, cut where jieba's tokens cannot
-    change (:func:`minent.words.tokenizers.jieba_cuts`), and written as one line; only a line
-    with ``batch_chars`` characters in a row and no such place (a warning says so) is cut anyway.
+    change (the tokenizer's ``cut_rule()``: :func:`minent.words.tokenizers.jieba_cuts`), and
+    written as one line; only a line with ``batch_chars`` characters in a row and no such place
+    (a warning says so) is cut anyway.
 
     >>> from minent.io.corpus import Corpus                      # doctest: +SKIP
     >>> "".join(tokenize_corpus(Corpus(["poem.txt"])))          # doctest: +SKIP
     '床前 明月光 ， 疑是 地上 霜 。\\n'
     """
-    from minent.words.tokenizers import jieba_cuts, make_tokenizer
+    from minent.words.tokenizers import cut_rule, make_tokenizer
 
     # Not a generator itself: a bad option or dictionary fails here, before any input is read.
     if len(sep) != 1:
         raise UsageError("the token separator `sep` must be exactly one character")
     tk = make_tokenizer(tokenizer, hmm=hmm, mode=mode, dict_path=dict_path, user_dict=user_dict)
-    return _tokenize_batches(tk, corpus, sep, batch_chars, progress, jieba_cuts(mode))
+    return _tokenize_batches(tk, corpus, sep, batch_chars, progress, cut_rule(tk))
 
 
 def _tokenize_batches(tk, corpus, sep: str, batch_chars: int, progress, cut) -> Iterator[str]:

@@ -205,3 +205,33 @@ def test_glued_name_is_recovered_and_free_collocations_stay_down():
     assert not {"他说", "到了", "也是", "都是"} & set(words[:100])
     count_words = [w.word for w in find_new_words(lines, jobs=2, rank="count").words]
     assert "龚琇琰" not in count_words  # the published algorithm loses it in the glued piece
+
+
+def test_a_background_entry_damaged_in_place_is_rebuilt(tmp_path, monkeypatch, caplog):
+    """The background cache has the tokenizer cache's integrity check (minent.io.cache_entry):
+    same size, other bytes is found, warned about and compiled again."""
+    import logging
+
+    import minent.words.newwords.background as B
+
+    monkeypatch.setenv("MINENT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(B, "_MEMO", {})
+    p = tmp_path / "bg.txt"
+    p.write_text("天龙 3\n八部 2\n天 1\n", encoding="utf-8")
+    first = load_background(p).logprob(["天龙八部"], const(-9.0)).tolist()
+    (entry,) = (tmp_path / "cache").glob("background-*")
+    weights = entry / "nweight.npy"
+    size = weights.stat().st_size
+    arr = np.load(weights)
+    with open(weights, "r+b") as fh:  # in place, same size: every word now costs nothing
+        fh.seek(size - arr.nbytes)
+        fh.write(np.zeros_like(arr).tobytes())
+    monkeypatch.setattr(B, "_MEMO", {})
+    built = []
+    real = B.compile_background
+    monkeypatch.setattr(B, "compile_background", lambda *a, **k: built.append(a) or real(*a, **k))
+    with caplog.at_level(logging.WARNING, logger="minent"):
+        again = load_background(p).logprob(["天龙八部"], const(-9.0)).tolist()
+    assert built, "the damaged entry was served"
+    assert again == first
+    assert "damaged" in caplog.text and "nweight.npy" in caplog.text

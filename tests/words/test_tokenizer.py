@@ -321,6 +321,12 @@ def test_cache_entry_corrupted_in_place_is_detected_and_rebuilt(tmp_path, monkey
     assert "damaged" in caplog.text and "nweight.npy" in caplog.text
     # the rebuilt entry verifies cheaply afterwards: no hashing while its stamp matches
     tkmod._load_cached.cache_clear()
-    monkeypatch.setattr(tkmod, "_digest", lambda p: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
+    from minent.io import cache_entry
+
+    monkeypatch.setattr(cache_entry, "digest", lambda p: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
+    import shutil
+
+    with pytest.raises(AssertionError, match="hashed"):  # a copy (new inodes) is hashed: the patch bites
+        cache_entry.verify_entry(shutil.copytree(entry, tmp_path / "copy"))
     assert Tokenizer(dict_path=small).cut("我在北京大学") == first
     tkmod._load_cached.cache_clear()
