@@ -38,7 +38,7 @@ from minent.errors import UsageError
 from minent.io.corpus import Corpus
 from minent.parallel.jobs import default_jobs
 from minent.parallel.partition import default_partition_bytes, plan_tasks
-from minent.parallel.processes import check_alive, next_message, pool_context
+from minent.parallel.processes import check_alive, next_message, pool_context, stop_workers
 from minent.text.batching import Fragment, batched
 from minent.words.table import WordTable
 from minent.words.tokenizers import cut_rule, make_tokenizer
@@ -249,15 +249,7 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
             p.join()
         yield from tables
     finally:
-        for p in procs:
-            if p.is_alive():
-                p.terminate()
-        for p in procs:
-            p.join(timeout=5)
-            if p.is_alive():  # SIGTERM lost (a worker still starting): SIGKILL cannot be
-                p.kill()
-                p.join()
-        tasks.cancel_join_thread()  # never wait to flush batches nobody will read
+        stop_workers(procs, tasks)
 
 
 def worker_processes(jobs: int, corpus: Corpus, batch_chars: int, partition_bytes: int | None = None) -> tuple[int, str]:
