@@ -49,3 +49,16 @@ def run_installed(*args, input: bytes | str | None = None, env=None, cwd=None, t
         full_env.update(env)
     return subprocess.run([*minent_command(), *map(str, args)], input=input if input is not None else b"",
                           capture_output=True, cwd=cwd or ROOT, env=full_env, timeout=timeout)
+
+
+def zero_array_in_place(npy) -> None:
+    """Damage a saved ``.npy`` array in place, its size kept: every value becomes 0 (for the
+    cache integrity tests: only a checksum can tell)."""
+    import numpy as np
+
+    size = os.path.getsize(npy)
+    arr = np.load(npy)
+    with open(npy, "r+b") as fh:
+        fh.seek(size - arr.nbytes)
+        fh.write(np.zeros_like(arr).tobytes())
+    assert os.path.getsize(npy) == size

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from minent.text.chars import OTHER, char_class_table, to_codepoints
+if TYPE_CHECKING:  # numpy is imported where a long line needs it: `minent --help` stays light
+    import numpy as np
 
 
 def batched(texts: Iterable[str], max_chars: int) -> Iterator[list[str]]:
@@ -80,6 +80,10 @@ class CutRule:
     def last_cut(self, text: str, limit: int) -> int:
         """The largest ``c`` with ``0 < c <= limit`` and ``c < len(text)`` where *text* may be
         cut (``text[:c]``, ``text[c:]``), or 0 when there is none."""
+        import numpy as np
+
+        from minent.text.chars import to_codepoints
+
         if self._classes is None:
             self._classes, self._allowed = self._tables()
         cls = self._classes[to_codepoints(text[: min(limit, len(text) - 1) + 1])]
@@ -91,6 +95,10 @@ class CutRule:
 
 def _piece_tables() -> tuple[np.ndarray, np.ndarray]:
     # class 0: a word character, 1: any other; a cut must not fall between two word characters
+    import numpy as np
+
+    from minent.text.chars import OTHER, char_class_table
+
     return (char_class_table() == OTHER).astype(np.uint8), np.array([[False, True], [True, True]])
 
 

@@ -213,6 +213,7 @@ def test_a_background_entry_damaged_in_place_is_rebuilt(tmp_path, monkeypatch, c
     import logging
 
     import minent.words.newwords.background as B
+    from tests.support import zero_array_in_place
 
     monkeypatch.setenv("MINENT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(B, "_MEMO", {})
@@ -220,12 +221,7 @@ def test_a_background_entry_damaged_in_place_is_rebuilt(tmp_path, monkeypatch, c
     p.write_text("天龙 3\n八部 2\n天 1\n", encoding="utf-8")
     first = load_background(p).logprob(["天龙八部"], const(-9.0)).tolist()
     (entry,) = (tmp_path / "cache").glob("background-*")
-    weights = entry / "nweight.npy"
-    size = weights.stat().st_size
-    arr = np.load(weights)
-    with open(weights, "r+b") as fh:  # in place, same size: every word now costs nothing
-        fh.seek(size - arr.nbytes)
-        fh.write(np.zeros_like(arr).tobytes())
+    zero_array_in_place(entry / "nweight.npy")  # in place, same size: every word now costs nothing
     monkeypatch.setattr(B, "_MEMO", {})
     built = []
     real = B.compile_background
