@@ -104,6 +104,8 @@ def test_a_very_long_line_is_tokenised_and_counted_in_pieces(env, tmp_path):
     out = r.stdout.decode("utf-8")
     assert out.count("\n") == 2 and out.startswith(want[:200])
     assert out == "短句\n" + " ".join(cut(line)) + "\n"
+    piped = run_installed("tokenize", input=p.read_bytes(), env=env)  # a pipe: batches end when it stalls
+    assert piped.returncode == 0 and piped.stdout == r.stdout
 
     lined = tmp_path / "lined.txt"
     lined.write_text("短句\n" + line.replace("。", "。\n") + "\n", encoding="utf-8")
