@@ -1,4 +1,4 @@
-"""Peak memory of one very long line: ``tokenize``, ``count`` and ``newwords`` on a corpus of
+"""Peak memory of one very long line: ``tokenize``, ``count``, ``newwords`` and ``segment`` on a corpus of
 ~98 MB written as ONE line (the Tang/Song poems of ../shared/data, repeated to the size, line
 breaks replaced by ``。``), side by side with the same text with its line breaks kept.
 
@@ -28,6 +28,9 @@ COMMANDS = [
     ("tokenize", ["tokenize"]),
     ("count", ["count", "--jobs", "1"]),
     ("newwords", ["newwords", "--jobs", "1", "--top", "100"]),
+    # a unigram lexicon of the bundled sample (made first); not run with --baseline: the old code
+    # held the line whole in the decoder's arrays (~40 MB per 2^18 characters, gigabytes here)
+    ("segment", ["segment", "--jobs", "1", "--lexicon", "{lexicon}"]),
 ]
 
 
@@ -67,15 +70,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         lined, single = make_inputs(Path(tmp), opts.mb, opts.join)
         old = export(opts.baseline, Path(tmp) / "old") if opts.baseline else None
+        lexicon = Path(tmp) / "lexicon.tsv"
+        lexicon.write_bytes(subprocess.run([sys.executable, "-m", "minent", "lexicon", "data/sample.txt"], cwd=ROOT,
+                                           check=True, capture_output=True).stdout)
         tiny = Path(tmp) / "tiny.txt"
         tiny.write_text("床前明月光，疑是地上霜。\n" * 50, encoding="utf-8")
         for name, args in COMMANDS:
+            args = [a.format(lexicon=lexicon) for a in args]
             for src in (None, old):  # warm numba's cache (an exported tree is compiled anew)
                 run_measured([sys.executable, "-m", "minent", *args, str(tiny)], stderr=subprocess.DEVNULL,
                              env={"PYTHONPATH": str(src)} if src else None, cwd=src)
             cells = [name]
             runs = [(lined, None), (single, None)] + ([(single, old)] if old else [])
             for path, src in runs:
+                if src is not None and name == "segment":
+                    cells += ["-", "-"]
+                    continue
                 # the old tree first on the path, and run from it: `python -m` puts the working
                 # directory before everything (the project root would import this tree)
                 env = {"PYTHONPATH": str(src)} if src else None
