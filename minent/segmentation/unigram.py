@@ -85,7 +85,9 @@ class LineSegmenter:
 
         A :class:`~minent.text.batching.Fragment` (a piece of a long line, cut where
         :meth:`cut_rule` allows: ``Corpus.documents(cutter=...)``) is segmented on its own and
-        joined to the output of the pieces that follow it, by one space: one line out."""
+        its output yielded at once as a Fragment, which the next item continues (a space between
+        two pieces' tokens is part of the later one): the concatenation is the whole line's
+        output, and a long line is never held whole."""
         from minent.parallel.processes import ordered_map
 
         if jobs > 1:
@@ -97,14 +99,17 @@ class LineSegmenter:
                 pieces.append(isinstance(line, Fragment))
                 yield line
 
-        written: list[str] = []
+        started = False  # a piece of the current line has written tokens: the next one needs a space
         for out in ordered_map(self.segment_text, line_batches(read(), batch_chars), jobs):
             for line in out.split("\n"):
-                if line:
-                    written.append(line)
-                if not pieces.popleft():
-                    yield " ".join(written)
-                    written = []
+                if started and line:
+                    line = " " + line
+                if pieces.popleft():
+                    started = started or bool(line)
+                    yield Fragment(line)
+                else:
+                    started = False
+                    yield line
 
     def segment_batches(self, batches: Iterable[list[str]]) -> Iterator[str]:
         """Segment lines that come in batches (``Corpus.batches``), each batch as soon as it
