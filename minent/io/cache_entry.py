@@ -133,14 +133,13 @@ def load_or_build(path: Path, names: Sequence[str], fmt: str, build: Callable[[]
         except OSError:
             pass
         return arrays, True
-    except FileNotFoundError:
-        pass
     except Exception as exc:  # a corrupt or stale cache entry is rebuilt
-        if (path / "format").is_file() and (path / "format").read_text() == fmt:
-            log.warning("warning: the cached %s %s is damaged (%s); compiling it again", what, path, exc)
-        else:
-            log.debug("ignoring unreadable %s cache %s: %s", what, path, exc)
-        shutil.rmtree(path, ignore_errors=True)
+        if path.exists():  # (not there at all: simply built)
+            if (path / "format").is_file() and (path / "format").read_text() == fmt:
+                log.warning("warning: the cached %s %s is damaged (%s); compiling it again", what, path, exc)
+            else:
+                log.debug("ignoring unreadable %s cache %s: %s", what, path, exc)
+            shutil.rmtree(path, ignore_errors=True)
     arrays = build()
     try:
         save_entry(path, arrays, fmt)

@@ -31,7 +31,7 @@ MODELS = ("unigram", "charlm", "hybrid")
 
 def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penalty: float = 2.0,
                     alpha: float = 20.0, transitions: dict[str, float] | None = None, self_train: int = 3,
-                    pre_split: bool = False) -> LineSegmenter:
+                    pre_split: bool = False, free_pair: float | None = None) -> LineSegmenter:
     """Learn a segmenter from raw text (what ``minent segment --train`` runs).
 
     Parameters
@@ -46,6 +46,14 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
     oov_max, oov_penalty, pre_split : see :class:`UnigramSegmenter`.
     alpha, transitions : character-LM smoothing and tag transition weights (:class:`CharLM`).
     self_train : hybrid only: rounds of self-training of the boundary model (0: none).
+    free_pair : collocations of free units are dropped from the lexicon
+        (:func:`minent.segmentation.lexicon.free_pairs`: units that are words by themselves at
+        least this often; 0: none). The hybrid model prunes its lexicon by its own first
+        segmentation (:meth:`~minent.segmentation.hybrid.HybridSegmenter.drop_collocations`: the
+        words it makes too seldom to pay for their entry, and these collocations), and by default
+        (None) calls a unit free when it is a word by itself more often than the average
+        character; the unigram model measures freedoms on the lexicon's segmentation, by default
+        with :func:`~minent.segmentation.lexicon.build_lexicon`'s threshold (0.3).
 
     Progress lines (lexicon size, bits per character, rounds) go to the ``minent`` logger.
     """
@@ -62,9 +70,12 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
         # one reading, one encoding and one n-gram count serve the lexicon, the LM and self-training
         enc = encode_corpus(passes(), pre_split=pre_split)
         table = ngram_table(enc, 4, 1) if enc.n_chars else None  # (CharLM.order_for is at most 4)
-        lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
+        # (collocations are dropped after the first hybrid segmentation, below)
+        lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split,
+                                free_pair=0)
     elif model == "unigram":
-        lexicon = build_lexicon(passes(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
+        kw = {} if free_pair is None else {"free_pair": free_pair}
+        lexicon = build_lexicon(passes(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split, **kw)
     if model in ("unigram", "hybrid"):
         logging.getLogger("minent").info(
             f"lexicon: {len(lexicon.lexicon)} words; {lexicon.bits_chars:.4f} bits/char before, "
@@ -80,10 +91,10 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
         lm = CharLM.train([], alpha=alpha, transitions=transitions, pre_split=pre_split)
     del table
     hybrid = HybridSegmenter(unigram, lm)
-    if self_train:
-        ucp = enc.codepoints[enc.ids].astype(np.int32)  # the units, separator runs as one
-        del enc
-        hybrid.self_train_units(ucp, rounds=self_train)
+    ucp = enc.codepoints[enc.ids].astype(np.int32)  # the units, separator runs as one
+    del enc
+    # the first segmentation prunes the lexicon, then self-training fits the boundary model
+    hybrid.self_train_units(ucp, rounds=self_train, prune=True, free_pair=free_pair)
     return hybrid
 
 

@@ -84,3 +84,14 @@ def test_prune_keeps_the_recent_entries_of_a_kind(tmp_path):
     assert sorted(p.name for p in removed) == ["kind-0", "kind-1", "kind-2"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kind-3", "kind-4", "other-0"]
     assert prune_entries(tmp_path / "none", "kind-", 2) == []
+
+
+def test_an_entry_without_its_manifest_is_replaced_not_rebuilt_every_time(tmp_path):
+    """An entry of an older writer (same format tag, no manifest) is damaged: removed and written
+    anew, so that the next load finds it (writing over an existing entry would fail quietly)."""
+    entry = tmp_path / "kind-1"
+    save_entry(entry, arrays(), "fmt")
+    (entry / "manifest.json").unlink()
+    assert not load_or_build(entry, ["a"], "fmt", arrays, "thing")[1]
+    assert (entry / "manifest.json").is_file()
+    assert load_or_build(entry, ["a"], "fmt", arrays, "thing")[1]
