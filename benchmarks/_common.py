@@ -34,17 +34,18 @@ def _high_water_mark(pid: int) -> int:
     return 0
 
 
-def run_measured(cmd: list[str], *, stdout=subprocess.DEVNULL, env=None, stdin=None, stderr=None) -> tuple[float, float]:
-    """Run *cmd*; return (wall seconds, peak RSS in MiB): the largest sum of the RSS of the
-    process and all its descendants seen (sampled every 50 ms), or the process's own kernel-kept
-    peak if larger."""
+def run_measured(cmd: list[str], *, stdout=subprocess.DEVNULL, env=None, stdin=None, stderr=None,
+                 cwd=None) -> tuple[float, float]:
+    """Run *cmd* (in *cwd*, default the project root); return (wall seconds, peak RSS in MiB):
+    the largest sum of the RSS of the process and all its descendants seen (sampled every 50 ms),
+    or the process's own kernel-kept peak if larger."""
     import psutil
 
     full_env = dict(os.environ, PYTHONPATH=str(ROOT))
     if env:
         full_env.update(env)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=stdout, stdin=stdin, stderr=stderr, env=full_env, cwd=ROOT)
+    proc = subprocess.Popen(cmd, stdout=stdout, stdin=stdin, stderr=stderr, env=full_env, cwd=cwd or ROOT)
     peak = 0
     stop = threading.Event()
 

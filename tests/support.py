@@ -51,6 +51,19 @@ def run_installed(*args, input: bytes | str | None = None, env=None, cwd=None, t
                           capture_output=True, cwd=cwd or ROOT, env=full_env, timeout=timeout)
 
 
+def zero_array_in_place(npy) -> None:
+    """Damage a saved ``.npy`` array in place, its size kept: every value becomes 0 (for the
+    cache integrity tests: only a checksum can tell)."""
+    import numpy as np
+
+    size = os.path.getsize(npy)
+    arr = np.load(npy)
+    with open(npy, "r+b") as fh:
+        fh.seek(size - arr.nbytes)
+        fh.write(np.zeros_like(arr).tobytes())
+    assert os.path.getsize(npy) == size
+
+
 def collocation_corpus(lines: int = 300, seed: int = 3) -> list[str]:
     """Lines of planted two-character words in which 甲 and 乙 are words by themselves 40% of the
     time and otherwise the pair 甲乙: a collocation of free characters, not a word."""

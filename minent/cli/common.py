@@ -421,10 +421,16 @@ def emit(rows: Iterable[Sequence], columns: Sequence[str], fmt: str, output: Pat
 
 
 def emit_text(lines: Iterable[str], output: Path | None) -> int:
-    """Write ready-made lines (tool-specific formats) to *output* (atomically) or stdout."""
+    """Write ready-made lines (tool-specific formats) to *output* (atomically) or stdout; a
+    :class:`~minent.text.batching.Fragment` is the start of a line the next item continues."""
+    from minent.text.batching import Fragment
+
     n = 0
     with atomic_output(output) as fh:
         for line in lines:
+            if isinstance(line, Fragment):
+                fh.write(line)
+                continue
             fh.write(line + "\n")
             n += 1
     return n

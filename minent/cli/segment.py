@@ -182,8 +182,9 @@ def segment_cmd(
                     fh.flush()
     else:
         with common.progress(corpus.total_bytes, quiet=quiet, description="segment") as advance:
-            n = common.emit_text(segmenter.segment_lines(corpus.documents(advance), batch_chars=batch_chars, jobs=jobs),
-                                 output)
+            # a line longer than a batch comes in pieces (cut where no token changes), written as one line
+            docs = corpus.documents(advance, cutter=corpus.line_cutter(batch_chars, segmenter.cut_rule()))
+            n = common.emit_text(segmenter.segment_lines(docs, batch_chars=batch_chars, jobs=jobs), output)
     common.report_encodings(corpus)
     common.summary("segment", f"{n} lines", {"jobs": jobs}, time.perf_counter() - start)
 

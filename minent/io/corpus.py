@@ -32,7 +32,7 @@ from typing import BinaryIO
 
 from minent.errors import DataError, InvalidBytesError, UsageError
 from minent.io.sources import MAGIC, CountingReader, display_name, is_stream, open_input, read_block
-from minent.text.batching import batched
+from minent.text.batching import CutRule, Fragment, LineCutter, batched
 
 Progress = Callable[[int], None] | None
 
@@ -198,18 +198,20 @@ class Corpus:
 
     # -- lines -------------------------------------------------------------------------------
 
-    def _lines(self, source: _Source, progress: Progress) -> Iterator[tuple[int, str]]:
-        """Yield (line number, line without CR/LF) of one input, decoding block by block."""
-        for line_no, text in self._text_blocks_of(source, progress):
-            yield from _numbered(_split_lines(text), line_no)
+    def _lines(self, source: _Source, progress: Progress, cutter: LineCutter | None = None) -> Iterator[tuple[int, str]]:
+        """Yield (line number, line without CR/LF) of one input, decoding block by block; with a
+        *cutter*, a long line comes as :class:`Fragment` pieces and then its last piece."""
+        for line_no, text in self._text_blocks_of(source, progress, cutter):
+            yield from _numbered(text, line_no)
 
-    def _text_blocks_of(self, source: _Source, progress: Progress) -> Iterator[tuple[int, str]]:
+    def _text_blocks_of(self, source: _Source, progress: Progress,
+                        cutter: LineCutter | None = None) -> Iterator[tuple[int, str]]:
         """(lines before, decoded block) of one input; see :meth:`_decode_blocks`."""
         stream, position = source.open()
         if isinstance(stream, CountingReader):
             stream.on_wait = self._on_wait
         try:
-            yield from self._decode_blocks(source, stream, position, progress)
+            yield from self._decode_blocks(source, stream, position, progress, cutter=cutter)
         finally:
             if source.name != "-":
                 stream.close()
@@ -221,18 +223,25 @@ class Corpus:
     def _decode_lines(self, source, stream, position, progress, **where) -> Iterator[tuple[int, str]]:
         """(line number, line without CR/LF) of *stream* (see :meth:`_decode_blocks`)."""
         for line_no, text in self._decode_blocks(source, stream, position, progress, **where):
-            yield from _numbered(_split_lines(text), line_no)
+            yield from _numbered(text, line_no)
 
     def _decode_blocks(
-        self, source, stream, position, progress, *, offset: int = 0, line_no: int = 0, encoding: str | None = None
+        self, source, stream, position, progress, *, offset: int = 0, line_no: int = 0, encoding: str | None = None,
+        cutter: LineCutter | None = None,
     ) -> Iterator[tuple[int, str]]:
         """Decode *stream* block by block: yield (lines before, text) where the text holds whole
-        lines, each ending with ``\\n`` but maybe the input's last, CRs kept."""
+        lines, each ending with ``\\n`` but maybe the input's last, CRs kept.
+
+        With a *cutter*, a line longer than ``cutter.max_chars`` comes as :class:`Fragment` texts
+        (no newline; the next text continues the line) and then its end, and it is never held
+        whole: its start is decoded and passed on as the bytes come (``carry`` holds the part of
+        it not passed on yet, at most ``cutter.max_chars`` characters)."""
         # offset/line_no: where `stream` starts in the input (byte offset, lines before it); the
         # encoding is sniffed and a BOM dropped only at the very start of an input.
         at_start = offset == 0
         encoding = encoding or self.encoding
         pending = b""  # `offset` is the byte offset (of the decompressed stream) where it starts
+        carry = ""  # the decoded start of a long line, before `pending`
         first = True
         reported = 0
         while True:
@@ -255,16 +264,25 @@ class Corpus:
                     data = data[3:]
                     offset = 3
             if first and _is_wide(encoding):
-                yield from self._decode_wide_blocks(source, stream, position, progress, data, encoding)
+                yield from self._decode_wide_blocks(source, stream, position, progress, data, encoding, cutter)
                 return
             first = False
             block = pending + data
-            if eof and not block:
+            if eof and not block and not carry:
                 return
             if eof:
                 cut = len(block)
             else:
                 cut = block.rfind(b"\n") + 1
+                if cut == 0 and cutter is not None and len(block) > cutter.max_chars:
+                    # a long line: decode what has come of it and pass on its start in pieces
+                    text, pending = self._decode_start(source, block, encoding, offset, line_no)
+                    offset += len(block) - len(pending)
+                    fragments, carry = cutter.cut(carry + text)
+                    for fragment in fragments:
+                        yield line_no, fragment
+                    reported = _advance(progress, position, reported)
+                    continue
                 if cut == 0:  # no newline in this block yet: keep reading
                     pending = block
                     continue
@@ -278,13 +296,29 @@ class Corpus:
                     f"({e.reason})", encoding
                 ) from None
             offset += cut
-            yield line_no, text
+            if carry:
+                text, carry = carry + text, ""
+            yield from _parts(line_no, text, cutter)
             line_no += text.count("\n") + (not text.endswith("\n"))
             reported = _advance(progress, position, reported)
             if eof:
                 return
 
-    def _decode_wide_blocks(self, source, stream, position, progress, data: bytes, encoding: str):
+    def _decode_start(self, source, block: bytes, encoding: str, offset: int, line_no: int) -> tuple[str, bytes]:
+        """(text, bytes left) of *block*, the start of a line without its end: the characters
+        its bytes complete, and the bytes of a character cut at its end."""
+        decoder = codecs.getincrementaldecoder(encoding)(self.errors)
+        try:
+            text = decoder.decode(block, final=False)
+        except UnicodeDecodeError as e:
+            raise InvalidBytesError(
+                f"{source.display}: line {line_no + 1}, byte {offset + e.start}: invalid {encoding} data "
+                f"({e.reason})", encoding
+            ) from None
+        return text, decoder.getstate()[0]
+
+    def _decode_wide_blocks(self, source, stream, position, progress, data: bytes, encoding: str,
+                            cutter: LineCutter | None = None):
         """:meth:`_decode_blocks` for UTF-16/32, whose newline is not one byte: decode block by
         block with an incremental decoder and cut the text after its last newline. A BOM at the
         start is dropped."""
@@ -309,8 +343,12 @@ class Corpus:
             cut = len(text) if eof else text.rfind("\n") + 1
             text, pending = text[:cut], text[cut:]
             if text:
-                yield line_no, text
+                yield from _parts(line_no, text, cutter)
                 line_no += text.count("\n") + (not text.endswith("\n"))
+            if cutter is not None and len(pending) > cutter.max_chars:
+                fragments, pending = cutter.cut(pending)
+                for fragment in fragments:
+                    yield line_no, fragment
             reported = _advance(progress, position, reported)
             if eof:
                 return
@@ -318,11 +356,23 @@ class Corpus:
 
     # -- documents ---------------------------------------------------------------------------
 
-    def located_documents(self, progress: Progress = None) -> Iterator[tuple[str, int, str]]:
-        """Yield ``(input name, line number, text)`` for every document."""
+    def located_documents(self, progress: Progress = None, *,
+                          cutter: LineCutter | None = None) -> Iterator[tuple[str, int, str]]:
+        """Yield ``(input name, line number, text)`` for every document.
+
+        With a *cutter* (:meth:`line_cutter`), a line longer than ``cutter.max_chars`` comes as
+        :class:`~minent.text.batching.Fragment` documents continued by the next document."""
         for name in self.paths:
             source = _Source(name)
-            yield from self._documents_of(source.display, self._lines(source, progress))
+            yield from self._documents_of(source.display, self._lines(source, progress, cutter))
+
+    def line_cutter(self, max_chars: int, cut: CutRule | None) -> LineCutter | None:
+        """The :class:`~minent.text.batching.LineCutter` that cuts lines longer than *max_chars*
+        where *cut* allows, or None when documents are not lines (JSONL/CSV records are read
+        whole) or no rule is given."""
+        if cut is None or self.jsonl_field is not None or self.csv_column is not None:
+            return None
+        return LineCutter(max_chars, cut)
 
     def _documents_of(self, name: str, lines: Iterator[tuple[int, str]]) -> Iterator[tuple[str, int, str]]:
         if self.jsonl_field is not None:
@@ -408,25 +458,30 @@ class Corpus:
                 )
             yield name, start, row[col]
 
-    def documents(self, progress: Progress = None) -> Iterator[str]:
-        """Yield the text of every document, in input order."""
-        for _, _, text in self.located_documents(progress):
+    def documents(self, progress: Progress = None, *, cutter: LineCutter | None = None) -> Iterator[str]:
+        """Yield the text of every document, in input order (see :meth:`located_documents`)."""
+        for _, _, text in self.located_documents(progress, cutter=cutter):
             yield text
 
     def batches(self, max_chars: int = 1_000_000, progress: Progress = None, *,
-                flush_on_stall: bool = False) -> Iterator[list[str]]:
+                flush_on_stall: bool = False, cut: CutRule | None = None) -> Iterator[list[str]]:
         """Yield lists of documents holding about *max_chars* characters each (at least one).
+
+        With a *cut* rule, a line longer than *max_chars* is not held whole: it comes as
+        :class:`~minent.text.batching.Fragment` documents of at most *max_chars* characters, cut
+        where the rule allows (:class:`~minent.text.batching.LineCutter`), then its last piece.
 
         With *flush_on_stall*, a batch read from standard input or a pipe also ends when no more
         input is ready (``tail -f log | minent tokenize`` answers line by line as the lines
         come); files, and a pipe that keeps up, still give full batches. The input is then read
         by a helper thread, so that waiting for the writer never holds back a batch.
         """
+        cutter = self.line_cutter(max_chars, cut)
         if not flush_on_stall or not any(is_stream(p) for p in self.paths):
-            return batched(self.documents(progress), max_chars)
-        return self._stall_batches(max_chars, progress)
+            return batched(self.documents(progress, cutter=cutter), max_chars)
+        return self._stall_batches(max_chars, progress, cutter)
 
-    def _stall_batches(self, max_chars: int, progress: Progress) -> Iterator[list[str]]:
+    def _stall_batches(self, max_chars: int, progress: Progress, cutter: LineCutter | None) -> Iterator[list[str]]:
         import queue
         import threading
 
@@ -444,7 +499,7 @@ class Corpus:
         def produce() -> None:
             self._on_wait = flush
             try:
-                for doc in self.documents(progress):
+                for doc in self.documents(progress, cutter=cutter):
                     pending.append(doc)
                     size[0] += len(doc) + 1
                     if size[0] >= max_chars:
@@ -465,9 +520,14 @@ class Corpus:
                 raise item
             yield item
 
-    def text_blocks(self, max_chars: int = 1_000_000, progress: Progress = None) -> Iterator[str]:
+    def text_blocks(self, max_chars: int = 1_000_000, progress: Progress = None, *,
+                    cut: CutRule | None = None) -> Iterator[str]:
         """Yield the documents as strings of about *max_chars* characters, one ``\\n`` between
         two documents, for readers that only need the text's pieces (docs/algorithms.md §0).
+
+        With a *cut* rule (``PIECE_CUTS`` for such readers), a line longer than *max_chars* is cut
+        into pieces of at most *max_chars* characters where the rule allows, each followed by a
+        ``\\n`` (:meth:`batches`): a string then holds at most about 2 × *max_chars* characters.
 
         ``"\\n".join(batch) for batch in self.batches(...)`` holds the same documents, but line
         documents are not split into one string each: whole decoded blocks are passed on (their
@@ -477,10 +537,11 @@ class Corpus:
             for batch in self.batches(max_chars, progress):
                 yield "\n".join(batch)
             return
+        cutter = self.line_cutter(max_chars, cut)
         parts: list[str] = []
         size = 0
         for name in self.paths:
-            for _, text in self._text_blocks_of(_Source(name), progress):
+            for _, text in self._text_blocks_of(_Source(name), progress, cutter):
                 if "\r" in text:  # CR/LF and a last line ending in CR, as _numbered strips them
                     text = text.replace("\r\n", "\n")
                     if text.endswith("\r"):
@@ -514,7 +575,8 @@ class Corpus:
         return True
 
     def range_documents(
-        self, name: str, start: int = 0, end: int | None = None, progress: Progress = None
+        self, name: str, start: int = 0, end: int | None = None, progress: Progress = None, *,
+        cutter: LineCutter | None = None,
     ) -> Iterator[tuple[str, int, str]]:
         """Yield ``(input name, line number, text)`` for the lines of *name* that START at byte
         offsets in ``[start, end)``; ``end=None`` reads to the end.
@@ -525,19 +587,20 @@ class Corpus:
         mid-file names its true line (the lines before the range are counted only then). The
         line numbers yielded count from the start of the range: knowing the true ones would mean
         reading everything before it. ``start=0, end=None`` reads any input, compressed included;
-        other ranges need :meth:`splittable` inputs.
+        other ranges need :meth:`splittable` inputs. A *cutter* cuts long lines as in
+        :meth:`located_documents`.
 
         >>> corpus = Corpus(["big.txt"])                                 # doctest: +SKIP
         >>> [t for _, _, t in corpus.range_documents("big.txt", 0, 1 << 26)]  # doctest: +SKIP
         """
         source = _Source(name)
         if start == 0 and end is None:
-            yield from self._documents_of(source.display, self._lines(source, progress))
+            yield from self._documents_of(source.display, self._lines(source, progress, cutter))
             return
         if not self.splittable(name):
             raise UsageError(f"{source.display}: cannot be read in byte ranges (compressed, CSV or stdin)")
         try:
-            yield from self._documents_of(source.display, self._range_lines(source, start, end, 0, progress))
+            yield from self._documents_of(source.display, self._range_lines(source, start, end, 0, progress, cutter))
         except DataError as error:
             if start == 0:
                 raise
@@ -551,7 +614,8 @@ class Corpus:
                 raise renumbered from None
             raise error
 
-    def _range_lines(self, source: _Source, start: int, end: int | None, line_no: int, progress: Progress):
+    def _range_lines(self, source: _Source, start: int, end: int | None, line_no: int, progress: Progress,
+                     cutter: LineCutter | None = None):
         try:
             raw = open(source.name, "rb")
         except OSError as e:
@@ -569,10 +633,22 @@ class Corpus:
             raw.seek(begin)
             stream = _RangeReader(raw, begin, end)
             yield from self._decode_lines(
-                source, stream, stream.consumed, progress, offset=begin, line_no=line_no, encoding=encoding
+                source, stream, stream.consumed, progress, offset=begin, line_no=line_no, encoding=encoding,
+                cutter=cutter,
             )
         finally:
             raw.close()
+
+
+def _parts(line_no: int, text: str, cutter: LineCutter | None) -> Iterator[tuple[int, str]]:
+    """(lines before, part) of a decoded block, its long lines cut by *cutter* (if any)."""
+    if cutter is None:
+        yield line_no, text
+        return
+    for part in cutter.split(text):
+        yield line_no, part
+        if not isinstance(part, Fragment):
+            line_no += part.count("\n")
 
 
 def _split_lines(text: str) -> list[str]:
@@ -583,9 +659,13 @@ def _split_lines(text: str) -> list[str]:
     return lines
 
 
-def _numbered(lines: list[str], line_no: int) -> Iterator[tuple[int, str]]:
-    """(line number, line without its CR) for *lines*, numbered after *line_no*."""
-    for line in lines:
+def _numbered(text: str, line_no: int) -> Iterator[tuple[int, str]]:
+    """(line number, line without its CR) for the lines of the decoded block *text*, numbered
+    after *line_no*; a :class:`Fragment` is one piece of line ``line_no + 1``, kept as it is."""
+    if isinstance(text, Fragment):
+        yield line_no + 1, text
+        return
+    for line in _split_lines(text):
         line_no += 1
         yield line_no, line[:-1] if line.endswith("\r") else line
 

@@ -38,6 +38,26 @@ def next_message(results, procs, timeout: float = 0.2):
             check_alive(procs)
 
 
+def stop_workers(procs, tasks=None, grace: float = 5.0) -> None:
+    """Stop worker processes however the work ended (finished, failed, interrupted): SIGTERM to
+    those still alive, *grace* seconds (for them all) to exit, then SIGKILL: a worker still
+    starting, or one that ignores SIGTERM, cannot block the parent. The feeder thread of the
+    *tasks* queue is never waited for: nobody will read the tasks left in it."""
+    import time
+
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    deadline = time.monotonic() + grace
+    for p in procs:
+        p.join(timeout=max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join()
+    if tasks is not None:
+        tasks.cancel_join_thread()
+
+
 def _map_worker(fn: Callable, tasks, results) -> None:
     """A process of :func:`ordered_map`: ("ok", index, fn(item)) for every (index, item) task
     until the end marker (None); ("error", index, exception) when fn raises."""
@@ -100,9 +120,4 @@ def ordered_map(fn: Callable, items: Iterable, jobs: int) -> Iterator:
         for p in procs:
             p.join()
     finally:
-        for p in procs:
-            if p.is_alive():
-                p.terminate()
-        for p in procs:
-            p.join()
-        tasks.cancel_join_thread()
+        stop_workers(procs, tasks)

@@ -9,13 +9,15 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 import numpy as np
 
 from minent.errors import UsageError
 from minent.segmentation.lexicon_model import Lexicon
-from minent.segmentation.units import LATIN_UNIT, NUMBER_UNIT, render, units
+from minent.segmentation.units import LATIN_UNIT, NUMBER_UNIT, SEGMENT_CUTS, render, units
+from minent.text.batching import CutRule, Fragment
 from minent.text.chars import from_codepoints, to_codepoints
 
 
@@ -70,17 +72,44 @@ class LineSegmenter:
         """Tokens of *text* (jieba-style ``cut``, but whitespace is not returned)."""
         return self.segment_text(text).split()
 
+    def cut_rule(self) -> CutRule:
+        """Where a long line may be cut without changing the output
+        (:data:`minent.segmentation.units.SEGMENT_CUTS`)."""
+        return SEGMENT_CUTS
+
     def segment_lines(self, lines: Iterable[str], *, batch_chars: int = 1 << 20, jobs: int = 1) -> Iterator[str]:
         """Segment a stream of lines (without line ends) in batches of about *batch_chars*
         characters; yields one line per line. With ``jobs > 1`` the batches are segmented by
         that many worker processes (:func:`minent.parallel.processes.ordered_map`), in order:
-        every line is segmented on its own, so the output is the same for every *jobs*."""
+        every line is segmented on its own, so the output is the same for every *jobs*.
+
+        A :class:`~minent.text.batching.Fragment` (a piece of a long line, cut where
+        :meth:`cut_rule` allows: ``Corpus.documents(cutter=...)``) is segmented on its own and
+        its output yielded at once as a Fragment, which the next item continues (a space between
+        two pieces' tokens is part of the later one): the concatenation is the whole line's
+        output, and a long line is never held whole."""
         from minent.parallel.processes import ordered_map
 
         if jobs > 1:
             self.prepare()  # built once here, shared by the forked workers
-        for out in ordered_map(self.segment_text, line_batches(lines, batch_chars), jobs):
-            yield from out.split("\n")
+        pieces: deque[bool] = deque()  # for each line read and not yet written: a Fragment?
+
+        def read() -> Iterator[str]:
+            for line in lines:
+                pieces.append(isinstance(line, Fragment))
+                yield line
+
+        started = False  # a piece of the current line has written tokens: the next one needs a space
+        for out in ordered_map(self.segment_text, line_batches(read(), batch_chars), jobs):
+            for line in out.split("\n"):
+                if started and line:
+                    line = " " + line
+                if pieces.popleft():
+                    started = started or bool(line)
+                    yield Fragment(line)
+                else:
+                    started = False
+                    yield line
 
     def segment_batches(self, batches: Iterable[list[str]]) -> Iterator[str]:
         """Segment lines that come in batches (``Corpus.batches``), each batch as soon as it

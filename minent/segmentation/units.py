@@ -28,7 +28,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from minent.text.batching import batched
+from minent.text.batching import CutRule, batched
 from minent.text.chars import DIGIT, HAN, LATIN, OTHER, char_class_table, from_codepoints, to_codepoints
 
 # Kinds of characters for line tokenisation.
@@ -64,6 +64,27 @@ def _symbol_tables() -> tuple[np.ndarray, np.ndarray]:
     percent = np.zeros(0x110000, dtype=bool)
     percent[[ord("%"), ord("％"), ord("‰")]] = True
     return point, percent
+
+def _cut_classes() -> tuple[np.ndarray, np.ndarray]:
+    # 1: a separator whatever its neighbours (whitespace, punctuation that never joins a number),
+    # 2: a Han character; a cut is allowed from 1 to 2 only
+    kinds = kind_table()
+    point, percent = _symbol_tables()
+    classes = np.zeros(len(kinds), dtype=np.uint8)
+    classes[((kinds == K_PUNCT) & ~point & ~percent) | (kinds == K_SPACE)] = 1
+    classes[kinds == K_SEG] = 2
+    allowed = np.zeros((3, 3), dtype=np.bool_)
+    allowed[1, 2] = True
+    return classes, allowed
+
+
+#: Where a long line may be cut without changing any segmenter's output: right after whitespace
+#: or punctuation that is not part of a number (not . / : - % and their full-width forms), before
+#: a Han character. The decoders see a separator there, after which a word always starts and no
+#: model looks back (decoding the slices of :func:`unit_slices` equals decoding the whole); the
+#: written tokens are the same, joined by one space.
+SEGMENT_CUTS = CutRule(_cut_classes, "a cut must fall after punctuation or a space, before a Han character")
+
 
 NUMBER_UNIT = "0"
 """How a whole number (２０００, 3.5%) is written inside lexicon words without pre-split: 0年 = N年."""

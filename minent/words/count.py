@@ -38,10 +38,10 @@ from minent.errors import UsageError
 from minent.io.corpus import Corpus
 from minent.parallel.jobs import default_jobs
 from minent.parallel.partition import default_partition_bytes, plan_tasks
-from minent.parallel.processes import check_alive, next_message, pool_context
-from minent.text.batching import batched
+from minent.parallel.processes import check_alive, next_message, pool_context, stop_workers
+from minent.text.batching import Fragment, batched
 from minent.words.table import WordTable
-from minent.words.tokenizers import make_tokenizer
+from minent.words.tokenizers import cut_rule, make_tokenizer
 
 log = logging.getLogger("minent")
 
@@ -113,7 +113,8 @@ class Tally:
         else:
             for doc in docs:
                 self.counter.update(self.tokenizer.cut(doc))
-        self.documents += len(docs)
+        # a Fragment is a piece of a long line, continued by the next document: not a document
+        self.documents += len(docs) - sum(isinstance(doc, Fragment) for doc in docs)
 
     def add_texts(self, texts: Iterable[str], batch_chars: int) -> None:
         """Add a stream of documents, cut into batches of about *batch_chars* characters."""
@@ -154,12 +155,14 @@ def _worker_main(config: dict, inherited, corpus: Corpus, tasks, results, parent
     try:
         tokenizer = inherited if inherited is not None else make_tokenizer(**config["tokenizer"])
         tally = Tally(tokenizer)
+        cutter = corpus.line_cutter(config["batch_chars"], cut_rule(tokenizer))  # long lines in pieces
         while (task := tasks.get()) is not None:
             if task[0] == "docs":
                 tally.add(task[1])
                 continue
             _, index, pieces, nbytes = task
-            texts = (text for path, start, end in pieces for _, _, text in corpus.range_documents(path, start, end))
+            texts = (text for path, start, end in pieces
+                     for _, _, text in corpus.range_documents(path, start, end, cutter=cutter))
             tally.add_texts(texts, config["batch_chars"])
             results.put(("done", index, nbytes, dict(corpus.chosen_encodings)))
             index = -1
@@ -224,7 +227,8 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
 
     try:
         if ranges is None:
-            for docs in corpus.batches(max_chars=config["batch_chars"], progress=progress):
+            cut = cut_rule(tokenizer)
+            for docs in corpus.batches(max_chars=config["batch_chars"], progress=progress, cut=cut):
                 while True:
                     try:
                         tasks.put(("docs", docs), timeout=0.2)
@@ -245,15 +249,7 @@ def _parallel_results(corpus: Corpus, tokenizer, config: dict, jobs: int, progre
             p.join()
         yield from tables
     finally:
-        for p in procs:
-            if p.is_alive():
-                p.terminate()
-        for p in procs:
-            p.join(timeout=5)
-            if p.is_alive():  # SIGTERM lost (a worker still starting): SIGKILL cannot be
-                p.kill()
-                p.join()
-        tasks.cancel_join_thread()  # never wait to flush batches nobody will read
+        stop_workers(procs, tasks)
 
 
 def worker_processes(jobs: int, corpus: Corpus, batch_chars: int, partition_bytes: int | None = None) -> tuple[int, str]:
@@ -321,7 +317,10 @@ def count_words(
     batch_chars
         Characters per batch. Default: 1,000,000 for backends that cut a whole batch in one call
         (the fast tokenizer: fewer, larger tables), 200,000 for per-document ones (jieba: about a
-        second of work per batch, so small corpora still spread over the workers).
+        second of work per batch, so small corpora still spread over the workers). A longer
+        line is counted in pieces of at most *batch_chars* characters, cut where jieba's tokens
+        do not change (the tokenizer's ``cut_rule()``; on the Dask path lines are
+        still read whole).
     progress
         Called with the number of input bytes consumed, as reading advances.
     partition_bytes
@@ -361,7 +360,7 @@ def count_words(
         )
     elif jobs == 1:
         tally = Tally(tk)
-        for docs in corpus.batches(max_chars=batch_chars, progress=progress):
+        for docs in corpus.batches(max_chars=batch_chars, progress=progress, cut=cut_rule(tk)):
             tally.add(docs)
         total, n_tokens, n_docs = tally.result(min_length, drop_punct)
     else:

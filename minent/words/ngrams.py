@@ -31,6 +31,7 @@ import numpy as np
 
 from minent.errors import DataError
 from minent.parallel.chunks import map_chunks
+from minent.text.batching import PIECE_CUTS
 
 log = logging.getLogger("minent")
 
@@ -155,8 +156,8 @@ def iter_id_chunks(texts, vocab, *, chunk_chars: int = DEFAULT_CHUNK_CHARS, prog
     Each chunk is ``vocab.encode(batch)`` (pieces each followed by SEP), so chunk boundaries
     fall between documents and never split a piece.
     """
-    if hasattr(texts, "text_blocks"):
-        for block in texts.text_blocks(max_chars=chunk_chars, progress=progress):
+    if hasattr(texts, "text_blocks"):  # a long line comes in pieces: cut between pieces (§0)
+        for block in texts.text_blocks(max_chars=chunk_chars, progress=progress, cut=PIECE_CUTS):
             ids = vocab.encode_block(block)
             if len(ids):
                 yield ids

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from minent.errors import UsageError
+from minent.text.batching import Fragment
 from minent.words.tokenizers.fast import Tokenizer
 
 
@@ -33,24 +34,51 @@ def tokenize_corpus(corpus, *, tokenizer: str = "fast", hmm: bool = True, mode: 
     output has one line per input line (jieba's own tokens are kept, spaces included: ``"a b"``
     gives ``a   b`` with the default separator). ``tokenizer`` is a backend name of
     ``minent.words.tokenizers.TOKENIZERS`` (``fast``: :mod:`minent.words.tokenizers.fast`; ``jieba``: jieba's own code, same
-    output). Memory is bounded by one batch of about ``batch_chars`` characters.
+    output). Memory is bounded by one batch of about ``batch_chars`` characters: a longer line
+    is tokenised in pieces of at most ``batch_chars`` characters, cut where jieba's tokens cannot
+    change (the tokenizer's ``cut_rule()``: :func:`minent.words.tokenizers.jieba_cuts`), and
+    written as one line; only a line with ``batch_chars`` characters in a row and no such place
+    (a warning says so) is cut anyway.
 
     >>> from minent.io.corpus import Corpus                      # doctest: +SKIP
     >>> "".join(tokenize_corpus(Corpus(["poem.txt"])))          # doctest: +SKIP
     '床前 明月光 ， 疑是 地上 霜 。\\n'
     """
-    from minent.words.tokenizers import make_tokenizer
+    from minent.words.tokenizers import cut_rule, make_tokenizer
 
     # Not a generator itself: a bad option or dictionary fails here, before any input is read.
     if len(sep) != 1:
         raise UsageError("the token separator `sep` must be exactly one character")
     tk = make_tokenizer(tokenizer, hmm=hmm, mode=mode, dict_path=dict_path, user_dict=user_dict)
-    return _tokenize_batches(tk, corpus, sep, batch_chars, progress)
+    return _tokenize_batches(tk, corpus, sep, batch_chars, progress, cut_rule(tk))
 
 
-def _tokenize_batches(tk, corpus, sep: str, batch_chars: int, progress) -> Iterator[str]:
-    for batch in corpus.batches(max_chars=batch_chars, progress=progress, flush_on_stall=True):
-        if hasattr(tk, "tokenize_lines"):
-            yield tk.tokenize_lines(batch, sep)
-        else:
-            yield "".join(sep.join(tk.cut(doc)) + "\n" for doc in batch)
+def _tokenize_batches(tk, corpus, sep: str, batch_chars: int, progress, cut) -> Iterator[str]:
+    joined = [False]  # the line being written continues a Fragment: its next token needs `sep`
+    for batch in corpus.batches(max_chars=batch_chars, progress=progress, flush_on_stall=True, cut=cut):
+        yield "".join(_tokenize_runs(tk, batch, sep, joined))
+
+
+def _tokenize_runs(tk, batch: list[str], sep: str, joined: list[bool]) -> Iterator[str]:
+    """The output of *batch*: each run of whole lines tokenised in one call, and each piece of a
+    long line (a Fragment) written without its newline, the next piece joined to it by *sep*."""
+    start = 0
+    for i in range(len(batch) + 1):
+        if i < len(batch) and not isinstance(batch[i], Fragment):
+            continue
+        run = batch[start:i + 1]
+        if run:
+            if joined[0] and run[0]:
+                yield sep
+            out = _tokenize_lines(tk, run, sep)
+            if i < len(batch):  # the run ends with a Fragment: its line goes on
+                out = out[:-1]
+            joined[0] = i < len(batch)
+            yield out
+        start = i + 1
+
+
+def _tokenize_lines(tk, docs: list[str], sep: str) -> str:
+    if hasattr(tk, "tokenize_lines"):
+        return tk.tokenize_lines(docs, sep)
+    return "".join(sep.join(tk.cut(doc)) + "\n" for doc in docs)

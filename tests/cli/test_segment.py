@@ -109,3 +109,28 @@ def test_segment_jobs_same_bytes(tmp_path):
         assert r.returncode == 0 and f"jobs={jobs}".encode() in r.stderr
         outs.append(r.stdout)
     assert outs[0] == outs[1] == outs[2] and outs[0].count(b"\n") == SAMPLE.read_text(encoding="utf-8").count("\n")
+
+
+def test_segment_a_very_long_line_in_pieces(tmp_path):
+    """Issue 18, item 6: from a file, a line longer than a batch (2^18 characters) is segmented
+    in pieces cut after punctuation before a Han character: the output is the one of the whole
+    line (standard input, read as a pipe, still holds the line whole: the reference here)."""
+    from tests.support import run_installed
+
+    lex = tmp_path / "lex.tsv"
+    lex.write_bytes(run_minent("lexicon", SAMPLE).stdout)
+    text = "。".join(line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line)
+    line = "。".join([text] * (300_000 // len(text) + 1))
+    p = tmp_path / "long.txt"
+    p.write_text("短句\n" + line + "\n", encoding="utf-8")
+    from_file = run_installed("segment", "--lexicon", lex, p, "-q")
+    whole = run_installed("segment", "--lexicon", lex, "-q", input=p.read_bytes())
+    assert from_file.returncode == 0 and whole.returncode == 0, from_file.stderr
+    assert from_file.stdout.count(b"\n") == 2 and from_file.stderr == b""
+    assert from_file.stdout == whole.stdout
+    han = tmp_path / "han.txt"
+    han.write_text("中华人民共和国" * 40_000 + "\n", encoding="utf-8")  # 280,000 characters, no cut
+    r = run_installed("segment", "--lexicon", lex, han)
+    assert r.returncode == 0 and r.stdout.decode("utf-8").replace(" ", "") == "中华人民共和国" * 40_000 + "\n"
+    warnings = [x for x in r.stderr.decode("utf-8").splitlines() if "warning" in x]
+    assert len(warnings) == 1 and "cut every 262,144 characters" in warnings[0], r.stderr

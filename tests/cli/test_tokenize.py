@@ -84,3 +84,39 @@ def test_count_fast_equals_jieba(env):
         slow = run_minent("count", SAMPLE, "--tokenizer", "jieba", "-j", "1", *opts, env=env)
         assert fast.returncode == slow.returncode == 0, fast.stderr + slow.stderr
         assert fast.stdout == slow.stdout and len(fast.stdout) > 1000
+
+
+def test_a_very_long_line_is_tokenised_and_counted_in_pieces(env, tmp_path):
+    """Issue 18, item 6: a line longer than a batch (2^18 characters for tokenize, 10^6 for
+    count) is processed in pieces cut between jieba's blocks: the same output as the whole line,
+    and, where no such place exists for a batch's length, one warning on stderr."""
+    from minent.words.tokenize import cut
+    from tests.support import run_installed
+
+    lines = [line for line in sample_lines() if line]
+    text = "。".join(lines)
+    line = "。".join([text] * (1_100_000 // len(text) + 1))  # > 10^6 characters
+    p = tmp_path / "long.txt"
+    p.write_text("短句\n" + line + "\n", encoding="utf-8")
+    r = run_installed("tokenize", p, env=env)
+    assert r.returncode == 0 and r.stderr == b""
+    want = "短句\n" + " ".join(cut(text)) + " 。 "
+    out = r.stdout.decode("utf-8")
+    assert out.count("\n") == 2 and out.startswith(want[:200])
+    assert out == "短句\n" + " ".join(cut(line)) + "\n"
+    piped = run_installed("tokenize", input=p.read_bytes(), env=env)  # a pipe: batches end when it stalls
+    assert piped.returncode == 0 and piped.stdout == r.stdout
+
+    lined = tmp_path / "lined.txt"
+    lined.write_text("短句\n" + line.replace("。", "。\n") + "\n", encoding="utf-8")
+    counts = run_installed("count", "--jobs", "1", p, env=env)
+    assert counts.returncode == 0
+    assert counts.stdout == run_installed("count", "--jobs", "1", lined, env=env).stdout
+
+    han = tmp_path / "han.txt"
+    han.write_text("中华人民共和国" * 40_000 + "\n", encoding="utf-8")  # 280,000 characters, no cut
+    r = run_installed("tokenize", han, env=env)
+    assert r.returncode == 0
+    assert r.stdout.decode("utf-8").replace(" ", "") == "中华人民共和国" * 40_000 + "\n"
+    warnings = r.stderr.decode("utf-8").splitlines()
+    assert len(warnings) == 1 and "cut every 262,144 characters" in warnings[0], warnings

@@ -13,6 +13,7 @@ import pytest
 from minent.errors import DataError, UsageError
 from minent.io import corpus as corpus_mod
 from minent.io.corpus import Corpus, detect_encoding, read_lines
+from minent.text.batching import batched
 
 TEXT = "第一行：中文\n第二行 mixed English 123\n\n𠀀𪚥 astral\n"
 LINES = ["第一行：中文", "第二行 mixed English 123", "", "𠀀𪚥 astral"]
@@ -242,3 +243,87 @@ def test_utf16_on_stdin():
     out = subprocess.run([sys.executable, "-c", code], input="中文\r\n第二行\n".encode("utf-16"),
                          capture_output=True, check=True).stdout
     assert out.decode().strip() == "['中文', '第二行']"
+
+
+# -- long lines (issue 18, item 6) ------------------------------------------------------------------
+
+
+def _whole(located):
+    """(name, line number, text) with the Fragments joined to the document that ends their line."""
+    from minent.text.batching import Fragment
+
+    out, text = [], ""
+    for name, line_no, part in located:
+        text += part
+        if not isinstance(part, Fragment):
+            out.append((name, line_no, text))
+            text = ""
+    assert text == ""
+    return out
+
+
+def _long_text():
+    from tests.support import SAMPLE
+
+    lines = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line]
+    body = "。".join(lines[:200])
+    return "短\n" + body + "\r\n" + "abc\n" + body * 3 + "\n\n𠀀" + body + "\r"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+@pytest.mark.parametrize("bound", [7, 1000, 30_000])
+def test_a_long_line_comes_in_pieces_that_make_the_line(tmp_path, encoding, bound, monkeypatch):
+    from minent.text.batching import PIECE_CUTS, Fragment
+
+    monkeypatch.setattr(corpus_mod, "BLOCK_SIZE", 4096)  # several reads per line: pieces made as bytes come
+    text = _long_text()
+    p = tmp_path / "long.txt"
+    p.write_bytes(text.encode(encoding, "replace"))
+    corpus = Corpus([p], encoding=encoding)
+    want = list(corpus.located_documents())
+    got = list(corpus.located_documents(cutter=corpus.line_cutter(bound, PIECE_CUTS)))
+    assert _whole(got) == want
+    assert all(len(t) <= bound for _, _, t in got if isinstance(t, Fragment))
+    assert sum(isinstance(t, Fragment) for _, _, t in got) >= (3 if bound < 30_000 else 1)
+    # text_blocks: the same pieces of text, in blocks of bounded size
+    blocks = list(corpus.text_blocks(bound, cut=PIECE_CUTS))
+    assert max(map(len, blocks)) <= 2 * bound + 2 or bound < 100
+    from minent.text.chars import pieces
+
+    if bound >= 1000:  # no piece of the sample is that long: no cut at the bound
+        assert pieces("\n".join(blocks)) == pieces("\n".join(corpus.documents()))
+
+
+def test_long_lines_in_byte_ranges_and_batches(tmp_path):
+    from minent.text.batching import PIECE_CUTS, Fragment
+
+    p = tmp_path / "long.txt"
+    p.write_text(_long_text(), encoding="utf-8")
+    corpus = Corpus([p])
+    size = p.stat().st_size
+    want = list(corpus.located_documents())
+    cutter = corpus.line_cutter(500, PIECE_CUTS)
+    got = [d for a, b in [(0, size // 3), (size // 3, size)] for d in corpus.range_documents(str(p), a, b, cutter=cutter)]
+    assert [t for _, _, t in _whole(got)] == [t for _, _, t in want]
+    batches = list(corpus.batches(500, cut=PIECE_CUTS))
+    assert all(len(d) <= 500 for b in batches for d in b if isinstance(d, Fragment))
+    assert [t for _, _, t in _whole(("", 0, d) for b in batches for d in b)] == [t for _, _, t in want]
+    # without a rule, or for records, lines are whole as before
+    assert list(corpus.batches(500)) == list(batched(corpus.documents(), 500))
+    assert Corpus([p], jsonl_field="text").line_cutter(500, PIECE_CUTS) is None
+
+
+def test_an_invalid_byte_in_a_long_line_names_its_line_and_offset(tmp_path):
+    from minent.text.batching import PIECE_CUTS
+
+    p = tmp_path / "bad.txt"
+    head = "第一行\n".encode()
+    line = ("中文，" * 2000).encode()
+    p.write_bytes(head + line[:3996] + b"\xff" + line[3996:] + b"\n")
+    corpus = Corpus([p])
+    with pytest.raises(DataError) as whole:
+        list(corpus.documents())
+    with pytest.raises(DataError) as pieces:
+        list(corpus.documents(cutter=corpus.line_cutter(100, PIECE_CUTS)))
+    assert f"line 2, byte {len(head) + 3996}" in str(whole.value)
+    assert str(pieces.value) == str(whole.value)

@@ -80,3 +80,38 @@ def test_round_trip_real_text(shared_data):
     assert len(out) == len(raw)
     assert [_strip_ws(o) for o in out] == [_strip_ws(r) for r in raw]
     assert np.mean([len(o.split()) for o in out]) > 5
+
+
+@pytest.mark.parametrize("model", ["unigram", "charlm", "hybrid"])
+@pytest.mark.parametrize("pre_split", [False, True])
+def test_a_long_line_segmented_in_pieces_equals_the_whole_line(tmp_path, model, pre_split):
+    """Issue 18, item 6: pieces cut by SEGMENT_CUTS (after punctuation or a space, before a Han
+    character) give the whole line's output, for every model, any jobs."""
+    from minent.io.corpus import Corpus
+    from minent.segmentation import train_segmenter
+    from minent.text.batching import Fragment
+    from tests.support import SAMPLE
+
+    lines = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line]
+    half = len(lines) // 2
+    p = tmp_path / "long.txt"
+    p.write_text("短句\n" + "。".join(lines[:half]) + "\r\n" + " ".join(lines[half:]) + "\n\n"
+                 + "，“".join(lines[:half]) + " end 3.5%中文", encoding="utf-8")
+    seg = train_segmenter(lambda: iter(lines), model=model, pre_split=pre_split,
+                          self_train=1 if model == "hybrid" else 0)
+    corpus = Corpus([p])
+    whole = list(seg.segment_lines(corpus.documents()))
+    assert len(whole) == 5
+    for bound, jobs in ((50, 1), (300, 2), (3000, 1)):
+        cutter = corpus.line_cutter(bound, seg.cut_rule())
+        docs = list(corpus.documents(cutter=cutter))
+        assert sum(isinstance(d, Fragment) for d in docs) >= 3 and cutter.forced == 0
+        out = list(seg.segment_lines(iter(docs), batch_chars=bound, jobs=jobs))
+        assert sum(isinstance(o, Fragment) for o in out) == sum(isinstance(d, Fragment) for d in docs)
+        lines, line = [], ""
+        for o in out:  # the pieces of a line are written one after the other
+            line += o
+            if not isinstance(o, Fragment):
+                lines.append(line)
+                line = ""
+        assert lines == whole

@@ -241,6 +241,32 @@ def test_glued_name_is_recovered_and_free_collocations_stay_down():
     assert "龚琇琰" not in count_words  # the published algorithm loses it in the glued piece
 
 
+def test_a_background_entry_damaged_in_place_is_rebuilt(tmp_path, monkeypatch, caplog):
+    """The background cache has the tokenizer cache's integrity check (minent.io.cache_entry):
+    same size, other bytes is found, warned about and compiled again."""
+    import logging
+
+    import minent.words.newwords.background as B
+    from tests.support import zero_array_in_place
+
+    monkeypatch.setenv("MINENT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(B, "_MEMO", {})
+    p = tmp_path / "bg.txt"
+    p.write_text("天龙 3\n八部 2\n天 1\n", encoding="utf-8")
+    first = load_background(p).logprob(["天龙八部"], const(-9.0)).tolist()
+    (entry,) = (tmp_path / "cache").glob("background-*")
+    zero_array_in_place(entry / "nweight.npy")  # in place, same size: every word now costs nothing
+    monkeypatch.setattr(B, "_MEMO", {})
+    built = []
+    real = B.read_background  # read again only when the entry is built again
+    monkeypatch.setattr(B, "read_background", lambda *a, **k: built.append(a) or real(*a, **k))
+    with caplog.at_level(logging.WARNING, logger="minent"):
+        again = load_background(p).logprob(["天龙八部"], const(-9.0)).tolist()
+    assert built, "the damaged entry was served"
+    assert again == first
+    assert "damaged" in caplog.text and "nweight.npy" in caplog.text
+
+
 def test_delimited_uses_equal_a_slow_reference():
     # n_d = n · s_L · s_R, s = share of the occurrences where jieba's own route of the neighbour
     # character + the word cuts at the word's edge (an occurrence at a piece edge is cut).

@@ -293,9 +293,8 @@ def test_cache_entry_corrupted_in_place_is_detected_and_rebuilt(tmp_path, monkey
     """Same size, other bytes: the manifest's checksum catches it (the files' change time
     differs from the stamp of the last verification), the entry is compiled again."""
 
-    import numpy as np
-
     from minent.words.tokenizers import fast as tkmod
+    from tests.support import zero_array_in_place
 
     small = tmp_path / "d.txt"
     small.write_text("北京 10\n大学 8\n北京大学 1\n", encoding="utf-8")
@@ -303,13 +302,7 @@ def test_cache_entry_corrupted_in_place_is_detected_and_rebuilt(tmp_path, monkey
     tkmod._load_cached.cache_clear()
     first = Tokenizer(dict_path=small).cut("我在北京大学")
     (entry,) = (tmp_path / "cache").glob("jieba-*")
-    weights = entry / "nweight.npy"
-    size = weights.stat().st_size
-    arr = np.load(weights)
-    with open(weights, "r+b") as fh:  # in place, same size: every word now costs nothing
-        fh.seek(size - arr.nbytes)
-        fh.write(np.zeros_like(arr).tobytes())
-    assert weights.stat().st_size == size
+    zero_array_in_place(entry / "nweight.npy")  # in place, same size: every word now costs nothing
     tkmod._load_cached.cache_clear()
     compiled = []
     real = tkmod.compile_dict
@@ -321,6 +314,12 @@ def test_cache_entry_corrupted_in_place_is_detected_and_rebuilt(tmp_path, monkey
     assert "damaged" in caplog.text and "nweight.npy" in caplog.text
     # the rebuilt entry verifies cheaply afterwards: no hashing while its stamp matches
     tkmod._load_cached.cache_clear()
-    monkeypatch.setattr(tkmod, "_digest", lambda p: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
+    from minent.io import cache_entry
+
+    monkeypatch.setattr(cache_entry, "digest", lambda p: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
+    import shutil
+
+    with pytest.raises(AssertionError, match="hashed"):  # a copy (new inodes) is hashed: the patch bites
+        cache_entry.verify_entry(shutil.copytree(entry, tmp_path / "copy"))
     assert Tokenizer(dict_path=small).cut("我在北京大学") == first
     tkmod._load_cached.cache_clear()

@@ -33,8 +33,10 @@ or any ``word freq [...]`` list built from another corpus. Under it:
 The compiled background is cached like the tokenizer's dictionary: jieba's own dictionary reuses
 the tokenizer's compiled trie (:func:`minent.words.tokenizers.fast.load_dict`) and caches only the small
 statistics above; another file is compiled once into ``background-<hash>`` entries (``.npy``
-files, memory-mapped when loaded) under :func:`minent.words.tokenizers.fast.cache_dir`, keyed by a hash of
-the file, the :data:`BACKGROUND_ENTRIES` most recently used kept.
+files, memory-mapped when loaded) under :func:`minent.cache.cache_dir`, keyed by a hash of
+the file, the :data:`BACKGROUND_ENTRIES` most recently used kept. Entries are written and checked
+by :mod:`minent.io.cache_entry`, like the tokenizer's: a manifest of sizes and checksums, a cheap
+``stat`` check on load, and an entry damaged in place rebuilt with a warning.
 
 >>> bg = load_background()
 >>> [round(float(x), 2) for x in bg.logprob(["他说", "薛原"], lambda cps: np.full(len(cps), -19.0))]
@@ -49,8 +51,6 @@ import hashlib
 import logging
 import math
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,10 +58,11 @@ from pathlib import Path
 import numpy as np
 
 from minent.errors import DataError, UsageError
+from minent.io.cache_entry import load_or_build, prune_entries
 
 log = logging.getLogger("minent")
 
-_FORMAT = "minent-background-3"  # bump when the cached arrays change meaning
+_FORMAT = "minent-background-4"  # bump when the cached arrays change meaning (4: manifest of checksums)
 _TRIE = ("root_child", "ekey", "evals", "nfreq", "nweight", "nflag", "nsig")
 NCODEPOINTS = 0x110000
 #: Compiled backgrounds kept in the cache (least recently used ones are removed beyond this).
@@ -305,61 +306,18 @@ def _hash_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _save(entry: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Write ``.npy`` files into a new directory *entry*, atomically renamed into place."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".tmp-"))
-    try:
-        for name, array in arrays.items():
-            np.save(tmp / f"{name}.npy", array)
-        (tmp / "format").write_text(_FORMAT)
-        os.replace(tmp, entry)
-    except OSError:
-        if not entry.is_dir():
-            raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _load(entry: Path, names: Sequence[str]) -> dict[str, np.ndarray]:
-    if (entry / "format").read_text() != _FORMAT:
-        raise ValueError("stale cache format")
-    return {name: np.asarray(np.load(entry / f"{name}.npy", mmap_mode="c", allow_pickle=False)) for name in names}
-
-
-def _prune(directory: Path, keep: int = BACKGROUND_ENTRIES) -> None:
-    entries = []
-    for p in directory.glob("background-*"):
-        try:
-            entries.append((-p.stat().st_mtime, p))
-        except OSError:
-            continue
-    for _, p in sorted(entries)[keep:]:
-        shutil.rmtree(p, ignore_errors=True)
-
-
 def _cached(key: str, build: Callable[[], dict[str, np.ndarray]], names: Sequence[str]) -> dict[str, np.ndarray]:
-    from minent.words.tokenizers.fast import cache_dir
+    """The arrays of the entry ``background-<key>`` (:func:`minent.io.cache_entry.load_or_build`:
+    checked against its manifest, rebuilt with a warning when damaged), built when absent."""
+    from minent.cache import cache_dir
 
     entry = cache_dir() / f"background-{key}"
-    try:
-        arrays = _load(entry, names)
+    arrays, loaded = load_or_build(entry, names, _FORMAT, build, "background")
+    if not loaded:
         try:
-            os.utime(entry)
+            prune_entries(entry.parent, "background-", BACKGROUND_ENTRIES)
         except OSError:
             pass
-        return arrays
-    except FileNotFoundError:
-        pass
-    except Exception as exc:  # a corrupt or stale entry is rebuilt
-        log.debug("ignoring unreadable background cache %s: %s", entry, exc)
-        shutil.rmtree(entry, ignore_errors=True)
-    arrays = build()
-    try:
-        _save(entry, arrays)
-        _prune(entry.parent)
-    except OSError as exc:
-        log.debug("cannot write background cache %s: %s", entry, exc)
     return arrays
 
 

@@ -26,13 +26,9 @@ Example::
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import math
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,8 +38,10 @@ import numpy as np
 
 from minent.cache import cache_dir
 from minent.errors import DataError, MinentError, UsageError
+from minent.io.cache_entry import load_entry, load_or_build, prune_entries, save_entry
 from minent.text.chars import from_codepoints, to_codepoints
-from minent.words.tokenizers import MODES, jieba_dict_path, jieba_dir
+from minent.text.batching import CutRule
+from minent.words.tokenizers import MODES, jieba_cuts, jieba_dict_path, jieba_dir
 
 log = logging.getLogger("minent")
 
@@ -205,103 +203,32 @@ class CompiledDict:
         return None if node < 0 else int(self.trie[3][node])
 
     _ARRAYS = ("root_child", "ekey", "evals", "nfreq", "nweight", "nflag", "nsig")
+    _ALL = _ARRAYS + ("cls", "start", "trans", "emit", "lo", "total", "has_force")
 
-    def save(self, path: Path) -> None:
-        """Write the arrays as ``.npy`` files of a new directory ``path`` (atomically renamed
-        into place, so a reader sees a whole entry or none)."""
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays of a cache entry (:mod:`minent.io.cache_entry`)."""
         arrays = dict(zip(self._ARRAYS, self.trie))
         arrays.update(cls=self.cls, start=self.hmm[0], trans=self.hmm[1], emit=self.hmm[2],
                       lo=np.array([self.hmm[3]]), total=np.array([self.total], dtype=np.int64),
                       has_force=np.array([self.has_force]))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
-        try:
-            for name, array in arrays.items():
-                np.save(tmp / f"{name}.npy", array)
-            files = sorted(f"{name}.npy" for name in arrays)
-            (tmp / _MANIFEST).write_text(json.dumps({f: [(tmp / f).stat().st_size, _digest(tmp / f)] for f in files}))
-            _write_stamp(tmp, files)  # just checked: the first load need not hash again
-            (tmp / "format").write_text(_FORMAT)
-            os.replace(tmp, path)
-        except OSError:
-            if not path.is_dir():  # not a concurrent writer's entry in place: a real failure
-                raise
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, z: dict[str, np.ndarray], key: str) -> "CompiledDict":
+        trie = tuple(z[name] for name in cls._ARRAYS)
+        hmm = (z["start"], z["trans"], z["emit"], np.int64(z["lo"][0]))
+        return cls(trie, z["cls"], hmm, int(z["total"][0]), bool(z["has_force"][0]), key)
+
+    def save(self, path: Path) -> None:
+        """Write the entry ``path`` (:func:`minent.io.cache_entry.save_entry`: ``.npy`` files
+        and their checksums, atomically renamed into place)."""
+        save_entry(path, self.arrays(), _FORMAT)
 
     @classmethod
     def load(cls, path: Path, key: str) -> "CompiledDict":
-        """Map a saved entry into memory (pages are read when the kernels touch them, and
-        shared between processes); copy-on-write, the file itself is never modified."""
-        if (path / "format").read_text() != _FORMAT:
-            raise ValueError("stale cache format")
-        verify_entry(path)
-
-        def z(name: str) -> np.ndarray:
-            return np.asarray(np.load(path / f"{name}.npy", mmap_mode="c"))
-
-        trie = tuple(z(name) for name in cls._ARRAYS)
-        hmm = (z("start"), z("trans"), z("emit"), np.int64(z("lo")[0]))
-        return cls(trie, z("cls"), hmm, int(z("total")[0]), bool(z("has_force")[0]), key)
-
-
-_MANIFEST = "manifest.json"  # {file: [size, blake2b]} of the arrays, written with the entry
-_STAMP = "verified.json"  # {file: [size, mtime_ns, ctime_ns, inode]} when last found intact
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _stats(path: Path, files: Sequence[str]) -> dict:
-    out = {}
-    for f in files:
-        st = (path / f).stat()
-        out[f] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-    return out
-
-
-def _write_stamp(path: Path, files: Sequence[str]) -> None:
-    """Record the files' sizes, times and inodes as found intact (best effort: a read-only
-    cache just verifies again next time)."""
-    try:
-        tmp = path / f".{_STAMP}.{os.getpid()}"
-        tmp.write_text(json.dumps(_stats(path, files)))
-        os.replace(tmp, path / _STAMP)
-    except OSError:
-        pass
-
-
-def verify_entry(path: Path) -> None:
-    """Check a cache entry against the manifest written with it; ``ValueError`` naming the
-    first bad file when it does not match.
-
-    Cheap on the common path: the sizes, modification and change times and inodes of the files
-    are compared with those recorded when the entry was last found intact (a dozen ``stat``
-    calls). Any write to a file changes its change time (which no tool sets back), so a file
-    modified in place — even with its size kept — is hashed again in full and a mismatch
-    found; an entry that was only copied or moved is hashed once and stamped anew.
-    """
-    manifest = json.loads((path / _MANIFEST).read_text())
-    files = sorted(manifest)
-    try:
-        stamp = json.loads((path / _STAMP).read_text())
-    except (OSError, ValueError):
-        stamp = None
-    now = _stats(path, files)
-    for f in files:
-        if now[f][0] != manifest[f][0]:
-            raise ValueError(f"{f}: {now[f][0]} bytes, expected {manifest[f][0]}")
-    if stamp == now:
-        return
-    for f in files:
-        if _digest(path / f) != manifest[f][1]:
-            raise ValueError(f"{f}: checksum mismatch")
-    _write_stamp(path, files)
+        """Map a saved entry into memory after checking it
+        (:func:`minent.io.cache_entry.load_entry`: copy-on-write, pages shared between processes)."""
+        return cls.from_arrays(load_entry(path, cls._ALL, _FORMAT), key)
 
 
 #: Compiled dictionaries kept in the cache (least recently used ones are removed beyond this).
@@ -311,32 +238,14 @@ CACHE_ENTRIES = 4
 def prune_cache(directory: Path, keep: int = CACHE_ENTRIES) -> list[Path]:
     """Remove old entries from the tokenizer cache ``directory``; returns what was removed.
 
-    Keeps the ``keep`` most recently used entries (loading an entry refreshes its time), and
-    removes entries of older cache formats (``jieba-*.npz`` files) and temporary directories
-    of interrupted writes older than an hour. Errors (a concurrent removal) are ignored.
+    Keeps the ``keep`` most recently used entries (:func:`minent.io.cache_entry.prune_entries`:
+    loading an entry refreshes its time, temporary directories of interrupted writes older than
+    an hour go) and removes entries of older cache formats (``jieba-*.npz`` files).
     """
-    import time
-
-    if not directory.is_dir():
-        return []
-    removed = []
-    entries = []
-    for p in directory.iterdir():
-        try:
-            age = time.time() - p.stat().st_mtime
-        except OSError:
-            continue
-        if p.name.startswith("jieba-") and p.is_dir():
-            entries.append((age, p))
-        elif (p.name.startswith("jieba-") and p.suffix == ".npz") or (p.name.startswith(".tmp-") and age > 3600):
-            removed.append(p)
-    entries.sort()
-    removed += [p for _, p in entries[keep:]]
-    for p in removed:
-        if p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
-        else:
-            p.unlink(missing_ok=True)
+    removed = prune_entries(directory, "jieba-", keep)
+    for p in directory.glob("jieba-*.npz") if directory.is_dir() else ():
+        p.unlink(missing_ok=True)
+        removed.append(p)
     return removed
 
 
@@ -418,31 +327,19 @@ def _load_cached(dict_path: str, user_dict: str | None) -> CompiledDict:
             raise UsageError(f"dictionary file not found: {p}")
     key = _hash_files([main, user, *_source_files()])
     path = cache_dir() / f"jieba-{key}"
-    try:
-        compiled = CompiledDict.load(path, key)
+
+    def build() -> dict[str, np.ndarray]:
+        # DEBUG, not INFO: stderr carries only the command's own summary (the CLI contract)
+        log.debug("compiling the jieba dictionary %s%s (cached for next time)", main, f" + {user}" if user else "")
+        return compile_dict(main, user, key).arrays()
+
+    arrays, loaded = load_or_build(path, CompiledDict._ALL, _FORMAT, build, "dictionary")
+    if not loaded:
         try:
-            os.utime(path)  # recently used: kept by prune_cache
+            prune_cache(path.parent)
         except OSError:
             pass
-        return compiled
-    except FileNotFoundError:
-        pass
-    except Exception as exc:  # a corrupt or stale cache entry is rebuilt
-        if (path / "format").is_file() and (path / "format").read_text() == _FORMAT:
-            log.warning("warning: the cached dictionary %s is damaged (%s); compiling it again", path, exc)
-        else:
-            log.debug("ignoring unreadable tokenizer cache %s: %s", path, exc)
-        shutil.rmtree(path, ignore_errors=True)
-    # DEBUG, not INFO: stderr carries only the command's own summary (the CLI contract)
-    log.debug("compiling the jieba dictionary %s%s (cached for next time)",
-             main, f" + {user}" if user else "")
-    compiled = compile_dict(main, user, key)
-    try:
-        compiled.save(path)
-        prune_cache(path.parent)
-    except OSError as exc:
-        log.debug("cannot write tokenizer cache %s: %s", path, exc)
-    return compiled
+    return CompiledDict.from_arrays(arrays, key)
 
 
 def load_dict(dict_path: str | Path | None = None, user_dict: str | Path | None = None) -> CompiledDict:
@@ -519,6 +416,17 @@ class Tokenizer:
             out_cp = np.concatenate([out_cp, np.empty(out_cp.size + 64, np.int32)])
             out_end = np.concatenate([out_end, np.empty(out_end.size + 64, np.int64)])
         return out_cp[:st[0]], out_end[:st[1]], line_end
+
+    def cut_rule(self) -> CutRule:
+        """Where a long line may be cut without changing this tokenizer's tokens
+        (:func:`minent.words.tokenizers.jieba_cuts`), from the dictionary's character classes."""
+        from minent.words.kernels import dag
+
+        def classes() -> np.ndarray:
+            bits = self.dict.cls
+            return np.where(bits & dag.BLOCK, 0, np.where(bits & dag.SPACE, 2, 1)).astype(np.uint8)
+
+        return jieba_cuts(self.mode, classes)
 
     def cut(self, text: str) -> list[str]:
         """Tokens of one string, identical to ``list(jieba.cut(text))`` (in this mode)."""

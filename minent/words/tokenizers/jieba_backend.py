@@ -40,6 +40,13 @@ class JiebaTokenizer:
             except Exception as e:
                 raise DataError(f"{user_dict}: not a jieba user dictionary ({e})") from None
 
+    def cut_rule(self):
+        """Where a long line may be cut without changing the tokens
+        (:func:`minent.words.tokenizers.jieba_cuts`)."""
+        from minent.words.tokenizers import jieba_cuts
+
+        return jieba_cuts(self.mode)
+
     def cut(self, text: str) -> Iterable[str]:
         if self.mode == "search":
             return self._tk.cut_for_search(text, HMM=self.hmm)

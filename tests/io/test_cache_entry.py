@@ -1,0 +1,97 @@
+"""Cache entries of arrays: written whole, checked on load, rebuilt when damaged."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+import pytest
+
+from minent.io import cache_entry
+from minent.io.cache_entry import load_entry, load_or_build, prune_entries, save_entry, verify_entry
+
+
+def arrays():
+    return {"a": np.arange(10, dtype=np.int64), "b": np.array(["天龙", "八部"])}
+
+
+def test_save_load_roundtrip_and_cheap_check(tmp_path, monkeypatch):
+    entry = tmp_path / "kind-1"
+    save_entry(entry, arrays(), "fmt-1")
+    assert sorted(p.name for p in entry.iterdir()) == ["a.npy", "b.npy", "format", "manifest.json", "verified.json"]
+    monkeypatch.setattr(cache_entry, "digest", lambda p: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
+    got = load_entry(entry, ["a", "b"], "fmt-1")  # stamped when written: no hashing
+    assert got["a"].tolist() == list(range(10)) and got["b"].tolist() == ["天龙", "八部"]
+    with pytest.raises(ValueError, match="stale"):
+        load_entry(entry, ["a"], "fmt-2")
+
+
+def test_damage_is_found_whatever_the_size(tmp_path):
+    entry = tmp_path / "kind-1"
+    save_entry(entry, arrays(), "fmt")
+    f = entry / "a.npy"
+    size = f.stat().st_size
+    with open(f, "r+b") as fh:  # same size, other bytes
+        fh.seek(size - 8)
+        fh.write(b"\x01" * 8)
+    with pytest.raises(ValueError, match="a.npy: checksum mismatch"):
+        verify_entry(entry)
+    with open(f, "ab") as fh:
+        fh.write(b"x")
+    with pytest.raises(ValueError, match=f"a.npy: {size + 1} bytes, expected {size}"):
+        verify_entry(entry)
+
+
+def test_load_or_build_rebuilds_a_damaged_entry_with_a_warning(tmp_path, caplog):
+    entry = tmp_path / "kind-1"
+    built = []
+
+    def build():
+        built.append(1)
+        return arrays()
+
+    _, loaded = load_or_build(entry, ["a", "b"], "fmt", build, "thing")
+    assert not loaded and built == [1]
+    got, loaded = load_or_build(entry, ["a", "b"], "fmt", build, "thing")
+    assert loaded and built == [1]
+    with open(entry / "b.npy", "r+b") as fh:
+        fh.seek(-4, os.SEEK_END)
+        fh.write(b"\0\0\0\0")
+    with caplog.at_level(logging.WARNING, logger="minent"):
+        got, loaded = load_or_build(entry, ["a", "b"], "fmt", build, "thing")
+    assert not loaded and built == [1, 1] and got["b"].tolist() == ["天龙", "八部"]
+    assert "the cached thing" in caplog.text and "damaged" in caplog.text and "b.npy" in caplog.text
+    assert load_or_build(entry, ["a", "b"], "fmt", build, "thing")[1]  # written again, intact
+    # another format is replaced without a warning; an unwritable cache only costs speed
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="minent"):
+        assert not load_or_build(entry, ["a"], "fmt-new", build, "thing")[1]
+    assert not caplog.records
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    got, loaded = load_or_build(blocker / "sub" / "kind-1", ["a"], "fmt", build, "thing")
+    assert not loaded and got["a"].tolist() == list(range(10))
+
+
+def test_prune_keeps_the_recent_entries_of_a_kind(tmp_path):
+    for i in range(5):
+        save_entry(tmp_path / f"kind-{i}", arrays(), "fmt")
+        os.utime(tmp_path / f"kind-{i}", (100 + i, 100 + i))
+    save_entry(tmp_path / "other-0", arrays(), "fmt")
+    os.utime(tmp_path / "other-0", (1, 1))
+    removed = prune_entries(tmp_path, "kind-", 2)
+    assert sorted(p.name for p in removed) == ["kind-0", "kind-1", "kind-2"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kind-3", "kind-4", "other-0"]
+    assert prune_entries(tmp_path / "none", "kind-", 2) == []
+
+
+def test_an_entry_without_its_manifest_is_replaced_not_rebuilt_every_time(tmp_path):
+    """An entry of an older writer (same format tag, no manifest) is damaged: removed and written
+    anew, so that the next load finds it (writing over an existing entry would fail quietly)."""
+    entry = tmp_path / "kind-1"
+    save_entry(entry, arrays(), "fmt")
+    (entry / "manifest.json").unlink()
+    assert not load_or_build(entry, ["a"], "fmt", arrays, "thing")[1]
+    assert (entry / "manifest.json").is_file()
+    assert load_or_build(entry, ["a"], "fmt", arrays, "thing")[1]
