@@ -26,7 +26,6 @@ and ``jieba``, which wraps a private ``jieba.Tokenizer`` (never jieba's global o
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
 import os
 import queue
 import signal
