@@ -125,7 +125,8 @@ def atomic_output(path: str | os.PathLike | None, *, binary: bool = False) -> It
 
     A real path is written to a temporary file in the same directory and renamed over *path* only
     when the block finishes without error, so a failed or interrupted run never leaves a
-    half-written output behind.
+    half-written output behind. A path that exists and is not a regular file (``/dev/null``, a
+    named pipe) is written in place.
     """
     if path is None or os.fspath(path) == "-":
         out = sys.stdout.buffer if binary else sys.stdout
@@ -136,6 +137,16 @@ def atomic_output(path: str | os.PathLike | None, *, binary: bool = False) -> It
     directory = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise UsageError(f"{target}: is a directory, not an output file")
+    if target.exists() and not target.is_file():
+        # A device, pipe or socket (-o /dev/null, -o /dev/stdout, a named pipe): written in
+        # place, never renamed over (that would replace the device node with a plain file).
+        try:
+            fh = open(target, "wb") if binary else open(target, "w", encoding="utf-8", newline="\n")
+        except OSError as e:
+            raise UsageError(f"{target}: cannot write ({e.strerror})") from None
+        with fh:
+            yield fh
+        return
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as e:

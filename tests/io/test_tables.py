@@ -75,3 +75,36 @@ def test_atomic_output_errors_name_the_target(tmp_path):
                 fh.write("x\n")
         assert str(e.value).startswith(f"{target}: ") and ".tmp" not in str(e.value)
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_atomic_output_writes_a_named_pipe_in_place(tmp_path):
+    # -o /dev/null or a named pipe must be written, never replaced by a renamed plain file (as
+    # root, a rename over /dev/null replaces the device for the whole machine).
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    with atomic_output(fifo) as fh:
+        fh.write("词\t1\n")
+    reader.join(timeout=30)
+    assert got == ["词\t1\n".encode()]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert not list(tmp_path.glob(".pipe.*"))
+
+
+def test_installed_command_writes_output_to_a_named_pipe(tmp_path):
+    import subprocess
+
+    from tests.support import SAMPLE, run_installed
+
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    r = run_installed("count", SAMPLE, "-o", fifo, "-q")
+    out, _ = reader.communicate(timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert out.decode("utf-8").splitlines()[0].split("\t")[1].isdigit()
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
