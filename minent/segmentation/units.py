@@ -155,12 +155,17 @@ def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> 
 def unit_slices(ucp: np.ndarray, size: int = 1 << 20):
     """(start, end) of consecutive slices of about *size* units of *ucp*, cut at separators
     (-1), so that decoding slice by slice equals decoding the whole and stays in bounded memory."""
-    sep = np.flatnonzero(ucp < 0)
+    return cut_slices(np.flatnonzero(ucp < 0), len(ucp), size)
+
+
+def cut_slices(sep: np.ndarray, n: int, size: int):
+    """(start, end) of consecutive slices of about *size* of an array of length *n*, each ending
+    just after one of the separator positions *sep* (sorted) or at *n*: pieces are never cut."""
     out = []
     a = 0
-    while a < len(ucp):
+    while a < n:
         j = np.searchsorted(sep, a + size)
-        b = int(sep[j]) + 1 if j < len(sep) else len(ucp)
+        b = int(sep[j]) + 1 if j < len(sep) else n
         out.append((a, b))
         a = b
     return out
