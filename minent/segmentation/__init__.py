@@ -31,7 +31,7 @@ MODELS = ("unigram", "charlm", "hybrid")
 def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penalty: float = 2.0,
                     alpha: float = 20.0, transitions: dict[str, float] | None = None, self_train: int = 3,
                     pre_split: bool = False, scheduler: str | None = None, jobs: int | None = None,
-                    read_progress=None) -> LineSegmenter:
+                    read_progress=None, partition_bytes: int | None = None) -> LineSegmenter:
     """Learn a segmenter from raw text (what ``minent segment --train`` runs).
 
     Parameters
@@ -49,7 +49,8 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
     self_train : hybrid only: rounds of self-training of the boundary model (0: none).
     scheduler : read, count and re-estimate on a Dask cluster (``tcp://host:8786``, or ``"local"``
         for *jobs* worker processes here; :mod:`minent.segmentation.cluster`); self-training runs
-        here. The model is byte for byte the same. *read_progress* is then called with the bytes read.
+        here. The model is byte for byte the same. *read_progress* is then called with the bytes
+        read; *partition_bytes* sets the size of a task (:func:`minent.parallel.dask.map_reduce`).
 
     Progress lines (lexicon size, bits per character, rounds) go to the ``minent`` logger.
     """
@@ -66,7 +67,7 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
     # one reading and one encoding serve the lexicon, the LM and self-training; one n-gram count
     # the lexicon and the LM (hybrid)
     with encoded(texts if passes is None else passes(), pre_split=pre_split, scheduler=scheduler, jobs=jobs,
-                 progress=read_progress) as enc:
+                 progress=read_progress, partition_bytes=partition_bytes) as enc:
         order = {"unigram": 4, "charlm": CharLM.order_for(enc), "hybrid": 4}[model]  # (order_for is at most 4)
         min_count = 2 if model == "unigram" else 1
         table = ngram_table(enc, order, min_count) if enc.n_chars else None

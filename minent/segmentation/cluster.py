@@ -71,14 +71,14 @@ def _summary(part):
     return sizes, first_cp, first_doc, encodings
 
 
-def _id_chunks(part, lut: np.ndarray, drop_leading_separator: bool) -> list:
+def _id_chunks(part, lut: np.ndarray, drop_leading_separator: bool, size: int = CHUNK_UNITS) -> list:
     """Relabel step: a partition's units as id chunks in the shared numbering (*lut*: code point
     → id), cut after separators into chunks of about CHUNK_UNITS."""
     (ucp, _, _, _), _ = part
     if drop_leading_separator and len(ucp) and ucp[0] < 0:
         ucp = ucp[1:]
     ids = np.where(ucp >= 0, lut[np.maximum(ucp, 0)], 0).astype(np.int32)
-    return [ids[a:b] for a, b in cut_slices(np.flatnonzero(ids == 0), len(ids), CHUNK_UNITS)]
+    return [ids[a:b] for a, b in cut_slices(np.flatnonzero(ids == 0), len(ids), size)]
 
 
 def batch_of_documents(sizes: np.ndarray, batch_chars: int) -> np.ndarray:
@@ -174,10 +174,7 @@ def encode_on_cluster(corpus: Corpus, scheduler: str, *, pre_split: bool, jobs: 
 
     if not isinstance(corpus, Corpus):
         raise UsageError("`scheduler` needs a Corpus of files or standard input")
-    streams = [i for i, p in enumerate(corpus.paths) if is_stream(p)]
-    if streams and streams != list(range(len(corpus.paths) - len(streams), len(corpus.paths))):
-        # the cluster reads the files first and standard input last: the local order must agree
-        raise UsageError("with `scheduler`, standard input must be the last training input")
+    _stdin_last(corpus)
     stack = contextlib.ExitStack()
     try:
         client = stack.enter_context(cluster_client(scheduler, jobs))
@@ -199,3 +196,36 @@ def encode_on_cluster(corpus: Corpus, scheduler: str, *, pre_split: bool, jobs: 
     except BaseException:
         stack.__exit__(*sys.exc_info())
         raise
+
+
+def _segment_part(texts, segmenter) -> str:
+    """Map step of segmenting: the segmented lines of a partition, each followed by a newline."""
+    return "".join(line + "\n" for line in segmenter.segment_lines(texts))
+
+
+def segment_on_cluster(segmenter, corpus: Corpus, scheduler: str, *, jobs: int | None = None,
+                       partition_bytes: int | None = None, progress=None):
+    """Segment *corpus* on the cluster at *scheduler* with *segmenter* (shipped once to every
+    worker); yields the output lines, in input order: what ``segmenter.segment_lines`` yields
+    here. The partitions' outputs wait on the workers until all are done, then come to the client
+    one at a time, in order (the client holds one partition's output at a time)."""
+    if not isinstance(corpus, Corpus):
+        raise UsageError("`scheduler` needs a Corpus of files or standard input")
+    _stdin_last(corpus)
+    with cluster_client(scheduler, jobs) as client:
+        segmenter.prepare()  # tables built once here, shipped with the model
+        shipped = client.scatter(segmenter, broadcast=True, hash=False)
+        parts = map_reduce(client, corpus, _segment_part, (shipped,), None, None,
+                           partition_bytes=partition_bytes, progress=progress)
+        for i, fut in enumerate(parts):
+            text, encodings = gather_all(client, [fut], "segmenting")[0]
+            corpus.chosen_encodings.update(encodings)
+            parts[i] = fut = None  # the worker frees that output
+            yield from text[:-1].split("\n") if text else ()
+
+
+def _stdin_last(corpus: Corpus) -> None:
+    streams = [i for i, p in enumerate(corpus.paths) if is_stream(p)]
+    if streams and streams != list(range(len(corpus.paths) - len(streams), len(corpus.paths))):
+        # the cluster reads the files first and standard input last: the local order must agree
+        raise UsageError("with `scheduler`, standard input must come after the files")

@@ -120,8 +120,9 @@ class EncodedCorpus:
         """Occurrences of every id (length ``len(chars)``)."""
         return np.bincount(self.ids, minlength=len(self.chars))
 
-    def id_chunks(self, size: int = CHUNK_UNITS) -> list[np.ndarray]:
-        """The ids as consecutive views of about *size* units, cut after a separator."""
+    def id_chunks(self, size: int | None = None) -> list[np.ndarray]:
+        """The ids as consecutive views of about *size* (default CHUNK_UNITS) units, cut after a separator."""
+        size = size or CHUNK_UNITS
         return [self.ids[a:b] for a, b in cut_slices(np.flatnonzero(self.ids == 0), len(self.ids), size)]
 
     def map_chunks(self, fn: Callable, reduce: Callable | None = None) -> list:
@@ -359,6 +360,7 @@ def build_lexicon(
     scheduler: str | None = None,
     jobs: int | None = None,
     read_progress: Callable[[int], None] | None = None,
+    partition_bytes: int | None = None,
 ) -> LexiconResult:
     """Learn a lexicon from raw *texts* by the minimum-entropy principle (see module docstring).
 
@@ -370,11 +372,13 @@ def build_lexicon(
     default False: a number or a Latin run is one unit, and may head a word: 0年 = N年).
     ``scheduler``: read, count and re-estimate on a Dask cluster (``tcp://host:8786``, or
     ``"local"`` for *jobs* worker processes here; *texts* must then be a
-    :class:`minent.io.corpus.Corpus`, *read_progress* is called with the bytes read); the lexicon
-    is the same (:mod:`minent.segmentation.cluster`).
+    :class:`minent.io.corpus.Corpus`, *read_progress* is called with the bytes read, and
+    *partition_bytes* sets the size of a task, as in :func:`minent.parallel.dask.map_reduce`);
+    the lexicon is the same (:mod:`minent.segmentation.cluster`).
     """
     _check_finite(margin, oov_penalty)
-    with encoded(texts, pre_split=pre_split, scheduler=scheduler, jobs=jobs, progress=read_progress) as enc:
+    with encoded(texts, pre_split=pre_split, scheduler=scheduler, jobs=jobs, progress=read_progress,
+                 partition_bytes=partition_bytes) as enc:
         table = ngram_table(enc, max_len, min_count) if max_len >= 2 and enc.n_chars else None
         return learn_lexicon(enc, table, max_len=max_len, min_count=min_count, margin=margin, entry_cost=entry_cost,
                              oov_max=oov_max, oov_penalty=oov_penalty, iterations=iterations, tol=tol,
@@ -382,7 +386,8 @@ def build_lexicon(
 
 
 @contextlib.contextmanager
-def encoded(texts, *, pre_split: bool, scheduler: str | None = None, jobs: int | None = None, progress=None):
+def encoded(texts, *, pre_split: bool, scheduler: str | None = None, jobs: int | None = None, progress=None,
+            partition_bytes: int | None = None):
     """The :class:`EncodedCorpus` of *texts*, or with *scheduler* the same corpus encoded and
     held on a Dask cluster (:func:`minent.segmentation.cluster.encode_on_cluster`; closed on exit)."""
     if scheduler is None:
@@ -390,7 +395,8 @@ def encoded(texts, *, pre_split: bool, scheduler: str | None = None, jobs: int |
         return
     from minent.segmentation.cluster import encode_on_cluster
 
-    enc = encode_on_cluster(texts, scheduler, pre_split=pre_split, jobs=jobs, progress=progress)
+    enc = encode_on_cluster(texts, scheduler, pre_split=pre_split, jobs=jobs, progress=progress,
+                            partition_bytes=partition_bytes)
     try:
         yield enc
     finally:
