@@ -30,8 +30,7 @@ from minent.errors import UsageError
 from minent.io.corpus import Corpus
 from minent.io.sources import is_stream
 from minent.parallel.dask import RemoteChunks, cluster_client, gather_all, map_reduce, wait_all
-from minent.segmentation.lexicon import CHUNK_UNITS, ENCODE_BATCH_CHARS
-from minent.segmentation.units import cut_slices, units
+from minent.segmentation.units import CHUNK_UNITS, ENCODE_BATCH_CHARS, cut_slices, units
 from minent.text.batching import batched
 from minent.text.chars import to_codepoints
 

@@ -69,19 +69,13 @@ import numpy as np
 
 from minent.errors import UsageError
 from minent.segmentation.lexicon_model import COLUMNS, Lexicon
-from minent.segmentation.units import NUMBER_UNIT, cut_slices, units
+from minent.segmentation.units import CHUNK_UNITS, ENCODE_BATCH_CHARS, NUMBER_UNIT, cut_slices, units
 from minent.text.batching import batched
 from minent.text.chars import from_codepoints, to_codepoints
 
 log = logging.getLogger("minent")
 
 LN2 = math.log(2.0)
-
-
-CHUNK_UNITS = 1 << 21
-"""Units per chunk of the passes over an encoded corpus (n-gram counting, re-estimation): their
-working arrays (n-gram keys, decoder lattice, word lists) stay a few tens of MB whatever the
-corpus size."""
 
 
 @dataclass
@@ -138,11 +132,6 @@ class EncodedCorpus:
             else:
                 out = r if out is None else reduce(out, r)
         return results if reduce is None else ([] if out is None else [out])
-
-
-ENCODE_BATCH_CHARS = 1 << 22
-"""Characters per batch of :func:`encode_corpus`: the characters new in a batch get the next ids,
-in code point order (a corpus encoded on a cluster is numbered the same way)."""
 
 
 def encode_corpus(texts: Iterable[str], *, pre_split: bool = True,

@@ -65,6 +65,15 @@ def _symbol_tables() -> tuple[np.ndarray, np.ndarray]:
     percent[[ord("%"), ord("％"), ord("‰")]] = True
     return point, percent
 
+CHUNK_UNITS = 1 << 21
+"""Units per chunk of the training passes over an encoded corpus (n-gram counting, re-estimation):
+their working arrays (n-gram keys, decoder lattice, word lists) stay a few tens of MB whatever
+the corpus size."""
+
+ENCODE_BATCH_CHARS = 1 << 22
+"""Characters per batch when a corpus is encoded for training: the characters new in a batch get
+the next ids, in code point order (a corpus encoded on a cluster is numbered the same way)."""
+
 NUMBER_UNIT = "0"
 """How a whole number (２０００, 3.5%) is written inside lexicon words without pre-split: 0年 = N年."""
 LATIN_UNIT = "a"
