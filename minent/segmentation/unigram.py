@@ -105,12 +105,34 @@ class WordCounts:
         new = dict(self.new)
         for n, (rows, cnt) in other.new.items():
             if n in new:
-                both = np.concatenate([new[n][0], rows])
-                rows, inverse = np.unique(both, axis=0, return_inverse=True)
-                cnt = np.bincount(inverse.ravel(), weights=np.concatenate([new[n][1], cnt]),
-                                  minlength=len(rows)).astype(np.int64)
+                rows, cnt = unique_rows(np.concatenate([new[n][0], rows]), np.concatenate([new[n][1], cnt]))
             new[n] = (rows, cnt)
         return WordCounts(self.node_counts + other.node_counts, new)
+
+
+def unique_rows(rows: np.ndarray, counts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of the (m, n) array of ids ≥ 0 *rows*, in lexicographic order, and how
+    often each occurs (or the sum of its *counts*), as ``np.unique(rows, axis=0)`` gives them;
+    rows that fit 63 bits are packed into one integer each first (several times faster)."""
+    m, n = rows.shape
+    bits = max(1, int(rows.max()).bit_length()) if m else 1
+    if n * bits > 63:
+        uniq, inverse = np.unique(rows, axis=0, return_inverse=True)
+    else:
+        key = np.zeros(m, dtype=np.int64)
+        for j in range(n):
+            key = (key << bits) | rows[:, j].astype(np.int64)
+        keys, inverse = np.unique(key, return_inverse=True)
+        uniq = np.empty((len(keys), n), dtype=rows.dtype)
+        for j in range(n - 1, -1, -1):
+            uniq[:, j] = keys & ((1 << bits) - 1)
+            keys = keys >> bits
+    inverse = inverse.ravel()
+    if counts is None:
+        return uniq, np.bincount(inverse, minlength=len(uniq)).astype(np.int64)
+    total = np.zeros(len(uniq), dtype=np.int64)
+    np.add.at(total, inverse, counts)
+    return uniq, total
 
 
 class UnigramSegmenter(LineSegmenter):
@@ -189,8 +211,7 @@ class UnigramSegmenter(LineSegmenter):
         new = {}
         for n in np.unique(lengths[missing]).tolist():
             st = starts[missing & (lengths == n)]
-            rows, cnt = np.unique(ids[st[:, None] + np.arange(n)], axis=0, return_counts=True)
-            new[n] = (rows, cnt.astype(np.int64))
+            new[n] = unique_rows(ids[st[:, None] + np.arange(n)])
         return WordCounts(node_counts, new)
 
     def lexicon_of_counts(self, counts: WordCounts) -> Lexicon:

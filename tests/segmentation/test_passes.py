@@ -10,7 +10,7 @@ from minent.segmentation import save_segmenter, train_segmenter
 from minent.segmentation.cluster import batch_of_documents, encode_part, numbering
 from minent.segmentation.lexicon import build_lexicon, encode_corpus
 from minent.segmentation.lexicon_model import Lexicon
-from minent.segmentation.unigram import UnigramSegmenter
+from minent.segmentation.unigram import UnigramSegmenter, unique_rows
 from minent.text.batching import batched
 
 
@@ -86,3 +86,17 @@ def test_batch_of_documents_is_batched():
         want = [b for b, batch in enumerate(batched(docs, max_chars)) for _ in batch]
         sizes = np.array([len(d) + 1 for d in docs])
         assert batch_of_documents(sizes, max_chars).tolist() == want
+
+
+@pytest.mark.parametrize("n, top", [(1, 5), (2, 70_000), (3, 1 << 20), (4, 1 << 20), (2, 1 << 40)])
+def test_unique_rows_is_numpy_unique(n, top):
+    rng = np.random.default_rng(n)
+    rows = rng.integers(0, top, size=(3000, n)) // rng.integers(1, 2000, size=(3000, 1))  # repeats
+    want, want_counts = np.unique(rows, axis=0, return_counts=True)
+    got, counts = unique_rows(rows)
+    assert np.array_equal(got, want) and np.array_equal(counts, want_counts)
+    weights = rng.integers(1, 9, size=len(rows))
+    _, summed = unique_rows(rows, weights)
+    _, inverse = np.unique(rows, axis=0, return_inverse=True)
+    assert np.array_equal(summed, np.bincount(inverse.ravel(), weights=weights).astype(np.int64))
+    assert unique_rows(rows[:0])[0].shape == (0, n)
