@@ -69,7 +69,17 @@ def lexicon_cmd(
                      "by themselves at least this often (collocations like 这是); 0: keep all."),
     ] = 0.3,
     pre_split: PreSplit = False,
-    scheduler: common.Scheduler = None,
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option(
+            "--scheduler", metavar="ADDRESS",
+            help="Run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' (a local cluster of "
+            "--jobs processes). The corpus is read, counted and segmented for re-estimation on the workers; "
+            "the lexicon is updated here. Same lexicon as without it. Needs dask: pip install 'minent[dask]' "
+            "(in a clone: pip install '.[dask]').",
+            show_default=False,
+        ),
+    ] = None,
     jobs: Annotated[
         Optional[int],
         typer.Option("--jobs", "-j", min=1, help="With --scheduler local: its worker processes (default: the CPUs "
