@@ -3,6 +3,7 @@ runner of the ``minent`` command in a subprocess."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -49,3 +50,20 @@ def run_installed(*args, input: bytes | str | None = None, env=None, cwd=None, t
         full_env.update(env)
     return subprocess.run([*minent_command(), *map(str, args)], input=input if input is not None else b"",
                           capture_output=True, cwd=cwd or ROOT, env=full_env, timeout=timeout)
+
+
+@contextlib.contextmanager
+def local_dask_cluster():
+    """Address of a Dask LocalCluster on loopback with 2 single-threaded worker processes (the
+    `distributed` package must be there: tests importorskip it first)."""
+    import logging
+
+    import distributed
+
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL
+    )
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()

@@ -21,15 +21,12 @@ its characters. Counts are integers, merged in any order.
 
 from __future__ import annotations
 
-import contextlib
-import sys
-
 import numpy as np
 
 from minent.errors import UsageError
 from minent.io.corpus import Corpus
 from minent.io.sources import is_stream
-from minent.parallel.dask import RemoteChunks, cluster_client, gather_all, map_reduce, wait_all
+from minent.parallel.dask import RemoteChunks, cluster_client, gather_all, hold_on_cluster, map_reduce, wait_all
 from minent.segmentation.units import CHUNK_UNITS, ENCODE_BATCH_CHARS, cut_slices, units
 from minent.text.batching import batched
 from minent.text.chars import to_codepoints
@@ -174,11 +171,8 @@ def encode_on_cluster(corpus: Corpus, scheduler: str, *, pre_split: bool, jobs: 
     if not isinstance(corpus, Corpus):
         raise UsageError("`scheduler` needs a Corpus of files or standard input")
     _stdin_last(corpus)
-    stack = contextlib.ExitStack()
-    try:
-        client = stack.enter_context(cluster_client(scheduler, jobs))
-        parts = map_reduce(client, corpus, encode_part, (pre_split,), None, None,
-                           partition_bytes=partition_bytes, batch_chars=ENCODE_BATCH_CHARS, progress=progress)
+
+    def number(client, parts, stack) -> RemoteEncoded:
         summaries = gather_all(client, [client.submit(_summary, p, pure=False) for p in parts], "documents")
         for s in summaries:
             corpus.chosen_encodings.update(s[3])
@@ -190,11 +184,11 @@ def encode_on_cluster(corpus: Corpus, scheduler: str, *, pre_split: bool, jobs: 
         first = nonempty.index(True) if any(nonempty) else 0
         chunks = [client.submit(_id_chunks, p, shipped, i > first, pure=False) for i, p in enumerate(parts)]
         wait_all(client, chunks, "relabelling")
-        del parts
+        parts.clear()  # the units are released on the workers
         return RemoteEncoded(RemoteChunks(client, chunks, CharVocab(chr(c) for c in cps.tolist()), stack), cps)
-    except BaseException:
-        stack.__exit__(*sys.exc_info())
-        raise
+
+    return hold_on_cluster(corpus, scheduler, encode_part, (pre_split,), number, jobs=jobs,
+                           partition_bytes=partition_bytes, batch_chars=ENCODE_BATCH_CHARS, progress=progress)
 
 
 def _segment_part(texts, segmenter) -> str:

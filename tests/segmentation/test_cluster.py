@@ -3,7 +3,6 @@ the segmented text are byte for byte those of the local run (LocalCluster on loo
 single-threaded worker processes started once for the module)."""
 
 import gzip
-import logging
 
 import pytest
 from tests.support import SAMPLE, run_installed
@@ -17,17 +16,6 @@ from minent.segmentation.lexicon import build_lexicon
 distributed = pytest.importorskip("distributed")  # the `test` extra installs it
 
 EXTRA = ["", "１９９７年３月份，Hello 世界！", "𠀀𪚥字與繁體字混排", "  ", "北京大學的學生"]
-
-
-@pytest.fixture(scope="module")
-def scheduler():
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL
-    )
-    try:
-        yield cluster.scheduler_address
-    finally:
-        cluster.close()
 
 
 @pytest.fixture
