@@ -82,3 +82,17 @@ def test_cli_scheduler_local(files, tmp_path):
     loaded = load_segmenter(tmp_path / "remote.npz")
     assert (tmp_path / "remote.txt").read_text(encoding="utf-8").splitlines() == list(
         loaded.segment_lines(Corpus([text]).documents()))
+
+
+def test_cli_bad_data_on_a_worker(scheduler, tmp_path):
+    """A training file with invalid bytes: one line naming file and line, exit 1, no model."""
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("北京大学\n".encode() * 50 + b"ok\n\xff\n")
+    for args in (["segment", "--train", bad, "--save", tmp_path / "m.npz", "-o", tmp_path / "out.txt", bad],
+                 ["lexicon", bad, "-o", tmp_path / "out.txt"]):
+        err = run_installed(*args, "--scheduler", scheduler)
+        assert err.returncode == 1 and err.stdout == b"", err.stderr.decode()
+        last = err.stderr.decode().splitlines()[-1]
+        assert last.startswith("minent: error: ") and "bad.txt: line 52" in last, last
+        assert "Traceback" not in err.stderr.decode()
+        assert not (tmp_path / "m.npz").exists() and not (tmp_path / "out.txt").exists()
