@@ -23,6 +23,78 @@ Rows per set: P, R, F1, OOV recall, IV recall, and seconds to learn.
   corpus grown from other sources does to the set's own segmentation);
 * references (PKU): jieba's dictionary in minent's unigram decoder, and ``jieba.cut`` — both
   supervised (the dictionary comes from annotated text).
+
+What moved the default hybrid's F1 (PKU / CityU; each step on top of the previous; one shared
+2-core machine, times are not comparable):
+
+=====================================================================  ===============
+step                                                                   PKU / CityU
+=====================================================================  ===============
+before (fixed free-pair filter of two-character words, 0.3)            0.8020 / 0.7585
++ collocations of 4+ characters made of free 2+-character words        0.8112 / 0.7598
++ freedoms measured on the hybrid's own first segmentation, free =     0.8132 / 0.7643
+  more often a word by itself than the average character
++ words the hybrid makes too seldom to pay for their entry dropped     0.8142 / 0.7650
+=====================================================================  ===============
+
+Sizes, before → after: PKU first 50k characters 0.781 → 0.787, 200k 0.800 → 0.808, + reviews and
+poems to 2M 0.755 → 0.777; CityU 50k 0.762 → 0.767, + reviews and poems to 200k 0.772 → 0.774,
+to 2M 0.610 → 0.652. The unigram row (``minent lexicon`` + ``segment --lexicon``): PKU 0.776 →
+0.785, CityU 0.650 → 0.651 (the 4+-character collocations; it keeps the fixed threshold 0.3:
+the mean freedom of its own segmentation drops too much there, PKU 0.768).
+
+Tried and not kept (F1 PKU / CityU; the row in brackets is the state it was tried on). Every
+granularity knob trades one set for the other — PKU's standard is finer than CityU's, and the
+small CityU corpus over-splits — so only changes that improved both were kept:
+
+=====================================================================  =============================
+variant                                                                PKU / CityU
+=====================================================================  =============================
+[before]                                                               0.8020 / 0.7585
+hard EM with the hybrid decoder: lexicon recounted on its own          0.8018..0.8020 / 0.7594..0.7599
+segmentation every self-training round (1 or 3 rounds)
+``oov_max`` 3 / 4                                                      0.7882 / 0.7528, 0.7843 / 0.7462
+``max_len`` 3                                                          0.8115 / 0.7558
+``margin`` 1.0 / 2.0                                                   0.7816 / 0.7613, 0.8103 / 0.7456
+``entry_cost`` 1 / 2 / 8                                               0.7634 / 0.7470, 0.7825 / 0.7636,
+                                                                       0.8031 / 0.7379
+char-LM ``alpha`` 5 / 50 (leave-one-out likelihood of the char LM      0.8005 / 0.7631, 0.8035 / 0.7501
+picks ≈ 50 on both sets: no help in choosing)
+margin chosen by held-out code length (2-fold, unigram): the code      (no choice: always the
+length falls as margin falls on both sets                              smallest margin)
+[+ 4+-character collocations]                                          0.8112 / 0.7598
+the same also with a free one-character part (民主派 = 民主 + 派)       0.8167 / 0.7542
+without the two-character rule                                         0.8091 / 0.7632
+``free_pair`` 0.2 / 0.4 / 0.5                                          0.8123 / 0.7585, 0.8097 / 0.7609,
+                                                                       0.8078 / 0.7614
+freedom on the hybrid's segmentation, fixed 0.3                        0.8103 / 0.7644
+``max_len`` 5                                                          0.8113 / 0.7598
+boundary model: + character-trigram features; epochs 1 / 6             0.8100 / 0.7583; 0.8140 / 0.7572,
+                                                                       0.8091 / 0.7570
+[+ freedoms on the hybrid's segmentation, mean threshold]              0.8132 / 0.7643
+one-character free parts allowed at that step                          0.8179 / 0.7608
+tag transitions re-estimated from the word lengths of its own          0.8089 / 0.7659 (probabilities),
+segmentation                                                           0.8103 / 0.7661 (odds)
+``w_lex`` 0.25 / 1.0 (0.25 not adopted: found by looking at gold)      0.8133 / 0.7702, 0.8099 / 0.7521
+char-LM ``alpha`` 10 / 40                                              0.8118 / 0.7683, 0.8140 / 0.7614
+[+ unpaid words dropped: the default]                                  0.8142 / 0.7650
+the same with ``entry_cost`` 8                                         0.8159 / 0.7632
+pruning before the first boundary fit (one decode more)                0.8148 / 0.7637
+char LM re-estimated from the in-word n-grams of its own segmentation  0.8145 / 0.7605
+boundary model + bucketed branching entropy of ab·, ·cd (and b·, ·c)   0.8139 / 0.7627
+boundary model + bucketed PMI of the pair across the gap               0.8127 / 0.7592
+pruning at the 2nd / 3rd self-training round, not the 1st              0.8140 / 0.7649, 0.8139 / 0.7649
+dropped collocations barred from coming back as out-of-lexicon spans   0.8011 / 0.7514
+word-bigram description length (Δ code length of splitting ab under    0.8118 / 0.7629,
+MLE word bigrams < entry cost): instead of / as a veto on the           0.8119 / 0.7631
+two-character rule (alone it splits 希望, 选举: bound characters)
+=====================================================================  =============================
+
+Errors left (gold read only to analyse): CityU splits numbers from 年 / 日 / ％ (2001 年, 30 ％)
+and keeps stem + suffix words (中國隊, 奧運會, 嘉義縣), PKU the reverse — standards that no raw-text
+statistic chose between here; both split numeral + classifier (一 个, 一 個, 两 国, 这 一), the
+largest error the two share, which the unigram lexicon glues (a word-bigram model is the
+principled fix).
 """
 
 from __future__ import annotations

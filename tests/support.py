@@ -67,3 +67,14 @@ def local_dask_cluster():
         yield cluster.scheduler_address
     finally:
         cluster.close()
+
+
+def collocation_corpus(lines: int = 300, seed: int = 3) -> list[str]:
+    """Lines of planted two-character words in which 甲 and 乙 are words by themselves 40% of the
+    time and otherwise the pair 甲乙: a collocation of free characters, not a word."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    words = ["甲", "乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑", "寅卯", "辰巳", "午未", "申酉", "戌亥"]
+    p = np.array([2, 2] + [26 / 10] * 10) / 30
+    return ["".join(rng.permutation(["甲乙"] * 3 + list(rng.choice(words, 30, p=p)))) for _ in range(lines)]

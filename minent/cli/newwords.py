@@ -68,7 +68,8 @@ def newwords_cmd(
     background: Annotated[
         Optional[Path],
         typer.Option("--background", help="--rank novelty: the background word list, a 'minent count' table or "
-                     "'word freq' lines from another corpus (default: jieba's dictionary).", show_default=False),
+                     "'word freq [tag]' lines from another corpus (default: jieba's dictionary); part-of-speech "
+                     "tags (ns, nt, nz, nr) mark the names that start compound names.", show_default=False),
     ] = None,
     evaluate: Annotated[
         Optional[Path],

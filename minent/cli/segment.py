@@ -65,8 +65,9 @@ def lexicon_cmd(
     tol: Annotated[float, typer.Option("--tol", min=0, help="Stop when bits/char improves by less than this.")] = 5e-3,
     free_pair: Annotated[
         float,
-        typer.Option("--free-pair", min=0, max=1, help="Drop two-character words whose characters are both words "
-                     "by themselves at least this often (collocations like 这是); 0: keep all."),
+        typer.Option("--free-pair", min=0, max=1, help="Drop collocations of free units: two-character words whose "
+                     "characters, or longer words whose 2+-character parts, are all words by themselves at least "
+                     "this often (这是, 改革开放); 0: keep all."),
     ] = 0.3,
     pre_split: PreSplit = False,
     scheduler: Annotated[

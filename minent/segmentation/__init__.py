@@ -30,8 +30,8 @@ MODELS = ("unigram", "charlm", "hybrid")
 
 def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penalty: float = 2.0,
                     alpha: float = 20.0, transitions: dict[str, float] | None = None, self_train: int = 3,
-                    pre_split: bool = False, scheduler: str | None = None, jobs: int | None = None,
-                    read_progress=None, partition_bytes: int | None = None) -> LineSegmenter:
+                    pre_split: bool = False, free_pair: float | None = None, scheduler: str | None = None,
+                    jobs: int | None = None, read_progress=None, partition_bytes: int | None = None) -> LineSegmenter:
     """Learn a segmenter from raw text (what ``minent segment --train`` runs).
 
     Parameters
@@ -47,6 +47,14 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
     oov_max, oov_penalty, pre_split : see :class:`UnigramSegmenter`.
     alpha, transitions : character-LM smoothing and tag transition weights (:class:`CharLM`).
     self_train : hybrid only: rounds of self-training of the boundary model (0: none).
+    free_pair : collocations of free units are dropped from the lexicon
+        (:func:`minent.segmentation.lexicon.free_pairs`: units that are words by themselves at
+        least this often; 0: none). The hybrid model prunes its lexicon by its own first
+        segmentation (:meth:`~minent.segmentation.hybrid.HybridSegmenter.drop_collocations`: the
+        words it makes too seldom to pay for their entry, and these collocations), and by default
+        (None) calls a unit free when it is a word by itself more often than the average
+        character; the unigram model measures freedoms on the lexicon's segmentation, by default
+        with :func:`~minent.segmentation.lexicon.build_lexicon`'s threshold (0.3).
     scheduler : read, count and re-estimate on a Dask cluster (``tcp://host:8786``, or ``"local"``
         for *jobs* worker processes here; :mod:`minent.segmentation.cluster`); self-training runs
         here. The model is byte for byte the same. *read_progress* is then called with the bytes
@@ -73,7 +81,9 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
         table = ngram_table(enc, order, min_count) if enc.n_chars else None
         unigram = None
         if model in ("unigram", "hybrid"):
-            lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split)
+            # (the hybrid model drops collocations after its first segmentation, below)
+            kw = {"free_pair": 0} if model == "hybrid" else {} if free_pair is None else {"free_pair": free_pair}
+            lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split, **kw)
             logging.getLogger("minent").info(
                 f"lexicon: {len(lexicon.lexicon)} words; {lexicon.bits_chars:.4f} bits/char before, "
                 f"{lexicon.bits_final:.4f} after")
@@ -89,9 +99,9 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
         if model == "charlm":
             return lm
         hybrid = HybridSegmenter(unigram, lm)
-        ucp = enc.units() if self_train else None  # (the ids become the units' code points)
-    if self_train:
-        hybrid.self_train_units(ucp, rounds=self_train)
+        ucp = enc.units()  # (the ids become the units' code points)
+    # the first segmentation prunes the lexicon, then self-training fits the boundary model
+    hybrid.self_train_units(ucp, rounds=self_train, prune=True, free_pair=free_pair)
     return hybrid
 
 

@@ -35,14 +35,21 @@ Stages (each logged on the ``minent`` logger):
    those it picks become entries, which is how rare words cut by removal come back. That step
    is not covered by the argument, so the loop also stops the first time bits/char goes up.
 
-5. **Collocations of free characters** (after re-estimation): a two-character word whose two
+5. **Collocations of free units** (after re-estimation): a two-character word whose two
    characters are both *free* — each is a word by itself in at least ``free_pair`` (0.3) of its
    occurrences in the segmentation — is a collocation (这是, 也是, 两国), not a word: it is
-   dropped and re-estimation runs again. This is a prior on what a word is, not a code-length
-   gain: bits/char rises slightly (6.66 → 6.69 on PKU). pku_dev F1 of the default hybrid
-   segmenter: 0.7966 without, 0.7996 / 0.8001 / 0.7985 / 0.7972 with thresholds 0.25 / 0.3 / 0.35
-   / 0.4; on the planted-word corpora of the tests it drops nothing. The prototype of
-   A prototype measured +0.012 from such a filter.
+   dropped (its count goes to its characters) and re-estimation runs again. So is a word of
+   four or more characters that splits into free lexicon words of two or more characters
+   (检察机关 = 检察 + 机关, 改革开放, 领导干部; a free *character* is not enough there:
+   民主派, 发言人 are words). A unigram lexicon keeps such strings because it cannot model one
+   word following another (Goldwater et al. 2009: unigram models under-segment); this is a
+   prior on what a word is, not a code-length gain: bits/char rises slightly (6.66 → 6.69 on
+   PKU). pku_dev F1 of the hybrid segmenter with the two-character rule alone: 0.7966 without,
+   0.7996 / 0.8001 / 0.7985 / 0.7972 with thresholds 0.25 / 0.3 / 0.35 / 0.4; the longer
+   words: pku_test 0.802 → 0.811, CityU 0.759 → 0.760. ``free_pair=None`` sets the threshold to
+   the mean freedom (:func:`mean_freedom`); the hybrid segmenter drops collocations that way,
+   measured on its own segmentation (:meth:`minent.segmentation.hybrid.HybridSegmenter.drop_collocations`).
+   On the planted-word corpora of the tests nothing is dropped.
 
 On pku_dev + pku_test (311k characters): 9.59 bits/char with single characters, 7.08 after
 removal (first pass), 6.71 after re-estimation (9 passes), a few seconds; segmenting pku_test
@@ -311,25 +318,128 @@ def _em(enc: EncodedCorpus, lexicon: Lexicon, iterations: int, tol: float, histo
     return lexicon
 
 
-def free_pairs(lexicon: Lexicon, threshold: float) -> set[str]:
-    """Two-character words made of two *free* characters (stage 5 of the module docstring).
+def mean_freedom(lexicon: Lexicon) -> float:
+    """The share of the characters of a segmented corpus (words with counts) that are words by
+    themselves: the freedom (:func:`free_pairs`) of the average character, 0.0 when empty.
 
-    The freedom of a character c is the share of its occurrences, in the segmentation the
-    lexicon gives its corpus, where c is a word by itself: N(c) / Σ_w N(w)·occ(c, w). Returns
-    the words ab with freedom(a) ≥ *threshold* and freedom(b) ≥ *threshold*.
+    >>> mean_freedom(Lexicon(["这", "是", "这是"], [6, 8, 4]))
+    0.6363636363636364
+    """
+    single = chars = 0.0
+    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
+        chars += c * len(w)
+        if len(w) == 1:
+            single += c
+    return single / chars if chars > 0 else 0.0
+
+
+def free_pairs(lexicon: Lexicon, threshold: float | None = None) -> set[str]:
+    """Collocations of *free* units (stage 5 of the module docstring): words that a unigram
+    lexicon keeps only because it cannot model one word following another.
+
+    The freedom of a unit u (a character, or a word of the lexicon) is the share of its
+    occurrences, in the segmentation the lexicon's counts describe, where u is a word by itself:
+    N(u) / Σ_w N(w)·occ(u, w), occ counting every position of u inside w. u is *free* when its
+    freedom is at least *threshold*; None (default) takes :func:`mean_freedom`, i.e. free = more
+    often a word by itself than the average character (a fixed threshold drops more on a small
+    corpus, whose rare words are cut into characters that then look free). Returned:
+
+    * two-character words ab with freedom(a) ≥ *threshold* and freedom(b) ≥ *threshold* (这是);
+    * longer words that split into two or more lexicon words of at least two characters, each
+      with freedom ≥ *threshold* (检察机关 = 检察 + 机关, 领导干部). A part of one character is
+      not enough there: 民主派, 发言人 end in a free character and are words.
 
     >>> sorted(free_pairs(Lexicon(["这", "是", "这是", "经", "济", "经济"], [6, 8, 4, 1, 0.5, 9]), 0.5))
     ['这是']
+    >>> sorted(free_pairs(Lexicon(["改革", "开放", "改革开放", "经济", "经济学"], [9, 8, 5, 9, 3]), 0.3))
+    ['改革开放']
     """
+    if threshold is None:
+        threshold = mean_freedom(lexicon)
+    words = set(lexicon.words)
     alone: dict[str, float] = {}
     occ: dict[str, float] = {}
     for w, c in zip(lexicon.words, lexicon.counts.tolist()):
-        if len(w) == 1:
-            alone[w] = alone.get(w, 0.0) + c
-        for ch in w:
-            occ[ch] = occ.get(ch, 0.0) + c
-    free = {ch for ch, n in occ.items() if n > 0 and alone.get(ch, 0.0) / n >= threshold}
-    return {w for w in lexicon.words if len(w) == 2 and w[0] in free and w[1] in free}
+        alone[w] = alone.get(w, 0.0) + c
+        n = len(w)
+        for i in range(n):
+            for j in range(i + 1, n + 1):
+                u = w[i:j]
+                if j - i == 1 or u in words:
+                    occ[u] = occ.get(u, 0.0) + c
+
+    def free(u: str) -> bool:  # (a unit never a word by itself is not free, whatever the threshold)
+        a = alone.get(u, 0.0)
+        return a > 0 and a / occ[u] >= threshold
+
+    out = set()
+    for w in lexicon.words:
+        n = len(w)
+        if n == 2:
+            if free(w[0]) and free(w[1]):
+                out.add(w)
+        elif n >= 4:
+            # split[i]: w[:i] is a sequence of free lexicon words of 2+ characters
+            split = [True] + [False] * n
+            for j in range(2, n + 1):
+                split[j] = any(split[i] and (i, j) != (0, n) and free(w[i:j]) for i in range(j - 1))
+            if split[n]:
+                out.add(w)
+    return out
+
+
+def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4.0) -> set[str]:
+    """Words of two or more characters that do not pay for their entry in a segmented corpus
+    (*lexicon*: the words of a segmentation with their counts there): stage 3's rule
+
+        N(w) · (pmi − margin·(len(w) − 1)) < entry_cost · len(w),   pmi = ln p(w) − Σ ln p(k_j)
+
+    with N and p counted in the segmentation rather than as n-grams, k₁..k_m the best split of w
+    into other words (a character that is no word of its own counts ½). Stage 3 judges a word by
+    every occurrence of its string; here only the occurrences the segmenter made a word count
+    (会议 inside 国会议员 does not). Words with count 0 are unpaid.
+
+    >>> sorted(unpaid_words(Lexicon(["中", "国", "中国", "的", "是", "的是"], [50, 40, 30, 900, 800, 2])))
+    ['的是']
+    """
+    counts = {w: c for w, c in zip(lexicon.words, lexicon.counts.tolist()) if c > 0}
+    total = sum(counts.values())
+    if total <= 0:
+        return {w for w in lexicon.words if len(w) > 1}
+    lp = {w: math.log(c / total) for w, c in counts.items()}
+    floor = math.log(0.5 / total)
+    out = set()
+    for w in lexicon.words:
+        n = len(w)
+        if n < 2:
+            continue
+        if w not in counts:
+            out.add(w)
+            continue
+        best = [0.0] + [-math.inf] * n
+        for j in range(1, n + 1):
+            for i in range(j):
+                if j - i < n:
+                    part = lp.get(w[i:j], floor if j - i == 1 else -math.inf)
+                    best[j] = max(best[j], best[i] + part)
+        if counts[w] * (lp[w] - best[n] - margin * (n - 1)) < entry_cost * n:
+            out.add(w)
+    return out
+
+
+def without_words(lexicon: Lexicon, drop: set[str]) -> Lexicon:
+    """*lexicon* without the words *drop*, their counts given to their characters (a dropped
+    word's occurrences are now cut into them): every character stays known to the decoder.
+
+    >>> without_words(Lexicon(["经", "经济", "这"], [1, 9, 2]), {"经济"}).as_dict()
+    {'经': 10.0, '这': 2.0, '济': 9.0}
+    """
+    counts = {w: c for w, c in zip(lexicon.words, lexicon.counts.tolist()) if w not in drop}
+    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
+        if w in drop:
+            for ch in w:
+                counts[ch] = counts.get(ch, 0.0) + c
+    return Lexicon(list(counts), np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
 
 
 def build_lexicon(
@@ -343,7 +453,7 @@ def build_lexicon(
     oov_penalty: float = 2.0,
     iterations: int = 30,
     tol: float = 5e-3,
-    free_pair: float = 0.3,
+    free_pair: float | None = 0.3,
     pre_split: bool = False,
     progress: Callable[[str], None] | None = None,
     scheduler: str | None = None,
@@ -356,9 +466,10 @@ def build_lexicon(
     Parameters: ``max_len`` longest candidate (characters); ``min_count`` fewest occurrences of a
     candidate n-gram; ``margin`` and ``entry_cost`` the description-length rule of redundancy
     removal; ``iterations`` most re-estimation passes, stopping early when bits/char improves by
-    less than ``tol``; ``free_pair`` the freedom above which two characters make a collocation,
-    not a word (stage 5; 0 keeps every pair); ``pre_split`` learn from Han runs only (digits/Latin are their own tokens;
-    default False: a number or a Latin run is one unit, and may head a word: 0年 = N年).
+    less than ``tol``; ``free_pair`` the freedom above which units make a collocation, not a
+    word (stage 5; None: the mean freedom; 0 keeps every word); ``pre_split`` learn from Han
+    runs only (digits/Latin are their own tokens; default False: a number or a Latin run is one
+    unit, and may head a word: 0年 = N年).
     ``scheduler``: read, count and re-estimate on a Dask cluster (``tcp://host:8786``, or
     ``"local"`` for *jobs* worker processes here; *texts* must then be a
     :class:`minent.io.corpus.Corpus`, *read_progress* is called with the bytes read, and
@@ -400,7 +511,7 @@ def _check_finite(margin: float, oov_penalty: float) -> None:
 
 def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int = 2, margin: float = 1.5,
                   entry_cost: float = 4.0, oov_max: int = 2, oov_penalty: float = 2.0, iterations: int = 30,
-                  tol: float = 5e-3, free_pair: float = 0.3, pre_split: bool = False,
+                  tol: float = 5e-3, free_pair: float | None = 0.3, pre_split: bool = False,
                   progress: Callable[[str], None] | None = None) -> LexiconResult:
     """:func:`build_lexicon` of a corpus already encoded (:func:`encode_corpus`, with the
     ``pre_split`` given here: it is only recorded in the settings), with its n-gram *table* (:func:`ngram_table` of order ``max_len`` or
@@ -442,12 +553,13 @@ def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int
     if n_chars == 0:
         return result
     lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty))
-    if free_pair > 0:
-        drop = free_pairs(lexicon, free_pair)
+    if free_pair is None or free_pair > 0:
+        threshold = mean_freedom(lexicon) if free_pair is None else free_pair
+        result.settings["free_pair"] = round(threshold, 4)  # the value used (stderr summary)
+        drop = free_pairs(lexicon, threshold)
         if drop:
-            log.info("lexicon: %d two-character collocations of free characters dropped", len(drop))
-            keep = np.array([w not in drop for w in lexicon.words])
-            lexicon = Lexicon([w for w, k in zip(lexicon.words, keep) if k], lexicon.counts[keep])
+            log.info("lexicon: %d collocations of free units dropped (freedom >= %.3f)", len(drop), threshold)
+            lexicon = without_words(lexicon, drop)
             result.bits_before_filter, result.bits_per_iteration = result.bits_per_iteration, []
             lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty))
     result.lexicon = lexicon

@@ -3,7 +3,7 @@
 
 import numpy as np
 import pytest
-from tests.support import SAMPLE, run_minent
+from tests.support import SAMPLE, collocation_corpus, run_minent
 
 from minent.errors import UsageError
 from minent.segmentation import load_segmenter, model_kind, save_segmenter, train_segmenter
@@ -95,8 +95,30 @@ def test_hybrid_training_in_one_pass_equals_the_parts(lines):
         seg = train_segmenter(lines, self_train=2, pre_split=pre_split)
         lm = CharLM.train(lines, pre_split=pre_split)
         assert all(np.array_equal(a, b) for a, b in zip(seg.lm.keys + seg.lm.counts, lm.keys + lm.counts))
-        uni = UnigramSegmenter(build_lexicon(lines, pre_split=pre_split).lexicon, pre_split=pre_split)
-        assert seg.unigram.lexicon.to_rows() == uni.lexicon.to_rows()
-        parts = HybridSegmenter(uni, lm).self_train(lines, rounds=2)
+        # the hybrid drops collocations after its first segmentation, not in the lexicon stage
+        uni = UnigramSegmenter(build_lexicon(lines, pre_split=pre_split, free_pair=0).lexicon, pre_split=pre_split)
+        parts = HybridSegmenter(uni, lm).self_train(lines, rounds=2, prune=True)
+        assert seg.unigram.lexicon.to_rows() == parts.unigram.lexicon.to_rows()
         assert np.array_equal(seg.boundary.weights, parts.boundary.weights)
         assert list(seg.segment_lines(lines)) == list(parts.segment_lines(lines))
+
+
+def test_hybrid_drops_collocations_measured_on_its_own_segmentation():
+    # 甲 and 乙 are words by themselves 40% of the time and otherwise the pair 甲乙: the lexicon
+    # keeps 甲乙 without the filter; the hybrid drops it after its first segmentation, giving
+    # its count to 甲 and 乙, and keeps the real words
+    from minent.segmentation.hybrid import HybridSegmenter
+
+    text = collocation_corpus()
+    kept = train_segmenter(text, free_pair=0).unigram.lexicon.as_dict()  # (unpaid words go, not 甲乙)
+    assert "甲乙" in kept
+    seg = train_segmenter(text)
+    d = seg.unigram.lexicon.as_dict()
+    assert "甲乙" not in d and "丙丁" in d
+    assert d["甲"] > kept["甲"] and d["乙"] > kept["乙"]
+    assert seg.unigram.segment_line("丙丁甲乙戊己") == "丙丁 甲 乙 戊己"
+    # drop_collocations by hand: nothing to drop leaves the model as it was
+    unigram = seg.unigram
+    assert isinstance(seg, HybridSegmenter)
+    assert seg.drop_collocations(seg.lm.ids_of(np.zeros(0, np.int32)), np.zeros(0, np.uint8)) == 0
+    assert seg.unigram is unigram

@@ -231,11 +231,17 @@ def test_free_pairs_by_hand_and_in_build():
     assert free_pairs(lex, 0.5) == {"这是"}
     assert free_pairs(lex, 0.65) == set()
     assert free_pairs(lex, 0.05) == {"这是", "是经", "经济"}
+    # longer words: two free words of 2+ characters make a collocation, a free character does not
+    # 改革: alone 9 of 9+5; 开放: 8 of 8+5; 民主: 6 of 6+4; 派: 3 of 3+4; 机关: 1 of 1+7 (bound)
+    lex = Lexicon(["改革", "开放", "改革开放", "民主", "民主派", "派", "检察", "机关", "检察机关"],
+                  [9, 8, 5, 6, 4, 3, 5, 1, 7])
+    assert free_pairs(lex, 0.3) == {"改革开放"}
+    assert free_pairs(lex, 0.1) == {"改革开放", "检察机关"}
+    assert free_pairs(lex, 0.7) == set()
     # a corpus where 甲 and 乙 are words by themselves 40% of the time and otherwise the pair 甲乙
-    rng = np.random.default_rng(3)
-    words = ["甲", "乙", "丙丁", "戊己", "庚辛", "壬癸", "子丑", "寅卯", "辰巳", "午未", "申酉", "戌亥"]
-    p = np.array([2, 2] + [26 / 10] * 10) / 30
-    lines = ["".join(rng.permutation(["甲乙"] * 3 + list(rng.choice(words, 30, p=p)))) for _ in range(300)]
+    from tests.support import collocation_corpus
+
+    lines = collocation_corpus()
     kept = build_lexicon(lines, free_pair=0).lexicon.as_dict()
     assert "甲乙" in kept
     d = build_lexicon(lines).lexicon.as_dict()
@@ -262,3 +268,18 @@ def test_one_table_serves_a_higher_min_count_and_a_shorter_max_len():
         assert got.bits_per_iteration == want.bits_per_iteration and got.settings == want.settings
     with pytest.raises(ValueError, match="order >= max_len"):
         learn_lexicon(enc, ngram_table(enc, 2, 1), max_len=4)
+
+
+def test_unpaid_words_by_hand():
+    from minent.segmentation.lexicon import unpaid_words
+    from minent.segmentation.lexicon_model import Lexicon
+
+    # T = 1902; 中国: 30·(ln(30·1902/(50·40)) − 1.5) = 56 ≥ 4·2 pays; 的是 (2 of 900 × 800) does
+    # not; 国会 has no count in this segmentation; 中国人 splits into 中国 + 人: pmi = ln(20·1902 /
+    # (30·60)) = 3.05, 20·(3.05 − 2·1.5) = 1 < 4·3
+    words = ["中", "国", "中国", "的", "是", "的是", "国会", "人", "中国人"]
+    lex = Lexicon(words, [50, 40, 30, 900, 800, 2, 0, 60, 20])
+    assert lex.total == 1902
+    assert unpaid_words(lex) == {"的是", "国会", "中国人"}
+    assert unpaid_words(lex, margin=0.0, entry_cost=0.0) == {"的是", "国会"}
+    assert unpaid_words(Lexicon(["中国"], [0])) == {"中国"}

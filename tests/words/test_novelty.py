@@ -11,8 +11,9 @@ import pytest
 
 from minent.words.newwords.background import compile_background, load_background, read_background
 from minent.errors import DataError, UsageError
-from minent.words.newwords.novelty import (bind_neighbours, boundary_evidence, evaluate_ranking, free_extensions, new_word_units,
-                            novelty, poisson_lower, score)
+from minent.words.newwords.background import NOT_A_NAME, PERSON, PROPER
+from minent.words.newwords.novelty import (bind_neighbours, boundary_evidence, compound_of_words, evaluate_ranking,
+                                           free_extensions, named, new_word_units, novelty, poisson_lower, score)
 
 
 def slow_route(word: str, freq: dict[str, int], total: int, fallback) -> tuple[float, list[str]]:
@@ -100,6 +101,31 @@ def test_background_statistics_hand_computed():
     assert bg.mean_length == pytest.approx((10 + 30 + 40 + 15) / 65)
     assert [chr(c) for c in bg.free] == ["的"]
     assert bg.free_mask(np.array([ord("的"), ord("天"), ord("x")], dtype=np.int32)).tolist() == [True, False, False]
+    # Ordinary (common) characters: 的 (30) alone is half of the 40 single-character tokens.
+    assert [chr(c) for c in bg.ordinary] == ["的"]
+    assert len(bg.names) == 0 and bg.name_kinds(["天龙"]).tolist() == [NOT_A_NAME]
+
+
+def test_names_come_from_the_tags():
+    bg = compile_background(["段誉", "大理", "天龙寺", "天龙", "喝酒"], [5, 4, 3, 2, 9],
+                            tags={"段誉": "nr", "大理": "ns", "天龙寺": "nt", "喝酒": "v"})
+    assert bg.name_kinds(["段誉", "大理", "天龙寺", "天龙", "喝酒", "无此词"]).tolist() == [
+        PERSON, PROPER, PROPER, NOT_A_NAME, NOT_A_NAME, NOT_A_NAME]
+    # A compound that begins with a name is a name, unless a chain of 3+ tokens ends with a person.
+    assert named(["大理", "大理", "喝酒", "段誉"], ["天龙寺", "段誉", "段誉", "喝酒"], [2, 3, 2, 2], bg).tolist() == [
+        True, False, False, True]
+    jieba_bg = load_background()
+    assert jieba_bg.name_kinds(["印尼", "鲁宾", "女队"]).tolist() == [PROPER, PERSON, NOT_A_NAME]
+    assert len(jieba_bg.ordinary) == 69 and len(jieba_bg.free) == 39
+    assert set(jieba_bg.free.tolist()) <= set(jieba_bg.ordinary.tolist())
+
+
+def test_compound_of_words():
+    seen = {"中美": 78, "两国": 355, "两": 400, "中美两": 30}
+    got = compound_of_words(["中美两国", "中美国", "钟岫云"], [22, 40, 9], lambda s: seen.get(s, 0))
+    # 中美国 has no split into two strings of 2+ characters; 钟岫云's parts are unseen
+    assert got.tolist() == [True, False, False]
+    assert not compound_of_words(["中美两国"], [200], lambda s: seen.get(s, 0))[0]  # 355 < 2·200
 
 
 def test_poisson_lower_bound_close_to_the_exact_quantile():
@@ -139,6 +165,14 @@ def test_units_bind_and_extensions():
     assert got[4] == [("苏格兰队", 2, "", "")]  # a known word and a character: one compound
     assert got[5] == [("中华人民共和国", 1, "", "")]
     assert ntok.tolist()[:2] == [5, 3]
+    # Ordinary characters: a run of them (这一), or one stuck to a known word (过程中, 一定要), is
+    # no unit; a run with one rare character is (于瑛).
+    ws = ["这一", "过程中", "一定要", "于瑛", "世界上", "陈和生", "米和面", "我和你", "in和out"]
+    units, _ = new_word_units(ws, bg, const(-20.0))
+    # A free character between two rare Han characters is a name's (陈和生), not between ordinary
+    # ones or letters.
+    assert [[w[a:b] for a, b, *_ in u] for w, u in zip(ws, units)] == [[], [], [], ["于瑛"], [], ["陈和生"],
+                                                                        ["米和面"], [], ["in", "out"]]
     assert bind_neighbours(20, 15) and bind_neighbours(20, 10) and not bind_neighbours(20, 9)
     assert not bind_neighbours(0, 0)
     drop = free_extensions(["符远舟", "符远舟问", "问符远舟", "罗森施廷格尔", "格尔"], [55, 3, 28, 8, 19],
@@ -158,7 +192,7 @@ def test_evaluate_ranking():
 def test_read_background_formats_and_errors(tmp_path):
     p = tmp_path / "bg.tsv"
     p.write_text("\ufeffword\tcount\n天龙\t3\n\n段誉 5 nr\n天龙 2\n", encoding="utf-8")
-    assert read_background(p) == (["天龙", "段誉"], [5, 5])
+    assert read_background(p) == (["天龙", "段誉"], [5, 5], {"段誉": "nr"})
     with pytest.raises(UsageError, match="no such file"):
         read_background(tmp_path / "missing.txt")
     for text, message in (("天龙\n", "line 1: expected 'word count'"), ("天龙 3\n段誉 x\n", "line 2: count 'x'"),
@@ -205,3 +239,55 @@ def test_glued_name_is_recovered_and_free_collocations_stay_down():
     assert not {"他说", "到了", "也是", "都是"} & set(words[:100])
     count_words = [w.word for w in find_new_words(lines, jobs=2, rank="count").words]
     assert "龚琇琰" not in count_words  # the published algorithm loses it in the glued piece
+
+
+def test_delimited_uses_equal_a_slow_reference():
+    # n_d = n · s_L · s_R, s = share of the occurrences where jieba's own route of the neighbour
+    # character + the word cuts at the word's edge (an occurrence at a piece edge is cut).
+    import jieba
+
+    import minent.words.newwords.discover as D
+    from minent.text.chars import pieces
+    from tests.support import SAMPLE
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    lines += ["沈阳市长说洛阳市好", "贵阳市和沈阳市", "枞岚白沈阳市"] * 5
+    seen = {}
+    real = D._novelty_units
+
+    def spy(*args, **kwargs):
+        out = real(*args, **kwargs)
+        seen["units"] = out
+        return out
+
+    D._novelty_units = spy
+    try:
+        D.find_new_words(lines, min_count=2, jobs=1)
+    finally:
+        D._novelty_units = real
+    words, counts, *_, delimited = seen["units"]
+    assert len(words) > 20
+    tk = jieba.Tokenizer()
+    tk.check_initialized()
+
+    def route(s):
+        r = {}
+        tk.calc(s, tk.get_DAG(s), r)
+        out, i = [], 0
+        while i < len(s):
+            out.append(s[i:r[i][1] + 1])
+            i = r[i][1] + 1
+        return out
+
+    ps = [p for line in lines for p in pieces(line)]
+    for w, n, d in zip(words, counts, delimited.tolist()):
+        occ = left = right = 0
+        for p in ps:
+            i = p.find(w)
+            while i >= 0:
+                occ += 1
+                left += i == 0 or route(p[i - 1] + w)[0] == p[i - 1]
+                right += i + len(w) == len(p) or route(w + p[i + len(w)])[-1] == p[i + len(w)]
+                i = p.find(w, i + 1)
+        assert occ == n, w
+        assert d == pytest.approx(occ * (left / occ) * (right / occ), rel=1e-12), w

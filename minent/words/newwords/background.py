@@ -21,6 +21,14 @@ or any ``word freq [...]`` list built from another corpus. Under it:
   longer words w containing c). In jieba's dictionary these are 39 characters (与 为 也 了 从 他
   但 你 到 去 又 只 向 和 在 她 好 对 将 就 已 年 并 我 或 把 是 月 有 由 的 着 等 而 被 说 还 那 都);
   一 这 不 人 上 中 are common but mostly inside words, 薛 娟 队 村 are not common. A new word never begins, ends or straddles a free character.
+  The common characters themselves (69 in jieba's dictionary: the 39 free ones and 一 上 下 不 个
+  中 人 大 多 这 ...) are *ordinary*: a string made only of them, or one of them stuck to a
+  known word, is not new material (这一, 过程中, 一定要).
+* *names*: the words a dictionary tags as proper nouns (a third column ``ns`` place, ``nt``
+  organisation, ``nz`` other proper noun, ``nr``/``nrt``/``nrfg`` person, as jieba's dictionary
+  does for 107k of its words). A compound that begins with a name and does not end with a person's
+  name is a name itself (印尼女队, 非洲发展银行; not 美国财政部长鲁宾, a title and a name). A
+  background without tags has no names.
 
 The compiled background is cached like the tokenizer's dictionary: jieba's own dictionary reuses
 the tokenizer's compiled trie (:func:`minent.words.tokenizers.fast.load_dict`) and caches only the small
@@ -44,7 +52,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -53,11 +61,16 @@ from minent.errors import DataError, UsageError
 
 log = logging.getLogger("minent")
 
-_FORMAT = "minent-background-2"  # bump when the cached arrays change meaning
+_FORMAT = "minent-background-3"  # bump when the cached arrays change meaning
 _TRIE = ("root_child", "ekey", "evals", "nfreq", "nweight", "nflag", "nsig")
 NCODEPOINTS = 0x110000
 #: Compiled backgrounds kept in the cache (least recently used ones are removed beyond this).
 BACKGROUND_ENTRIES = 4
+#: Kinds of names (:meth:`Background.name_kinds`): not a tagged name, a proper noun, a person's name.
+NOT_A_NAME, PROPER, PERSON = 0, 1, 2
+#: Part-of-speech tags of proper nouns (jieba's / ICTCLAS's tag set), and those of persons' names.
+PROPER_TAGS = frozenset({"ns", "nt", "nz", "nr", "nrt", "nrfg"})
+PERSON_TAGS = frozenset({"nr", "nrt", "nrfg"})
 
 
 @dataclass
@@ -70,6 +83,9 @@ class Background:
     free: np.ndarray  # sorted int32 code points of the free characters
     source: str
     common: frozenset = frozenset()  # the common multi-character words (free words, see the module docstring)
+    ordinary: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # sorted common characters
+    names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))  # sorted tagged proper nouns
+    name_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # PROPER or PERSON, per name
 
     def routes(self, words: Sequence[str], char_logprob: Callable[[np.ndarray], np.ndarray]):
         """Best routes of *words*: ``(logprob, ntok, ends, starts)`` arrays.
@@ -78,14 +94,14 @@ class Background:
         each as a token of its own where no background word starts. Token ``j`` of word ``i``
         ends at ``ends[starts[i] + j]`` (relative to the word), ``j < ntok[i]``.
         """
-        from minent.words.kernels import background as KB
-
         n = len(words)
         starts = np.zeros(n + 1, dtype=np.int64)
         if n:
             np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=n), out=starts[1:])
         cps = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.int32).copy()
         fallback = np.ascontiguousarray(char_logprob(cps), dtype=np.float64) if len(cps) else np.zeros(0)
+        from minent.words.kernels import background as KB
+
         lp = np.zeros(n, dtype=np.float64)
         ntok = np.zeros(n, dtype=np.int64)
         ends = np.zeros(len(cps), dtype=np.int64)
@@ -99,11 +115,19 @@ class Background:
 
     def tokens(self, word: str, char_logprob: Callable[[np.ndarray], np.ndarray]) -> list[str]:
         """The background's best segmentation of one word."""
-        _, ntok, ends, _ = self.routes([word], char_logprob)
-        out, a = [], 0
-        for e in ends[:ntok[0]].tolist():
-            out.append(word[a:e])
-            a = e
+        return self.split([word], char_logprob)[0]
+
+    def split(self, words: Sequence[str], char_logprob: Callable[[np.ndarray], np.ndarray]) -> list[list[str]]:
+        """The background's best segmentation of each of *words* (its tokens)."""
+        _, ntok, ends, starts = self.routes(words, char_logprob)
+        ends_l, starts_l = ends.tolist(), starts.tolist()
+        out = []
+        for word, s0, nt in zip(words, starts_l, ntok.tolist()):
+            tokens, a = [], 0
+            for e in ends_l[s0:s0 + nt]:
+                tokens.append(word[a:e])
+                a = e
+            out.append(tokens)
         return out
 
     def are_words(self, words: Sequence[str]) -> np.ndarray:
@@ -122,26 +146,46 @@ class Background:
 
     def free_mask(self, cps: np.ndarray) -> np.ndarray:
         """Which of the code points *cps* are free characters."""
-        if len(self.free) == 0:
-            return np.zeros(len(cps), dtype=bool)
-        pos = np.clip(np.searchsorted(self.free, cps), 0, len(self.free) - 1)
-        return self.free[pos] == cps
+        return _members(self.free, cps)
+
+    def ordinary_mask(self, cps: np.ndarray) -> np.ndarray:
+        """Which of the code points *cps* are common (ordinary) characters."""
+        return _members(self.ordinary, cps)
+
+    def name_kinds(self, words: Sequence[str]) -> np.ndarray:
+        """For each of *words*: :data:`PERSON`, :data:`PROPER` (another proper noun) or
+        :data:`NOT_A_NAME` (untagged, or not a word of the background)."""
+        if len(self.names) == 0 or len(words) == 0:
+            return np.zeros(len(words), dtype=np.int8)
+        q = np.array(words, dtype=str)
+        pos = np.clip(np.searchsorted(self.names, q), 0, len(self.names) - 1)
+        return np.where(self.names[pos] == q, self.name_kind[pos], NOT_A_NAME).astype(np.int8)
+
+
+def _members(sorted_values: np.ndarray, cps: np.ndarray) -> np.ndarray:
+    if len(sorted_values) == 0:
+        return np.zeros(len(cps), dtype=bool)
+    pos = np.clip(np.searchsorted(sorted_values, cps), 0, len(sorted_values) - 1)
+    return sorted_values[pos] == cps
 
 
 # --------------------------------------------------------------------------- reading word lists
 
 
-def read_background(path: str | os.PathLike) -> tuple[list[str], list[int]]:
-    """Words and frequencies of a background file: one ``word count`` per line, separated by a
-    tab or spaces (``minent count`` tables, jieba dictionaries ``word freq [tag]``, ``word freq``
-    lists). Blank lines are skipped, a first line ``word<TAB>count`` (``--header``) too, a word
-    listed twice adds up. Errors name the file and line."""
+def read_background(path: str | os.PathLike) -> tuple[list[str], list[int], dict[str, str]]:
+    """Words, frequencies and part-of-speech tags of a background file: one ``word count`` per
+    line, separated by a tab or spaces (``minent count`` tables, jieba dictionaries
+    ``word freq [tag]``, ``word freq`` lists). Blank lines are skipped, a first line
+    ``word<TAB>count`` (``--header``) too, a word listed twice adds up. A third field made of
+    ASCII letters is the word's tag (the last one listed wins); other fields are ignored. Errors
+    name the file and line."""
     path = str(path)
     if not os.path.exists(path):
         raise UsageError(f"{path}: no such file (background word list)")
     if os.path.isdir(path):
         raise UsageError(f"{path}: is a directory, not a background word list")
     freq: dict[str, int] = {}
+    tags: dict[str, str] = {}
     with open(path, "rb") as f:
         for lineno, raw in enumerate(f, 1):
             try:
@@ -164,14 +208,17 @@ def read_background(path: str | os.PathLike) -> tuple[list[str], list[int]]:
             if not 0 <= count < 2**62:
                 raise DataError(f"{path}: line {lineno}: count {count} out of range (0 .. 2^62)")
             freq[fields[0]] = freq.get(fields[0], 0) + count
+            if len(fields) > 2 and fields[2].isascii() and fields[2].isalpha():
+                tags[fields[0]] = fields[2]
     if not freq or sum(freq.values()) <= 0:
         raise DataError(f"{path}: no words with a positive count (expected 'word count' lines)")
-    return list(freq), list(freq.values())
+    return list(freq), list(freq.values()), tags
 
 
-def _statistics(words: Sequence[str], freqs: Sequence[int]) -> tuple[float, np.ndarray, np.ndarray]:
-    """``mean_length``, the sorted free code points and the common multi-character words of a
-    word list (module docstring)."""
+def _statistics(words: Sequence[str], freqs: Sequence[int], tags: dict[str, str] | None = None) -> dict[str, np.ndarray]:
+    """The statistics of a word list (module docstring) as the arrays the cache keeps: ``meta``
+    (mean length), ``free`` and ``ordinary`` (sorted code points), ``common`` (the common
+    multi-character words), ``names`` and ``name_kind`` (the tagged proper nouns, sorted)."""
     f = np.asarray(freqs, dtype=np.float64)
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
     mean_length = float((f * lengths).sum() / max(f.sum(), 1.0))
@@ -195,15 +242,35 @@ def _statistics(words: Sequence[str], freqs: Sequence[int]) -> tuple[float, np.n
     cum = np.cumsum(alone[order])
     chars = order[: int(np.searchsorted(cum, cum[-1] / 2.0)) + 1] if len(cum) else order
     free = np.sort(chars[alone[chars] >= inside[chars]]).astype(np.int32)
-    return mean_length, free, common
+    names = sorted(w for w, t in (tags or {}).items() if t in PROPER_TAGS)
+    kind = [PERSON if tags[w] in PERSON_TAGS else PROPER for w in names]
+    return {"meta": np.array([mean_length]), "free": free, "ordinary": np.sort(chars).astype(np.int32),
+            "common": common, "names": np.array(names, dtype=str), "name_kind": np.array(kind, dtype=np.int8)}
+
+
+_STATISTICS = ("meta", "free", "ordinary", "common", "names", "name_kind")
+
+
+def _with_statistics(trie: tuple, total: int, source: str, arrays: dict[str, np.ndarray]) -> Background:
+    return Background(trie, total, float(arrays["meta"][0]), np.asarray(arrays["free"]), source,
+                      frozenset(arrays["common"].tolist()), np.asarray(arrays["ordinary"]),
+                      np.asarray(arrays["names"]), np.asarray(arrays["name_kind"]))
 
 
 def _pow2_at_least(n: int) -> int:
     return 1 << max(4, (n - 1).bit_length())
 
 
-def compile_background(words: Sequence[str], freqs: Sequence[int], source: str = "") -> Background:
-    """Compile a word list into a :class:`Background` (no cache involved)."""
+def compile_background(words: Sequence[str], freqs: Sequence[int], source: str = "",
+                       tags: dict[str, str] | None = None) -> Background:
+    """Compile a word list (with optional part-of-speech *tags*) into a :class:`Background`
+    (no cache involved)."""
+    trie, total = _compile_trie(words, freqs)
+    return _with_statistics(trie, total, source, _statistics(words, freqs, tags))
+
+
+def _compile_trie(words: Sequence[str], freqs: Sequence[int]) -> tuple[tuple, int]:
+    """The trie (layout of :mod:`minent.words.kernels.dag`) and total frequency of a word list."""
     from minent.words.kernels import dag
 
     text = "".join(words)
@@ -224,8 +291,7 @@ def compile_background(words: Sequence[str], freqs: Sequence[int], source: str =
     logs = np.array([math.log(int(v)) - logtotal if v > 0 else 1.0 for v in uniq.tolist()])
     trie = (trie[0], trie[1], trie[2], nfreq, logs[inverse.ravel()], trie[5][:nnodes].copy(),
             trie[6][:nnodes].copy())
-    mean_length, free, common = _statistics(words, freqs)
-    return Background(trie, total, mean_length, free, source, frozenset(common.tolist()))
+    return trie, total
 
 
 # --------------------------------------------------------------------------- cache
@@ -304,23 +370,17 @@ def load_background(path: str | os.PathLike | None = None) -> Background:
     """The background model of *path* (``None``: jieba's dictionary), from the cache when the
     file's hash matches, compiled and cached otherwise; memoised in the process."""
     from minent.words.tokenizers import jieba_dict_path
-    from minent.words.tokenizers.fast import load_dict, read_main_dict
+    from minent.words.tokenizers.fast import load_dict
 
     if path is None:
         main = jieba_dict_path()
         key = _hash_file(main)
         if key in _MEMO:
             return _MEMO[key]
-
-        def build():
-            words, freqs = read_main_dict(main)
-            mean_length, free, common = _statistics(words, freqs)
-            return {"meta": np.array([mean_length]), "free": free, "common": common}
-
-        arrays = _cached(key, build, ("meta", "free", "common"))
+        # jieba's own dictionary: the tokenizer's compiled trie, and the statistics cached here
+        arrays = _cached(key, lambda: _statistics(*read_background(main)), _STATISTICS)
         compiled = load_dict()
-        bg = Background(compiled.trie, compiled.total, float(arrays["meta"][0]), np.asarray(arrays["free"]),
-                        "jieba", frozenset(arrays["common"].tolist()))
+        bg = _with_statistics(compiled.trie, compiled.total, "jieba", arrays)
     else:
         p = Path(path)
         if not p.exists():
@@ -332,16 +392,13 @@ def load_background(path: str | os.PathLike | None = None) -> Background:
             return _MEMO[key]
 
         def build():
-            words, freqs = read_background(p)
-            b = compile_background(words, freqs, str(p))
-            arrays = dict(zip(_TRIE, b.trie))
-            arrays.update(meta=np.array([b.mean_length, float(b.total)]), free=b.free,
-                          common=np.array(sorted(b.common), dtype=str))
+            words, freqs, tags = read_background(p)
+            arrays = _statistics(words, freqs, tags)
+            b = _compile_trie(words, freqs)
+            arrays.update(zip(_TRIE, b[0]), total=np.array([b[1]], dtype=np.int64))
             return arrays
 
-        arrays = _cached(key, build, _TRIE + ("meta", "free", "common"))
-        trie = tuple(arrays[name] for name in _TRIE)
-        bg = Background(trie, int(arrays["meta"][1]), float(arrays["meta"][0]), np.asarray(arrays["free"]), str(p),
-                        frozenset(arrays["common"].tolist()))
+        arrays = _cached(key, build, _TRIE + _STATISTICS + ("total",))
+        bg = _with_statistics(tuple(arrays[name] for name in _TRIE), int(arrays["total"][0]), str(p), arrays)
     _MEMO[key] = bg
     return bg

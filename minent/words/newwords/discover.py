@@ -342,7 +342,8 @@ def _encode_words(table, words: list[str]) -> dict[int, np.ndarray]:
     return {k: _word_ids(table, v) for k, v in by_len.items()}
 
 
-def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _neighbour_entropy(spill, table, words: list[str], jobs: int, pairs: bool = False,
+                       counted_only: np.ndarray | None = None):
     """Branching entropies and substring counts of *words* over the spilled text (one pass).
 
     Every occurrence inside a piece is found (hash sets of the words, behind a bitmap of their
@@ -350,6 +351,10 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     ``row << 21 | neighbour id``, are sorted once per side and their runs counted in
     :func:`minent.words.kernels.ngrams.grouped_run_clogc`. H = ln N − Σ_c N(c) ln N(c) / N, each
     boundary occurrence being its own neighbour (it adds nothing to the sum).
+
+    With *pairs*, also the distinct (word index, neighbour id, count) triples of each side. Words
+    flagged in *counted_only* are only counted: their neighbours are dropped as they are found
+    (their entropies are 0 and they have no pairs).
     """
     from minent.words.kernels import newwords as KN
     from minent.words.kernels import ngrams as K
@@ -357,7 +362,9 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     n = len(words)
     if not n:
         z = np.zeros(0)
-        return z, z, np.zeros(0, dtype=np.int64)
+        empty = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+        return (z, z, np.zeros(0, dtype=np.int64)) + ((_NeighbourPairs([empty, empty], np.zeros(0, dtype=np.int64)),)
+                                                       if pairs else ())
     by_len = _encode_words(table, words)
     rows, slots = _row_set(by_len, table.bits)
     # `rows` is grouped by length (in by_len order); map its rows back to positions in `words`.
@@ -400,10 +407,15 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     long_lengths = np.array(long_lens, dtype=np.int64)
     first_bm, bm_shift = _first_bigram_bitmap(by_len, bits)
 
+    skip = None if counted_only is None else np.asarray(counted_only, dtype=bool)[order_idx]
+
     def per_chunk(ids):
         totals = np.zeros(n, dtype=np.int64)
         left, right = KN.neighbour_keys(ids, m_flat, v_flat, m_off, short_max, rows, slots, long_lengths,
                                         prefix_keys, prefix_max, bits, first_bm, bm_shift, totals)
+        if skip is not None:
+            left = left[~skip[(left >> np.uint64(21)).astype(np.int64)]]
+            right = right[~skip[(right >> np.uint64(21)).astype(np.int64)]]
         return [totals, left, right]
 
     totals = np.zeros(n, dtype=np.int64)
@@ -442,7 +454,36 @@ def _neighbour_entropy(spill, table, words: list[str], jobs: int) -> tuple[np.nd
     hl[order_idx] = ent[0]
     hr[order_idx] = ent[1]
     tot[order_idx] = totals
-    return hl, hr, tot
+    if not pairs:
+        return hl, hr, tot
+    group_of = np.empty(n, dtype=np.int64)
+    group_of[order_idx] = np.arange(n, dtype=np.int64)
+    return hl, hr, tot, _NeighbourPairs(sides, group_of)
+
+
+class _NeighbourPairs:
+    """The sorted (word, neighbour) keys of both sides of an entropy pass, to be read for a few
+    of its words without expanding them all."""
+
+    def __init__(self, sides, group_of: np.ndarray):
+        self.sides = sides  # per side: sorted keys ``row << 21 | neighbour id`` and weights (or none)
+        self.group_of = group_of  # key row of each word
+
+    def glued(self, side: int, words: np.ndarray, cps: np.ndarray, starts: np.ndarray, fallback: np.ndarray,
+              neighbour_cps: np.ndarray, neighbour_fallback: np.ndarray, trie) -> np.ndarray:
+        """Occurrences of each of *words* (indices of the pass's words, spelled ``cps[starts[i]:
+        starts[i + 1]]``) on *side* (0 left, 1 right) at which the background's best route glues
+        the neighbour to the word (:func:`minent.words.kernels.background.glued_uses`)."""
+        from minent.words.kernels import background as KB
+
+        keys, weights = self.sides[side]
+        rows = self.group_of[words].astype(np.uint64)
+        lo = np.searchsorted(keys, rows << np.uint64(21)).astype(np.int64)
+        hi = np.searchsorted(keys, (rows + np.uint64(1)) << np.uint64(21)).astype(np.int64)
+        out = np.zeros(len(words), dtype=np.int64)
+        KB.glued_uses(keys, weights, lo, hi, cps, starts, fallback, neighbour_cps, neighbour_fallback, side == 0,
+                      trie, out)
+        return out
 
 
 def _prefix_coded_keys(by_len: dict[int, np.ndarray], k: int, longest: int, bits: int,
@@ -590,7 +631,8 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
         occurrences in the text. ``"count"``: the published algorithms unchanged (candidates
         of the method, ordered by count; score = count).
     background : ``rank="novelty"``: the background word list (a ``minent count`` table or
-        ``word freq`` lines from another corpus); ``None`` = jieba's dictionary.
+        ``word freq [tag]`` lines from another corpus; tags name the proper nouns, see
+        :mod:`minent.words.newwords.background`); ``None`` = jieba's dictionary.
     """
     from minent.words.kernels import newwords as KN
     from minent.words.kernels import ngrams as K
@@ -731,7 +773,7 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
                 coh = _cohesion_of_words(table, words)
             else:
                 stage("decode candidates")
-                words, counts, hl, hr, cut_left, cut_right = _novelty_units(
+                words, counts, hl, hr, cut_left, cut_right, delimited = _novelty_units(
                     spill, table, _decode_rows(table, rows), passed, bg, jobs, m,
                     lambda w: min_length <= len(w) <= max_length and _keep_word(w) and not (known and w in known))
                 coh = _cohesion_of_words(table, words)
@@ -761,10 +803,12 @@ def find_new_words(texts, *, method: str = "cohesion", order: int = DEFAULT_ORDE
     else:
         from minent.words.newwords.novelty import boundary_evidence, novelty, score
 
-        if method == "entropy":  # n-gram candidates: no background cut at their edges
+        if method == "entropy":  # n-gram candidates: no background cut at or inside their edges
             cut_left = cut_right = np.zeros(len(words), dtype=bool)
+            delimited = counts
         lp = _topic_logprob(table, bg, words, counts, float(table.total) / bg.mean_length)
-        nov = novelty(counts, lp, table.total, bg.mean_length)
+        # Each use of the word is counted where the background, too, would leave it whole.
+        nov = novelty(delimited, lp, table.total, bg.mean_length)
         scores = score(nov, boundary_evidence(hl, hr, cut_left, cut_right))
         settings["rank"] = "novelty"
         settings["background"] = bg.source
@@ -832,10 +876,7 @@ def _topic_logprob(table, bg, words: list[str], word_counts: list[int], n_tokens
     if not parts:
         return lp
     background = bg.logprob(parts, char_lp)
-    counts = np.zeros(len(parts), dtype=np.float64)
-    for k, ids in _encode_words(table, parts).items():
-        sel = np.array([j for j, p in enumerate(parts) if len(p) == k], dtype=np.int64)
-        counts[sel] = table.counts_of(ids)
+    counts = _table_counts(table, parts).astype(np.float64)
     counts = np.maximum(counts - np.asarray(word_counts, dtype=np.float64)[np.array(owner, dtype=np.int64)], 0.0)
     corpus = novelty_logs(counts / max(n_tokens, 1.0))
     out = lp.copy()
@@ -843,43 +884,69 @@ def _topic_logprob(table, bg, words: list[str], word_counts: list[int], n_tokens
     return out
 
 
+def _table_counts(table, strings: list[str]) -> np.ndarray:
+    """Occurrences of each of *strings* (of at most ``table.order`` characters) from the n-gram
+    table: exact from the table's ``min_count`` up, 0 below it."""
+    counts = np.zeros(len(strings), dtype=np.int64)
+    for k, ids in _encode_words(table, strings).items():
+        sel = np.array([j for j, p in enumerate(strings) if len(p) == k], dtype=np.int64)
+        counts[sel] = table.counts_of(ids)
+    return counts
+
+
 def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs: int, min_count: int,
                    wanted: Callable[[str], bool]):
     """The new-word units of the candidate pieces and their statistics, for ``rank="novelty"``.
 
-    Units come from :func:`minent.words.newwords.novelty.new_word_units`: runs of new characters, and compounds
-    (parts without such a run). A compound of two multi-character known words is a unit only
-    when one of them is mostly found inside it (:func:`minent.words.newwords.novelty.bind_neighbours`: 延边敖东
-    yes; 解决问题, 中法两国 no: both words are mostly elsewhere). Other compounds are units when
-    their piece passed the back-check or when they are at most two background tokens (苏格兰队,
-    张家平: a known word and a character); a longer chain that failed the back-check is not (a
-    chain of cohesive n-grams that is not cohesive as a whole). A known word next to a run joins
-    it on the same majority condition. A common word of the background (记者, 报道, 问题) never
-    joins: it is a word of its own however the corpus repeats it. One pass over the text counts every string
-    involved and the neighbour entropies of the units.
+    Units come from :func:`minent.words.newwords.novelty.new_word_units`: runs of new characters,
+    and compounds of known words (parts without such a run). A compound is a unit when it is a
+    name (:func:`minent.words.newwords.novelty.named`: it begins with a proper noun of the
+    background and does not end with a person's name: 印尼女队, 非洲发展银行); else a compound of two
+    multi-character known words is two words (解决问题), and a longer one is a unit when its piece
+    passed the back-check or it is at most two background tokens (苏格兰队, 张家平: a known word and
+    a character). A known word next to a run joins it when most of the known word's occurrences
+    are inside the joined string (:func:`minent.words.newwords.novelty.bind_neighbours`: 延边敖东);
+    a common word of the background (记者, 报道, 问题) never joins. A unit that is not a name and
+    is two strings each seen more than twice as often on their own is a compound of the
+    corpus's words, not a word (中美两国 = 中美 + 两国); a unit that is a shorter new word and a
+    background word is dropped too (:func:`minent.words.newwords.novelty.free_extensions`). One
+    pass over the text counts every string involved, the neighbour entropies of the units and
+    the share of their occurrences the background cuts at (:func:`_cut_shares`).
 
-    Returns ``(words, counts, left_entropy, right_entropy, cut_left, cut_right)`` for the units
-    that satisfy *wanted* and occur at least *min_count* times, sorted; ``cut_*``: the
-    background cut next to the unit in some piece (a free character or a free known word).
+    Returns ``(words, counts, left_entropy, right_entropy, cut_left, cut_right, delimited)`` for
+    the units that satisfy *wanted* and occur at least *min_count* times, sorted; ``cut_*``:
+    the background cut next to the unit in some piece (a free character or a free known word);
+    ``delimited``: the expected number of occurrences at which the background cuts at both edges.
+    Units the background never cuts at (fragments of its words: 阳市 in 沈阳市) are dropped.
     """
-    from minent.words.newwords.novelty import bind_neighbours, free_extensions, new_word_units
+    from minent.words.newwords.novelty import (bind_neighbours, compound_of_words, free_extensions, named,
+                                               new_word_units)
 
-    units, ntok = new_word_units(pieces, bg, _char_logprob(table, bg))
-    runs, compounds, strings = [], [], set()
+    char_lp = _char_logprob(table, bg)
+    units, ntok = new_word_units(pieces, bg, char_lp)
+    # Candidate units (their neighbours are needed) and strings that are only counted: the known
+    # words next to runs or inside compounds, and the halves of every candidate.
+    runs, compounds, strings, counted, halves = [], [], set(), set(), set()
     for w, ok, spans, nt in zip(pieces, passed.tolist(), units, ntok.tolist()):
         for a, b, tokens, left, right in spans:
             if tokens == 0:
                 runs.append((w, a, b, left, right))
-                strings.update({w[a:b], w[left:a], w[left:b], w[b:right], w[a:right], w[left:right]})
-            elif left > a:  # two multi-character known words glued together
-                compounds.append((w, a, b, left))
-                strings.update({w[a:b], w[a:left], w[left:b]})
-            elif ok or tokens <= 2:
-                compounds.append((w, a, b, -1))
+                for x, y in ((a, b), (left, b), (a, right), (left, right)):
+                    strings.add(w[x:y])
+                    halves.update(_halves(w[x:y]))
+                counted.update({w[left:a], w[b:right]})
+            else:
+                compounds.append((w, a, b, left, right, tokens, ok or tokens <= 2))
                 strings.add(w[a:b])
-    strings.discard("")
-    listed = sorted(strings)
-    hl, hr, occ = _neighbour_entropy(spill, table, listed, jobs)
+                counted.update({w[a:left], w[right:b]})
+                halves.update(_halves(w[a:b]))
+    # The table has the counts of the halves of up to `order` characters.
+    short_halves = sorted(h for h in halves if len(h) <= table.order)
+    counted.update(h for h in halves if len(h) > table.order)
+    counted.discard("")
+    listed = sorted(strings | counted)
+    only = np.fromiter((w not in strings for w in listed), dtype=bool, count=len(listed))
+    hl, hr, occ, pairs = _neighbour_entropy(spill, table, listed, jobs, pairs=True, counted_only=only)
     where = {w: i for i, w in enumerate(listed)}
     count = occ.tolist()
     flags: dict[str, list[bool]] = {}
@@ -902,16 +969,60 @@ def _novelty_units(spill, table, pieces: list[str], passed: np.ndarray, bg, jobs
         if right > b and bound(w[b:right], w[a:right]):
             b = right
         add(w, a, b)
-    for w, a, b, mid in compounds:
-        if mid < 0 or bound(w[a:mid], w[a:b]) or bound(w[mid:b], w[a:b]):
+    is_name = named([w[a:first] for w, a, b, first, *_ in compounds],
+                    [w[last:b] for w, a, b, _, last, *_ in compounds], [c[5] for c in compounds], bg)
+    for (w, a, b, first, last, tokens, ok), name in zip(compounds, is_name.tolist()):
+        if tokens == 2 and first - a > 1 and b - last > 1:  # two known words: are they used apart?
+            ok = bound(w[a:first], w[a:b]) and bound(w[last:b], w[a:b])
+        if name or ok:
             add(w, a, b)
     units = sorted(u for u in flags if u in where and count[where[u]] >= min_count)
+    # Two words of the corpus (中美两国 = 中美 + 两国, 检察机关 = 检察 + 机关) are not a word,
+    # unless they begin with a name (延边敖东).
+    routes = bg.split(units, char_lp)
+    names = named([r[0] for r in routes], [r[-1] for r in routes], [len(r) for r in routes], bg)
+    half_count = dict(zip(short_halves, _table_counts(table, short_halves).tolist()))
+    split = compound_of_words(units, [count[where[u]] for u in units],
+                              lambda x: half_count[x] if x in half_count else count[where[x]] if x in where else 0)
+    units = [u for u, name, two in zip(units, names.tolist(), split.tolist()) if name or not two]
     counts = [count[where[u]] for u in units]
     extended = free_extensions(units, counts, (~bg.are_words(units)).tolist(), bg)
     words = [u for u, x in zip(units, extended.tolist()) if not x and wanted(u)]
     idx = np.array([where[u] for u in words], dtype=np.int64)
+    left_share, right_share = _cut_shares(bg, char_lp, table.vocab, listed, idx, occ, pairs)
+    delimited = occ[idx] * left_share * right_share
+    keep = np.flatnonzero(delimited > 0)
+    idx = idx[keep]
+    words = [words[i] for i in keep.tolist()]
     return (words, occ[idx].tolist(), hl[idx], hr[idx],
-            np.array([flags[u][0] for u in words], dtype=bool), np.array([flags[u][1] for u in words], dtype=bool))
+            np.array([flags[u][0] for u in words], dtype=bool), np.array([flags[u][1] for u in words], dtype=bool),
+            delimited[keep])
+
+
+def _halves(w: str) -> list[str]:
+    """Both parts of every split of *w* into two strings of two characters or more."""
+    return [p for k in range(2, len(w) - 1) for p in (w[:k], w[k:])]
+
+
+def _cut_shares(bg, char_lp, vocab, listed: list[str], idx: np.ndarray, occ: np.ndarray, pairs) -> list[np.ndarray]:
+    """For each unit ``listed[i]`` (i in *idx*), the share of its occurrences at which the
+    background cuts at its left edge, and at its right edge, given one neighbouring character:
+    the best background route of ``c + w`` begins with the token ``c`` (of ``w + d``: ends with
+    ``d``). An occurrence at the edge of a text piece is cut. *pairs*: the neighbour keys of the
+    entropy pass (:class:`_NeighbourPairs`)."""
+    units = [listed[i] for i in idx.tolist()]
+    starts = np.zeros(len(units) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, units), dtype=np.int64, count=len(units)), out=starts[1:])
+    cps = np.frombuffer("".join(units).encode("utf-32-le", "surrogatepass"), dtype=np.int32).copy()
+    fallback = np.ascontiguousarray(char_lp(cps), dtype=np.float64) if len(cps) else np.zeros(0)
+    vocab_cps = vocab.codepoints
+    vocab_lp = np.ascontiguousarray(char_lp(np.maximum(vocab_cps, 0)), dtype=np.float64)
+    n = np.maximum(occ[idx].astype(np.float64), 1.0)
+    out = []
+    for side in (0, 1):
+        glued = pairs.glued(side, idx, cps, starts, fallback, vocab_cps, vocab_lp, bg.trie)
+        out.append(np.clip(1.0 - glued / n, 0.0, 1.0))
+    return out
 
 
 def _back_check(rows: np.ndarray, g_rows: np.ndarray, g_slots: np.ndarray, order: int, bits: int) -> np.ndarray:

@@ -28,8 +28,10 @@ background, ``−ln q(w)``, shared by the n uses.
 The units inside a candidate piece (:func:`new_word_units`) come from the background's
 segmentation of the piece: it is split at free characters (common words by themselves: 的 了
 是 也 和 ...), and within each part the runs of characters that the background cannot group into
-its multi-character words are the new words (新华社 记者 [薛 原] 报道 → 薛原); a part without
-such a run is a compound of known words and stays whole (印尼 女队 → 印尼女队).
+its multi-character words are the new words (新华社 记者 [薛 原] 报道 → 薛原), unless every
+character of the run is an ordinary (common) character (这一); a part without such a run is a
+compound of known words (印尼 女队), which is not a unit when it is one known word and one
+ordinary character (过程 中, 一定 要).
 """
 
 from __future__ import annotations
@@ -104,39 +106,50 @@ def new_word_units(words: Sequence[str], background, char_logprob: Callable[[np.
     tokens, 0 for a run of characters the background cannot group into words; and for a run,
     the start of the known word just before it and the end of the one just after it in the
     piece (``left == start`` / ``right == end`` when there is none), which
-    :func:`bind_neighbours` may join to it; for a compound of exactly two multi-character
-    words, the end of the first one (else its start) and its end. ``ntok``: background tokens of
-    each word.
+    :func:`bind_neighbours` may join to it; for a compound, the end of its first token and the
+    start of its last one. ``ntok``: background tokens of each word.
 
     >>> from minent.words.newwords.background import load_background
     >>> bg = load_background()
     >>> lp = lambda cps: np.full(len(cps), -19.0)
-    >>> ws = ["新华社记者薛原报道", "印尼女队", "也是", "实践是检验真理的唯一标准"]
+    >>> ws = ["新华社记者薛原报道", "印尼女队", "也是", "实践是检验真理的唯一标准", "这一", "过程中"]
     >>> units, _ = new_word_units(ws, bg, lp)
     >>> [[w[a:b] for a, b, *_ in u] for w, u in zip(ws, units)]
-    [['薛原'], ['印尼女队'], [], ['实践', '检验真理', '唯一标准']]
+    [['薛原'], ['印尼女队'], [], ['实践', '检验真理', '唯一标准'], [], []]
     >>> [(w[l:a], w[b:r]) for w, u in zip(ws, units) for a, b, t, l, r in u if t == 0]
     [('记者', '报道')]
+    >>> [(w[a:l], w[r:b]) for w, u in zip(ws, units) for a, b, t, l, r in u if t == 2]
+    [('印尼', '女队'), ('检验', '真理')]
     """
     _, ntok, ends, starts = background.routes(words, char_logprob)
     cps = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.int32)
     free = background.free_mask(cps).tolist()
+    ordinary = background.ordinary_mask(cps).tolist()
+    from minent.text.chars import HAN, char_class_table
+
+    han = (char_class_table()[cps] == HAN).tolist()
     ntok_l, ends_l, starts_l = ntok.tolist(), ends.tolist(), starts.tolist()
     FREE, SINGLE, KNOWN = 0, 1, 2
     out = []
     for i in range(len(words)):
         base = starts_l[i]
         # tokens (start, end, kind), then parts between free characters
-        parts, part, a = [], [], 0
+        tokens, a = [], 0
         for e in ends_l[base:base + ntok_l[i]]:
-            kind = KNOWN if e - a > 1 else (FREE if free[base + a] else SINGLE)
+            tokens.append([a, e, KNOWN if e - a > 1 else (FREE if free[base + a] else SINGLE)])
+            a = e
+        for t in range(1, len(tokens) - 1):  # a free character between two rare Han ones: a name's (陈和生)
+            if tokens[t][2] == FREE and tokens[t - 1][2] == tokens[t + 1][2] == SINGLE and all(
+                    han[base + c] and not ordinary[base + c] for c in (tokens[t - 1][0], tokens[t + 1][0])):
+                tokens[t][2] = SINGLE
+        parts, part = [], []
+        for a, e, kind in tokens:
             if kind == FREE:
                 if part:
                     parts.append(part)
                 part = []
             else:
                 part.append((a, e, kind))
-            a = e
         if part:
             parts.append(part)
         units = []
@@ -153,14 +166,18 @@ def new_word_units(words: Sequence[str], background, char_logprob: Callable[[np.
                 ra, rb = part[j][0], part[k - 1][1]
                 if rb - ra >= 2:
                     found = True
+                    if all(ordinary[base + ra:base + rb]):
+                        j = k
+                        continue
                     left = part[j - 1][0] if j > 0 else ra
                     right = part[k][1] if k < len(part) else rb
                     units.append((ra, rb, 0, left, right))
                 j = k
-            if not found and part[-1][1] - part[0][0] >= 2:
-                two_words = len(part) == 2 and part[0][2] == part[1][2] == KNOWN
-                units.append((part[0][0], part[-1][1], len(part), part[0][1] if two_words else part[0][0],
-                              part[-1][1]))
+            if found or part[-1][1] - part[0][0] < 2:
+                continue
+            if len(part) == 2 and any(kind == SINGLE and ordinary[base + a] for a, _, kind in part):
+                continue  # a known word and an ordinary character
+            units.append((part[0][0], part[-1][1], len(part), part[0][1], part[-1][0]))
         out.append(units)
     return out, ntok
 
@@ -170,6 +187,45 @@ def bind_neighbours(count_neighbour: int, count_joined: int) -> bool:
     of the known word's occurrences are inside the joined string (阿南 in 阿南史代, 维特 in
     奇拉维特), else it is a free neighbour (记者 in 记者薛原)."""
     return count_neighbour > 0 and 2 * count_joined >= count_neighbour
+
+
+def named(first: Sequence[str], last: Sequence[str], tokens: Sequence[int], background) -> np.ndarray:
+    """Mask of the compounds that are names, given their first and last background tokens and
+    their number of tokens: the first is a proper noun of the background (a place,
+    organisation, person or other name) of two characters or more, and a compound of three
+    tokens or more does not end with a person's name (a title between a name and a name,
+    美国 财政部长 鲁宾, makes no new word; the person's name is the word). Names of organisations
+    and teams are head-final compounds that begin with a name (印尼 女队, 非洲 发展 银行, 青岛
+    海牛 队); a foreign name may be two names of the background (罗马 里奥).
+
+    >>> from minent.words.newwords.background import load_background
+    >>> named(["印尼", "解决", "美国", "陈", "罗马"], ["女队", "问题", "鲁宾", "明亮", "里奥"], [2, 2, 3, 2, 2],
+    ...       load_background()).tolist()
+    [True, False, False, False, True]
+    """
+    from minent.words.newwords.background import PERSON
+
+    if not len(first):
+        return np.zeros(0, dtype=bool)
+    kinds = background.name_kinds(list(first) + list(last))
+    long_first = np.fromiter((len(w) >= 2 for w in first), dtype=bool, count=len(first))
+    titled = (np.asarray(tokens) >= 3) & (kinds[len(first):] == PERSON)
+    return long_first & (kinds[:len(first)] > 0) & ~titled
+
+
+def compound_of_words(words: Sequence[str], counts: Sequence[int], count_of: Callable[[str], int]) -> np.ndarray:
+    """Mask of the words that are two strings of two characters or more, each seen more than
+    twice as often as the word (``count_of``), i.e. mostly on their own: a compound of words
+    the corpus uses anyway (中美两国 = 中美 + 两国), not a word.
+
+    >>> seen = {"中美": 78, "两国": 355, "钟岫": 9, "岫云": 9}.get
+    >>> compound_of_words(["中美两国", "钟岫云"], [22, 9], lambda s: seen(s, 0)).tolist()
+    [True, False]
+    """
+    out = np.zeros(len(words), dtype=bool)
+    for i, (w, c) in enumerate(zip(words, counts)):
+        out[i] = any(count_of(w[:k]) > 2 * c and count_of(w[k:]) > 2 * c for k in range(2, len(w) - 1))
+    return out
 
 
 def free_extensions(words: Sequence[str], counts: Sequence[int], new: Sequence[bool], background) -> np.ndarray:
