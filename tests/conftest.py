@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import SHARED_DATA
+from tests.support import SHARED_DATA, local_dask_cluster
 
 
 @pytest.fixture
@@ -16,3 +16,12 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present next to this clone")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """Address of a Dask LocalCluster (2 single-threaded worker processes), one per test module;
+    a skip when `distributed` is not installed (the `test` extra installs it)."""
+    pytest.importorskip("distributed")
+    with local_dask_cluster() as address:
+        yield address

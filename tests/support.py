@@ -3,6 +3,7 @@ runner of the ``minent`` command in a subprocess."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -62,6 +63,23 @@ def zero_array_in_place(npy) -> None:
         fh.seek(size - arr.nbytes)
         fh.write(np.zeros_like(arr).tobytes())
     assert os.path.getsize(npy) == size
+
+
+@contextlib.contextmanager
+def local_dask_cluster():
+    """Address of a Dask LocalCluster on loopback with 2 single-threaded worker processes (the
+    `distributed` package must be there: tests importorskip it first)."""
+    import logging
+
+    import distributed
+
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL
+    )
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
 
 
 def collocation_corpus(lines: int = 300, seed: int = 3) -> list[str]:

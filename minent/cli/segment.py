@@ -70,6 +70,22 @@ def lexicon_cmd(
                      "this often (这是, 改革开放); 0: keep all."),
     ] = 0.3,
     pre_split: PreSplit = False,
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option(
+            "--scheduler", metavar="ADDRESS",
+            help="Run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' (a local cluster of "
+            "--jobs processes). The corpus is read, counted and segmented for re-estimation on the workers; "
+            "the lexicon is updated here. Same lexicon as without it. Needs dask: pip install 'minent[dask]' "
+            "(in a clone: pip install '.[dask]').",
+            show_default=False,
+        ),
+    ] = None,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", min=1, help="With --scheduler local: its worker processes (default: the CPUs "
+                     "available). Without --scheduler the lexicon is learned in one process.", show_default=False),
+    ] = None,
     encoding: common.Encoding = "utf-8",
     errors: common.Errors = "strict",
     jsonl_field: common.JsonlField = None,
@@ -85,15 +101,17 @@ def lexicon_cmd(
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
     start = time.perf_counter()
     with common.progress(corpus.total_bytes, quiet=quiet, description="lexicon") as advance:
+        texts = corpus if scheduler is not None else corpus.documents(advance)
         result = build_lexicon(
-            corpus.documents(advance), max_len=max_len, min_count=min_count, margin=margin, entry_cost=entry_cost,
+            texts, max_len=max_len, min_count=min_count, margin=margin, entry_cost=entry_cost,
             oov_max=oov_max, oov_penalty=oov_penalty, iterations=iterations, tol=tol, free_pair=free_pair,
-            pre_split=pre_split,
+            pre_split=pre_split, scheduler=scheduler, jobs=jobs, read_progress=advance,
         )
     common.report_encodings(corpus)
     common.emit(result.to_rows(), result.columns, fmt, output, header=header)
     common.summary("lexicon", f"{len(result.lexicon)} words from {result.n_chars} characters, "
-                   f"{result.bits_chars:.4f} bits/char before, {result.bits_final:.4f} after", result.settings,
+                   f"{result.bits_chars:.4f} bits/char before, {result.bits_final:.4f} after",
+                   {**result.settings, "scheduler": scheduler},
                    time.perf_counter() - start)
 
 
@@ -109,7 +127,7 @@ def segment_cmd(
     ] = None,
     load: Annotated[Optional[Path], typer.Option("--load", help="Saved model: .tsv lexicon, .npz charlm or hybrid.")] = None,
     train: Annotated[
-        Optional[list[str]], typer.Option("--train", metavar="FILE", help="Learn the model from this raw corpus first (repeatable). Training reads it several times: standard input or a pipe (<(...)) is held in memory for that.")
+        Optional[list[str]], typer.Option("--train", metavar="FILE", help="Learn the model from this raw corpus first (repeatable). Training reads it once and keeps it encoded (4 bytes per character); standard input and pipes work too.")
     ] = None,
     model: Annotated[
         Optional[Literal["unigram", "charlm", "hybrid"]],
@@ -144,8 +162,21 @@ def segment_cmd(
     jobs: Annotated[
         int,
         typer.Option("--jobs", "-j", min=1, help="Worker processes segmenting batches of lines (forked: the model "
-                     "is shared). The output does not depend on it. Training uses one process."),
+                     "is shared); with --scheduler local, the cluster's worker processes. The output does not "
+                     "depend on it. Training without --scheduler uses one process."),
     ] = 1,
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option(
+            "--scheduler", metavar="ADDRESS",
+            help="Run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' (a local cluster of "
+            "--jobs processes). --train: the corpus is read, counted and re-estimated on the workers (the "
+            "boundary model's self-training runs here); the text to segment is segmented on the workers, "
+            "output in input order. Same model and output as without it. Needs dask: pip install "
+            "'minent[dask]' (in a clone: pip install '.[dask]').",
+            show_default=False,
+        ),
+    ] = None,
     output: common.Output = None,
     quiet: common.Quiet = False,
 ) -> None:
@@ -161,8 +192,16 @@ def segment_cmd(
     trans = _parse_transitions(transitions)
     start = time.perf_counter()
     segmenter = _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
-                                encoding, errors, jsonl_field, csv_column, quiet, self_train)
+                                encoding, errors, jsonl_field, csv_column, quiet, self_train, scheduler, jobs)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
+    if scheduler is not None:
+        from minent.segmentation.cluster import segment_on_cluster
+
+        with common.progress(corpus.total_bytes, quiet=quiet, description="segment") as advance:
+            n = common.emit_text(segment_on_cluster(segmenter, corpus, scheduler, jobs=jobs, progress=advance), output)
+        common.report_encodings(corpus)
+        common.summary("segment", f"{n} lines", {"jobs": jobs, "scheduler": scheduler}, time.perf_counter() - start)
+        return
     if (not inputs or "-" in inputs) and _interactive():  # typed text: small batches, no worker processes
         batch_chars, jobs = 1 << 16, 1
     else:
@@ -197,13 +236,18 @@ def _interactive() -> bool:
 
 
 def _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alpha, trans, pre_split,
-                    encoding, errors, jsonl_field, csv_column, quiet, self_train=0):
+                    encoding, errors, jsonl_field, csv_column, quiet, self_train=0, scheduler=None, jobs=None):
     from minent.segmentation import load_segmenter, save_segmenter, train_segmenter
 
     if train:
-        texts = _reread(common.make_corpus(train, encoding, errors, jsonl_field, csv_column), quiet)
-        seg = train_segmenter(texts, model=model or "hybrid", oov_max=oov_max, oov_penalty=oov_penalty, alpha=alpha,
-                              transitions=trans, self_train=self_train, pre_split=pre_split)
+        corpus = common.make_corpus(train, encoding, errors, jsonl_field, csv_column)
+        options = dict(model=model or "hybrid", oov_max=oov_max, oov_penalty=oov_penalty, alpha=alpha,
+                       transitions=trans, self_train=self_train, pre_split=pre_split)
+        if scheduler is not None:
+            with common.progress(corpus.total_bytes, quiet=quiet, description="train") as advance:
+                seg = train_segmenter(corpus, scheduler=scheduler, jobs=jobs, read_progress=advance, **options)
+        else:
+            seg = train_segmenter(_reread(corpus, quiet), **options)
         if save is not None:
             save_segmenter(seg, save)
         return seg
@@ -214,11 +258,8 @@ def _make_segmenter(lexicon, load, train, model, save, oov_max, oov_penalty, alp
 
 
 def _reread(corpus, quiet):
-    """A function returning a fresh pass over *corpus* (progress shown on the first pass); stdin
-    or a pipe can be read only once, so its text is kept in memory."""
-    if corpus.total_bytes is None:
-        docs = list(corpus.documents())
-        return lambda: iter(docs)
+    """A function returning a pass over *corpus* with a progress bar: training calls it once
+    (it keeps the corpus encoded), so standard input and pipes stream too."""
 
     def texts():
         with common.progress(corpus.total_bytes, quiet=quiet, description="train") as advance:

@@ -318,6 +318,25 @@ def map_reduce(
     return result
 
 
+def hold_on_cluster(corpus: Corpus, scheduler: str, fn: Callable, args: tuple, then: Callable, *,
+                    jobs: int | None = None, partition_bytes: int | None = None, batch_chars: int = 1_000_000,
+                    progress: Callable[[int], None] | None = None):
+    """Reach the cluster at *scheduler* (``"local"``: *jobs* worker processes here), apply
+    ``fn(texts, *args)`` to every partition of *corpus* keeping the results on the workers
+    (:func:`map_reduce` without a merge), and return ``then(client, parts, stack)``, where
+    *stack* (a ``contextlib.ExitStack``) closes the cluster: the caller's result owns it (e.g.
+    :class:`RemoteChunks`). The cluster is closed here if anything raises."""
+    stack = contextlib.ExitStack()
+    try:
+        client = stack.enter_context(cluster_client(scheduler, jobs))
+        parts = map_reduce(client, corpus, fn, args, None, None, partition_bytes=partition_bytes,
+                           batch_chars=batch_chars, progress=progress)
+        return then(client, parts, stack)
+    except BaseException:
+        stack.__exit__(*sys.exc_info())
+        raise
+
+
 def _map_list(fn: Callable, chunks: list) -> list:
     return [fn(ids) for ids in chunks]
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import numpy as np
 
 from minent.errors import UsageError
 from minent.io.tables import atomic_output
 from minent.segmentation.charlm import CharLM
 from minent.segmentation.hybrid import HybridSegmenter
-from minent.segmentation.lexicon import build_lexicon, encode_corpus, learn_lexicon, ngram_table
+from minent.segmentation.lexicon import build_lexicon, encoded, learn_lexicon, ngram_table
 from minent.segmentation.lexicon_model import Lexicon
 from minent.segmentation.models import load_model
 from minent.segmentation.unigram import LineSegmenter, UnigramSegmenter
@@ -31,15 +30,17 @@ MODELS = ("unigram", "charlm", "hybrid")
 
 def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penalty: float = 2.0,
                     alpha: float = 20.0, transitions: dict[str, float] | None = None, self_train: int = 3,
-                    pre_split: bool = False, free_pair: float | None = None) -> LineSegmenter:
+                    pre_split: bool = False, free_pair: float | None = None, scheduler: str | None = None,
+                    jobs: int | None = None, read_progress=None, partition_bytes: int | None = None) -> LineSegmenter:
     """Learn a segmenter from raw text (what ``minent segment --train`` runs).
 
     Parameters
     ----------
     texts : the training lines: a sequence (list, tuple) or a function of no arguments returning
-        a fresh iterable of lines each time it is called — training reads the corpus several
-        times (lexicon, character LM, each self-training round), so a one-shot iterator is not
-        enough; ``lambda: Corpus(paths).documents()`` streams a corpus from disk each time.
+        a fresh iterable of lines each time it is called — training reads the corpus once and
+        keeps it encoded (4 bytes per character), but a one-shot iterator is not accepted;
+        ``lambda: Corpus(paths).documents()`` streams a corpus from disk. With *scheduler*, a
+        :class:`minent.io.corpus.Corpus`.
     model : ``"unigram"`` (lexicon + Viterbi, :class:`UnigramSegmenter`), ``"charlm"`` (character
         4-gram LM over b/c/d/e tags, :class:`minent.segmentation.charlm.CharLM`) or ``"hybrid"`` (both scores
         plus a self-trained boundary model, :class:`minent.segmentation.hybrid.HybridSegmenter`; best F1).
@@ -54,45 +55,51 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
         (None) calls a unit free when it is a word by itself more often than the average
         character; the unigram model measures freedoms on the lexicon's segmentation, by default
         with :func:`~minent.segmentation.lexicon.build_lexicon`'s threshold (0.3).
+    scheduler : read, count and re-estimate on a Dask cluster (``tcp://host:8786``, or ``"local"``
+        for *jobs* worker processes here; :mod:`minent.segmentation.cluster`); self-training runs
+        here. The model is byte for byte the same. *read_progress* is then called with the bytes
+        read; *partition_bytes* sets the size of a task (:func:`minent.parallel.dask.map_reduce`).
 
     Progress lines (lexicon size, bits per character, rounds) go to the ``minent`` logger.
     """
     if model not in MODELS:
         raise UsageError(f"unknown model {model!r}: expected one of {', '.join(MODELS)}")
-    if callable(texts):
+    if scheduler is not None:
+        passes = None
+    elif callable(texts):
         passes = texts
     elif isinstance(texts, (list, tuple)):
         passes = lambda: iter(texts)  # noqa: E731
     else:
         raise TypeError("texts must be a list or tuple of lines, or a function returning a fresh iterable of lines")
-    unigram = None
-    if model == "hybrid":
-        # one reading, one encoding and one n-gram count serve the lexicon, the LM and self-training
-        enc = encode_corpus(passes(), pre_split=pre_split)
-        table = ngram_table(enc, 4, 1) if enc.n_chars else None  # (CharLM.order_for is at most 4)
-        # (collocations are dropped after the first hybrid segmentation, below)
-        lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split,
-                                free_pair=0)
-    elif model == "unigram":
-        kw = {} if free_pair is None else {"free_pair": free_pair}
-        lexicon = build_lexicon(passes(), oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split, **kw)
-    if model in ("unigram", "hybrid"):
-        logging.getLogger("minent").info(
-            f"lexicon: {len(lexicon.lexicon)} words; {lexicon.bits_chars:.4f} bits/char before, "
-            f"{lexicon.bits_final:.4f} after")
-        unigram = UnigramSegmenter(lexicon.lexicon, pre_split=pre_split, oov_max=oov_max, oov_penalty=oov_penalty)
-    if model == "charlm":
-        return CharLM.train(passes(), alpha=alpha, transitions=transitions, pre_split=pre_split)
-    if model == "unigram":
-        return unigram
-    if table is not None:
-        lm = CharLM.from_table(enc, table, alpha=alpha, transitions=transitions, pre_split=pre_split)
-    else:
-        lm = CharLM.train([], alpha=alpha, transitions=transitions, pre_split=pre_split)
-    del table
-    hybrid = HybridSegmenter(unigram, lm)
-    ucp = enc.codepoints[enc.ids].astype(np.int32)  # the units, separator runs as one
-    del enc
+    # one reading and one encoding serve the lexicon, the LM and self-training; one n-gram count
+    # the lexicon and the LM (hybrid)
+    with encoded(texts if passes is None else passes(), pre_split=pre_split, scheduler=scheduler, jobs=jobs,
+                 progress=read_progress, partition_bytes=partition_bytes) as enc:
+        order = {"unigram": 4, "charlm": CharLM.order_for(enc), "hybrid": 4}[model]  # (order_for is at most 4)
+        min_count = 2 if model == "unigram" else 1
+        table = ngram_table(enc, order, min_count) if enc.n_chars else None
+        unigram = None
+        if model in ("unigram", "hybrid"):
+            # (the hybrid model drops collocations after its first segmentation, below)
+            kw = {"free_pair": 0} if model == "hybrid" else {} if free_pair is None else {"free_pair": free_pair}
+            lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split, **kw)
+            logging.getLogger("minent").info(
+                f"lexicon: {len(lexicon.lexicon)} words; {lexicon.bits_chars:.4f} bits/char before, "
+                f"{lexicon.bits_final:.4f} after")
+            unigram = UnigramSegmenter(lexicon.lexicon, pre_split=pre_split, oov_max=oov_max,
+                                       oov_penalty=oov_penalty)
+            if model == "unigram":
+                return unigram
+        if table is not None:
+            lm = CharLM.from_table(enc, table, alpha=alpha, transitions=transitions, pre_split=pre_split)
+        else:
+            lm = CharLM.train([], alpha=alpha, transitions=transitions, pre_split=pre_split)
+        del table
+        if model == "charlm":
+            return lm
+        hybrid = HybridSegmenter(unigram, lm)
+        ucp = enc.units()  # (the ids become the units' code points)
     # the first segmentation prunes the lexicon, then self-training fits the boundary model
     hybrid.self_train_units(ucp, rounds=self_train, prune=True, free_pair=free_pair)
     return hybrid

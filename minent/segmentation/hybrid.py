@@ -15,7 +15,7 @@ from minent.segmentation.boundary import BoundaryModel
 from minent.segmentation.charlm import CharLM
 from minent.segmentation.lexicon_model import Lexicon
 from minent.segmentation.unigram import LineSegmenter, UnigramSegmenter
-from minent.segmentation.units import corpus_units, unit_slices
+from minent.segmentation.units import CHUNK_UNITS, corpus_units, unit_slices
 
 log = logging.getLogger("minent")
 
@@ -122,7 +122,11 @@ class HybridSegmenter(LineSegmenter):
         from minent.segmentation.lexicon import free_pairs, mean_freedom, unpaid_words, without_words
 
         u = self.unigram
-        seen = u.recount(u.ids_of(ucp), begin)
+        counts = None
+        for a, b in unit_slices(ucp, CHUNK_UNITS):  # (the counts of the whole, in bounded memory)
+            part = u.count_words(u.ids_of(ucp[a:b]), begin[a:b])
+            counts = part if counts is None else counts.merge(part)
+        seen = u.lexicon_of_counts(counts) if counts is not None else u.recount(u.ids_of(ucp), begin)
         threshold = mean_freedom(seen) if free_pair is None else free_pair
         collocations = free_pairs(seen, threshold) if threshold > 0 else set()  # (0: none)
         unpaid = unpaid_words(seen, margin=margin, entry_cost=entry_cost)

@@ -65,6 +65,8 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import math
 from collections.abc import Callable, Iterable
@@ -74,7 +76,7 @@ import numpy as np
 
 from minent.errors import UsageError
 from minent.segmentation.lexicon_model import COLUMNS, Lexicon
-from minent.segmentation.units import NUMBER_UNIT, units
+from minent.segmentation.units import CHUNK_UNITS, ENCODE_BATCH_CHARS, NUMBER_UNIT, cut_slices, units
 from minent.text.batching import batched
 from minent.text.chars import from_codepoints, to_codepoints
 
@@ -85,7 +87,10 @@ LN2 = math.log(2.0)
 
 @dataclass
 class EncodedCorpus:
-    """Character ids of a corpus's segmentable pieces (0 between pieces) and the id → char map."""
+    """Character ids of a corpus's segmentable pieces (0 between pieces) and the id → char map.
+
+    The passes over it go chunk by chunk (:meth:`map_chunks`); a corpus encoded on a Dask cluster
+    (:class:`minent.segmentation.cluster.RemoteEncoded`) offers the same methods."""
 
     ids: np.ndarray
     chars: list[str]  # chars[i] is the character of id i (ids 0, 1 are placeholders)
@@ -102,8 +107,42 @@ class EncodedCorpus:
         """Code point of every id (-1 for the placeholders 0 and 1)."""
         return np.array([-1, -1] + [ord(c) for c in self.chars[2:]], dtype=np.int64)
 
+    def units(self) -> np.ndarray:
+        """The code points of the ids (int32, -1 between pieces): the units of the corpus
+        (:func:`minent.segmentation.units.corpus_units`, separator runs as one). Computed in
+        place: the ids are consumed (the corpus is empty after)."""
+        cps = self.codepoints.astype(np.int32)
+        ucp, self.ids = self.ids, np.zeros(0, dtype=np.int32)
+        for a in range(0, len(ucp), CHUNK_UNITS):
+            ucp[a:a + CHUNK_UNITS] = cps[ucp[a:a + CHUNK_UNITS]]
+        return ucp
 
-def encode_corpus(texts: Iterable[str], *, pre_split: bool = True, batch_chars: int = 1 << 22) -> EncodedCorpus:
+    def char_counts(self) -> np.ndarray:
+        """Occurrences of every id (length ``len(chars)``)."""
+        return np.bincount(self.ids, minlength=len(self.chars))
+
+    def id_chunks(self, size: int | None = None) -> list[np.ndarray]:
+        """The ids as consecutive views of about *size* (default CHUNK_UNITS) units, cut after a separator."""
+        size = size or CHUNK_UNITS
+        return [self.ids[a:b] for a, b in cut_slices(np.flatnonzero(self.ids == 0), len(self.ids), size)]
+
+    def map_chunks(self, fn: Callable, reduce: Callable | None = None) -> list:
+        """``[fn(ids) for ids in chunks]`` in order; with *reduce* (associative and commutative)
+        the results folded into ``[one]`` (``[]`` without chunks), as
+        :meth:`minent.parallel.dask.RemoteChunks.map_chunks` does on a cluster."""
+        out = None
+        results = []
+        for ids in self.id_chunks():
+            r = fn(ids)
+            if reduce is None:
+                results.append(r)
+            else:
+                out = r if out is None else reduce(out, r)
+        return results if reduce is None else ([] if out is None else [out])
+
+
+def encode_corpus(texts: Iterable[str], *, pre_split: bool = True,
+                  batch_chars: int = ENCODE_BATCH_CHARS) -> EncodedCorpus:
     """Encode *texts* (documents) into :class:`EncodedCorpus`, batch by batch."""
     lut = np.full(0x110000, -1, dtype=np.int32)
     cps_of_id = [-1, -1]
@@ -168,8 +207,9 @@ class LexiconResult:
 
 
 def _segment_and_count(enc: EncodedCorpus, lexicon: Lexicon, oov_max: int = 0,
-                       oov_penalty: float = 0.0) -> tuple[Lexicon, float]:
-    """One hard-EM step: Viterbi-segment the corpus with *lexicon*, recount its words."""
+                       oov_penalty: float = 0.0) -> Lexicon:
+    """One hard-EM step: Viterbi-segment the corpus with *lexicon*, recount its words (chunk by
+    chunk, the counts merged: :meth:`UnigramSegmenter.count_words`)."""
     from minent.segmentation.unigram import UnigramSegmenter
 
     # ids in the encoded corpus are its own; map them to the segmenter's ids via code points.
@@ -177,9 +217,23 @@ def _segment_and_count(enc: EncodedCorpus, lexicon: Lexicon, oov_max: int = 0,
     cps = enc.codepoints
     remap = np.zeros(len(cps), dtype=np.int32)
     remap[2:] = seg.lut[cps[2:]]
-    ids = remap[enc.ids]
-    begin, total = seg.decode_ids(ids)
-    return seg.recount(ids, begin), float(total)
+    parts = enc.map_chunks(functools.partial(count_chunk_words, seg, remap), merge_word_counts)
+    if not parts:
+        parts = [count_chunk_words(seg, remap, np.zeros(0, dtype=np.int32))]
+    return seg.lexicon_of_counts(parts[0])
+
+
+def count_chunk_words(seg, remap: np.ndarray, ids: np.ndarray):
+    """The map step of re-estimation: segment one chunk of encoded ids (*remap*: corpus id →
+    segmenter id) with the unigram segmenter *seg* and count its words."""
+    ids = remap[ids]
+    begin, _ = seg.decode_ids(ids)
+    return seg.count_words(ids, begin)
+
+
+def merge_word_counts(a, b):
+    """The reduce step of re-estimation: :meth:`minent.segmentation.unigram.WordCounts.merge`."""
+    return a.merge(b)
 
 
 def decode_rows(ids: np.ndarray, codepoints: np.ndarray) -> list[str]:
@@ -197,7 +251,7 @@ def ngram_table(enc: EncodedCorpus, max_len: int, min_count: int):
     from minent.words.ngrams import NgramTable
 
     vocab = CharVocab(enc.chars[2:])  # ids 2, 3, ... in this order: the corpus's own ids
-    return NgramTable.from_id_chunks([enc.ids], vocab, order=max_len, min_count=min_count)
+    return NgramTable.from_id_chunks(enc.id_chunks(), vocab, order=max_len, min_count=min_count)
 
 
 def candidates(table, n: int, min_count: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -249,7 +303,7 @@ def _em(enc: EncodedCorpus, lexicon: Lexicon, iterations: int, tol: float, histo
     """Hard-EM passes until bits/char stops improving by ``tol``; appends each pass's bits to *history*."""
     prev = math.inf
     for _ in range(iterations):
-        new_lex, _ = _segment_and_count(enc, lexicon, *oov)
+        new_lex = _segment_and_count(enc, lexicon, *oov)
         bits = code_length_bits(new_lex.counts, enc.n_chars)
         log.info("lexicon: pass %d: %.4f bits/char, %d words", len(history) + 1, bits, len(new_lex))
         if progress is not None:
@@ -402,6 +456,10 @@ def build_lexicon(
     free_pair: float | None = 0.3,
     pre_split: bool = False,
     progress: Callable[[str], None] | None = None,
+    scheduler: str | None = None,
+    jobs: int | None = None,
+    read_progress: Callable[[int], None] | None = None,
+    partition_bytes: int | None = None,
 ) -> LexiconResult:
     """Learn a lexicon from raw *texts* by the minimum-entropy principle (see module docstring).
 
@@ -412,13 +470,37 @@ def build_lexicon(
     word (stage 5; None: the mean freedom; 0 keeps every word); ``pre_split`` learn from Han
     runs only (digits/Latin are their own tokens; default False: a number or a Latin run is one
     unit, and may head a word: 0年 = N年).
+    ``scheduler``: read, count and re-estimate on a Dask cluster (``tcp://host:8786``, or
+    ``"local"`` for *jobs* worker processes here; *texts* must then be a
+    :class:`minent.io.corpus.Corpus`, *read_progress* is called with the bytes read, and
+    *partition_bytes* sets the size of a task, as in :func:`minent.parallel.dask.map_reduce`);
+    the lexicon is the same (:mod:`minent.segmentation.cluster`).
     """
     _check_finite(margin, oov_penalty)
-    enc = encode_corpus(texts, pre_split=pre_split)
-    table = ngram_table(enc, max_len, min_count) if max_len >= 2 and enc.n_chars else None
-    return learn_lexicon(enc, table, max_len=max_len, min_count=min_count, margin=margin, entry_cost=entry_cost,
-                         oov_max=oov_max, oov_penalty=oov_penalty, iterations=iterations, tol=tol,
-                         free_pair=free_pair, pre_split=pre_split, progress=progress)
+    with encoded(texts, pre_split=pre_split, scheduler=scheduler, jobs=jobs, progress=read_progress,
+                 partition_bytes=partition_bytes) as enc:
+        table = ngram_table(enc, max_len, min_count) if max_len >= 2 and enc.n_chars else None
+        return learn_lexicon(enc, table, max_len=max_len, min_count=min_count, margin=margin, entry_cost=entry_cost,
+                             oov_max=oov_max, oov_penalty=oov_penalty, iterations=iterations, tol=tol,
+                             free_pair=free_pair, pre_split=pre_split, progress=progress)
+
+
+@contextlib.contextmanager
+def encoded(texts, *, pre_split: bool, scheduler: str | None = None, jobs: int | None = None, progress=None,
+            partition_bytes: int | None = None):
+    """The :class:`EncodedCorpus` of *texts*, or with *scheduler* the same corpus encoded and
+    held on a Dask cluster (:func:`minent.segmentation.cluster.encode_on_cluster`; closed on exit)."""
+    if scheduler is None:
+        yield encode_corpus(texts, pre_split=pre_split)
+        return
+    from minent.segmentation.cluster import encode_on_cluster
+
+    enc = encode_on_cluster(texts, scheduler, pre_split=pre_split, jobs=jobs, progress=progress,
+                            partition_bytes=partition_bytes)
+    try:
+        yield enc
+    finally:
+        enc.close()
 
 
 def _check_finite(margin: float, oov_penalty: float) -> None:
@@ -438,10 +520,10 @@ def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int
     and the character LM."""
     _check_finite(margin, oov_penalty)
     n_chars = enc.n_chars
-    bits_chars = code_length_bits(np.bincount(enc.ids, minlength=len(enc.chars))[2:].astype(np.float64), n_chars)
+    char_counts = enc.char_counts()
+    bits_chars = code_length_bits(char_counts[2:].astype(np.float64), n_chars)
     log.info("lexicon: %d characters, %d distinct; %.4f bits/char with single characters",
              n_chars, len(enc.chars) - 2, bits_chars)
-    char_counts = np.bincount(enc.ids, minlength=len(enc.chars))
     char_counts[:2] = 0
     present = np.flatnonzero(char_counts)
     words: list[str] = decode_rows(present[:, None], enc.codepoints)

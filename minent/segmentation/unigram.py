@@ -119,6 +119,51 @@ class LineSegmenter:
             yield from self.segment_text("\n".join(lines)).split("\n")
 
 
+class WordCounts:
+    """Word counts of a segmented part of a corpus (:meth:`UnigramSegmenter.count_words`): the
+    count of every trie node (lexicon words) and, per length n, the distinct out-of-lexicon
+    words as rows of character ids (sorted) with their counts. Counts are integers, so parts
+    merge exactly in any order."""
+
+    def __init__(self, node_counts: np.ndarray, new: dict[int, tuple[np.ndarray, np.ndarray]]):
+        self.node_counts = node_counts
+        self.new = new
+
+    def merge(self, other: WordCounts) -> WordCounts:
+        """The counts of both parts (neither is changed)."""
+        new = dict(self.new)
+        for n, (rows, cnt) in other.new.items():
+            if n in new:
+                rows, cnt = unique_rows(np.concatenate([new[n][0], rows]), np.concatenate([new[n][1], cnt]))
+            new[n] = (rows, cnt)
+        return WordCounts(self.node_counts + other.node_counts, new)
+
+
+def unique_rows(rows: np.ndarray, counts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of the (m, n) array of ids ≥ 0 *rows*, in lexicographic order, and how
+    often each occurs (or the sum of its *counts*), as ``np.unique(rows, axis=0)`` gives them;
+    rows that fit 63 bits are packed into one integer each first (several times faster)."""
+    m, n = rows.shape
+    bits = max(1, int(rows.max()).bit_length()) if m else 1
+    if n * bits > 63:
+        uniq, inverse = np.unique(rows, axis=0, return_inverse=True)
+    else:
+        key = np.zeros(m, dtype=np.int64)
+        for j in range(n):
+            key = (key << bits) | rows[:, j].astype(np.int64)
+        keys, inverse = np.unique(key, return_inverse=True)
+        uniq = np.empty((len(keys), n), dtype=rows.dtype)
+        for j in range(n - 1, -1, -1):
+            uniq[:, j] = keys & ((1 << bits) - 1)
+            keys = keys >> bits
+    inverse = inverse.ravel()
+    if counts is None:
+        return uniq, np.bincount(inverse, minlength=len(uniq)).astype(np.int64)
+    total = np.zeros(len(uniq), dtype=np.int64)
+    np.add.at(total, inverse, counts)
+    return uniq, total
+
+
 class UnigramSegmenter(LineSegmenter):
     """Best segmentation under a unigram word model: maximise Σ ln p(w) (Viterbi, numba).
 
@@ -180,27 +225,42 @@ class UnigramSegmenter(LineSegmenter):
         *begin* (uint8 word starts) cuts *ids* (this model's character ids, 0 between pieces)
         into, counted. Lexicon words not used are dropped; words outside the lexicon (unseen
         spans, unknown characters) become entries."""
-        from minent.segmentation.kernels.viterbi import count_segmented_words, word_nodes
+        return self.lexicon_of_counts(self.count_words(ids, begin))
+
+    def count_words(self, ids: np.ndarray, begin: np.ndarray) -> WordCounts:
+        """The counts of :meth:`recount` of one part of a corpus (pieces whole); the counts of
+        the parts merge with :meth:`WordCounts.merge` into those of the whole."""
+        from minent.segmentation.kernels.viterbi import count_segmented_words
+
+        nodes, starts, ends = count_segmented_words(ids, begin, self.keys, self.vals)
+        node_counts = np.bincount(nodes[nodes >= 0], minlength=len(self.node_score)).astype(np.int64)
+        # words the decoder made outside the lexicon (a prefix node is not a word)
+        missing = (nodes < 0) | (self.node_score[np.maximum(nodes, 0)] == -np.inf)
+        lengths = ends - starts
+        new = {}
+        for n in np.unique(lengths[missing]).tolist():
+            st = starts[missing & (lengths == n)]
+            new[n] = unique_rows(ids[st[:, None] + np.arange(n)])
+        return WordCounts(node_counts, new)
+
+    def lexicon_of_counts(self, counts: WordCounts) -> Lexicon:
+        """The lexicon of the word counts of a whole corpus (:meth:`count_words`)."""
+        from minent.segmentation.kernels.viterbi import word_nodes
 
         lexicon = self.lexicon
-        nodes, starts, ends = count_segmented_words(ids, begin, self.keys, self.vals)
         lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
         offsets = np.zeros(len(lens) + 1, dtype=np.int64)
         np.cumsum(lens, out=offsets[1:])
         word_node = word_nodes(self.lut[to_codepoints("".join(lexicon.words))], offsets, self.keys, self.vals)
-        node_counts = np.bincount(nodes[nodes >= 0], minlength=len(self.node_score)).astype(np.float64)
+        node_counts = counts.node_counts.astype(np.float64)
         words = list(lexicon.words)
-        counts = [node_counts[word_node]]
-        # words the decoder made outside the lexicon (a prefix node is not a word) get entries
-        missing = (nodes < 0) | (self.node_score[np.maximum(nodes, 0)] == -np.inf)
-        lengths = ends - starts
-        for n in np.unique(lengths[missing]).tolist():
-            st = starts[missing & (lengths == n)]
-            rows, cnt = np.unique(ids[st[:, None] + np.arange(n)], axis=0, return_counts=True)
+        all_counts = [node_counts[word_node]]
+        for n in sorted(counts.new):
+            rows, cnt = counts.new[n]
             text = from_codepoints(self.codepoints[rows.ravel()])
             words += [text[i:i + n] for i in range(0, len(text), n)]
-            counts.append(cnt.astype(np.float64))
-        all_counts = np.concatenate(counts)
+            all_counts.append(cnt.astype(np.float64))
+        all_counts = np.concatenate(all_counts)
         keep = all_counts > 0
         return Lexicon([w for w, k in zip(words, keep) if k], all_counts[keep])
 

@@ -65,6 +65,7 @@ def _symbol_tables() -> tuple[np.ndarray, np.ndarray]:
     percent[[ord("%"), ord("％"), ord("‰")]] = True
     return point, percent
 
+
 def _cut_classes() -> tuple[np.ndarray, np.ndarray]:
     # 1: a separator whatever its neighbours (whitespace, punctuation that never joins a number),
     # 2: a Han character; a cut is allowed from 1 to 2 only
@@ -85,6 +86,15 @@ def _cut_classes() -> tuple[np.ndarray, np.ndarray]:
 #: written tokens are the same, joined by one space.
 SEGMENT_CUTS = CutRule(_cut_classes, "a cut must fall after punctuation or a space, before a Han character")
 
+
+CHUNK_UNITS = 1 << 21
+"""Units per chunk of the training passes over an encoded corpus (n-gram counting, re-estimation):
+their working arrays (n-gram keys, decoder lattice, word lists) stay a few tens of MB whatever
+the corpus size."""
+
+ENCODE_BATCH_CHARS = 1 << 22
+"""Characters per batch when a corpus is encoded for training: the characters new in a batch get
+the next ids, in code point order (a corpus encoded on a cluster is numbered the same way)."""
 
 NUMBER_UNIT = "0"
 """How a whole number (２０００, 3.5%) is written inside lexicon words without pre-split: 0年 = N年."""
@@ -176,12 +186,17 @@ def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> 
 def unit_slices(ucp: np.ndarray, size: int = 1 << 20):
     """(start, end) of consecutive slices of about *size* units of *ucp*, cut at separators
     (-1), so that decoding slice by slice equals decoding the whole and stays in bounded memory."""
-    sep = np.flatnonzero(ucp < 0)
+    return cut_slices(np.flatnonzero(ucp < 0), len(ucp), size)
+
+
+def cut_slices(sep: np.ndarray, n: int, size: int):
+    """(start, end) of consecutive slices of about *size* of an array of length *n*, each ending
+    just after one of the separator positions *sep* (sorted) or at *n*: pieces are never cut."""
     out = []
     a = 0
-    while a < len(ucp):
+    while a < n:
         j = np.searchsorted(sep, a + size)
-        b = int(sep[j]) + 1 if j < len(sep) else len(ucp)
+        b = int(sep[j]) + 1 if j < len(sep) else n
         out.append((a, b))
         a = b
     return out

@@ -31,18 +31,6 @@ LINES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def scheduler():
-    """Address of a LocalCluster with 2 single-threaded worker processes."""
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL
-    )
-    try:
-        yield cluster.scheduler_address
-    finally:
-        cluster.close()
-
-
 @pytest.fixture
 def files(tmp_path):
     """Several inputs: a big plain file (split into ranges), CRLF + BOM, gzip, bzip2, empty."""

@@ -204,7 +204,18 @@ def hybrid_segment(ids, keys, vals, node_score, depth, unk_score, char_score, sp
     longest = np.max(ends - starts) if len(starts) else 0
     best = np.empty(longest + 1, dtype=np.float64)
     back = np.zeros(longest + 1, dtype=np.int64)
-    # the root's children in a plain array: the first step of every candidate word, without hashing
+    root = _root_children(ids, keys, vals)
+    total = 0.0
+    for p in range(len(starts)):
+        total += _decode_piece(ids, starts[p], ends[p], keys, vals, node_score, depth, unk_score, char_score,
+                               span_score, oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root)
+    return begin, total
+
+
+@njit(cache=True)
+def _root_children(ids, keys, vals):
+    """The root's children in a plain array, for every id up to the largest in *ids*: the first
+    step of every word, without hashing."""
     top = 0
     for i in range(len(ids)):
         if ids[i] > top:
@@ -212,11 +223,7 @@ def hybrid_segment(ids, keys, vals, node_score, depth, unk_score, char_score, sp
     root = np.empty(top + 1, dtype=np.int64)
     for c in range(top + 1):
         root[c] = trie_child(keys, vals, 0, c)
-    total = 0.0
-    for p in range(len(starts)):
-        total += _decode_piece(ids, starts[p], ends[p], keys, vals, node_score, depth, unk_score, char_score,
-                               span_score, oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root)
-    return begin, total
+    return root
 
 
 @njit(cache=True)
@@ -235,6 +242,7 @@ def count_segmented_words(ids, begin, keys, vals):
     nodes = np.empty(m, dtype=np.int32)
     starts = np.empty(m, dtype=np.int64)
     ends = np.empty(m, dtype=np.int64)
+    root = _root_children(ids, keys, vals)
     w = 0
     i = 0
     while i < n:
@@ -244,11 +252,11 @@ def count_segmented_words(ids, begin, keys, vals):
         j = i + 1
         while j < n and ids[j] != 0 and not begin[j]:
             j += 1
-        node = 0
-        for p in range(i, j):
-            node = trie_child(keys, vals, node, ids[p])
+        node = root[ids[i]]
+        for p in range(i + 1, j):
             if node < 0:
                 break
+            node = trie_child(keys, vals, node, ids[p])
         nodes[w] = node
         starts[w] = i
         ends[w] = j

@@ -3,15 +3,13 @@ there between passes (:class:`minent.parallel.dask.RemoteChunks`)."""
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from collections.abc import Callable, Iterable
 
 import numpy as np
 
 from minent.errors import UsageError
 from minent.io.corpus import Corpus
-from minent.parallel.dask import RemoteChunks, cluster_client, gather_all, map_reduce, wait_all
+from minent.parallel.dask import RemoteChunks, gather_all, hold_on_cluster, wait_all
 from minent.text.vocab import CharVocab, Folder
 from minent.words.ngrams import iter_id_chunks
 
@@ -54,11 +52,8 @@ def cluster_chunks(
     """
     if not isinstance(corpus, Corpus):
         raise UsageError("`scheduler` needs a Corpus of files or standard input")
-    stack = contextlib.ExitStack()
-    try:
-        client = stack.enter_context(cluster_client(scheduler, jobs))
-        parts = map_reduce(client, corpus, encode_texts, (chunk_chars,), None, None,
-                           partition_bytes=partition_bytes, batch_chars=chunk_chars, progress=progress)
+
+    def relabel(client, parts, stack) -> RemoteChunks:
         local = gather_all(client, [client.submit(_vocabulary_of, p, pure=False) for p in parts], "vocabularies")
         chars = dict.fromkeys(chr(c) for cps, _ in local for c in cps.tolist() if c >= 0)
         vocab = CharVocab(chars)
@@ -71,8 +66,8 @@ def cluster_chunks(
             mappings.append(fold.table[shared])
         chunks = [client.submit(_relabel, p, m, pure=False) for p, m in zip(parts, mappings)]
         wait_all(client, chunks, "relabelling")
-        del parts  # the locally numbered chunks are released on the workers
+        parts.clear()  # the locally numbered chunks are released on the workers
         return RemoteChunks(client, chunks, vocab, stack)
-    except BaseException:
-        stack.__exit__(*sys.exc_info())
-        raise
+
+    return hold_on_cluster(corpus, scheduler, encode_texts, (chunk_chars,), relabel, jobs=jobs,
+                           partition_bytes=partition_bytes, batch_chars=chunk_chars, progress=progress)
