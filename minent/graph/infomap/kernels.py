@@ -48,6 +48,92 @@ def shuffle(order, state):
         order[j] = tmp
 
 
+# ----------------------------------------------------------------------------- physical nodes
+# Memory (state) networks: every node (a state, or a group of states on an aggregated level)
+# holds flow of one or more physical nodes, as a CSR (pptr, pidx: physical id, pfl: flow).
+# The flow of each (module, physical node) pair lives in an open-addressing table of two arrays,
+# keys (module * n_phys + physical, -1 = empty) and values: linear probing, no deletion (a zero
+# flow stays as an entry), grown at half load.
+@njit(cache=True, inline="always")
+def _slot(keys, key):
+    mask = keys.shape[0] - 1
+    h = (np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(20)
+    i = np.int64(h & np.uint64(mask))
+    while keys[i] != -1 and keys[i] != key:
+        i = (i + 1) & mask
+    return i
+
+
+@njit(cache=True)
+def _grow(keys, vals):
+    new_keys = np.full(keys.shape[0] * 2, -1, np.int64)
+    new_vals = np.zeros(keys.shape[0] * 2)
+    for i in range(keys.shape[0]):
+        if keys[i] != -1:
+            j = _slot(new_keys, keys[i])
+            new_keys[j] = keys[i]
+            new_vals[j] = vals[i]
+    return new_keys, new_vals
+
+
+@njit(cache=True, inline="always")
+def _get(keys, vals, key):
+    i = _slot(keys, key)
+    return vals[i] if keys[i] == key else 0.0
+
+
+@njit(cache=True)
+def physical_sums(module, k, pptr, pidx, pfl, n_phys):
+    """Physical content of the k modules: CSR (ptr, physical id, flow), ids ascending."""
+    n = module.shape[0]
+    total = pptr[n]
+    keys = np.empty(total, np.int64)
+    vals = np.empty(total)
+    pos = 0
+    for v in range(n):
+        for j in range(pptr[v], pptr[v + 1]):
+            keys[pos] = module[v] * n_phys + pidx[j]
+            vals[pos] = pfl[j]
+            pos += 1
+    order = np.argsort(keys, kind="mergesort")
+    ptr = np.zeros(k + 1, np.int64)
+    idx = np.empty(total, np.int64)
+    fl = np.empty(total)
+    m = 0
+    last = -1
+    for j in range(total):
+        key = keys[order[j]]
+        if key != last:
+            idx[m] = key % n_phys
+            fl[m] = 0.0
+            ptr[key // n_phys + 1] += 1
+            last = key
+            m += 1
+        fl[m - 1] += vals[order[j]]
+    for i in range(k):
+        ptr[i + 1] += ptr[i]
+    return ptr, idx[:m].copy(), fl[:m].copy()
+
+
+@njit(cache=True)
+def holders(pptr, pidx, n_phys):
+    """Inverse of the physical CSR: for each physical node, the nodes holding it."""
+    n = pptr.shape[0] - 1
+    qptr = np.zeros(n_phys + 1, np.int64)
+    for j in range(pptr[n]):
+        qptr[pidx[j] + 1] += 1
+    for a in range(n_phys):
+        qptr[a + 1] += qptr[a]
+    fill = qptr[:-1].copy()
+    qidx = np.empty(pptr[n], np.int64)
+    for v in range(n):
+        for j in range(pptr[v], pptr[v + 1]):
+            a = pidx[j]
+            qidx[fill[a]] = v
+            fill[a] += 1
+    return qptr, qidx
+
+
 # ----------------------------------------------------------------------------- flow
 @njit(cache=True)
 def pagerank(n, src, dst, w, alpha, recorded):
@@ -382,6 +468,7 @@ def _gather(ptr, idx, fl, col, v, fv, module, parent, constrained, acc, touched,
             acc[b, 2] = fv
             acc[b, 0] = 0.0
             acc[b, 1] = 0.0
+            acc[b, 3] = 0.0
             touched[nt] = b
             nt += 1
         acc[b, col] += fl[e]
@@ -397,7 +484,7 @@ _X, _E, _P, _T, _D, _LX, _LE, _LXP = 0, 1, 2, 3, 4, 5, 6, 7
 def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
               node_x, node_e, node_p, node_t, node_d, recorded, alpha, dtot,
               module, parent, constrained, state, max_sweeps, min_gain, offset, first_loop,
-              preferred=0, random_moves=0):
+              preferred, random_moves, pptr, pidx, pfl, qptr, qidx, n_phys):
     """Move nodes (in random order) to the neighbouring module that lowers L most.
 
     ``module`` (ids in 0..N-1) is updated in place. With ``constrained`` a node may only join
@@ -415,6 +502,16 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
     out-links) also considers the modules of that many random nodes, as the reference does
     (--num-random-moves 5, --max-degree-for-random-moves 2): the only way a module can join
     one it has no link to (a disconnected part, when the count penalty makes that pay).
+
+    Memory (state) networks (``n_phys`` > 0): node v holds the physical flows
+    ``pfl[pptr[v]:pptr[v+1]]`` of physical nodes ``pidx[...]`` (``qptr``/``qidx``: the nodes
+    holding each physical node, :func:`holders`), and a module codes P[i, alpha], the flow of
+    physical node alpha's states in module i, instead of its nodes' flows (Rosvall et al.
+    2014). A move then also changes -sum plogp(P[i, alpha]) of the two modules: leaving a is
+    the same whatever the target; joining b costs -sum plogp(f) over v's physical flows f,
+    corrected for each physical node b already holds. The modules holding v's physical nodes
+    are candidates too (as the reference), and a move also revisits their holders. With
+    ``n_phys`` 0 the physical arrays are not read (pass empty ones).
     Returns the number of moves.
     """
     n = node_p.shape[0]
@@ -453,9 +550,31 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
             ms[m, _LE] = plogp(qe)
             ms[m, _LXP] = plogp(qx + ms[m, _P])
 
-    # flow from v to / from each neighbouring module; acc[b, 2] == v when b is in touched
-    # (the mark shares the cache line of the sums: one memory access per neighbour module)
-    acc = np.zeros((n, 3))
+    # memory networks: flow per (module, physical node) in a hash table (see _slot)
+    memory = n_phys > 0
+    cap = 16
+    while memory and cap < 4 * (pptr[n] + 1):
+        cap *= 2
+    hkeys = np.full(cap, -1, np.int64)
+    hvals = np.zeros(cap)
+    used = 0
+    if memory:
+        for v in range(n):
+            for j in range(pptr[v], pptr[v + 1]):
+                key = module[v] * n_phys + pidx[j]
+                h = _slot(hkeys, key)
+                if hkeys[h] == -1:
+                    hkeys[h] = key
+                    used += 1
+                hvals[h] += pfl[j]
+    # last_tick[b] == tick: b's correction for the current physical node is counted
+    last_tick = np.full(n if memory else 1, -1, np.int64)
+    tick = 0
+
+    # flow from v to / from each neighbouring module, the mark (acc[b, 2] == v when b is in
+    # touched) and, for memory networks, the correction of joining b for the physical nodes
+    # it shares with v (one cache line per neighbour module)
+    acc = np.zeros((n, 4))
     acc[:, 2] = -1.0
     touched = np.empty(n, np.int64)
     order = np.arange(n)
@@ -502,8 +621,38 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                             acc[b, 2] = fv
                             acc[b, 0] = 0.0
                             acc[b, 1] = 0.0
+                            acc[b, 3] = 0.0
                             touched[nt] = b
                             nt += 1
+            # physical terms: leaving a (the same whatever the target) and joining a module
+            # without any of v's physical nodes; the modules holding some are candidates too,
+            # with a correction per shared physical node in acc[b, 3]
+            leave = 0.0
+            join = 0.0
+            if memory:
+                for j in range(pptr[v], pptr[v + 1]):
+                    f = pfl[j]
+                    ph = pidx[j]
+                    old = _get(hkeys, hvals, a * n_phys + ph)
+                    leave += plogp(old) - plogp(max(old - f, 0.0))
+                    join -= plogp(f)
+                    tick += 1
+                    for q in range(qptr[ph], qptr[ph + 1]):
+                        u = qidx[q]
+                        if u == v or (constrained and parent[u] != parent[v]):
+                            continue
+                        b = module[u]
+                        if acc[b, 2] != fv:
+                            acc[b, 2] = fv
+                            acc[b, 0] = 0.0
+                            acc[b, 1] = 0.0
+                            acc[b, 3] = 0.0
+                            touched[nt] = b
+                            nt += 1
+                        if last_tick[b] != tick and b != a:
+                            last_tick[b] = tick
+                            old = _get(hkeys, hvals, b * n_phys + ph)
+                            acc[b, 3] += plogp(old) - plogp(old + f) + plogp(f)
             # module a without v
             out_a = acc[a, 0]
             in_a = out_a if undirected else acc[a, 1]
@@ -560,6 +709,7 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                         qe_b = ms[b, _X]
                     else:
                         qe_b = _q_enter(ms[b, _E], pb, tb, db, recorded, alpha, dtot)
+                    phys = leave + join + acc[b, 3]
                 else:
                     # an empty module, pointless if v is alone already
                     if mn[a] == 1 or nfree == 0:
@@ -574,6 +724,7 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                     l_qe_b = 0.0
                     l_qx_b = 0.0
                     l_qxp_b = 0.0
+                    phys = leave + join
                 qx_b2 = _q_exit(xb, pb + pv, tb + tv, db + dv, recorded, alpha)
                 l_qx_b2 = plogp(qx_b2)
                 if undirected:
@@ -586,7 +737,8 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                          - base_a
                          - l_qe_b2 + l_qe_b
                          - l_qx_b2 + l_qx_b
-                         + plogp(qx_b2 + pb + pv) - l_qxp_b)
+                         + plogp(qx_b2 + pb + pv) - l_qxp_b
+                         + phys)
                 if preferred > 0:
                     dm = (t == nt) - (mn[a] == 1 and t < nt)
                     delta += abs(n_mod + dm - preferred) - abs(n_mod - preferred)
@@ -643,6 +795,19 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                 ms[b, _LE] = ms[b, _LX] if undirected else plogp(qe_b2)
                 ms[b, _LXP] = plogp(qx_b2 + ms[b, _P])
                 sum_e += qe_a2 - qe_a + qe_b2 - qe_b
+                if memory:
+                    if 2 * (used + pptr[v + 1] - pptr[v]) > hkeys.shape[0]:
+                        hkeys, hvals = _grow(hkeys, hvals)
+                    for j in range(pptr[v], pptr[v + 1]):
+                        h = _slot(hkeys, a * n_phys + pidx[j])
+                        hvals[h] = max(hvals[h] - pfl[j], 0.0)
+                        h = _slot(hkeys, b * n_phys + pidx[j])
+                        if hkeys[h] == -1:
+                            hkeys[h] = b * n_phys + pidx[j]
+                            used += 1
+                        hvals[h] += pfl[j]
+                        for q in range(qptr[pidx[j]], qptr[pidx[j] + 1]):
+                            next_active[qidx[q]] = True
                 module[v] = b
                 moves += 1
                 gain -= best_delta
