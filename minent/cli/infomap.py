@@ -116,11 +116,12 @@ def _run_states(path, fmt, output, header, map_svg, **kwargs) -> None:
         from types import SimpleNamespace
 
         from minent.graph.infomap.flow import result_flow
-        from minent.io.graph_formats import module_tree
+        from minent.graph.infomap.memory import with_physical
+        from minent.graph.infomap.tree import module_tree
         from minent.io.graph_map import module_map_svg
         from minent.io.tables import atomic_output
 
-        flow = result_flow(SimpleNamespace(graph=net.graph, settings=result.settings))
+        flow = with_physical(net, result_flow(SimpleNamespace(graph=net.graph, settings=result.settings)))
         view = SimpleNamespace(paths=result.state_paths(), module=result.module, flow=result.flow,
                                graph=net.graph, codelength=result.codelength,
                                one_level_codelength=result.one_level_codelength)
@@ -172,6 +173,7 @@ def infomap_cmd(
 ) -> None:
     from minent.graph import infomap as im
     from minent.graph.infomap.flow import result_flow
+    from minent.graph.infomap.tree import module_tree
     from minent.io import graph_formats as fmts
 
     common.setup(quiet)
@@ -208,10 +210,10 @@ def infomap_cmd(
     elif fmt == "tsv" and result.paths is None:
         common.emit_text(fmts.tsv_chunks(result, header=header), output)
     elif fmt == "json":
-        doc = fmts.infomap_json(result, result_flow(result))
+        doc = fmts.infomap_json(result, module_tree(result, result_flow(result)))
         common.emit_text([json.dumps(doc, ensure_ascii=False)], output)
     elif fmt == "ftree":
-        common.emit_text(fmts.ftree_lines(result, result_flow(result)), output)
+        common.emit_text(fmts.ftree_lines(result, module_tree(result, result_flow(result))), output)
     elif fmt in ("gexf", "graphml"):
         common.emit_text(fmts.gexf_lines(result) if fmt == "gexf" else fmts.graphml_lines(result), output)
     else:
@@ -220,7 +222,7 @@ def infomap_cmd(
         from minent.io.graph_map import module_map_svg
         from minent.io.tables import atomic_output
 
-        svg = module_map_svg(result, fmts.module_tree(result, result_flow(result)), seed=seed,
+        svg = module_map_svg(result, module_tree(result, result_flow(result)), seed=seed,
                              title=f"{graph}: map of the modules")
         with atomic_output(map_svg) as fh:
             fh.write(svg)

@@ -89,14 +89,13 @@ def test_core_loop_ends_in_a_local_optimum(directed):
         net = parse_state_network(random_state_net(rng, 8, 30, 90).encode(), directed=directed)
         flow = state_flow(net)
         leaves = leaf_net(flow)
-        qptr, qidx = K.holders(leaves.pptr, leaves.pidx, flow.n_phys)
         module = np.arange(net.n_states, dtype=np.int64)
         state = np.array([7], np.uint64)
         while K.core_loop(flow.optr, flow.oidx, flow.ofl, flow.iptr, flow.iidx, flow.ifl,
                           flow.undirected, flow.node_x, flow.node_e, flow.node_flow, flow.node_t,
                           flow.node_d, False, 0.15, 0.0, module, leaves.parent, False, state, 10,
-                          1e-10, 0.0, False, 0, 5, leaves.pptr, leaves.pidx, leaves.pfl, qptr,
-                          qidx, flow.n_phys):
+                          1e-10, 0.0, False, 0, 5, leaves.pptr, leaves.pidx, leaves.pfl,
+                          flow.n_phys):
             pass
         base = memory_codelength(net, flow, module)[0]
         for s in range(net.n_states):
@@ -231,7 +230,7 @@ def test_hierarchical_against_the_oracle_and_the_reference(tmp_path, directed):
         r = memory_infomap(net, seed=1, trials=3, hierarchical=True)
         assert r.codelength == pytest.approx(oracle_multilevel_codelength(r.paths, net.physical, flow), abs=1e-9)
         assert r.codelength < memory_infomap(net, seed=1, trials=3).codelength - 0.05
-        assert max(len(p) for p in r.paths) == 3   # super-blocks, blocks, states
+        assert max(len(p) for p in r.paths) >= 3   # at least super-blocks, blocks, states
         ref_length, ref_paths, _ = _reference_tree(path, directed, num_trials=3)
         theirs = [ref_paths[sid] for sid in net.graph.ids.tolist()]
         assert oracle_multilevel_codelength(theirs, net.physical, flow) == pytest.approx(ref_length, abs=1e-9)
@@ -248,13 +247,13 @@ def test_hierarchical_rows_give_every_module_of_a_physical_node():
     assert len({(row[0], row[4]) for row in rows}) == len(rows)
     shares: dict = {}
     for name, top, f, share, path in rows:
-        assert path.split(":")[0] == str(top)   # the leaf module's path (1 or 2 steps here)
+        assert path.split(":")[0] == str(top)   # the leaf module's path
         shares[name] = shares.get(name, 0.0) + share
     assert all(v == pytest.approx(1.0) for v in shares.values())
     assert sum(row[2] for row in rows) == pytest.approx(1.0)
     leaf_paths = {p[:-1] for p in r.paths}
     assert {tuple(map(int, row[4].split(":"))) for row in rows} == leaf_paths
-    assert {len(p) for p in r.paths} == {2, 3} and r.overlapping()
+    assert max(len(p) for p in r.paths) >= 3 and r.overlapping()
 
 
 def test_hierarchical_states_example(shared_data):

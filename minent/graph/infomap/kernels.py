@@ -51,37 +51,6 @@ def shuffle(order, state):
 # ----------------------------------------------------------------------------- physical nodes
 # Memory (state) networks: every node (a state, or a group of states on an aggregated level)
 # holds flow of one or more physical nodes, as a CSR (pptr, pidx: physical id, pfl: flow).
-# The flow of each (module, physical node) pair lives in an open-addressing table of two arrays,
-# keys (module * n_phys + physical, -1 = empty) and values: linear probing, no deletion (a zero
-# flow stays as an entry), grown at half load.
-@njit(cache=True, inline="always")
-def _slot(keys, key):
-    mask = keys.shape[0] - 1
-    h = (np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(20)
-    i = np.int64(h & np.uint64(mask))
-    while keys[i] != -1 and keys[i] != key:
-        i = (i + 1) & mask
-    return i
-
-
-@njit(cache=True)
-def _grow(keys, vals):
-    new_keys = np.full(keys.shape[0] * 2, -1, np.int64)
-    new_vals = np.zeros(keys.shape[0] * 2)
-    for i in range(keys.shape[0]):
-        if keys[i] != -1:
-            j = _slot(new_keys, keys[i])
-            new_keys[j] = keys[i]
-            new_vals[j] = vals[i]
-    return new_keys, new_vals
-
-
-@njit(cache=True, inline="always")
-def _get(keys, vals, key):
-    i = _slot(keys, key)
-    return vals[i] if keys[i] == key else 0.0
-
-
 @njit(cache=True)
 def physical_sums(module, k, pptr, pidx, pfl, n_phys):
     """Physical content of the k modules: CSR (ptr, physical id, flow), ids ascending."""
@@ -116,22 +85,47 @@ def physical_sums(module, k, pptr, pidx, pfl, n_phys):
 
 
 @njit(cache=True)
-def holders(pptr, pidx, n_phys):
-    """Inverse of the physical CSR: for each physical node, the nodes holding it."""
+def physical_lists(module, pptr, pidx, pfl, n_phys):
+    """The modules holding each physical node: for physical node alpha, entries
+    ``lptr[alpha] .. lptr[alpha] + llen[alpha]`` of (lmod: module, lflow: alpha's flow in it,
+    lnum: how many of the module's nodes hold alpha). The room for alpha is the number of nodes
+    holding it (no more modules can), so entries are added and removed in place."""
     n = pptr.shape[0] - 1
-    qptr = np.zeros(n_phys + 1, np.int64)
-    for j in range(pptr[n]):
-        qptr[pidx[j] + 1] += 1
+    total = pptr[n]
+    lptr = np.zeros(n_phys + 1, np.int64)
+    for j in range(total):
+        lptr[pidx[j] + 1] += 1
     for a in range(n_phys):
-        qptr[a + 1] += qptr[a]
-    fill = qptr[:-1].copy()
-    qidx = np.empty(pptr[n], np.int64)
+        lptr[a + 1] += lptr[a]
+    # entries sorted by (physical node, module), then runs merged
+    keys = np.empty(total, np.int64)
+    vals = np.empty(total)
+    pos = 0
     for v in range(n):
         for j in range(pptr[v], pptr[v + 1]):
-            a = pidx[j]
-            qidx[fill[a]] = v
-            fill[a] += 1
-    return qptr, qidx
+            keys[pos] = pidx[j] * n + module[v]
+            vals[pos] = pfl[j]
+            pos += 1
+    order = np.argsort(keys, kind="mergesort")
+    llen = np.zeros(n_phys, np.int64)
+    lmod = np.empty(total, np.int64)
+    lflow = np.empty(total)
+    lnum = np.empty(total, np.int64)
+    last = -1
+    q = 0
+    for j in range(total):
+        key = keys[order[j]]
+        a = key // n
+        if key != last:
+            q = lptr[a] + llen[a]
+            llen[a] += 1
+            lmod[q] = key % n
+            lflow[q] = 0.0
+            lnum[q] = 0
+            last = key
+        lflow[q] += vals[order[j]]
+        lnum[q] += 1
+    return lptr, llen, lmod, lflow, lnum
 
 
 # ----------------------------------------------------------------------------- flow
@@ -484,7 +478,7 @@ _X, _E, _P, _T, _D, _LX, _LE, _LXP = 0, 1, 2, 3, 4, 5, 6, 7
 def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
               node_x, node_e, node_p, node_t, node_d, recorded, alpha, dtot,
               module, parent, constrained, state, max_sweeps, min_gain, offset, first_loop,
-              preferred, random_moves, pptr, pidx, pfl, qptr, qidx, n_phys):
+              preferred, random_moves, pptr, pidx, pfl, n_phys):
     """Move nodes (in random order) to the neighbouring module that lowers L most.
 
     ``module`` (ids in 0..N-1) is updated in place. With ``constrained`` a node may only join
@@ -504,14 +498,15 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
     one it has no link to (a disconnected part, when the count penalty makes that pay).
 
     Memory (state) networks (``n_phys`` > 0): node v holds the physical flows
-    ``pfl[pptr[v]:pptr[v+1]]`` of physical nodes ``pidx[...]`` (``qptr``/``qidx``: the nodes
-    holding each physical node, :func:`holders`), and a module codes P[i, alpha], the flow of
-    physical node alpha's states in module i, instead of its nodes' flows (Rosvall et al.
-    2014). A move then also changes -sum plogp(P[i, alpha]) of the two modules: leaving a is
-    the same whatever the target; joining b costs -sum plogp(f) over v's physical flows f,
-    corrected for each physical node b already holds. The modules holding v's physical nodes
-    are candidates too (as the reference), and a move also revisits their holders. With
-    ``n_phys`` 0 the physical arrays are not read (pass empty ones).
+    ``pfl[pptr[v]:pptr[v+1]]`` of physical nodes ``pidx[...]``, and a module codes
+    P[i, alpha], the flow of physical node alpha's states in module i, instead of its nodes'
+    flows (Rosvall et al. 2014). A move then also changes -sum plogp(P[i, alpha]) of the two
+    modules: leaving a is the same whatever the target; joining b costs -sum plogp(f) over v's
+    physical flows f, corrected for each physical node b already holds. The modules holding
+    v's physical nodes are candidates too, found, as the reference does, in a list of the
+    modules holding each physical node (:func:`physical_lists`), so a visit costs the number
+    of modules a physical node is in, not its number of states. With ``n_phys`` 0 the
+    physical arrays are not read (pass empty ones).
     Returns the number of moves.
     """
     n = node_p.shape[0]
@@ -550,26 +545,25 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
             ms[m, _LE] = plogp(qe)
             ms[m, _LXP] = plogp(qx + ms[m, _P])
 
-    # memory networks: flow per (module, physical node) in a hash table (see _slot)
+    # memory networks: the modules holding each physical node, with its flow there; in
+    # constrained mode also the parent of each module (all its nodes share it)
     memory = n_phys > 0
-    cap = 16
-    while memory and cap < 4 * (pptr[n] + 1):
-        cap *= 2
-    hkeys = np.full(cap, -1, np.int64)
-    hvals = np.zeros(cap)
-    used = 0
     if memory:
+        lptr, llen, lmod, lflow, lnum = physical_lists(module, pptr, pidx, pfl, n_phys)
+    else:
+        lptr = np.zeros(1, np.int64)
+        llen = np.zeros(1, np.int64)
+        lmod = np.zeros(1, np.int64)
+        lflow = np.zeros(1)
+        lnum = np.zeros(1, np.int64)
+    # plogp of each entry's flow, kept up to date: one logarithm per candidate entry
+    lplogp = np.empty(lflow.shape[0])
+    for q in range(lflow.shape[0]):
+        lplogp[q] = plogp(lflow[q])
+    mod_parent = np.zeros(n if constrained else 1, np.int64)
+    if constrained:
         for v in range(n):
-            for j in range(pptr[v], pptr[v + 1]):
-                key = module[v] * n_phys + pidx[j]
-                h = _slot(hkeys, key)
-                if hkeys[h] == -1:
-                    hkeys[h] = key
-                    used += 1
-                hvals[h] += pfl[j]
-    # last_tick[b] == tick: b's correction for the current physical node is counted
-    last_tick = np.full(n if memory else 1, -1, np.int64)
-    tick = 0
+            mod_parent[module[v]] = parent[v]
 
     # flow from v to / from each neighbouring module, the mark (acc[b, 2] == v when b is in
     # touched) and, for memory networks, the correction of joining b for the physical nodes
@@ -632,16 +626,17 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
             if memory:
                 for j in range(pptr[v], pptr[v + 1]):
                     f = pfl[j]
+                    l_f = plogp(f)
+                    join -= l_f
                     ph = pidx[j]
-                    old = _get(hkeys, hvals, a * n_phys + ph)
-                    leave += plogp(old) - plogp(max(old - f, 0.0))
-                    join -= plogp(f)
-                    tick += 1
-                    for q in range(qptr[ph], qptr[ph + 1]):
-                        u = qidx[q]
-                        if u == v or (constrained and parent[u] != parent[v]):
+                    for q in range(lptr[ph], lptr[ph] + llen[ph]):
+                        b = lmod[q]
+                        old = lflow[q]
+                        if b == a:
+                            leave += lplogp[q] - plogp(max(old - f, 0.0))
                             continue
-                        b = module[u]
+                        if constrained and mod_parent[b] != parent[v]:
+                            continue
                         if acc[b, 2] != fv:
                             acc[b, 2] = fv
                             acc[b, 0] = 0.0
@@ -649,10 +644,7 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                             acc[b, 3] = 0.0
                             touched[nt] = b
                             nt += 1
-                        if last_tick[b] != tick and b != a:
-                            last_tick[b] = tick
-                            old = _get(hkeys, hvals, b * n_phys + ph)
-                            acc[b, 3] += plogp(old) - plogp(old + f) + plogp(f)
+                        acc[b, 3] += lplogp[q] - plogp(old + f) + l_f
             # module a without v
             out_a = acc[a, 0]
             in_a = out_a if undirected else acc[a, 1]
@@ -796,18 +788,36 @@ def core_loop(optr, oidx, ofl, iptr, iidx, ifl, undirected,
                 ms[b, _LXP] = plogp(qx_b2 + ms[b, _P])
                 sum_e += qe_a2 - qe_a + qe_b2 - qe_b
                 if memory:
-                    if 2 * (used + pptr[v + 1] - pptr[v]) > hkeys.shape[0]:
-                        hkeys, hvals = _grow(hkeys, hvals)
                     for j in range(pptr[v], pptr[v + 1]):
-                        h = _slot(hkeys, a * n_phys + pidx[j])
-                        hvals[h] = max(hvals[h] - pfl[j], 0.0)
-                        h = _slot(hkeys, b * n_phys + pidx[j])
-                        if hkeys[h] == -1:
-                            hkeys[h] = b * n_phys + pidx[j]
-                            used += 1
-                        hvals[h] += pfl[j]
-                        for q in range(qptr[pidx[j]], qptr[pidx[j] + 1]):
-                            next_active[qidx[q]] = True
+                        ph = pidx[j]
+                        lo = lptr[ph]
+                        hi = lo + llen[ph]
+                        q = lo
+                        while lmod[q] != a:
+                            q += 1
+                        lflow[q] = max(lflow[q] - pfl[j], 0.0)
+                        lplogp[q] = plogp(lflow[q])
+                        lnum[q] -= 1
+                        if lnum[q] == 0:   # a no longer holds ph: the last entry fills the gap
+                            hi -= 1
+                            lmod[q] = lmod[hi]
+                            lflow[q] = lflow[hi]
+                            lplogp[q] = lplogp[hi]
+                            lnum[q] = lnum[hi]
+                        q = lo
+                        while q < hi and lmod[q] != b:
+                            q += 1
+                        if q == hi:
+                            lmod[q] = b
+                            lflow[q] = 0.0
+                            lnum[q] = 0
+                            hi += 1
+                        lflow[q] += pfl[j]
+                        lplogp[q] = plogp(lflow[q])
+                        lnum[q] += 1
+                        llen[ph] = hi - lo
+                    if constrained:
+                        mod_parent[b] = parent[v]
                 module[v] = b
                 moves += 1
                 gain -= best_delta

@@ -116,8 +116,6 @@ def _core(flow: Flow, net: Net, module: np.ndarray, state: np.ndarray, constrain
     from minent.graph.infomap import kernels as K
 
     memory = flow.physical is not None
-    n_phys = flow.n_phys if memory else 0
-    qptr, qidx = K.holders(net.pptr, net.pidx, n_phys) if memory else _NO_PHYSICAL[:2]
     # memory networks: weakly linked states also try random modules (as the reference's
     # memory search, and as the earlier memory kernel did)
     random_moves = RANDOM_MOVES if preferred or memory else 0
@@ -125,7 +123,7 @@ def _core(flow: Flow, net: Net, module: np.ndarray, state: np.ndarray, constrain
                        net.x, net.e, net.p, net.t, net.d, flow.recorded, flow.alpha, flow.dtot,
                        module, net.parent, constrained, state, max_sweeps, MIN_IMPROVEMENT,
                        flow.index_offset, first_loop, preferred, random_moves,
-                       net.pptr, net.pidx, net.pfl, qptr, qidx, n_phys)
+                       net.pptr, net.pidx, net.pfl, flow.n_phys if memory else 0)
 
 
 def find_modules(flow: Flow, net: Net, init: np.ndarray, state: np.ndarray, *,
@@ -177,14 +175,20 @@ def two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10,
     local optima on small networks, neither dominating (ninetriangles directed: 1 in 40 seeds
     finds the optimum with full sweeps, 12 in 40 with growing modules; the reverse elsewhere).
     The second runs only if the first found modules shorter than :func:`flat_codelength`, and
-    not from FAST_SEARCH_MIN_LINKS link ends on, where both are the same search. With
+    not from FAST_SEARCH_MIN_LINKS link ends on, where both are the same search, nor on memory
+    networks (see below). With
     ``preferred`` the search minimises L + |modules - preferred| and returns that penalised
     length.
     """
     module, length = _search(flow, state, tune_limit, True, preferred)
     # the second search only where the first found modules that pay (a network without
-    # modules, such as the inside of most modules in a hierarchical search, costs one search)
-    if both and not preferred and length < flat_codelength(flow) - MIN_IMPROVEMENT \
+    # modules, such as the inside of most modules in a hierarchical search, costs one search),
+    # and not on memory networks: there a sweep also visits every module holding each of a
+    # node's physical nodes, so a search costs several times an ordinary one (a second-order
+    # network of Tang/Song poems, 207k states / 324k links: 42 s per search, and the first
+    # one alone codes 0.2% shorter than the reference's)
+    if both and not preferred and flow.physical is None \
+            and length < flat_codelength(flow) - MIN_IMPROVEMENT \
             and 2 * flow.oidx.shape[0] // (1 + flow.undirected) < FAST_SEARCH_MIN_LINKS:
         other, other_length = _search(flow, state, tune_limit, False, preferred)
         if other_length < length - MIN_IMPROVEMENT:
