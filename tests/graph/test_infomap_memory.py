@@ -105,6 +105,15 @@ def test_core_loop_ends_in_a_local_optimum(directed):
                 assert memory_codelength(net, flow, moved)[0] >= base - 1e-9
 
 
+def _state_files(tmp_path, make, rng, count, directed):
+    """``count`` random state networks from ``make(rng)``: (file, parsed network) pairs."""
+    for _ in range(count):
+        text = make(rng)
+        path = tmp_path / "s.net"
+        path.write_text(text)
+        yield path, parse_state_network(text.encode(), directed=directed)
+
+
 def _reference(path, directed, trials=3):
     infomap_pkg = pytest.importorskip("infomap")
     with warnings.catch_warnings():
@@ -117,12 +126,7 @@ def _reference(path, directed, trials=3):
 
 @pytest.mark.parametrize("directed", [True, False])
 def test_random_state_networks_against_the_reference(tmp_path, directed):
-    rng = np.random.default_rng(0)
-    for _ in range(5):
-        text = random_state_net(rng)
-        path = tmp_path / "s.net"
-        path.write_text(text)
-        net = parse_state_network(text.encode(), directed=directed)
+    for path, net in _state_files(tmp_path, random_state_net, np.random.default_rng(0), 5, directed):
         im = _reference(path, directed)
         flow = compute_flow(net.graph)
         modules = im.get_modules(states=True)
@@ -220,12 +224,7 @@ def test_hierarchical_against_the_oracle_and_the_reference(tmp_path, directed):
     3 trials each: on average 0.04% shorter, at worst 0.06% longer)."""
     from minent.graph.infomap.memory import state_flow
 
-    rng = np.random.default_rng(11)
-    for _ in range(3):
-        text = nested_state_net(rng)
-        path = tmp_path / "s.net"
-        path.write_text(text)
-        net = parse_state_network(text.encode(), directed=directed)
+    for path, net in _state_files(tmp_path, nested_state_net, np.random.default_rng(11), 3, directed):
         flow = state_flow(net)
         r = memory_infomap(net, seed=1, trials=3, hierarchical=True)
         assert r.codelength == pytest.approx(oracle_multilevel_codelength(r.paths, net.physical, flow), abs=1e-9)
@@ -271,12 +270,7 @@ def test_recorded_teleportation_against_the_reference(tmp_path):
     reference's codelength under our objective, and our search is as good (within 0.2%)."""
     from minent.graph.infomap.memory import state_flow
 
-    rng = np.random.default_rng(4)
-    for _ in range(3):
-        text = nested_state_net(rng)
-        path = tmp_path / "s.net"
-        path.write_text(text)
-        net = parse_state_network(text.encode())
+    for path, net in _state_files(tmp_path, nested_state_net, np.random.default_rng(4), 3, True):
         ref_length, ref_paths, _ = _reference_tree(path, True, two_level=True, recorded_teleportation=True)
         theirs = np.array([ref_paths[sid][0] for sid in net.graph.ids.tolist()])
         flow = state_flow(net, recorded_teleport=True)

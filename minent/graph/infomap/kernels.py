@@ -52,33 +52,42 @@ def shuffle(order, state):
 # Memory (state) networks: every node (a state, or a group of states on an aggregated level)
 # holds flow of one or more physical nodes, as a CSR (pptr, pidx: physical id, pfl: flow).
 @njit(cache=True)
-def physical_sums(module, k, pptr, pidx, pfl, n_phys):
-    """Physical content of the k modules: CSR (ptr, physical id, flow), ids ascending."""
-    n = module.shape[0]
+def _sorted_entries(module, pptr, pidx, pfl, by_module, n_phys):
+    """(key, flow) of every (module of the node, physical node) entry, sorted by key: key =
+    module * n_phys + physical with ``by_module``, else physical * n + module."""
+    n = pptr.shape[0] - 1
     total = pptr[n]
     keys = np.empty(total, np.int64)
     vals = np.empty(total)
     pos = 0
     for v in range(n):
         for j in range(pptr[v], pptr[v + 1]):
-            keys[pos] = module[v] * n_phys + pidx[j]
+            keys[pos] = module[v] * n_phys + pidx[j] if by_module else pidx[j] * n + module[v]
             vals[pos] = pfl[j]
             pos += 1
     order = np.argsort(keys, kind="mergesort")
+    return keys[order], vals[order]
+
+
+@njit(cache=True)
+def physical_sums(module, k, pptr, pidx, pfl, n_phys):
+    """Physical content of the k modules: CSR (ptr, physical id, flow), ids ascending."""
+    keys, vals = _sorted_entries(module, pptr, pidx, pfl, True, n_phys)
+    total = keys.shape[0]
     ptr = np.zeros(k + 1, np.int64)
     idx = np.empty(total, np.int64)
     fl = np.empty(total)
     m = 0
     last = -1
     for j in range(total):
-        key = keys[order[j]]
+        key = keys[j]
         if key != last:
             idx[m] = key % n_phys
             fl[m] = 0.0
             ptr[key // n_phys + 1] += 1
             last = key
             m += 1
-        fl[m - 1] += vals[order[j]]
+        fl[m - 1] += vals[j]
     for i in range(k):
         ptr[i + 1] += ptr[i]
     return ptr, idx[:m].copy(), fl[:m].copy()
@@ -91,22 +100,13 @@ def physical_lists(module, pptr, pidx, pfl, n_phys):
     lnum: how many of the module's nodes hold alpha). The room for alpha is the number of nodes
     holding it (no more modules can), so entries are added and removed in place."""
     n = pptr.shape[0] - 1
-    total = pptr[n]
+    keys, vals = _sorted_entries(module, pptr, pidx, pfl, False, n_phys)
+    total = keys.shape[0]
     lptr = np.zeros(n_phys + 1, np.int64)
     for j in range(total):
         lptr[pidx[j] + 1] += 1
     for a in range(n_phys):
         lptr[a + 1] += lptr[a]
-    # entries sorted by (physical node, module), then runs merged
-    keys = np.empty(total, np.int64)
-    vals = np.empty(total)
-    pos = 0
-    for v in range(n):
-        for j in range(pptr[v], pptr[v + 1]):
-            keys[pos] = pidx[j] * n + module[v]
-            vals[pos] = pfl[j]
-            pos += 1
-    order = np.argsort(keys, kind="mergesort")
     llen = np.zeros(n_phys, np.int64)
     lmod = np.empty(total, np.int64)
     lflow = np.empty(total)
@@ -114,7 +114,7 @@ def physical_lists(module, pptr, pidx, pfl, n_phys):
     last = -1
     q = 0
     for j in range(total):
-        key = keys[order[j]]
+        key = keys[j]
         a = key // n
         if key != last:
             q = lptr[a] + llen[a]
@@ -123,7 +123,7 @@ def physical_lists(module, pptr, pidx, pfl, n_phys):
             lflow[q] = 0.0
             lnum[q] = 0
             last = key
-        lflow[q] += vals[order[j]]
+        lflow[q] += vals[j]
         lnum[q] += 1
     return lptr, llen, lmod, lflow, lnum
 
