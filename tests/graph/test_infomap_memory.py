@@ -91,7 +91,7 @@ def test_core_loop_ends_in_a_local_optimum(directed):
         leaves = leaf_net(flow)
         module = np.arange(net.n_states, dtype=np.int64)
         state = np.array([7], np.uint64)
-        while K.core_loop(flow.optr, flow.oidx, flow.ofl, flow.iptr, flow.iidx, flow.ifl,
+        while K.memory_core_loop(flow.optr, flow.oidx, flow.ofl, flow.iptr, flow.iidx, flow.ifl,
                           flow.undirected, flow.node_x, flow.node_e, flow.node_flow, flow.node_t,
                           flow.node_d, False, 0.15, 0.0, module, leaves.parent, False, state, 10,
                           1e-10, 0.0, False, 0, 5, leaves.pptr, leaves.pidx, leaves.pfl,

@@ -119,11 +119,12 @@ def _core(flow: Flow, net: Net, module: np.ndarray, state: np.ndarray, constrain
     # memory networks: weakly linked states also try random modules (as the reference's
     # memory search, and as the earlier memory kernel did)
     random_moves = RANDOM_MOVES if preferred or memory else 0
-    return K.core_loop(net.optr, net.oidx, net.ofl, net.iptr, net.iidx, net.ifl, flow.undirected,
-                       net.x, net.e, net.p, net.t, net.d, flow.recorded, flow.alpha, flow.dtot,
-                       module, net.parent, constrained, state, max_sweeps, MIN_IMPROVEMENT,
-                       flow.index_offset, first_loop, preferred, random_moves,
-                       net.pptr, net.pidx, net.pfl, flow.n_phys if memory else 0)
+    loop = K.memory_core_loop if memory else K.core_loop
+    return loop(net.optr, net.oidx, net.ofl, net.iptr, net.iidx, net.ifl, flow.undirected,
+                net.x, net.e, net.p, net.t, net.d, flow.recorded, flow.alpha, flow.dtot,
+                module, net.parent, constrained, state, max_sweeps, MIN_IMPROVEMENT,
+                flow.index_offset, first_loop, preferred, random_moves,
+                net.pptr, net.pidx, net.pfl, flow.n_phys if memory else 0)
 
 
 def find_modules(flow: Flow, net: Net, init: np.ndarray, state: np.ndarray, *,
