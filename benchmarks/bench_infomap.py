@@ -27,7 +27,7 @@
    (--quick: 20k / 200k) and the second-order word network of the SIGHAN PKU gold files
    (`cooccurrence_states`, min_count 2) and of the characters of the Tang/Song poems (all 321k
    lines: 628k states / 1.43M links, the most frequent character has 2809 states; --quick: the
-   first 100k lines, 324k links), when ../shared is present: minent's memory_infomap vs
+   first 100k lines, 324k links; --poem-lines N: the first N), when ../shared is present: minent's memory_infomap vs
    the reference's run (--two-level, or its default multilevel search) on the same states and
    links; levels = depth of the deepest leaf module.
 """
@@ -358,7 +358,7 @@ def interop(quick: bool) -> None:
                  "wall", "ref wall", "wall ratio"], rows)
 
 
-def states(quick: bool) -> None:
+def states(quick: bool, poem_lines: int | None = None) -> None:
     import resource
 
     import infomap as ref
@@ -398,7 +398,7 @@ def states(quick: bool) -> None:
 
         # characters as words: frequent characters have thousands of states
         with gzip.open(poems, "rt", encoding="utf-8") as fh:
-            lines = [" ".join(line.strip()) for line in islice(fh, 100_000 if quick else None)]
+            lines = [" ".join(line.strip()) for line in islice(fh, poem_lines or (100_000 if quick else None))]
         net = cooccurrence_states(lines, min_count=2)
         nets.append((f"poems 2nd-order chars {net.graph.n_edges // 1000}k", net))
     tiny = StateNetwork(Graph(["a", "b", "c"], np.arange(1, 4), np.array([0, 1]), np.array([1, 2]), np.ones(2), True),
@@ -441,6 +441,8 @@ def main() -> None:
     ap.add_argument("--skip-interop", action="store_true")
     ap.add_argument("--skip-states", action="store_true")
     ap.add_argument("--only-states", action="store_true", help="only the memory (state) network section")
+    ap.add_argument("--poem-lines", type=int, default=None,
+                    help="state networks: the first N lines of the poems (default: all; --quick: 100000)")
     ap.add_argument("--only-interop", action="store_true", help="only the networkx ecosystem section")
     ap.add_argument("--big-ref", action="store_true",
                     help="also run the reference's command line end to end on the big graph (slow)")
@@ -450,7 +452,7 @@ def main() -> None:
         if args.only_interop:
             interop(args.quick)
         if args.only_states:
-            states(args.quick)
+            states(args.quick, args.poem_lines)
         return
     if not args.skip_speed:
         speed(args.quick)
@@ -463,7 +465,7 @@ def main() -> None:
     if not args.skip_interop:
         interop(args.quick)
     if not args.skip_states:
-        states(args.quick)
+        states(args.quick, args.poem_lines)
 
 
 if __name__ == "__main__":
