@@ -22,11 +22,14 @@
    GraphML file read (networkx's parser) and clustered; --preferred-number-of-modules at the
    same K; writing .ftree (minent's module tree + writer vs the reference's write_flow_tree);
    drawing the --map SVG. Planted graph 50k/500k (--quick: 10k/100k).
-5. Memory (state) networks, two-level, 1 trial, 1 thread: a synthetic state network (states in
-   200 planted blocks, 4 states per physical node) of 100k states / 1M links (--quick: 20k /
-   200k) and the second-order word network of the SIGHAN PKU gold files (`cooccurrence_states`,
-   min_count 2; when ../shared is present): minent's memory_infomap vs the reference's run on
-   the same states and links.
+5. Memory (state) networks, two-level and hierarchical, 1 trial, 1 thread: a synthetic state
+   network (states in 200 planted blocks, 4 states per physical node) of 100k states / 1M links
+   (--quick: 20k / 200k) and the second-order word network of the SIGHAN PKU gold files
+   (`cooccurrence_states`, min_count 2) and of the characters of the Tang/Song poems (all 321k
+   lines: 628k states / 1.43M links, the most frequent character has 2809 states; --quick: the
+   first 100k lines, 324k links; --poem-lines N: the first N), when ../shared is present: minent's memory_infomap vs
+   the reference's run (--two-level, or its default multilevel search) on the same states and
+   links; levels = depth of the deepest leaf module.
 """
 
 from __future__ import annotations
@@ -291,7 +294,8 @@ def interop(quick: bool) -> None:
     import networkx as nx
 
     from minent.graph.infomap.flow import result_flow
-    from minent.io.graph_formats import ftree_lines, module_tree
+    from minent.graph.infomap.tree import module_tree
+    from minent.io.graph_formats import ftree_lines
     from minent.io.graph_map import module_map_svg
     from minent.io.graph_nx import read_networkx_file
 
@@ -337,7 +341,7 @@ def interop(quick: bool) -> None:
 
         def write_mine():
             with open(out, "w") as fh:
-                for line in ftree_lines(r, result_flow(r)):
+                for line in ftree_lines(r, module_tree(r, result_flow(r))):
                     fh.write(line + "\n")
 
         ref_im = reference(lambda im: im.add_networkx_graph(G))
@@ -354,7 +358,7 @@ def interop(quick: bool) -> None:
                  "wall", "ref wall", "wall ratio"], rows)
 
 
-def states(quick: bool) -> None:
+def states(quick: bool, poem_lines: int | None = None) -> None:
     import resource
 
     import infomap as ref
@@ -385,29 +389,46 @@ def states(quick: bool) -> None:
 
         lines = [line for p in gold for line in p.read_text(encoding="utf-8").splitlines()]
         nets.append(("PKU gold 2nd-order words", cooccurrence_states(lines, min_count=2)))
+    poems = SHARED_DATA / "corpora" / "poems_tang_song.txt.gz"
+    if poems.exists():
+        import gzip
+        from itertools import islice
+
+        from minent.graph.cooccur import cooccurrence_states
+
+        # characters as words: frequent characters have thousands of states
+        with gzip.open(poems, "rt", encoding="utf-8") as fh:
+            lines = [" ".join(line.strip()) for line in islice(fh, poem_lines or (100_000 if quick else None))]
+        net = cooccurrence_states(lines, min_count=2)
+        nets.append((f"poems 2nd-order chars {net.graph.n_edges // 1000}k", net))
     tiny = StateNetwork(Graph(["a", "b", "c"], np.arange(1, 4), np.array([0, 1]), np.array([1, 2]), np.ones(2), True),
                         np.array([0, 1, 0]), ["x", "y"], np.arange(1, 3))
     memory_infomap(tiny)   # JIT warm-up
+    memory_infomap(tiny, hierarchical=True)
     rows = []
     for name, net in nets:
-        r, cpu, wall = _timed(lambda: memory_infomap(net, seed=1))
+        for hierarchical in (False, True):
+            r, cpu, wall = _timed(lambda: memory_infomap(net, seed=1, hierarchical=hierarchical))
 
-        def reference():
-            im = ref.Infomap(two_level=True, silent=True, directed=True, seed=1, num_threads=1)
-            for i, p in enumerate(net.physical.tolist()):
-                im.add_state_node(i, p)
-            im.add_links(list(zip(net.graph.src.tolist(), net.graph.dst.tolist(), net.graph.weight.tolist())))
-            return im.run()
+            def reference():
+                im = ref.Infomap(two_level=not hierarchical, silent=True, directed=True, seed=1, num_threads=1)
+                for i, p in enumerate(net.physical.tolist()):
+                    im.add_state_node(i, p)
+                im.add_links(list(zip(net.graph.src.tolist(), net.graph.dst.tolist(), net.graph.weight.tolist())))
+                return im.run()
 
-        res, rcpu, rwall = _timed(reference)
-        rows.append([name, net.n_physical, net.n_states, net.graph.n_edges, r.num_modules, res.num_top_modules,
-                     f"{r.codelength:.6f}", f"{res.codelength:.6f}", len(r.overlapping()),
-                     cpu, rcpu, cpu / rcpu, wall, rwall, wall / rwall])
+            res, rcpu, rwall = _timed(reference)
+            levels = max(len(p) for p in r.paths) - 1 if hierarchical else 1
+            rows.append([name, "hierarchical" if hierarchical else "two-level", net.n_physical, net.n_states,
+                         net.graph.n_edges, r.num_modules, res.num_top_modules, levels, res.num_levels - 1,
+                         f"{r.codelength:.6f}", f"{res.codelength:.6f}", len(r.overlapping()),
+                         cpu, rcpu, cpu / rcpu, wall, rwall, wall / rwall])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\n## memory (state) networks: two-level, 1 trial, 1 thread (seconds, reference's add_* included; "
+    print(f"\n## memory (state) networks: 1 trial, 1 thread (seconds, reference's add_* included; "
           f"ratio = minent / reference; peak RSS of this process {peak:.0f} MiB)")
-    print_table(["network", "physical", "states", "links", "modules", "ref modules", "L minent", "L ref",
-                 "overlapping", "cpu", "ref cpu", "cpu ratio", "wall", "ref wall", "wall ratio"], rows)
+    print_table(["network", "search", "physical", "states", "links", "modules", "ref modules", "levels",
+                 "ref levels", "L minent", "L ref", "overlapping", "cpu", "ref cpu", "cpu ratio", "wall",
+                 "ref wall", "wall ratio"], rows)
 
 
 def main() -> None:
@@ -420,6 +441,8 @@ def main() -> None:
     ap.add_argument("--skip-interop", action="store_true")
     ap.add_argument("--skip-states", action="store_true")
     ap.add_argument("--only-states", action="store_true", help="only the memory (state) network section")
+    ap.add_argument("--poem-lines", type=int, default=None,
+                    help="state networks: the first N lines of the poems (default: all; --quick: 100000)")
     ap.add_argument("--only-interop", action="store_true", help="only the networkx ecosystem section")
     ap.add_argument("--big-ref", action="store_true",
                     help="also run the reference's command line end to end on the big graph (slow)")
@@ -429,7 +452,7 @@ def main() -> None:
         if args.only_interop:
             interop(args.quick)
         if args.only_states:
-            states(args.quick)
+            states(args.quick, args.poem_lines)
         return
     if not args.skip_speed:
         speed(args.quick)
@@ -442,7 +465,7 @@ def main() -> None:
     if not args.skip_interop:
         interop(args.quick)
     if not args.skip_states:
-        states(args.quick)
+        states(args.quick, args.poem_lines)
 
 
 if __name__ == "__main__":

@@ -96,18 +96,18 @@ def _is_state_network(path: str, input_format: str) -> bool:
     return False
 
 
-def _run_states(path, directed, teleport, markov_time, trials, seed, fmt, output, header, map_svg) -> None:
-    """Memory map equation on a state network: node<TAB>module<TAB>flow<TAB>share rows."""
+def _run_states(path, fmt, output, header, map_svg, **kwargs) -> None:
+    """Memory map equation on a state network: node<TAB>module<TAB>flow<TAB>share[<TAB>path] rows."""
     from minent.graph.infomap.memory import memory_infomap, read_state_network
 
-    net = read_state_network(path, directed=directed)
-    result = memory_infomap(net, teleport=teleport, markov_time=markov_time, trials=trials, seed=seed)
+    net = read_state_network(path, directed=kwargs["directed"])
+    result = memory_infomap(net, **kwargs)
     if fmt == "json":
         doc = {"codelength": result.codelength, "indexCodelength": result.index_codelength,
                "moduleCodelength": result.module_codelength,
                "oneLevelCodelength": result.one_level_codelength,
                "relativeCodelengthSavings": result.relative_savings, "numTopModules": result.num_modules,
-               "directed": bool(directed), "higherOrder": True, "settings": result.settings,
+               "directed": bool(kwargs["directed"]), "higherOrder": True, "settings": result.settings,
                "nodes": [dict(zip(result.columns, row)) for row in result.to_rows()]}
         common.emit_text([json.dumps(doc, ensure_ascii=False)], output)
     else:
@@ -115,16 +115,17 @@ def _run_states(path, directed, teleport, markov_time, trials, seed, fmt, output
     if map_svg is not None:
         from types import SimpleNamespace
 
-        from minent.graph.infomap.flow import compute_flow
-        from minent.io.graph_formats import module_tree
+        from minent.graph.infomap.flow import result_flow
+        from minent.graph.infomap.memory import with_physical
+        from minent.graph.infomap.tree import module_tree
         from minent.io.graph_map import module_map_svg
         from minent.io.tables import atomic_output
 
-        flow = compute_flow(net.graph, directed=directed, teleport=teleport, markov_time=markov_time)
+        flow = with_physical(net, result_flow(SimpleNamespace(graph=net.graph, settings=result.settings)))
         view = SimpleNamespace(paths=result.state_paths(), module=result.module, flow=result.flow,
                                graph=net.graph, codelength=result.codelength,
                                one_level_codelength=result.one_level_codelength)
-        svg = module_map_svg(view, module_tree(view, flow), seed=seed, names=result.module_words(),
+        svg = module_map_svg(view, module_tree(view, flow), seed=kwargs["seed"], names=result.module_words(),
                              title=f"{path}: map of the modules")
         with atomic_output(map_svg) as fh:
             fh.write(svg)
@@ -172,6 +173,7 @@ def infomap_cmd(
 ) -> None:
     from minent.graph import infomap as im
     from minent.graph.infomap.flow import result_flow
+    from minent.graph.infomap.tree import module_tree
     from minent.io import graph_formats as fmts
 
     common.setup(quiet)
@@ -181,13 +183,13 @@ def infomap_cmd(
         raise UsageError("--evaluate scores the given two-level partition: it takes no --hierarchical, "
                          "--trials or --preferred-number-of-modules")
     if _is_state_network(graph, input_format):
-        if evaluate is not None or hierarchical or preferred_modules or recorded_teleport \
-                or fmt not in ("tsv", "jsonl", "json"):
+        if evaluate is not None or fmt not in ("tsv", "jsonl", "json"):
             from minent.errors import UsageError
 
-            raise UsageError("a state network takes -f tsv|jsonl|json and no --evaluate, --hierarchical, "
-                             "--preferred-number-of-modules or --recorded-teleport (not yet)")
-        _run_states(graph, directed, teleport, markov_time, trials, seed, fmt, output, header, map_svg)
+            raise UsageError("a state network takes -f tsv|jsonl|json and no --evaluate")
+        _run_states(graph, fmt, output, header, map_svg, directed=directed, teleport=teleport,
+                    recorded_teleport=recorded_teleport, markov_time=markov_time, trials=trials,
+                    seed=seed, hierarchical=hierarchical, preferred_number_of_modules=preferred_modules)
         return
     g = _read_graph(graph, directed, input_format, weight_attr)
     if g.n_edges == 0:
@@ -208,10 +210,10 @@ def infomap_cmd(
     elif fmt == "tsv" and result.paths is None:
         common.emit_text(fmts.tsv_chunks(result, header=header), output)
     elif fmt == "json":
-        doc = fmts.infomap_json(result, result_flow(result))
+        doc = fmts.infomap_json(result, module_tree(result, result_flow(result)))
         common.emit_text([json.dumps(doc, ensure_ascii=False)], output)
     elif fmt == "ftree":
-        common.emit_text(fmts.ftree_lines(result, result_flow(result)), output)
+        common.emit_text(fmts.ftree_lines(result, module_tree(result, result_flow(result))), output)
     elif fmt in ("gexf", "graphml"):
         common.emit_text(fmts.gexf_lines(result) if fmt == "gexf" else fmts.graphml_lines(result), output)
     else:
@@ -220,7 +222,7 @@ def infomap_cmd(
         from minent.io.graph_map import module_map_svg
         from minent.io.tables import atomic_output
 
-        svg = module_map_svg(result, fmts.module_tree(result, result_flow(result)), seed=seed,
+        svg = module_map_svg(result, module_tree(result, result_flow(result)), seed=seed,
                              title=f"{graph}: map of the modules")
         with atomic_output(map_svg) as fh:
             fh.write(svg)

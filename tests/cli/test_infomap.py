@@ -198,3 +198,36 @@ def test_bad_utf16_is_refused_by_line(tmp_path):
     r = run_minent("infomap", p)
     assert r.returncode == 1 and b"Traceback" not in r.stderr
     assert f"{p}:3: not valid UTF-16".encode() in r.stderr
+
+
+def test_state_network_options(tmp_path):
+    """A state network takes --hierarchical (a path column: each physical node's leaf modules),
+    --recorded-teleport and --preferred-number-of-modules, as the library."""
+    import numpy as np
+
+    from minent.graph.infomap.memory import memory_infomap, parse_state_network
+    from tests.graph.test_infomap_memory import nested_state_net
+
+    text = nested_state_net(np.random.default_rng(12))
+    path = tmp_path / "s.net"
+    path.write_text(text)
+    net = parse_state_network(text.encode())
+    r = run_minent("infomap", path, "--directed", "--hierarchical", "--header")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.decode().splitlines()
+    assert lines[0] == "node\tmodule\tflow\tshare\tpath"
+    lib = memory_infomap(net, hierarchical=True)
+    assert [line.split("\t") for line in lines[1:]] == [[str(c) for c in row] for row in lib.to_rows()]
+    assert f"codelength {lib.codelength:.6f}" in r.stderr.decode()
+    doc = json.loads(run_minent("infomap", path, "--directed", "--hierarchical", "-f", "json", "-q").stdout)
+    assert doc["higherOrder"] and doc["codelength"] == pytest.approx(lib.codelength)
+    assert set(doc["nodes"][0]) == {"node", "module", "flow", "share", "path"}
+    for args, kwargs in [(["--recorded-teleport"], dict(recorded_teleport=True)),
+                         (["--preferred-number-of-modules", "3"], dict(preferred_number_of_modules=3))]:
+        r = run_minent("infomap", path, "--directed", *args)
+        assert r.returncode == 0, r.stderr
+        lib = memory_infomap(net, **kwargs)
+        assert f"codelength {lib.codelength:.6f}" in r.stderr.decode()
+        assert {line.split("\t")[1] for line in r.stdout.decode().splitlines()} == \
+            {str(m) for m in range(1, lib.num_modules + 1)}
+    assert run_minent("infomap", path, "--evaluate", path).returncode == 2

@@ -192,7 +192,8 @@ def test_first_loop_only_grows_modules():
         moves = K.core_loop(flow.optr, flow.oidx, flow.ofl, flow.iptr, flow.iidx, flow.ifl,
                             flow.undirected, flow.node_x, flow.node_e, flow.node_flow, flow.node_t,
                             flow.node_d, False, 0.15, 0.0, module, np.zeros(flow.n, np.int64),
-                            False, np.array([7], np.uint64), 10, 1e-10, 0.0, True)
+                            False, np.array([7], np.uint64), 10, 1e-10, 0.0, True, 0, 0,
+                            np.zeros(1, np.int64), np.zeros(0, np.int64), np.zeros(0), 0)
         assert moves > 50
         joined = module != np.arange(flow.n)
         assert np.all(module[module[joined]] == module[joined])

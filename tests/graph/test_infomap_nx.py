@@ -193,3 +193,34 @@ def test_networkx_is_imported_only_where_used():
             "r = infomap(parse_edge_list(b'1 2\\n2 3\\n3 1\\n')); print('networkx' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_evaluate_takes_what_infomap_takes():
+    """evaluate() accepts a networkx graph (weight attribute selectable), a scipy matrix and an
+    edge array, with the partition as {node: label} over the original nodes or as a list of
+    node sets (what communities() gives); the codelength is the one infomap() found."""
+    from minent.graph.infomap import evaluate
+
+    G = nx.les_miserables_graph()   # string nodes, "weight" attributes
+    r = infomap(G, seed=1)
+    comms = r.communities()
+    as_sets = evaluate(G, comms)
+    as_dict = evaluate(G, {node: j for j, group in enumerate(comms) for node in group})
+    assert as_sets.codelength == pytest.approx(r.codelength, abs=1e-12)
+    assert as_dict.codelength == pytest.approx(r.codelength, abs=1e-12)
+    own = evaluate(from_networkx(G), {node: j for j, group in enumerate(comms) for node in group})
+    assert own.codelength == pytest.approx(r.codelength, abs=1e-12)
+    unweighted = infomap(G, weight=None, seed=1)
+    assert evaluate(G, unweighted.communities(), weight=None).codelength == pytest.approx(
+        unweighted.codelength, abs=1e-12)
+    assert evaluate(G, comms, weight=None).codelength != pytest.approx(r.codelength, abs=1e-6)
+    # integer nodes: matrix rows and edge-array ids
+    K = nx.karate_club_graph()
+    A = nx.to_scipy_sparse_array(K, weight=None)
+    rk = infomap(A, seed=1)
+    assert evaluate(A, rk.communities()).codelength == pytest.approx(rk.codelength, abs=1e-12)
+    edges = np.array(list(K.edges()))
+    re = infomap(edges, seed=1)
+    assert evaluate(edges, re.communities()).codelength == pytest.approx(re.codelength, abs=1e-12)
+    with pytest.raises(DataError, match="has no module"):
+        evaluate(G, comms[1:])

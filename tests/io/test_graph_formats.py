@@ -15,7 +15,8 @@ from tests.support import run_minent
 from minent.graph.infomap import infomap
 from minent.graph.infomap.flow import result_flow
 from minent.io.graph import parse_edge_list
-from minent.io.graph_formats import ftree_lines, infomap_json, module_tree
+from minent.graph.infomap.tree import module_tree
+from minent.io.graph_formats import ftree_lines, infomap_json
 
 
 def nested_graph(seed: int) -> str:
@@ -107,20 +108,6 @@ def test_json_matches_the_reference(tmp_path, directed, hierarchical):
         assert close(a["flow"], b["flow"]) and close(a["mec"], b["mec"])
 
 
-def test_module_tree_adds_up():
-    g = parse_edge_list(nested_graph(7).encode())
-    for directed, hierarchical in CASES:
-        r = infomap(g, directed=directed, hierarchical=hierarchical, seed=1)
-        flow = result_flow(r)
-        modules = module_tree(r, flow)
-        assert sum(m.codelength for m in modules) == pytest.approx(r.codelength, abs=1e-9)
-        assert modules[0].path == () and modules[0].flow == pytest.approx(1.0)
-        # the flow leaving top modules is the flow of the links between them (undirected: a
-        # row carries both directions, and each end's module exits by one of them)
-        top = [m for m in modules if len(m.path) == 1]
-        assert sum(m.exit_flow for m in top) == pytest.approx(sum(modules[0].links.values()), abs=1e-12)
-
-
 def test_undirected_module_links_from_the_definition():
     """Two-level, undirected: the root's row (a, b) is the weight between modules a and b over
     the total weight (both directions of a link combined)."""
@@ -138,7 +125,7 @@ def test_undirected_module_links_from_the_definition():
     assert root.links.keys() == expected.keys()
     for key, f in expected.items():
         assert root.links[key] == pytest.approx(f, rel=1e-12)
-    lines = list(ftree_lines(r, result_flow(r)))
+    lines = list(ftree_lines(r, module_tree(r, result_flow(r))))
     assert lines[lines.index("*Links undirected") + 3].startswith(f"*Links root 0 0 {len(expected)} {r.num_modules}")
 
 
@@ -226,7 +213,7 @@ def test_bad_files_are_one_line_errors(tmp_path, name, text, message):
 
 def test_json_codelength_keys():
     r = infomap(parse_edge_list(nested_graph(3).encode()), seed=1)
-    doc = infomap_json(r, result_flow(r))
+    doc = infomap_json(r, module_tree(r, result_flow(r)))
     assert math.isclose(doc["codelength"], r.codelength)
     assert doc["numModules"] == [r.num_modules, 0] and doc["modules"][0]["path"] == [0]
     assert json.loads(json.dumps(doc)) == doc

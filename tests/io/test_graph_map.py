@@ -12,7 +12,7 @@ import pytest
 from tests.support import run_minent
 from minent.graph.infomap import infomap
 from minent.graph.infomap.flow import result_flow
-from minent.io.graph_formats import module_tree
+from minent.graph.infomap.tree import module_tree
 from minent.io.graph_map import module_map_svg
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -36,20 +36,18 @@ from typing import Callable
 import numpy as np
 
 from minent.errors import DataError, UsageError
-from minent.graph.infomap.flow import codelength, compute_flow, one_level_codelength
-from minent.graph.infomap.hierarchy import build_hierarchy
-from minent.graph.infomap.result import InfomapResult, order_modules
-from minent.graph.infomap.search import MIN_IMPROVEMENT, two_level_trial
+from minent.graph.infomap.flow import compute_flow, one_level_codelength
+from minent.graph.infomap.result import InfomapResult
+from minent.graph.infomap.trials import Partition, best_partition, two_level_partition
 from minent.io.graph import Graph
 
 log = logging.getLogger("minent")
 
 
-def _result(graph, flow, module, settings, start, one_level) -> InfomapResult:
-    length, index, mod = codelength(flow, module)
-    ranked, mflow = order_modules(module, flow.node_flow)
-    return InfomapResult(graph, ranked, flow.node_flow, length, index, mod, one_level,
-                         settings, time.perf_counter() - start, module_flow=mflow)
+def _result(graph, flow, part: Partition, settings, start) -> InfomapResult:
+    return InfomapResult(graph, part.module, flow.node_flow, part.codelength, part.index_codelength,
+                         part.module_codelength, one_level_codelength(flow), settings,
+                         time.perf_counter() - start, paths=part.paths, module_flow=part.module_flow)
 
 
 def _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time):
@@ -105,55 +103,55 @@ def infomap(
         raise UsageError(f"`preferred_number_of_modules` must be positive (or None), got {preferred}")
     if preferred:
         settings.update(preferred_number_of_modules=preferred)
-    one_level = one_level_codelength(flow)
-    rng = np.random.default_rng(seed)
-    best: InfomapResult | None = None
-    # as the reference, a preferred number of modules turns off the fall-back to one module
-    best_module, best_len = np.zeros(flow.n, np.int64), math.inf if preferred else one_level
-    for trial in range(trials):
-        state = np.array([rng.integers(0, 2**63, dtype=np.uint64)], dtype=np.uint64)
-        module, length = two_level_trial(flow, state, preferred=preferred)
-        log.debug("trial %d: %.9f bits, %d modules", trial + 1, length, module.max() + 1)
-        if not preferred and not length < one_level - MIN_IMPROVEMENT:
-            module, length = np.zeros(flow.n, np.int64), one_level
-        if hierarchical:
-            # every trial builds its own tree, the shortest tree wins (as the reference)
-            cand = _result(graph, flow, module, settings, start, one_level)
-            build_hierarchy(cand, flow, rng)
-            if best is None or cand.codelength < best.codelength - MIN_IMPROVEMENT:
-                best = cand
-            length = cand.codelength
-        elif length < best_len - MIN_IMPROVEMENT:
-            best_module, best_len = module, length
-        if progress is not None:
-            progress(trial + 1, length)
-    result = best if best is not None else _result(graph, flow, best_module, settings, start,
-                                                   one_level)
-    result.elapsed = time.perf_counter() - start
-    return result
+    part = best_partition(flow, trials=trials, seed=seed, hierarchical=hierarchical,
+                          preferred=preferred, progress=progress)
+    return _result(graph, flow, part, settings, start)
 
 
 def evaluate(
-    graph: Graph,
-    partition: dict[str, str],
+    graph,
+    partition,
     *,
+    weight: str | None = "weight",
     directed: bool | None = None,
     teleport: float = 0.15,
     recorded_teleport: bool = False,
     markov_time: float = 1.0,
     label: str = "<partition>",
 ) -> InfomapResult:
-    """Codelength of a given partition ({node name or id: module label}); every node must be in it."""
+    """Codelength of a given two-level partition of ``graph``'s nodes.
+
+    graph, weight, directed: as :func:`infomap` (minent's Graph, a networkx graph, a scipy
+    sparse matrix or an edge array). partition: {node: module label}, the node being the
+    graph's own node object (a networkx node, a matrix row) or its name, or its integer id (a
+    .clu file of a Pajek graph); or a list of node sets (networkx's convention, what
+    ``result.communities()`` gives). Every node must be in it.
+
+    >>> import networkx as nx
+    >>> G = nx.barbell_graph(3, 0)
+    >>> round(evaluate(G, [{0, 1, 2}, {3, 4, 5}]).codelength, 6)
+    2.32073
+    """
+    if not isinstance(graph, Graph):
+        from minent.io.graph_nx import as_graph
+
+        graph = as_graph(graph, weight=weight, directed=directed)
+    from minent.io.graph_nx import node_keys
+
     start = time.perf_counter()
-    # nodes are looked up by name, then by integer id (a .clu file of a Pajek graph)
-    keys = [name if name in partition else str(i) for name, i in zip(graph.names, graph.ids.tolist())]
-    missing = [name for name, key in zip(graph.names, keys) if key not in partition]
+    if not isinstance(partition, dict):
+        partition = {node: j for j, group in enumerate(partition) for node in group}
+    # nodes are looked up as objects, then by name, then by integer id
+    names = graph.names
+    keys = [node if node in partition else names[i] if names[i] in partition else str(i_d)
+            for i, (node, i_d) in enumerate(zip(node_keys(graph), graph.ids.tolist()))]
+    missing = [names[i] for i, key in enumerate(keys) if key not in partition]
     if missing:
         raise DataError(f"{label}: node {missing[0]!r} of the graph has no module "
                         f"({len(missing)} nodes missing)")
-    labels: dict[str, int] = {}
+    labels: dict = {}
     module = np.array([labels.setdefault(partition[key], len(labels)) for key in keys],
                       dtype=np.int64)
     flow, settings = _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time)
     settings.update(evaluate=label)
-    return _result(graph, flow, module, settings, start, one_level_codelength(flow))
+    return _result(graph, flow, two_level_partition(flow, module), settings, start)

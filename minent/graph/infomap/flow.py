@@ -45,6 +45,10 @@ class Flow:
     alpha: float
     dtot: float
     index_offset: float = 0.0   # exit flow of the enclosing module (sub-networks of a hierarchy)
+    # memory (state) networks: the physical node of each node, dense ids 0..n_phys-1; a module
+    # codes the flow of its physical nodes, not of its states (see codelength)
+    physical: np.ndarray | None = None
+    n_phys: int = 0
     _entropy: float | None = field(default=None, repr=False)   # cache of one_level_codelength
 
     @property
@@ -142,10 +146,16 @@ def plogp_sum(x: np.ndarray) -> float:
     return float(np.sum(x * np.log2(x)))
 
 
+def physical_flow(flow: Flow) -> np.ndarray:
+    """Flow of each physical node of a memory network (the sum over its states)."""
+    return np.bincount(flow.physical, weights=flow.node_flow, minlength=flow.n_phys)
+
+
 def one_level_codelength(flow: Flow) -> float:
-    """Codelength of the one-module partition: the entropy of the node flow (bits)."""
+    """Codelength of the one-module partition: the entropy of the node flow (bits); of the
+    physical nodes' flow in a memory network."""
     if flow._entropy is None:
-        flow._entropy = -plogp_sum(flow.node_flow)
+        flow._entropy = -plogp_sum(flow.node_flow if flow.physical is None else physical_flow(flow))
     return flow._entropy
 
 
@@ -161,7 +171,9 @@ def flat_codelength(flow: Flow) -> float:
 def codelength(flow: Flow, module: np.ndarray) -> tuple[float, float, float]:
     """(L, index codelength, module codelength) of a two-level partition (ids 0..k-1).
 
-    A partition with a single module has the one-level codelength (index codelength 0).
+    A partition with a single module has the one-level codelength (index codelength 0). In a
+    memory network a module codes its physical nodes: the module codelength has
+    -sum plogp(P[i, alpha]) (alpha's flow in module i) instead of -sum plogp(p_alpha).
     """
     from minent.graph.infomap import kernels as K
 
@@ -174,7 +186,11 @@ def codelength(flow: Flow, module: np.ndarray) -> tuple[float, float, float]:
                                        flow.node_flow, flow.node_t, flow.node_d, module, k)
     index, mod = K.codelength_terms(mx, me, mp, mt, md, flow.recorded, flow.alpha, flow.dtot,
                                     flow.index_offset)
-    mod += one_level_codelength(flow)
+    if flow.physical is None:
+        mod += one_level_codelength(flow)
+    else:
+        pairs = np.unique(module * flow.n_phys + flow.physical, return_inverse=True)[1]
+        mod -= plogp_sum(np.bincount(pairs, weights=flow.node_flow))
     total = index + mod
     if abs(total) < 1e-12:  # rounding noise of a zero codelength (all flow inside modules)
         total = 0.0

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from minent.graph.infomap.flow import Flow, codelength, flat_codelength, plogp, plogp_sum
-from minent.graph.infomap.result import InfomapResult
 from minent.graph.infomap.search import MIN_IMPROVEMENT, module_network, two_level_trial
 
 #: deepest level of the tree (a guard; real hierarchies are a few levels deep)
@@ -68,9 +67,15 @@ def sub_flow(flow: Flow, nodes: np.ndarray, exit_flow: float) -> Flow:
         iptr, iidx, ifl = optr, oidx, ofl
     else:
         iptr, iidx, ifl = restrict(flow.iptr, flow.iidx, flow.ifl, nodes)
+    physical, n_phys = None, 0
+    if flow.physical is not None:
+        # the physical nodes of the module's states, renumbered 0..n_phys-1: the kernels'
+        # tables are sized by the number of physical nodes
+        uniq, physical = np.unique(flow.physical[nodes], return_inverse=True)
+        physical, n_phys = physical.astype(np.int64), int(uniq.size)
     return Flow(flow.node_flow[nodes], optr, oidx, ofl, iptr, iidx, ifl, flow.undirected,
                 flow.node_x[nodes], flow.node_e[nodes], flow.node_t[nodes], flow.node_d[nodes],
-                flow.recorded, flow.alpha, flow.dtot, float(exit_flow))
+                flow.recorded, flow.alpha, flow.dtot, float(exit_flow), physical, n_phys)
 
 
 def _module_sums(flow: Flow, module: np.ndarray, k: int):
@@ -207,8 +212,9 @@ def _write_paths(module: _Module, prefix: tuple, node_flow: np.ndarray, paths: l
         _write_paths(module.children[j], prefix + (rank,), node_flow, paths)
 
 
-def build_hierarchy(result: InfomapResult, flow: Flow, rng: np.random.Generator) -> None:
-    """Turn a two-level ``result`` into a multilevel tree (see the module docstring): levels of
+def build_hierarchy(result, flow: Flow, rng: np.random.Generator) -> None:
+    """Turn a two-level ``result`` (an InfomapResult or a
+    :class:`~minent.graph.infomap.trials.Partition`) into a multilevel tree (see the module docstring): levels of
     super-modules above its modules where they shorten the index code, and sub-modules below
     them, recursively, where they shorten a module's code. Sets ``result.paths``, ``module``
     (top level) and the codelengths."""

@@ -3,7 +3,7 @@ of node moves with aggregation into super-nodes, then alternating fine and coars
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,9 +37,13 @@ RANDOM_MOVES = 5
 TUNE_RELATIVE_THRESHOLD = 1e-5
 
 
+_NO_PHYSICAL = np.zeros(1, np.int64), np.zeros(0, np.int64), np.zeros(0)
+
+
 @dataclass
 class Net:
-    """One level of the search: (super-)nodes with CSR flow links."""
+    """One level of the search: (super-)nodes with CSR flow links and, in a memory network,
+    the flow of the physical nodes each holds (CSR ``pptr``/``pidx``/``pfl``; empty else)."""
 
     optr: np.ndarray
     oidx: np.ndarray
@@ -53,19 +57,26 @@ class Net:
     t: np.ndarray
     d: np.ndarray
     parent: np.ndarray
+    pptr: np.ndarray = field(default_factory=lambda: _NO_PHYSICAL[0])
+    pidx: np.ndarray = field(default_factory=lambda: _NO_PHYSICAL[1])
+    pfl: np.ndarray = field(default_factory=lambda: _NO_PHYSICAL[2])
 
     @property
     def n(self) -> int:
         return int(self.p.shape[0])
 
 
-def leaf_net(flow: Flow) -> Net:
+def leaf_net(flow: Flow, parent: np.ndarray | None = None) -> Net:
+    physical = _NO_PHYSICAL if flow.physical is None else (
+        np.arange(flow.n + 1, dtype=np.int64), flow.physical, flow.node_flow)
     return Net(flow.optr, flow.oidx, flow.ofl, flow.iptr, flow.iidx, flow.ifl, flow.node_x,
-                flow.node_e, flow.node_flow, flow.node_t, flow.node_d,
-                np.zeros(flow.n, np.int64))
+               flow.node_e, flow.node_flow, flow.node_t, flow.node_d,
+               np.zeros(flow.n, np.int64) if parent is None else parent, *physical)
 
 
-def aggregate(flow: Flow, net: Net, module: np.ndarray, k: int) -> Net:
+def aggregate(flow: Flow, net: Net, module: np.ndarray, k: int, physical: bool = True) -> Net:
+    """The network of the k modules of ``net``'s nodes (with their physical flows unless
+    ``physical`` is False)."""
     from minent.graph.infomap import kernels as K
 
     # exit/enter flow of a module: its nodes' minus the links inside it. Not the row sums of
@@ -79,7 +90,10 @@ def aggregate(flow: Flow, net: Net, module: np.ndarray, k: int) -> Net:
         iptr, iidx, ifl = K.transpose_csr(optr, oidx, ofl)
     parent = np.zeros(k, np.int64)
     parent[module] = net.parent
-    return Net(optr, oidx, ofl, iptr, iidx, ifl, x, e, p, t, d, parent)
+    phys = _NO_PHYSICAL
+    if physical and flow.physical is not None:
+        phys = K.physical_sums(module, k, net.pptr, net.pidx, net.pfl, flow.n_phys)
+    return Net(optr, oidx, ofl, iptr, iidx, ifl, x, e, p, t, d, parent, *phys)
 
 
 def module_network(flow: Flow, module: np.ndarray, k: int) -> Flow:
@@ -87,9 +101,11 @@ def module_network(flow: Flow, module: np.ndarray, k: int) -> Flow:
 
     A module's visit rate is its enter flow (what the index codebook above it codes), its
     exit/enter flows and links are those between modules; the index offset (exit flow of the
-    enclosing module) is kept. Teleportation terms are not carried (unrecorded flow only).
+    enclosing module) is kept. Teleportation terms are not carried (unrecorded flow only), nor
+    physical nodes: a module network codes modules by their enter flow, memory network or not
+    (as the reference).
     """
-    net = aggregate(flow, leaf_net(flow), module, k)
+    net = aggregate(flow, leaf_net(flow), module, k, physical=False)
     return Flow(net.e.copy(), net.optr, net.oidx, net.ofl, net.iptr, net.iidx, net.ifl,
                 flow.undirected, net.x, net.e, np.zeros(k), np.zeros(k), False, flow.alpha, 0.0,
                 flow.index_offset)
@@ -99,10 +115,16 @@ def _core(flow: Flow, net: Net, module: np.ndarray, state: np.ndarray, constrain
           max_sweeps: int, first_loop: bool = False, preferred: int = 0) -> int:
     from minent.graph.infomap import kernels as K
 
-    return K.core_loop(net.optr, net.oidx, net.ofl, net.iptr, net.iidx, net.ifl, flow.undirected,
-                       net.x, net.e, net.p, net.t, net.d, flow.recorded, flow.alpha, flow.dtot,
-                       module, net.parent, constrained, state, max_sweeps, MIN_IMPROVEMENT,
-                       flow.index_offset, first_loop, preferred, RANDOM_MOVES if preferred else 0)
+    memory = flow.physical is not None
+    # memory networks: weakly linked states also try random modules (as the reference's
+    # memory search, and as the earlier memory kernel did)
+    random_moves = RANDOM_MOVES if preferred or memory else 0
+    loop = K.memory_core_loop if memory else K.core_loop
+    return loop(net.optr, net.oidx, net.ofl, net.iptr, net.iidx, net.ifl, flow.undirected,
+                net.x, net.e, net.p, net.t, net.d, flow.recorded, flow.alpha, flow.dtot,
+                module, net.parent, constrained, state, max_sweeps, MIN_IMPROVEMENT,
+                flow.index_offset, first_loop, preferred, random_moves,
+                net.pptr, net.pidx, net.pfl, flow.n_phys if memory else 0)
 
 
 def find_modules(flow: Flow, net: Net, init: np.ndarray, state: np.ndarray, *,
@@ -154,14 +176,20 @@ def two_level_trial(flow: Flow, state: np.ndarray, tune_limit: int = 10,
     local optima on small networks, neither dominating (ninetriangles directed: 1 in 40 seeds
     finds the optimum with full sweeps, 12 in 40 with growing modules; the reverse elsewhere).
     The second runs only if the first found modules shorter than :func:`flat_codelength`, and
-    not from FAST_SEARCH_MIN_LINKS link ends on, where both are the same search. With
+    not from FAST_SEARCH_MIN_LINKS link ends on, where both are the same search, nor on memory
+    networks (see below). With
     ``preferred`` the search minimises L + |modules - preferred| and returns that penalised
     length.
     """
     module, length = _search(flow, state, tune_limit, True, preferred)
     # the second search only where the first found modules that pay (a network without
-    # modules, such as the inside of most modules in a hierarchical search, costs one search)
-    if both and not preferred and length < flat_codelength(flow) - MIN_IMPROVEMENT \
+    # modules, such as the inside of most modules in a hierarchical search, costs one search),
+    # and not on memory networks: there a sweep also visits every module holding each of a
+    # node's physical nodes, so a search costs several times an ordinary one (a second-order
+    # network of Tang/Song poems, 207k states / 324k links: 42 s per search, and the first
+    # one alone codes 0.2% shorter than the reference's)
+    if both and not preferred and flow.physical is None \
+            and length < flat_codelength(flow) - MIN_IMPROVEMENT \
             and 2 * flow.oidx.shape[0] // (1 + flow.undirected) < FAST_SEARCH_MIN_LINKS:
         other, other_length = _search(flow, state, tune_limit, False, preferred)
         if other_length < length - MIN_IMPROVEMENT:
@@ -195,9 +223,7 @@ def _search(flow: Flow, state: np.ndarray, tune_limit: int, grow_first: bool,
             cand = find_modules(flow, leaves, module, state, preferred=preferred)
         else:
             # coarse tuning: split every module into sub-modules, then move the sub-modules
-            split_net = Net(*(getattr(leaves, f) for f in
-                               ("optr", "oidx", "ofl", "iptr", "iidx", "ifl", "x", "e", "p", "t", "d")),
-                             parent=module)
+            split_net = leaf_net(flow, parent=module)
             sub = find_modules(flow, split_net, identity, state, constrained=True,
                                core_loop_limit=COARSE_TUNE_LOOP_LIMIT, grow_only="all")
             k = int(sub.max()) + 1

@@ -14,12 +14,20 @@ Lancichinetti, West & Lambiotte 2014). A physical node whose states fall into se
 belongs to all of them, each with its share of the node's flow: overlapping communities.
 The one-level codelength is the entropy of the physical flows.
 
-The search (:func:`memory_infomap`): the core loop moves states to neighbouring modules, to
-modules holding other states of the same physical node, or to an empty module
-(:func:`minent.graph.infomap.memory.kernels.mem_core_loop`), modules are aggregated and moved again, then
-fine-tuning re-moves the states from the partition found while the codelength drops; the best
-of ``trials`` seeded runs is kept, and one module is the answer when nothing beats it.
-Two-level; unrecorded teleportation (the reference's default).
+The search (:func:`memory_infomap`) is InfoMap's own (:mod:`~minent.graph.infomap.search`,
+:mod:`~minent.graph.infomap.hierarchy`) on a flow network that knows the physical node of each
+state (``Flow.physical``): the core loop also tries the modules holding other states of the same
+physical node and counts the physical terms of each move
+(:func:`minent.graph.infomap.kernels.core_loop`), aggregated levels carry the physical flows of
+their nodes, and the codelength of a partition codes physical nodes. Hierarchical: the
+multilevel map equation as the reference computes it for memory networks, a leaf module (one
+whose children are states) codes the physical flows of its states,
+
+    L(leaf module M) = plogp(q_M_exit + P_M) - plogp(q_M_exit) - sum_alpha plogp(P[M, alpha]),
+
+a module of modules codes its sub-modules by enter flow (as in ordinary networks), and levels
+added above modules are searched on the module network, memoryless, as the reference does.
+Teleportation recorded or not, and a preferred number of modules, as for ordinary networks.
 
 >>> net = parse_state_network(b"*Vertices 2\\n1 a\\n2 b\\n*States\\n1 1\\n2 2\\n3 1\\n*Links\\n1 2\\n2 3\\n3 1\\n")
 >>> net.n_states, net.n_physical, net.physical.tolist()
@@ -28,22 +36,18 @@ Two-level; unrecorded teleportation (the reference's default).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
 from minent.errors import DataError, UsageError
+from minent.graph.infomap.flow import Flow, codelength, compute_flow, one_level_codelength
+from minent.graph.infomap.trials import best_partition
 from minent.io.graph import Graph
-
-#: nodes with at most 2 links also try the modules of this many random nodes (the reference's
-#: --num-random-moves default, for weakly linked states and modules)
-RANDOM_MOVES = 5
-#: sweeps of the core loop, and tuning rounds
-CORE_LOOP_LIMIT = 10
-TUNE_LIMIT = 10
-MIN_IMPROVEMENT = 1e-10
 
 
 @dataclass
@@ -188,153 +192,38 @@ def read_state_network(path, *, directed: bool = True) -> StateNetwork:
     return parse_state_network(read_bytes(path, label), label=label, directed=directed)
 
 
-# ----------------------------------------------------------------------------- codelength
-def _plogp_sum(x: np.ndarray) -> float:
-    x = x[x > 0]
-    return float(np.sum(x * np.log2(x)))
+# ----------------------------------------------------------------------------- flow, codelength
+def state_flow(net: StateNetwork, *, directed: bool | None = None, teleport: float = 0.15,
+               recorded_teleport: bool = False, markov_time: float = 1.0) -> Flow:
+    """The flow on the states of ``net`` (as :func:`~minent.graph.infomap.flow.compute_flow`),
+    with the physical node of each state: what the memory map equation codes."""
+    flow = compute_flow(net.graph, directed=directed, teleport=teleport,
+                        recorded_teleport=recorded_teleport, markov_time=markov_time)
+    return with_physical(net, flow)
 
 
-def physical_flow(net: StateNetwork, state_flow: np.ndarray) -> np.ndarray:
-    return np.bincount(net.physical, weights=state_flow, minlength=net.n_physical)
+def with_physical(net: StateNetwork, flow: Flow) -> Flow:
+    """``flow`` (computed on ``net.graph``) with ``net``'s physical nodes attached."""
+    if flow.physical is not None:
+        return flow
+    return dataclasses.replace(flow, physical=net.physical.astype(np.int64), n_phys=net.n_physical,
+                               _entropy=None)
 
 
-def memory_codelength(net: StateNetwork, flow, module: np.ndarray) -> tuple[float, float, float]:
-    """(L, index codelength, module codelength) of a partition of the states (ids 0..k-1)."""
-    from minent.graph.infomap.flow import codelength
-
-    module = np.asarray(module, np.int64)
-    uniq, dense = np.unique(module, return_inverse=True)
-    k = uniq.size
-    p_phys = physical_flow(net, flow.node_flow)
-    if k <= 1:
-        h = -_plogp_sum(p_phys)
-        return h, 0.0, h
-    _, index, mod = codelength(flow, dense)
-    # codelength() coded the states themselves: swap their plogp for the physical flows
-    mod += _plogp_sum(flow.node_flow)
-    key = dense * net.n_physical + net.physical
-    _, inv = np.unique(key, return_inverse=True)
-    mod -= _plogp_sum(np.bincount(inv, weights=flow.node_flow))
-    total = index + mod
-    return total, index, mod
+def memory_codelength(net: StateNetwork, flow: Flow, module: np.ndarray) -> tuple[float, float, float]:
+    """(L, index codelength, module codelength) of a two-level partition of the states."""
+    return codelength(with_physical(net, flow), np.unique(np.asarray(module), return_inverse=True)[1])
 
 
-# ----------------------------------------------------------------------------- search
-@dataclass
-class _Level:
-    optr: np.ndarray
-    oidx: np.ndarray
-    ofl: np.ndarray
-    iptr: np.ndarray
-    iidx: np.ndarray
-    ifl: np.ndarray
-    x: np.ndarray
-    e: np.ndarray
-    p: np.ndarray
-    pptr: np.ndarray
-    pidx: np.ndarray
-    pfl: np.ndarray
-
-
-def leaf_level(net: StateNetwork, flow) -> _Level:
-    n = flow.n
-    return _Level(flow.optr, flow.oidx, flow.ofl, flow.iptr, flow.iidx, flow.ifl, flow.node_x,
-                  flow.node_e, flow.node_flow, np.arange(n + 1, dtype=np.int64),
-                  net.physical.astype(np.int64), flow.node_flow.copy())
-
-
-def _aggregate(flow, lvl: _Level, module: np.ndarray, k: int, n_phys: int) -> _Level:
-    from minent.graph.infomap import kernels as K
-    from minent.graph.infomap.memory.kernels import physical_sums
-
-    optr, oidx, ofl = K.aggregate(lvl.optr, lvl.oidx, lvl.ofl, module, k)
-    if flow.undirected:
-        iptr, iidx, ifl = optr, oidx, ofl
-    else:
-        iptr, iidx, ifl = K.transpose_csr(optr, oidx, ofl)
-    x = K.row_sums(optr, ofl)
-    e = x if flow.undirected else K.row_sums(iptr, ifl)
-    pptr, pidx, pfl = physical_sums(module, k, lvl.pptr, lvl.pidx, lvl.pfl, n_phys)
-    return _Level(optr, oidx, ofl, iptr, iidx, ifl, x, e, K.sum_by(module, lvl.p, k), pptr, pidx, pfl)
-
-
-def core_pass(flow, lvl: _Level, module: np.ndarray, state: np.ndarray, n_phys: int,
-          parent: np.ndarray | None = None) -> int:
-    from minent.graph.infomap.memory.kernels import holders, mem_core_loop
-
-    qptr, qidx = holders(lvl.pptr, lvl.pidx, n_phys)
-    constrained = parent is not None
-    parent = np.zeros(1, np.int64) if parent is None else parent
-    return mem_core_loop(lvl.optr, lvl.oidx, lvl.ofl, lvl.iptr, lvl.iidx, lvl.ifl, flow.undirected,
-                         lvl.x, lvl.e, lvl.p, lvl.pptr, lvl.pidx, lvl.pfl, qptr, qidx, n_phys,
-                         module, state, CORE_LOOP_LIMIT, MIN_IMPROVEMENT, parent, constrained, RANDOM_MOVES)
-
-
-def _find(flow, leaf: _Level, init: np.ndarray, state, n_phys: int) -> np.ndarray:
-    """Core loop on the leaf level from ``init``, then on aggregated levels while nodes move."""
-    from minent.graph.infomap import kernels as K
-
-    module = init.copy()
-    core_pass(flow, leaf, module, state, n_phys)
-    cur_mod, k = K.relabel(module)
-    result = cur_mod
-    cur = leaf
-    while 1 < k < cur.p.shape[0]:
-        cur = _aggregate(flow, cur, cur_mod, k, n_phys)
-        module = np.arange(k, dtype=np.int64)
-        if core_pass(flow, cur, module, state, n_phys) == 0:
-            break
-        cur_mod, k = K.relabel(module)
-        result = cur_mod[result]
-    return K.relabel(result)[0]
-
-
-def _coarse(flow, leaf: _Level, module: np.ndarray, state, n_phys: int) -> np.ndarray:
-    """Coarse tuning: split every module into sub-modules (a search confined to it), then move
-    the sub-modules between modules."""
-    from minent.graph.infomap import kernels as K
-
-    sub = np.arange(flow.n, dtype=np.int64)
-    core_pass(flow, leaf, sub, state, n_phys, parent=module)
-    sub, k = K.relabel(sub)
-    parent = np.zeros(k, np.int64)
-    parent[sub] = module
-    lvl = _aggregate(flow, leaf, sub, k, n_phys)
-    top = parent.copy()
-    core_pass(flow, lvl, top, state, n_phys)
-    return K.relabel(top[sub])[0]
-
-
-def _trial(net: StateNetwork, flow, state) -> tuple[np.ndarray, float]:
-    """A search, then fine- and coarse-tuning in turn while they shorten the code."""
-    leaf = leaf_level(net, flow)
-    n_phys = net.n_physical
-    module = _find(flow, leaf, np.arange(flow.n, dtype=np.int64), state, n_phys)
-    best = memory_codelength(net, flow, module)[0]
-    fine, coarse_tried = True, False
-    for _ in range(TUNE_LIMIT):
-        if fine:
-            cand = _find(flow, leaf, module, state, n_phys)
-        else:
-            cand = _coarse(flow, leaf, module, state, n_phys)
-            cand = _find(flow, leaf, cand, state, n_phys)
-            coarse_tried = True
-        length = memory_codelength(net, flow, cand)[0]
-        improved = length < best - MIN_IMPROVEMENT
-        if improved:
-            module, best = cand, length
-        if not improved and coarse_tried:
-            break
-        fine = not fine
-    return module, best
-
-
+# ----------------------------------------------------------------------------- result
 @dataclass
 class MemoryResult:
     """A partition of a state network and its codelength (bits).
 
-    ``module[s]`` is state s's module (1-based, modules by decreasing flow); ``memberships()``
-    gives each physical node's modules with the flow of its states there and their share.
+    ``module[s]`` is state s's top module (1-based, modules by decreasing flow), ``paths[s]``
+    (hierarchical search) its tree path, the last step its rank in its leaf module;
+    ``memberships()`` gives each physical node's modules with the flow of its states there and
+    their share.
     """
 
     network: StateNetwork
@@ -346,6 +235,7 @@ class MemoryResult:
     one_level_codelength: float
     settings: dict = field(default_factory=dict)
     elapsed: float = 0.0
+    paths: list[tuple[int, ...]] | None = None
 
     @property
     def num_modules(self) -> int:
@@ -355,30 +245,45 @@ class MemoryResult:
     def relative_savings(self) -> float:
         return 0.0 if self.one_level_codelength <= 0 else 1.0 - self.codelength / self.one_level_codelength
 
-    def memberships(self) -> list[tuple[str, int, float, float]]:
-        """(physical node, module, flow, share of the node's flow) rows, by module (decreasing
-        flow), then by decreasing flow."""
+    def _leaf_modules(self) -> tuple[np.ndarray, list[tuple[int, ...]]]:
+        """Dense leaf-module id of every state, and the tree path of each leaf module (in tree
+        order; two-level: the module itself)."""
+        if self.paths is None:
+            return self.module - 1, [(m,) for m in range(1, self.num_modules + 1)]
+        prefixes = sorted({p[:-1] for p in self.paths})
+        index = {p: j for j, p in enumerate(prefixes)}
+        return np.array([index[p[:-1]] for p in self.paths], np.int64), prefixes
+
+    def memberships(self) -> list[tuple[str, tuple[int, ...], float, float]]:
+        """(physical node, leaf-module path, flow, share of the node's flow) rows, one per
+        physical node and leaf module its states are in; by module (tree order: decreasing
+        flow), then by decreasing flow. Two-level: the path is (module,)."""
         net = self.network
-        key = self.module * net.n_physical + net.physical
+        leaf, prefixes = self._leaf_modules()
+        key = leaf * net.n_physical + net.physical
         uniq, inv = np.unique(key, return_inverse=True)
         f = np.bincount(inv, weights=self.flow)
         mods, phys = uniq // net.n_physical, uniq % net.n_physical
-        total = physical_flow(net, self.flow)
+        total = np.bincount(net.physical, weights=self.flow, minlength=net.n_physical)
         order = np.lexsort((phys, -f, mods))
         names = net.physical_names
-        return [(names[phys[j]], int(mods[j]), float(f[j]),
+        return [(names[phys[j]], prefixes[mods[j]], float(f[j]),
                  float(f[j] / total[phys[j]]) if total[phys[j]] > 0 else 0.0) for j in order.tolist()]
 
     def overlapping(self) -> dict[str, list[tuple[int, float]]]:
-        """Physical nodes in more than one module: name -> [(module, share), ...]."""
+        """Physical nodes in more than one (leaf) module: name -> [(top module, share), ...]
+        (hierarchical: one entry per leaf module, named by its top module)."""
         out: dict[str, list[tuple[int, float]]] = {}
-        for name, m, _, share in self.memberships():
-            out.setdefault(name, []).append((m, share))
+        for name, path, _, share in self.memberships():
+            out.setdefault(name, []).append((path[0], share))
         return {k: v for k, v in out.items() if len(v) > 1}
 
-    def state_paths(self) -> list[tuple[int, int]]:
-        """Tree path (module, rank by decreasing flow in the module) of every state, the view
-        the module writers and the map take (:func:`minent.io.graph_formats.module_tree`)."""
+    def state_paths(self) -> list[tuple[int, ...]]:
+        """Tree path of every state: (module, rank by decreasing flow in the module), or the
+        hierarchical path; the view the module writers and the map take
+        (:func:`minent.io.graph_formats.module_tree`)."""
+        if self.paths is not None:
+            return self.paths
         order = np.lexsort((np.arange(self.module.size), -self.flow, self.module))
         paths: list = [None] * self.module.size
         last, rank = -1, 0
@@ -390,30 +295,24 @@ class MemoryResult:
         return paths
 
     def module_words(self) -> list[list[str]]:
-        """Per module (1, 2, ...), its physical nodes by decreasing flow in it."""
+        """Per top module (1, 2, ...), its physical nodes by decreasing flow in it."""
         out: list[list[str]] = [[] for _ in range(self.num_modules)]
-        for name, m, _, _ in self.memberships():
-            out[m - 1].append(name)
+        for name, path, _, _ in self.memberships():
+            if name not in out[path[0] - 1]:
+                out[path[0] - 1].append(name)
         return out
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return ("node", "module", "flow", "share")
+        return ("node", "module", "flow", "share") + (("path",) if self.paths is not None else ())
 
     def to_rows(self):
-        yield from (list(r) for r in self.memberships())
-
-
-def _rank_modules(module: np.ndarray, node_flow: np.ndarray) -> np.ndarray:
-    """1-based module ids by decreasing module flow (ties: the module of the lower state)."""
-    uniq, dense = np.unique(module, return_inverse=True)
-    k = uniq.size
-    mflow = np.bincount(dense, weights=node_flow, minlength=k)
-    first = np.full(k, module.size, np.int64)
-    np.minimum.at(first, dense, np.arange(module.size))
-    rank = np.empty(k, np.int64)
-    rank[np.lexsort((first, -mflow))] = np.arange(1, k + 1)
-    return rank[dense]
+        """(node, top module, flow, share[, leaf-module path "1:2"]) rows, as memberships()."""
+        for name, path, f, share in self.memberships():
+            row = [name, path[0], f, share]
+            if self.paths is not None:
+                row.append(":".join(map(str, path)))
+            yield row
 
 
 def memory_infomap(
@@ -421,35 +320,44 @@ def memory_infomap(
     *,
     directed: bool | None = None,
     teleport: float = 0.15,
+    recorded_teleport: bool = False,
     markov_time: float = 1.0,
     trials: int = 1,
     seed: int = 123,
+    hierarchical: bool = False,
+    preferred_number_of_modules: int | None = None,
+    progress: Callable[[int, float], None] | None = None,
 ) -> MemoryResult:
-    """Two-level InfoMap partition of the states of ``net`` by the memory map equation.
+    """Two-level (or, with ``hierarchical``, multilevel) InfoMap partition of the states of
+    ``net`` by the memory map equation.
 
-    directed: defaults to ``net.graph.directed`` (PageRank flow on the states, unrecorded
-    teleportation); teleport, markov_time, trials, seed: as :func:`minent.graph.infomap.infomap`.
+    directed: defaults to ``net.graph.directed`` (PageRank flow on the states); teleport,
+    recorded_teleport, markov_time, trials, seed, hierarchical, preferred_number_of_modules,
+    progress: as :func:`minent.graph.infomap.infomap` (the reference ignores
+    --preferred-number-of-modules on state networks; here it biases the search as it does
+    for ordinary networks).
     """
-    from minent.graph.infomap.flow import compute_flow
-
     if trials < 1:
         raise UsageError(f"`trials` must be at least 1, got {trials}")
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise UsageError(f"`seed` must be a non-negative integer, got {seed!r}")
+    preferred = int(preferred_number_of_modules or 0)
+    if preferred < 0:
+        raise UsageError(f"`preferred_number_of_modules` must be positive (or None), got {preferred}")
     if net.graph.n_edges == 0:
         raise DataError("the state network has no links")
     start = time.perf_counter()
     directed = net.graph.directed if directed is None else directed
-    flow = compute_flow(net.graph, directed=directed, teleport=teleport, markov_time=markov_time)
-    one_level = -_plogp_sum(physical_flow(net, flow.node_flow))
-    rng = np.random.default_rng(seed)
-    best_module, best_len = np.zeros(flow.n, np.int64), one_level
-    for _ in range(trials):
-        state = np.array([rng.integers(0, 2**63, dtype=np.uint64)], dtype=np.uint64)
-        module, length = _trial(net, flow, state)
-        if length < best_len - MIN_IMPROVEMENT:
-            best_module, best_len = module, length
-    length, index, mod = memory_codelength(net, flow, best_module)
-    ranked = _rank_modules(best_module, flow.node_flow)
-    settings = dict(directed=directed, teleport=teleport, markov_time=markov_time, trials=trials,
-                    seed=seed, states=True)
-    return MemoryResult(net, ranked, flow.node_flow, length, index, mod, one_level, settings,
-                        time.perf_counter() - start)
+    flow = state_flow(net, directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
+                      markov_time=markov_time)
+    part = best_partition(flow, trials=trials, seed=seed, hierarchical=hierarchical,
+                          preferred=preferred, progress=progress)
+    settings = dict(directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
+                    markov_time=markov_time, trials=trials, seed=seed, hierarchical=hierarchical,
+                    states=True)
+    if preferred:
+        settings.update(preferred_number_of_modules=preferred)
+    return MemoryResult(net, part.module, flow.node_flow, part.codelength, part.index_codelength,
+                        part.module_codelength, one_level_codelength(flow), settings,
+                        time.perf_counter() - start, part.paths)
+
