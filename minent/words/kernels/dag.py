@@ -127,6 +127,16 @@ def insert(trie, nnodes, cps, a, b):
     return node, nnodes
 
 
+def new_trie(cap_nodes: int) -> tuple:
+    """An empty trie (the tuple layout above) with room for *cap_nodes* nodes: the hashed edge
+    table gets the next power of two of twice that many slots (at least 16)."""
+    cap_edges = 1 << max(4, (2 * cap_nodes - 1).bit_length())
+    return (np.full(0x110000, -1, dtype=np.int32), np.full(cap_edges, -1, dtype=np.int64),
+            np.full(cap_edges, -1, dtype=np.int32), np.zeros(cap_nodes, dtype=np.int64),
+            np.zeros(cap_nodes, dtype=np.float64), np.zeros(cap_nodes, dtype=np.uint8),
+            np.zeros(cap_nodes, dtype=np.uint64))
+
+
 @njit(cache=True)
 def build_main(trie, cps, offsets, freqs):
     """Insert the words of a main dictionary in file order (jieba's ``gen_pfdict``).

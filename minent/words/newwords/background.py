@@ -258,10 +258,6 @@ def _with_statistics(trie: tuple, total: int, source: str, arrays: dict[str, np.
                       np.asarray(arrays["names"]), np.asarray(arrays["name_kind"]))
 
 
-def _pow2_at_least(n: int) -> int:
-    return 1 << max(4, (n - 1).bit_length())
-
-
 def compile_background(words: Sequence[str], freqs: Sequence[int], source: str = "",
                        tags: dict[str, str] | None = None) -> Background:
     """Compile a word list (with optional part-of-speech *tags*) into a :class:`Background`
@@ -275,12 +271,7 @@ def _compile_trie(words: Sequence[str], freqs: Sequence[int]) -> tuple[tuple, in
     from minent.words.kernels import dag
 
     text = "".join(words)
-    cap_nodes = 1 + len(text)
-    cap_edges = _pow2_at_least(2 * cap_nodes)
-    trie = (np.full(NCODEPOINTS, -1, dtype=np.int32), np.full(cap_edges, -1, dtype=np.int64),
-            np.full(cap_edges, -1, dtype=np.int32), np.zeros(cap_nodes, dtype=np.int64),
-            np.zeros(cap_nodes, dtype=np.float64), np.zeros(cap_nodes, dtype=np.uint8),
-            np.zeros(cap_nodes, dtype=np.uint64))
+    trie = dag.new_trie(1 + len(text))
     offsets = np.zeros(len(words) + 1, dtype=np.int64)
     np.cumsum([len(w) for w in words], out=offsets[1:])
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.int32).copy()

@@ -260,10 +260,6 @@ def _hash_files(paths: Sequence[Path | None]) -> str:
     return h.hexdigest()
 
 
-def _pow2_at_least(n: int) -> int:
-    return 1 << max(4, (n - 1).bit_length())
-
-
 def compile_dict(dict_path: Path, user_dict: Path | None, key: str = "") -> CompiledDict:
     """Compile a main dictionary (+ user dictionary) into arrays; no cache involved."""
     from minent.words.kernels import dag
@@ -273,13 +269,9 @@ def compile_dict(dict_path: Path, user_dict: Path | None, key: str = "") -> Comp
     main_text = "".join(words)
     user_text = "".join(w for w, _ in entries)
     cap_nodes = 1 + len(main_text) + len(user_text)
-    cap_edges = _pow2_at_least(2 * cap_nodes)
     if cap_nodes >= 2**31 - 1:
         raise DataError(f"{dict_path}: dictionary too large for the fast tokenizer")
-    trie = (np.full(NCODEPOINTS, -1, dtype=np.int32), np.full(cap_edges, -1, dtype=np.int64),
-            np.full(cap_edges, -1, dtype=np.int32), np.zeros(cap_nodes, dtype=np.int64),
-            np.zeros(cap_nodes, dtype=np.float64), np.zeros(cap_nodes, dtype=np.uint8),
-            np.zeros(cap_nodes, dtype=np.uint64))
+    trie = dag.new_trie(cap_nodes)
     offsets = np.zeros(len(words) + 1, dtype=np.int64)
     np.cumsum([len(w) for w in words], out=offsets[1:])
     nnodes = dag.build_main(trie, to_codepoints(main_text), offsets,
