@@ -1,0 +1,131 @@
+"""Numerals and classifiers: the one piece of Chinese grammar the segmenter is told rather than
+learns (docs/algorithms.md §3.4, "Numerals").
+
+A Chinese number is written with a small closed class of characters (一 二 … 十 百 千 万 亿), and
+a number is counted in units through a *classifier* (measure word): 三 个, 两 国, 五 年, 一 次.
+Every segmentation standard (PKU, MSR, CityU, AS, CTB) keeps a number in one word (二十一, 六十三億,
+50万) and splits it from the classifier after it. A unigram lexicon cannot learn this: 一个, 一次,
+两国 are among the most frequent bigrams of any text, so they pay for an entry like any word.
+
+The closed class is given (:data:`NUMERALS`); the classifiers are found in the corpus by
+substitution (Harris's distributional test): a character is a classifier when at least two
+*different* numbers stand before it somewhere in the corpus (一次 and 三次; 两国 and 五国). The
+number slot in front of it is then open, so the number is a word of its own and not part of a
+lexicalised word: 一定, 一般, 一切, 统一 have only 一 before or around them and stay words.
+
+The decoder is then held to two rules (:func:`numeral_cuts`):
+
+* no word starts inside a *numeral run*, a maximal run of numeral characters and whole numbers
+  (the unit ``NUMBER_UNIT`` of digits, :mod:`minent.segmentation.units`) holding at least one
+  numeral character: 一百二十三, 十几, 50万 are one unit, as a number of digits is;
+* a word starts right after a numeral run when the next unit is a classifier.
+
+A run of digits alone is left to the lexicon (1997年 is one word in PKU, MSR and CTB, two in
+CityU: the standards disagree there).
+
+>>> import numpy as np
+>>> text = np.array([ord(c) for c in "一次三次两国五国一定"], dtype=np.int32)
+>>> "".join(chr(c) for c in learn_classifiers(text))
+'国次'
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from minent.segmentation.units import NUMBER_UNIT
+from minent.text.chars import N_CODEPOINTS
+
+NUMERALS = "〇零一二三四五六七八九十百千万萬亿億两兩几幾"
+"""The numeral characters: the ordinary Chinese numerals, i.e. the Han characters with a Unicode
+numeric value (``unicodedata.numeric``) used for counting — the digits 〇/零 to 九 and the place
+values 十 百 千 万/萬 亿/億 — plus 两/兩 (two, before a classifier: 两国; Unicode gives 兩 its
+value but not the simplified 两) and the indefinite numeral 几/幾 (a few: 几个, 十几, 几百),
+which takes a classifier and composes with the place values like a digit. Not included: the
+financial forms 壹 贰 叁 … 拾 佰 仟, whose common characters are mostly other words in running
+text (参 take part, 陆 land, 拾 pick up, 什 in 什么), and 兆, mostly an omen (征兆)."""
+
+MIN_NUMBERS = 2
+"""A classifier follows at least this many different numbers: more than one, i.e. the number in
+front of it can be substituted (the smallest evidence that the slot is open)."""
+
+
+@functools.cache
+def numeral_table() -> np.ndarray:
+    """Bool lookup by code point: a numeral character (:data:`NUMERALS`)."""
+    table = np.zeros(N_CODEPOINTS, dtype=bool)
+    table[[ord(c) for c in NUMERALS]] = True
+    return table
+
+
+def numeral_runs(ucp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(starts, ends)`` of the numeral runs of the units *ucp* (-1 = separator): maximal runs of
+    numeral characters and number units holding at least one numeral character."""
+    ucp = np.asarray(ucp)
+    if len(ucp) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    safe = np.maximum(ucp, 0)
+    han = numeral_table()[safe] & (ucp >= 0)
+    member = han | (ucp == ord(NUMBER_UNIT))
+    edge = np.diff(member.astype(np.int8), prepend=0, append=0)
+    starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    if len(starts) == 0:
+        return starts, ends
+    n_han = np.add.reduceat(han.astype(np.int64), starts)  # (starts are inside member runs: no empty slice)
+    keep = n_han > 0
+    return starts[keep], ends[keep]
+
+
+def _run_keys(ucp: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """A 64-bit key per run (polynomial hash of its units, and its length): equal runs get equal
+    keys, different runs different keys except with probability about 2⁻⁶⁴ per pair."""
+    lengths = ends - starts
+    pos = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    idx = np.repeat(starts, lengths) + pos
+    with np.errstate(over="ignore"):
+        powers = np.power(np.uint64(0x100000001B3), pos.astype(np.uint64))
+        terms = (ucp[idx].astype(np.int64) + 1).astype(np.uint64) * powers
+        offsets = np.cumsum(lengths) - lengths
+        h = np.add.reduceat(terms, offsets) if len(offsets) else np.zeros(0, np.uint64)
+        return h * np.uint64(0x9E3779B97F4A7C15) + lengths.astype(np.uint64)
+
+
+def learn_classifiers(ucp: np.ndarray, min_numbers: int = MIN_NUMBERS) -> np.ndarray:
+    """The classifiers of a corpus (its units *ucp*, documents separated by -1): the code points
+    that follow at least *min_numbers* different numeral runs (:func:`numeral_runs`), sorted
+    (int32). A numeral character never counts (it would be inside the run)."""
+    ucp = np.asarray(ucp)
+    starts, ends = numeral_runs(ucp)
+    has_next = ends < len(ucp)
+    starts, ends = starts[has_next], ends[has_next]
+    nxt = ucp[ends]
+    ok = nxt >= 0
+    starts, ends, nxt = starts[ok], ends[ok], nxt[ok].astype(np.int64)
+    if len(nxt) == 0:
+        return np.zeros(0, np.int32)
+    pairs = np.unique(np.stack([nxt, _run_keys(ucp, starts, ends).view(np.int64)], axis=1), axis=0)
+    chars, n_numbers = np.unique(pairs[:, 0], return_counts=True)
+    return chars[n_numbers >= min_numbers].astype(np.int32)
+
+
+def numeral_cuts(ucp: np.ndarray, classifiers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the decoder of the units *ucp* must not start a word (``inside``: every unit of a
+    numeral run but its first) and where it must (``start``: a unit in *classifiers* right after
+    a numeral run); two bool arrays, never both true at one position."""
+    ucp = np.asarray(ucp)
+    inside = np.zeros(len(ucp), dtype=bool)
+    start = np.zeros(len(ucp), dtype=bool)
+    starts, ends = numeral_runs(ucp)
+    if len(starts) == 0:
+        return inside, start
+    edge = np.zeros(len(ucp) + 1, dtype=np.int64)
+    np.add.at(edge, starts + 1, 1)
+    np.add.at(edge, ends, -1)
+    inside = np.cumsum(edge[:-1]) > 0
+    after = ends[ends < len(ucp)]
+    if len(classifiers) and len(after):
+        is_cl = np.isin(ucp[after], classifiers)
+        start[after[is_cl]] = True
+    return inside, start
