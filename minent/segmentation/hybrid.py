@@ -21,9 +21,6 @@ log = logging.getLogger("minent")
 
 HYBRID_FORMAT = "minent-hybrid-1"
 
-FORBIDDEN = 1e6
-"""What a decoding the numeral rules forbid costs (nats): more than any segmentation scores."""
-
 LM_SCORE_BUDGET = 1 << 23
 """Self-training keeps the char-LM tag scores of a corpus of at most this many units (32 bytes
 each: 256 MiB) for all its rounds, and computes them again every round beyond."""

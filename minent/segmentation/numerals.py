@@ -51,6 +51,10 @@ MIN_NUMBERS = 2
 """A classifier follows at least this many different numbers: more than one, i.e. the number in
 front of it can be substituted (the smallest evidence that the slot is open)."""
 
+FORBIDDEN = 1e6
+"""What a tag the numeral rules forbid costs the decoder (nats): more than any segmentation of a
+piece scores, so the rules hold wherever they can."""
+
 
 @functools.cache
 def numeral_table() -> np.ndarray:
