@@ -89,7 +89,7 @@ class HybridSegmenter(LineSegmenter):
     def _numeral_rules(self, ucp, lm, kept, trans, w_lm):
         """The tag scores *lm* with :func:`minent.segmentation.numerals.numeral_cuts` made hard
         (a forbidden tag costs ``FORBIDDEN`` nats); a copy when *lm* is the caller's *kept*."""
-        from minent.segmentation.numerals import numeral_cuts
+        from minent.segmentation.numerals import FORBIDDEN, numeral_cuts
 
         inside, start = numeral_cuts(ucp, self.classifiers)
         if not (inside.any() or start.any()):
