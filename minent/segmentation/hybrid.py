@@ -56,6 +56,7 @@ class HybridSegmenter(LineSegmenter):
         self.boundary = boundary
         self.w_boundary = float(w_boundary)
         self.classifiers = None if classifiers is None else np.asarray(classifiers, dtype=np.int32)
+        self._joins = self._joins_of = None  # (lexicon_joins of self.unigram, made when needed)
         self.pre_split = unigram.pre_split
         self.lut = unigram.lut
 
@@ -89,9 +90,11 @@ class HybridSegmenter(LineSegmenter):
     def _numeral_rules(self, ucp, lm, kept, trans, w_lm):
         """The tag scores *lm* with :func:`minent.segmentation.numerals.numeral_cuts` made hard
         (a forbidden tag costs ``FORBIDDEN`` nats); a copy when *lm* is the caller's *kept*."""
-        from minent.segmentation.numerals import FORBIDDEN, numeral_cuts
+        from minent.segmentation.numerals import FORBIDDEN, lexicon_joins, numeral_cuts
 
-        inside, start = numeral_cuts(ucp, self.classifiers)
+        if self._joins_of is not self.unigram:  # (the lexicon changes when pruned)
+            self._joins, self._joins_of = lexicon_joins(self.unigram.lexicon.words), self.unigram
+        inside, start = numeral_cuts(ucp, self.classifiers, self._joins)
         if not (inside.any() or start.any()):
             return lm, trans, w_lm
         if w_lm == 0:  # (the LM does not count: the rules alone in the tag scores)

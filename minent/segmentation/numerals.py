@@ -18,7 +18,11 @@ The decoder is then held to two rules (:func:`numeral_cuts`):
 * no word starts inside a *numeral run*, a maximal run of numeral characters and whole numbers
   (the unit ``NUMBER_UNIT`` of digits, :mod:`minent.segmentation.units`) holding at least one
   numeral character: 一百二十三, 十几, 50万 are one unit, as a number of digits is;
-* a word starts right after a numeral run when the next unit is a classifier.
+* a word starts right after a numeral run when the next unit is a classifier;
+* such a run (a number counted by a classifier) starts a word too, unless a word of the lexicon
+  holds the unit before it and its first unit side by side (第一, 统一, 这一): a number joins the
+  word before it only through the lexicon, as a number of digits does (:mod:`~minent.segmentation.unigram`
+  never puts a number in an unseen span), so an unseen span no longer glues 是一 in 是一个.
 
 A run of digits alone is left to the lexicon (1997年 is one word in PKU, MSR and CTB, two in
 CityU: the standards disagree there).
@@ -114,10 +118,25 @@ def learn_classifiers(ucp: np.ndarray, min_numbers: int = MIN_NUMBERS) -> np.nda
     return chars[n_numbers >= min_numbers].astype(np.int32)
 
 
-def numeral_cuts(ucp: np.ndarray, classifiers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+KEY_BASE = 0x110000
+"""Pairs of code points a, b are keys ``a · KEY_BASE + b``."""
+
+
+def lexicon_joins(words) -> np.ndarray:
+    """The pairs of adjacent characters inside the lexicon *words*, as sorted int64 keys
+    ``a · 0x110000 + b`` (what :func:`numeral_cuts` takes as *joins*)."""
+    keys = {ord(a) * KEY_BASE + ord(b) for w in words for a, b in zip(w, w[1:])}
+    return np.array(sorted(keys), dtype=np.int64)
+
+
+def numeral_cuts(ucp: np.ndarray, classifiers: np.ndarray,
+                 joins: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Where the decoder of the units *ucp* must not start a word (``inside``: every unit of a
-    numeral run but its first) and where it must (``start``: a unit in *classifiers* right after
-    a numeral run); two bool arrays, never both true at one position."""
+    numeral run but its first) and where it must (``start``): at a unit in *classifiers* right
+    after a numeral run, and, with *joins* (:func:`lexicon_joins`), at the first unit of such a
+    run (one followed by a classifier) unless the unit before it and that first unit are
+    adjacent in some lexicon word (第一, 统一, 这一). Two bool arrays, never both true at one
+    position."""
     ucp = np.asarray(ucp)
     inside = np.zeros(len(ucp), dtype=bool)
     start = np.zeros(len(ucp), dtype=bool)
@@ -132,4 +151,12 @@ def numeral_cuts(ucp: np.ndarray, classifiers: np.ndarray) -> tuple[np.ndarray, 
     if len(classifiers) and len(after):
         is_cl = np.isin(ucp[after], classifiers)
         start[after[is_cl]] = True
+    if joins is not None:
+        # a number counted by a classifier joins what is before it only through the lexicon
+        counted = (ends < len(ucp)) & (starts > 0)
+        counted[counted] = start[ends[counted]]
+        first = starts[counted]
+        before = ucp[first - 1].astype(np.int64)
+        keys = before * KEY_BASE + ucp[first].astype(np.int64)
+        start[first[(before >= 0) & ~np.isin(keys, joins)]] = True
     return inside, start

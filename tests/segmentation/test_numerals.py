@@ -15,7 +15,7 @@ from minent.segmentation.charlm import CharLM
 from minent.segmentation.hybrid import HybridSegmenter
 from minent.segmentation.lexicon_model import Lexicon
 from minent.segmentation.models import load_model
-from minent.segmentation.numerals import NUMERALS, learn_classifiers, numeral_cuts, numeral_runs
+from minent.segmentation.numerals import NUMERALS, learn_classifiers, lexicon_joins, numeral_cuts, numeral_runs
 from minent.segmentation.unigram import UnigramSegmenter
 from minent.segmentation.units import NUMBER_UNIT, corpus_units
 
@@ -50,15 +50,21 @@ def ref_classifiers(ucp, k=2):
     return sorted(c for c, runs in before.items() if len(runs) >= k)
 
 
-def ref_cuts(ucp, classifiers):
+def ref_cuts(ucp, classifiers, words=None):
     inside = [False] * len(ucp)
     start = [False] * len(ucp)
+    pairs = {w[i:i + 2] for w in words or [] for i in range(len(w) - 1)}
     for a, b in ref_runs(ucp):
         for i in range(a + 1, b):
             inside[i] = True
         if b < len(ucp) and int(ucp[b]) in set(classifiers):
             start[b] = True
+            if words is not None and a > 0 and ucp[a - 1] >= 0 and chr(ucp[a - 1]) + chr(ucp[a]) not in pairs:
+                start[a] = True
     return inside, start
+
+
+WORDS = ["第一", "统一", "进一步", "中国", "0万"]
 
 
 def check_against_reference(ucp):
@@ -68,6 +74,9 @@ def check_against_reference(ucp):
     assert cl.tolist() == ref_classifiers(ucp)
     inside, start = numeral_cuts(ucp, cl)
     assert (inside.tolist(), start.tolist()) == ref_cuts(ucp, cl.tolist())
+    assert not (inside & start).any()
+    inside, start = numeral_cuts(ucp, cl, lexicon_joins(WORDS))
+    assert (inside.tolist(), start.tolist()) == ref_cuts(ucp, cl.tolist(), WORDS)
     assert not (inside & start).any()
 
 
@@ -109,7 +118,7 @@ def test_cuts_on_real_text_match_the_reference(shared_data):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="一二三十百万两几个次年定0|中", max_size=40))
+@given(st.text(alphabet="一二三十百万两几个次年定0|中第统进步", max_size=40))
 def test_cuts_match_the_reference(text):
     check_against_reference(ucp_of(text))
 
@@ -147,6 +156,22 @@ def test_a_numeral_run_is_one_word():
     # a run longer than the out-of-lexicon spans (--oov-max 2) and not in the lexicon cannot be
     # one word: the decoder then breaks the rule as seldom as it can
     assert _hybrid(words, counts, cl).segment_line("三十二个").endswith(" 个")
+
+
+def test_a_counted_number_joins_the_word_before_only_through_the_lexicon():
+    cl = np.array([ord("个")], dtype=np.int32)
+    ucp = ucp_of("是一个|第一个|三个|是三")
+    inside, start = numeral_cuts(ucp, cl, lexicon_joins(["第一"]))
+    # 是|一 (no lexicon word holds 是一): a start; 第一 (a word): none; 三 at a piece start; 是三
+    # is not followed by a classifier
+    assert np.flatnonzero(start).tolist() == [1, 2, 6, 9]
+    # 是 and 一 mostly inside words (an unseen span 是一 scores well), the LM trained on 是一个
+    hyb = _hybrid(["是", "一", "个", "第一", "第", "是非", "一定"], [1, 1, 20, 20, 1, 50, 50], cl)
+    hyb.lm = CharLM.train(["是一个是一个是一个"] * 20)
+    assert hyb.segment_line("是一个") == "是 一 个"
+    assert hyb.segment_line("第一个") == "第一 个"
+    hyb._joins, hyb._joins_of = None, hyb.unigram  # (the rule off: the span glues 是一)
+    assert hyb.segment_line("是一个") == "是一 个"
 
 
 def test_classifiers_are_learned_saved_and_loaded(tmp_path):
