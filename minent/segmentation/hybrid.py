@@ -94,8 +94,8 @@ class HybridSegmenter(LineSegmenter):
 
         if self._joins_of is not self.unigram:  # (the lexicon changes when pruned)
             self._joins, self._joins_of = lexicon_joins(self.unigram.lexicon.words), self.unigram
-        inside, start = numeral_cuts(ucp, self.classifiers, self._joins)
-        if not (inside.any() or start.any()):
+        inside, start = (np.flatnonzero(m) for m in numeral_cuts(ucp, self.classifiers, self._joins))
+        if len(inside) == 0 and len(start) == 0:
             return lm, trans, w_lm
         if w_lm == 0:  # (the LM does not count: the rules alone in the tag scores)
             lm, trans, w_lm = np.zeros_like(lm), np.zeros((4, 4)), 1.0

@@ -72,16 +72,15 @@ def numeral_runs(ucp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(starts, ends)`` of the numeral runs of the units *ucp* (-1 = separator): maximal runs of
     numeral characters and number units holding at least one numeral character."""
     ucp = np.asarray(ucp)
-    if len(ucp) == 0:
+    # (a separator, -1, looks up the table's last entry, U+10FFFF: not a numeral)
+    han = numeral_table()[ucp]
+    member = np.flatnonzero(han | (ucp == ord(NUMBER_UNIT)))
+    if len(member) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    safe = np.maximum(ucp, 0)
-    han = numeral_table()[safe] & (ucp >= 0)
-    member = han | (ucp == ord(NUMBER_UNIT))
-    edge = np.diff(member.astype(np.int8), prepend=0, append=0)
-    starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
-    if len(starts) == 0:
-        return starts, ends
-    n_han = np.add.reduceat(han.astype(np.int64), starts)  # (starts are inside member runs: no empty slice)
+    first = np.concatenate([[0], np.flatnonzero(np.diff(member) != 1) + 1])  # (into member)
+    last = np.concatenate([first[1:] - 1, [len(member) - 1]])
+    starts, ends = member[first], member[last] + 1
+    n_han = np.add.reduceat(han[member].astype(np.int64), first)
     keep = n_han > 0
     return starts[keep], ends[keep]
 
@@ -143,10 +142,9 @@ def numeral_cuts(ucp: np.ndarray, classifiers: np.ndarray,
     starts, ends = numeral_runs(ucp)
     if len(starts) == 0:
         return inside, start
-    edge = np.zeros(len(ucp) + 1, dtype=np.int64)
-    np.add.at(edge, starts + 1, 1)
-    np.add.at(edge, ends, -1)
-    inside = np.cumsum(edge[:-1]) > 0
+    lengths = ends - starts
+    pos = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    inside[(np.repeat(starts, lengths) + pos)[pos > 0]] = True
     after = ends[ends < len(ucp)]
     if len(classifiers) and len(after):
         is_cl = np.isin(ucp[after], classifiers)
