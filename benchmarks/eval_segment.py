@@ -40,17 +40,21 @@ before (fixed free-pair filter of two-character words, 0.3)            0.8020 / 
   after one
 + a number before a classifier joins the word before it only through   0.8219 / 0.7760
   the lexicon (no unseen span 是一 in 是一个; 第一, 统一 stay)
-  (P .819 R .825 OOV-R .637 IV-R .837 / P .754 R .799 OOV-R .595
-  IV-R .815)
++ a numeral run is one unit for the decoder (its first, with the       0.8240 / 0.7774
+  scores of the real text): 二十一, 一百五十六 one word though longer
+  than an unseen span
++ a decimal point or 分之 between numerals inside the run (二十六点八,   0.8241 / 0.7777
+  百分之五) (P .822 R .826 OOV-R .643 IV-R .838 / P .757 R .800
+  OOV-R .604 IV-R .815)
 =====================================================================  ===============
 
 Sizes, before → after the collocation and pruning steps: PKU first 50k characters 0.781 → 0.787,
 200k 0.800 → 0.808, + reviews and poems to 2M 0.755 → 0.777; CityU 50k 0.762 → 0.767, + reviews
-and poems to 200k 0.772 → 0.774, to 2M 0.610 → 0.652. Before → after the numerals (both steps):
-PKU 50k 0.7869 → 0.7870 (0.7860 after the first step: there 2000年 is cut — 年, split from Han
-numerals, looks free, and 0年 goes as a collocation; PKU keeps dates in one word, CityU splits
-them), 200k 0.8082 → 0.8175, 2M 0.7770 → 0.7826; CityU 50k 0.7671 → 0.7780, 200k 0.7736 → 0.7859,
-2M 0.6517 → 0.6619. ``--pre-split``: PKU 0.8021 → 0.8070, CityU 0.7675 → 0.7756. The unigram row (``minent lexicon`` + ``segment --lexicon``): PKU 0.776 →
+and poems to 200k 0.772 → 0.774, to 2M 0.610 → 0.652. Before → after the numerals (all steps):
+PKU 50k 0.7869 → 0.7942 (0.7860 after the first step alone: there 2000年 is cut — 年, split from
+Han numerals, looks free, and 0年 goes as a collocation; PKU keeps dates in one word, CityU splits
+them), 200k 0.8082 → 0.8202, 2M 0.7770 → 0.7852; CityU 50k 0.7671 → 0.7797, 200k 0.7736 → 0.7887,
+2M 0.6517 → 0.6658. ``--pre-split``: PKU 0.8021 → 0.8093, CityU 0.7675 → 0.7779. The unigram row (``minent lexicon`` + ``segment --lexicon``): PKU 0.776 →
 0.785, CityU 0.650 → 0.651 (the 4+-character collocations; it keeps the fixed threshold 0.3:
 the mean freedom of its own segmentation drops too much there, PKU 0.768).
 
@@ -119,10 +123,13 @@ through the lexicon, as digits do: no 是一, but unseen 十几 is cut)
 pruning again after the second decode (round 2)                        0.8209 / 0.7754
 collocations dropped to a fixed point (freedoms recounted with the     0.8212 / 0.7755,
 dropped words cut; fixed threshold / mean recomputed)                  0.8206 / 0.7755
-[+ lexicon-only join of counted numbers: the default]                  0.8219 / 0.7760
+[+ lexicon-only join of counted numbers]                               0.8219 / 0.7760
 numeral runs of the corpus longer than an unseen span (二十一) added    0.8211 / 0.7761,
 to the lexicon: pruned again / kept by the pruning (numbers whole,     0.8219 / 0.7775
 but then 第 looks free and PKU's 第三 goes; 0.82189 < 0.82194)
+decimal points and 分之 in runs, a run not yet one unit (no change:    0.8219 / 0.7760
+such runs are longer than an unseen span)
+[+ a run one unit, decimal points and fractions: the default]          0.8241 / 0.7777
 =====================================================================  =============================
 
 Errors left (gold read only to analyse): CityU splits numbers from 年 / 日 / ％ (2001 年, 30 ％) and

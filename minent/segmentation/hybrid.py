@@ -81,8 +81,20 @@ class HybridSegmenter(LineSegmenter):
             else:
                 lm = self.boundary.add_to_tag_scores(ucp, np.zeros_like(lm), 1.0, in_place=True)
                 trans, w_lm = np.zeros((4, 4)), self.w_boundary
+        inside = None
         if self.classifiers is not None:
-            lm, trans, w_lm = self._numeral_rules(ucp, lm, lm_scores, trans, w_lm)
+            lm, trans, w_lm, inside = self._numeral_rules(ucp, lm, lm_scores, trans, w_lm)
+        if inside is not None and len(inside):
+            # a numeral run is one unit, as a number of digits is: the decoder sees its first unit
+            # only (with the scores of the real text), so a run of any length can be one word
+            keep = np.ones(len(ucp), dtype=bool)
+            keep[inside] = False
+            keep = np.flatnonzero(keep)
+            begin = np.zeros(len(ucp), dtype=np.uint8)
+            begin[keep], _ = hybrid_segment(ids.take(keep), u.keys, u.vals, u.node_score, u.depth, u.unk_score,
+                                            u.char_score, u.span_score, u.oov_max, -u.oov_penalty,
+                                            lm.take(keep, axis=0), trans, self.w_lex, w_lm)
+            return begin
         begin, _ = hybrid_segment(ids, u.keys, u.vals, u.node_score, u.depth, u.unk_score, u.char_score,
                                   u.span_score, u.oov_max, -u.oov_penalty, lm, trans, self.w_lex, w_lm)
         return begin
@@ -96,14 +108,14 @@ class HybridSegmenter(LineSegmenter):
             self._joins, self._joins_of = lexicon_joins(self.unigram.lexicon.words), self.unigram
         inside, start = (np.flatnonzero(m) for m in numeral_cuts(ucp, self.classifiers, self._joins))
         if len(inside) == 0 and len(start) == 0:
-            return lm, trans, w_lm
+            return lm, trans, w_lm, inside
         if w_lm == 0:  # (the LM does not count: the rules alone in the tag scores)
             lm, trans, w_lm = np.zeros_like(lm), np.zeros((4, 4)), 1.0
         elif lm is kept:
             lm = lm.copy()
         lm[inside, 0] -= FORBIDDEN / w_lm  # tag b: a word starting there
         lm[start, 1:] -= FORBIDDEN / w_lm  # tags c, d, e: a word going on there
-        return lm, trans, w_lm
+        return lm, trans, w_lm, inside
 
     def self_train(self, texts: Iterable[str], *, rounds: int = 3, progress=None, prune: bool = False,
                    free_pair: float | None = None) -> HybridSegmenter:

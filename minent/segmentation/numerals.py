@@ -13,11 +13,14 @@ substitution (Harris's distributional test): a character is a classifier when at
 number slot in front of it is then open, so the number is a word of its own and not part of a
 lexicalised word: 一定, 一般, 一切, 统一 have only 一 before or around them and stay words.
 
-The decoder is then held to two rules (:func:`numeral_cuts`):
+The decoder is then held to these rules (:func:`numeral_cuts`; the hybrid decoder sees a whole
+numeral run as one unit, its first, so that a number longer than an unseen span is still one
+word):
 
 * no word starts inside a *numeral run*, a maximal run of numeral characters and whole numbers
   (the unit ``NUMBER_UNIT`` of digits, :mod:`minent.segmentation.units`) holding at least one
-  numeral character: 一百二十三, 十几, 50万 are one unit, as a number of digits is;
+  numeral character, with the decimal point and the fraction word between two of them:
+  一百二十三, 十几, 50万, 二十六点八, 百分之五 are one unit, as a number of digits (3.14) is;
 * a word starts right after a numeral run when the next unit is a classifier;
 * such a run (a number counted by a classifier) starts a word too, unless a word of the lexicon
   holds the unit before it and its first unit side by side (第一, 统一, 这一): a number joins the
@@ -51,6 +54,13 @@ which takes a classifier and composes with the place values like a digit. Not in
 financial forms 壹 贰 叁 … 拾 佰 仟, whose common characters are mostly other words in running
 text (参 take part, 陆 land, 拾 pick up, 什 in 什么), and 兆, mostly an omen (征兆)."""
 
+DECIMAL_POINTS = "点點"
+"""Inside a number between two numerals, the decimal point (二十六点八 = 26.8, 一點六), as ``.``
+is between digits (:func:`minent.segmentation.units.number_kinds`)."""
+
+FRACTION = "分之"
+"""Inside a number between two numerals, the fraction word (三分之二 = 2/3, 百分之五 = 5%)."""
+
 MIN_NUMBERS = 2
 """A classifier follows at least this many different numbers: more than one, i.e. the number in
 front of it can be substituted (the smallest evidence that the slot is open)."""
@@ -70,11 +80,14 @@ def numeral_table() -> np.ndarray:
 
 def numeral_runs(ucp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(starts, ends)`` of the numeral runs of the units *ucp* (-1 = separator): maximal runs of
-    numeral characters and number units holding at least one numeral character."""
+    numeral characters and number units holding at least one numeral character, through a
+    decimal point or a fraction word between two of them (二十六点八, 百分之五)."""
     ucp = np.asarray(ucp)
     # (a separator, -1, looks up the table's last entry, U+10FFFF: not a numeral)
     han = numeral_table()[ucp]
-    member = np.flatnonzero(han | (ucp == ord(NUMBER_UNIT)))
+    num = han | (ucp == ord(NUMBER_UNIT))
+    inner = _inner_signs(ucp, num)
+    member = np.flatnonzero(num | inner)
     if len(member) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     first = np.concatenate([[0], np.flatnonzero(np.diff(member) != 1) + 1])  # (into member)
@@ -83,6 +96,21 @@ def numeral_runs(ucp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n_han = np.add.reduceat(han[member].astype(np.int64), first)
     keep = n_han > 0
     return starts[keep], ends[keep]
+
+
+def _inner_signs(ucp: np.ndarray, num: np.ndarray) -> np.ndarray:
+    """The units of a decimal point (:data:`DECIMAL_POINTS`) or of the fraction word
+    (:data:`FRACTION`) that stand between two numerals or numbers (*num*)."""
+    inner = np.zeros(len(ucp), dtype=bool)
+    if len(ucp) < 3:
+        return inner
+    mid = np.flatnonzero(num[:-2] & num[2:]) + 1  # (a unit between two numbers)
+    inner[mid[np.isin(ucp[mid], [ord(c) for c in DECIMAL_POINTS])]] = True
+    if len(ucp) >= 4:
+        fen, zhi = (ord(c) for c in FRACTION)
+        at = np.flatnonzero(num[:-3] & (ucp[1:-2] == fen) & (ucp[2:-1] == zhi) & num[3:]) + 1
+        inner[at] = inner[at + 1] = True
+    return inner
 
 
 def _run_keys(ucp: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

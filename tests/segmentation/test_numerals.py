@@ -27,7 +27,15 @@ def ucp_of(text: str) -> np.ndarray:
 def ref_runs(ucp):
     """Maximal runs of numeral characters / number units with a numeral character, by hand."""
     num = {ord(c) for c in NUMERALS}
-    member = [u in num or u == ord(NUMBER_UNIT) for u in ucp.tolist()]
+    units = ucp.tolist()
+    isnum = [u in num or u == ord(NUMBER_UNIT) for u in units]
+    member = list(isnum)
+    for i in range(1, len(units) - 1):  # a decimal point between two numbers
+        if units[i] in (ord("点"), ord("點")) and isnum[i - 1] and isnum[i + 1]:
+            member[i] = True
+    for i in range(1, len(units) - 2):  # the fraction word between two numbers
+        if units[i] == ord("分") and units[i + 1] == ord("之") and isnum[i - 1] and isnum[i + 2]:
+            member[i] = member[i + 1] = True
     out, i = [], 0
     while i < len(member):
         if member[i]:
@@ -96,6 +104,8 @@ def test_numerals_are_the_counting_numerals_of_unicode():
     ("0年", []),                       # digits alone are left to the lexicon
     ("统一战线|十几个", [(1, 2), (5, 7)]),
     ("一一|一", [(0, 2), (3, 4)]),      # a separator ends a run
+    ("二十六点八亿|一点|点五", [(0, 6), (7, 8), (11, 12)]),  # a decimal point between numerals only
+    ("百分之五|三分之|分之二", [(0, 4), (5, 6), (11, 12)]),
 ])
 def test_numeral_runs(text, want):
     starts, ends = numeral_runs(ucp_of(text))
@@ -118,7 +128,7 @@ def test_cuts_on_real_text_match_the_reference(shared_data):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="一二三十百万两几个次年定0|中第统进步", max_size=40))
+@given(st.text(alphabet="一二三十百万两几个次年定0|中第统进步点分之", max_size=40))
 def test_cuts_match_the_reference(text):
     check_against_reference(ucp_of(text))
 
@@ -153,9 +163,10 @@ def test_a_numeral_run_is_one_word():
     hyb = _hybrid(words, counts, cl)
     hyb.w_lm = 0.0
     assert hyb.segment_line("二十个") == "二十 个"
-    # a run longer than the out-of-lexicon spans (--oov-max 2) and not in the lexicon cannot be
-    # one word: the decoder then breaks the rule as seldom as it can
-    assert _hybrid(words, counts, cl).segment_line("三十二个").endswith(" 个")
+    # a run longer than the out-of-lexicon spans (--oov-max 2) and not in the lexicon is one
+    # word too: the decoder sees a run as one unit
+    assert _hybrid(words, counts, cl).segment_line("三十二个") == "三十二 个"
+    assert _hybrid(words, counts, cl).segment_line("百分之二十六点八个") == "百分之二十六点八 个"
 
 
 def test_a_counted_number_joins_the_word_before_only_through_the_lexicon():
