@@ -130,6 +130,9 @@ but then 第 looks free and PKU's 第三 goes; 0.82189 < 0.82194)
 decimal points and 分之 in runs, a run not yet one unit (no change:    0.8219 / 0.7760
 such runs are longer than an unseen span)
 [+ a run one unit, decimal points and fractions: the default]          0.8241 / 0.7777
+a compressed run (2+ units) read as the digits' number unit by the     0.8226 / 0.7780
+lexicon (第0, 0年 words)
+the lexicon-only join for every numeral run, counted or not            0.8241 / 0.7776
 =====================================================================  =============================
 
 Errors left (gold read only to analyse): CityU splits numbers from 年 / 日 / ％ (2001 年, 30 ％) and
