@@ -35,11 +35,26 @@ before (fixed free-pair filter of two-character words, 0.3)            0.8020 / 
 + freedoms measured on the hybrid's own first segmentation, free =     0.8132 / 0.7643
   more often a word by itself than the average character
 + words the hybrid makes too seldom to pay for their entry dropped     0.8142 / 0.7650
++ numerals (§3.4): a numeral run is one word, a classifier (a unit     0.8208 / 0.7755
+  after two or more different numbers in the corpus) starts a word
+  after one
++ a number before a classifier joins the word before it only through   0.8219 / 0.7760
+  the lexicon (no unseen span 是一 in 是一个; 第一, 统一 stay)
++ a numeral run is one unit for the decoder (its first, with the       0.8240 / 0.7774
+  scores of the real text): 二十一, 一百五十六 one word though longer
+  than an unseen span
++ a decimal point or 分之 between numerals inside the run (二十六点八,   0.8241 / 0.7777
+  百分之五) (P .822 R .826 OOV-R .643 IV-R .838 / P .757 R .800
+  OOV-R .604 IV-R .815)
 =====================================================================  ===============
 
-Sizes, before → after: PKU first 50k characters 0.781 → 0.787, 200k 0.800 → 0.808, + reviews and
-poems to 2M 0.755 → 0.777; CityU 50k 0.762 → 0.767, + reviews and poems to 200k 0.772 → 0.774,
-to 2M 0.610 → 0.652. The unigram row (``minent lexicon`` + ``segment --lexicon``): PKU 0.776 →
+Sizes, before → after the collocation and pruning steps: PKU first 50k characters 0.781 → 0.787,
+200k 0.800 → 0.808, + reviews and poems to 2M 0.755 → 0.777; CityU 50k 0.762 → 0.767, + reviews
+and poems to 200k 0.772 → 0.774, to 2M 0.610 → 0.652. Before → after the numerals (all steps):
+PKU 50k 0.7869 → 0.7942 (0.7860 after the first step alone: there 2000年 is cut — 年, split from
+Han numerals, looks free, and 0年 goes as a collocation; PKU keeps dates in one word, CityU splits
+them), 200k 0.8082 → 0.8202, 2M 0.7770 → 0.7852; CityU 50k 0.7671 → 0.7797, 200k 0.7736 → 0.7887,
+2M 0.6517 → 0.6658. ``--pre-split``: PKU 0.8021 → 0.8093, CityU 0.7675 → 0.7779. The unigram row (``minent lexicon`` + ``segment --lexicon``): PKU 0.776 →
 0.785, CityU 0.650 → 0.651 (the 4+-character collocations; it keeps the fixed threshold 0.3:
 the mean freedom of its own segmentation drops too much there, PKU 0.768).
 
@@ -88,13 +103,46 @@ dropped collocations barred from coming back as out-of-lexicon spans   0.8011 / 
 word-bigram description length (Δ code length of splitting ab under    0.8118 / 0.7629,
 MLE word bigrams < entry cost): instead of / as a veto on the           0.8119 / 0.7631
 two-character rule (alone it splits 希望, 选举: bound characters)
+[+ numerals, first form: without 几/幾, digits never in a run]        0.8200 / 0.7745
+without the numeral-run rule (classifier cut alone)                    0.8195 / 0.7743
+classifiers after three or more different numbers                      0.8204 / 0.7729
+数/數 as a numeral (数百, but also 数字, 多数)                           0.8197 / 0.7743
+a word starts before a numeral run after a character that precedes     0.8141 / 0.7720,
+two or more different numbers (这 一, 是 一; but 第一, 统一, 之一):       0.8153 / 0.7725
+always / only when a classifier follows
+[+ 几/幾 numerals, digits join a Han numeral run (50万)]                0.8208 / 0.7755
+the lexicon-only join for every numeral run, counted or not            0.8217 / 0.7754
+classifier = the perplexity of the numbers before it is ≥ 2            0.8221 / 0.7743
+(十分, 一起 are no longer cut; neither is 一個)
+no cut where one number is more than half of those before the          0.8211 / 0.7705
+classifier (lexicalised: 十分, 一起 — and 一个 / 一個)
+classifiers also learned after numbers of digits alone                 0.8213 / 0.7752
+the cut also after numbers of digits alone (3 个, but also 1997年)      0.8094 / 0.7789
+numerals never in an out-of-lexicon span (a number joins a word only   0.8212 / 0.7728
+through the lexicon, as digits do: no 是一, but unseen 十几 is cut)
+pruning again after the second decode (round 2)                        0.8209 / 0.7754
+collocations dropped to a fixed point (freedoms recounted with the     0.8212 / 0.7755,
+dropped words cut; fixed threshold / mean recomputed)                  0.8206 / 0.7755
+[+ lexicon-only join of counted numbers]                               0.8219 / 0.7760
+numeral runs of the corpus longer than an unseen span (二十一) added    0.8211 / 0.7761,
+to the lexicon: pruned again / kept by the pruning (numbers whole,     0.8219 / 0.7775
+but then 第 looks free and PKU's 第三 goes; 0.82189 < 0.82194)
+decimal points and 分之 in runs, a run not yet one unit (no change:    0.8219 / 0.7760
+such runs are longer than an unseen span)
+[+ a run one unit, decimal points and fractions: the default]          0.8241 / 0.7777
+a compressed run (2+ units) read as the digits' number unit by the     0.8226 / 0.7780
+lexicon (第0, 0年 words)
+the lexicon-only join for every numeral run, counted or not            0.8241 / 0.7776
 =====================================================================  =============================
 
-Errors left (gold read only to analyse): CityU splits numbers from 年 / 日 / ％ (2001 年, 30 ％)
-and keeps stem + suffix words (中國隊, 奧運會, 嘉義縣), PKU the reverse — standards that no raw-text
-statistic chose between here; both split numeral + classifier (一 个, 一 個, 两 国, 这 一), the
-largest error the two share, which the unigram lexicon glues (a word-bigram model is the
-principled fix).
+Errors left (gold read only to analyse): CityU splits numbers from 年 / 日 / ％ (2001 年, 30 ％) and
+keeps stem + suffix words (中國隊, 奧運會, 嘉義縣), PKU the reverse — standards that no raw-text statistic
+chose between here. Numerals: PKU keeps 一个 as one word (206 times in its test gold; CityU, AS and
+CTB split 一 個), and both keep lexicalised numeral words whose second character is also a classifier
+(十分, 一起, 进一步, 百年, 千瓦), which the classifier cut splits; a numeral freed from its classifier is
+still glued to the word before it through a lexicon word (这一 个). The rest is mostly over-splitting
+of the small CityU corpus (P .754 < R .798) and function-word pairs both standards split (这是, 就是,
+不能, 最大) that look like words to a unigram lexicon.
 """
 
 from __future__ import annotations

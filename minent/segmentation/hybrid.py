@@ -37,10 +37,16 @@ class HybridSegmenter(LineSegmenter):
     With a *boundary* model (:mod:`minent.segmentation.boundary`, fitted by :meth:`self_train`), each word also
     gets ``w_boundary`` · (ln p(boundary before it) + Σ ln p(no boundary) inside it), from the
     characters around each gap (+0.55 F1 on pku_dev; default ``w_boundary`` 3, flat from 3 to 5).
+
+    With *classifiers* (code points, learned by :meth:`self_train` with
+    :func:`minent.segmentation.numerals.learn_classifiers`) the decoder keeps every numeral run in
+    one word and starts a word at a classifier right after one (:mod:`minent.segmentation.numerals`:
+    一百二十 个, 两 国); None: no numeral rule (a model saved before it).
     """
 
     def __init__(self, unigram: UnigramSegmenter, lm: CharLM, *, w_lex: float = 0.5, w_lm: float = 1.0,
-                 boundary: BoundaryModel | None = None, w_boundary: float = 3.0):
+                 boundary: BoundaryModel | None = None, w_boundary: float = 3.0,
+                 classifiers: np.ndarray | None = None):
         if not w_lex > 0 or not w_lm >= 0 or not w_boundary >= 0:
             raise UsageError("hybrid weights: w_lex must be > 0, w_lm and w_boundary >= 0")
         self.unigram = unigram
@@ -49,6 +55,8 @@ class HybridSegmenter(LineSegmenter):
         self.w_lm = float(w_lm)
         self.boundary = boundary
         self.w_boundary = float(w_boundary)
+        self.classifiers = None if classifiers is None else np.asarray(classifiers, dtype=np.int32)
+        self._joins = self._joins_of = None  # (lexicon_joins of self.unigram, made when needed)
         self.pre_split = unigram.pre_split
         self.lut = unigram.lut
 
@@ -73,14 +81,48 @@ class HybridSegmenter(LineSegmenter):
             else:
                 lm = self.boundary.add_to_tag_scores(ucp, np.zeros_like(lm), 1.0, in_place=True)
                 trans, w_lm = np.zeros((4, 4)), self.w_boundary
+        inside = None
+        if self.classifiers is not None:
+            lm, trans, w_lm, inside = self._numeral_rules(ucp, lm, lm_scores, trans, w_lm)
+        if inside is not None and len(inside):
+            # a numeral run is one unit, as a number of digits is: the decoder sees its first unit
+            # only (with the scores of the real text), so a run of any length can be one word
+            keep = np.ones(len(ucp), dtype=bool)
+            keep[inside] = False
+            keep = np.flatnonzero(keep)
+            begin = np.zeros(len(ucp), dtype=np.uint8)
+            begin[keep], _ = hybrid_segment(ids.take(keep), u.keys, u.vals, u.node_score, u.depth, u.unk_score,
+                                            u.char_score, u.span_score, u.oov_max, -u.oov_penalty,
+                                            lm.take(keep, axis=0), trans, self.w_lex, w_lm)
+            return begin
         begin, _ = hybrid_segment(ids, u.keys, u.vals, u.node_score, u.depth, u.unk_score, u.char_score,
                                   u.span_score, u.oov_max, -u.oov_penalty, lm, trans, self.w_lex, w_lm)
         return begin
+
+    def _numeral_rules(self, ucp, lm, kept, trans, w_lm):
+        """The tag scores *lm* with :func:`minent.segmentation.numerals.numeral_cuts` made hard
+        (a forbidden tag costs ``FORBIDDEN`` nats); a copy when *lm* is the caller's *kept*."""
+        from minent.segmentation.numerals import FORBIDDEN, lexicon_joins, numeral_cuts
+
+        if self._joins_of is not self.unigram:  # (the lexicon changes when pruned)
+            self._joins, self._joins_of = lexicon_joins(self.unigram.lexicon.words), self.unigram
+        inside, start = (np.flatnonzero(m) for m in numeral_cuts(ucp, self.classifiers, self._joins))
+        if len(inside) == 0 and len(start) == 0:
+            return lm, trans, w_lm, inside
+        if w_lm == 0:  # (the LM does not count: the rules alone in the tag scores)
+            lm, trans, w_lm = np.zeros_like(lm), np.zeros((4, 4)), 1.0
+        elif lm is kept:
+            lm = lm.copy()
+        lm[inside, 0] -= FORBIDDEN / w_lm  # tag b: a word starting there
+        lm[start, 1:] -= FORBIDDEN / w_lm  # tags c, d, e: a word going on there
+        return lm, trans, w_lm, inside
 
     def self_train(self, texts: Iterable[str], *, rounds: int = 3, progress=None, prune: bool = False,
                    free_pair: float | None = None) -> HybridSegmenter:
         """Train the boundary model on this segmenter's own segmentation of *texts*, *rounds*
         times (decode with the current model, refit); see :mod:`minent.segmentation.boundary`.
+        The classifiers of *texts* are learned first (the numeral rules of
+        :mod:`minent.segmentation.numerals` then hold in every decoding).
         With *prune* the first segmentation also prunes the lexicon (:meth:`drop_collocations`
         with *free_pair*). Returns self."""
         return self.self_train_units(corpus_units(texts, self.pre_split), rounds=rounds, progress=progress,
@@ -90,6 +132,10 @@ class HybridSegmenter(LineSegmenter):
                          free_pair: float | None = None) -> HybridSegmenter:
         """:meth:`self_train` on the units of a corpus (:func:`minent.segmentation.units.corpus_units`;
         runs of separators may be one separator: that changes nothing)."""
+        from minent.segmentation.numerals import learn_classifiers
+
+        self.classifiers = learn_classifiers(ucp)
+        log.info("hybrid: %d classifiers (units after two or more different numbers)", len(self.classifiers))
         slices = unit_slices(ucp)
         passes = max(rounds, 1) if prune else rounds
         # the char-LM scores of the corpus do not change between rounds: kept when they fit
@@ -148,6 +194,8 @@ class HybridSegmenter(LineSegmenter):
                       lex_counts=self.unigram.lexicon.counts, weights=np.array([self.w_lex, self.w_lm]))
         if self.boundary is not None:
             arrays.update(self.boundary.arrays(), w_boundary=np.array(self.w_boundary))
+        if self.classifiers is not None:
+            arrays.update(classifiers=self.classifiers)
         with atomic_output(path, binary=True) as f:
             np.savez(f, **arrays)  # not compressed: loads several times faster
 
@@ -171,5 +219,12 @@ class HybridSegmenter(LineSegmenter):
             raise DataError(f"{path}: malformed hybrid model ({e})") from None
         if not (np.isfinite(w_boundary) and w_boundary >= 0 and w_lex > 0 and w_lm >= 0):
             raise DataError(f"{path}: malformed hybrid model (weights)")
-        return cls(unigram, lm, w_lex=w_lex, w_lm=w_lm, boundary=boundary, w_boundary=w_boundary)
+        classifiers = None
+        if "classifiers" in z:  # (a model saved before the numeral rules has none)
+            classifiers = np.asarray(z["classifiers"])
+            if classifiers.ndim != 1 or classifiers.dtype.kind not in "iu" or (
+                    len(classifiers) and (classifiers.min() < 0 or classifiers.max() > 0x10FFFF)):
+                raise DataError(f"{path}: malformed hybrid model (classifiers)")
+        return cls(unigram, lm, w_lex=w_lex, w_lm=w_lm, boundary=boundary, w_boundary=w_boundary,
+                   classifiers=classifiers)
 
