@@ -133,4 +133,5 @@ def test_segment_a_very_long_line_in_pieces(tmp_path):
     r = run_installed("segment", "--lexicon", lex, han)
     assert r.returncode == 0 and r.stdout.decode("utf-8").replace(" ", "") == "中华人民共和国" * 40_000 + "\n"
     warnings = [x for x in r.stderr.decode("utf-8").splitlines() if "warning" in x]
-    assert len(warnings) == 1 and "cut every 262,144 characters" in warnings[0], r.stderr
+    assert len(warnings) == 1 and "cut every 262,144 characters" in warnings[0]
+    assert "han.txt: line 1: 262,144 characters in a row" in warnings[0], r.stderr

@@ -58,10 +58,11 @@ def test_split_keeps_short_lines_whole_and_cuts_long_ones_at_allowed_places():
 def test_a_stretch_with_no_allowed_place_is_cut_at_the_bound_with_one_warning(caplog):
     cutter = LineCutter(4, comma_rule())
     with caplog.at_level(logging.WARNING, logger="minent"):
-        parts = cutter.split("abcdefghij\nklmnopq\n")
-    assert parts == ["abcd", "efgh", "ij\n", "klmn", "opq\n"]
+        parts = cutter.split("ab\nabcdefghij\nklmnopq\n", lambda i: f"x.txt: line {i + 7}")
+    assert parts == ["ab\n", "abcd", "efgh", "ij\n", "klmn", "opq\n"]
     assert cutter.forced == 3
     assert len(caplog.records) == 1 and "cut every 4 characters" in caplog.records[0].getMessage()
+    assert caplog.records[0].getMessage().startswith("warning: x.txt: line 8: 4 characters in a row")
 
 
 def test_a_long_line_never_leaves_its_newline_alone():
