@@ -135,3 +135,8 @@ def test_segment_a_very_long_line_in_pieces(tmp_path):
     warnings = [x for x in r.stderr.decode("utf-8").splitlines() if "warning" in x]
     assert len(warnings) == 1 and "cut every 262,144 characters" in warnings[0]
     assert "han.txt: line 1: 262,144 characters in a row" in warnings[0], r.stderr
+    # standard input (batches end when the input stalls) is read in pieces too: never held whole
+    piped = run_installed("segment", "--lexicon", lex, input=b"\xe7\x9f\xad\n" + han.read_bytes())
+    assert piped.returncode == 0 and piped.stdout == "短\n".encode() + r.stdout
+    warnings = [x for x in piped.stderr.decode("utf-8").splitlines() if "warning" in x]
+    assert len(warnings) == 1 and "<stdin>: line 2: 262,144 characters in a row" in warnings[0], piped.stderr

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from minent.segmentation.lexicon_model import Lexicon
 from minent.segmentation.unigram import UnigramSegmenter
 from minent.segmentation.units import units
+from minent.text.batching import Fragment
 from minent.text.chars import to_codepoints
 
 
@@ -115,3 +116,19 @@ def test_a_long_line_segmented_in_pieces_equals_the_whole_line(tmp_path, model, 
                 lines.append(line)
                 line = ""
         assert lines == whole
+        # the path of standard input: batches as they come, a line's pieces across batches
+        batches = list(corpus.batches(bound, cut=seg.cut_rule()))
+        assert any(isinstance(b[-1], Fragment) for b in batches)
+        assert _rejoin(seg.segment_batches(iter(batches))) == whole
+
+
+def _rejoin(out) -> list[str]:
+    """Whole output lines: each Fragment joined to what follows."""
+    lines, line = [], ""
+    for o in out:
+        line += o
+        if not isinstance(o, Fragment):
+            lines.append(line)
+            line = ""
+    assert line == ""
+    return lines
