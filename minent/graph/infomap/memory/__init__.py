@@ -271,12 +271,15 @@ class MemoryResult:
                  float(f[j] / total[phys[j]]) if total[phys[j]] > 0 else 0.0) for j in order.tolist()]
 
     def overlapping(self) -> dict[str, list[tuple[int, float]]]:
-        """Physical nodes in more than one (leaf) module: name -> [(top module, share), ...]
-        (hierarchical: one entry per leaf module, named by its top module)."""
-        out: dict[str, list[tuple[int, float]]] = {}
+        """Physical nodes in more than one top module: name -> [(top module, share of the node's
+        flow in it), ...] by module, each top module once. Hierarchical: the shares of the leaf
+        modules under one top module are added up, and a node whose states are only in sibling
+        modules is not listed (:meth:`memberships` gives every leaf module)."""
+        out: dict[str, dict[int, float]] = {}
         for name, path, _, share in self.memberships():
-            out.setdefault(name, []).append((path[0], share))
-        return {k: v for k, v in out.items() if len(v) > 1}
+            tops = out.setdefault(name, {})
+            tops[path[0]] = tops.get(path[0], 0.0) + share
+        return {k: sorted(v.items()) for k, v in out.items() if len(v) > 1}
 
     def state_paths(self) -> list[tuple[int, ...]]:
         """Tree path of every state: (module, rank by decreasing flow in the module), or the
