@@ -10,7 +10,7 @@ import pytest
 
 from minent.text.batching import PIECE_CUTS, CutRule, Fragment, LineCutter
 from minent.text.chars import pieces
-from tests.support import SAMPLE
+from tests.support import SAMPLE, rejoin
 
 
 def comma_rule() -> CutRule:
@@ -31,18 +31,6 @@ def slow_last_cut(text: str, limit: int) -> int:
 @pytest.mark.parametrize("limit", [1, 2, 3, 5, 10])
 def test_last_cut_matches_the_slow_reference(text, limit):
     assert comma_rule().last_cut(text, limit) == slow_last_cut(text, limit)
-
-
-def rejoin(parts: list[str]) -> list[str]:
-    """Whole lines from split() output: fragments joined to what follows."""
-    text, lines = "", []
-    for part in parts:
-        text += part
-        if not isinstance(part, Fragment):
-            lines.append(text)
-            text = ""
-    assert text == ""
-    return lines
 
 
 def test_split_keeps_short_lines_whole_and_cuts_long_ones_at_allowed_places():
