@@ -97,6 +97,7 @@ def lexicon_cmd(
 ) -> None:
     from minent.segmentation.lexicon import build_lexicon
 
+    common.start_numba()
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
     start = time.perf_counter()
@@ -180,6 +181,7 @@ def segment_cmd(
     output: common.Output = None,
     quiet: common.Quiet = False,
 ) -> None:
+    common.start_numba()
     common.setup(quiet)
     sources = [x for x in (lexicon, load, train) if x]
     if len(sources) != 1:
