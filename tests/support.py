@@ -52,6 +52,21 @@ def run_installed(*args, input: bytes | str | None = None, env=None, cwd=None, t
                           capture_output=True, cwd=cwd or ROOT, env=full_env, timeout=timeout)
 
 
+def rejoin(parts) -> list[str]:
+    """Whole lines from texts of which a :class:`~minent.text.batching.Fragment` is continued
+    by the next text (``LineCutter.split``, ``segment_lines``' output)."""
+    from minent.text.batching import Fragment
+
+    text, lines = "", []
+    for part in parts:
+        text += part
+        if not isinstance(part, Fragment):
+            lines.append(text)
+            text = ""
+    assert text == ""
+    return lines
+
+
 def zero_array_in_place(npy) -> None:
     """Damage a saved ``.npy`` array in place, its size kept: every value becomes 0 (for the
     cache integrity tests: only a checksum can tell)."""

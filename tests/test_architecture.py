@@ -185,6 +185,17 @@ def test_numba_only_in_kernels(module):
     assert not foreign, f"kernel module {module} imports {foreign} (kernels take arrays, not minent objects)"
 
 
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if ".kernels" in m))
+def test_no_kernel_uses_blas(module):
+    """The commands load numba without its BLAS probe (minent.cli.common.start_numba: a fifth of
+    a warm start-up), so a kernel must not need BLAS: no matrix product, no np.linalg."""
+    tree = MODULES[module]
+    blas = sorted({n.lineno for n in ast.walk(tree)
+                   if isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult)
+                   or isinstance(n, ast.Attribute) and n.attr in ("dot", "vdot", "inner", "matmul", "linalg")})
+    assert not blas, f"{module} uses BLAS (a matrix product or np.linalg) at lines {blas}"
+
+
 @pytest.mark.parametrize("module", [m for m in MODULES if domain(m) not in ("cli", "__main__")])
 def test_library_never_prints(module):
     tree = MODULES[module]

@@ -437,13 +437,13 @@ def emit_text(lines: Iterable[str], output: Path | None) -> int:
 
 
 def start_numba() -> None:
-    """Load numba for ``count``, ``tokenize`` and ``newwords``: without its BLAS probe, and with
-    its compiler registries built now, before :func:`settle_gc` freezes them.
+    """Load numba for the commands that run kernels: without its BLAS probe, and with its
+    compiler registries built now, before :func:`settle_gc` freezes them.
 
     At its first compilation numba imports ``numba.np.arraymath``, which imports
     ``scipy.linalg`` only to learn whether BLAS is there for ``np.dot`` & co. in kernels —
-    ~0.2 s, a third of a warm ``minent tokenize`` start-up. The tokenizer, n-gram and new-word
-    kernels use no BLAS, so these commands hide ``scipy.linalg`` from that one import, as on a
+    ~0.2 s, a third of a warm ``minent tokenize`` start-up. minent's kernels use no BLAS
+    (tests/test_architecture.py checks it), so these commands hide ``scipy.linalg`` from that one import, as on a
     machine without scipy (a configuration numba supports). Only this process is affected; it
     is left alone when numba or scipy.linalg is already loaded. The registries (built at the
     first kernel call otherwise) hold most of numba's objects.

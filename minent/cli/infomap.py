@@ -176,6 +176,7 @@ def infomap_cmd(
     from minent.graph.infomap.tree import module_tree
     from minent.io import graph_formats as fmts
 
+    common.start_numba()
     common.setup(quiet)
     if evaluate is not None and (hierarchical or trials != 1 or preferred_modules):
         from minent.errors import UsageError

@@ -97,6 +97,7 @@ def lexicon_cmd(
 ) -> None:
     from minent.segmentation.lexicon import build_lexicon
 
+    common.start_numba()
     common.setup(quiet)
     corpus = common.make_corpus(inputs, encoding, errors, jsonl_field, csv_column)
     start = time.perf_counter()
@@ -180,6 +181,7 @@ def segment_cmd(
     output: common.Output = None,
     quiet: common.Quiet = False,
 ) -> None:
+    common.start_numba()
     common.setup(quiet)
     sources = [x for x in (lexicon, load, train) if x]
     if len(sources) != 1:
@@ -208,17 +210,15 @@ def segment_cmd(
         batch_chars = 1 << 18  # ~40 MB of decoder arrays a batch
     if jobs == 1 and corpus.total_bytes is None:
         # standard input or a pipe: a batch also ends when the input stalls (tail -f log |
-        # minent segment), and its lines are written at once
-        from minent.io.tables import atomic_output
+        # minent segment), and its lines are written at once; a long line comes in pieces
+        def flushed(batches):
+            for batch in batches:
+                yield batch
+                if output is None:  # the batch's lines are written: show them before waiting for more
+                    sys.stdout.flush()
 
-        n = 0
-        with atomic_output(output) as fh:
-            for batch in corpus.batches(max_chars=batch_chars, flush_on_stall=True):
-                lines = list(segmenter.segment_batches([batch]))
-                fh.write("\n".join(lines) + "\n")
-                n += len(lines)
-                if output is None:
-                    fh.flush()
+        batches = corpus.batches(max_chars=batch_chars, flush_on_stall=True, cut=segmenter.cut_rule())
+        n = common.emit_text(segmenter.segment_batches(flushed(batches)), output)
     else:
         with common.progress(corpus.total_bytes, quiet=quiet, description="segment") as advance:
             # a line longer than a batch comes in pieces (cut where no token changes), written as one line

@@ -15,6 +15,11 @@ The tokenizer's compiled dictionaries (``jieba-<hash>``) and the new-word backgr
 * :func:`load_or_build` loads an entry or builds, saves and returns the arrays, rebuilding with
   a warning an entry that is damaged (an unwritable cache only costs speed);
 * :func:`prune_entries` keeps the most recently used entries of a kind.
+
+An entry is named by a hash of what it was compiled from (a 5 MB dictionary, say), and hashing
+that in every process would cost more than loading the entry: :func:`source_digest` hashes a
+source file once and remembers the checksum with the file's size, times and inode, which a
+later process compares with a single ``stat``.
 """
 
 from __future__ import annotations
@@ -44,6 +49,54 @@ def digest(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _signature(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+#: The directory, under the cache directory, of the checksums remembered by :func:`source_digest`.
+SOURCE_MEMO = "sources"
+
+#: A file changed less than this long ago is hashed, but its checksum is not remembered: file
+#: times have the granularity of the kernel's clock tick, so a second write in the same tick
+#: (same size) would leave size and times as they were when the file was hashed.
+SETTLED_NS = 2_000_000_000
+
+
+def source_digest(path: Path, memo: Path | None) -> str:
+    """:func:`digest` of the file *path*, remembered in the directory *memo* (None: not
+    remembered) with the file's size, modification and change times, inode and device.
+
+    A later call that finds them the same returns the remembered checksum after one ``stat``;
+    otherwise the file is hashed again. Writing to a file sets its change time to the present,
+    which no tool can set back, so a file modified in place (even to the same size and with its
+    modification time restored) or replaced is always hashed again; only checksums of files left
+    alone for :data:`SETTLED_NS` are remembered, so that the change time of a later write
+    differs. A memo that cannot be read or written only costs the hash.
+    """
+    path = Path(path).resolve()
+    st = path.stat()
+    name = hashlib.blake2b(os.fsencode(path), digest_size=16).hexdigest()
+    note = memo / f"{name}.json" if memo is not None else None
+    if note is not None:
+        try:
+            seen = json.loads(note.read_text())
+            if seen["path"] == str(path) and seen["stat"] == _signature(st):
+                return seen["digest"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    checksum = digest(path)
+    settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > SETTLED_NS
+    if note is not None and settled and _signature(path.stat()) == _signature(st):
+        try:
+            memo.mkdir(parents=True, exist_ok=True)
+            tmp = memo / f".{name}.{os.getpid()}"
+            tmp.write_text(json.dumps({"path": str(path), "stat": _signature(st), "digest": checksum}))
+            os.replace(tmp, note)
+        except OSError:
+            pass
+    return checksum
 
 
 def _stats(path: Path, files: Sequence[str]) -> dict:

@@ -227,7 +227,7 @@ class Corpus:
 
     def _decode_blocks(
         self, source, stream, position, progress, *, offset: int = 0, line_no: int = 0, encoding: str | None = None,
-        cutter: LineCutter | None = None,
+        cutter: LineCutter | None = None, lines_before: Callable[[], int] | None = None,
     ) -> Iterator[tuple[int, str]]:
         """Decode *stream* block by block: yield (lines before, text) where the text holds whole
         lines, each ending with ``\\n`` but maybe the input's last, CRs kept.
@@ -235,7 +235,10 @@ class Corpus:
         With a *cutter*, a line longer than ``cutter.max_chars`` comes as :class:`Fragment` texts
         (no newline; the next text continues the line) and then its end, and it is never held
         whole: its start is decoded and passed on as the bytes come (``carry`` holds the part of
-        it not passed on yet, at most ``cutter.max_chars`` characters)."""
+        it not passed on yet, at most ``cutter.max_chars`` characters). The cutter's warning names
+        the line: *line_no* plus, when given, ``lines_before()`` (a byte range counts its lines
+        from its start, and only a warning needs the true number)."""
+        locate = _locator(source.display, lines_before)
         # offset/line_no: where `stream` starts in the input (byte offset, lines before it); the
         # encoding is sniffed and a BOM dropped only at the very start of an input.
         at_start = offset == 0
@@ -264,7 +267,7 @@ class Corpus:
                     data = data[3:]
                     offset = 3
             if first and _is_wide(encoding):
-                yield from self._decode_wide_blocks(source, stream, position, progress, data, encoding, cutter)
+                yield from self._decode_wide_blocks(source, stream, position, progress, data, encoding, cutter, locate)
                 return
             first = False
             block = pending + data
@@ -278,7 +281,7 @@ class Corpus:
                     # a long line: decode what has come of it and pass on its start in pieces
                     text, pending = self._decode_start(source, block, encoding, offset, line_no)
                     offset += len(block) - len(pending)
-                    fragments, carry = cutter.cut(carry + text)
+                    fragments, carry = cutter.cut(carry + text, lambda n=line_no + 1: locate(n))
                     for fragment in fragments:
                         yield line_no, fragment
                     reported = _advance(progress, position, reported)
@@ -298,7 +301,7 @@ class Corpus:
             offset += cut
             if carry:
                 text, carry = carry + text, ""
-            yield from _parts(line_no, text, cutter)
+            yield from _parts(line_no, text, cutter, locate)
             line_no += text.count("\n") + (not text.endswith("\n"))
             reported = _advance(progress, position, reported)
             if eof:
@@ -318,7 +321,7 @@ class Corpus:
         return text, decoder.getstate()[0]
 
     def _decode_wide_blocks(self, source, stream, position, progress, data: bytes, encoding: str,
-                            cutter: LineCutter | None = None):
+                            cutter: LineCutter | None = None, locate: Callable[[int], str] | None = None):
         """:meth:`_decode_blocks` for UTF-16/32, whose newline is not one byte: decode block by
         block with an incremental decoder and cut the text after its last newline. A BOM at the
         start is dropped."""
@@ -343,10 +346,10 @@ class Corpus:
             cut = len(text) if eof else text.rfind("\n") + 1
             text, pending = text[:cut], text[cut:]
             if text:
-                yield from _parts(line_no, text, cutter)
+                yield from _parts(line_no, text, cutter, locate)
                 line_no += text.count("\n") + (not text.endswith("\n"))
             if cutter is not None and len(pending) > cutter.max_chars:
-                fragments, pending = cutter.cut(pending)
+                fragments, pending = cutter.cut(pending, None if locate is None else lambda n=line_no + 1: locate(n))
                 for fragment in fragments:
                     yield line_no, fragment
             reported = _advance(progress, position, reported)
@@ -634,18 +637,21 @@ class Corpus:
             stream = _RangeReader(raw, begin, end)
             yield from self._decode_lines(
                 source, stream, stream.consumed, progress, offset=begin, line_no=line_no, encoding=encoding,
-                cutter=cutter,
+                cutter=cutter, lines_before=_newlines_before(source.name, begin) if line_no == 0 else None,
             )
         finally:
             raw.close()
 
 
-def _parts(line_no: int, text: str, cutter: LineCutter | None) -> Iterator[tuple[int, str]]:
-    """(lines before, part) of a decoded block, its long lines cut by *cutter* (if any)."""
+def _parts(line_no: int, text: str, cutter: LineCutter | None,
+           locate: Callable[[int], str] | None = None) -> Iterator[tuple[int, str]]:
+    """(lines before, part) of a decoded block, its long lines cut by *cutter* (if any);
+    ``locate(n)`` names line *n* for the cutter's warning."""
     if cutter is None:
         yield line_no, text
         return
-    for part in cutter.split(text):
+    where = None if locate is None else lambda i, base=line_no: locate(base + i + 1)
+    for part in cutter.split(text, where):
         yield line_no, part
         if not isinstance(part, Fragment):
             line_no += part.count("\n")
@@ -703,6 +709,30 @@ def _line_start(raw: BinaryIO, start: int) -> int:
         if i >= 0:
             return pos + i + 1
         pos += len(block)
+
+
+def _locator(name: str, lines_before: Callable[[], int] | None) -> Callable[[int], str]:
+    """``n`` → ``"name: line N"``, N = n + ``lines_before()`` (computed when first asked)."""
+    base: list[int] = []
+
+    def locate(n: int) -> str:
+        if lines_before is not None and not base:
+            base.append(lines_before())
+        return f"{name}: line {n + (base[0] if base else 0)}"
+
+    return locate
+
+
+def _newlines_before(path: str, offset: int) -> Callable[[], int] | None:
+    """The number of lines of file *path* before byte *offset*, as a function (None at 0)."""
+    if offset == 0:
+        return None
+
+    def count() -> int:
+        with open(path, "rb") as raw:
+            return _count_newlines(raw, offset)
+
+    return count
 
 
 def _count_newlines(raw: BinaryIO, end: int) -> int:

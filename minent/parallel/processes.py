@@ -38,9 +38,14 @@ def next_message(results, procs, timeout: float = 0.2):
             check_alive(procs)
 
 
-def stop_workers(procs, tasks=None, grace: float = 5.0) -> None:
+#: Seconds that worker processes get (all together) to exit after SIGTERM, before SIGKILL.
+GRACE = 5.0
+
+
+def stop_workers(procs, tasks=None, grace: float | None = None) -> None:
     """Stop worker processes however the work ended (finished, failed, interrupted): SIGTERM to
-    those still alive, *grace* seconds (for them all) to exit, then SIGKILL: a worker still
+    those still alive, *grace* seconds (default :data:`GRACE`, for them all) to exit, then
+    SIGKILL: a worker still
     starting, or one that ignores SIGTERM, cannot block the parent. The feeder thread of the
     *tasks* queue is never waited for: nobody will read the tasks left in it."""
     import time
@@ -48,7 +53,7 @@ def stop_workers(procs, tasks=None, grace: float = 5.0) -> None:
     for p in procs:
         if p.is_alive():
             p.terminate()
-    deadline = time.monotonic() + grace
+    deadline = time.monotonic() + (GRACE if grace is None else grace)
     for p in procs:
         p.join(timeout=max(0.0, deadline - time.monotonic()))
         if p.is_alive():

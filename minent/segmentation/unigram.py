@@ -99,24 +99,37 @@ class LineSegmenter:
                 pieces.append(isinstance(line, Fragment))
                 yield line
 
-        started = False  # a piece of the current line has written tokens: the next one needs a space
-        for out in ordered_map(self.segment_text, line_batches(read(), batch_chars), jobs):
-            for line in out.split("\n"):
-                if started and line:
-                    line = " " + line
-                if pieces.popleft():
-                    started = started or bool(line)
-                    yield Fragment(line)
-                else:
-                    started = False
-                    yield line
+        outputs = ordered_map(self.segment_text, line_batches(read(), batch_chars), jobs)
+        yield from _join_pieces((pieces.popleft(), line) for out in outputs for line in out.split("\n"))
 
     def segment_batches(self, batches: Iterable[list[str]]) -> Iterator[str]:
         """Segment lines that come in batches (``Corpus.batches``), each batch as soon as it
-        comes: the output of a batch is complete before the next one is waited for."""
-        for batch in batches:
-            lines = [line.rstrip("\r\n").replace("\n", " ").replace("\r", " ") for line in batch]
-            yield from self.segment_text("\n".join(lines)).split("\n")
+        comes: the output of a batch is complete before the next one is waited for. A
+        :class:`~minent.text.batching.Fragment` (``Corpus.batches(cut=self.cut_rule())``) is
+        segmented on its own and yielded as a Fragment, as in :meth:`segment_lines`."""
+
+        def outputs() -> Iterator[tuple[bool, str]]:
+            for batch in batches:
+                lines = [line.rstrip("\r\n").replace("\n", " ").replace("\r", " ") for line in batch]
+                out = self.segment_text("\n".join(lines)).split("\n")
+                yield from zip((isinstance(doc, Fragment) for doc in batch), out)
+
+        yield from _join_pieces(outputs())
+
+
+def _join_pieces(outputs: Iterable[tuple[bool, str]]) -> Iterator[str]:
+    """The output lines of (is a piece of a long line, its output) pairs: a piece's output as a
+    Fragment, with a space in front of each piece's tokens that follow tokens of the same line."""
+    started = False  # a piece of the current line has written tokens: the next one needs a space
+    for fragment, line in outputs:
+        if started and line:
+            line = " " + line
+        if fragment:
+            started = started or bool(line)
+            yield Fragment(line)
+        else:
+            started = False
+            yield line
 
 
 class WordCounts:

@@ -124,9 +124,12 @@ class LineCutter:
         self.rule = rule
         self.forced = 0
 
-    def cut(self, text: str) -> tuple[list[Fragment], str]:
+    def cut(self, text: str, where: Callable[[], str] | None = None) -> tuple[list[Fragment], str]:
         """Cut the start of an unfinished line: (fragments, the rest), the rest no longer than
-        *max_chars* (unless the line still has fewer characters than that)."""
+        *max_chars* (unless the line still has fewer characters than that).
+
+        *where* names the line for the warning (``"big.txt: line 3"``); it is called only if
+        the warning is given, so a reader may pass something that costs a little to find out."""
         parts: list[Fragment] = []
         start = 0
         while len(text) - start > self.max_chars:
@@ -136,14 +139,17 @@ class LineCutter:
                 c = self.max_chars
                 self.forced += 1
                 if self.forced == 1:
-                    logging.getLogger("minent").warning(
-                        f"warning: a line holds {self.max_chars:,} characters in a row with no place to cut "
-                        f"it without changing the result ({self.rule.name}); such a line is cut every "
-                        f"{self.max_chars:,} characters anyway, so that memory stays bounded (the result "
-                        "may differ from the whole line's around those cuts)")
+                    self._warn(where() if where is not None else "a line")
             parts.append(Fragment(window[:c]))
             start += c
         return parts, text[start:] if start else text
+
+    def _warn(self, line: str) -> None:
+        logging.getLogger("minent").warning(
+            f"warning: {line}: {self.max_chars:,} characters in a row with no place to cut the line "
+            f"without changing the result ({self.rule.name}); such a line is cut every "
+            f"{self.max_chars:,} characters anyway, so that memory stays bounded (the result may "
+            "differ from the whole line's around those cuts)")
 
     def may_hold_long_line(self, text: str) -> bool:
         """False when no line of *text* (lines end with ``\\n``) is longer than *max_chars*: a
@@ -157,14 +163,17 @@ class LineCutter:
                 return True
         return False
 
-    def split(self, text: str) -> list[str]:
+    def split(self, text: str, where: Callable[[int], str] | None = None) -> list[str]:
         """*text* (whole lines, the last maybe without its ``\\n``) as a list of texts of whole
-        lines and :class:`Fragment` pieces of the lines longer than *max_chars*, in order."""
+        lines and :class:`Fragment` pieces of the lines longer than *max_chars*, in order.
+
+        ``where(i)`` names the line ``i`` lines into *text* (from 0) for the warning (see
+        :meth:`cut`)."""
         if not self.may_hold_long_line(text):
             return [text]
         out: list[str] = []
         run: list[str] = []
-        for line in _lines_keepends(text):
+        for i, line in enumerate(_lines_keepends(text)):
             end = "\n" if line.endswith("\n") else ""
             if len(line) - len(end) <= self.max_chars:
                 run.append(line)
@@ -172,7 +181,7 @@ class LineCutter:
             if run:
                 out.append("".join(run))
                 run = []
-            fragments, rest = self.cut(line[:len(line) - len(end)])
+            fragments, rest = self.cut(line[:len(line) - len(end)], None if where is None else lambda i=i: where(i))
             out.extend(fragments)
             run.append(rest + end)
         if run:

@@ -150,12 +150,13 @@ def test_unterminated_csv_quote_names_the_line_where_it_opened(tmp_path):
 def test_hsic_and_entropy_read_gz_like_every_command(tmp_path):
     gz = tmp_path / "pairs.tsv.gz"
     gz.write_bytes(gzip.compress(PAIRS.read_bytes()))
+    plain = {}
     for args in (["hsic"], ["entropy", "--cols", "x"]):
-        plain = run_installed(*args, PAIRS, "-q")
+        plain[args[0]] = run_installed(*args, PAIRS, "-q")
         packed = run_installed(*args, gz, "-q")
-        assert packed.returncode == 0 and packed.stdout == plain.stdout, packed.stderr
+        assert packed.returncode == 0 and packed.stdout == plain[args[0]].stdout, packed.stderr
     piped = run_installed("hsic", "-", "-q", input=gzip.compress(PAIRS.read_bytes()))
-    assert piped.stdout == run_installed("hsic", PAIRS, "-q").stdout
+    assert piped.stdout == plain["hsic"].stdout
 
 
 def test_hsic_unbiased_on_five_samples_warns_that_the_gamma_test_needs_six(tmp_path):

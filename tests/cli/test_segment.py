@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from tests.support import SAMPLE, run_minent
 
 
@@ -9,14 +11,21 @@ def _strip(s: str) -> str:
     return "".join(s.split())
 
 
-def test_lexicon_then_segment_round_trip(tmp_path):
+@pytest.fixture(scope="module")
+def sample_lexicon(tmp_path_factory):
+    """`minent lexicon` of the sample: (the run, the lexicon file), made once for the module."""
     r = run_minent("lexicon", SAMPLE)
+    lex = tmp_path_factory.mktemp("lexicon") / "lex.tsv"
+    lex.write_bytes(r.stdout)
+    return r, lex
+
+
+def test_lexicon_then_segment_round_trip(tmp_path, sample_lexicon):
+    r, lex = sample_lexicon
     assert r.returncode == 0, r.stderr
     rows = [l.split("\t") for l in r.stdout.decode().splitlines()]
     assert rows and all(len(x) == 3 for x in rows)
     assert b"bits/char before" in r.stderr
-    lex = tmp_path / "lex.tsv"
-    lex.write_bytes(r.stdout)
     text = SAMPLE.read_text(encoding="utf-8")
     s = run_minent("segment", "--lexicon", lex, input=text)
     assert s.returncode == 0, s.stderr
@@ -111,26 +120,33 @@ def test_segment_jobs_same_bytes(tmp_path):
     assert outs[0] == outs[1] == outs[2] and outs[0].count(b"\n") == SAMPLE.read_text(encoding="utf-8").count("\n")
 
 
-def test_segment_a_very_long_line_in_pieces(tmp_path):
-    """Issue 18, item 6: from a file, a line longer than a batch (2^18 characters) is segmented
-    in pieces cut after punctuation before a Han character: the output is the one of the whole
-    line (standard input, read as a pipe, still holds the line whole: the reference here)."""
+def test_segment_a_very_long_line_in_pieces(tmp_path, sample_lexicon):
+    """Issue 18, item 6: from a file or standard input, a line longer than a batch (2^18
+    characters) is segmented in pieces cut after punctuation before a Han character: the output
+    is the one of the whole line (segmented here, in one piece, as the reference)."""
+    from minent.segmentation import load_segmenter
     from tests.support import run_installed
 
-    lex = tmp_path / "lex.tsv"
-    lex.write_bytes(run_minent("lexicon", SAMPLE).stdout)
+    lex = sample_lexicon[1]
     text = "。".join(line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line)
     line = "。".join([text] * (300_000 // len(text) + 1))
     p = tmp_path / "long.txt"
     p.write_text("短句\n" + line + "\n", encoding="utf-8")
     from_file = run_installed("segment", "--lexicon", lex, p, "-q")
-    whole = run_installed("segment", "--lexicon", lex, "-q", input=p.read_bytes())
-    assert from_file.returncode == 0 and whole.returncode == 0, from_file.stderr
+    piped = run_installed("segment", "--lexicon", lex, "-q", input=p.read_bytes())
+    assert from_file.returncode == 0 and piped.returncode == 0, from_file.stderr
     assert from_file.stdout.count(b"\n") == 2 and from_file.stderr == b""
-    assert from_file.stdout == whole.stdout
+    whole = "\n".join(load_segmenter(lex, model="unigram").segment_lines(["短句", line])) + "\n"
+    assert from_file.stdout == piped.stdout == whole.encode("utf-8")
     han = tmp_path / "han.txt"
     han.write_text("中华人民共和国" * 40_000 + "\n", encoding="utf-8")  # 280,000 characters, no cut
     r = run_installed("segment", "--lexicon", lex, han)
     assert r.returncode == 0 and r.stdout.decode("utf-8").replace(" ", "") == "中华人民共和国" * 40_000 + "\n"
     warnings = [x for x in r.stderr.decode("utf-8").splitlines() if "warning" in x]
-    assert len(warnings) == 1 and "cut every 262,144 characters" in warnings[0], r.stderr
+    assert len(warnings) == 1 and "cut every 262,144 characters" in warnings[0]
+    assert "han.txt: line 1: 262,144 characters in a row" in warnings[0], r.stderr
+    # from standard input too (batches end when the input stalls): never held whole
+    piped = run_installed("segment", "--lexicon", lex, input=b"\xe7\x9f\xad\n" + han.read_bytes())
+    assert piped.returncode == 0 and piped.stdout == "短\n".encode() + r.stdout
+    warnings = [x for x in piped.stderr.decode("utf-8").splitlines() if "warning" in x]
+    assert len(warnings) == 1 and "<stdin>: line 2: 262,144 characters in a row" in warnings[0], piped.stderr

@@ -119,4 +119,5 @@ def test_a_very_long_line_is_tokenised_and_counted_in_pieces(env, tmp_path):
     assert r.returncode == 0
     assert r.stdout.decode("utf-8").replace(" ", "") == "中华人民共和国" * 40_000 + "\n"
     warnings = r.stderr.decode("utf-8").splitlines()
-    assert len(warnings) == 1 and "cut every 262,144 characters" in warnings[0], warnings
+    assert len(warnings) == 1 and "cut every 262,144 characters" in warnings[0]
+    assert "han.txt: line 1: 262,144 characters in a row" in warnings[0], warnings

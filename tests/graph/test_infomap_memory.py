@@ -255,6 +255,29 @@ def test_hierarchical_rows_give_every_module_of_a_physical_node():
     assert max(len(p) for p in r.paths) >= 3 and r.overlapping()
 
 
+@pytest.mark.parametrize("seed", [12, 13, 14])
+def test_hierarchical_overlap_names_each_top_module_once(seed):
+    """overlapping() lists the top modules of a physical node once each, with the shares of
+    their leaf modules added up; a node only in sibling leaf modules is not overlapping."""
+    net = parse_state_network(nested_state_net(np.random.default_rng(seed)).encode())
+    r = memory_infomap(net, seed=1, hierarchical=True)
+    tops: dict = {}
+    leaves: dict = {}
+    for name, path, _, share in r.memberships():
+        tops.setdefault(name, {})
+        tops[name][path[0]] = tops[name].get(path[0], 0.0) + share
+        leaves[name] = leaves.get(name, 0) + 1
+    want = {k: sorted(v.items()) for k, v in tops.items() if len(v) > 1}
+    got = r.overlapping()
+    assert set(got) == set(want) and got
+    for name, entries in got.items():
+        assert [m for m, _ in entries] == sorted({m for m, _ in entries})  # each top module once
+        assert entries == [(m, pytest.approx(s)) for m, s in want[name]]
+        assert sum(s for _, s in entries) == pytest.approx(1.0)
+    # nodes in several leaf modules of one top module: in memberships(), not in overlapping()
+    assert any(leaves[k] > 1 and len(v) == 1 for k, v in tops.items())
+
+
 def test_hierarchical_states_example(shared_data):
     path = shared_data / "infomap_examples" / "states.net"
     for directed in (True, False):

@@ -95,3 +95,58 @@ def test_an_entry_without_its_manifest_is_replaced_not_rebuilt_every_time(tmp_pa
     assert not load_or_build(entry, ["a"], "fmt", arrays, "thing")[1]
     assert (entry / "manifest.json").is_file()
     assert load_or_build(entry, ["a"], "fmt", arrays, "thing")[1]
+
+
+def _later(monkeypatch, seconds: float = 3.0) -> None:
+    """Move cache_entry's clock forward: the files written so far have settled."""
+    import time
+    import types
+
+    monkeypatch.setattr(cache_entry, "time", types.SimpleNamespace(
+        time=lambda: time.time() + seconds, time_ns=lambda: time.time_ns() + int(seconds * 1e9)))
+
+
+def _counting_digest(monkeypatch) -> list:
+    hashed: list = []
+    real = cache_entry.digest
+    monkeypatch.setattr(cache_entry, "digest", lambda p: hashed.append(p) or real(p))
+    return hashed
+
+
+def test_a_source_checksum_is_remembered_until_the_file_changes(tmp_path, monkeypatch):
+    import time
+
+    from minent.io.cache_entry import source_digest
+
+    memo = tmp_path / "memo"
+    f = tmp_path / "dict.txt"
+    f.write_bytes(b"abc 3\n" * 1000)
+    want = cache_entry.digest(f)
+    hashed = _counting_digest(monkeypatch)
+    # just written: hashed every time (a second write in the same clock tick would not show)
+    assert source_digest(f, memo) == source_digest(f, memo) == want and len(hashed) == 2
+    _later(monkeypatch)
+    assert source_digest(f, memo) == want and len(hashed) == 3  # hashed, and now remembered
+    assert source_digest(f, memo) == want and source_digest(tmp_path / "." / "dict.txt", memo) == want
+    assert len(hashed) == 3 and len(list(memo.iterdir())) == 1
+    # modified in place, same size, modification time set back: the change time tells
+    st = f.stat()
+    time.sleep(0.05)  # a later clock tick (file times are as coarse as the kernel's tick)
+    with open(f, "r+b") as fh:
+        fh.write(b"xyz")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert f.stat().st_size == st.st_size and f.stat().st_mtime_ns == st.st_mtime_ns
+    assert source_digest(f, memo) == cache_entry.digest(f) != want
+    # replaced by another file of the same size
+    _later(monkeypatch, 6.0)
+    g = tmp_path / "new.txt"
+    g.write_bytes(b"abd 3\n" * 1000)
+    os.replace(g, f)
+    assert source_digest(f, memo) == cache_entry.digest(f)
+    # no memo, or one that cannot be written: only the hash is paid
+    assert source_digest(f, None) == cache_entry.digest(f)
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a directory")
+    assert source_digest(f, blocked) == cache_entry.digest(f)
+    (memo / os.listdir(memo)[0]).write_text("{not json")
+    assert source_digest(f, memo) == cache_entry.digest(f)

@@ -327,3 +327,36 @@ def test_an_invalid_byte_in_a_long_line_names_its_line_and_offset(tmp_path):
         list(corpus.documents(cutter=corpus.line_cutter(100, PIECE_CUTS)))
     assert f"line 2, byte {len(head) + 3996}" in str(whole.value)
     assert str(pieces.value) == str(whole.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+@pytest.mark.parametrize("block", [64, 1 << 20])  # the line arrives in pieces / in one decoded block
+def test_the_no_place_to_cut_warning_names_the_file_and_line(tmp_path, monkeypatch, caplog, encoding, block):
+    import logging
+
+    from minent.text.batching import PIECE_CUTS
+
+    monkeypatch.setattr(corpus_mod, "BLOCK_SIZE", block)
+    p = tmp_path / "han.txt"
+    p.write_bytes(("短\n\n中华人民共和国。\n" + "中华人民共和国" * 30 + "\n末\n").encode(encoding))
+    corpus = Corpus([p], encoding=encoding)
+    with caplog.at_level(logging.WARNING, logger="minent"):
+        docs = list(corpus.located_documents(cutter=corpus.line_cutter(50, PIECE_CUTS)))
+    assert [n for _, n, _ in _whole(docs)] == [1, 2, 3, 4, 5]
+    assert len(caplog.records) == 1
+    assert caplog.records[0].getMessage().startswith(f"warning: {p}: line 4: 50 characters in a row")
+
+
+def test_the_no_place_to_cut_warning_names_the_true_line_in_a_byte_range(tmp_path, caplog):
+    import logging
+
+    from minent.text.batching import PIECE_CUTS
+
+    p = tmp_path / "han.txt"
+    head = "短\n" * 1000
+    p.write_text(head + "中华人民共和国" * 30 + "\n末\n", encoding="utf-8")
+    corpus = Corpus([p])
+    start = len(head.encode()) - 10  # the range starts five lines before the long line
+    with caplog.at_level(logging.WARNING, logger="minent"):
+        list(corpus.range_documents(str(p), start, None, cutter=corpus.line_cutter(50, PIECE_CUTS)))
+    assert len(caplog.records) == 1 and f"{p}: line 1001: " in caplog.records[0].getMessage()

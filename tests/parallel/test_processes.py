@@ -74,8 +74,10 @@ def test_ordered_map_left_early_stops_a_worker_that_ignores_sigterm():
     import subprocess
     import sys
 
-    code = ("from minent.parallel.processes import ordered_map\n"
+    code = ("from minent.parallel import processes\n"
+            "from minent.parallel.processes import ordered_map\n"
             "from tests.parallel.test_processes import _stubborn\n"
+            "processes.GRACE = 0.5  # the stubborn worker is killed after that, not after 5 s\n"
             "it = ordered_map(_stubborn, [0, 1, 2, 3], 2)\n"
             "assert next(it) == 0\n"
             "it.close()\n"

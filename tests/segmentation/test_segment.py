@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from minent.segmentation.lexicon_model import Lexicon
 from minent.segmentation.unigram import UnigramSegmenter
 from minent.segmentation.units import units
+from minent.text.batching import Fragment
 from minent.text.chars import to_codepoints
+from tests.support import rejoin
 
 
 LEX = Lexicon(["中国", "人民", "中", "国", "人", "民", "0年", "a股", "𠀀𠀁"], [10, 8, 1, 1, 1, 1, 3, 2, 2])
@@ -108,10 +110,8 @@ def test_a_long_line_segmented_in_pieces_equals_the_whole_line(tmp_path, model, 
         assert sum(isinstance(d, Fragment) for d in docs) >= 3 and cutter.forced == 0
         out = list(seg.segment_lines(iter(docs), batch_chars=bound, jobs=jobs))
         assert sum(isinstance(o, Fragment) for o in out) == sum(isinstance(d, Fragment) for d in docs)
-        lines, line = [], ""
-        for o in out:  # the pieces of a line are written one after the other
-            line += o
-            if not isinstance(o, Fragment):
-                lines.append(line)
-                line = ""
-        assert lines == whole
+        assert rejoin(out) == whole  # the pieces of a line are written one after the other
+        # the path of standard input: batches as they come, a line's pieces across batches
+        batches = list(corpus.batches(bound, cut=seg.cut_rule()))
+        assert any(isinstance(b[-1], Fragment) for b in batches)
+        assert rejoin(seg.segment_batches(iter(batches))) == whole

@@ -10,7 +10,7 @@ import pytest
 
 from minent.text.batching import PIECE_CUTS, CutRule, Fragment, LineCutter
 from minent.text.chars import pieces
-from tests.support import SAMPLE
+from tests.support import SAMPLE, rejoin
 
 
 def comma_rule() -> CutRule:
@@ -33,18 +33,6 @@ def test_last_cut_matches_the_slow_reference(text, limit):
     assert comma_rule().last_cut(text, limit) == slow_last_cut(text, limit)
 
 
-def rejoin(parts: list[str]) -> list[str]:
-    """Whole lines from split() output: fragments joined to what follows."""
-    text, lines = "", []
-    for part in parts:
-        text += part
-        if not isinstance(part, Fragment):
-            lines.append(text)
-            text = ""
-    assert text == ""
-    return lines
-
-
 def test_split_keeps_short_lines_whole_and_cuts_long_ones_at_allowed_places():
     cutter = LineCutter(5, comma_rule())
     text = "ab\nabc,defgh,ij\nxy,z\nq"
@@ -58,10 +46,11 @@ def test_split_keeps_short_lines_whole_and_cuts_long_ones_at_allowed_places():
 def test_a_stretch_with_no_allowed_place_is_cut_at_the_bound_with_one_warning(caplog):
     cutter = LineCutter(4, comma_rule())
     with caplog.at_level(logging.WARNING, logger="minent"):
-        parts = cutter.split("abcdefghij\nklmnopq\n")
-    assert parts == ["abcd", "efgh", "ij\n", "klmn", "opq\n"]
+        parts = cutter.split("ab\nabcdefghij\nklmnopq\n", lambda i: f"x.txt: line {i + 7}")
+    assert parts == ["ab\n", "abcd", "efgh", "ij\n", "klmn", "opq\n"]
     assert cutter.forced == 3
     assert len(caplog.records) == 1 and "cut every 4 characters" in caplog.records[0].getMessage()
+    assert caplog.records[0].getMessage().startswith("warning: x.txt: line 8: 4 characters in a row")
 
 
 def test_a_long_line_never_leaves_its_newline_alone():

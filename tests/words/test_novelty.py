@@ -4,6 +4,7 @@ hand-computed cases, the unit rules, the background files and their cache."""
 from __future__ import annotations
 
 import math
+import os
 import random
 
 import numpy as np
@@ -317,3 +318,28 @@ def test_delimited_uses_equal_a_slow_reference():
                 i = p.find(w, i + 1)
         assert occ == n, w
         assert d == pytest.approx(occ * (left / occ) * (right / occ), rel=1e-12), w
+
+
+def test_a_background_file_changed_in_place_is_compiled_again(tmp_path, monkeypatch):
+    """The cache key of a word list is its checksum, remembered with its size and times
+    (minent.io.cache_entry.source_digest): rewritten with the same size, it is read again."""
+    import time
+    import types
+
+    import minent.words.newwords.background as B
+    from minent.io import cache_entry
+
+    monkeypatch.setenv("MINENT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache_entry, "time", types.SimpleNamespace(
+        time=time.time, time_ns=lambda: time.time_ns() + 3_000_000_000))  # the file has settled
+    p = tmp_path / "bg.txt"
+    p.write_text("天龙 3\n八部 2\n", encoding="utf-8")
+    monkeypatch.setattr(B, "_MEMO", {})
+    assert load_background(p).total == 5
+    assert list((tmp_path / "cache" / cache_entry.SOURCE_MEMO).glob("*.json"))
+    st = p.stat()
+    time.sleep(0.05)
+    p.write_text("天龙 7\n八部 2\n", encoding="utf-8")  # same size
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    monkeypatch.setattr(B, "_MEMO", {})
+    assert load_background(p).total == 9

@@ -316,7 +316,14 @@ def test_cache_entry_corrupted_in_place_is_detected_and_rebuilt(tmp_path, monkey
     tkmod._load_cached.cache_clear()
     from minent.io import cache_entry
 
-    monkeypatch.setattr(cache_entry, "digest", lambda p: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
+    real_digest = cache_entry.digest  # the dictionary itself (just written) is hashed: not the entry
+
+    def digest(p):
+        if (tmp_path / "cache") in p.parents or (tmp_path / "copy") in p.parents:
+            raise AssertionError(f"hashed {p}")
+        return real_digest(p)
+
+    monkeypatch.setattr(cache_entry, "digest", digest)
     import shutil
 
     with pytest.raises(AssertionError, match="hashed"):  # a copy (new inodes) is hashed: the patch bites

@@ -29,16 +29,15 @@ Flow follows Infomap exactly (:mod:`~minent.graph.infomap.flow`); the search is
 from __future__ import annotations
 
 import logging
-import math
 import time
 from typing import Callable
 
 import numpy as np
 
-from minent.errors import DataError, UsageError
-from minent.graph.infomap.flow import compute_flow, one_level_codelength
+from minent.errors import DataError
+from minent.graph.infomap.flow import flow_with_settings, one_level_codelength
 from minent.graph.infomap.result import InfomapResult
-from minent.graph.infomap.trials import Partition, best_partition, two_level_partition
+from minent.graph.infomap.trials import Partition, run_search, search_settings, two_level_partition
 from minent.io.graph import Graph
 
 log = logging.getLogger("minent")
@@ -48,15 +47,6 @@ def _result(graph, flow, part: Partition, settings, start) -> InfomapResult:
     return InfomapResult(graph, part.module, flow.node_flow, part.codelength, part.index_codelength,
                          part.module_codelength, one_level_codelength(flow), settings,
                          time.perf_counter() - start, paths=part.paths, module_flow=part.module_flow)
-
-
-def _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time):
-    """The flow of ``graph`` and the settings that produced it (reported with every result)."""
-    directed = graph.directed if directed is None else directed
-    flow = compute_flow(graph, directed=directed, teleport=teleport,
-                        recorded_teleport=recorded_teleport, markov_time=markov_time)
-    return flow, dict(directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
-                      markov_time=markov_time)
 
 
 def infomap(
@@ -87,25 +77,15 @@ def infomap(
     when it codes worse than the one-level code; the codelength reported is the plain L.
     progress(trial, codelength) is called after each trial.
     """
-    if trials < 1:
-        raise UsageError(f"`trials` must be at least 1, got {trials}")
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise UsageError(f"`seed` must be a non-negative integer, got {seed!r}")
+    search = search_settings(trials, seed, hierarchical, preferred_number_of_modules)
     if not isinstance(graph, Graph):
         from minent.io.graph_nx import as_graph
 
         graph = as_graph(graph, weight=weight, directed=directed)
     start = time.perf_counter()
-    flow, settings = _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time)
-    settings.update(trials=trials, seed=seed, hierarchical=hierarchical)
-    preferred = int(preferred_number_of_modules or 0)
-    if preferred < 0:
-        raise UsageError(f"`preferred_number_of_modules` must be positive (or None), got {preferred}")
-    if preferred:
-        settings.update(preferred_number_of_modules=preferred)
-    part = best_partition(flow, trials=trials, seed=seed, hierarchical=hierarchical,
-                          preferred=preferred, progress=progress)
-    return _result(graph, flow, part, settings, start)
+    flow, settings = flow_with_settings(graph, directed, teleport, recorded_teleport, markov_time)
+    settings.update(search)
+    return _result(graph, flow, run_search(flow, search, progress), settings, start)
 
 
 def evaluate(
@@ -152,6 +132,6 @@ def evaluate(
     labels: dict = {}
     module = np.array([labels.setdefault(partition[key], len(labels)) for key in keys],
                       dtype=np.int64)
-    flow, settings = _flow_and_settings(graph, directed, teleport, recorded_teleport, markov_time)
+    flow, settings = flow_with_settings(graph, directed, teleport, recorded_teleport, markov_time)
     settings.update(evaluate=label)
     return _result(graph, flow, two_level_partition(flow, module), settings, start)

@@ -56,6 +56,17 @@ class Flow:
         return int(self.node_flow.shape[0])
 
 
+def flow_with_settings(graph: Graph, directed: bool | None, teleport: float, recorded_teleport: bool,
+                       markov_time: float) -> tuple[Flow, dict]:
+    """The flow of ``graph`` (:func:`compute_flow`) and the settings that produced it, which
+    every InfoMap result records."""
+    directed = graph.directed if directed is None else directed
+    flow = compute_flow(graph, directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
+                        markov_time=markov_time)
+    return flow, dict(directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
+                      markov_time=markov_time)
+
+
 def compute_flow(
     graph: Graph,
     *,

@@ -10,8 +10,29 @@ from minent.errors import UsageError
 from minent.io.graph import Graph
 
 
+class Summary:
+    """What an InfoMap result of any network tells in one line: the number of top modules and
+    the share of the one-level code saved. (:class:`InfomapResult` and
+    :class:`~minent.graph.infomap.memory.MemoryResult` declare their fields each: a shared
+    dataclass base would put its fields first and change the order of their arguments.)"""
+
+    module: np.ndarray
+    codelength: float
+    one_level_codelength: float
+
+    @property
+    def num_modules(self) -> int:
+        return int(self.module.max()) if self.module.size else 0
+
+    @property
+    def relative_savings(self) -> float:
+        if self.one_level_codelength <= 0:
+            return 0.0
+        return 1.0 - self.codelength / self.one_level_codelength
+
+
 @dataclass
-class InfomapResult:
+class InfomapResult(Summary):
     """A partition of a graph's nodes and its map-equation codelength (bits).
 
     ``module[i]`` is node i's top module (1-based, modules ordered by decreasing flow);
@@ -30,16 +51,6 @@ class InfomapResult:
     paths: list[tuple[int, ...]] | None = None
     module_flow: np.ndarray | None = None
     _rank: np.ndarray | None = field(default=None, repr=False)
-
-    @property
-    def num_modules(self) -> int:
-        return int(self.module.max()) if self.module.size else 0
-
-    @property
-    def relative_savings(self) -> float:
-        if self.one_level_codelength <= 0:
-            return 0.0
-        return 1.0 - self.codelength / self.one_level_codelength
 
     def node_order(self) -> np.ndarray:
         """Nodes by module, then by decreasing flow inside the module (the tree order)."""

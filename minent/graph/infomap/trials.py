@@ -11,6 +11,7 @@ from typing import Callable
 
 import numpy as np
 
+from minent.errors import UsageError
 from minent.graph.infomap.flow import Flow, codelength, one_level_codelength
 from minent.graph.infomap.hierarchy import build_hierarchy
 from minent.graph.infomap.result import order_modules
@@ -71,3 +72,27 @@ def best_partition(flow: Flow, *, trials: int = 1, seed: int = 123, hierarchical
         if progress is not None:
             progress(trial + 1, length)
     return best if best is not None else two_level_partition(flow, best_module)
+
+
+def search_settings(trials: int, seed: int, hierarchical: bool, preferred_number_of_modules: int | None) -> dict:
+    """The search options that :func:`minent.graph.infomap.infomap` and
+    :func:`minent.graph.infomap.memory.memory_infomap` share, checked (``UsageError`` naming a
+    bad one), as the settings their result records (:func:`run_search` takes them)."""
+    if trials < 1:
+        raise UsageError(f"`trials` must be at least 1, got {trials}")
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise UsageError(f"`seed` must be a non-negative integer, got {seed!r}")
+    preferred = int(preferred_number_of_modules or 0)
+    if preferred < 0:
+        raise UsageError(f"`preferred_number_of_modules` must be positive (or None), got {preferred}")
+    settings = dict(trials=trials, seed=seed, hierarchical=hierarchical)
+    if preferred:
+        settings.update(preferred_number_of_modules=preferred)
+    return settings
+
+
+def run_search(flow: Flow, settings: dict, progress: Callable[[int, float], None] | None = None) -> Partition:
+    """:func:`best_partition` of ``flow`` with the options of :func:`search_settings`."""
+    return best_partition(flow, trials=settings["trials"], seed=settings["seed"],
+                          hierarchical=settings["hierarchical"],
+                          preferred=settings.get("preferred_number_of_modules", 0), progress=progress)

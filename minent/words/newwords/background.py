@@ -33,8 +33,9 @@ or any ``word freq [...]`` list built from another corpus. Under it:
 The compiled background is cached like the tokenizer's dictionary: jieba's own dictionary reuses
 the tokenizer's compiled trie (:func:`minent.words.tokenizers.fast.load_dict`) and caches only the small
 statistics above; another file is compiled once into ``background-<hash>`` entries (``.npy``
-files, memory-mapped when loaded) under :func:`minent.cache.cache_dir`, keyed by a hash of
-the file, the :data:`BACKGROUND_ENTRIES` most recently used kept. Entries are written and checked
+files, memory-mapped when loaded) under :func:`minent.cache.cache_dir`, keyed by a checksum of
+the file (remembered with the file's size, times and inode: a later process checks it with one
+``stat``, :func:`minent.io.cache_entry.source_digest`), the :data:`BACKGROUND_ENTRIES` most recently used kept. Entries are written and checked
 by :mod:`minent.io.cache_entry`, like the tokenizer's: a manifest of sizes and checksums, a cheap
 ``stat`` check on load, and an entry damaged in place rebuilt with a warning.
 
@@ -58,7 +59,7 @@ from pathlib import Path
 import numpy as np
 
 from minent.errors import DataError, UsageError
-from minent.io.cache_entry import load_or_build, prune_entries
+from minent.io.cache_entry import SOURCE_MEMO, load_or_build, prune_entries, source_digest
 
 log = logging.getLogger("minent")
 
@@ -290,11 +291,12 @@ def _compile_trie(words: Sequence[str], freqs: Sequence[int]) -> tuple[tuple, in
 
 
 def _hash_file(path: Path) -> str:
-    h = hashlib.blake2b(_FORMAT.encode(), digest_size=16)
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    """The cache key of a background compiled from *path*: its checksum (remembered between
+    processes, :func:`minent.io.cache_entry.source_digest`) and the cache format."""
+    from minent.cache import cache_dir
+
+    checksum = source_digest(path, cache_dir() / SOURCE_MEMO)
+    return hashlib.blake2b(f"{_FORMAT}\0{checksum}".encode(), digest_size=16).hexdigest()
 
 
 def _cached(key: str, build: Callable[[], dict[str, np.ndarray]], names: Sequence[str]) -> dict[str, np.ndarray]:

@@ -12,7 +12,9 @@ What is read from the installed jieba package at run time (never copied here): t
 classes of jieba's regular expressions (evaluated on every code point). The compiled arrays
 are cached on disk under ``$MINENT_CACHE_DIR``, else ``$XDG_CACHE_HOME/minent``, else
 ``~/.cache/minent`` (a directory of ``.npy`` files per entry, memory-mapped when loaded), keyed
-by a hash of the dictionary files and of jieba's sources; the :data:`CACHE_ENTRIES` most
+by a hash of the dictionary files and of jieba's sources (their checksums remembered with their
+sizes, times and inodes: one ``stat`` each in a later process,
+:func:`minent.io.cache_entry.source_digest`); the :data:`CACHE_ENTRIES` most
 recently used entries are kept (:func:`prune_cache`); an unwritable cache directory only costs
 speed.
 
@@ -38,7 +40,7 @@ import numpy as np
 
 from minent.cache import cache_dir
 from minent.errors import DataError, MinentError, UsageError
-from minent.io.cache_entry import load_entry, load_or_build, prune_entries, save_entry
+from minent.io.cache_entry import SOURCE_MEMO, load_entry, load_or_build, prune_entries, save_entry, source_digest
 from minent.text.chars import from_codepoints, to_codepoints
 from minent.text.batching import CutRule
 from minent.words.tokenizers import MODES, jieba_cuts, jieba_dict_path, jieba_dir
@@ -250,13 +252,13 @@ def prune_cache(directory: Path, keep: int = CACHE_ENTRIES) -> list[Path]:
 
 
 def _hash_files(paths: Sequence[Path | None]) -> str:
+    """The cache key of a dictionary compiled from *paths* (None: no such file): their checksums
+    (remembered between processes, :func:`minent.io.cache_entry.source_digest`) and the format."""
     h = hashlib.blake2b(_FORMAT.encode(), digest_size=16)
     for p in paths:
         h.update(b"\0file\0")
         if p is not None:
-            with open(p, "rb") as f:
-                for chunk in iter(lambda: f.read(1 << 20), b""):
-                    h.update(chunk)
+            h.update(source_digest(p, cache_dir() / SOURCE_MEMO).encode())
     return h.hexdigest()
 
 

@@ -44,9 +44,10 @@ from typing import Callable
 
 import numpy as np
 
-from minent.errors import DataError, UsageError
-from minent.graph.infomap.flow import Flow, codelength, compute_flow, one_level_codelength
-from minent.graph.infomap.trials import best_partition
+from minent.errors import DataError
+from minent.graph.infomap.flow import Flow, codelength, compute_flow, flow_with_settings, one_level_codelength
+from minent.graph.infomap.result import Summary
+from minent.graph.infomap.trials import run_search, search_settings
 from minent.io.graph import Graph
 
 
@@ -217,7 +218,7 @@ def memory_codelength(net: StateNetwork, flow: Flow, module: np.ndarray) -> tupl
 
 # ----------------------------------------------------------------------------- result
 @dataclass
-class MemoryResult:
+class MemoryResult(Summary):
     """A partition of a state network and its codelength (bits).
 
     ``module[s]`` is state s's top module (1-based, modules by decreasing flow), ``paths[s]``
@@ -236,14 +237,6 @@ class MemoryResult:
     settings: dict = field(default_factory=dict)
     elapsed: float = 0.0
     paths: list[tuple[int, ...]] | None = None
-
-    @property
-    def num_modules(self) -> int:
-        return int(self.module.max()) if self.module.size else 0
-
-    @property
-    def relative_savings(self) -> float:
-        return 0.0 if self.one_level_codelength <= 0 else 1.0 - self.codelength / self.one_level_codelength
 
     def _leaf_modules(self) -> tuple[np.ndarray, list[tuple[int, ...]]]:
         """Dense leaf-module id of every state, and the tree path of each leaf module (in tree
@@ -271,12 +264,15 @@ class MemoryResult:
                  float(f[j] / total[phys[j]]) if total[phys[j]] > 0 else 0.0) for j in order.tolist()]
 
     def overlapping(self) -> dict[str, list[tuple[int, float]]]:
-        """Physical nodes in more than one (leaf) module: name -> [(top module, share), ...]
-        (hierarchical: one entry per leaf module, named by its top module)."""
-        out: dict[str, list[tuple[int, float]]] = {}
+        """Physical nodes in more than one top module: name -> [(top module, share of the node's
+        flow in it), ...] by module, each top module once. Hierarchical: the shares of the leaf
+        modules under one top module are added up, and a node whose states are only in sibling
+        modules is not listed (:meth:`memberships` gives every leaf module)."""
+        out: dict[str, dict[int, float]] = {}
         for name, path, _, share in self.memberships():
-            out.setdefault(name, []).append((path[0], share))
-        return {k: v for k, v in out.items() if len(v) > 1}
+            tops = out.setdefault(name, {})
+            tops[path[0]] = tops.get(path[0], 0.0) + share
+        return {k: sorted(v.items()) for k, v in out.items() if len(v) > 1}
 
     def state_paths(self) -> list[tuple[int, ...]]:
         """Tree path of every state: (module, rank by decreasing flow in the module), or the
@@ -337,26 +333,14 @@ def memory_infomap(
     --preferred-number-of-modules on state networks; here it biases the search as it does
     for ordinary networks).
     """
-    if trials < 1:
-        raise UsageError(f"`trials` must be at least 1, got {trials}")
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise UsageError(f"`seed` must be a non-negative integer, got {seed!r}")
-    preferred = int(preferred_number_of_modules or 0)
-    if preferred < 0:
-        raise UsageError(f"`preferred_number_of_modules` must be positive (or None), got {preferred}")
+    search = search_settings(trials, seed, hierarchical, preferred_number_of_modules)
     if net.graph.n_edges == 0:
         raise DataError("the state network has no links")
     start = time.perf_counter()
-    directed = net.graph.directed if directed is None else directed
-    flow = state_flow(net, directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
-                      markov_time=markov_time)
-    part = best_partition(flow, trials=trials, seed=seed, hierarchical=hierarchical,
-                          preferred=preferred, progress=progress)
-    settings = dict(directed=directed, teleport=teleport, recorded_teleport=recorded_teleport,
-                    markov_time=markov_time, trials=trials, seed=seed, hierarchical=hierarchical,
-                    states=True)
-    if preferred:
-        settings.update(preferred_number_of_modules=preferred)
+    flow, settings = flow_with_settings(net.graph, directed, teleport, recorded_teleport, markov_time)
+    flow = with_physical(net, flow)
+    part = run_search(flow, search, progress)
+    settings.update(search, states=True)
     return MemoryResult(net, part.module, flow.node_flow, part.codelength, part.index_codelength,
                         part.module_codelength, one_level_codelength(flow), settings,
                         time.perf_counter() - start, part.paths)
