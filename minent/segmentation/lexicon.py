@@ -415,7 +415,9 @@ def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4
         N(w) · (pmi − margin·(len(w) − 1)) < entry_cost · len(w),   pmi = ln p(w) − Σ ln p(k_j)
 
     with N and p counted in the segmentation rather than as n-grams, k₁..k_m the best split of w
-    into other words (a character that is no word of its own counts ½). Stage 3 judges a word by
+    into other words (a character that is no word of its own counts ½). The entry cost is per
+    character at every length here (stage 3 charges a short candidate per join,
+    :func:`entry_charge`; charging the pruning of the hybrid so as well did not help). Stage 3 judges a word by
     every occurrence of its string; here only the occurrences the segmenter made a word count
     (会议 inside 国会议员 does not). Words with count 0 are unpaid.
 
