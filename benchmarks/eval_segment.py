@@ -46,6 +46,10 @@ before (fixed free-pair filter of two-character words, 0.3)            0.8020 / 
 + a decimal point or 分之 between numerals inside the run (二十六点八,   0.8241 / 0.7777
   百分之五) (P .822 R .826 OOV-R .643 IV-R .838 / P .757 R .800
   OOV-R .604 IV-R .815)
++ a candidate of up to ``oov_max`` (2) characters pays its entry cost   0.8241 / 0.7888
+  per join, not per character (§3.3: the decoder makes such a span a
+  word without an entry; 为了, 现在, 大家 in 67k characters) (P .825
+  R .824 OOV-R .647 IV-R .834 / P .775 R .803 OOV-R .615 IV-R .819)
 =====================================================================  ===============
 
 Sizes, before → after the collocation and pruning steps: PKU first 50k characters 0.781 → 0.787,
@@ -57,6 +61,12 @@ them), 200k 0.8082 → 0.8202, 2M 0.7770 → 0.7852; CityU 50k 0.7671 → 0.7797
 2M 0.6517 → 0.6658. ``--pre-split``: PKU 0.8021 → 0.8093, CityU 0.7675 → 0.7779. The unigram row (``minent lexicon`` + ``segment --lexicon``): PKU 0.776 →
 0.785, CityU 0.650 → 0.651 (the 4+-character collocations; it keeps the fixed threshold 0.3:
 the mean freedom of its own segmentation drops too much there, PKU 0.768).
+Before → after short entries paid per join: PKU 50k 0.7942 → 0.8028, 200k 0.8202 → 0.8171
+(there 0年 goes as a collocation of free units: 2000年 cut, OOV recall 0.642 → 0.597 — the
+fragility of the 50k row above), 2M 0.7852 → 0.7911; CityU 50k 0.7797 → 0.7917, 200k 0.7887 →
+0.7902, 2M 0.6658 → 0.6815; unigram row PKU 0.7845 → 0.7892, CityU 0.6514 → 0.7080; hybrid
+without self-training PKU 0.8067 → 0.8050, CityU 0.7552 → 0.7654; ``--pre-split`` PKU 0.8093
+→ 0.8091, CityU 0.7779 → 0.7873.
 
 Tried and not kept (F1 PKU / CityU; the row in brackets is the state it was tried on). Every
 granularity knob trades one set for the other — PKU's standard is finer than CityU's, and the
@@ -133,6 +143,38 @@ such runs are longer than an unseen span)
 a compressed run (2+ units) read as the digits' number unit by the     0.8226 / 0.7780
 lexicon (第0, 0年 words)
 the lexicon-only join for every numeral run, counted or not            0.8241 / 0.7776
+lexicon entry rule (§3.3) ``N·(pmi − margin·(n−1)) ≥ cost``, cost:
+  ``margin`` 1 for all lengths (candidates only; pruning unchanged)    0.8168 / 0.7822
+  entry cost 2 / character for all lengths                             0.8159 / 0.7878
+  per join for all lengths, ``entry_cost·(n−1)``                        0.8180 / 0.7892
+  two-character candidates only: cost 0 / 1 / 2 / 3 nats a character   0.8193 / 0.7941, 0.8239 /
+  (2 is the per-join rule kept)                                        0.7936, 0.8241 / 0.7888,
+                                                                       0.8238 / 0.7834
+  two-character candidates only: break-even margin 1 (§3.2) /          0.8241 / 0.7835, 0.8213 /
+  with the per-join cost                                               0.7938
+  honest code length of the entry: its best split, −Σ ln p(k_j), for   0.8233 / 0.7639, 0.8234 /
+  all lengths / for pairs with margin 1                                0.7705
+  its self-information −ln p(w): all lengths / pairs only              0.8223 / 0.7730, 0.8226 /
+                                                                       0.7743
+  its code length under the character LM after its first character,   0.8174 / 0.7913, 0.8238 /
+  −ln p(w₂..wₙ | w₁): all lengths / pairs only                          0.7910
+  per pair of its characters, ``entry_cost·n(n−1)/2`` (4, 12, 24)        0.8233 / 0.7896
+  pairs: ``N·(pmi − 1) ≥ ln(number of pair candidates)`` (a            0.8237 / 0.7792,
+  Bonferroni-style significance) / the Poisson tail of N               0.8241 / 0.7803
+  ``2·ln N`` (a code for the count) for all lengths                     0.8124 / 0.7893
+pruning on the hybrid's segmentation: also adding the pairs of two      0.8206 / 0.7754
+adjacent one-character words that would pay (0人, 有0, 這一 come in)
+… and the hybrid's own out-of-lexicon words that pay                   0.8241 / 0.7788
+number-headed words (0年) never collocations (stable dates in PKU, but  0.8206 / 0.7746
+0人, 0时 stay)
+[+ short entries paid per join: the default]                           0.8241 / 0.7888
+the pruning of the hybrid charges pairs per join too                   0.8236 / 0.7891
+per join for all lengths (PKU loses 0年 again, and gains phrases:       0.8180 / 0.7892
+建立了, 现役军官)
+the pruning also adds pairs of adjacent one-character words that pay    0.8236 / 0.7892
+(numbers and Latin runs left out: 現在, 現時, but 一家, 一場 too)
+freedoms without the one-character words the classifier cut forced     0.8216 / 0.7876
+(年 after 五: PKU 200k 0.8171 → 0.8181, 0年 kept)
 =====================================================================  =============================
 
 Errors left (gold read only to analyse): CityU splits numbers from 年 / 日 / ％ (2001 年, 30 ％) and
@@ -141,8 +183,11 @@ chose between here. Numerals: PKU keeps 一个 as one word (206 times in its tes
 CTB split 一 個), and both keep lexicalised numeral words whose second character is also a classifier
 (十分, 一起, 进一步, 百年, 千瓦), which the classifier cut splits; a numeral freed from its classifier is
 still glued to the word before it through a lexicon word (这一 个). The rest is mostly over-splitting
-of the small CityU corpus (P .754 < R .798) and function-word pairs both standards split (这是, 就是,
-不能, 最大) that look like words to a unigram lexicon.
+of the small CityU corpus (P .775 < R .803; two-character gold words cut into two one-character
+words: 1 400 before the per-join step, 952 after — 為了, 現在, 但是 still do not pay: their PMI, about 2 nats, is no
+higher than that of the collocations 這是, 不能, 全國 that CityU splits), stem + suffix words of
+CityU (中國隊, 學生會, 831 cut as 2+1), and function-word pairs both standards split (这是, 就是,
+不能, 最大; 他說, 她說 come with the per-join step) that look like words to a unigram lexicon.
 """
 
 from __future__ import annotations

@@ -58,7 +58,9 @@ def lexicon_cmd(
     margin: Annotated[
         float, typer.Option("--margin", help="Nats a word must save per extra character (1 = break-even; larger: shorter words).")
     ] = 1.5,
-    entry_cost: Annotated[float, typer.Option("--entry-cost", min=0, help="Cost of a lexicon entry, nats per character.")] = 4.0,
+    entry_cost: Annotated[float, typer.Option(
+        "--entry-cost", min=0, help="Cost of a lexicon entry, nats per character (per join for words of up to --oov-max "
+        "characters: the decoder makes those without an entry).")] = 4.0,
     oov_max: OovMax = 2,
     oov_penalty: OovPenalty = 2.0,
     iterations: Annotated[int, typer.Option("--iterations", min=0, help="Most re-estimation passes.")] = 30,

@@ -61,7 +61,7 @@ def test_ngram_table_on_encoded_corpus_against_counter(n):
     assert got == {w: c for w, c in _oracle_ngrams(texts, n).items() if c >= 3}
 
 
-def _oracle_kept(texts, max_len, min_count, margin, entry_cost):
+def _oracle_kept(texts, max_len, min_count, margin, entry_cost, oov_max=0):
     """Sequential longest-first removal with plain dicts and enumeration of all splits."""
     grams = Counter()
     for n in range(1, max_len + 1):
@@ -77,27 +77,44 @@ def _oracle_kept(texts, max_len, min_count, margin, entry_cost):
             if len(parts) > 1 and all(p in lex for p in parts):
                 best = max(best, sum(math.log(lex[p] / n_total) for p in parts))
         pmi = math.log(c / n_total) - best
-        if c * (pmi - margin * (len(w) - 1)) >= entry_cost * len(w):
+        joins_only = len(w) <= oov_max  # (a span the decoder can make without the entry)
+        if c * (pmi - margin * (len(w) - 1)) >= entry_cost * (len(w) - 1 if joins_only else len(w)):
             lex[w] = c
     return lex
 
 
-def _kept(enc, max_len, margin, entry_cost):
+def _kept(enc, max_len, margin, entry_cost, oov_max=0):
     table = ngram_table(enc, max_len, 2)
     char_counts = np.bincount(enc.ids, minlength=len(enc.chars))
-    keep = redundancy_keep(table, char_counts, float(enc.n_chars), margin=margin, entry_cost=entry_cost)
+    keep = redundancy_keep(table, char_counts, float(enc.n_chars), margin=margin, entry_cost=entry_cost,
+                           oov_max=oov_max)
     return {w for n in keep for w in decode_rows(table.grams(n)[0][keep[n]], enc.codepoints)}
 
 
-@pytest.mark.parametrize("margin,entry_cost", [(1.5, 4.0), (1.0, 0.0), (2.0, 2.0)])
-def test_redundancy_keep_against_sequential_oracle(margin, entry_cost):
+@pytest.mark.parametrize("margin,entry_cost,oov_max",
+                         [(1.5, 4.0, 0), (1.5, 4.0, 2), (1.0, 0.0, 0), (2.0, 2.0, 3)])
+def test_redundancy_keep_against_sequential_oracle(margin, entry_cost, oov_max):
     texts = ["中国人民很好。中国人民很强！中国的主要人民", "人民中国𠀀𠀀𠀀𠀀", "好好好好好，的主要的主要"] * 3
     if SHARED.exists():
         texts += (SHARED / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:150]
     enc = encode_corpus(texts)
-    got = _kept(enc, 4, margin, entry_cost)
-    expected = {w for w in _oracle_kept(texts, 4, 2, margin, entry_cost) if len(w) > 1}
+    got = _kept(enc, 4, margin, entry_cost, oov_max)
+    expected = {w for w in _oracle_kept(texts, 4, 2, margin, entry_cost, oov_max) if len(w) > 1}
     assert got == expected
+
+
+def test_short_entry_pays_for_its_joins_only():
+    # 为了 x6, 为 x71, 了 x71 alone, 的 x11846 (N = 12 000 characters): pmi = ln(6 · N / 77²) ≈ 2.50,
+    # 6 · (2.50 − 1.5) ≈ 6.0 nats saved: more than the 4 of its one join, less than the 8 of two
+    # characters. A span of up to oov_max characters, which the decoder can make a word
+    # without an entry, pays for its joins; a longer candidate for its characters.
+    texts = ["为了"] * 6 + ["为"] * 71 + ["了"] * 71 + ["的"] * 11846
+    enc = encode_corpus(texts)
+    assert _kept(enc, 2, 1.5, 4.0, oov_max=2) == {"为了"}
+    assert _kept(enc, 2, 1.5, 4.0, oov_max=0) == set()
+    assert _kept(enc, 2, 1.5, 4.0, oov_max=1) == set()
+    # the default lexicon (oov_max 2) keeps it
+    assert "为了" in build_lexicon(texts, free_pair=0).lexicon.words
 
 
 def test_redundancy_rule_by_hand():
