@@ -113,6 +113,14 @@ dropped collocations barred from coming back as out-of-lexicon spans   0.8011 / 
 word-bigram description length (Δ code length of splitting ab under    0.8118 / 0.7629,
 MLE word bigrams < entry cost): instead of / as a veto on the           0.8119 / 0.7631
 two-character rule (alone it splits 希望, 选举: bound characters)
+word-bigram decoder on top (branch ``seg-bigram``, not merged: its     0.8155 / 0.7655,
+code is a measured experiment): ln p0(w) → ln p(w | v), HDP back-off    0.8160 / 0.7659,
+α 10, pairs of its own segmentation, 2 rounds of hard EM; weight 1.0    0.8150 / 0.7655,
+instead of w_lex (α 100); discount 0.75; 4 rounds, boundary refitted    0.8162 / 0.7661
+(each on the 0.8142 / 0.7650 default before the numerals). Its pairs
+are counted on a segmentation in which 一个, 就是 are already words, so
+n(一, 个) = 0 and nothing argues for the split; Gibbs sampling with the
+char-LM and boundary scores moves 0.8% of the gaps (0.8151 / 0.7647)
 [+ numerals, first form: without 几/幾, digits never in a run]        0.8200 / 0.7745
 without the numeral-run rule (classifier cut alone)                    0.8195 / 0.7743
 classifiers after three or more different numbers                      0.8204 / 0.7729
