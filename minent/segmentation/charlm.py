@@ -130,6 +130,27 @@ class CharLM(LineSegmenter):
         return charlm_tag_scores(ids, unigram, *t, self.bits, self.alpha,
                                  float(max(len(self.codepoints) - 2, 1)), self.begin_scores())
 
+    def context_counts(self, ids: np.ndarray) -> np.ndarray:
+        """The n-gram counts behind the tag scores of *ids*
+        (:func:`minent.segmentation.kernels.viterbi.charlm_context_counts`): an (n × 3) uint32
+        array (float64 when a count does not fit), 12 bytes a character where the scores take 32;
+        :meth:`scores_of_counts` turns them into exactly the scores of :meth:`tag_scores`."""
+        from minent.segmentation.kernels.viterbi import charlm_context_counts
+
+        _, t = self.count_tables()
+        wide = any(len(c) and c.max() >= 2**32 for c in self.counts[1:])
+        seen = np.zeros((len(ids), 3), dtype=np.float64 if wide else np.uint32)
+        charlm_context_counts(ids, *t, self.bits, seen)
+        return seen
+
+    def scores_of_counts(self, ids: np.ndarray, seen: np.ndarray) -> np.ndarray:
+        """:meth:`tag_scores` of *ids* from their :meth:`context_counts` *seen*."""
+        from minent.segmentation.kernels.viterbi import charlm_scores_of_counts
+
+        unigram, _ = self.count_tables()
+        return charlm_scores_of_counts(ids, seen, unigram, self.alpha, float(max(len(self.codepoints) - 2, 1)),
+                                       self.begin_scores())
+
     def prepare(self) -> None:
         """Build the count tables and begin scores the decoder uses (see :meth:`count_tables`)."""
         self.count_tables()

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minent.segmentation.kernels.viterbi import build_trie, count_segmented_words, trie_child, viterbi_segment
+from minent.segmentation.kernels.viterbi import (build_trie, count_segmented_words, node_scores, trie_child, trie_root,
+                                                 viterbi_segment)
 
 
 def _trie(words: dict[tuple[int, ...], float]):
@@ -69,11 +70,11 @@ lex_strategy = st.dictionaries(
     oov_bias=st.floats(-10, 0),
 )
 def test_viterbi_matches_brute_force(words, piece, char_scores, oov_max, oov_bias):
-    keys, vals, node_score, depth = _trie(words)
+    trie, depth = _trie(words)
     char_score = np.array(char_scores, dtype=np.float64)
     unk = -20.0
     ids = np.array(piece, dtype=np.int32)
-    begin, total = viterbi_segment(ids, keys, vals, node_score, depth, unk, char_score, np.array(SPAN),
+    begin, total = viterbi_segment(ids, trie, depth, unk, char_score, np.array(SPAN),
                                    oov_max, oov_bias)
     expected = _brute(piece, words, char_scores, unk, oov_max, oov_bias)
     assert total == pytest.approx(expected, rel=1e-12, abs=1e-9)
@@ -84,33 +85,78 @@ def test_viterbi_matches_brute_force(words, piece, char_scores, oov_max, oov_bia
 
 def test_pieces_are_independent_and_separators_unmarked():
     words = {(2, 3): -1.0, (3, 4): -1.0, (2,): -5.0, (3,): -5.0, (4,): -5.0}
-    keys, vals, node_score, depth = _trie(words)
+    trie, depth = _trie(words)
+    node_score = node_scores(trie)
     cs = np.full(6, -math.inf)
     ids = np.array([0, 2, 3, 0, 3, 4, 0, 0, 4], dtype=np.int32)
-    begin, total = viterbi_segment(ids, keys, vals, node_score, depth, -20.0, cs, cs, 0, 0.0)
+    begin, total = viterbi_segment(ids, trie, depth, -20.0, cs, cs, 0, 0.0)
     assert begin.tolist() == [0, 1, 0, 0, 1, 0, 0, 0, 1]
     assert total == pytest.approx(-1 - 1 - 5)
-    nodes, starts, ends = count_segmented_words(ids, begin, keys, vals)
+    nodes, starts, ends = count_segmented_words(ids, begin, trie)
     assert starts.tolist() == [1, 4, 8] and ends.tolist() == [3, 6, 9]
     assert [node_score[n] for n in nodes] == [-1.0, -1.0, -5.0]
 
 
 def test_empty_and_trie_lookup():
-    keys, vals, node_score, depth = _trie({(7, 8, 9): -2.0})
+    trie, depth = _trie({(7, 8, 9): -2.0})
+    node_score = node_scores(trie)
     assert depth == 3
-    n = trie_child(keys, vals, 0, 7)
-    n = trie_child(keys, vals, n, 8)
+    n = trie_child(trie, trie_root(trie), 7)
+    n = trie_child(trie, n, 8)
     assert node_score[n] == -math.inf
-    assert node_score[trie_child(keys, vals, n, 9)] == -2.0
-    assert trie_child(keys, vals, 0, 8) == -1
-    begin, total = viterbi_segment(np.zeros(0, np.int32), keys, vals, node_score, depth, -20.0,
+    assert node_score[trie_child(trie, n, 9)] == -2.0
+    assert trie_child(trie, trie_root(trie), 8) == -1
+    assert node_score[trie_root(trie)] == -math.inf
+    begin, total = viterbi_segment(np.zeros(0, np.int32), trie, depth, -20.0,
                                    np.full(10, -math.inf), np.full(10, -math.inf), 0, 0.0)
     assert len(begin) == 0 and total == 0.0
     # astral / large ids
-    keys, vals, node_score, depth = _trie({(70000, 2**20): -1.0})
-    begin, _ = viterbi_segment(np.array([70000, 2**20], np.int32), keys, vals, node_score, depth, -20.0,
+    trie, depth = _trie({(70000, 2**20): -1.0})
+    begin, _ = viterbi_segment(np.array([70000, 2**20], np.int32), trie, depth, -20.0,
                                np.full(2**20 + 1, -math.inf), np.full(2**20 + 1, -math.inf), 0, 0.0)
     assert begin.tolist() == [1, 0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(st.lists(st.integers(2, 40), min_size=1, max_size=5), max_size=60),
+       big=st.integers(0, 2**20))
+def test_trie_against_a_dict(words, big):
+    """Every word is found with its (last) score, every other prefix of a word is a node scored
+    -inf, every other string is absent; edges at most half fill a power of two of rows."""
+    from minent.segmentation.kernels.viterbi import word_nodes
+
+    words = [tuple(w) for w in words] + ([(big, 2)] if big % 3 else [])
+    scores = {}
+    for k, w in enumerate(words):
+        scores[w] = -1.0 - k  # a word listed twice keeps its last score
+    chars = np.array([c for w in words for c in w], dtype=np.int32)
+    offsets = np.cumsum([0] + [len(w) for w in words]).astype(np.int64)
+    trie, depth = build_trie(chars, offsets, np.array([-1.0 - k for k in range(len(words))]))
+    node_score = node_scores(trie)
+    prefixes = {w[:i] for w in words for i in range(1, len(w) + 1)}
+    slots = len(trie) - 1
+    assert slots >= 16 and slots & (slots - 1) == 0 and 2 * len(prefixes) + 2 <= slots
+    assert depth == max((len(w) for w in words), default=0)
+
+    def walk(s):
+        node = trie_root(trie)
+        for c in s:
+            node = trie_child(trie, node, c)
+            if node < 0:
+                return -1
+        return node
+
+    seen_nodes = set()
+    for p in prefixes:
+        node = walk(p)
+        assert 0 <= node < slots and node not in seen_nodes
+        seen_nodes.add(node)
+        assert node_score[node] == scores.get(p, -math.inf)
+    for p in list(prefixes)[:20]:
+        assert walk(p + (41,)) == -1 and walk((41,) + p) == -1
+    assert node_score[trie_root(trie)] == -math.inf
+    nodes = word_nodes(chars, offsets, trie)
+    assert nodes.tolist() == [walk(w) for w in words]
 
 
 def _lm_word_score(lm, a, b, trans):
@@ -134,13 +180,13 @@ def test_hybrid_matches_brute_force(words, piece, oov_max, w_lex, w_lm, seed):
     from minent.segmentation.charlm import transition_matrix
     from minent.segmentation.kernels.viterbi import hybrid_segment
 
-    keys, vals, node_score, depth = _trie(words)
+    trie, depth = _trie(words)
     char_score = np.full(7, -4.0)
     n = len(piece)
     lm = np.random.default_rng(seed).normal(-3, 1, size=(n, 4))
     trans = transition_matrix({"eb": 0.5})  # a non-zero exit weight, to test it is added
     ids = np.array(piece, dtype=np.int32)
-    begin, _ = hybrid_segment(ids, keys, vals, node_score, depth, -20.0, char_score, np.array(SPAN), oov_max, -1.0,
+    begin, _ = hybrid_segment(ids, trie, depth, -20.0, char_score, np.array(SPAN), oov_max, -1.0,
                               lm, trans, w_lex, w_lm)
 
     def total(bounds):

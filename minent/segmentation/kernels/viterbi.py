@@ -4,10 +4,15 @@ Text arrives as int32 character ids (0 = separator between pieces, 1 = unknown c
 characters 2, 3, ...). Each piece is decoded on its own; the result is a uint8 array ``begin``
 with ``begin[i] = 1`` when a word starts at position ``i``.
 
-The lexicon is a trie whose edges live in one open-addressing hash table keyed by
-``node << 32 | char_id`` (uint64); ``node_score[node]`` is the word's log-probability, or -inf
-when the path to that node is only a prefix. One hash probe per character keeps the decoder
-independent of the alphabet size (traditional text, astral ideographs) and of word length.
+The lexicon is a trie whose edges live in one open-addressing hash table, ``trie``: a
+(slots + 1) × 2 uint64 array whose row ``h`` holds an edge's key ``node << 32 | char_id`` and
+the float64 bits of the score of the node it leads to (the word's log-probability, or -inf when
+the path to that node is only a prefix). A node *is* the row of the edge into it, and the root
+the extra last row (:func:`trie_root`), so ``node_score = trie.view(np.float64)[:, 1]`` (see
+:func:`node_scores`). One hash probe per character keeps the decoder independent of the alphabet
+size (traditional text, astral ideographs) and of word length, and the probe that finds a node
+brings its score in the same cache line: a lexicon of a few hundred thousand words outgrows the
+processor's caches, and separate key, child and score arrays cost three cache misses a step.
 """
 
 from __future__ import annotations
@@ -28,41 +33,46 @@ def _mix(key):
     return z ^ (z >> np.uint64(31))
 
 
+@njit(cache=True, inline="always")
+def trie_root(trie):
+    """The root node of a :func:`build_trie` table (its last row)."""
+    return np.int64(len(trie) - 1)
+
+
 @njit(cache=True)
-def trie_child(keys, vals, node, c):
-    """Child of trie *node* along character id *c*, or -1."""
-    mask = np.uint64(len(keys) - 1)
+def trie_child(trie, node, c):
+    """Child of trie *node* along character id *c* (its row in *trie*), or -1."""
+    mask = np.uint64(len(trie) - 2)
     key = (np.uint64(node) << np.uint64(32)) | np.uint64(c)
     h = _mix(key) & mask
     while True:
-        k = keys[h]
+        k = trie[h, 0]
         if k == key:
-            return vals[h]
+            return np.int64(h)
         if k == EMPTY:
-            return -1
+            return np.int64(-1)
         h = (h + np.uint64(1)) & mask
 
 
-@njit(cache=True)
-def build_trie(chars, offsets, scores):
-    """Build the hashed trie of words ``chars[offsets[w]:offsets[w+1]]`` with log-prob ``scores[w]``.
+def node_scores(trie):
+    """The score of every node of a :func:`build_trie` table (a view: -inf for prefixes, the
+    root and empty rows)."""
+    return trie.view(np.float64)[:, 1]
 
-    Returns ``(keys, vals, node_score, depth)``: the edge hash table (power-of-two size, load
-    ≤ 1/2), the score of every node (-inf for prefixes; root is node 0) and the longest word length.
-    A word listed twice keeps its last score.
-    """
-    n_edges_max = len(chars)
-    size = 16
-    while size < 2 * n_edges_max + 2:
-        size *= 2
-    keys = np.full(size, EMPTY, dtype=np.uint64)
-    vals = np.full(size, -1, dtype=np.int32)
-    node_score = np.full(n_edges_max + 1, NEG_INF, dtype=np.float64)
+
+@njit(cache=True)
+def _fill_trie(chars, offsets, scores, size):
+    trie = np.empty((size + 1, 2), dtype=np.uint64)
+    tf = trie.view(np.float64)
+    for h in range(size + 1):
+        trie[h, 0] = EMPTY
+        tf[h, 1] = NEG_INF
     mask = np.uint64(size - 1)
-    n_nodes = 1
+    root = np.int64(size)
+    n_edges = 0
     depth = 0
     for w in range(len(offsets) - 1):
-        node = 0
+        node = root
         a, b = offsets[w], offsets[w + 1]
         if b - a > depth:
             depth = b - a
@@ -70,20 +80,41 @@ def build_trie(chars, offsets, scores):
             key = (np.uint64(node) << np.uint64(32)) | np.uint64(chars[p])
             h = _mix(key) & mask
             while True:
-                k = keys[h]
+                k = trie[h, 0]
                 if k == key:
-                    node = vals[h]
                     break
                 if k == EMPTY:
-                    keys[h] = key
-                    vals[h] = n_nodes
-                    node = n_nodes
-                    n_nodes += 1
+                    trie[h, 0] = key
+                    n_edges += 1
                     break
                 h = (h + np.uint64(1)) & mask
+            node = np.int64(h)
         if b > a:
-            node_score[node] = scores[w]
-    return keys, vals, node_score[:n_nodes].copy(), depth
+            tf[node, 1] = scores[w]
+    return trie, n_edges, depth
+
+
+@njit(cache=True, inline="always")
+def _trie_slots(n_edges):
+    size = 16
+    while size < 2 * n_edges + 2:
+        size *= 2
+    return size
+
+
+@njit(cache=True)
+def build_trie(chars, offsets, scores):
+    """Build the hashed trie of words ``chars[offsets[w]:offsets[w+1]]`` with log-prob ``scores[w]``.
+
+    Returns ``(trie, depth)``: the table of the module docstring (a power of two of edge rows,
+    at most half full, then the root row) and the longest word length. A word listed twice
+    keeps its last score.
+    """
+    trie, n_edges, depth = _fill_trie(chars, offsets, scores, _trie_slots(len(chars)))
+    size = _trie_slots(n_edges)  # (words share prefixes: fewer edges than characters)
+    if size < len(trie) - 1:
+        trie, n_edges, depth = _fill_trie(chars, offsets, scores, size)
+    return trie, depth
 
 
 @njit(cache=True)
@@ -109,7 +140,7 @@ def piece_bounds(ids):
 
 
 @njit(cache=True)
-def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max,
+def _decode_piece(ids, s, e, trie, tf, depth, unk_score, char_score, span_score, oov_max,
                   oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root):
     n = e - s
     best[0] = 0.0
@@ -134,7 +165,7 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
             if j == i:
                 node = root[c]
             elif node >= 0:
-                node = trie_child(keys, vals, node, c)
+                node = trie_child(trie, node, c)
             length = j - i + 1
             tag = length - 1 if length < 4 else 3
             if w_lm != 0.0:
@@ -144,7 +175,7 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
                 else:
                     prev_tag = length - 2 if length < 5 else 3
                     lm_acc += trans[prev_tag, tag] + lm[s + j, tag]
-            sc = node_score[node] if node >= 0 else NEG_INF
+            sc = tf[node, 1] if node >= 0 else NEG_INF
             if sc == NEG_INF:
                 if length == 1:
                     sc = unk_score if char_score[c] == NEG_INF else char_score[c]
@@ -170,19 +201,19 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
 
 
 @njit(cache=True)
-def viterbi_segment(ids, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max, oov_bias):
+def viterbi_segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias):
     """Best unigram segmentation of every piece of *ids*: :func:`hybrid_segment` with the
     lexicon alone (see there for the scores). Returns ``(begin, total)``."""
-    return hybrid_segment(ids, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max, oov_bias,
+    return hybrid_segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias,
                           np.zeros((0, 4)), np.zeros((4, 4)), 1.0, 0.0)
 
 
 @njit(cache=True)
-def hybrid_segment(ids, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max, oov_bias,
+def hybrid_segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias,
                    lm, trans, w_lex, w_lm):
     """Best unigram segmentation of every piece of *ids* (pieces separated by id 0).
 
-    A word w scores ``node_score`` (its log-probability). A single character that is not a word
+    A word w of the lexicon *trie* (:func:`build_trie`) scores its log-probability there. A single character that is not a word
     scores ``char_score[c]`` when finite, else *unk_score*. When ``oov_max >= 2``, a span of
     2..oov_max characters that is not a word may be a word too, scoring the sum of its
     ``span_score`` (ln of each character's frequency inside words, which is higher than its
@@ -204,16 +235,17 @@ def hybrid_segment(ids, keys, vals, node_score, depth, unk_score, char_score, sp
     longest = np.max(ends - starts) if len(starts) else 0
     best = np.empty(longest + 1, dtype=np.float64)
     back = np.zeros(longest + 1, dtype=np.int64)
-    root = _root_children(ids, keys, vals)
+    root = _root_children(ids, trie)
+    tf = trie.view(np.float64)
     total = 0.0
     for p in range(len(starts)):
-        total += _decode_piece(ids, starts[p], ends[p], keys, vals, node_score, depth, unk_score, char_score,
+        total += _decode_piece(ids, starts[p], ends[p], trie, tf, depth, unk_score, char_score,
                                span_score, oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root)
     return begin, total
 
 
 @njit(cache=True)
-def _root_children(ids, keys, vals):
+def _root_children(ids, trie):
     """The root's children in a plain array, for every id up to the largest in *ids*: the first
     step of every word, without hashing."""
     top = 0
@@ -222,12 +254,12 @@ def _root_children(ids, keys, vals):
             top = ids[i]
     root = np.empty(top + 1, dtype=np.int64)
     for c in range(top + 1):
-        root[c] = trie_child(keys, vals, 0, c)
+        root[c] = trie_child(trie, trie_root(trie), c)
     return root
 
 
 @njit(cache=True)
-def count_segmented_words(ids, begin, keys, vals):
+def count_segmented_words(ids, begin, trie):
     """Trie node of every word in a segmentation (-1 for a word not in the trie), in order.
 
     Used by re-estimation to recount lexicon words; out-of-lexicon words come back as -1 with
@@ -242,7 +274,7 @@ def count_segmented_words(ids, begin, keys, vals):
     nodes = np.empty(m, dtype=np.int32)
     starts = np.empty(m, dtype=np.int64)
     ends = np.empty(m, dtype=np.int64)
-    root = _root_children(ids, keys, vals)
+    root = _root_children(ids, trie)
     w = 0
     i = 0
     while i < n:
@@ -256,7 +288,7 @@ def count_segmented_words(ids, begin, keys, vals):
         for p in range(i + 1, j):
             if node < 0:
                 break
-            node = trie_child(keys, vals, node, ids[p])
+            node = trie_child(trie, node, ids[p])
         nodes[w] = node
         starts[w] = i
         ends[w] = j
@@ -266,14 +298,14 @@ def count_segmented_words(ids, begin, keys, vals):
 
 
 @njit(cache=True)
-def word_nodes(chars, offsets, keys, vals):
+def word_nodes(chars, offsets, trie):
     """Trie node of each word ``chars[offsets[w]:offsets[w+1]]`` (-1 when absent)."""
     m = len(offsets) - 1
     out = np.full(m, -1, dtype=np.int64)
     for w in range(m):
-        node = 0
+        node = trie_root(trie)
         for p in range(offsets[w], offsets[w + 1]):
-            node = trie_child(keys, vals, node, chars[p])
+            node = trie_child(trie, node, chars[p])
             if node < 0:
                 break
         out[w] = node
@@ -302,15 +334,21 @@ def count_table(keys, counts):
 
 
 @njit(cache=True, inline="always")
-def table_count(table, key):
-    """Count of *key* in a :func:`count_table` (0.0 when absent)."""
+def table_get(table, key):
+    """Count of *key* in a :func:`count_table` (0 when absent), as stored (uint64)."""
     mask = np.uint64(len(table) - 1)
     h = _mix(key) & mask
     while True:
         c = table[h, 1]
         if c == 0 or table[h, 0] == key:
-            return np.float64(c)
+            return c
         h = (h + np.uint64(1)) & mask
+
+
+@njit(cache=True, inline="always")
+def table_count(table, key):
+    """Count of *key* in a :func:`count_table` (0.0 when absent)."""
+    return np.float64(table_get(table, key))
 
 
 @njit(cache=True)
@@ -329,15 +367,28 @@ def charlm_tag_scores(ids, unigram, table2, table3, table4, bits, alpha, vocab, 
     k-gram counts of the training corpus as :func:`count_table` hash tables (keys: ``bits`` bits
     per id, first character in the high bits). N(h) of a context is the N(h c) of the position
     before: three probes a character.
+
+    The two halves are :func:`charlm_context_counts` (the lookups) and
+    :func:`charlm_scores_of_counts` (the arithmetic): self-training keeps the counts of its
+    corpus (12 bytes a unit as uint32) and computes the scores from them every round.
     """
-    n = len(ids)
-    # first the n-gram counts of every position: the lookups of different positions do not
-    # depend on each other, so the processor overlaps their cache misses (30% faster than
-    # computing each position's probabilities right after its lookups)
-    seen = np.zeros((n, 3))
+    seen = np.zeros((len(ids), 3))
+    charlm_context_counts(ids, table2, table3, table4, bits, seen)
+    return charlm_scores_of_counts(ids, seen, unigram, alpha, vocab, begin)
+
+
+@njit(cache=True)
+def charlm_context_counts(ids, table2, table3, table4, bits, seen):
+    """N(c_{i-1} c_i), N(c_{i-2..i}), N(c_{i-3..i}) of every position *i* of *ids* into the
+    (n × 3) array *seen* (zeros; any numeric dtype that holds the counts; left 0 where the piece
+    is too short), looked up in the :func:`count_table` hash tables *table2..4*.
+
+    The lookups of different positions do not depend on each other, so the processor overlaps
+    their cache misses (30% faster than computing each position's probabilities right after its
+    lookups)."""
     shift = np.uint64(bits)
     run = 0
-    for i in range(n):
+    for i in range(len(ids)):
         c = ids[i]
         if c == 0:
             run = 0
@@ -345,13 +396,20 @@ def charlm_tag_scores(ids, unigram, table2, table3, table4, bits, alpha, vocab, 
         run += 1
         if run > 1:
             key2 = (np.uint64(ids[i - 1]) << shift) | np.uint64(c)
-            seen[i, 0] = table_count(table2, key2)
+            seen[i, 0] = table_get(table2, key2)
             if run > 2:
                 key3 = (np.uint64(ids[i - 2]) << (shift * np.uint64(2))) | key2
-                seen[i, 1] = table_count(table3, key3)
+                seen[i, 1] = table_get(table3, key3)
                 if run > 3:
                     key4 = (np.uint64(ids[i - 3]) << (shift * np.uint64(3))) | key3
-                    seen[i, 2] = table_count(table4, key4)
+                    seen[i, 2] = table_get(table4, key4)
+
+
+@njit(cache=True)
+def charlm_scores_of_counts(ids, seen, unigram, alpha, vocab, begin):
+    """The tag scores of :func:`charlm_tag_scores` from the context counts *seen* of *ids*
+    (:func:`charlm_context_counts`; exact whole numbers in any numeric dtype)."""
+    n = len(ids)
     out = np.full((n, 4), NEG_INF)
     total = 0.0
     for x in unigram:
@@ -371,13 +429,13 @@ def charlm_tag_scores(ids, unigram, table2, table3, table4, bits, alpha, vocab, 
             out[i, 0] = np.log(p)
         if run > 1:
             # N(h) of a context is N(h c) of the position before
-            p = (seen[i, 0] + alpha * p) / (unigram[ids[i - 1]] + alpha)
+            p = (np.float64(seen[i, 0]) + alpha * p) / (unigram[ids[i - 1]] + alpha)
             out[i, 1] = np.log(p)
             if run > 2:
-                p = (seen[i, 1] + alpha * p) / (seen[i - 1, 0] + alpha)
+                p = (np.float64(seen[i, 1]) + alpha * p) / (np.float64(seen[i - 1, 0]) + alpha)
                 out[i, 2] = np.log(p)
                 if run > 3:
-                    p = (seen[i, 2] + alpha * p) / (seen[i - 1, 1] + alpha)
+                    p = (np.float64(seen[i, 2]) + alpha * p) / (np.float64(seen[i - 1, 1]) + alpha)
                     out[i, 3] = np.log(p)
     return out
 
