@@ -72,7 +72,9 @@ class CharLM(LineSegmenter):
         self.codepoints = np.asarray(codepoints, dtype=np.int64)
         self.bits = int(bits)
         self.keys = [np.ascontiguousarray(k, dtype=np.uint64) for k in keys]
-        self.counts = [np.ascontiguousarray(c, dtype=np.float64) for c in counts]
+        # whole numbers (training counts n-grams): 4 bytes each where they fit
+        self.counts = [np.ascontiguousarray(c, dtype=np.uint32 if not len(c) or np.max(c) < 2**32 else np.float64)
+                       for c in counts]
         self.alpha = float(alpha)
         self.trans = transition_matrix(transitions)
         self.pre_split = pre_split
@@ -111,8 +113,9 @@ class CharLM(LineSegmenter):
             if n <= orders:
                 ids, c = table.grams(n)
                 k = pack_rows(ids, bits)
-                order = np.argsort(k)  # sorted keys: the saved form (the decoder hashes them, count_tables)
-                k, c = k[order], c[order]
+                if len(k) > 1 and not (k[1:] > k[:-1]).all():  # (the table's rows usually come sorted)
+                    order = np.argsort(k)  # sorted keys: the saved form (the decoder hashes them, count_tables)
+                    k, c = k[order], c[order]
             else:
                 k, c = np.zeros(0, np.uint64), np.zeros(0, np.int64)
             keys.append(k)

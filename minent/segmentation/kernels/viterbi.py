@@ -61,8 +61,8 @@ def node_scores(trie):
 
 
 @njit(cache=True)
-def _fill_trie(chars, offsets, scores, size):
-    trie = np.empty((size + 1, 2), dtype=np.uint64)
+def _fill_trie(chars, offsets, scores, trie):
+    size = len(trie) - 1
     tf = trie.view(np.float64)
     for h in range(size + 1):
         trie[h, 0] = EMPTY
@@ -91,10 +91,9 @@ def _fill_trie(chars, offsets, scores, size):
             node = np.int64(h)
         if b > a:
             tf[node, 1] = scores[w]
-    return trie, n_edges, depth
+    return n_edges, depth
 
 
-@njit(cache=True, inline="always")
 def _trie_slots(n_edges):
     size = 16
     while size < 2 * n_edges + 2:
@@ -102,18 +101,20 @@ def _trie_slots(n_edges):
     return size
 
 
-@njit(cache=True)
 def build_trie(chars, offsets, scores):
     """Build the hashed trie of words ``chars[offsets[w]:offsets[w+1]]`` with log-prob ``scores[w]``.
 
     Returns ``(trie, depth)``: the table of the module docstring (a power of two of edge rows,
     at most half full, then the root row) and the longest word length. A word listed twice
-    keeps its last score.
+    keeps its last score. (Allocated by numpy, which asks the kernel for huge pages: the random
+    lookups of a table of many MB then miss the TLB far less often than in a numba allocation.)
     """
-    trie, n_edges, depth = _fill_trie(chars, offsets, scores, _trie_slots(len(chars)))
+    trie = np.empty((_trie_slots(len(chars)) + 1, 2), dtype=np.uint64)
+    n_edges, depth = _fill_trie(chars, offsets, scores, trie)
     size = _trie_slots(n_edges)  # (words share prefixes: fewer edges than characters)
     if size < len(trie) - 1:
-        trie, n_edges, depth = _fill_trie(chars, offsets, scores, size)
+        trie = np.empty((size + 1, 2), dtype=np.uint64)
+        n_edges, depth = _fill_trie(chars, offsets, scores, trie)
     return trie, depth
 
 
@@ -312,25 +313,31 @@ def word_nodes(chars, offsets, trie):
     return out
 
 
-@njit(cache=True)
 def count_table(keys, counts):
     """An open-addressing hash table of the n-gram *keys* (distinct uint64) and their *counts*
-    (positive integers, as float64): a (slots × 2) uint64 array of (key, count) rows, a power of
+    (positive integers): a (slots × 2) uint64 array of (key, count) rows, a power of
     two of slots at most 2/3 full; a row whose count is 0 is empty. Key and count share a cache
     line, so :func:`table_count` finds a key in one or two probes and one memory access, where a
-    binary search of millions of sorted keys takes twenty cache misses."""
+    binary search of millions of sorted keys takes twenty cache misses. Allocated by numpy (huge
+    pages, see :func:`build_trie`: looking up every position of a corpus in tables of hundreds
+    of MB takes 1.5× longer in a numba allocation)."""
     size = 16
     while 2 * size < 3 * len(keys) + 2:
         size *= 2
     table = np.zeros((size, 2), dtype=np.uint64)
-    mask = np.uint64(size - 1)
+    _fill_count_table(keys, counts, table)
+    return table
+
+
+@njit(cache=True)
+def _fill_count_table(keys, counts, table):
+    mask = np.uint64(len(table) - 1)
     for j in range(len(keys)):
         h = _mix(keys[j]) & mask
         while table[h, 1] != 0:
             h = (h + np.uint64(1)) & mask
         table[h, 0] = keys[j]
         table[h, 1] = np.uint64(counts[j])
-    return table
 
 
 @njit(cache=True, inline="always")
