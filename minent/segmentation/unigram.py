@@ -228,12 +228,16 @@ class UnigramSegmenter(LineSegmenter):
         spans, unknown characters) become entries."""
         return self.lexicon_of_counts(self.count_words(ids, begin))
 
-    def count_words(self, ids: np.ndarray, begin: np.ndarray) -> WordCounts:
+    def count_words(self, ids: np.ndarray, begin: np.ndarray, word_node: np.ndarray | None = None) -> WordCounts:
         """The counts of :meth:`recount` of one part of a corpus (pieces whole); the counts of
-        the parts merge with :meth:`WordCounts.merge` into those of the whole."""
-        from minent.segmentation.kernels.viterbi import count_segmented_words
+        the parts merge with :meth:`WordCounts.merge` into those of the whole. *word_node*: the
+        trie node of each word when the decoder gave them (:meth:`decode_words`)."""
+        from minent.segmentation.kernels.viterbi import count_segmented_words, segmented_words
 
-        nodes, starts, ends = count_segmented_words(ids, begin, self.trie)
+        if word_node is None:
+            nodes, starts, ends = count_segmented_words(ids, begin, self.trie)
+        else:
+            nodes, starts, ends = segmented_words(ids, begin, word_node)
         node_counts = np.bincount(nodes[nodes >= 0], minlength=len(self.node_score)).astype(np.int64)
         # words the decoder made outside the lexicon (a prefix node is not a word)
         missing = (nodes < 0) | (self.node_score[np.maximum(nodes, 0)] == -np.inf)
@@ -264,6 +268,14 @@ class UnigramSegmenter(LineSegmenter):
         all_counts = np.concatenate(all_counts)
         keep = all_counts > 0
         return Lexicon([w for w, k in zip(words, keep) if k], all_counts[keep])
+
+    def decode_words(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Word starts of :meth:`decode_ids` and the trie node of each word (for :meth:`count_words`)."""
+        from minent.segmentation.kernels.viterbi import viterbi_segment_words
+
+        begin, _, word_node = viterbi_segment_words(ids, self.trie, self.depth, self.unk_score, self.char_score,
+                                                    self.span_score, self.oov_max, -self.oov_penalty)
+        return begin, word_node
 
     def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
         """Word starts (uint8) and total log-probability of the pieces in *ids*."""

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minent.segmentation.kernels.viterbi import (build_trie, count_segmented_words, node_scores, trie_child, trie_root,
-                                                 viterbi_segment)
+from minent.segmentation.kernels.viterbi import (build_trie, count_segmented_words, node_scores, segmented_words,
+                                                 trie_child, trie_root, viterbi_segment, viterbi_segment_words)
 
 
 def _trie(words: dict[tuple[int, ...], float]):
@@ -78,6 +78,14 @@ def test_viterbi_matches_brute_force(words, piece, char_scores, oov_max, oov_bia
                                    oov_max, oov_bias)
     expected = _brute(piece, words, char_scores, unk, oov_max, oov_bias)
     assert total == pytest.approx(expected, rel=1e-12, abs=1e-9)
+    # the decoder's word nodes are those of walking the trie again
+    begin2, total2, word_node = viterbi_segment_words(ids, trie, depth, unk, char_score, np.array(SPAN),
+                                                      oov_max, oov_bias)
+    assert np.array_equal(begin2, begin) and total2 == total
+    want = count_segmented_words(ids, begin, trie)
+    got = segmented_words(ids, begin, word_node)
+    assert all(np.array_equal(x, y) for x, y in zip(got, want))
+    assert (word_node[begin == 0] == -1).all()
     assert _seg_score(piece, begin, words, char_scores, unk, oov_max, oov_bias) == pytest.approx(
         expected, rel=1e-12, abs=1e-9
     )

@@ -142,7 +142,7 @@ def piece_bounds(ids):
 
 @njit(cache=True)
 def _decode_piece(ids, s, e, trie, tf, depth, unk_score, char_score, span_score, oov_max,
-                  oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root):
+                  oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root, back_node, word_node):
     n = e - s
     best[0] = 0.0
     for k in range(1, n + 1):
@@ -192,11 +192,15 @@ def _decode_piece(ids, s, e, trie, tf, depth, unk_score, char_score, span_score,
             if v > best[j + 1]:
                 best[j + 1] = v
                 back[j + 1] = i
+                back_node[j + 1] = node
     # walk back pointers and mark word starts
+    record = len(word_node) > 0
     k = n
     while k > 0:
         i = back[k]
         begin[s + i] = 1
+        if record:
+            word_node[s + i] = back_node[k]
         k = i
     return best[n]
 
@@ -207,6 +211,18 @@ def viterbi_segment(ids, trie, depth, unk_score, char_score, span_score, oov_max
     lexicon alone (see there for the scores). Returns ``(begin, total)``."""
     return hybrid_segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias,
                           np.zeros((0, 4)), np.zeros((4, 4)), 1.0, 0.0)
+
+
+@njit(cache=True)
+def viterbi_segment_words(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias):
+    """:func:`viterbi_segment`, and the trie node of every word it makes: ``(begin, total,
+    word_node)``, ``word_node[i]`` the node of the word starting at *i* (what
+    :func:`count_segmented_words` finds by walking the trie again; -1 where no word starts or
+    the word leaves the trie), so that re-estimation need not walk it twice."""
+    word_node = np.full(len(ids), -1, dtype=np.int64)
+    begin, total = _segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias,
+                            np.zeros((0, 4)), np.zeros((4, 4)), 1.0, 0.0, word_node)
+    return begin, total, word_node
 
 
 @njit(cache=True)
@@ -231,17 +247,26 @@ def hybrid_segment(ids, trie, depth, unk_score, char_score, span_score, oov_max,
     Returns ``(begin, total)``: uint8 flags (1 where a word starts; 0 at separators) and the
     summed best score over all pieces.
     """
+    return _segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias, lm, trans, w_lex, w_lm,
+                    np.zeros(0, dtype=np.int64))
+
+
+@njit(cache=True)
+def _segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias, lm, trans, w_lex, w_lm,
+             word_node):
     begin = np.zeros(len(ids), dtype=np.uint8)
     starts, ends = piece_bounds(ids)
     longest = np.max(ends - starts) if len(starts) else 0
     best = np.empty(longest + 1, dtype=np.float64)
     back = np.zeros(longest + 1, dtype=np.int64)
+    back_node = np.zeros(longest + 1, dtype=np.int64)
     root = _root_children(ids, trie)
     tf = trie.view(np.float64)
     total = 0.0
     for p in range(len(starts)):
         total += _decode_piece(ids, starts[p], ends[p], trie, tf, depth, unk_score, char_score,
-                               span_score, oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root)
+                               span_score, oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root,
+                               back_node, word_node)
     return begin, total
 
 
@@ -291,6 +316,35 @@ def count_segmented_words(ids, begin, trie):
                 break
             node = trie_child(trie, node, ids[p])
         nodes[w] = node
+        starts[w] = i
+        ends[w] = j
+        w += 1
+        i = j
+    return nodes, starts, ends
+
+
+@njit(cache=True)
+def segmented_words(ids, begin, word_node):
+    """:func:`count_segmented_words` of a segmentation whose word nodes are known
+    (:func:`viterbi_segment_words`): ``(nodes, starts, ends)`` without walking the trie."""
+    n = len(ids)
+    m = 0
+    for i in range(n):
+        if begin[i]:
+            m += 1
+    nodes = np.empty(m, dtype=np.int32)
+    starts = np.empty(m, dtype=np.int64)
+    ends = np.empty(m, dtype=np.int64)
+    w = 0
+    i = 0
+    while i < n:
+        if not begin[i]:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and ids[j] != 0 and not begin[j]:
+            j += 1
+        nodes[w] = word_node[i]
         starts[w] = i
         ends[w] = j
         w += 1
