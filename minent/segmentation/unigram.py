@@ -232,19 +232,15 @@ class UnigramSegmenter(LineSegmenter):
         """The counts of :meth:`recount` of one part of a corpus (pieces whole); the counts of
         the parts merge with :meth:`WordCounts.merge` into those of the whole. *word_node*: the
         trie node of each word when the decoder gave them (:meth:`decode_words`)."""
-        from minent.segmentation.kernels.viterbi import count_segmented_words, segmented_words
+        from minent.segmentation.kernels.viterbi import tally_words
 
-        if word_node is None:
-            nodes, starts, ends = count_segmented_words(ids, begin, self.trie)
-        else:
-            nodes, starts, ends = segmented_words(ids, begin, word_node)
-        node_counts = np.bincount(nodes[nodes >= 0], minlength=len(self.node_score)).astype(np.int64)
-        # words the decoder made outside the lexicon (a prefix node is not a word)
-        missing = (nodes < 0) | (self.node_score[np.maximum(nodes, 0)] == -np.inf)
-        lengths = ends - starts
+        # (the words the decoder made outside the lexicon come back as starts and lengths: a
+        # prefix node is not a word)
+        node_counts, starts, lengths = tally_words(ids, begin, self.trie,
+                                                   np.zeros(0, np.int64) if word_node is None else word_node)
         new = {}
-        for n in np.unique(lengths[missing]).tolist():
-            st = starts[missing & (lengths == n)]
+        for n in np.unique(lengths).tolist():
+            st = starts[lengths == n]
             new[n] = unique_rows(ids[st[:, None] + np.arange(n)])
         return WordCounts(node_counts, new)
 

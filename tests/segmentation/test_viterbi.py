@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minent.segmentation.kernels.viterbi import (build_trie, count_segmented_words, node_scores, segmented_words,
+from minent.segmentation.kernels.viterbi import (build_trie, node_scores, tally_words,
                                                  trie_child, trie_root, viterbi_segment, viterbi_segment_words)
 
 
@@ -18,6 +18,23 @@ def _trie(words: dict[tuple[int, ...], float]):
     offsets = np.cumsum([0] + [len(w) for w, _ in items]).astype(np.int64)
     scores = np.array([s for _, s in items], dtype=np.float64)
     return build_trie(chars, offsets, scores)
+
+
+def _segmented_words(ids, begin, trie):
+    """(node, start, end) of every word of a segmentation, walking the trie from Python (-1: the
+    word leaves the trie)."""
+    out = []
+    starts = [i for i in range(len(ids)) if begin[i]]
+    for i in starts:
+        j = i + 1
+        while j < len(ids) and ids[j] != 0 and not begin[j]:
+            j += 1
+        node = trie_root(trie)
+        for c in ids[i:j]:
+            node = trie_child(trie, node, c) if node >= 0 else -1
+        out.append((node, i, j))
+    nodes, st, en = (np.array(x, dtype=np.int64).reshape(-1) for x in zip(*out)) if out else [np.zeros(0, np.int64)] * 3
+    return nodes, st, en
 
 
 def _word_score(w, words, char_score, unk, oov_max, oov_bias):
@@ -82,9 +99,13 @@ def test_viterbi_matches_brute_force(words, piece, char_scores, oov_max, oov_bia
     begin2, total2, word_node = viterbi_segment_words(ids, trie, depth, unk, char_score, np.array(SPAN),
                                                       oov_max, oov_bias)
     assert np.array_equal(begin2, begin) and total2 == total
-    want = count_segmented_words(ids, begin, trie)
-    got = segmented_words(ids, begin, word_node)
-    assert all(np.array_equal(x, y) for x, y in zip(got, want))
+    nodes, starts, ends = _segmented_words(ids, begin, trie)
+    scores = node_scores(trie)
+    missing = (nodes < 0) | (scores[np.maximum(nodes, 0)] == -math.inf)
+    want = (np.bincount(nodes[nodes >= 0], minlength=len(trie)), starts[missing], (ends - starts)[missing])
+    for nodes_given in (word_node, np.zeros(0, np.int64)):  # (empty: each word walks the trie)
+        got = tally_words(ids, begin, trie, nodes_given)
+        assert all(np.array_equal(x, y) for x, y in zip(got, want))
     assert (word_node[begin == 0] == -1).all()
     assert _seg_score(piece, begin, words, char_scores, unk, oov_max, oov_bias) == pytest.approx(
         expected, rel=1e-12, abs=1e-9
@@ -100,9 +121,12 @@ def test_pieces_are_independent_and_separators_unmarked():
     begin, total = viterbi_segment(ids, trie, depth, -20.0, cs, cs, 0, 0.0)
     assert begin.tolist() == [0, 1, 0, 0, 1, 0, 0, 0, 1]
     assert total == pytest.approx(-1 - 1 - 5)
-    nodes, starts, ends = count_segmented_words(ids, begin, trie)
+    nodes, starts, ends = _segmented_words(ids, begin, trie)
     assert starts.tolist() == [1, 4, 8] and ends.tolist() == [3, 6, 9]
     assert [node_score[n] for n in nodes] == [-1.0, -1.0, -5.0]
+    node_counts, missing_starts, _ = tally_words(ids, begin, trie, np.zeros(0, np.int64))
+    assert len(missing_starts) == 0 and node_counts.sum() == 3
+    assert sorted(node_score[np.flatnonzero(node_counts)]) == [-5.0, -1.0, -1.0]
 
 
 def test_empty_and_trie_lookup():

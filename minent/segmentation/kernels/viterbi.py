@@ -217,8 +217,8 @@ def viterbi_segment(ids, trie, depth, unk_score, char_score, span_score, oov_max
 def viterbi_segment_words(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias):
     """:func:`viterbi_segment`, and the trie node of every word it makes: ``(begin, total,
     word_node)``, ``word_node[i]`` the node of the word starting at *i* (what
-    :func:`count_segmented_words` finds by walking the trie again; -1 where no word starts or
-    the word leaves the trie), so that re-estimation need not walk it twice."""
+    :func:`tally_words` would find by walking the trie again; -1 where no word starts or
+    the word leaves the trie), so that re-estimation need not walk it twice (:func:`tally_words`)."""
     word_node = np.full(len(ids), -1, dtype=np.int64)
     begin, total = _segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias,
                             np.zeros((0, 4)), np.zeros((4, 4)), 1.0, 0.0, word_node)
@@ -285,22 +285,23 @@ def _root_children(ids, trie):
 
 
 @njit(cache=True)
-def count_segmented_words(ids, begin, trie):
-    """Trie node of every word in a segmentation (-1 for a word not in the trie), in order.
-
-    Used by re-estimation to recount lexicon words; out-of-lexicon words come back as -1 with
-    their start and end so the caller can count them as new candidates.
-    Returns ``(nodes, starts, ends)``.
-    """
+def tally_words(ids, begin, trie, word_node):
+    """The words of a segmentation counted: ``(node_counts, starts, lengths)``, the number of
+    words ending at every node of *trie* (a node's row; counted for prefixes too), and the start
+    and length of every word that is not a word of the trie (it leaves the trie or ends on a
+    prefix), in text order. *word_node* holds the node of the word starting at each position when
+    the decoder gave them (:func:`viterbi_segment_words`), or is empty: then each word walks the
+    trie."""
+    tf = trie.view(np.float64)
+    node_counts = np.zeros(len(trie), dtype=np.int64)
     n = len(ids)
     m = 0
     for i in range(n):
         if begin[i]:
             m += 1
-    nodes = np.empty(m, dtype=np.int32)
     starts = np.empty(m, dtype=np.int64)
-    ends = np.empty(m, dtype=np.int64)
-    root = _root_children(ids, trie)
+    lengths = np.empty(m, dtype=np.int64)
+    root = _root_children(ids, trie) if len(word_node) == 0 else np.empty(0, dtype=np.int64)
     w = 0
     i = 0
     while i < n:
@@ -310,46 +311,22 @@ def count_segmented_words(ids, begin, trie):
         j = i + 1
         while j < n and ids[j] != 0 and not begin[j]:
             j += 1
-        node = root[ids[i]]
-        for p in range(i + 1, j):
-            if node < 0:
-                break
-            node = trie_child(trie, node, ids[p])
-        nodes[w] = node
-        starts[w] = i
-        ends[w] = j
-        w += 1
+        if len(word_node):
+            node = word_node[i]
+        else:
+            node = root[ids[i]]
+            for p in range(i + 1, j):
+                if node < 0:
+                    break
+                node = trie_child(trie, node, ids[p])
+        if node >= 0:
+            node_counts[node] += 1
+        if node < 0 or tf[node, 1] == NEG_INF:
+            starts[w] = i
+            lengths[w] = j - i
+            w += 1
         i = j
-    return nodes, starts, ends
-
-
-@njit(cache=True)
-def segmented_words(ids, begin, word_node):
-    """:func:`count_segmented_words` of a segmentation whose word nodes are known
-    (:func:`viterbi_segment_words`): ``(nodes, starts, ends)`` without walking the trie."""
-    n = len(ids)
-    m = 0
-    for i in range(n):
-        if begin[i]:
-            m += 1
-    nodes = np.empty(m, dtype=np.int32)
-    starts = np.empty(m, dtype=np.int64)
-    ends = np.empty(m, dtype=np.int64)
-    w = 0
-    i = 0
-    while i < n:
-        if not begin[i]:
-            i += 1
-            continue
-        j = i + 1
-        while j < n and ids[j] != 0 and not begin[j]:
-            j += 1
-        nodes[w] = word_node[i]
-        starts[w] = i
-        ends[w] = j
-        w += 1
-        i = j
-    return nodes, starts, ends
+    return node_counts, starts[:w], lengths[:w]
 
 
 @njit(cache=True)
