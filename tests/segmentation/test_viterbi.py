@@ -102,7 +102,7 @@ def test_viterbi_matches_brute_force(words, piece, char_scores, oov_max, oov_bia
     nodes, starts, ends = _segmented_words(ids, begin, trie)
     scores = node_scores(trie)
     missing = (nodes < 0) | (scores[np.maximum(nodes, 0)] == -math.inf)
-    want = (np.bincount(nodes[nodes >= 0], minlength=len(trie)), starts[missing], (ends - starts)[missing])
+    want = (np.bincount(nodes[nodes >= 0], minlength=trie_root(trie) + 1), starts[missing], (ends - starts)[missing])
     for nodes_given in (word_node, np.zeros(0, np.int64)):  # (empty: each word walks the trie)
         got = tally_words(ids, begin, trie, nodes_given)
         assert all(np.array_equal(x, y) for x, y in zip(got, want))
@@ -166,8 +166,9 @@ def test_trie_against_a_dict(words, big):
     trie, depth = build_trie(chars, offsets, np.array([-1.0 - k for k in range(len(words))]))
     node_score = node_scores(trie)
     prefixes = {w[:i] for w in words for i in range(1, len(w) + 1)}
-    slots = len(trie) - 1
-    assert slots >= 16 and slots & (slots - 1) == 0 and 2 * len(prefixes) + 2 <= slots
+    slots = trie_root(trie)
+    assert slots >= 32 and slots & (slots - 1) == 0 and 2 * len(prefixes) + 2 <= slots
+    assert len(trie) == slots + 1 + slots // 32 and len(node_score) == slots + 1
     assert depth == max((len(w) for w in words), default=0)
 
     def walk(s):
@@ -189,6 +190,38 @@ def test_trie_against_a_dict(words, big):
     assert node_score[trie_root(trie)] == -math.inf
     nodes = word_nodes(chars, offsets, trie)
     assert nodes.tolist() == [walk(w) for w in words]
+
+
+def test_trie_filter_of_a_large_lexicon():
+    """With 30k words the filter spans many words: every word and prefix is still found (a
+    filter has no false negatives), absent strings are absent, and the filter answers most of
+    them without the table (three bits in a 64-bit word at 8+ bits an edge: a few % pass)."""
+    from minent.segmentation.kernels.viterbi import _filter_bits, _filter_word, _mix
+
+    rng = np.random.default_rng(5)
+    words = [tuple(rng.integers(2, 3000, rng.integers(1, 5)).tolist()) for _ in range(30000)]
+    chars = np.array([c for w in words for c in w], dtype=np.int32)
+    offsets = np.cumsum([0] + [len(w) for w in words]).astype(np.int64)
+    trie, _ = build_trie(chars, offsets, -np.arange(1.0, len(words) + 1))
+    node_score = node_scores(trie)
+    last = {w: -1.0 - k for k, w in enumerate(words)}
+    prefixes = {w[:i] for w in words for i in range(1, len(w) + 1)}
+    nodes = {}
+    for p in sorted(prefixes, key=len):
+        parent = nodes[p[:-1]] if len(p) > 1 else trie_root(trie)
+        nodes[p] = trie_child(trie, parent, p[-1])
+        assert nodes[p] >= 0 and node_score[nodes[p]] == last.get(p, -math.inf)
+    slots = trie_root(trie)
+    passed = absent = 0
+    for p in list(prefixes)[:3000]:
+        for c in rng.integers(3000, 6000, 3).tolist():  # (ids never in a word)
+            absent += 1
+            assert trie_child(trie, nodes[p], c) == -1
+            z = np.uint64(_mix((np.uint64(nodes[p]) << np.uint64(32)) | np.uint64(c)))
+            r, col = _filter_word(trie, slots, z)
+            bits = np.uint64(_filter_bits(z))
+            passed += int(trie[r, col] & bits == bits)
+    assert passed < 0.1 * absent
 
 
 def _lm_word_score(lm, a, b, trans):
