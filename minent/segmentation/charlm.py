@@ -55,15 +55,6 @@ def transition_matrix(weights: dict[str, float] | None = None) -> np.ndarray:
     return m
 
 
-def pack_rows(ids: np.ndarray, bits: int) -> np.ndarray:
-    """One uint64 key per row of character ids, *bits* bits each, first character highest (the
-    layout :func:`minent.segmentation.kernels.viterbi.charlm_tag_scores` looks up)."""
-    key = np.zeros(len(ids), dtype=np.uint64)
-    for j in range(ids.shape[1]):
-        key = (key << np.uint64(bits)) | ids[:, j].astype(np.uint64)
-    return key
-
-
 class CharLM(LineSegmenter):
     """Character 4-gram language model and its b/c/d/e tag segmenter."""
 
@@ -103,6 +94,8 @@ class CharLM(LineSegmenter):
         """The model of a corpus encoded by :func:`minent.segmentation.lexicon.encode_corpus` (with
         *pre_split*) from its n-gram *table* (:func:`minent.segmentation.lexicon.ngram_table`, every n-gram counted —
         ``min_count`` 1 — up to :meth:`order_for` or longer)."""
+        from minent.segmentation.kernels.viterbi import pack_rows
+
         vocab = len(enc.chars)
         bits = max(1, int(vocab - 1).bit_length())
         orders = cls.order_for(enc)

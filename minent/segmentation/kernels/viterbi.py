@@ -384,6 +384,28 @@ def word_nodes(chars, offsets, trie):
     return out
 
 
+def pack_rows(ids, bits):
+    """One uint64 key per row of character ids, *bits* bits each, first character highest (the
+    layout of the :func:`count_table` keys that :func:`charlm_tag_scores` looks up)."""
+    key = np.zeros(len(ids), dtype=np.uint64)
+    for j in range(ids.shape[1]):
+        key = (key << np.uint64(bits)) | ids[:, j].astype(np.uint64)
+    return key
+
+
+@njit(cache=True)
+def row_counts(table, rows, bits):
+    """The counts in a :func:`count_table` of the rows of character ids *rows* (packed as
+    :func:`pack_rows` packs them; 0 when absent), int64: one probe a row."""
+    out = np.zeros(len(rows), dtype=np.int64)
+    for r in range(len(rows)):
+        key = np.uint64(0)
+        for j in range(rows.shape[1]):
+            key = (key << np.uint64(bits)) | np.uint64(rows[r, j])
+        out[r] = np.int64(table_get(table, key))
+    return out
+
+
 def count_table(keys, counts):
     """An open-addressing hash table of the n-gram *keys* (distinct uint64) and their *counts*
     (positive integers): a (slots × 2) uint64 array of (key, count) rows, a power of
