@@ -233,8 +233,7 @@ def count_chunk_words(seg, remap: np.ndarray, ids: np.ndarray):
     """The map step of re-estimation: segment one chunk of encoded ids (*remap*: corpus id →
     segmenter id) with the unigram segmenter *seg* and count its words."""
     ids = remap[ids]
-    begin, _ = seg.decode_ids(ids)
-    return seg.count_words(ids, begin)
+    return seg.count_words(ids, *seg.decode_words(ids))
 
 
 def merge_word_counts(a, b):
@@ -285,9 +284,25 @@ def redundancy_keep(table, char_counts: np.ndarray, n_total: float, *, margin: f
     without an entry (an out-of-lexicon span), pays :func:`entry_charge` for its joins only.
     Returns ``{n: keep mask}`` aligned with ``candidates(table, n, min_count)``.
     """
+    from minent.segmentation.kernels.viterbi import count_table, pack_rows, row_counts
+
     log_total = math.log(n_total)
     with np.errstate(divide="ignore"):
         char_lp = np.log(char_counts.astype(np.float64)) - log_total
+    bits = max(1, int(len(char_counts) - 1).bit_length())
+    tables = {}
+
+    def span_counts(rows):
+        # the table's counts of these sub-strings: one hash probe each (the table's own lookup
+        # bisects its sorted keys: twenty cache misses; 17M candidates of poems repeated twice)
+        m = rows.shape[1]
+        if m * bits > 64:
+            return table.counts_of(rows)
+        if m not in tables:
+            grams, counts = table.grams(m)
+            tables[m] = count_table(pack_rows(grams, bits), counts)
+        return row_counts(tables[m], rows, bits)
+
     keep = {}
     for n in range(2, min(table.order, max_len or table.order) + 1):
         ids, counts = candidates(table, n, min_count)
@@ -300,7 +315,7 @@ def redundancy_keep(table, char_counts: np.ndarray, n_total: float, *, margin: f
                     lp = char_lp[ids[:, i]]
                 else:
                     with np.errstate(divide="ignore"):
-                        lp = np.log(table.counts_of(ids[:, i:j]).astype(np.float64)) - log_total
+                        lp = np.log(span_counts(ids[:, i:j]).astype(np.float64)) - log_total
                 best[j] = np.maximum(best[j], best[i] + lp)
         pmi = np.log(counts.astype(np.float64)) - log_total - best[n]
         keep[n] = counts * (pmi - margin * (n - 1)) >= entry_charge(n, entry_cost, oov_max)

@@ -117,6 +117,29 @@ def test_short_entry_pays_for_its_joins_only():
     assert "为了" in build_lexicon(texts, free_pair=0).lexicon.words
 
 
+def test_row_counts_are_the_table_counts():
+    """redundancy_keep looks sub-strings up in hash tables of the n-gram table's levels: the
+    counts are counts_of's, for n-grams present, pruned (min_count) and never seen."""
+    from minent.segmentation.kernels.viterbi import count_table, pack_rows, row_counts
+
+    texts = ["中国人民很好。中国人民很强！中国的主要人民", "人民中国𠀀𠀀𠀀𠀀", "好好好好好，的主要的主要"] * 3
+    if SHARED.exists():
+        texts += (SHARED / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:150]
+    enc = encode_corpus(texts)
+    bits = max(1, (len(enc.chars) - 1).bit_length())
+    rng = np.random.default_rng(1)
+    for min_count in (1, 2):
+        table = ngram_table(enc, 4, min_count)
+        for m in (2, 3, 4):
+            grams, counts = table.grams(m)
+            probe = np.concatenate([grams, rng.integers(2, len(enc.chars), (300, m)).astype(grams.dtype)])
+            probe = np.concatenate([probe, ngram_table(enc, 4, 1).grams(m)[0]])  # (pruned ones too)
+            got = row_counts(count_table(pack_rows(grams, bits), counts), probe, bits)
+            assert np.array_equal(got, table.counts_of(probe))
+            assert np.array_equal(row_counts(count_table(pack_rows(grams, bits), counts), probe[:, ::-1], bits),
+                                  table.counts_of(np.ascontiguousarray(probe[:, ::-1])))
+
+
 def test_redundancy_rule_by_hand():
     # 的主要 x10, 主要 alone x90, 的 alone x990, 主 x40, 要 x40 (as characters: 的 1000, 主 140, 要 140)
     texts = ["的主要"] * 10 + ["主要"] * 90 + ["的"] * 990 + ["主"] * 40 + ["要"] * 40
