@@ -72,7 +72,9 @@ class CharLM(LineSegmenter):
         self.codepoints = np.asarray(codepoints, dtype=np.int64)
         self.bits = int(bits)
         self.keys = [np.ascontiguousarray(k, dtype=np.uint64) for k in keys]
-        self.counts = [np.ascontiguousarray(c, dtype=np.float64) for c in counts]
+        # whole numbers (training counts n-grams): 4 bytes each where they fit
+        self.counts = [np.ascontiguousarray(c, dtype=np.uint32 if not len(c) or np.max(c) < 2**32 else np.float64)
+                       for c in counts]
         self.alpha = float(alpha)
         self.trans = transition_matrix(transitions)
         self.pre_split = pre_split
@@ -111,8 +113,9 @@ class CharLM(LineSegmenter):
             if n <= orders:
                 ids, c = table.grams(n)
                 k = pack_rows(ids, bits)
-                order = np.argsort(k)  # sorted keys: the saved form (the decoder hashes them, count_tables)
-                k, c = k[order], c[order]
+                if len(k) > 1 and not (k[1:] > k[:-1]).all():  # (the table's rows usually come sorted)
+                    order = np.argsort(k)  # sorted keys: the saved form (the decoder hashes them, count_tables)
+                    k, c = k[order], c[order]
             else:
                 k, c = np.zeros(0, np.uint64), np.zeros(0, np.int64)
             keys.append(k)
@@ -129,6 +132,27 @@ class CharLM(LineSegmenter):
         unigram, t = self.count_tables()
         return charlm_tag_scores(ids, unigram, *t, self.bits, self.alpha,
                                  float(max(len(self.codepoints) - 2, 1)), self.begin_scores())
+
+    def context_counts(self, ids: np.ndarray) -> np.ndarray:
+        """The n-gram counts behind the tag scores of *ids*
+        (:func:`minent.segmentation.kernels.viterbi.charlm_context_counts`): an (n × 3) uint32
+        array (float64 when a count does not fit), 12 bytes a character where the scores take 32;
+        :meth:`scores_of_counts` turns them into exactly the scores of :meth:`tag_scores`."""
+        from minent.segmentation.kernels.viterbi import charlm_context_counts
+
+        _, t = self.count_tables()
+        wide = any(len(c) and c.max() >= 2**32 for c in self.counts[1:])
+        seen = np.zeros((len(ids), 3), dtype=np.float64 if wide else np.uint32)
+        charlm_context_counts(ids, *t, self.bits, seen)
+        return seen
+
+    def scores_of_counts(self, ids: np.ndarray, seen: np.ndarray) -> np.ndarray:
+        """:meth:`tag_scores` of *ids* from their :meth:`context_counts` *seen*."""
+        from minent.segmentation.kernels.viterbi import charlm_scores_of_counts
+
+        unigram, _ = self.count_tables()
+        return charlm_scores_of_counts(ids, seen, unigram, self.alpha, float(max(len(self.codepoints) - 2, 1)),
+                                       self.begin_scores())
 
     def prepare(self) -> None:
         """Build the count tables and begin scores the decoder uses (see :meth:`count_tables`)."""

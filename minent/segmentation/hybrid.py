@@ -21,11 +21,6 @@ log = logging.getLogger("minent")
 
 HYBRID_FORMAT = "minent-hybrid-1"
 
-LM_SCORE_BUDGET = 1 << 23
-"""Self-training keeps the char-LM tag scores of a corpus of at most this many units (32 bytes
-each: 256 MiB) for all its rounds, and computes them again every round beyond."""
-
-
 class HybridSegmenter(LineSegmenter):
     """Unigram lexicon Viterbi where every word also gets its character-LM score.
 
@@ -64,14 +59,20 @@ class HybridSegmenter(LineSegmenter):
         """Build the char LM's lookup tables now (:meth:`CharLM.prepare`)."""
         self.lm.prepare()
 
-    def decode_units(self, ucp: np.ndarray, lm_scores: np.ndarray | None = None) -> np.ndarray:
+    def decode_units(self, ucp: np.ndarray, lm_scores: np.ndarray | None = None, *,
+                     lm_counts: np.ndarray | None = None) -> np.ndarray:
         """Word starts of the units *ucp*; *lm_scores* are their char-LM tag scores when already
-        computed (self-training decodes the same text with the same LM every round)."""
+        computed, or *lm_counts* the counts they are computed from (:meth:`CharLM.context_counts`:
+        self-training decodes the same text with the same LM every round)."""
         from minent.segmentation.kernels.viterbi import hybrid_segment
 
         u = self.unigram
         ids = u.ids_of(ucp)
-        lm = self.lm.tag_scores(self.lm.ids_of(ucp)) if lm_scores is None else lm_scores
+        if lm_scores is None:
+            lm_ids = self.lm.ids_of(ucp)
+            lm = self.lm.tag_scores(lm_ids) if lm_counts is None else self.lm.scores_of_counts(lm_ids, lm_counts)
+        else:
+            lm = lm_scores
         trans, w_lm = self.lm.trans, self.w_lm
         if self.boundary is not None and self.w_boundary > 0:
             # the kernel adds w_lm · (tag scores + transitions) per word: fold the boundary
@@ -91,11 +92,11 @@ class HybridSegmenter(LineSegmenter):
             keep[inside] = False
             keep = np.flatnonzero(keep)
             begin = np.zeros(len(ucp), dtype=np.uint8)
-            begin[keep], _ = hybrid_segment(ids.take(keep), u.keys, u.vals, u.node_score, u.depth, u.unk_score,
+            begin[keep], _ = hybrid_segment(ids.take(keep), u.trie, u.depth, u.unk_score,
                                             u.char_score, u.span_score, u.oov_max, -u.oov_penalty,
                                             lm.take(keep, axis=0), trans, self.w_lex, w_lm)
             return begin
-        begin, _ = hybrid_segment(ids, u.keys, u.vals, u.node_score, u.depth, u.unk_score, u.char_score,
+        begin, _ = hybrid_segment(ids, u.trie, u.depth, u.unk_score, u.char_score,
                                   u.span_score, u.oov_max, -u.oov_penalty, lm, trans, self.w_lex, w_lm)
         return begin
 
@@ -138,11 +139,12 @@ class HybridSegmenter(LineSegmenter):
         log.info("hybrid: %d classifiers (units after two or more different numbers)", len(self.classifiers))
         slices = unit_slices(ucp)
         passes = max(rounds, 1) if prune else rounds
-        # the char-LM scores of the corpus do not change between rounds: kept when they fit
-        keep = passes > 1 and len(ucp) <= LM_SCORE_BUDGET
-        scores = [self.lm.tag_scores(self.lm.ids_of(ucp[a:b])) if keep else None for a, b in slices]
+        # the char-LM scores of the corpus do not change between rounds: the n-gram counts they
+        # come from are looked up once (12 bytes a unit), the arithmetic is done again each round
+        keep = passes > 1
+        counts = [self.lm.context_counts(self.lm.ids_of(ucp[a:b])) if keep else None for a, b in slices]
         for r in range(passes):
-            begin = np.concatenate([self.decode_units(ucp[a:b], lm) for (a, b), lm in zip(slices, scores)]
+            begin = np.concatenate([self.decode_units(ucp[a:b], lm_counts=c) for (a, b), c in zip(slices, counts)]
                                    or [np.zeros(0, np.uint8)])
             if prune and r == 0:
                 self.drop_collocations(ucp, begin, free_pair)

@@ -227,8 +227,7 @@ def count_chunk_words(seg, remap: np.ndarray, ids: np.ndarray):
     """The map step of re-estimation: segment one chunk of encoded ids (*remap*: corpus id →
     segmenter id) with the unigram segmenter *seg* and count its words."""
     ids = remap[ids]
-    begin, _ = seg.decode_ids(ids)
-    return seg.count_words(ids, begin)
+    return seg.count_words(ids, *seg.decode_words(ids))
 
 
 def merge_word_counts(a, b):

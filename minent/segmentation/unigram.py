@@ -186,7 +186,7 @@ class UnigramSegmenter(LineSegmenter):
 
     def __init__(self, lexicon: Lexicon, *, pre_split: bool = False, oov_max: int = 2,
                  oov_penalty: float = 2.0, unk_penalty: float = 1.0):
-        from minent.segmentation.kernels.viterbi import build_trie
+        from minent.segmentation.kernels.viterbi import build_trie, node_scores
 
         if not math.isfinite(oov_penalty):  # nan would silently decide every comparison
             raise UsageError(f"`oov_penalty` must be a finite number, got {oov_penalty}")
@@ -204,7 +204,8 @@ class UnigramSegmenter(LineSegmenter):
         lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
         offsets = np.zeros(len(lens) + 1, dtype=np.int64)
         np.cumsum(lens, out=offsets[1:])
-        self.keys, self.vals, self.node_score, self.depth = build_trie(self.lut[word_cps], offsets, logp)
+        self.trie, self.depth = build_trie(self.lut[word_cps], offsets, logp)
+        self.node_score = node_scores(self.trie)  # (of every node; -inf for prefixes)
         total = max(lexicon.total, 1.0)
         self.unk_score = -math.log(total) - unk_penalty
         self.char_score = np.full(len(chars) + 2, self.unk_score, dtype=np.float64)
@@ -227,19 +228,19 @@ class UnigramSegmenter(LineSegmenter):
         spans, unknown characters) become entries."""
         return self.lexicon_of_counts(self.count_words(ids, begin))
 
-    def count_words(self, ids: np.ndarray, begin: np.ndarray) -> WordCounts:
+    def count_words(self, ids: np.ndarray, begin: np.ndarray, word_node: np.ndarray | None = None) -> WordCounts:
         """The counts of :meth:`recount` of one part of a corpus (pieces whole); the counts of
-        the parts merge with :meth:`WordCounts.merge` into those of the whole."""
-        from minent.segmentation.kernels.viterbi import count_segmented_words
+        the parts merge with :meth:`WordCounts.merge` into those of the whole. *word_node*: the
+        trie node of each word when the decoder gave them (:meth:`decode_words`)."""
+        from minent.segmentation.kernels.viterbi import tally_words
 
-        nodes, starts, ends = count_segmented_words(ids, begin, self.keys, self.vals)
-        node_counts = np.bincount(nodes[nodes >= 0], minlength=len(self.node_score)).astype(np.int64)
-        # words the decoder made outside the lexicon (a prefix node is not a word)
-        missing = (nodes < 0) | (self.node_score[np.maximum(nodes, 0)] == -np.inf)
-        lengths = ends - starts
+        # (the words the decoder made outside the lexicon come back as starts and lengths: a
+        # prefix node is not a word)
+        node_counts, starts, lengths = tally_words(ids, begin, self.trie,
+                                                   np.zeros(0, np.int64) if word_node is None else word_node)
         new = {}
-        for n in np.unique(lengths[missing]).tolist():
-            st = starts[missing & (lengths == n)]
+        for n in np.unique(lengths).tolist():
+            st = starts[lengths == n]
             new[n] = unique_rows(ids[st[:, None] + np.arange(n)])
         return WordCounts(node_counts, new)
 
@@ -251,7 +252,7 @@ class UnigramSegmenter(LineSegmenter):
         lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
         offsets = np.zeros(len(lens) + 1, dtype=np.int64)
         np.cumsum(lens, out=offsets[1:])
-        word_node = word_nodes(self.lut[to_codepoints("".join(lexicon.words))], offsets, self.keys, self.vals)
+        word_node = word_nodes(self.lut[to_codepoints("".join(lexicon.words))], offsets, self.trie)
         node_counts = counts.node_counts.astype(np.float64)
         words = list(lexicon.words)
         all_counts = [node_counts[word_node]]
@@ -264,11 +265,19 @@ class UnigramSegmenter(LineSegmenter):
         keep = all_counts > 0
         return Lexicon([w for w, k in zip(words, keep) if k], all_counts[keep])
 
+    def decode_words(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Word starts of :meth:`decode_ids` and the trie node of each word (for :meth:`count_words`)."""
+        from minent.segmentation.kernels.viterbi import viterbi_segment_words
+
+        begin, _, word_node = viterbi_segment_words(ids, self.trie, self.depth, self.unk_score, self.char_score,
+                                                    self.span_score, self.oov_max, -self.oov_penalty)
+        return begin, word_node
+
     def decode_ids(self, ids: np.ndarray) -> tuple[np.ndarray, float]:
         """Word starts (uint8) and total log-probability of the pieces in *ids*."""
         from minent.segmentation.kernels.viterbi import viterbi_segment
 
-        return viterbi_segment(ids, self.keys, self.vals, self.node_score, self.depth, self.unk_score,
+        return viterbi_segment(ids, self.trie, self.depth, self.unk_score,
                                self.char_score, self.span_score, self.oov_max, -self.oov_penalty)
 
 

@@ -8,9 +8,11 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from tests.support import SAMPLE
 
 from minent.segmentation.charlm import CharLM, transition_matrix
 from minent.segmentation.hybrid import HybridSegmenter
+from minent.segmentation import train_segmenter
 from minent.segmentation.models import load_model
 from minent.errors import DataError, UsageError
 from minent.segmentation.kernels.viterbi import tag_viterbi
@@ -73,6 +75,58 @@ def test_tag_scores_match_oracle(alpha):
     unk[-1] = 1  # an unknown character keeps ln p
     got = charlm_tag_scores(unk, unigram, *t, m.bits, m.alpha, vocab, begin)
     assert got[-1, 0] == pytest.approx(math.log((alpha / vocab) / (unigram.sum() + alpha)), rel=1e-12)
+
+
+def test_context_counts_give_the_tag_scores_exactly():
+    """Self-training keeps the context counts (uint32) and computes the tag scores from them:
+    the same floats as charlm_tag_scores, on real text with separators, unknown characters and
+    pieces of every length; the counts are those of a Counter."""
+    from minent.segmentation.kernels.viterbi import charlm_scores_of_counts
+    from minent.segmentation.units import corpus_units
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    m = CharLM.train(lines[::2])
+    ucp = corpus_units(lines[1::2] + ["𠀀𠀀𠀀𠀀𠀀", "中", "人民很好好好好"], False)
+    ids = m.ids_of(ucp)
+    assert (ids == 1).any() and (ids == 0).any()
+    seen = m.context_counts(ids)
+    assert seen.dtype == np.uint32 and seen.shape == (len(ids), 3)
+    want = m.tag_scores(ids)
+    assert np.array_equal(m.scores_of_counts(ids, seen), want)
+    unigram, _ = m.count_tables()
+    vocab = float(len(m.codepoints) - 2)
+    got = charlm_scores_of_counts(ids, seen.astype(np.float64), unigram, m.alpha, vocab, m.begin_scores())
+    assert np.array_equal(got, want)
+    grams = Counter()
+    for a, b in zip(m.keys, m.counts):
+        grams.update(dict(zip(a.tolist(), b.tolist())))
+    run = 0
+    for i, c in enumerate(ids.tolist()):
+        run = run + 1 if c else 0
+        for k in range(1, 4):
+            key = 0
+            for j in range(i - k, i + 1):
+                key = (key << m.bits) | int(ids[j])
+            assert seen[i, k - 1] == (grams.get(key, 0) if run > k else 0)
+    # counts past 2**32 are kept as float64
+    wide = CharLM(m.codepoints, m.bits, m.keys, [m.counts[0]] + [c * 2.0**32 for c in m.counts[1:]])
+    seen = wide.context_counts(ids)
+    assert seen.dtype == np.float64 and np.array_equal(seen, m.context_counts(ids) * 2.0**32)
+    assert np.array_equal(wide.scores_of_counts(ids, seen), wide.tag_scores(ids))
+
+
+def test_hybrid_decodes_the_same_from_kept_context_counts():
+    """Self-training decodes from the context counts it keeps (decode_units(lm_counts=...)):
+    the same word starts as decoding from the text, with and without a boundary model."""
+    from minent.segmentation.units import corpus_units
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    seg = train_segmenter(lines[:300], self_train=1)
+    ucp = corpus_units(lines[300:], False)
+    for boundary in (seg.boundary, None):
+        seg.boundary = boundary
+        want = seg.decode_units(ucp)
+        assert np.array_equal(seg.decode_units(ucp, lm_counts=seg.lm.context_counts(seg.lm.ids_of(ucp))), want)
 
 
 def test_count_table_lookups():

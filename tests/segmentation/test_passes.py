@@ -51,6 +51,10 @@ def test_word_counts_of_parts_merge_into_the_whole(lines):
     ids = seg.ids_of(encode_corpus(lines).units())  # (ids 0 between pieces)
     begin, _ = seg.decode_ids(ids)
     whole = seg.recount(ids, begin)
+    begin2, word_node = seg.decode_words(ids)  # (the decoder's word nodes: the same counts)
+    assert np.array_equal(begin2, begin)
+    counted = seg.count_words(ids, begin, word_node)
+    assert seg.lexicon_of_counts(counted).as_dict() == whole.as_dict()
     cuts = [0] + [int(i) + 1 for i in np.flatnonzero(ids == 0)[::40]] + [len(ids)]
     parts = [seg.count_words(ids[a:b], seg.decode_ids(ids[a:b])[0]) for a, b in zip(cuts, cuts[1:]) if b > a]
     assert len(parts) > 5 and sum(bool(p.new) for p in parts) > 2  # out-of-lexicon words merged too

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minent.segmentation.kernels.viterbi import build_trie, count_segmented_words, trie_child, viterbi_segment
+from minent.segmentation.kernels.viterbi import (build_trie, node_scores, tally_words,
+                                                 trie_child, trie_root, viterbi_segment, viterbi_segment_words)
 
 
 def _trie(words: dict[tuple[int, ...], float]):
@@ -17,6 +18,23 @@ def _trie(words: dict[tuple[int, ...], float]):
     offsets = np.cumsum([0] + [len(w) for w, _ in items]).astype(np.int64)
     scores = np.array([s for _, s in items], dtype=np.float64)
     return build_trie(chars, offsets, scores)
+
+
+def _segmented_words(ids, begin, trie):
+    """(node, start, end) of every word of a segmentation, walking the trie from Python (-1: the
+    word leaves the trie)."""
+    out = []
+    starts = [i for i in range(len(ids)) if begin[i]]
+    for i in starts:
+        j = i + 1
+        while j < len(ids) and ids[j] != 0 and not begin[j]:
+            j += 1
+        node = trie_root(trie)
+        for c in ids[i:j]:
+            node = trie_child(trie, node, c) if node >= 0 else -1
+        out.append((node, i, j))
+    nodes, st, en = (np.array(x, dtype=np.int64).reshape(-1) for x in zip(*out)) if out else [np.zeros(0, np.int64)] * 3
+    return nodes, st, en
 
 
 def _word_score(w, words, char_score, unk, oov_max, oov_bias):
@@ -69,14 +87,26 @@ lex_strategy = st.dictionaries(
     oov_bias=st.floats(-10, 0),
 )
 def test_viterbi_matches_brute_force(words, piece, char_scores, oov_max, oov_bias):
-    keys, vals, node_score, depth = _trie(words)
+    trie, depth = _trie(words)
     char_score = np.array(char_scores, dtype=np.float64)
     unk = -20.0
     ids = np.array(piece, dtype=np.int32)
-    begin, total = viterbi_segment(ids, keys, vals, node_score, depth, unk, char_score, np.array(SPAN),
+    begin, total = viterbi_segment(ids, trie, depth, unk, char_score, np.array(SPAN),
                                    oov_max, oov_bias)
     expected = _brute(piece, words, char_scores, unk, oov_max, oov_bias)
     assert total == pytest.approx(expected, rel=1e-12, abs=1e-9)
+    # the decoder's word nodes are those of walking the trie again
+    begin2, total2, word_node = viterbi_segment_words(ids, trie, depth, unk, char_score, np.array(SPAN),
+                                                      oov_max, oov_bias)
+    assert np.array_equal(begin2, begin) and total2 == total
+    nodes, starts, ends = _segmented_words(ids, begin, trie)
+    scores = node_scores(trie)
+    missing = (nodes < 0) | (scores[np.maximum(nodes, 0)] == -math.inf)
+    want = (np.bincount(nodes[nodes >= 0], minlength=trie_root(trie) + 1), starts[missing], (ends - starts)[missing])
+    for nodes_given in (word_node, np.zeros(0, np.int64)):  # (empty: each word walks the trie)
+        got = tally_words(ids, begin, trie, nodes_given)
+        assert all(np.array_equal(x, y) for x, y in zip(got, want))
+    assert (word_node[begin == 0] == -1).all()
     assert _seg_score(piece, begin, words, char_scores, unk, oov_max, oov_bias) == pytest.approx(
         expected, rel=1e-12, abs=1e-9
     )
@@ -84,33 +114,114 @@ def test_viterbi_matches_brute_force(words, piece, char_scores, oov_max, oov_bia
 
 def test_pieces_are_independent_and_separators_unmarked():
     words = {(2, 3): -1.0, (3, 4): -1.0, (2,): -5.0, (3,): -5.0, (4,): -5.0}
-    keys, vals, node_score, depth = _trie(words)
+    trie, depth = _trie(words)
+    node_score = node_scores(trie)
     cs = np.full(6, -math.inf)
     ids = np.array([0, 2, 3, 0, 3, 4, 0, 0, 4], dtype=np.int32)
-    begin, total = viterbi_segment(ids, keys, vals, node_score, depth, -20.0, cs, cs, 0, 0.0)
+    begin, total = viterbi_segment(ids, trie, depth, -20.0, cs, cs, 0, 0.0)
     assert begin.tolist() == [0, 1, 0, 0, 1, 0, 0, 0, 1]
     assert total == pytest.approx(-1 - 1 - 5)
-    nodes, starts, ends = count_segmented_words(ids, begin, keys, vals)
+    nodes, starts, ends = _segmented_words(ids, begin, trie)
     assert starts.tolist() == [1, 4, 8] and ends.tolist() == [3, 6, 9]
     assert [node_score[n] for n in nodes] == [-1.0, -1.0, -5.0]
+    node_counts, missing_starts, _ = tally_words(ids, begin, trie, np.zeros(0, np.int64))
+    assert len(missing_starts) == 0 and node_counts.sum() == 3
+    assert sorted(node_score[np.flatnonzero(node_counts)]) == [-5.0, -1.0, -1.0]
 
 
 def test_empty_and_trie_lookup():
-    keys, vals, node_score, depth = _trie({(7, 8, 9): -2.0})
+    trie, depth = _trie({(7, 8, 9): -2.0})
+    node_score = node_scores(trie)
     assert depth == 3
-    n = trie_child(keys, vals, 0, 7)
-    n = trie_child(keys, vals, n, 8)
+    n = trie_child(trie, trie_root(trie), 7)
+    n = trie_child(trie, n, 8)
     assert node_score[n] == -math.inf
-    assert node_score[trie_child(keys, vals, n, 9)] == -2.0
-    assert trie_child(keys, vals, 0, 8) == -1
-    begin, total = viterbi_segment(np.zeros(0, np.int32), keys, vals, node_score, depth, -20.0,
+    assert node_score[trie_child(trie, n, 9)] == -2.0
+    assert trie_child(trie, trie_root(trie), 8) == -1
+    assert node_score[trie_root(trie)] == -math.inf
+    begin, total = viterbi_segment(np.zeros(0, np.int32), trie, depth, -20.0,
                                    np.full(10, -math.inf), np.full(10, -math.inf), 0, 0.0)
     assert len(begin) == 0 and total == 0.0
     # astral / large ids
-    keys, vals, node_score, depth = _trie({(70000, 2**20): -1.0})
-    begin, _ = viterbi_segment(np.array([70000, 2**20], np.int32), keys, vals, node_score, depth, -20.0,
+    trie, depth = _trie({(70000, 2**20): -1.0})
+    begin, _ = viterbi_segment(np.array([70000, 2**20], np.int32), trie, depth, -20.0,
                                np.full(2**20 + 1, -math.inf), np.full(2**20 + 1, -math.inf), 0, 0.0)
     assert begin.tolist() == [1, 0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(st.lists(st.integers(2, 40), min_size=1, max_size=5), max_size=60),
+       big=st.integers(0, 2**20))
+def test_trie_against_a_dict(words, big):
+    """Every word is found with its (last) score, every other prefix of a word is a node scored
+    -inf, every other string is absent; edges at most half fill a power of two of rows."""
+    from minent.segmentation.kernels.viterbi import word_nodes
+
+    words = [tuple(w) for w in words] + ([(big, 2)] if big % 3 else [])
+    scores = {}
+    for k, w in enumerate(words):
+        scores[w] = -1.0 - k  # a word listed twice keeps its last score
+    chars = np.array([c for w in words for c in w], dtype=np.int32)
+    offsets = np.cumsum([0] + [len(w) for w in words]).astype(np.int64)
+    trie, depth = build_trie(chars, offsets, np.array([-1.0 - k for k in range(len(words))]))
+    node_score = node_scores(trie)
+    prefixes = {w[:i] for w in words for i in range(1, len(w) + 1)}
+    slots = trie_root(trie)
+    assert slots >= 32 and slots & (slots - 1) == 0 and 2 * len(prefixes) + 2 <= slots
+    assert len(trie) == slots + 1 + slots // 32 and len(node_score) == slots + 1
+    assert depth == max((len(w) for w in words), default=0)
+
+    def walk(s):
+        node = trie_root(trie)
+        for c in s:
+            node = trie_child(trie, node, c)
+            if node < 0:
+                return -1
+        return node
+
+    seen_nodes = set()
+    for p in prefixes:
+        node = walk(p)
+        assert 0 <= node < slots and node not in seen_nodes
+        seen_nodes.add(node)
+        assert node_score[node] == scores.get(p, -math.inf)
+    for p in list(prefixes)[:20]:
+        assert walk(p + (41,)) == -1 and walk((41,) + p) == -1
+    assert node_score[trie_root(trie)] == -math.inf
+    nodes = word_nodes(chars, offsets, trie)
+    assert nodes.tolist() == [walk(w) for w in words]
+
+
+def test_trie_filter_of_a_large_lexicon():
+    """With 30k words the filter spans many words: every word and prefix is still found (a
+    filter has no false negatives), absent strings are absent, and the filter answers most of
+    them without the table (three bits in a 64-bit word at 8+ bits an edge: a few % pass)."""
+    from minent.segmentation.kernels.viterbi import _filter_bits, _filter_word, _mix
+
+    rng = np.random.default_rng(5)
+    words = [tuple(rng.integers(2, 3000, rng.integers(1, 5)).tolist()) for _ in range(30000)]
+    chars = np.array([c for w in words for c in w], dtype=np.int32)
+    offsets = np.cumsum([0] + [len(w) for w in words]).astype(np.int64)
+    trie, _ = build_trie(chars, offsets, -np.arange(1.0, len(words) + 1))
+    node_score = node_scores(trie)
+    last = {w: -1.0 - k for k, w in enumerate(words)}
+    prefixes = {w[:i] for w in words for i in range(1, len(w) + 1)}
+    nodes = {}
+    for p in sorted(prefixes, key=len):
+        parent = nodes[p[:-1]] if len(p) > 1 else trie_root(trie)
+        nodes[p] = trie_child(trie, parent, p[-1])
+        assert nodes[p] >= 0 and node_score[nodes[p]] == last.get(p, -math.inf)
+    slots = trie_root(trie)
+    passed = absent = 0
+    for p in list(prefixes)[:3000]:
+        for c in rng.integers(3000, 6000, 3).tolist():  # (ids never in a word)
+            absent += 1
+            assert trie_child(trie, nodes[p], c) == -1
+            z = np.uint64(_mix((np.uint64(nodes[p]) << np.uint64(32)) | np.uint64(c)))
+            r, col = _filter_word(trie, slots, z)
+            bits = np.uint64(_filter_bits(z))
+            passed += int(trie[r, col] & bits == bits)
+    assert passed < 0.1 * absent
 
 
 def _lm_word_score(lm, a, b, trans):
@@ -134,13 +245,13 @@ def test_hybrid_matches_brute_force(words, piece, oov_max, w_lex, w_lm, seed):
     from minent.segmentation.charlm import transition_matrix
     from minent.segmentation.kernels.viterbi import hybrid_segment
 
-    keys, vals, node_score, depth = _trie(words)
+    trie, depth = _trie(words)
     char_score = np.full(7, -4.0)
     n = len(piece)
     lm = np.random.default_rng(seed).normal(-3, 1, size=(n, 4))
     trans = transition_matrix({"eb": 0.5})  # a non-zero exit weight, to test it is added
     ids = np.array(piece, dtype=np.int32)
-    begin, _ = hybrid_segment(ids, keys, vals, node_score, depth, -20.0, char_score, np.array(SPAN), oov_max, -1.0,
+    begin, _ = hybrid_segment(ids, trie, depth, -20.0, char_score, np.array(SPAN), oov_max, -1.0,
                               lm, trans, w_lex, w_lm)
 
     def total(bounds):

@@ -4,10 +4,23 @@ Text arrives as int32 character ids (0 = separator between pieces, 1 = unknown c
 characters 2, 3, ...). Each piece is decoded on its own; the result is a uint8 array ``begin``
 with ``begin[i] = 1`` when a word starts at position ``i``.
 
-The lexicon is a trie whose edges live in one open-addressing hash table keyed by
-``node << 32 | char_id`` (uint64); ``node_score[node]`` is the word's log-probability, or -inf
-when the path to that node is only a prefix. One hash probe per character keeps the decoder
-independent of the alphabet size (traditional text, astral ideographs) and of word length.
+The lexicon is a trie whose edges live in one open-addressing hash table, ``trie``: a
+(slots + 1) × 2 uint64 array whose row ``h`` holds an edge's key ``node << 32 | char_id`` and
+the float64 bits of the score of the node it leads to (the word's log-probability, or -inf when
+the path to that node is only a prefix). A node *is* the row of the edge into it, and the root
+the row after the slots (:func:`trie_root`), so ``node_score = trie.view(np.float64)[:, 1]``
+(see :func:`node_scores`). One hash probe per character keeps the decoder independent of the
+alphabet size (traditional text, astral ideographs) and of word length, and the probe that finds
+a node brings its score in the same cache line: a lexicon of a few hundred thousand words
+outgrows the processor's caches, and separate key, child and score arrays cost three cache
+misses a step.
+
+Most probes find nothing (two thirds of them while re-estimating a lexicon of 256k words on the
+poems: the string is no prefix of a word). The last slots / 32 rows hold a blocked Bloom filter
+of the edges (at least 8 bits an edge, three bits set in one 64-bit word; about 1/16 of the
+table, so it stays in the processor's cache): a probe goes to the table only when the filter
+lets it, and a filter has no false negatives, so the trie answers the same (Viterbi 1.85×
+faster on the poems).
 """
 
 from __future__ import annotations
@@ -28,41 +41,71 @@ def _mix(key):
     return z ^ (z >> np.uint64(31))
 
 
+@njit(cache=True, inline="always")
+def trie_root(trie):
+    """The root node of a :func:`build_trie` table: the row after its slots (a power of two,
+    followed by the root row and slots / 32 rows of filter)."""
+    return np.int64((len(trie) - 1) // 33 * 32)
+
+
+@njit(cache=True, inline="always")
+def _filter_word(trie, slots, z):
+    """Row and column of the filter word of a key whose hash is *z* (``slots // 16`` words)."""
+    w = (z >> np.uint64(20)) & np.uint64(slots // 16 - 1)
+    return np.int64(slots + 1 + (w >> np.uint64(1))), np.int64(w & np.uint64(1))
+
+
+@njit(cache=True, inline="always")
+def _filter_bits(z):
+    """The three bits of a key whose hash is *z* in its filter word."""
+    return ((np.uint64(1) << ((z >> np.uint64(40)) & np.uint64(63)))
+            | (np.uint64(1) << ((z >> np.uint64(46)) & np.uint64(63)))
+            | (np.uint64(1) << ((z >> np.uint64(52)) & np.uint64(63))))
+
+
 @njit(cache=True)
-def trie_child(keys, vals, node, c):
-    """Child of trie *node* along character id *c*, or -1."""
-    mask = np.uint64(len(keys) - 1)
+def trie_child(trie, node, c):
+    """Child of trie *node* along character id *c* (its row in *trie*), or -1."""
+    slots = trie_root(trie)
     key = (np.uint64(node) << np.uint64(32)) | np.uint64(c)
-    h = _mix(key) & mask
+    z = _mix(key)
+    bits = _filter_bits(z)
+    r, col = _filter_word(trie, slots, z)
+    if trie[r, col] & bits != bits:
+        return np.int64(-1)
+    mask = np.uint64(slots - 1)
+    h = z & mask
     while True:
-        k = keys[h]
+        k = trie[h, 0]
         if k == key:
-            return vals[h]
+            return np.int64(h)
         if k == EMPTY:
-            return -1
+            return np.int64(-1)
         h = (h + np.uint64(1)) & mask
 
 
-@njit(cache=True)
-def build_trie(chars, offsets, scores):
-    """Build the hashed trie of words ``chars[offsets[w]:offsets[w+1]]`` with log-prob ``scores[w]``.
+def node_scores(trie):
+    """The score of every node of a :func:`build_trie` table (a view: -inf for prefixes, the
+    root and empty rows)."""
+    return trie.view(np.float64)[:trie_root(trie) + 1, 1]
 
-    Returns ``(keys, vals, node_score, depth)``: the edge hash table (power-of-two size, load
-    ≤ 1/2), the score of every node (-inf for prefixes; root is node 0) and the longest word length.
-    A word listed twice keeps its last score.
-    """
-    n_edges_max = len(chars)
-    size = 16
-    while size < 2 * n_edges_max + 2:
-        size *= 2
-    keys = np.full(size, EMPTY, dtype=np.uint64)
-    vals = np.full(size, -1, dtype=np.int32)
-    node_score = np.full(n_edges_max + 1, NEG_INF, dtype=np.float64)
+
+@njit(cache=True)
+def _fill_trie(chars, offsets, scores, trie):
+    size = trie_root(trie)
+    tf = trie.view(np.float64)
+    for h in range(size + 1):
+        trie[h, 0] = EMPTY
+        tf[h, 1] = NEG_INF
+    for h in range(size + 1, len(trie)):
+        trie[h, 0] = 0
+        trie[h, 1] = 0
     mask = np.uint64(size - 1)
-    n_nodes = 1
+    root = np.int64(size)
+    n_edges = 0
     depth = 0
     for w in range(len(offsets) - 1):
-        node = 0
+        node = root
         a, b = offsets[w], offsets[w + 1]
         if b - a > depth:
             depth = b - a
@@ -70,20 +113,49 @@ def build_trie(chars, offsets, scores):
             key = (np.uint64(node) << np.uint64(32)) | np.uint64(chars[p])
             h = _mix(key) & mask
             while True:
-                k = keys[h]
+                k = trie[h, 0]
                 if k == key:
-                    node = vals[h]
                     break
                 if k == EMPTY:
-                    keys[h] = key
-                    vals[h] = n_nodes
-                    node = n_nodes
-                    n_nodes += 1
+                    trie[h, 0] = key
+                    n_edges += 1
                     break
                 h = (h + np.uint64(1)) & mask
+            node = np.int64(h)
         if b > a:
-            node_score[node] = scores[w]
-    return keys, vals, node_score[:n_nodes].copy(), depth
+            tf[node, 1] = scores[w]
+    for h in range(size):
+        if trie[h, 0] != EMPTY:
+            z = _mix(trie[h, 0])
+            r, col = _filter_word(trie, size, z)
+            trie[r, col] |= _filter_bits(z)
+    return n_edges, depth
+
+
+def _trie_rows(n_edges):
+    """Rows of a trie table of *n_edges* edges: slots (a power of two, at most half full), the
+    root, slots / 32 rows of filter."""
+    size = 32
+    while size < 2 * n_edges + 2:
+        size *= 2
+    return size + 1 + size // 32
+
+
+def build_trie(chars, offsets, scores):
+    """Build the hashed trie of words ``chars[offsets[w]:offsets[w+1]]`` with log-prob ``scores[w]``.
+
+    Returns ``(trie, depth)``: the table of the module docstring (a power of two of edge rows,
+    at most half full, the root row, the filter) and the longest word length. A word listed twice
+    keeps its last score. (Allocated by numpy, which asks the kernel for huge pages: the random
+    lookups of a table of many MB then miss the TLB far less often than in a numba allocation.)
+    """
+    trie = np.empty((_trie_rows(len(chars)), 2), dtype=np.uint64)
+    n_edges, depth = _fill_trie(chars, offsets, scores, trie)
+    rows = _trie_rows(n_edges)  # (words share prefixes: fewer edges than characters)
+    if rows < len(trie):
+        trie = np.empty((rows, 2), dtype=np.uint64)
+        n_edges, depth = _fill_trie(chars, offsets, scores, trie)
+    return trie, depth
 
 
 @njit(cache=True)
@@ -109,8 +181,8 @@ def piece_bounds(ids):
 
 
 @njit(cache=True)
-def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max,
-                  oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root):
+def _decode_piece(ids, s, e, trie, tf, depth, unk_score, char_score, span_score, oov_max,
+                  oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root, back_node, word_node):
     n = e - s
     best[0] = 0.0
     for k in range(1, n + 1):
@@ -134,7 +206,7 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
             if j == i:
                 node = root[c]
             elif node >= 0:
-                node = trie_child(keys, vals, node, c)
+                node = trie_child(trie, node, c)
             length = j - i + 1
             tag = length - 1 if length < 4 else 3
             if w_lm != 0.0:
@@ -144,7 +216,7 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
                 else:
                     prev_tag = length - 2 if length < 5 else 3
                     lm_acc += trans[prev_tag, tag] + lm[s + j, tag]
-            sc = node_score[node] if node >= 0 else NEG_INF
+            sc = tf[node, 1] if node >= 0 else NEG_INF
             if sc == NEG_INF:
                 if length == 1:
                     sc = unk_score if char_score[c] == NEG_INF else char_score[c]
@@ -160,29 +232,45 @@ def _decode_piece(ids, s, e, keys, vals, node_score, depth, unk_score, char_scor
             if v > best[j + 1]:
                 best[j + 1] = v
                 back[j + 1] = i
+                back_node[j + 1] = node
     # walk back pointers and mark word starts
+    record = len(word_node) > 0
     k = n
     while k > 0:
         i = back[k]
         begin[s + i] = 1
+        if record:
+            word_node[s + i] = back_node[k]
         k = i
     return best[n]
 
 
 @njit(cache=True)
-def viterbi_segment(ids, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max, oov_bias):
+def viterbi_segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias):
     """Best unigram segmentation of every piece of *ids*: :func:`hybrid_segment` with the
     lexicon alone (see there for the scores). Returns ``(begin, total)``."""
-    return hybrid_segment(ids, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max, oov_bias,
+    return hybrid_segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias,
                           np.zeros((0, 4)), np.zeros((4, 4)), 1.0, 0.0)
 
 
 @njit(cache=True)
-def hybrid_segment(ids, keys, vals, node_score, depth, unk_score, char_score, span_score, oov_max, oov_bias,
+def viterbi_segment_words(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias):
+    """:func:`viterbi_segment`, and the trie node of every word it makes: ``(begin, total,
+    word_node)``, ``word_node[i]`` the node of the word starting at *i* (what
+    :func:`tally_words` would find by walking the trie again; -1 where no word starts or
+    the word leaves the trie), so that re-estimation need not walk it twice (:func:`tally_words`)."""
+    word_node = np.full(len(ids), -1, dtype=np.int64)
+    begin, total = _segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias,
+                            np.zeros((0, 4)), np.zeros((4, 4)), 1.0, 0.0, word_node)
+    return begin, total, word_node
+
+
+@njit(cache=True)
+def hybrid_segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias,
                    lm, trans, w_lex, w_lm):
     """Best unigram segmentation of every piece of *ids* (pieces separated by id 0).
 
-    A word w scores ``node_score`` (its log-probability). A single character that is not a word
+    A word w of the lexicon *trie* (:func:`build_trie`) scores its log-probability there. A single character that is not a word
     scores ``char_score[c]`` when finite, else *unk_score*. When ``oov_max >= 2``, a span of
     2..oov_max characters that is not a word may be a word too, scoring the sum of its
     ``span_score`` (ln of each character's frequency inside words, which is higher than its
@@ -199,21 +287,31 @@ def hybrid_segment(ids, keys, vals, node_score, depth, unk_score, char_score, sp
     Returns ``(begin, total)``: uint8 flags (1 where a word starts; 0 at separators) and the
     summed best score over all pieces.
     """
+    return _segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias, lm, trans, w_lex, w_lm,
+                    np.zeros(0, dtype=np.int64))
+
+
+@njit(cache=True)
+def _segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_bias, lm, trans, w_lex, w_lm,
+             word_node):
     begin = np.zeros(len(ids), dtype=np.uint8)
     starts, ends = piece_bounds(ids)
     longest = np.max(ends - starts) if len(starts) else 0
     best = np.empty(longest + 1, dtype=np.float64)
     back = np.zeros(longest + 1, dtype=np.int64)
-    root = _root_children(ids, keys, vals)
+    back_node = np.zeros(longest + 1, dtype=np.int64)
+    root = _root_children(ids, trie)
+    tf = trie.view(np.float64)
     total = 0.0
     for p in range(len(starts)):
-        total += _decode_piece(ids, starts[p], ends[p], keys, vals, node_score, depth, unk_score, char_score,
-                               span_score, oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root)
+        total += _decode_piece(ids, starts[p], ends[p], trie, tf, depth, unk_score, char_score,
+                               span_score, oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root,
+                               back_node, word_node)
     return begin, total
 
 
 @njit(cache=True)
-def _root_children(ids, keys, vals):
+def _root_children(ids, trie):
     """The root's children in a plain array, for every id up to the largest in *ids*: the first
     step of every word, without hashing."""
     top = 0
@@ -222,27 +320,28 @@ def _root_children(ids, keys, vals):
             top = ids[i]
     root = np.empty(top + 1, dtype=np.int64)
     for c in range(top + 1):
-        root[c] = trie_child(keys, vals, 0, c)
+        root[c] = trie_child(trie, trie_root(trie), c)
     return root
 
 
 @njit(cache=True)
-def count_segmented_words(ids, begin, keys, vals):
-    """Trie node of every word in a segmentation (-1 for a word not in the trie), in order.
-
-    Used by re-estimation to recount lexicon words; out-of-lexicon words come back as -1 with
-    their start and end so the caller can count them as new candidates.
-    Returns ``(nodes, starts, ends)``.
-    """
+def tally_words(ids, begin, trie, word_node):
+    """The words of a segmentation counted: ``(node_counts, starts, lengths)``, the number of
+    words ending at every node of *trie* (a node's row; counted for prefixes too), and the start
+    and length of every word that is not a word of the trie (it leaves the trie or ends on a
+    prefix), in text order. *word_node* holds the node of the word starting at each position when
+    the decoder gave them (:func:`viterbi_segment_words`), or is empty: then each word walks the
+    trie."""
+    tf = trie.view(np.float64)
+    node_counts = np.zeros(trie_root(trie) + 1, dtype=np.int64)
     n = len(ids)
     m = 0
     for i in range(n):
         if begin[i]:
             m += 1
-    nodes = np.empty(m, dtype=np.int32)
     starts = np.empty(m, dtype=np.int64)
-    ends = np.empty(m, dtype=np.int64)
-    root = _root_children(ids, keys, vals)
+    lengths = np.empty(m, dtype=np.int64)
+    root = _root_children(ids, trie) if len(word_node) == 0 else np.empty(0, dtype=np.int64)
     w = 0
     i = 0
     while i < n:
@@ -252,65 +351,82 @@ def count_segmented_words(ids, begin, keys, vals):
         j = i + 1
         while j < n and ids[j] != 0 and not begin[j]:
             j += 1
-        node = root[ids[i]]
-        for p in range(i + 1, j):
-            if node < 0:
-                break
-            node = trie_child(keys, vals, node, ids[p])
-        nodes[w] = node
-        starts[w] = i
-        ends[w] = j
-        w += 1
+        if len(word_node):
+            node = word_node[i]
+        else:
+            node = root[ids[i]]
+            for p in range(i + 1, j):
+                if node < 0:
+                    break
+                node = trie_child(trie, node, ids[p])
+        if node >= 0:
+            node_counts[node] += 1
+        if node < 0 or tf[node, 1] == NEG_INF:
+            starts[w] = i
+            lengths[w] = j - i
+            w += 1
         i = j
-    return nodes, starts, ends
+    return node_counts, starts[:w], lengths[:w]
 
 
 @njit(cache=True)
-def word_nodes(chars, offsets, keys, vals):
+def word_nodes(chars, offsets, trie):
     """Trie node of each word ``chars[offsets[w]:offsets[w+1]]`` (-1 when absent)."""
     m = len(offsets) - 1
     out = np.full(m, -1, dtype=np.int64)
     for w in range(m):
-        node = 0
+        node = trie_root(trie)
         for p in range(offsets[w], offsets[w + 1]):
-            node = trie_child(keys, vals, node, chars[p])
+            node = trie_child(trie, node, chars[p])
             if node < 0:
                 break
         out[w] = node
     return out
 
 
-@njit(cache=True)
 def count_table(keys, counts):
     """An open-addressing hash table of the n-gram *keys* (distinct uint64) and their *counts*
-    (positive integers, as float64): a (slots × 2) uint64 array of (key, count) rows, a power of
+    (positive integers): a (slots × 2) uint64 array of (key, count) rows, a power of
     two of slots at most 2/3 full; a row whose count is 0 is empty. Key and count share a cache
     line, so :func:`table_count` finds a key in one or two probes and one memory access, where a
-    binary search of millions of sorted keys takes twenty cache misses."""
+    binary search of millions of sorted keys takes twenty cache misses. Allocated by numpy (huge
+    pages, see :func:`build_trie`: looking up every position of a corpus in tables of hundreds
+    of MB takes 1.5× longer in a numba allocation)."""
     size = 16
     while 2 * size < 3 * len(keys) + 2:
         size *= 2
     table = np.zeros((size, 2), dtype=np.uint64)
-    mask = np.uint64(size - 1)
+    _fill_count_table(keys, counts, table)
+    return table
+
+
+@njit(cache=True)
+def _fill_count_table(keys, counts, table):
+    mask = np.uint64(len(table) - 1)
     for j in range(len(keys)):
         h = _mix(keys[j]) & mask
         while table[h, 1] != 0:
             h = (h + np.uint64(1)) & mask
         table[h, 0] = keys[j]
         table[h, 1] = np.uint64(counts[j])
-    return table
 
 
 @njit(cache=True, inline="always")
-def table_count(table, key):
-    """Count of *key* in a :func:`count_table` (0.0 when absent)."""
+def table_get(table, key):
+    """Count of *key* in a :func:`count_table` (0 when absent), as stored (uint64)."""
     mask = np.uint64(len(table) - 1)
     h = _mix(key) & mask
     while True:
         c = table[h, 1]
         if c == 0 or table[h, 0] == key:
-            return np.float64(c)
+            return c
         h = (h + np.uint64(1)) & mask
+
+
+@njit(cache=True, inline="always")
+def table_count(table, key):
+    """Count of *key* in a :func:`count_table` (0.0 when absent)."""
+    return np.float64(table_get(table, key))
 
 
 @njit(cache=True)
@@ -329,15 +445,28 @@ def charlm_tag_scores(ids, unigram, table2, table3, table4, bits, alpha, vocab, 
     k-gram counts of the training corpus as :func:`count_table` hash tables (keys: ``bits`` bits
     per id, first character in the high bits). N(h) of a context is the N(h c) of the position
     before: three probes a character.
+
+    The two halves are :func:`charlm_context_counts` (the lookups) and
+    :func:`charlm_scores_of_counts` (the arithmetic): self-training keeps the counts of its
+    corpus (12 bytes a unit as uint32) and computes the scores from them every round.
     """
-    n = len(ids)
-    # first the n-gram counts of every position: the lookups of different positions do not
-    # depend on each other, so the processor overlaps their cache misses (30% faster than
-    # computing each position's probabilities right after its lookups)
-    seen = np.zeros((n, 3))
+    seen = np.zeros((len(ids), 3))
+    charlm_context_counts(ids, table2, table3, table4, bits, seen)
+    return charlm_scores_of_counts(ids, seen, unigram, alpha, vocab, begin)
+
+
+@njit(cache=True)
+def charlm_context_counts(ids, table2, table3, table4, bits, seen):
+    """N(c_{i-1} c_i), N(c_{i-2..i}), N(c_{i-3..i}) of every position *i* of *ids* into the
+    (n × 3) array *seen* (zeros; any numeric dtype that holds the counts; left 0 where the piece
+    is too short), looked up in the :func:`count_table` hash tables *table2..4*.
+
+    The lookups of different positions do not depend on each other, so the processor overlaps
+    their cache misses (30% faster than computing each position's probabilities right after its
+    lookups)."""
     shift = np.uint64(bits)
     run = 0
-    for i in range(n):
+    for i in range(len(ids)):
         c = ids[i]
         if c == 0:
             run = 0
@@ -345,13 +474,20 @@ def charlm_tag_scores(ids, unigram, table2, table3, table4, bits, alpha, vocab, 
         run += 1
         if run > 1:
             key2 = (np.uint64(ids[i - 1]) << shift) | np.uint64(c)
-            seen[i, 0] = table_count(table2, key2)
+            seen[i, 0] = table_get(table2, key2)
             if run > 2:
                 key3 = (np.uint64(ids[i - 2]) << (shift * np.uint64(2))) | key2
-                seen[i, 1] = table_count(table3, key3)
+                seen[i, 1] = table_get(table3, key3)
                 if run > 3:
                     key4 = (np.uint64(ids[i - 3]) << (shift * np.uint64(3))) | key3
-                    seen[i, 2] = table_count(table4, key4)
+                    seen[i, 2] = table_get(table4, key4)
+
+
+@njit(cache=True)
+def charlm_scores_of_counts(ids, seen, unigram, alpha, vocab, begin):
+    """The tag scores of :func:`charlm_tag_scores` from the context counts *seen* of *ids*
+    (:func:`charlm_context_counts`; exact whole numbers in any numeric dtype)."""
+    n = len(ids)
     out = np.full((n, 4), NEG_INF)
     total = 0.0
     for x in unigram:
@@ -371,13 +507,13 @@ def charlm_tag_scores(ids, unigram, table2, table3, table4, bits, alpha, vocab, 
             out[i, 0] = np.log(p)
         if run > 1:
             # N(h) of a context is N(h c) of the position before
-            p = (seen[i, 0] + alpha * p) / (unigram[ids[i - 1]] + alpha)
+            p = (np.float64(seen[i, 0]) + alpha * p) / (unigram[ids[i - 1]] + alpha)
             out[i, 1] = np.log(p)
             if run > 2:
-                p = (seen[i, 1] + alpha * p) / (seen[i - 1, 0] + alpha)
+                p = (np.float64(seen[i, 1]) + alpha * p) / (np.float64(seen[i - 1, 0]) + alpha)
                 out[i, 2] = np.log(p)
                 if run > 3:
-                    p = (seen[i, 2] + alpha * p) / (seen[i - 1, 1] + alpha)
+                    p = (np.float64(seen[i, 2]) + alpha * p) / (np.float64(seen[i - 1, 1]) + alpha)
                     out[i, 3] = np.log(p)
     return out
 
