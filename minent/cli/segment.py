@@ -180,6 +180,7 @@ def segment_cmd(
     output: common.Output = None,
     quiet: common.Quiet = False,
 ) -> None:
+    common.start_numba()  # (the segmentation kernels use no BLAS: numba's probe of scipy.linalg is skipped)
     common.setup(quiet)
     sources = [x for x in (lexicon, load, train) if x]
     if len(sources) != 1:
