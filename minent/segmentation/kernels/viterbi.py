@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from minent.segmentation.kernels.boundary import N_FEATURES, gap_features
+from minent.segmentation.kernels.boundary import N_FEATURES, boundary_costs, gap_features
 
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 NEG_INF = -np.inf
@@ -575,9 +575,7 @@ def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, wei
                 gap_features(ucp, i, mask, f)
                 for t in range(N_FEATURES):
                     z += weights[f[t]]
-            soft = np.log1p(np.exp(-abs(z)))
-            cut = (-z if z < 0.0 else 0.0) + soft  # ln(1 + e^-z)
-            stay = (z if z > 0.0 else 0.0) + soft  # ln(1 + e^z)
+            cut, stay = boundary_costs(z)
             out[k, 0] -= weight * cut
             for t in range(1, 4):
                 out[k, t] -= weight * stay
