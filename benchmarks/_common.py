@@ -34,11 +34,19 @@ def _high_water_mark(pid: int) -> int:
     return 0
 
 
+def _pss(p) -> int:
+    """PSS of the psutil process *p* (its RSS where the system has no PSS: not Linux)."""
+    return getattr(p.memory_full_info(), "pss", None) or p.memory_info().rss
+
+
 def run_measured(cmd: list[str], *, stdout=subprocess.DEVNULL, env=None, stdin=None, stderr=None,
-                 cwd=None) -> tuple[float, float]:
+                 cwd=None, shared_once: bool = False) -> tuple[float, float]:
     """Run *cmd* (in *cwd*, default the project root); return (wall seconds, peak RSS in MiB):
     the largest sum of the RSS of the process and all its descendants seen (sampled every 50 ms),
-    or the process's own kernel-kept peak if larger."""
+    or the process's own kernel-kept peak if larger. With *shared_once*, the sum is of their PSS
+    (proportional set size: a page shared by k processes counts 1/k in each) where the system
+    gives it: forked workers share their parent's pages (a loaded model) copy-on-write, and a
+    sum of RSS counts those pages once per process."""
     import psutil
 
     full_env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -61,7 +69,7 @@ def run_measured(cmd: list[str], *, stdout=subprocess.DEVNULL, env=None, stdin=N
                 rss = 0
                 for p in procs:
                     try:
-                        rss += p.memory_info().rss
+                        rss += _pss(p) if shared_once else p.memory_info().rss
                     except psutil.NoSuchProcess:
                         pass
                 peak = max(peak, rss, _high_water_mark(proc.pid))

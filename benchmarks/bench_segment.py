@@ -6,7 +6,10 @@
 Every case is a process of its own, end to end (start-up, model load and I/O included), and the
 cases of a section run interleaved, --repeat times (best kept): they share the machine's load.
 CPU seconds (the process and its workers) are printed next to wall seconds; on a shared machine
-they are the fair measure of a one-process run. Peak RSS is the whole process tree's.
+they are the fair measure of a one-process run. Peak memory is the whole process tree's, as PSS
+(a page shared by k processes counts 1/k in each): ``--jobs 2`` workers are forked and share the
+loaded model copy-on-write, which a sum of RSS would count three times (834 MiB for 2M
+characters, where the PSS is 407 MiB and -j 1 takes 343 MiB).
 
 1. ``segment --load``: a hybrid model trained (by this checkout) on the first --chars characters
    of the poems segments those same characters: ``--jobs 1`` and ``--jobs 2``; ``jieba.cut``
@@ -70,9 +73,9 @@ def write_corpus(data: Path, n_chars: int, path: Path) -> int:
 
 
 def measure(cmd: list[str], env: dict | None = None, stdin=None) -> tuple[float, float, float]:
-    """(wall s, CPU s of the process tree, peak RSS MiB) of one run."""
+    """(wall s, CPU s of the process tree, peak memory MiB: the PSS of the tree) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall, rss = run_measured(cmd, env=env, stdin=stdin)
+    wall, rss = run_measured(cmd, env=env, stdin=stdin, shared_once=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, rss
 
@@ -139,7 +142,7 @@ def main() -> None:
             same_base = (tmp / "b.txt").read_bytes() == (tmp / "j1.txt").read_bytes() if base else None
             print(f"\n1. segmenting {n} characters of poems with a hybrid model trained on them "
                   f"(best of {args.repeat})")
-            print_table(["case", "wall s", "CPU s", "peak RSS MiB", "jieba CPU / CPU", "baseline CPU / CPU"], rows)
+            print_table(["case", "wall s", "CPU s", "peak MiB (PSS)", "jieba CPU / CPU", "baseline CPU / CPU"], rows)
             print(f"-j 1 and -j 2 outputs byte-identical: {same}"
                   + (f"; baseline output identical: {same_base}" if base else ""))
         if "2" in sections:
@@ -163,7 +166,7 @@ def main() -> None:
                     rows.append([f"{n / 1e6:.1f}M", name, f"{w:.1f}", f"{c:.1f}", f"{r:.0f}",
                                  f"{bw[1] / c:.2f}" if bw else "-", "" if same is None else str(same)])
             print("\n2. segment --train (hybrid, defaults) on poems (+ reviews), then segmenting 2000 lines")
-            print_table(["chars", "code", "wall s", "CPU s", "peak RSS MiB", "baseline CPU / CPU",
+            print_table(["chars", "code", "wall s", "CPU s", "peak MiB (PSS)", "baseline CPU / CPU",
                          "same segmentation"], rows)
 
 

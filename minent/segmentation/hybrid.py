@@ -68,6 +68,8 @@ class HybridSegmenter(LineSegmenter):
 
         u = self.unigram
         ids = u.ids_of(ucp)
+        if lm_scores is None and self.w_lm > 0:
+            return self._decode_fused(ucp, ids, lm_counts)
         if lm_scores is None:
             lm_ids = self.lm.ids_of(ucp)
             lm = self.lm.tag_scores(lm_ids) if lm_counts is None else self.lm.scores_of_counts(lm_ids, lm_counts)
@@ -100,14 +102,54 @@ class HybridSegmenter(LineSegmenter):
                                   u.span_score, u.oov_max, -u.oov_penalty, lm, trans, self.w_lex, w_lm)
         return begin
 
-    def _numeral_rules(self, ucp, lm, kept, trans, w_lm):
-        """The tag scores *lm* with :func:`minent.segmentation.numerals.numeral_cuts` made hard
-        (a forbidden tag costs ``FORBIDDEN`` nats); a copy when *lm* is the caller's *kept*."""
-        from minent.segmentation.numerals import FORBIDDEN, lexicon_joins, numeral_cuts
+    def _decode_fused(self, ucp, ids, lm_counts):
+        """:meth:`decode_units` when the LM counts (``w_lm > 0``) and its scores are not given:
+        the tag scores of the units decoded, with the boundary model and the numeral rules, in
+        one kernel (:func:`minent.segmentation.kernels.viterbi.hybrid_tag_scores`, the same
+        scores as the steps of :meth:`decode_units` one by one)."""
+        from minent.segmentation.kernels.viterbi import hybrid_segment, hybrid_tag_scores
+        from minent.segmentation.numerals import FORBIDDEN
+
+        u, lm = self.unigram, self.lm
+        lm_ids = lm.ids_of(ucp)
+        seen = lm.context_counts(lm_ids) if lm_counts is None else lm_counts
+        rules, inside = np.zeros(0, np.uint8), None
+        if self.classifiers is not None:
+            inside, start = self._numeral_cuts(ucp)
+            if inside.any() or start.any():
+                rules = inside.view(np.uint8) | (start.view(np.uint8) << 1)  # 1: no b, 2: only b
+            if not inside.any():
+                inside = None
+        keep = np.arange(len(ucp)) if inside is None else np.flatnonzero(~inside)
+        weights = np.zeros(0)
+        if self.boundary is not None and self.w_boundary > 0:
+            weights = self.boundary.weights
+        unigram, _ = lm.count_tables()
+        scores = hybrid_tag_scores(lm_ids, seen, unigram, lm.alpha, float(max(len(lm.codepoints) - 2, 1)),
+                                   lm.begin_scores(), np.ascontiguousarray(ucp, dtype=np.int32), weights,
+                                   float(self.w_boundary / self.w_lm), rules, FORBIDDEN / self.w_lm, keep)
+        args = (u.trie, u.depth, u.unk_score, u.char_score, u.span_score, u.oov_max, -u.oov_penalty, scores,
+                lm.trans, self.w_lex, self.w_lm)
+        if inside is None:
+            return hybrid_segment(ids, *args)[0]
+        begin = np.zeros(len(ucp), dtype=np.uint8)
+        begin[keep], _ = hybrid_segment(ids.take(keep), *args)
+        return begin
+
+    def _numeral_cuts(self, ucp):
+        """:func:`minent.segmentation.numerals.numeral_cuts` of *ucp* with this lexicon's joins."""
+        from minent.segmentation.numerals import lexicon_joins, numeral_cuts
 
         if self._joins_of is not self.unigram:  # (the lexicon changes when pruned)
             self._joins, self._joins_of = lexicon_joins(self.unigram.lexicon.words), self.unigram
-        inside, start = (np.flatnonzero(m) for m in numeral_cuts(ucp, self.classifiers, self._joins))
+        return numeral_cuts(ucp, self.classifiers, self._joins)
+
+    def _numeral_rules(self, ucp, lm, kept, trans, w_lm):
+        """The tag scores *lm* with :func:`minent.segmentation.numerals.numeral_cuts` made hard
+        (a forbidden tag costs ``FORBIDDEN`` nats); a copy when *lm* is the caller's *kept*."""
+        from minent.segmentation.numerals import FORBIDDEN
+
+        inside, start = (np.flatnonzero(m) for m in self._numeral_cuts(ucp))
         if len(inside) == 0 and len(start) == 0:
             return lm, trans, w_lm, inside
         if w_lm == 0:  # (the LM does not count: the rules alone in the tag scores)

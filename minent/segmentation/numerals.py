@@ -160,8 +160,8 @@ def numeral_cuts(ucp: np.ndarray, classifiers: np.ndarray,
                  joins: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Where the decoder of the units *ucp* must not start a word (``inside``: every unit of a
     numeral run but its first) and where it must (``start``): at a unit in *classifiers* right
-    after a numeral run, and, with *joins* (:func:`lexicon_joins`), at the first unit of such a
-    run (one followed by a classifier) unless the unit before it and that first unit are
+    after a numeral run, and, with *joins* (:func:`lexicon_joins`, sorted), at the first unit of
+    such a run (one followed by a classifier) unless the unit before it and that first unit are
     adjacent in some lexicon word (第一, 统一, 这一). Two bool arrays, never both true at one
     position."""
     ucp = np.asarray(ucp)
@@ -184,5 +184,15 @@ def numeral_cuts(ucp: np.ndarray, classifiers: np.ndarray,
         first = starts[counted]
         before = ucp[first - 1].astype(np.int64)
         keys = before * KEY_BASE + ucp[first].astype(np.int64)
-        start[first[(before >= 0) & ~np.isin(keys, joins)]] = True
+        start[first[(before >= 0) & ~_member(keys, joins)]] = True
     return inside, start
+
+
+def _member(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``np.isin(values, keys)`` for sorted *keys* (the *joins* of :func:`lexicon_joins`)
+    by binary search: np.isin sorts or hashes *keys* again at every call, and the decoder calls
+    this for every batch with the same large *keys*."""
+    if len(keys) == 0:
+        return np.zeros(len(values), dtype=bool)
+    pos = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
+    return keys[pos] == values

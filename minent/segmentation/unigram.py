@@ -37,6 +37,11 @@ def line_batches(lines: Iterable[str], batch_chars: int) -> Iterator[str]:
         yield "\n".join(batch)
 
 
+WARM_UP_TEXT = "他买了三个苹果，1997年3月 abc 第一次"
+"""A line that takes every kernel of a segmenter's decoding path (Han, numbers, a classifier,
+Latin), decoded once before worker processes fork (:meth:`LineSegmenter.segment_lines`)."""
+
+
 class LineSegmenter:
     """Line handling shared by the segmenters: subclasses set ``lut`` (code point → char id,
     1 = unknown) and ``pre_split``, and either define ``decode_ids(ids) -> (word starts, score)``
@@ -91,7 +96,10 @@ class LineSegmenter:
         from minent.parallel.processes import ordered_map
 
         if jobs > 1:
-            self.prepare()  # built once here, shared by the forked workers
+            # built once here, shared by the forked workers: the lookup tables, and the decoder's
+            # compiled kernels (loaded from numba's cache at their first call, ~0.1 s a process)
+            self.prepare()
+            self.segment_text(WARM_UP_TEXT)
         pieces: deque[bool] = deque()  # for each line read and not yet written: a Fragment?
 
         def read() -> Iterator[str]:

@@ -179,7 +179,10 @@ def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> 
         prev_kept_k[0] = K_NEWLINE
         prev_kept_k[1:] = kk[:-1]
     space = begin[kept] & (prev_kept_k != K_NEWLINE) & (kk != K_NEWLINE)
-    out_cps = np.insert(cps[kept], np.flatnonzero(space), 0x20)
+    # (np.insert(cps[kept], np.flatnonzero(space), 0x20), without its sort: a kept character
+    # moves right by the spaces inserted up to it, itself included)
+    out_cps = np.full(len(kept) + int(np.count_nonzero(space)), 0x20, dtype=np.int32)
+    out_cps[np.arange(len(kept)) + np.cumsum(space)] = cps[kept]
     return from_codepoints(out_cps)
 
 

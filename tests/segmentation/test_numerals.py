@@ -206,3 +206,27 @@ def test_classifiers_are_learned_saved_and_loaded(tmp_path):
     np.savez(bad, **z)
     with pytest.raises(DataError, match="classifiers"):
         load_model(bad)
+
+
+def _check_fused_decoding(texts):
+    hyb = _hybrid(["苹果", "梨", "一定", "二十", "第一", "人民"], [5, 5, 5, 5, 5, 5], None)
+    hyb.lm = CharLM.train(texts)
+    hyb.self_train(texts, rounds=1)
+    assert len(hyb.classifiers) and hyb.boundary is not None
+    ucp = corpus_units(texts, False)
+    lm_ids = hyb.lm.ids_of(ucp)
+    # given the tag scores, decode_units applies the boundary model and the rules step by step
+    want = hyb.decode_units(ucp, hyb.lm.tag_scores(lm_ids))
+    assert np.array_equal(hyb.decode_units(ucp), want)
+    assert np.array_equal(hyb.decode_units(ucp, lm_counts=hyb.lm.context_counts(lm_ids)), want)
+    hyb.classifiers = np.zeros(0, np.int32)  # (no rule holds anywhere)
+    assert np.array_equal(hyb.decode_units(ucp), hyb.decode_units(ucp, hyb.lm.tag_scores(lm_ids)))
+
+
+def test_fused_decoding_is_the_step_by_step_decoding():
+    _check_fused_decoding(["他买了三个苹果和两个梨，一共二十六点八元。", "一定要来，五次三次都行；百分之五十的人来了。",
+                           "这是一个好人。1997年3月，第一次。", "中国人民很好 abc 人民中国"] * 5)
+
+
+def test_fused_decoding_on_real_text(shared_data):
+    _check_fused_decoding((shared_data / "sighan2005" / "pku_test.utf8").read_text(encoding="utf-8").splitlines())

@@ -267,3 +267,60 @@ def test_hybrid_matches_brute_force(words, piece, oov_max, w_lex, w_lm, seed):
                for cuts in itertools.product([0, 1], repeat=n - 1))
     got = total([i for i in range(n) if begin[i]] + [n])
     assert got == pytest.approx(best, rel=1e-9, abs=1e-9)
+
+
+def _scores_in_three_steps(ids, seen, unigram, alpha, vocab, begin, ucp, weights, weight, rules, forbidden, keep):
+    """What hybrid_tag_scores fuses: each step a kernel or numpy expression of its own (the
+    kernels have their pure-Python oracles in test_charlm.py / test_boundary.py)."""
+    from minent.segmentation.kernels.boundary import add_boundary_scores
+    from minent.segmentation.kernels.viterbi import charlm_scores_of_counts
+
+    out = charlm_scores_of_counts(ids, seen, unigram, alpha, vocab, begin)
+    if len(weights):
+        add_boundary_scores(ucp, weights, out, weight)
+    if len(rules):
+        out[rules == 1, 0] -= forbidden
+        out[rules == 2, 1:] -= forbidden
+    return out.take(keep, axis=0)
+
+
+HYBRID_TEXT = ["他买了三个苹果和两个梨，一共二十六点八元。", "一定要来，五次三次都行；百分之五十的人来了。",
+               "这是一个好人。1997年3月，第一次。", "中国人民很好 abc 人民中国𠀀𠀀"] * 3
+
+
+def _check_hybrid_tag_scores(texts, pre_split):
+    from minent.segmentation.boundary import BoundaryModel
+    from minent.segmentation.charlm import CharLM
+    from minent.segmentation.kernels.viterbi import hybrid_tag_scores
+    from minent.segmentation.numerals import learn_classifiers, numeral_cuts
+    from minent.segmentation.units import corpus_units
+
+    lm = CharLM.train(texts[: len(texts) // 2] + HYBRID_TEXT[:2], pre_split=pre_split)  # (unseen n-grams too)
+    ucp = corpus_units(texts, pre_split).astype(np.int32)
+    ids = lm.ids_of(ucp)
+    rng = np.random.default_rng(3)
+    weights = BoundaryModel.train(ucp, rng.integers(0, 2, len(ucp)).astype(np.uint8), bits=10).weights
+    inside, start = numeral_cuts(ucp, learn_classifiers(ucp))
+    assert inside.any() and start.any()
+    rules = inside.view(np.uint8) | (start.view(np.uint8) << 1)
+    unigram, _ = lm.count_tables()
+    vocab = float(len(lm.codepoints) - 2)
+    for seen in (lm.context_counts(ids), lm.context_counts(ids).astype(np.float64)):
+        for w, r, keep in [(weights, rules, np.flatnonzero(~inside)), (weights, rules, np.arange(len(ucp))),
+                           (np.zeros(0), rules, np.flatnonzero(rng.random(len(ucp)) < 0.5)),
+                           (weights, np.zeros(0, np.uint8), np.arange(len(ucp))),
+                           (weights, rules, np.zeros(0, np.int64))]:
+            args = (ids, seen, unigram, lm.alpha, vocab, lm.begin_scores(), ucp, w, 1.7, r, 1e6 / 0.9, keep)
+            got = hybrid_tag_scores(*args)
+            want = _scores_in_three_steps(*args)
+            assert got.shape == want.shape and np.array_equal(got, want)  # (-inf at the same places too)
+
+
+@pytest.mark.parametrize("pre_split", [False, True])
+def test_hybrid_tag_scores_are_the_three_steps_exactly(pre_split):
+    _check_hybrid_tag_scores(HYBRID_TEXT, pre_split)
+
+
+def test_hybrid_tag_scores_on_real_text(shared_data):
+    lines = (shared_data / "sighan2005" / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:400]
+    _check_hybrid_tag_scores(HYBRID_TEXT + lines, False)

@@ -109,9 +109,15 @@ def add_boundary_scores(ucp, weights, tags, weight):
         z = 0.0
         if _inside(ucp, i):
             z = _gap_score(ucp, i, weights, mask, f)
-        soft = np.log1p(np.exp(-abs(z)))
-        cut = (-z if z < 0.0 else 0.0) + soft  # ln(1 + e^-z)
-        keep = (z if z > 0.0 else 0.0) + soft  # ln(1 + e^z)
+        cut, keep = boundary_costs(z)
         tags[i, 0] -= weight * cut
         for t in range(1, 4):
             tags[i, t] -= weight * keep
+
+
+@njit(cache=True)
+def boundary_costs(z):
+    """``(ln(1 + e^-z), ln(1 + e^z))`` = (−ln p(boundary), −ln p(no boundary)) of the log-odds
+    *z*, each as max(0, x) + log1p(e^−|x|)."""
+    soft = np.log1p(np.exp(-abs(z)))
+    return (-z if z < 0.0 else 0.0) + soft, (z if z > 0.0 else 0.0) + soft

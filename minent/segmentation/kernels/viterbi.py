@@ -28,6 +28,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from minent.segmentation.kernels.boundary import N_FEATURES, boundary_costs, gap_features
+
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 NEG_INF = -np.inf
 
@@ -537,6 +539,75 @@ def charlm_scores_of_counts(ids, seen, unigram, alpha, vocab, begin):
                 if run > 3:
                     p = (np.float64(seen[i, 2]) + alpha * p) / (np.float64(seen[i - 1, 1]) + alpha)
                     out[i, 3] = np.log(p)
+    return out
+
+
+@njit(cache=True)
+def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, weight, rules, forbidden, keep):
+    """The tag scores the hybrid decoder takes, in one pass and only for the units it decodes:
+    for every unit ``keep[k]`` (sorted indices into *ids*), row *k* of the result holds
+    :func:`charlm_scores_of_counts` of the char-LM ids *ids* (counts *seen*), plus
+    ``add_boundary_scores(ucp, weights, ·, weight)`` (the boundary model; none when *weights*
+    is empty), minus *forbidden* on tag b where ``rules`` is 1 and on tags c, d, e where it is
+    2 (the numeral rules; *rules* may be empty): each value goes through the same operations,
+    in the same order, as through those three steps on whole arrays, so the scores are the
+    same to the last bit, without the three passes over n × 4 arrays and the copy of the kept
+    rows."""
+    out = np.full((len(keep), 4), NEG_INF)
+    total = 0.0
+    for x in unigram:
+        total += x
+    has_begin = len(begin) > 0
+    mask = np.int64(len(weights) - 1)
+    f = np.empty(N_FEATURES, dtype=np.int64)
+    has_rules = len(rules) > 0
+    run = 0
+    k = 0
+    m = len(keep)
+    for i in range(len(ids)):
+        if k == m:
+            break
+        c = ids[i]
+        if c == 0:
+            run = 0
+        else:
+            run += 1
+        if keep[k] != i:
+            continue
+        # (the arithmetic of charlm_scores_of_counts, add_boundary_scores and the rules, written
+        # out: numba calls a shared helper here instead of inlining it, 2x slower)
+        if run > 0:
+            p = (unigram[c] + alpha / vocab) / (total + alpha)
+            if has_begin and c > 1:
+                out[k, 0] = begin[c]
+            else:
+                out[k, 0] = np.log(p)
+            if run > 1:
+                p = (np.float64(seen[i, 0]) + alpha * p) / (unigram[ids[i - 1]] + alpha)
+                out[k, 1] = np.log(p)
+                if run > 2:
+                    p = (np.float64(seen[i, 1]) + alpha * p) / (np.float64(seen[i - 1, 0]) + alpha)
+                    out[k, 2] = np.log(p)
+                    if run > 3:
+                        p = (np.float64(seen[i, 2]) + alpha * p) / (np.float64(seen[i - 1, 1]) + alpha)
+                        out[k, 3] = np.log(p)
+        if mask >= 0:
+            z = 0.0
+            if i >= 1 and ucp[i] >= 0 and ucp[i - 1] >= 0:
+                gap_features(ucp, i, mask, f)
+                for t in range(N_FEATURES):
+                    z += weights[f[t]]
+            cut, stay = boundary_costs(z)
+            out[k, 0] -= weight * cut
+            for t in range(1, 4):
+                out[k, t] -= weight * stay
+        if has_rules:
+            if rules[i] == 1:
+                out[k, 0] -= forbidden
+            elif rules[i] == 2:
+                for t in range(1, 4):
+                    out[k, t] -= forbidden
+        k += 1
     return out
 
 
