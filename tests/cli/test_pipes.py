@@ -28,7 +28,9 @@ def bash(command: str) -> subprocess.CompletedProcess:
 def test_process_substitution_reads_like_the_file(command):
     piped = bash(f"minent {command} <(cat {SAMPLE}) -q")
     assert piped.returncode == 0 and b"Traceback" not in piped.stderr, piped.stderr
-    assert piped.stdout == bash(f"minent {command} {SAMPLE} -q").stdout
+    direct = bash(f"minent {command} {SAMPLE} -q")
+    assert direct.returncode == 0, direct.stderr
+    assert piped.stdout == direct.stdout
 
 
 def test_compressed_pipe_with_workers_and_dev_stdin():
