@@ -510,36 +510,10 @@ def charlm_context_counts(ids, table2, table3, table4, bits, seen):
 @njit(cache=True)
 def charlm_scores_of_counts(ids, seen, unigram, alpha, vocab, begin):
     """The tag scores of :func:`charlm_tag_scores` from the context counts *seen* of *ids*
-    (:func:`charlm_context_counts`; exact whole numbers in any numeric dtype)."""
-    n = len(ids)
-    out = np.full((n, 4), NEG_INF)
-    total = 0.0
-    for x in unigram:
-        total += x
-    has_begin = len(begin) > 0
-    run = 0
-    for i in range(n):
-        c = ids[i]
-        if c == 0:
-            run = 0
-            continue
-        run += 1
-        p = (unigram[c] + alpha / vocab) / (total + alpha)
-        if has_begin and c > 1:
-            out[i, 0] = begin[c]
-        else:
-            out[i, 0] = np.log(p)
-        if run > 1:
-            # N(h) of a context is N(h c) of the position before
-            p = (np.float64(seen[i, 0]) + alpha * p) / (unigram[ids[i - 1]] + alpha)
-            out[i, 1] = np.log(p)
-            if run > 2:
-                p = (np.float64(seen[i, 1]) + alpha * p) / (np.float64(seen[i - 1, 0]) + alpha)
-                out[i, 2] = np.log(p)
-                if run > 3:
-                    p = (np.float64(seen[i, 2]) + alpha * p) / (np.float64(seen[i - 1, 1]) + alpha)
-                    out[i, 3] = np.log(p)
-    return out
+    (:func:`charlm_context_counts`; exact whole numbers in any numeric dtype): those of
+    :func:`hybrid_tag_scores` with no boundary model and no rules, for every unit."""
+    return hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, np.zeros(0, np.int32), np.zeros(0), 0.0,
+                             np.zeros(0, np.uint8), 0.0, np.arange(len(ids)))
 
 
 @njit(cache=True)
@@ -574,8 +548,8 @@ def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, wei
             run += 1
         if keep[k] != i:
             continue
-        # (the arithmetic of charlm_scores_of_counts, add_boundary_scores and the rules, written
-        # out: numba calls a shared helper here instead of inlining it, 2x slower)
+        # (the arithmetic of add_boundary_scores and the rules written out: numba calls a shared
+        # helper here instead of inlining it, 2x slower)
         if run > 0:
             p = (unigram[c] + alpha / vocab) / (total + alpha)
             if has_begin and c > 1:
