@@ -368,6 +368,28 @@ def mean_freedom(lexicon: Lexicon) -> float:
     return single / chars if chars > 0 else 0.0
 
 
+def freedoms(lexicon: Lexicon) -> dict[str, float]:
+    """The freedom of every character and word of a segmented corpus (*lexicon*: its words with
+    their counts): the share of its occurrences, inside words of the lexicon or alone, where it
+    is a word by itself (:func:`free_pairs`); 0.0 for a unit never alone.
+
+    >>> freedoms(Lexicon(["这", "是", "这是"], [6, 8, 4]))
+    {'这': 0.6, '是': 0.6666666666666666, '这是': 1.0}
+    """
+    words = set(lexicon.words)
+    alone: dict[str, float] = {}
+    occ: dict[str, float] = {}
+    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
+        alone[w] = alone.get(w, 0.0) + c
+        n = len(w)
+        for i in range(n):
+            for j in range(i + 1, n + 1):
+                u = w[i:j]
+                if j - i == 1 or u in words:
+                    occ[u] = occ.get(u, 0.0) + c
+    return {u: (alone.get(u, 0.0) / o if o > 0 else 0.0) for u, o in occ.items()}
+
+
 def free_pairs(lexicon: Lexicon, threshold: float | None = None) -> set[str]:
     """Collocations of *free* units (stage 5 of the module docstring): words that a unigram
     lexicon keeps only because it cannot model one word following another.
@@ -391,21 +413,11 @@ def free_pairs(lexicon: Lexicon, threshold: float | None = None) -> set[str]:
     """
     if threshold is None:
         threshold = mean_freedom(lexicon)
-    words = set(lexicon.words)
-    alone: dict[str, float] = {}
-    occ: dict[str, float] = {}
-    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
-        alone[w] = alone.get(w, 0.0) + c
-        n = len(w)
-        for i in range(n):
-            for j in range(i + 1, n + 1):
-                u = w[i:j]
-                if j - i == 1 or u in words:
-                    occ[u] = occ.get(u, 0.0) + c
+    freedom = freedoms(lexicon)
 
     def free(u: str) -> bool:  # (a unit never a word by itself is not free, whatever the threshold)
-        a = alone.get(u, 0.0)
-        return a > 0 and a / occ[u] >= threshold
+        f = freedom.get(u, 0.0)
+        return f > 0 and f >= threshold
 
     out = set()
     for w in lexicon.words:
@@ -420,6 +432,63 @@ def free_pairs(lexicon: Lexicon, threshold: float | None = None) -> set[str]:
                 split[j] = any(split[i] and (i, j) != (0, n) and free(w[i:j]) for i in range(j - 1))
             if split[n]:
                 out.add(w)
+    return out
+
+
+MIN_STEMS = 2
+"""A suffix ends at least this many different stems: more than one, i.e. the suffix in a word
+is interchangeable (as a classifier follows at least two different numbers, :mod:`~minent.segmentation.numerals`)."""
+
+
+def suffix_words(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: Iterable[str], threshold: float,
+                 *, min_stems: int = MIN_STEMS) -> dict[str, int]:
+    """Stem + suffix words (中国队, 学生会, 工业化) that a segmentation *begin* (uint8 word starts)
+    of the units *ucp* (separators -1) cut into a two-character word and a one-character word,
+    with how often it cut each.
+
+    A unit-by-unit lexicon cannot keep them: each such word is rare (中國隊 9 times in CityU's
+    67k characters) and pays for its entry only as a pattern. The pattern is found by
+    substitution, as classifiers are: a *suffix* is a Han character that the segmentation cuts
+    off right after at least *min_stems* different two-character words while it is *bound*,
+    its freedom (:func:`freedoms` in *seen*, the words of that segmentation with their counts)
+    below *threshold* (the mean freedom: more often inside a word than the average character —
+    队 in 球队, 队员; not 的, 了, 在, which are words by themselves). Returned: stem + suffix
+    for every such cut whose stem is in *stems* (the lexicon's words), Han characters only.
+
+    >>> from minent.text.chars import to_codepoints
+    >>> ucp = to_codepoints("中国队赢了，希腊队输了，球队员工").astype(np.int32)
+    >>> ucp[ucp == ord("，")] = -1
+    >>> begin = np.array([1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 0], np.uint8)
+    >>> seen = Lexicon(["中国", "队", "赢", "了", "希腊", "输", "球队", "员工"], [1, 2, 1, 10, 1, 1, 4, 1])
+    >>> suffix_words(ucp, begin, seen, ["中国", "希腊"], mean_freedom(seen))
+    {'中国队': 1, '希腊队': 1}
+    """
+    from minent.text.chars import HAN, char_class_table
+
+    n = len(ucp)
+    if n < 3:
+        return {}
+    han = (ucp >= 0) & (char_class_table()[np.maximum(ucp, 0)] == HAN)
+    sep = ucp < 0
+    # (a separator is a word of its own here, and a word starts after it)
+    start = np.flatnonzero((begin[:n] != 0) | sep | np.concatenate([[True], sep[:-1]]))
+    length = np.diff(np.append(start, n))
+    k = np.flatnonzero((length[:-1] == 2) & (length[1:] == 1))
+    s = start[k]
+    s = s[han[s] & han[s + 1] & han[s + 2]]
+    if not len(s):
+        return {}
+    rows, counts = np.unique(np.stack([ucp[s], ucp[s + 1], ucp[s + 2]], axis=1), axis=0, return_counts=True)
+    suffix, n_stems = np.unique(rows[:, 2], return_counts=True)
+    freedom = freedoms(seen)
+    bound = {int(u) for u, m in zip(suffix.tolist(), n_stems.tolist())
+             if m >= min_stems and freedom.get(chr(u), 0.0) < threshold}
+    stems = set(stems)
+    out = {}
+    for (a, b, c), m in zip(rows.tolist(), counts.tolist()):
+        stem = chr(a) + chr(b)
+        if c in bound and stem in stems:
+            out[stem + chr(c)] = m
     return out
 
 
