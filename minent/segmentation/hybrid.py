@@ -168,8 +168,8 @@ class HybridSegmenter(LineSegmenter):
 
     def join_suffixes(self, ucp: np.ndarray, begin: np.ndarray, seen: Lexicon | None = None,
                       free_pair: float | None = None) -> int:
-        """Add to the lexicon the stem + suffix words (中国队, 学生会) that this model's own
-        segmentation *begin* of the units *ucp* cut into a two-character word of the lexicon and a
+        """Add to the lexicon the stem + suffix words (服务业, 委员会) of up to 4 characters that
+        this model's own segmentation *begin* of the units *ucp* cut into a word of the lexicon and a
         suffix (:func:`minent.segmentation.lexicon.suffix_words`: a bound character cut off after
         two or more different stems), each with the count of those cuts, taken from its stem
         and its suffix (a part never falls below ½). *seen*: :meth:`seen_lexicon` of *begin*;
@@ -182,13 +182,13 @@ class HybridSegmenter(LineSegmenter):
         threshold = mean_freedom(seen) if free_pair is None else free_pair
         u = self.unigram
         counts = u.lexicon.as_dict()
-        new = {w: c for w, c in suffix_words(ucp, begin, seen, (w for w in counts if len(w) == 2),
+        new = {w: c for w, c in suffix_words(ucp, begin, seen, (w for w in counts if len(w) > 1),
                                              threshold).items() if w not in counts}
         if not new:
             return 0
         for w, c in new.items():
             counts[w] = float(c)
-            for part in (w[:2], w[2:]):
+            for part in (w[:-1], w[-1]):
                 counts[part] = max(counts.get(part, 0.0) - c, 0.5)
         self.unigram = UnigramSegmenter(Lexicon(list(counts), np.fromiter(counts.values(), np.float64, len(counts))),
                                         pre_split=u.pre_split, oov_max=u.oov_max, oov_penalty=u.oov_penalty)

@@ -441,19 +441,19 @@ is interchangeable (as a classifier follows at least two different numbers, :mod
 
 
 def suffix_words(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: Iterable[str], threshold: float,
-                 *, min_stems: int = MIN_STEMS) -> dict[str, int]:
-    """Stem + suffix words (中国队, 学生会, 工业化) that a segmentation *begin* (uint8 word starts)
-    of the units *ucp* (separators -1) cut into a two-character word and a one-character word,
-    with how often it cut each.
+                 *, min_stems: int = MIN_STEMS, max_len: int = 4) -> dict[str, int]:
+    """Stem + suffix words (服务业, 工业化, 委员会) that a segmentation *begin* (uint8 word
+    starts) of the units *ucp* (separators -1) cut into a word of two or more characters and a
+    one-character word, with how often it cut each; words of at most *max_len* characters.
 
-    A unit-by-unit lexicon cannot keep them: each such word is rare (中國隊 9 times in CityU's
+    A unit-by-unit lexicon cannot keep them: each such word is rare (服務業 3 times in CityU's
     67k characters) and pays for its entry only as a pattern. The pattern is found by
     substitution, as classifiers are: a *suffix* is a Han character that the segmentation cuts
-    off right after at least *min_stems* different two-character words while it is *bound*,
-    its freedom (:func:`freedoms` in *seen*, the words of that segmentation with their counts)
-    below *threshold* (the mean freedom: more often inside a word than the average character —
-    队 in 球队, 队员; not 的, 了, 在, which are words by themselves). Returned: stem + suffix
-    for every such cut whose stem is in *stems* (the lexicon's words), Han characters only.
+    off right after at least *min_stems* different stems while it is *bound*, its freedom
+    (:func:`freedoms` in *seen*, the words of that segmentation with their counts) below
+    *threshold* (the mean freedom: more often inside a word than the average character — 业 in
+    行业, 业务; not 的, 了, 在, which are words by themselves). Returned: stem + suffix for every
+    such cut whose stem is in *stems* (the lexicon's words), Han characters only.
 
     >>> from minent.text.chars import to_codepoints
     >>> ucp = to_codepoints("中国队赢了，希腊队输了，球队员工").astype(np.int32)
@@ -473,23 +473,23 @@ def suffix_words(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: Itera
     # (a separator is a word of its own here, and a word starts after it)
     start = np.flatnonzero((begin[:n] != 0) | sep | np.concatenate([[True], sep[:-1]]))
     length = np.diff(np.append(start, n))
-    k = np.flatnonzero((length[:-1] == 2) & (length[1:] == 1))
-    s = start[k]
-    s = s[han[s] & han[s + 1] & han[s + 2]]
-    if not len(s):
-        return {}
-    rows, counts = np.unique(np.stack([ucp[s], ucp[s + 1], ucp[s + 2]], axis=1), axis=0, return_counts=True)
-    suffix, n_stems = np.unique(rows[:, 2], return_counts=True)
+    cuts = {}  # stem + suffix -> how often cut
+    stems_of: dict[str, set[str]] = {}  # suffix -> the different stems it was cut from
+    for m in range(2, max_len):
+        s = start[np.flatnonzero((length[:-1] == m) & (length[1:] == 1))]
+        s = s[np.all(han[s[:, None] + np.arange(m + 1)], axis=1)]
+        if not len(s):
+            continue
+        rows, counts = np.unique(ucp[s[:, None] + np.arange(m + 1)], axis=0, return_counts=True)
+        text = from_codepoints(rows.ravel().astype(np.int32))
+        for i, c in enumerate(counts.tolist()):
+            w = text[i * (m + 1):(i + 1) * (m + 1)]
+            cuts[w] = c
+            stems_of.setdefault(w[-1], set()).add(w[:-1])
     freedom = freedoms(seen)
-    bound = {int(u) for u, m in zip(suffix.tolist(), n_stems.tolist())
-             if m >= min_stems and freedom.get(chr(u), 0.0) < threshold}
+    bound = {u for u, st in stems_of.items() if len(st) >= min_stems and freedom.get(u, 0.0) < threshold}
     stems = set(stems)
-    out = {}
-    for (a, b, c), m in zip(rows.tolist(), counts.tolist()):
-        stem = chr(a) + chr(b)
-        if c in bound and stem in stems:
-            out[stem + chr(c)] = m
-    return out
+    return {w: c for w, c in cuts.items() if w[-1] in bound and w[:-1] in stems}
 
 
 def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4.0) -> set[str]:

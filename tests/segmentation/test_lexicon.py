@@ -327,7 +327,7 @@ def test_unpaid_words_by_hand():
 
 
 def _suffix_words_reference(text, begin, seen, stems, threshold, min_stems=2):
-    # the words of the segmentation one by one: pairs (two-character word, one-character word)
+    # the words of the segmentation one by one: pairs (word of 2 or 3 characters, one-character word)
     # of Han characters inside a piece; a suffix is bound and ends two or more different stems
     from minent.segmentation.lexicon import freedoms
 
@@ -345,7 +345,7 @@ def _suffix_words_reference(text, begin, seen, stems, threshold, min_stems=2):
         words.append(cur)
     is_han = lambda w: all("\u4e00" <= c <= "\u9fff" for c in w)  # noqa: E731
     pairs = Counter((a, b) for a, b in zip(words, words[1:])
-                    if a and b and len(a) == 2 and len(b) == 1 and is_han(a + b))
+                    if a and b and len(a) in (2, 3) and len(b) == 1 and is_han(a + b))
     n_stems = Counter(b for a, b in pairs)
     free = freedoms(seen)
     return {a + b: c for (a, b), c in pairs.items()
@@ -372,11 +372,11 @@ def test_suffix_words_against_reference(seed):
     if cur:
         words[cur] += 1
     seen = Lexicon(list(words), np.array(list(words.values()), float))
-    stems = {w for w in words if len(w) == 2 and rng.random() < 0.7}
+    stems = {w for w in words if len(w) in (2, 3) and rng.random() < 0.7}
     threshold = mean_freedom(seen)
     got = suffix_words(ucp, begin, seen, stems, threshold)
     assert got == _suffix_words_reference(text, begin, seen, stems, threshold)
-    assert got  # (the random text has such words)
+    assert got and any(len(w) == 4 for w in got)  # (the random text has such words)
     assert suffix_words(ucp, begin, seen, stems, 0.0) == {}  # (nothing is bound below 0)
     assert suffix_words(ucp, begin, seen, stems, threshold, min_stems=10**6) == {}
 
