@@ -57,6 +57,11 @@ Stages (each logged on the ``minent`` logger):
    measured on its own segmentation (:meth:`minent.segmentation.hybrid.HybridSegmenter.drop_collocations`).
    On the planted-word corpora of the tests nothing is dropped.
 
+The hybrid segmenter also adds the stem + suffix words (服务业, 委员会) its own segmentation
+cut in two, a suffix being a bound character found after two or more different stems
+(:func:`suffix_words`, :meth:`minent.segmentation.hybrid.HybridSegmenter.join_suffixes`; PKU F1
+0.8241 → 0.8264, CityU 0.7888 → 0.7942).
+
 On pku_dev + pku_test (311k characters): 9.59 bits/char with single characters, 7.08 after
 removal (first pass), 6.71 after re-estimation (9 passes), a few seconds; segmenting pku_test
 with the result scores F1 0.768 (benchmarks/eval_segment.py).
