@@ -73,7 +73,9 @@ fragility of the 50k row above), 2M 0.7852 → 0.7911; CityU 50k 0.7797 → 0.79
 without self-training PKU 0.8067 → 0.8050, CityU 0.7552 → 0.7654; ``--pre-split`` PKU 0.8093
 → 0.8091, CityU 0.7779 → 0.7873.
 Before → after stem + suffix words: PKU 50k 0.8028 → 0.8041, 200k 0.8171 → 0.8193, 2M 0.7911 →
-0.7938; CityU 50k 0.7917 → 0.7941, 200k 0.7902 → 0.7934, 2M 0.6815 → 0.6835.
+0.7938; CityU 50k 0.7917 → 0.7941, 200k 0.7902 → 0.7934, 2M 0.6815 → 0.6835; ``--pre-split`` PKU
+0.8091 → 0.8114, CityU 0.7873 → 0.7920 (the unigram and no-self-training rows do not prune and
+are unchanged).
 
 Tried and not kept (F1 PKU / CityU; the row in brackets is the state it was tried on). Every
 granularity knob trades one set for the other — PKU's standard is finer than CityU's, and the
