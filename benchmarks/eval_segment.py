@@ -205,8 +205,8 @@ count of stem + suffix added, its parts keeping theirs):
 suffixes after three or more different stems                           0.8265 / 0.7933
 bound = freedom below ½ (more often inside a word than alone)          0.8250 / 0.7945
 stem + suffix words added again at every self-training round           0.8263 / 0.7946
-bound measured without the cuts after stems themselves (隊, 會 become   0.8261 / 0.7950
-suffixes: 中國隊 joins, and more wrong words in PKU)
+bound measured without the cuts after stems themselves (the cuts      0.8261 / 0.7950
+under test no longer count as evidence that the character is free)
 a second decode after the pruning, before the first boundary fit      0.8262 / 0.7904
 (the first fit sees 他說 joined: see "Errors left")
 =====================================================================  =============================
