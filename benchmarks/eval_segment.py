@@ -50,6 +50,11 @@ before (fixed free-pair filter of two-character words, 0.3)            0.8020 / 
   per join, not per character (§3.3: the decoder makes such a span a
   word without an entry; 为了, 现在, 大家 in 67k characters) (P .825
   R .824 OOV-R .647 IV-R .834 / P .775 R .803 OOV-R .615 IV-R .819)
++ stem + suffix words (§3.4): a bound character (freedom below the     0.8264 / 0.7942
+  mean) cut off after two or more different stems is a suffix; each
+  stem + suffix the first segmentation cut (服务 业, 委员 会) becomes a
+  lexicon word (stems of 2 characters only: 0.8255 / 0.7939) (P .830
+  R .823 OOV-R .667 IV-R .832 / P .783 R .806 OOV-R .641 IV-R .819)
 =====================================================================  ===============
 
 Sizes, before → after the collocation and pruning steps: PKU first 50k characters 0.781 → 0.787,
@@ -67,6 +72,10 @@ fragility of the 50k row above), 2M 0.7852 → 0.7911; CityU 50k 0.7797 → 0.79
 0.7902, 2M 0.6658 → 0.6815; unigram row PKU 0.7845 → 0.7892, CityU 0.6514 → 0.7080; hybrid
 without self-training PKU 0.8067 → 0.8050, CityU 0.7552 → 0.7654; ``--pre-split`` PKU 0.8093
 → 0.8091, CityU 0.7779 → 0.7873.
+Before → after stem + suffix words: PKU 50k 0.8028 → 0.8041, 200k 0.8171 → 0.8193, 2M 0.7911 →
+0.7938; CityU 50k 0.7917 → 0.7941, 200k 0.7902 → 0.7934, 2M 0.6815 → 0.6835; ``--pre-split`` PKU
+0.8091 → 0.8114, CityU 0.7873 → 0.7920 (the unigram and no-self-training rows do not prune and
+are unchanged).
 
 Tried and not kept (F1 PKU / CityU; the row in brackets is the state it was tried on). Every
 granularity knob trades one set for the other — PKU's standard is finer than CityU's, and the
@@ -183,6 +192,23 @@ the pruning also adds pairs of adjacent one-character words that pay    0.8236 /
 (numbers and Latin runs left out: 現在, 現時, but 一家, 一場 too)
 freedoms without the one-character words the classifier cut forced     0.8216 / 0.7876
 (年 after 五: PKU 200k 0.8171 → 0.8181, 0年 kept)
+stem + suffix words with stems of two characters, first forms (the     0.8256 / 0.7931
+count of stem + suffix added, its parts keeping theirs):
+  any character cut off after two or more different stems a suffix,    0.8230 / 0.7927
+  bound or not (的, 了 too)
+  a bound character before two or more different words a prefix        0.8225 / 0.7880
+  instead (副主席)
+  suffixes after three / five or more different stems                  0.8256 / 0.7921,
+                                                                       0.8256 / 0.7905
+  only stem + suffix cut two or more times                              0.8255 / 0.7906
+[+ stem + suffix words: the default]                                   0.8264 / 0.7942
+suffixes after three or more different stems                           0.8265 / 0.7933
+bound = freedom below ½ (more often inside a word than alone)          0.8250 / 0.7945
+stem + suffix words added again at every self-training round           0.8263 / 0.7946
+bound measured without the cuts after stems themselves (the cuts      0.8261 / 0.7950
+under test no longer count as evidence that the character is free)
+a second decode after the pruning, before the first boundary fit      0.8262 / 0.7904
+(the first fit sees 他說 joined: see "Errors left")
 =====================================================================  =============================
 
 Errors left (gold read only to analyse): CityU splits numbers from 年 / 日 / ％ (2001 年, 30 ％) and
@@ -191,11 +217,19 @@ chose between here. Numerals: PKU keeps 一个 as one word (206 times in its tes
 CTB split 一 個), and both keep lexicalised numeral words whose second character is also a classifier
 (十分, 一起, 进一步, 百年, 千瓦), which the classifier cut splits; a numeral freed from its classifier is
 still glued to the word before it through a lexicon word (这一 个). The rest is mostly over-splitting
-of the small CityU corpus (P .775 < R .803; two-character gold words cut into two one-character
+of the small CityU corpus (P .783 < R .806; two-character gold words cut into two one-character
 words: 1 400 before the per-join step, 952 after — 為了, 現在, 但是 still do not pay: their PMI, about 2 nats, is no
 higher than that of the collocations 這是, 不能, 全國 that CityU splits), stem + suffix words of
-CityU (中國隊, 學生會, 831 cut as 2+1), and function-word pairs both standards split (这是, 就是,
-不能, 最大; 他說, 她說 come with the per-join step) that look like words to a unigram lexicon.
+CityU (831 cut as 2+1 before the suffix step, 655 after; 服務業, 銷售額, 太陽能 are joined — words of 3 or 4
+characters the step brings into the test segmentation: 181 gold tokens and 134 wrong ones, mostly
+names and spans across a boundary: 校師生, 納領事; PKU 312 and 373: 朋友们, 学生们 are split there —
+while 中國隊, 學生會 are not, 隊 and 會 being words by themselves more often than the average
+character: 隊 53, 人 47, 市 31, 會 27 of the 655), and function-word pairs both standards split
+(这是, 就是, 不能, 最大; 他說, 她說 come with the per-join step) that look like words to a unigram lexicon.
+他說 (10 times in the CityU test output) is in fact dropped as a collocation of free units (他 0.61,
+說 0.79 against the mean 0.22) after the first segmentation; it comes back as an unseen
+two-character span, the boundary model having been fitted first on that segmentation, where it
+was joined — and decoding again before that fit costs more elsewhere (0.8262 / 0.7904).
 """
 
 from __future__ import annotations

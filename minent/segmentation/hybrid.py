@@ -189,7 +189,9 @@ class HybridSegmenter(LineSegmenter):
             begin = np.concatenate([self.decode_units(ucp[a:b], lm_counts=c) for (a, b), c in zip(slices, counts)]
                                    or [np.zeros(0, np.uint8)])
             if prune and r == 0:
-                self.drop_collocations(ucp, begin, free_pair)
+                seen = self.seen_lexicon(ucp, begin)
+                self.drop_collocations(ucp, begin, free_pair, seen=seen)
+                self.join_suffixes(ucp, begin, seen, free_pair)
             if r < rounds:
                 self.boundary = BoundaryModel.train(ucp, begin)
                 log.info("hybrid: boundary model, self-training round %d of %d", r + 1, rounds)
@@ -197,8 +199,47 @@ class HybridSegmenter(LineSegmenter):
                     progress(f"self-training round {r + 1}/{rounds}")
         return self
 
+    def seen_lexicon(self, ucp: np.ndarray, begin: np.ndarray) -> Lexicon:
+        """The words of the segmentation *begin* of the units *ucp*, with their counts there."""
+        u = self.unigram
+        counts = None
+        for a, b in unit_slices(ucp, CHUNK_UNITS):  # (the counts of the whole, in bounded memory)
+            part = u.count_words(u.ids_of(ucp[a:b]), begin[a:b])
+            counts = part if counts is None else counts.merge(part)
+        return u.lexicon_of_counts(counts) if counts is not None else u.recount(u.ids_of(ucp), begin)
+
+    def join_suffixes(self, ucp: np.ndarray, begin: np.ndarray, seen: Lexicon | None = None,
+                      free_pair: float | None = None) -> int:
+        """Add to the lexicon the stem + suffix words (服务业, 委员会) of up to 4 characters that
+        this model's own segmentation *begin* of the units *ucp* cut into a word of the lexicon and a
+        suffix (:func:`minent.segmentation.lexicon.suffix_words`: a bound character cut off after
+        two or more different stems), each with the count of those cuts, taken from its stem
+        and its suffix (a part never falls below ½). *seen*: :meth:`seen_lexicon` of *begin*;
+        *free_pair*: the freedom threshold of :meth:`drop_collocations` (None: the mean; 0: no
+        suffix). Returns how many words came in."""
+        from minent.segmentation.lexicon import mean_freedom, suffix_words
+
+        if seen is None:
+            seen = self.seen_lexicon(ucp, begin)
+        threshold = mean_freedom(seen) if free_pair is None else free_pair
+        u = self.unigram
+        counts = u.lexicon.as_dict()
+        new = {w: c for w, c in suffix_words(ucp, begin, seen, (w for w in counts if len(w) > 1),
+                                             threshold).items() if w not in counts}
+        if not new:
+            return 0
+        for w, c in new.items():
+            counts[w] = float(c)
+            for part in (w[:-1], w[-1]):
+                counts[part] = max(counts.get(part, 0.0) - c, 0.5)
+        self.unigram = UnigramSegmenter(Lexicon(list(counts), np.fromiter(counts.values(), np.float64, len(counts))),
+                                        pre_split=u.pre_split, oov_max=u.oov_max, oov_penalty=u.oov_penalty)
+        self.lut = self.unigram.lut
+        log.info("hybrid: %d stem + suffix words added from its own segmentation", len(new))
+        return len(new)
+
     def drop_collocations(self, ucp: np.ndarray, begin: np.ndarray, free_pair: float | None = None, *,
-                          margin: float = 1.5, entry_cost: float = 4.0) -> int:
+                          margin: float = 1.5, entry_cost: float = 4.0, seen: Lexicon | None = None) -> int:
         """Prune the lexicon by this model's own segmentation *begin* of the units *ucp*: drop
         the words it makes too seldom to pay for their entry
         (:func:`minent.segmentation.lexicon.unpaid_words`, *margin* and *entry_cost* as in
@@ -208,15 +249,13 @@ class HybridSegmenter(LineSegmenter):
         unigram segmentation cuts the rare words of a small corpus into characters that then look
         free (CityU, 67k characters: F1 0.760 → 0.765; PKU 0.811 → 0.814). Dropped words give
         their counts to their characters (:func:`~minent.segmentation.lexicon.without_words`);
-        the other words keep theirs. Returns how many went."""
+        the other words keep theirs. *seen*: :meth:`seen_lexicon` of *begin*, when the caller has
+        it. Returns how many went."""
         from minent.segmentation.lexicon import free_pairs, mean_freedom, unpaid_words, without_words
 
         u = self.unigram
-        counts = None
-        for a, b in unit_slices(ucp, CHUNK_UNITS):  # (the counts of the whole, in bounded memory)
-            part = u.count_words(u.ids_of(ucp[a:b]), begin[a:b])
-            counts = part if counts is None else counts.merge(part)
-        seen = u.lexicon_of_counts(counts) if counts is not None else u.recount(u.ids_of(ucp), begin)
+        if seen is None:
+            seen = self.seen_lexicon(ucp, begin)
         threshold = mean_freedom(seen) if free_pair is None else free_pair
         collocations = free_pairs(seen, threshold) if threshold > 0 else set()  # (0: none)
         unpaid = unpaid_words(seen, margin=margin, entry_cost=entry_cost)

@@ -16,6 +16,7 @@ from minent.segmentation.lexicon import (
     ngram_table,
     redundancy_keep,
 )
+from minent.segmentation import train_segmenter
 from minent.segmentation.lexicon_model import Lexicon
 from minent.text.chars import pieces
 from tests.support import SHARED_DATA
@@ -323,3 +324,74 @@ def test_unpaid_words_by_hand():
     assert unpaid_words(lex) == {"的是", "国会", "中国人"}
     assert unpaid_words(lex, margin=0.0, entry_cost=0.0) == {"的是", "国会"}
     assert unpaid_words(Lexicon(["中国"], [0])) == {"中国"}
+
+
+def _suffix_words_reference(text, begin, seen, stems, threshold, min_stems=2):
+    # the words of the segmentation one by one: pairs (word of 2 or 3 characters, one-character word)
+    # of Han characters inside a piece; a suffix is bound and ends two or more different stems
+    from minent.segmentation.lexicon import freedoms
+
+    words, cur = [], ""
+    for ch, b in zip(text, begin):
+        if ch == "|" or b:
+            if cur:
+                words.append(cur)
+            cur = ""
+            if ch == "|":
+                words.append(None)
+                continue
+        cur += ch
+    if cur:
+        words.append(cur)
+    is_han = lambda w: all("\u4e00" <= c <= "\u9fff" for c in w)  # noqa: E731
+    pairs = Counter((a, b) for a, b in zip(words, words[1:])
+                    if a and b and len(a) in (2, 3) and len(b) == 1 and is_han(a + b))
+    n_stems = Counter(b for a, b in pairs)
+    free = freedoms(seen)
+    return {a + b: c for (a, b), c in pairs.items()
+            if n_stems[b] >= min_stems and free.get(b, 0.0) < threshold and a in stems}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_suffix_words_against_reference(seed):
+    from minent.segmentation.lexicon import mean_freedom, suffix_words
+
+    rng = np.random.default_rng(seed)
+    alphabet = "中国队希腊会学生员化者的了0a"
+    text = "".join(rng.choice(list(alphabet + "|"), 3000))
+    ucp = np.array([-1 if c == "|" else ord(c) for c in text], np.int32)
+    begin = (rng.random(len(text)) < 0.55).astype(np.uint8)
+    # the words of that segmentation with their counts (separators and non-Han units aside)
+    words, cur = Counter(), ""
+    for ch, b in zip(text, begin):
+        if (ch == "|" or b) and cur:
+            words[cur] += 1
+            cur = ""
+        if ch != "|":
+            cur += ch
+    if cur:
+        words[cur] += 1
+    seen = Lexicon(list(words), np.array(list(words.values()), float))
+    stems = {w for w in words if len(w) in (2, 3) and rng.random() < 0.7}
+    threshold = mean_freedom(seen)
+    got = suffix_words(ucp, begin, seen, stems, threshold)
+    assert got == _suffix_words_reference(text, begin, seen, stems, threshold)
+    assert got and any(len(w) == 4 for w in got)  # (the random text has such words)
+    assert suffix_words(ucp, begin, seen, stems, 0.0) == {}  # (nothing is bound below 0)
+    assert suffix_words(ucp, begin, seen, stems, threshold, min_stems=10**6) == {}
+
+
+def test_stem_suffix_words_kept_whole_in_real_text(shared_data, monkeypatch):
+    # CityU from its 67k raw characters: 服務業 (services) was cut 服務 + 業; 業 is bound
+    # (行業, 業務) and ends two or more different stems there (造船業), so the hybrid's lexicon
+    # takes 服務業 in and it is one word, as in the gold
+    from minent.segmentation.hybrid import HybridSegmenter
+
+    sig = shared_data / "sighan2005"
+    raw = (sig / "cityu_test.utf8").read_text(encoding="utf-8-sig").splitlines()
+    line = "溫家寶強調，發展服務業要堅持走改革開放"
+    seg = train_segmenter(raw)
+    assert "服務業" in seg.unigram.lexicon.as_dict()
+    assert "服務業" in seg.segment_line(line).split()
+    monkeypatch.setattr(HybridSegmenter, "join_suffixes", lambda self, *a, **k: 0)
+    assert "服務業" not in train_segmenter(raw).segment_line(line).split()
