@@ -478,23 +478,46 @@ def suffix_words(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: Itera
     # (a separator is a word of its own here, and a word starts after it)
     start = np.flatnonzero((begin[:n] != 0) | sep | np.concatenate([[True], sep[:-1]]))
     length = np.diff(np.append(start, n))
-    cuts = {}  # stem + suffix -> how often cut
-    stems_of: dict[str, set[str]] = {}  # suffix -> the different stems it was cut from
+    found = []  # (stem + suffix rows of m + 1 units, how often each was cut), m = 2..max_len-1
     for m in range(2, max_len):
         s = start[np.flatnonzero((length[:-1] == m) & (length[1:] == 1))]
         s = s[np.all(han[s[:, None] + np.arange(m + 1)], axis=1)]
-        if not len(s):
-            continue
-        rows, counts = np.unique(ucp[s[:, None] + np.arange(m + 1)], axis=0, return_counts=True)
-        text = from_codepoints(rows.ravel().astype(np.int32))
-        for i, c in enumerate(counts.tolist()):
-            w = text[i * (m + 1):(i + 1) * (m + 1)]
-            cuts[w] = c
-            stems_of.setdefault(w[-1], set()).add(w[:-1])
-    freedom = freedoms(seen)
-    bound = {u for u, st in stems_of.items() if len(st) >= min_stems and freedom.get(u, 0.0) < threshold}
+        if len(s):
+            found.append(np.unique(ucp[s[:, None] + np.arange(m + 1)], axis=0, return_counts=True))
+    if not found:
+        return {}
+    # the rows are distinct stem + suffix strings: a suffix's different stems are its rows
+    suffixes, n_stems = np.unique(np.concatenate([rows[:, -1] for rows, _ in found]), return_counts=True)
+    freedom = char_freedoms(seen)
+    bound = np.array([c for c, k in zip(suffixes.tolist(), n_stems.tolist())
+                      if k >= min_stems and freedom.get(chr(c), 0.0) < threshold], dtype=suffixes.dtype)
     stems = set(stems)
-    return {w: c for w, c in cuts.items() if w[-1] in bound and w[:-1] in stems}
+    out = {}
+    for rows, counts in found:
+        pick = np.flatnonzero(np.isin(rows[:, -1], bound))
+        m1 = rows.shape[1]
+        text = from_codepoints(rows[pick].ravel().astype(np.int32))
+        for i, c in enumerate(counts[pick].tolist()):
+            w = text[i * m1:(i + 1) * m1]
+            if w[:-1] in stems:
+                out[w] = c
+    return out
+
+
+def char_freedoms(lexicon: Lexicon) -> dict[str, float]:
+    """:func:`freedoms` of the characters only (the same values, without the sub-word lookups).
+
+    >>> char_freedoms(Lexicon(["这", "是", "这是"], [6, 8, 4]))
+    {'这': 0.6, '是': 0.6666666666666666}
+    """
+    alone: dict[str, float] = {}
+    occ: dict[str, float] = {}
+    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
+        if len(w) == 1:
+            alone[w] = alone.get(w, 0.0) + c
+        for ch in w:
+            occ[ch] = occ.get(ch, 0.0) + c
+    return {u: (alone.get(u, 0.0) / o if o > 0 else 0.0) for u, o in occ.items()}
 
 
 def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4.0) -> set[str]:

@@ -395,3 +395,17 @@ def test_stem_suffix_words_kept_whole_in_real_text(shared_data, monkeypatch):
     assert "服務業" in seg.segment_line(line).split()
     monkeypatch.setattr(HybridSegmenter, "join_suffixes", lambda self, *a, **k: 0)
     assert "服務業" not in train_segmenter(raw).segment_line(line).split()
+
+
+def test_char_freedoms_are_the_freedoms_of_characters(shared_data):
+    # the same floats as freedoms() restricted to one-character units, on the words of a real
+    # segmentation (the lexicon of the PKU test text with its counts) and on fractional counts
+    from minent.segmentation.lexicon import char_freedoms, freedoms
+
+    words = Counter(w for line in (shared_data / "sighan2005" / "pku_test_gold.utf8").read_text(encoding="utf-8")
+                    .splitlines()[:800] for w in line.split())
+    lexicons = [Lexicon(list(words), np.array(list(words.values()), np.float64)),
+                Lexicon(["这", "是", "这是", "是是", "么"], [6.5, 0.5, 4.25, 1.0, 0.0])]
+    for lex in lexicons:
+        expected = {u: f for u, f in freedoms(lex).items() if len(u) == 1}
+        assert char_freedoms(lex) == expected
