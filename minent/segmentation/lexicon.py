@@ -468,6 +468,7 @@ def suffix_words(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: Itera
     >>> suffix_words(ucp, begin, seen, ["中国", "希腊"], mean_freedom(seen))
     {'中国队': 1, '希腊队': 1}
     """
+    from minent.segmentation.unigram import unique_rows
     from minent.text.chars import HAN, char_class_table
 
     n = len(ucp)
@@ -483,7 +484,7 @@ def suffix_words(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: Itera
         s = start[np.flatnonzero((length[:-1] == m) & (length[1:] == 1))]
         s = s[np.all(han[s[:, None] + np.arange(m + 1)], axis=1)]
         if len(s):
-            found.append(np.unique(ucp[s[:, None] + np.arange(m + 1)], axis=0, return_counts=True))
+            found.append(unique_rows(ucp[s[:, None] + np.arange(m + 1)]))  # (np.unique(axis=0)'s rows and counts)
     if not found:
         return {}
     # the rows are distinct stem + suffix strings: a suffix's different stems are its rows
