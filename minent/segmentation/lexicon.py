@@ -158,12 +158,14 @@ def encode_corpus(texts: Iterable[str], *, pre_split: bool = True,
     lut = np.full(0x110000, -1, dtype=np.int32)
     cps_of_id = [-1, -1]
     parts: list[np.ndarray] = []
+    seen = np.zeros(0x110000, dtype=bool)  # (every code point met so far: those without an id are new)
 
     def flush(batch):
         cps, _, _ = units(to_codepoints("\n".join(batch) + "\n"), pre_split)
         seg = cps >= 0
         segcps = cps[seg]
-        new = np.unique(segcps[lut[segcps] < 0])
+        seen[segcps] = True
+        new = np.flatnonzero(seen & (lut < 0))  # (sorted, as np.unique gives them, without sorting the batch)
         if len(new):
             lut[new] = np.arange(len(cps_of_id), len(cps_of_id) + len(new), dtype=np.int32)
             cps_of_id.extend(new.tolist())
