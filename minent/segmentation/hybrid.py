@@ -124,8 +124,7 @@ class HybridSegmenter(LineSegmenter):
         weights = np.zeros(0)
         if self.boundary is not None and self.w_boundary > 0:
             weights = self.boundary.weights
-        unigram, _ = lm.count_tables()
-        scores = hybrid_tag_scores(lm_ids, seen, unigram, lm.alpha, float(max(len(lm.codepoints) - 2, 1)),
+        scores = hybrid_tag_scores(lm_ids, seen, lm.unigram_counts(), lm.alpha, float(max(len(lm.codepoints) - 2, 1)),
                                    lm.begin_scores(), np.ascontiguousarray(ucp, dtype=np.int32), weights,
                                    float(self.w_boundary / self.w_lm), rules, FORBIDDEN / self.w_lm, keep)
         args = (u.trie, u.depth, u.unk_score, u.char_score, u.span_score, u.oov_max, -u.oov_penalty, scores,
@@ -185,6 +184,10 @@ class HybridSegmenter(LineSegmenter):
         # come from are looked up once (12 bytes a unit), the arithmetic is done again each round
         keep = passes > 1
         counts = [self.lm.context_counts(self.lm.ids_of(ucp[a:b])) if keep else None for a, b in slices]
+        if keep:
+            # the rounds decode from these counts: the LM's hash tables they were looked up in
+            # are idle until this model next segments other text (built again then)
+            self.lm.release_tables()
         for r in range(passes):
             begin = np.concatenate([self.decode_units(ucp[a:b], lm_counts=c) for (a, b), c in zip(slices, counts)]
                                    or [np.zeros(0, np.uint8)])
