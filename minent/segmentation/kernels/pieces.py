@@ -90,17 +90,13 @@ def gather_pieces(ucp, starts, lengths, own, out):
 def spread_pieces(ucp, values, source_at, out):
     """``out[i] = values[source_at[p] + k]`` for unit *i* = the *k*-th unit of the *p*-th piece
     of *ucp*; *out* is left as it is at separators."""
-    n = len(ucp)
-    p = 0
-    i = 0
-    while i < n:
+    p = -1
+    k = 0
+    for i in range(len(ucp)):
         if ucp[i] < 0:
-            i += 1
             continue
-        a = source_at[p]
-        k = 0
-        while i < n and ucp[i] >= 0:
-            out[i] = values[a + k]
-            i += 1
-            k += 1
-        p += 1
+        if i == 0 or ucp[i - 1] < 0:  # (a piece starts)
+            p += 1
+            k = 0
+        out[i] = values[source_at[p] + k]
+        k += 1
