@@ -191,6 +191,7 @@ class HybridSegmenter(LineSegmenter):
             if prune and r == 0:
                 seen = self.seen_lexicon(ucp, begin)
                 self.drop_collocations(ucp, begin, free_pair, seen=seen)
+                begin = self.settle_pairs(ucp, begin)
                 self.join_suffixes(ucp, begin, seen, free_pair)
             if r < rounds:
                 self.boundary = BoundaryModel.train(ucp, begin)
@@ -237,6 +238,68 @@ class HybridSegmenter(LineSegmenter):
         self.lut = self.unigram.lut
         log.info("hybrid: %d stem + suffix words added from its own segmentation", len(new))
         return len(new)
+
+    def settle_pairs(self, ucp: np.ndarray, begin: np.ndarray) -> np.ndarray:
+        """Judge the two-character strings of this model's own segmentation *begin* of the
+        units *ucp* by their neighbours (:func:`minent.segmentation.pairs.pair_evidence`), Han
+        characters only:
+
+        * a pair of one-character words cut at least ``MIN_PAIRS`` (2) times and not in the
+          lexicon, whose neighbours on both sides are worse explained by its parts as free
+          words than by a word boundary (evidence < 0 on both sides: 現在, 有人), becomes a
+          lexicon word, its count the number of those cuts, taken from its characters (each
+          keeps at least ½);
+        * a two-character lexicon word whose neighbours on both sides are better explained by
+          its parts (evidence > 0 on both: 這是, 住在) is dropped, its count going to its
+          characters (:func:`~minent.segmentation.lexicon.without_words`).
+
+        Returns the segmentation with the same decisions (those cuts joined, those words cut),
+        for the first boundary fit: fitted on *begin*, the boundary model would bring back
+        what the lexicon just left (the lexicon alone moves almost nothing)."""
+        from minent.segmentation.lexicon import without_words
+        from minent.segmentation.pairs import (MIN_PAIRS, adjacent_singles, pair_evidence, pair_keys,
+                                               two_unit_words, unpack_pairs)
+        from minent.text.chars import HAN, char_class_table, from_codepoints, to_codepoints
+
+        u = self.unigram
+        han = (ucp >= 0) & (char_class_table()[np.maximum(ucp, 0)] == HAN)
+        counts = u.lexicon.as_dict()
+        cut_at = adjacent_singles(ucp, begin, han)
+        cut_keys, cut_n = np.unique(pair_keys(ucp, cut_at), return_counts=True)
+        lex_cps = to_codepoints("".join(w for w in counts if len(w) == 2)).astype(np.int64).reshape(-1, 2)
+        lex_cps = lex_cps[(char_class_table()[lex_cps] == HAN).all(axis=1)]
+        lex_keys = np.unique(pair_keys(lex_cps.ravel(), np.arange(0, lex_cps.size, 2)))
+        known = np.isin(cut_keys, lex_keys)  # (a lexicon word cut by the segmenter)
+        cand = (cut_n >= MIN_PAIRS) & ~known
+        cand_keys, cand_n = cut_keys[cand], cut_n[cand]
+        left, right = pair_evidence(ucp, begin, unpack_pairs(np.concatenate([cand_keys, lex_keys])))
+        k = len(cand_keys)
+        word = (left[:k] < 0) & (right[:k] < 0)
+        colloc_keys = lex_keys[(left[k:] > 0) & (right[k:] > 0)]
+        word_keys = cand_keys[word]
+
+        def strings(keys):
+            return [from_codepoints(r.astype(np.int32)) for r in unpack_pairs(keys)]
+
+        drop = set(strings(colloc_keys))
+        if drop:
+            counts = without_words(Lexicon(list(counts), np.fromiter(counts.values(), np.float64, len(counts))),
+                                   drop).as_dict()
+        for w, c in zip(strings(word_keys), cand_n[word].tolist()):
+            counts[w] = float(c)
+            for ch in w:
+                counts[ch] = max(counts.get(ch, 0.0) - c, 0.5)
+        if drop or len(word_keys):
+            self.unigram = UnigramSegmenter(Lexicon(list(counts), np.fromiter(counts.values(), np.float64, len(counts))),
+                                            pre_split=u.pre_split, oov_max=u.oov_max, oov_penalty=u.oov_penalty)
+            self.lut = self.unigram.lut
+        log.info("hybrid: %d two-character words from their neighbours, %d collocations dropped", len(word_keys),
+                 len(drop))
+        begin = begin.copy()
+        begin[cut_at[np.isin(pair_keys(ucp, cut_at), word_keys)] + 1] = 0
+        joined = two_unit_words(ucp, begin, han)
+        begin[joined[np.isin(pair_keys(ucp, joined), colloc_keys)] + 1] = 1
+        return begin
 
     def drop_collocations(self, ucp: np.ndarray, begin: np.ndarray, free_pair: float | None = None, *,
                           margin: float = 1.5, entry_cost: float = 4.0, seen: Lexicon | None = None) -> int:

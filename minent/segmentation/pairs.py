@@ -1,0 +1,144 @@
+"""Two-character words told from collocations by their neighbours (docs/algorithms.md §3.4).
+
+A unigram lexicon judges a pair ab by its own count and PMI, and on a small corpus that does
+not separate the words of bound or function characters (为了, 现在, 但是: PMI about 2 nats in
+CityU's 67k characters) from the collocations of free words (这是, 不能, 全国: the same). What
+does separate them is what stands around them. If ab is the two words a and b, the character
+after ab is whatever follows the free word b, and the one before it whatever precedes the free
+word a; if ab is a word, its neighbours are those of a word boundary and owe nothing to b's or
+a's own habits (after 现在 comes a clause, after the free 在 a place).
+
+For a pair ab the *right evidence* is the log-likelihood ratio of the characters x that follow
+its occurrences under two hypotheses:
+
+    E_R(ab) = Σ_occurrences ln p(x | free b) / p₀(x)
+
+p₀ is the distribution of the unit after any word end of the segmentation (a separator counts
+as a unit) and p(x | free b) that of the unit after b where b is a one-character word, without
+the occurrences of ab itself (else a pair the segmentation cut would explain itself),
+interpolated with p₀ by Witten-Bell: p = (d(x) + V·p₀(x)) / (N + V), N the occurrences of free
+b left, d(x) those followed by x, V the number of different units that follow them. With few
+free occurrences p tends to p₀ and the evidence to 0: no constant is chosen. The *left
+evidence* E_L is the same with the unit before ab, a in place of b and word starts in place of
+word ends. E_L > 0 and E_R > 0: both sides are explained by the parts (a collocation); E_L < 0
+and E_R < 0: by neither (a word). Computed on the hybrid's first segmentation by
+:func:`pair_evidence` (numpy, a few sorts of the corpus's positions) and applied by
+:meth:`minent.segmentation.hybrid.HybridSegmenter.settle_pairs`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MIN_PAIRS = 2
+"""A pair of one-character words becomes a word only when the segmentation cut it at least this
+many times: the smallest evidence of a repeated pattern (as for classifiers and suffixes)."""
+
+_END = 0x110000  # the unit of a separator or of the text's edge (above every code point)
+_BITS = 21  # bits of a unit in a packed key (0x110000 < 2**21)
+
+
+def word_edges(ucp: np.ndarray, begin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where a word starts and where one ends, for every unit of *ucp* (separators -1, each a
+    token of its own) segmented by *begin* (uint8 word starts)."""
+    n = len(ucp)
+    sep = ucp < 0
+    start = (begin[:n] != 0) | sep | np.concatenate([[True], sep[:-1]])
+    end = np.append(start[1:], True)
+    return start, end
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """``values`` of *query* in the sorted unique *keys* (0 where absent)."""
+    if len(keys) == 0:
+        return np.zeros(len(query), dtype=values.dtype)
+    j = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return np.where(keys[j] == query, values[j], 0)
+
+
+def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The left and right evidence (module docstring; nats, float64) of every pair of code points
+    in the rows of *pairs* ((m, 2) int, rows distinct), over its occurrences in the units *ucp*
+    (-1 between pieces) segmented by *begin*. A pair that never occurs has evidence 0 on both sides.
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    m, n = len(pairs), len(ucp)
+    if m == 0 or n < 2:
+        return np.zeros(m), np.zeros(m)
+    start, end = word_edges(ucp, begin)
+    sep = ucp < 0
+    u = np.where(sep, _END, ucp).astype(np.int64)
+    nxt = np.append(u[1:], _END)
+    prv = np.concatenate([[_END], u[:-1]])
+    single = start & end & ~sep
+    # the occurrences of the pairs: i with (u[i], u[i + 1]) a row of *pairs*; pid its row
+    pk = (pairs[:, 0] << _BITS) | pairs[:, 1]
+    order = np.argsort(pk, kind="stable")
+    pk_sorted = pk[order]
+    pos = np.flatnonzero(~sep[:-1] & ~sep[1:])
+    j = np.minimum(np.searchsorted(pk_sorted, (u[pos] << _BITS) | u[pos + 1]), m - 1)
+    hit = pk_sorted[j] == ((u[pos] << _BITS) | u[pos + 1])
+    occ, pid = pos[hit], order[j[hit]]
+
+    def side(part_pos, ctx, edge, part):
+        # part_pos: position of the part in each occurrence; ctx: the neighbour array; edge:
+        # the word edges the background is counted at; part: the part's code point per pair
+        bg = np.bincount(ctx[edge & ~sep], minlength=_END + 1).astype(np.float64)
+        p0 = bg / max(bg.sum(), 1.0)
+        free = np.flatnonzero(single)
+        fk, fc = np.unique((u[free] << _BITS) | ctx[free], return_counts=True)  # (part, x) → count
+        parts_of, v_part = np.unique(fk >> _BITS, return_counts=True)  # different neighbours
+        n_part = np.bincount(u[free], minlength=_END + 1)
+        # the pair's own occurrences where the part is a free word: left out of its counts
+        ex = single[part_pos]
+        ek, ec = np.unique((pid[ex] << _BITS) | ctx[part_pos[ex]], return_counts=True)
+        e_pid = ek >> _BITS
+        e_free = _lookup(fk, fc, (part[e_pid] << _BITS) | (ek & ((1 << _BITS) - 1)))
+        v_gone = np.bincount(e_pid[ec >= e_free], minlength=m)  # neighbours all of them the pair's
+        n_left = n_part[part] - np.bincount(pid[ex], minlength=m)
+        v_left = _lookup(parts_of, v_part, part) - v_gone
+        x = ctx[part_pos]
+        d = _lookup(fk, fc, (part[pid] << _BITS) | x) - _lookup(ek, ec, (pid << _BITS) | x)
+        tot = (n_left + v_left)[pid].astype(np.float64)
+        v = v_left[pid].astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # p / p₀ = d / ((N + V) p₀) + V / (N + V); d > 0 only where p₀ > 0
+            ratio = np.where(d > 0, d / (tot * p0[x]), 0.0) + v / tot
+            ll = np.where(tot > 0, np.log(ratio), 0.0)
+        return np.bincount(pid, weights=ll, minlength=m)
+
+    left = side(occ, prv, start, pairs[:, 0])
+    right = side(occ + 1, nxt, end, pairs[:, 1])
+    return left, right
+
+
+def pair_keys(ucp: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The pair of units at *pos* and *pos* + 1 of *ucp*, packed into one int64 each (a pair of
+    code points a, b is ``a << 21 | b``)."""
+    u = np.asarray(ucp, dtype=np.int64)
+    return (u[pos] << _BITS) | u[pos + 1]
+
+
+def unpack_pairs(keys: np.ndarray) -> np.ndarray:
+    """The (m, 2) code points of packed pairs (:func:`pair_keys`)."""
+    keys = np.asarray(keys, dtype=np.int64)
+    return np.stack([keys >> _BITS, keys & ((1 << _BITS) - 1)], axis=1)
+
+
+def adjacent_singles(ucp: np.ndarray, begin: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Positions i where the units i and i + 1 are both one-character words of the segmentation
+    *begin* of *ucp*, both *keep* (a bool per unit, e.g. Han characters)."""
+    start, end = word_edges(ucp, begin)
+    single = start & end & (ucp >= 0) & keep
+    return np.flatnonzero(single[:-1] & single[1:])
+
+
+def two_unit_words(ucp: np.ndarray, begin: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Positions where the segmentation *begin* of *ucp* has a word of exactly two units, both
+    *keep*."""
+    n = len(ucp)
+    if n < 2:
+        return np.zeros(0, np.int64)
+    start, _ = word_edges(ucp, begin)
+    after = np.append(start[2:], [True, True])  # a word starts two units on (or the text ends)
+    return np.flatnonzero(start[:-1] & ~start[1:] & after[:-1] & keep[:-1] & keep[1:])
