@@ -190,8 +190,9 @@ class HybridSegmenter(LineSegmenter):
                                    or [np.zeros(0, np.uint8)])
             if prune and r == 0:
                 seen = self.seen_lexicon(ucp, begin)
+                settled = self.settle_pairs(ucp, begin)
                 self.drop_collocations(ucp, begin, free_pair, seen=seen)
-                begin = self.settle_pairs(ucp, begin)
+                begin = settled
                 self.join_suffixes(ucp, begin, seen, free_pair)
             if r < rounds:
                 self.boundary = BoundaryModel.train(ucp, begin)
