@@ -56,67 +56,88 @@ def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarr
     return np.where(keys[j] == query, values[j], 0)
 
 
+def _unit_at(ucp: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The units of *ucp* at the positions *pos* (int64), ``_END`` for a separator or a position
+    off either edge."""
+    inside = (pos >= 0) & (pos < len(ucp))
+    x = np.full(len(pos), _END, dtype=np.int64)
+    x[inside] = ucp[pos[inside]]
+    x[x < 0] = _END
+    return x
+
+
 def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The left and right evidence (module docstring; nats, float64) of every pair of code points
     in the rows of *pairs* ((m, 2) int, rows distinct), over its occurrences in the units *ucp*
     (-1 between pieces) segmented by *begin*. A pair that never occurs has evidence 0 on both sides.
-    """
+
+    Each side is one sort of the corpus's pair occurrences keyed by (a, b, neighbour), packed in
+    63 bits: a few bytes a unit of masks, 8-byte arrays as long as the occurrences."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     m, n = len(pairs), len(ucp)
     if m == 0 or n < 2:
         return np.zeros(m), np.zeros(m)
     start, end = word_edges(ucp, begin)
     sep = ucp < 0
-    u = np.where(sep, _END, ucp).astype(np.int64)
-    nxt = np.append(u[1:], _END)
-    prv = np.concatenate([[_END], u[:-1]])
-    single = start & end & ~sep
-    # the occurrences of the pairs: i with (u[i], u[i + 1]) a row of *pairs*; pid its row
+    alone = start & end & ~sep  # one-character words
+    single = np.flatnonzero(alone)
+    # where a pair of *pairs* may start (both its units in some row): most of a corpus's positions
+    first = np.zeros(_END + 1, dtype=bool)  # (index -1, a separator, is _END: False)
+    second = np.zeros(_END + 1, dtype=bool)
+    first[pairs[:, 0]] = True
+    second[pairs[:, 1]] = True
+    pos = np.flatnonzero(first[ucp[:-1]] & second[ucp[1:]])
+    del first, second
+    pair_at = (ucp[pos].astype(np.int64) << _BITS) | ucp[pos + 1]
     pk = (pairs[:, 0] << _BITS) | pairs[:, 1]
     order = np.argsort(pk, kind="stable")
     pk_sorted = pk[order]
-    pos = np.flatnonzero(~sep[:-1] & ~sep[1:])
-    j = np.minimum(np.searchsorted(pk_sorted, (u[pos] << _BITS) | u[pos + 1]), m - 1)
-    hit = pk_sorted[j] == ((u[pos] << _BITS) | u[pos + 1])
-    occ, pid = pos[hit], order[j[hit]]
+    low = (1 << _BITS) - 1
 
-    def side(part_pos, ctx, edge, part):
-        # part_pos: position of the part in each occurrence; ctx: the neighbour array; edge:
-        # the word edges the background is counted at; part: the part's code point per pair
-        bg = np.bincount(ctx[edge & ~sep], minlength=_END + 1).astype(np.float64)
+    def side(part_at, step, edge, part):
+        # part_at: the part's position in each occurrence; step: -1 (the unit before) or +1
+        # (after); edge: where the background is counted (word starts / ends); part: the
+        # part's code point per pair
+        bg = np.bincount(_unit_at(ucp, np.flatnonzero(edge & ~sep) + step), minlength=_END + 1).astype(np.float64)
         p0 = bg / max(bg.sum(), 1.0)
-        free = np.flatnonzero(single)
-        fk, fc = np.unique((u[free] << _BITS) | ctx[free], return_counts=True)  # (part, x) → count
+        fu = ucp[single].astype(np.int64)
+        fk, fc = np.unique((fu << _BITS) | _unit_at(ucp, single + step), return_counts=True)  # (part, x): count
+        n_part = np.bincount(fu, minlength=_END + 1)
+        del fu
         parts_of, v_part = np.unique(fk >> _BITS, return_counts=True)  # different neighbours
-        n_part = np.bincount(u[free], minlength=_END + 1)
-        # the pair's own occurrences where the part is a free word: left out of its counts
-        ex = single[part_pos]
-        ek, ec = np.unique((pid[ex] << _BITS) | ctx[part_pos[ex]], return_counts=True)
-        e_pid = ek >> _BITS
-        e_free = _lookup(fk, fc, (part[e_pid] << _BITS) | (ek & ((1 << _BITS) - 1)))
-        v_gone = np.bincount(e_pid[ec >= e_free], minlength=m)  # neighbours all of them the pair's
-        n_left = n_part[part] - np.bincount(pid[ex], minlength=m)
+        # the occurrences by (pair, neighbour x), and those where the part is a free word (left
+        # out of the part's counts: a pair the segmentation cut must not explain itself)
+        k3 = (pair_at << _BITS) | _unit_at(ucp, part_at + step)
+        ek, ec = np.unique(k3[alone[part_at]], return_counts=True)
+        ok, oc = np.unique(k3, return_counts=True)
+        del k3
+        j = np.minimum(np.searchsorted(pk_sorted, ok >> _BITS), m - 1)  # (sorted queries)
+        hit = pk_sorted[j] == ok >> _BITS
+        ok, oc, o_pid = ok[hit], oc[hit], order[j[hit]]
+        x = ok & low
+        e = _lookup(ek, ec, ok)
+        free = _lookup(fk, fc, (part[o_pid] << _BITS) | x)
+        v_gone = np.bincount(o_pid[(e > 0) & (e >= free)], minlength=m)  # x after the pair alone
+        n_left = n_part[part] - np.bincount(o_pid, weights=e, minlength=m).astype(np.int64)
         v_left = _lookup(parts_of, v_part, part) - v_gone
-        x = ctx[part_pos]
-        d = _lookup(fk, fc, (part[pid] << _BITS) | x) - _lookup(ek, ec, (pid << _BITS) | x)
-        tot = (n_left + v_left)[pid].astype(np.float64)
-        v = v_left[pid].astype(np.float64)
+        d = free - e
+        tot = (n_left + v_left)[o_pid].astype(np.float64)
+        v = v_left[o_pid].astype(np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
             # p / p₀ = d / ((N + V) p₀) + V / (N + V); d > 0 only where p₀ > 0
             ratio = np.where(d > 0, d / (tot * p0[x]), 0.0) + v / tot
             ll = np.where(tot > 0, np.log(ratio), 0.0)
-        return np.bincount(pid, weights=ll, minlength=m)
+        return np.bincount(o_pid, weights=ll * oc, minlength=m)
 
-    left = side(occ, prv, start, pairs[:, 0])
-    right = side(occ + 1, nxt, end, pairs[:, 1])
+    left = side(pos, -1, start, pairs[:, 0])
+    right = side(pos + 1, +1, end, pairs[:, 1])
     return left, right
 
 
 def pair_keys(ucp: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """The pair of units at *pos* and *pos* + 1 of *ucp*, packed into one int64 each (a pair of
     code points a, b is ``a << 21 | b``)."""
-    u = np.asarray(ucp, dtype=np.int64)
-    return (u[pos] << _BITS) | u[pos + 1]
+    return (np.asarray(ucp[pos], dtype=np.int64) << _BITS) | ucp[pos + 1]
 
 
 def unpack_pairs(keys: np.ndarray) -> np.ndarray:

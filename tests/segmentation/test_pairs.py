@@ -109,3 +109,77 @@ def test_positions_helpers():
     keys = pair_keys(ucp, np.array([0, 3]))
     assert unpack_pairs(keys).tolist() == [[ord("这"), ord("是")], [ord("全"), ord("国")]]
     assert pair_evidence(ucp, begin, np.zeros((0, 2), np.int64))[0].shape == (0,)
+
+
+def _hybrid(words, counts):
+    from minent.segmentation.charlm import CharLM
+    from minent.segmentation.hybrid import HybridSegmenter
+    from minent.segmentation.lexicon_model import Lexicon
+    from minent.segmentation.unigram import UnigramSegmenter
+
+    return HybridSegmenter(UnigramSegmenter(Lexicon(words, np.array(counts, np.float64))), CharLM.train([]))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_settle_pairs_against_reference(seed):
+    # the decisions of settle_pairs, recomputed from the reference evidence: pairs of one-character
+    # words cut twice or more, not in the lexicon, with evidence < 0 on both sides come in (their
+    # cuts joined); lexicon pairs with evidence > 0 on both sides go (their words cut)
+    rng = np.random.default_rng(100 + seed)
+    text, begin = _random_case(rng, 1500)
+    # and sentences where 这是 is 这 + 是: what stands around it stands around the free 这 and 是
+    subjects, objects = ["这", "我", "他", "这是"], ["书", "人", "家", "国"]
+    more = [rng.choice(subjects) + ("" if k % 4 == 3 else "是") + rng.choice(objects) + "|" for k in range(200)]
+    text += "|" + "".join(more)
+    begin = np.concatenate([begin, np.ones(len(text) - len(begin), np.uint8)])
+    for i in range(len(begin) - 1500):  # (the subjects 这是 are one word of the segmentation)
+        if text[1500 + i:1502 + i] == "这是" and text[1499 + i] == "|" and text[1502 + i] in "书人家国":
+            begin[1501 + i] = 0
+    lex_pairs = ["这是", "不能", "全国", "现在", "我们", "国中"]
+    chars = sorted(set(text) - {"|"})
+    words = chars + lex_pairs
+    counts = list(rng.integers(1, 20, len(words)))
+    seg = _hybrid(words, counts)
+    ucp = _ucp(text)
+    given = begin.copy()
+    got = seg.settle_pairs(ucp, begin)
+    assert np.array_equal(begin, given)  # (the caller's segmentation is left alone)
+    toks = _tokens(text, begin)
+    singles = Counter()
+    for (i, n, s), (j, m, t) in zip(toks, toks[1:]):
+        if n == 1 and m == 1 and not s and not t:
+            singles[text[i] + text[j]] += 1
+    add = {p for p, c in singles.items() if c >= 2 and p not in lex_pairs
+           and all(e < 0 for e in _evidence_reference(text, begin, p))}
+    drop = {p for p in lex_pairs if all(e > 0 for e in _evidence_reference(text, begin, p))}
+    lex = seg.unigram.lexicon.as_dict()
+    assert {w for w in lex if len(w) == 2} == (set(lex_pairs) - drop) | add
+    for p in add:
+        assert lex[p] == singles[p]
+    expected = begin.copy()
+    for (i, n, s), (j, m, t) in zip(toks, toks[1:]):
+        if n == 1 and m == 1 and not s and not t and text[i] + text[j] in add:
+            expected[j] = 0
+    for i, n, s in _tokens(text, expected):
+        if n == 2 and text[i:i + 2] in drop:
+            expected[i + 1] = 1
+    assert got.tolist() == expected.tolist()
+    assert add and drop  # (the case exercises both)
+
+
+def test_pairs_settled_in_real_text(shared_data, monkeypatch):
+    # CityU from its 67k raw characters: 現在 (now) was cut 現 + 在 and comes in; 這是 (this is)
+    # was a lexicon word and goes — both as in the gold
+    from minent.segmentation import train_segmenter
+    from minent.segmentation.hybrid import HybridSegmenter
+
+    raw = (shared_data / "sighan2005" / "cityu_test.utf8").read_text(encoding="utf-8-sig").splitlines()
+    line = "這是美國4年來首次加息。"
+    seg = train_segmenter(raw)
+    lex = seg.unigram.lexicon.as_dict()
+    assert "現在" in lex and "這是" not in lex
+    assert seg.segment_line(line).split()[:2] == ["這", "是"]
+    monkeypatch.setattr(HybridSegmenter, "settle_pairs", lambda self, ucp, begin: begin)
+    seg = train_segmenter(raw)
+    assert "現在" not in seg.unigram.lexicon.as_dict()
+    assert seg.segment_line(line).split()[0] == "這是"
