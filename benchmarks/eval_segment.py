@@ -55,6 +55,13 @@ before (fixed free-pair filter of two-character words, 0.3)            0.8020 / 
   stem + suffix the first segmentation cut (服务 业, 委员 会) becomes a
   lexicon word (stems of 2 characters only: 0.8255 / 0.7939) (P .830
   R .823 OOV-R .667 IV-R .832 / P .783 R .806 OOV-R .641 IV-R .819)
++ two-character strings judged by their neighbours (§3.4, pairs.py):    0.8303 / 0.8010
+  the log-likelihood ratio of the units around a pair under its parts
+  as free words vs any word boundary (Witten-Bell); a pair cut twice
+  or more with evidence < 0 on both sides becomes a word (現在, 有人),
+  a lexicon pair with evidence > 0 on both goes (這是, 住在), and the
+  first boundary fit sees both decisions (P .834 R .827 OOV-R .668
+  IV-R .836 / P .792 R .810 OOV-R .644 IV-R .824)
 =====================================================================  ===============
 
 Sizes, before → after the collocation and pruning steps: PKU first 50k characters 0.781 → 0.787,
@@ -76,6 +83,10 @@ Before → after stem + suffix words: PKU 50k 0.8028 → 0.8041, 200k 0.8171 →
 0.7938; CityU 50k 0.7917 → 0.7941, 200k 0.7902 → 0.7934, 2M 0.6815 → 0.6835; ``--pre-split`` PKU
 0.8091 → 0.8114, CityU 0.7873 → 0.7920 (the unigram and no-self-training rows do not prune and
 are unchanged).
+Before → after pairs judged by their neighbours: PKU 50k 0.8041 → 0.8068, 200k 0.8193 → 0.8232,
+2M 0.7938 → 0.8005; CityU 50k 0.7941 → 0.7989, 200k 0.7934 → 0.7960, 2M 0.6835 → 0.7059;
+``--pre-split`` PKU 0.8114 → 0.8160, CityU 0.7920 → 0.7983 (unigram and no-self-training rows
+unchanged).
 
 Tried and not kept (F1 PKU / CityU; the row in brackets is the state it was tried on). Every
 granularity knob trades one set for the other — PKU's standard is finer than CityU's, and the
@@ -209,6 +220,29 @@ bound measured without the cuts after stems themselves (the cuts      0.8261 / 0
 under test no longer count as evidence that the character is free)
 a second decode after the pruning, before the first boundary fit      0.8262 / 0.7904
 (the first fit sees 他說 joined: see "Errors left")
+the first boundary fit on the first segmentation with every word the   0.8126 / 0.7735,
+pruning dropped cut (what the pruning assumes of its counts) / only    0.8158 / 0.7789
+the two-character collocations: the boundary model learns to cut
+far more (P .802 / .748)
+neighbour evidence (pairs.py; first forms):
+  a free-pair collocation kept when its evidence is < 0 on both sides  0.8255 / 0.7956
+  lexicon pairs with evidence > 0 on both sides dropped (lexicon only) 0.8266 / 0.7948
+  pairs of one-character words with evidence < 0 on both sides added  0.8267 / 0.7947
+  (lexicon only: the boundary model fitted on the first segmentation
+  cuts them again)
+[+ pairs by their neighbours: the default]                             0.8303 / 0.8010
+the lexicon changes only / the boundary-fit labels only                0.8269 / 0.7951, 0.8309 / 0.7994
+new words only / dropped pairs only                                    0.8279 / 0.7977, 0.8290 / 0.7963
+a pair a word when one side's evidence is < 0 / a collocation when     0.8261 / 0.7992, 0.7885 / 0.7749
+one side's is > 0
+the sum of both sides against 0 for both decisions                     0.8161 / 0.7940
+pairs cut three or more times                                          0.8306 / 0.7991
+candidate pairs of two free characters (freedom ≥ the mean) left out   0.8296 / 0.7990
+(有人, 不是 go with 的人, 的是)
+the lexicon's pairs judged after the pruning, the new pairs then on    0.8281 / 0.7988
+the segmentation with those cut (他說, 就是, dropped by the free-pair
+rule, stay joined in the labels)
+the pairs judged again before every boundary fit                       0.8266 / 0.8023
 =====================================================================  =============================
 
 Errors left (gold read only to analyse): CityU splits numbers from 年 / 日 / ％ (2001 年, 30 ％) and
@@ -217,9 +251,11 @@ chose between here. Numerals: PKU keeps 一个 as one word (206 times in its tes
 CTB split 一 個), and both keep lexicalised numeral words whose second character is also a classifier
 (十分, 一起, 进一步, 百年, 千瓦), which the classifier cut splits; a numeral freed from its classifier is
 still glued to the word before it through a lexicon word (这一 个). The rest is mostly over-splitting
-of the small CityU corpus (P .783 < R .806; two-character gold words cut into two one-character
-words: 1 400 before the per-join step, 952 after — 為了, 現在, 但是 still do not pay: their PMI, about 2 nats, is no
-higher than that of the collocations 這是, 不能, 全國 that CityU splits), stem + suffix words of
+of the small CityU corpus (P .783 < R .806 before the neighbour step, .792 < .810 after;
+two-character gold words cut into two one-character words: 1 400 before the per-join step, 952
+after, 735 after the neighbour step — 為了, 人大, 但是, 得到 are still cut, and 另外, 此外, words
+of CityU, now are: their PMI, about 2 nats, is no higher than that of the collocations 這是, 不能,
+全國 that CityU splits, and their neighbours are those of their free parts), stem + suffix words of
 CityU (831 cut as 2+1 before the suffix step, 655 after; 服務業, 銷售額, 太陽能 are joined — words of 3 or 4
 characters the step brings into the test segmentation: 181 gold tokens and 134 wrong ones, mostly
 names and spans across a boundary: 校師生, 納領事; PKU 312 and 373: 朋友们, 学生们 are split there —
