@@ -66,13 +66,36 @@ def _unit_at(ucp: np.ndarray, pos: np.ndarray) -> np.ndarray:
     return x
 
 
-def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _counted(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys of the (keys, counts) *parts* (each sorted and distinct), sorted, with
+    their counts summed."""
+    keys = np.concatenate([k for k, _ in parts])
+    counts = np.concatenate([c for _, c in parts])
+    if len(parts) == 1:
+        return keys, counts
+    both, inverse = np.unique(keys, return_inverse=True)
+    return both, np.bincount(inverse.ravel(), weights=counts, minlength=len(both)).astype(np.int64)
+
+
+CHUNK_UNITS = 1 << 20
+"""Units of the corpus read at a time by :func:`pair_evidence`: its working memory is a few
+dozen bytes a unit of a chunk, plus the counts of the free parts' neighbours and of the pairs'
+neighbours where a part is free."""
+
+
+def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
+                  chunk: int = CHUNK_UNITS) -> tuple[np.ndarray, np.ndarray]:
     """The left and right evidence (module docstring; nats, float64) of every pair of code points
     in the rows of *pairs* ((m, 2) int, rows distinct), over its occurrences in the units *ucp*
     (-1 between pieces) segmented by *begin*. A pair that never occurs has evidence 0 on both sides.
 
-    Each side is one sort of the corpus's pair occurrences keyed by (a, b, neighbour), packed in
-    63 bits: a few bytes a unit of masks, 8-byte arrays as long as the occurrences."""
+    Two passes over the corpus, *chunk* units at a time: the first counts the neighbours of the
+    free parts, keyed by (part, x), and of the pairs where a part is free, keyed by (a, b, x)
+    (63 bits); the second looks every occurrence up in hash tables of those counts
+    (:func:`minent.segmentation.kernels.viterbi.count_table`, one probe each) and adds its
+    log-ratio to its pair."""
+    from minent.segmentation.kernels.viterbi import count_table, pack_rows, row_counts
+
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     m, n = len(pairs), len(ucp)
     if m == 0 or n < 2:
@@ -80,58 +103,68 @@ def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray) -> tupl
     start, end = word_edges(ucp, begin)
     sep = ucp < 0
     alone = start & end & ~sep  # one-character words
-    single = np.flatnonzero(alone)
-    # where a pair of *pairs* may start (both its units in some row): most of a corpus's positions
+    # where a pair of *pairs* may start (both its units in some row)
     first = np.zeros(_END + 1, dtype=bool)  # (index -1, a separator, is _END: False)
     second = np.zeros(_END + 1, dtype=bool)
     first[pairs[:, 0]] = True
     second[pairs[:, 1]] = True
-    pos = np.flatnonzero(first[ucp[:-1]] & second[ucp[1:]])
-    del first, second
-    pair_at = (ucp[pos].astype(np.int64) << _BITS) | ucp[pos + 1]
-    pk = (pairs[:, 0] << _BITS) | pairs[:, 1]
-    order = np.argsort(pk, kind="stable")
-    pk_sorted = pk[order]
-    low = (1 << _BITS) - 1
+    pair_table = count_table(pack_rows(pairs, _BITS), np.arange(1, m + 1))  # pair → its row + 1
+    sides = {-1: (start, pairs[:, 0]), +1: (end, pairs[:, 1])}  # step: (edge, the part of each pair)
+    pid_bits = max(_BITS, m.bit_length())  # (a key (pair's row, x) of the pair's occurrences)
 
-    def side(part_at, step, edge, part):
-        # part_at: the part's position in each occurrence; step: -1 (the unit before) or +1
-        # (after); edge: where the background is counted (word starts / ends); part: the
-        # part's code point per pair
-        bg = np.bincount(_unit_at(ucp, np.flatnonzero(edge & ~sep) + step), minlength=_END + 1).astype(np.float64)
-        p0 = bg / max(bg.sum(), 1.0)
-        fu = ucp[single].astype(np.int64)
-        fk, fc = np.unique((fu << _BITS) | _unit_at(ucp, single + step), return_counts=True)  # (part, x): count
-        n_part = np.bincount(fu, minlength=_END + 1)
-        del fu
+    def chunks():
+        for a in range(0, n, chunk):
+            b = min(a + chunk, n)
+            hi = min(b, n - 1)
+            pos = a + np.flatnonzero(first[ucp[a:hi]] & second[ucp[a + 1:hi + 1]])
+            ab = np.stack([ucp[pos], ucp[pos + 1]], axis=1)
+            pid = row_counts(pair_table, ab, _BITS) - 1
+            yield a, b, pos[pid >= 0], ab[pid >= 0], pid[pid >= 0]
+
+    bg = {step: np.zeros(_END + 1) for step in sides}  # the unit before a word start / after a word end
+    free = {step: [] for step in sides}  # (part, x): the free part's neighbours
+    ex = {step: [] for step in sides}  # (pair, x) where the part is a free word
+    for a, b, pos, ab, pid in chunks():
+        single = a + np.flatnonzero(alone[a:b])
+        for step, (edge, _) in sides.items():
+            bg[step] += np.bincount(_unit_at(ucp, a + np.flatnonzero(edge[a:b] & ~sep[a:b]) + step),
+                                    minlength=_END + 1)
+            free[step].append(np.unique((ucp[single].astype(np.int64) << _BITS) | _unit_at(ucp, single + step),
+                                        return_counts=True))
+            part_at = pos if step < 0 else pos + 1
+            sel = alone[part_at]
+            ex[step].append(np.unique((pid[sel] << pid_bits) | _unit_at(ucp, part_at[sel] + step), return_counts=True))
+    tables, per_pair = {}, {}
+    for step, (_, part) in sides.items():
+        fk, fc = _counted(free[step])
+        ek, ec = _counted(ex[step])
+        free[step] = ex[step] = None
+        n_part = np.bincount(fk >> _BITS, weights=fc, minlength=_END + 1).astype(np.int64)
         parts_of, v_part = np.unique(fk >> _BITS, return_counts=True)  # different neighbours
-        # the occurrences by (pair, neighbour x), and those where the part is a free word (left
-        # out of the part's counts: a pair the segmentation cut must not explain itself)
-        k3 = (pair_at << _BITS) | _unit_at(ucp, part_at + step)
-        ek, ec = np.unique(k3[alone[part_at]], return_counts=True)
-        ok, oc = np.unique(k3, return_counts=True)
-        del k3
-        j = np.minimum(np.searchsorted(pk_sorted, ok >> _BITS), m - 1)  # (sorted queries)
-        hit = pk_sorted[j] == ok >> _BITS
-        ok, oc, o_pid = ok[hit], oc[hit], order[j[hit]]
-        x = ok & low
-        e = _lookup(ek, ec, ok)
-        free = _lookup(fk, fc, (part[o_pid] << _BITS) | x)
-        v_gone = np.bincount(o_pid[(e > 0) & (e >= free)], minlength=m)  # x after the pair alone
-        n_left = n_part[part] - np.bincount(o_pid, weights=e, minlength=m).astype(np.int64)
+        free_table = count_table(fk.astype(np.uint64), fc)
+        # the pair's own occurrences where its part is free are left out of the part's counts (a
+        # pair the segmentation cut must not explain itself): N and V of what is left
+        e_pid = ek >> pid_bits
+        e_free = row_counts(free_table, np.stack([part[e_pid], ek & ((1 << pid_bits) - 1)], axis=1), _BITS)
+        v_gone = np.bincount(e_pid[ec >= e_free], minlength=m)  # neighbours only ever the pair's
+        n_left = n_part[part] - np.bincount(e_pid, weights=ec, minlength=m).astype(np.int64)
         v_left = _lookup(parts_of, v_part, part) - v_gone
-        d = free - e
-        tot = (n_left + v_left)[o_pid].astype(np.float64)
-        v = v_left[o_pid].astype(np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # p / p₀ = d / ((N + V) p₀) + V / (N + V); d > 0 only where p₀ > 0
-            ratio = np.where(d > 0, d / (tot * p0[x]), 0.0) + v / tot
-            ll = np.where(tot > 0, np.log(ratio), 0.0)
-        return np.bincount(o_pid, weights=ll * oc, minlength=m)
-
-    left = side(pos, -1, start, pairs[:, 0])
-    right = side(pos + 1, +1, end, pairs[:, 1])
-    return left, right
+        tables[step] = (free_table, count_table(ek.astype(np.uint64), ec), bg[step] / max(bg[step].sum(), 1.0))
+        per_pair[step] = (n_left + v_left).astype(np.float64), v_left.astype(np.float64)
+    out = {step: np.zeros(m) for step in sides}
+    for a, b, pos, ab, pid in chunks():
+        for step, (_, part) in sides.items():
+            free_table, ex_table, p0 = tables[step]
+            tot, v = (arr[pid] for arr in per_pair[step])
+            x = _unit_at(ucp, (pos if step < 0 else pos + 1) + step)
+            d = (row_counts(free_table, np.stack([part[pid], x], axis=1), _BITS)
+                 - row_counts(ex_table, np.stack([pid, x], axis=1), pid_bits))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                # p / p₀ = d / ((N + V) p₀) + V / (N + V); d > 0 only where p₀ > 0
+                ratio = np.where(d > 0, d / (tot * p0[x]), 0.0) + v / tot
+                ll = np.where(tot > 0, np.log(ratio), 0.0)
+            out[step] += np.bincount(pid, weights=ll, minlength=m)
+    return out[-1], out[+1]
 
 
 def pair_keys(ucp: np.ndarray, pos: np.ndarray) -> np.ndarray:

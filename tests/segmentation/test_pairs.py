@@ -77,6 +77,9 @@ def test_pair_evidence_against_reference(seed):
     pairs += ["书外"]  # (never seen: evidence 0)
     rows = np.array([[ord(p[0]), ord(p[1])] for p in pairs])
     left, right = pair_evidence(_ucp(text), begin, rows)
+    # read a few units at a time (chunks cut pairs and words anywhere): the same counts
+    left_c, right_c = pair_evidence(_ucp(text), begin, rows, chunk=37 + seed)
+    assert left_c == pytest.approx(left, abs=1e-9) and right_c == pytest.approx(right, abs=1e-9)
     for p, le, ri in zip(pairs, left, right):
         ref = _evidence_reference(text, begin, p)
         assert le == pytest.approx(ref[0], abs=1e-9), p
