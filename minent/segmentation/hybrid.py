@@ -280,7 +280,8 @@ class HybridSegmenter(LineSegmenter):
         word_keys = cand_keys[word]
 
         def strings(keys):
-            return [from_codepoints(r.astype(np.int32)) for r in unpack_pairs(keys)]
+            text = from_codepoints(unpack_pairs(keys).ravel().astype(np.int32))
+            return [text[i:i + 2] for i in range(0, len(text), 2)]
 
         drop = set(strings(colloc_keys))
         if drop:

@@ -112,13 +112,24 @@ def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
     sides = {-1: (start, pairs[:, 0]), +1: (end, pairs[:, 1])}  # step: (edge, the part of each pair)
     pid_bits = max(_BITS, m.bit_length())  # (a key (pair's row, x) of the pair's occurrences)
 
+    # the occurrences of the pairs, found once: position and row (4 + 4 bytes each)
+    found = []
+    for a in range(0, n - 1, chunk):
+        hi = min(a + chunk, n - 1)
+        pos = a + np.flatnonzero(first[ucp[a:hi]] & second[ucp[a + 1:hi + 1]])
+        pid = row_counts(pair_table, np.stack([ucp[pos], ucp[pos + 1]], axis=1), _BITS) - 1
+        small = np.int32 if n < 2**31 and m < 2**31 else np.int64
+        found.append((pos[pid >= 0].astype(small), pid[pid >= 0].astype(small)))
+    del first, second, pair_table
+    found_pos = np.concatenate([p for p, _ in found])
+    found_pid = np.concatenate([q for _, q in found])
+    del found
+
     def chunks():
         for a in range(0, n, chunk):
             b = min(a + chunk, n)
-            hi = min(b, n - 1)
-            pos = a + np.flatnonzero(first[ucp[a:hi]] & second[ucp[a + 1:hi + 1]])
-            pid = row_counts(pair_table, np.stack([ucp[pos], ucp[pos + 1]], axis=1), _BITS) - 1
-            yield a, b, pos[pid >= 0], pid[pid >= 0]
+            lo, hi = np.searchsorted(found_pos, [a, b])
+            yield a, b, found_pos[lo:hi].astype(np.int64), found_pid[lo:hi].astype(np.int64)
 
     out = []
     for step, (edge, part) in sides.items():  # (one side at a time: its tables only in memory)
