@@ -166,8 +166,10 @@ class HybridSegmenter(LineSegmenter):
         times (decode with the current model, refit); see :mod:`minent.segmentation.boundary`.
         The classifiers of *texts* are learned first (the numeral rules of
         :mod:`minent.segmentation.numerals` then hold in every decoding).
-        With *prune* the first segmentation also prunes the lexicon (:meth:`drop_collocations`
-        with *free_pair*). Returns self."""
+        With *prune* the first segmentation also judges its two-character strings by their
+        neighbours (:meth:`settle_pairs`, whose segmentation the first boundary model is fitted
+        on), prunes the lexicon (:meth:`drop_collocations` with *free_pair*) and adds stem +
+        suffix words (:meth:`join_suffixes`). Returns self."""
         return self.self_train_units(corpus_units(texts, self.pre_split), rounds=rounds, progress=progress,
                                      prune=prune, free_pair=free_pair)
 
@@ -190,6 +192,8 @@ class HybridSegmenter(LineSegmenter):
                                    or [np.zeros(0, np.uint8)])
             if prune and r == 0:
                 seen = self.seen_lexicon(ucp, begin)
+                # (the lexicon's pairs as they were: a collocation the pruning drops is cut in
+                # the boundary model's first labels too)
                 settled = self.settle_pairs(ucp, begin)
                 self.drop_collocations(ucp, begin, free_pair, seen=seen)
                 begin = settled
