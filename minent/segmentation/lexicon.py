@@ -158,12 +158,14 @@ def encode_corpus(texts: Iterable[str], *, pre_split: bool = True,
     lut = np.full(0x110000, -1, dtype=np.int32)
     cps_of_id = [-1, -1]
     parts: list[np.ndarray] = []
+    seen = np.zeros(0x110000, dtype=bool)  # (every code point met so far: those without an id are new)
 
     def flush(batch):
         cps, _, _ = units(to_codepoints("\n".join(batch) + "\n"), pre_split)
         seg = cps >= 0
         segcps = cps[seg]
-        new = np.unique(segcps[lut[segcps] < 0])
+        seen[segcps] = True
+        new = np.flatnonzero(seen & (lut < 0))  # (sorted, as np.unique gives them, without sorting the batch)
         if len(new):
             lut[new] = np.arange(len(cps_of_id), len(cps_of_id) + len(new), dtype=np.int32)
             cps_of_id.extend(new.tolist())
@@ -416,28 +418,29 @@ def free_pairs(lexicon: Lexicon, threshold: float | None = None) -> set[str]:
     >>> sorted(free_pairs(Lexicon(["改革", "开放", "改革开放", "经济", "经济学"], [9, 8, 5, 9, 3]), 0.3))
     ['改革开放']
     """
+    from minent.segmentation.kernels.lexicon import free_pair_mask, freedom_counts, word_table
+
     if threshold is None:
         threshold = mean_freedom(lexicon)
-    freedom = freedoms(lexicon)
+    # (freedoms() and the loop over the words, in a kernel: the same sums in the same order)
+    chars, offsets = word_arrays(lexicon.words)
+    cps, char_ids = np.unique(chars, return_inverse=True)
+    table = word_table(chars, offsets, np.ones(len(lexicon), dtype=np.bool_), False)
+    alone, occ, char_alone, char_occ = freedom_counts(chars, offsets, lexicon.counts, char_ids, len(cps), table)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        freedom = np.where(occ > 0, alone / occ, 0.0)
+        char_freedom = np.where(char_occ > 0, char_alone / char_occ, 0.0)
+    mask = free_pair_mask(chars, offsets, char_ids, table, freedom, char_freedom, float(threshold))
+    return {w for w, m in zip(lexicon.words, mask.tolist()) if m}
 
-    def free(u: str) -> bool:  # (a unit never a word by itself is not free, whatever the threshold)
-        f = freedom.get(u, 0.0)
-        return f > 0 and f >= threshold
 
-    out = set()
-    for w in lexicon.words:
-        n = len(w)
-        if n == 2:
-            if free(w[0]) and free(w[1]):
-                out.add(w)
-        elif n >= 4:
-            # split[i]: w[:i] is a sequence of free lexicon words of 2+ characters
-            split = [True] + [False] * n
-            for j in range(2, n + 1):
-                split[j] = any(split[i] and (i, j) != (0, n) and free(w[i:j]) for i in range(j - 1))
-            if split[n]:
-                out.add(w)
-    return out
+def word_arrays(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of *words* end to end (int64) and the offsets of each word in them
+    (word ``w`` is ``chars[offsets[w]:offsets[w + 1]]``)."""
+    lens = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    offsets = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    return to_codepoints("".join(words)).astype(np.int64), offsets
 
 
 MIN_STEMS = 2
@@ -468,6 +471,7 @@ def suffix_words(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: Itera
     >>> suffix_words(ucp, begin, seen, ["中国", "希腊"], mean_freedom(seen))
     {'中国队': 1, '希腊队': 1}
     """
+    from minent.segmentation.unigram import unique_rows
     from minent.text.chars import HAN, char_class_table
 
     n = len(ucp)
@@ -483,7 +487,7 @@ def suffix_words(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: Itera
         s = start[np.flatnonzero((length[:-1] == m) & (length[1:] == 1))]
         s = s[np.all(han[s[:, None] + np.arange(m + 1)], axis=1)]
         if len(s):
-            found.append(np.unique(ucp[s[:, None] + np.arange(m + 1)], axis=0, return_counts=True))
+            found.append(unique_rows(ucp[s[:, None] + np.arange(m + 1)]))  # (np.unique(axis=0)'s rows and counts)
     if not found:
         return {}
     # the rows are distinct stem + suffix strings: a suffix's different stems are its rows
@@ -536,29 +540,21 @@ def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4
     >>> sorted(unpaid_words(Lexicon(["中", "国", "中国", "的", "是", "的是"], [50, 40, 30, 900, 800, 2])))
     ['的是']
     """
+    from minent.segmentation.kernels.lexicon import unpaid_mask, word_table
+
     counts = {w: c for w, c in zip(lexicon.words, lexicon.counts.tolist()) if c > 0}
     total = sum(counts.values())
     if total <= 0:
         return {w for w in lexicon.words if len(w) > 1}
+    # (the best split of every word over the words of positive count, in a kernel: a string
+    # listed twice takes its last positive count, as the dict above does)
     lp = {w: math.log(c / total) for w, c in counts.items()}
-    floor = math.log(0.5 / total)
-    out = set()
-    for w in lexicon.words:
-        n = len(w)
-        if n < 2:
-            continue
-        if w not in counts:
-            out.add(w)
-            continue
-        best = [0.0] + [-math.inf] * n
-        for j in range(1, n + 1):
-            for i in range(j):
-                if j - i < n:
-                    part = lp.get(w[i:j], floor if j - i == 1 else -math.inf)
-                    best[j] = max(best[j], best[i] + part)
-        if counts[w] * (lp[w] - best[n] - margin * (n - 1)) < entry_cost * n:
-            out.add(w)
-    return out
+    lp = np.array([lp.get(w, -math.inf) for w in lexicon.words])
+    chars, offsets = word_arrays(lexicon.words)
+    table = word_table(chars, offsets, lexicon.counts > 0, True)
+    mask = unpaid_mask(chars, offsets, table, lexicon.counts, lp, math.log(0.5 / total), float(margin),
+                       float(entry_cost))
+    return {w for w, m in zip(lexicon.words, mask.tolist()) if m}
 
 
 def without_words(lexicon: Lexicon, drop: set[str]) -> Lexicon:

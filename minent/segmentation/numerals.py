@@ -43,7 +43,7 @@ import functools
 import numpy as np
 
 from minent.segmentation.units import NUMBER_UNIT
-from minent.text.chars import N_CODEPOINTS
+from minent.text.chars import N_CODEPOINTS, to_codepoints
 
 NUMERALS = "〇零一二三四五六七八九十百千万萬亿億两兩几幾"
 """The numeral characters: the ordinary Chinese numerals, i.e. the Han characters with a Unicode
@@ -152,8 +152,13 @@ KEY_BASE = 0x110000
 def lexicon_joins(words) -> np.ndarray:
     """The pairs of adjacent characters inside the lexicon *words*, as sorted int64 keys
     ``a · 0x110000 + b`` (what :func:`numeral_cuts` takes as *joins*)."""
-    keys = {ord(a) * KEY_BASE + ord(b) for w in words for a, b in zip(w, w[1:])}
-    return np.array(sorted(keys), dtype=np.int64)
+    words = list(words)
+    cps = to_codepoints("".join(words)).astype(np.int64)
+    ends = np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)))
+    first = np.ones(len(cps), dtype=bool)  # (a unit that a pair may start at: not the last of its word)
+    first[ends[(ends > 0)] - 1] = False
+    at = np.flatnonzero(first[:-1])
+    return np.unique(cps[at] * KEY_BASE + cps[at + 1])
 
 
 def numeral_cuts(ucp: np.ndarray, classifiers: np.ndarray,

@@ -222,7 +222,7 @@ class UnigramSegmenter(LineSegmenter):
         self.lut[chars] = np.arange(2, 2 + len(chars), dtype=np.int32)
         self.codepoints = np.concatenate([[-1, -1], chars]).astype(np.int64)  # of every id
         logp = lexicon.log_probs()
-        lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
+        lens = np.fromiter(map(len, lexicon.words), dtype=np.int64, count=len(lexicon))
         offsets = np.zeros(len(lens) + 1, dtype=np.int64)
         np.cumsum(lens, out=offsets[1:])
         self.trie, self.depth = build_trie(self.lut[word_cps], offsets, logp)
@@ -270,7 +270,7 @@ class UnigramSegmenter(LineSegmenter):
         from minent.segmentation.kernels.viterbi import word_nodes
 
         lexicon = self.lexicon
-        lens = np.fromiter((len(w) for w in lexicon.words), dtype=np.int64, count=len(lexicon))
+        lens = np.fromiter(map(len, lexicon.words), dtype=np.int64, count=len(lexicon))
         offsets = np.zeros(len(lens) + 1, dtype=np.int64)
         np.cumsum(lens, out=offsets[1:])
         word_node = word_nodes(self.lut[to_codepoints("".join(lexicon.words))], offsets, self.trie)

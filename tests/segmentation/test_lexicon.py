@@ -40,6 +40,20 @@ def test_encode_corpus_pieces():
     assert len(encode_corpus([]).ids) == 0
 
 
+def test_encode_corpus_numbers_the_new_characters_of_each_batch_in_code_point_order():
+    # batch_chars=1: every line is a batch; the characters a line meets first get the next ids,
+    # smallest code point first
+    texts = ["人民中国，ab人", "", "国家𠀀中", "家人", "们我你他"]
+    enc = encode_corpus(texts, batch_chars=1)
+    known: list[str] = []
+    for line in texts:
+        known += sorted({c for c in line if "\u4e00" <= c <= "\u9fff" or c == "𠀀"} - set(known))
+    assert enc.chars[2:] == known
+    assert "".join(enc.chars[i] if i else "|" for i in enc.ids).strip("|").split("|") == \
+        ["人民中国", "人", "国家𠀀中", "家人", "们我你他"]
+    assert encode_corpus(texts).chars[2:] == sorted(set(known))  # (one batch)
+
+
 def _oracle_ngrams(texts, n):
     c = Counter()
     for t in texts:

@@ -230,3 +230,19 @@ def test_fused_decoding_is_the_step_by_step_decoding():
 
 def test_fused_decoding_on_real_text(shared_data):
     _check_fused_decoding((shared_data / "sighan2005" / "pku_test.utf8").read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("words", [WORDS, [], [""], ["一"], ["", "第一", "", "一二", "二一", "一", "𠀀𠀁二"],
+                                   ["一二三", "二三", "一二三"]])
+def test_lexicon_joins_are_the_sorted_pairs_inside_words(words):
+    # the pairs of adjacent characters of each word, one by one, as sorted distinct keys
+    keys = sorted({ord(w[i]) * 0x110000 + ord(w[i + 1]) for w in words for i in range(len(w) - 1)})
+    got = lexicon_joins(iter(words))
+    assert got.dtype == np.int64 and got.tolist() == keys
+
+
+def test_lexicon_joins_of_a_real_lexicon(shared_data):
+    words = sorted({w for line in (shared_data / "sighan2005" / "pku_test_gold.utf8").read_text(encoding="utf-8")
+                    .splitlines() for w in line.split()})
+    keys = sorted({ord(w[i]) * 0x110000 + ord(w[i + 1]) for w in words for i in range(len(w) - 1)})
+    assert lexicon_joins(words).tolist() == keys and len(keys) > 10000

@@ -1,1 +1,2 @@
-"""Numba kernels of the segmentation domain: Viterbi decoders, trie, boundary model."""
+"""Numba kernels of the segmentation domain: Viterbi decoders, trie, boundary model, the lexicon's
+pruning rules (sub-strings of words looked up among the words)."""

@@ -31,7 +31,7 @@ def _hash(template, x, y, mask):
     return (np.int64(template) * 1000003 + np.int64(x) * 9176 + np.int64(y) * 2654435761) & mask
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def gap_features(ucp, i, mask, out):
     """Write the N_FEATURES hashed feature indices of gap *i* into *out*."""
     b = ucp[i - 1]
@@ -49,7 +49,7 @@ def gap_features(ucp, i, mask, out):
     out[8] = _hash(9, b, d, mask)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _gap_score(ucp, i, weights, mask, f):
     """Σ_k w[h_k(i)] (features left in *f*)."""
     gap_features(ucp, i, mask, f)
@@ -59,7 +59,7 @@ def _gap_score(ucp, i, weights, mask, f):
     return z
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _inside(ucp, i):
     return i >= 1 and ucp[i] >= 0 and ucp[i - 1] >= 0
 
@@ -115,7 +115,7 @@ def add_boundary_scores(ucp, weights, tags, weight):
             tags[i, t] -= weight * keep
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def boundary_costs(z):
     """``(ln(1 + e^-z), ln(1 + e^z))`` = (−ln p(boundary), −ln p(no boundary)) of the log-odds
     *z*, each as max(0, x) + log1p(e^−|x|)."""
