@@ -466,6 +466,60 @@ class EntityDamage:
         return cells + [f"{self.words_crossing / (self.words or 1):.4f}"]
 
 
+FUNCTION_WORDS = ("但是", "还是", "还有", "最后", "当时")
+"""Words of every standard (one word in the PKU gold) that a per-type decision once cut in every
+occurrence of the reviews and the news: how many of their occurrences an output keeps whole."""
+
+
+def spans(line: str) -> list[tuple[int, int]]:
+    """The (start, end) character offsets of the words of a segmented *line*."""
+    out, i = [], 0
+    for w in line.split():
+        out.append((i, i + len(w)))
+        i += len(w)
+    return out
+
+
+def flipped_words(out_lines, ref_lines) -> tuple[float, list[tuple[str, int]]]:
+    """Of the tokens of 2+ characters of *ref_lines*, the share whose word type is never a token
+    at the same place in *out_lines* (a type cut in every occurrence), and the five most frequent
+    such types with their counts."""
+    seen, whole = {}, {}
+    for out, ref in zip(out_lines, ref_lines, strict=True):
+        text, got = ref.replace(" ", ""), set(spans(out))
+        for a, b in spans(ref):
+            if b - a >= 2:
+                w = text[a:b]
+                seen[w] = seen.get(w, 0) + 1
+                whole[w] = whole.get(w, 0) + ((a, b) in got)
+    never = sorted(((w, n) for w, n in seen.items() if whole[w] == 0), key=lambda wn: (-wn[1], wn[0]))
+    return sum(n for _, n in never) / max(sum(seen.values()), 1), never[:5]
+
+
+def whole_counts(out_lines, texts, words=FUNCTION_WORDS) -> str:
+    """"w k/n" for each of *words*: n its occurrences in the raw *texts*, k those kept whole."""
+    found = {w: [0, 0] for w in words}
+    for out, text in zip(out_lines, texts, strict=True):
+        toks = set(out.split())
+        for w in words:
+            n = text.count(w)
+            if n:
+                found[w][1] += n
+                # whole: the occurrences that are tokens
+                found[w][0] += sum(1 for t in out.split() if t == w) if w in toks else 0
+    return ", ".join(f"{w} {k}/{n}" for w, (k, n) in found.items())
+
+
+class Fixed:
+    """A segmentation already made, with the ``segment_lines`` of minent's models."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+
+    def segment_lines(self, lines):
+        return iter(self.lines)
+
+
 def jieba_segmenter():
     """``jieba.cut`` (HMM on, its own dictionary) with the ``segment_lines`` of minent's models."""
     import jieba
@@ -480,8 +534,9 @@ def jieba_segmenter():
     return Jieba
 
 
-def msra_rows(data: Path, reference: bool, timed) -> tuple[str, list[list[str]]]:
-    """The title and rows of the entity-damage table on the MSRA NER news (held out)."""
+def msra_rows(data: Path, reference: bool, timed, notes: list[str]) -> tuple[str, list[list[str]]]:
+    """The title and rows of the entity-damage table on the MSRA NER news (held out); the
+    hybrid's count of :data:`FUNCTION_WORDS` kept whole goes to *notes*."""
     from minent.segmentation import train_segmenter
 
     sentences = read_bio(read_lines(data / "ner" / "msra_ner_dev.bio"))
@@ -495,8 +550,11 @@ def msra_rows(data: Path, reference: bool, timed) -> tuple[str, list[list[str]]]
     rows = []
     for name, chars, model, learn_s in models:
         damage = EntityDamage()
-        for (text, entities), line in zip(sentences, model.segment_lines(texts), strict=True):
+        lines = list(model.segment_lines(texts))
+        for (text, entities), line in zip(sentences, lines, strict=True):
             damage.add(text, line.split(), entities)
+        if model is seg:
+            notes.append(f"msra news: {whole_counts(lines, texts)} whole")
         rows.append([name, str(chars)] + damage.row() + [f"{learn_s:.1f}" if learn_s else "-"])
         print(f"msra {name}: words crossing {rows[-1][-2]}", file=sys.stderr)
     counts = ", ".join(f"{damage.entities[k]} {k}" for k in ENTITY_TYPES)
@@ -531,7 +589,7 @@ def main() -> None:
         "cityu": (["cityu_test.utf8"], "cityu_test.utf8", "cityu_test_gold.utf8", "cityu_training_words.utf8"),
     }
     tmp = Path(tempfile.mkdtemp())
-    rows = []
+    rows, notes = [], []
 
     def add(set_name, model, chars, learn_s, seg, test_lines, gold_lines, words):
         out, gold = tmp / "out.seg", tmp / "gold.seg"
@@ -610,9 +668,12 @@ def main() -> None:
         # joins common words of another domain, not a score: jieba is itself 0.82 on PKU)
         texts = [line for line in (" ".join(r.split()) for r in reviews(data)) if line]
         seg, t = timed(lambda: train_segmenter(texts))
-        add("reviews", "hybrid against jieba.cut (no gold)", sum(map(len, texts)), t, seg, texts,
-            list(jieba_segmenter().segment_lines(texts)), None)
-    msra = None if args.no_heldout else msra_rows(data, not args.no_reference, timed)
+        out, ref = list(seg.segment_lines(texts)), list(jieba_segmenter().segment_lines(texts))
+        add("reviews", "hybrid against jieba.cut (no gold)", sum(map(len, texts)), t, Fixed(out), texts, ref, None)
+        share, top = flipped_words(out, ref)
+        notes.append(f"reviews: {whole_counts(out, texts)} whole; jieba's tokens of 2+ chars whose type the "
+                     f"hybrid never outputs there: {share:.4f} ({', '.join(f'{w} {n}' for w, n in top)})")
+    msra = None if args.no_heldout else msra_rows(data, not args.no_reference, timed, notes)
     print("SIGHAN 2005, learning from raw text only (fixed defaults); scored by minent.segmentation.score")
     print_table(["set", "model", "learned from (chars)", "P", "R", "F1", "OOV-R", "IV-R", "learn s"], rows)
     if msra:
@@ -620,6 +681,8 @@ def main() -> None:
         print(msra[0])
         print_table(["model", "learned from (chars)", "PER cross", "PER whole", "LOC cross", "LOC whole",
                      "ORG cross", "ORG whole", "words crossing", "learn s"], msra[1])
+    for note in notes:
+        print(note)
 
 
 if __name__ == "__main__":

@@ -277,10 +277,14 @@ class HybridSegmenter(LineSegmenter):
         known = np.isin(cut_keys, lex_keys)  # (a lexicon word cut by the segmenter)
         cand = (cut_n >= MIN_PAIRS) & ~known
         cand_keys, cand_n = cut_keys[cand], cut_n[cand]
-        left, right = pair_evidence(ucp, begin, unpack_pairs(np.concatenate([cand_keys, lex_keys])))
+        left, right, own_left, own_right = pair_evidence(
+            ucp, begin, unpack_pairs(np.concatenate([cand_keys, lex_keys])), own=True)
         k = len(cand_keys)
         word = (left[:k] < 0) & (right[:k] < 0)
-        colloc_keys = lex_keys[(left[k:] > 0) & (right[k:] > 0)]
+        # a word goes only when its parts explain both sides better than a word boundary and
+        # better than the word's own neighbours, learned as they come
+        colloc = (left[k:] > 0) & (right[k:] > 0) & (own_left[k:] > 0) & (own_right[k:] > 0)
+        colloc_keys = lex_keys[colloc]
         word_keys = cand_keys[word]
 
         def strings(keys):

@@ -84,10 +84,13 @@ neighbours where a part is free."""
 
 
 def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
-                  chunk: int = CHUNK_UNITS) -> tuple[np.ndarray, np.ndarray]:
+                  chunk: int = CHUNK_UNITS, own: bool = False) -> tuple[np.ndarray, ...]:
     """The left and right evidence (module docstring; nats, float64) of every pair of code points
     in the rows of *pairs* ((m, 2) int, rows distinct), over its occurrences in the units *ucp*
     (-1 between pieces) segmented by *begin*. A pair that never occurs has evidence 0 on both sides.
+    With *own*, also the evidence of each side against the pair's own neighbours (module
+    docstring): E' = E − Σ ln p(x | the pair's own past) / p₀(x) (:func:`own_code`; there a unit
+    never seen at a word edge counts as half an occurrence), returned after E_L, E_R.
 
     Per side, two passes over the corpus, *chunk* units at a time: the first counts the
     neighbours of the free parts, keyed by (part, x), and of the pairs where their part is free,
@@ -100,7 +103,7 @@ def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     m, n = len(pairs), len(ucp)
     if m == 0 or n < 2:
-        return np.zeros(m), np.zeros(m)
+        return (np.zeros(m),) * (4 if own else 2)
     start, end = word_edges(ucp, begin)
     sep = ucp < 0
     alone = start & end & ~sep  # one-character words
@@ -132,7 +135,7 @@ def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
             lo, hi = np.searchsorted(found_pos, [a, b])
             yield a, b, found_pos[lo:hi].astype(np.int64), found_pid[lo:hi].astype(np.int64)
 
-    out = []
+    out, own_out = [], []
     for step, (edge, part) in sides.items():  # (one side at a time: its tables only in memory)
         bg = np.zeros(_END + 1)  # the unit before a word start / after a word end
         free, ex = [], []  # (part, x): the free part's neighbours; (pair, x) where the part is free
@@ -145,6 +148,10 @@ def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
             sel = alone[part_at]
             ex.append(np.unique((pid[sel] << pid_bits) | _unit_at(ucp, part_at[sel] + step), return_counts=True))
         p0 = bg / max(bg.sum(), 1.0)
+        own_ll = None
+        if own:  # (a unit never seen at a word edge counts as half an occurrence there)
+            at = found_pos.astype(np.int64) + (0 if step < 0 else 1) + step
+            own_ll = own_code(found_pid.astype(np.int64), _unit_at(ucp, at), np.maximum(bg, 0.5) / max(bg.sum(), 1.0))
         del bg
         fk, fc = _counted(free)
         ek, ec = _counted(ex)
@@ -175,8 +182,42 @@ def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
                 ll = np.where(tot > 0, np.log(ratio), 0.0)
             evidence += np.bincount(pid, weights=ll, minlength=m)
         out.append(evidence)
+        if own_ll is not None:
+            own_out.append(evidence - np.bincount(found_pid.astype(np.int64), weights=own_ll, minlength=m))
         del free_table, ex_table, p0
-    return out[0], out[1]
+    return (out[0], out[1], own_out[0], own_out[1]) if own else (out[0], out[1])
+
+
+def own_code(pid: np.ndarray, x: np.ndarray, p0: np.ndarray) -> np.ndarray:
+    """ln p(x | the pair's own past) / p₀(x) for each occurrence, in corpus order, of the pairs
+    *pid* followed (or preceded) by the units *x*: Witten-Bell over the occurrences of the same
+    pair before it, (c(x) + V·p₀(x)) / (t + V) with t those occurrences, c(x) those with x and V
+    their different units (the first occurrence of a pair: p₀ itself, ratio 1); *p0* > 0 at
+    every unit of *x*."""
+    k = len(pid)
+    if k == 0:
+        return np.zeros(0)
+    order = np.lexsort((np.arange(k), pid))  # by pair, then corpus order
+    p = pid[order]
+    new_pair = np.append(True, p[1:] != p[:-1])
+    grp_start = np.maximum.accumulate(np.where(new_pair, np.arange(k), 0))
+    t = np.arange(k) - grp_start  # earlier occurrences of the pair
+    order2 = np.lexsort((np.arange(k), x, pid))  # by pair and unit, then corpus order
+    q, y = pid[order2], x[order2]
+    new_key = np.append(True, (q[1:] != q[:-1]) | (y[1:] != y[:-1]))
+    key_start = np.maximum.accumulate(np.where(new_key, np.arange(k), 0))
+    c = np.empty(k, np.int64)
+    c[order2] = np.arange(k) - key_start  # earlier occurrences of the pair with the same unit
+    first = np.zeros(k, np.int64)
+    first[order2[new_key]] = 1  # the pair's first occurrence with this unit
+    first_s = first[order]
+    cum = np.cumsum(first_s)
+    v = cum - first_s - (cum - first_s)[grp_start]  # different units of the earlier occurrences
+    ts, vs = np.empty(k, np.int64), np.empty(k, np.int64)
+    ts[order], vs[order] = t, v
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(ts > 0, (c / p0[x] + vs) / np.maximum(ts + vs, 1), 1.0)
+    return np.log(ratio)
 
 
 def pair_keys(ucp: np.ndarray, pos: np.ndarray) -> np.ndarray:

@@ -7,8 +7,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from minent.segmentation.pairs import (adjacent_singles, pair_evidence, pair_keys, two_unit_words,
-                                       unpack_pairs, word_edges)
+from minent.segmentation.pairs import (adjacent_singles, own_code, pair_evidence, pair_keys,
+                                       two_unit_words, unpack_pairs, word_edges)
 from minent.text.chars import to_codepoints
 
 
@@ -28,8 +28,9 @@ def _tokens(text, begin):
     return words
 
 
-def _evidence_reference(text, begin, pair):
-    """The module docstring's definition, one occurrence at a time, with dictionaries."""
+def _evidence_reference(text, begin, pair, own=False):
+    """The module docstring's definition, one occurrence at a time, with dictionaries; with
+    *own*, also E' (against the pair's own neighbours so far), after E_L and E_R."""
     END = None
     unit = lambda i: END if i < 0 or i >= len(text) or text[i] == "|" else text[i]  # noqa: E731
     words = _tokens(text, begin)
@@ -37,23 +38,29 @@ def _evidence_reference(text, begin, pair):
     ends = {i + n - 1 for i, n, s in words if not s}
     single = {i for i, n, s in words if not s and n == 1}
     occ = [i for i in range(len(text) - 1) if text[i:i + 2] == pair]
-    out = []
+    out, own_out = [], []
     for part_at, ctx, edges, part in ((0, -1, starts, pair[0]), (1, +1, ends, pair[1])):
         bg = Counter(unit(i + ctx) for i in edges)
         total = sum(bg.values())
         mine = {i + part_at for i in occ}
         free = Counter(unit(i + ctx) for i in single if text[i] == part and i not in mine)
         n, v = sum(free.values()), len(free)
-        e = 0.0
+        e, e_own, before = 0.0, 0.0, []
         for i in occ:
             x = unit(i + part_at + ctx)
+            # the pair's own code: Witten-Bell over its earlier neighbours, backed off to p₀ (a
+            # unit never at a word edge: half an occurrence)
+            t, w, c, p0f = len(before), len(set(before)), before.count(x), max(bg[x], 0.5) / total
+            e_own -= math.log((c + w * p0f) / (t + w) / p0f) if t else 0.0
+            before.append(x)
             if n + v == 0:
                 continue
             p0 = bg[x] / total
             p = (free[x] + v * p0) / (n + v)
             e += math.log(p / p0) if free[x] else math.log(v / (n + v))
         out.append(e)
-    return tuple(out)
+        own_out.append(e + e_own)
+    return tuple(out + own_out) if own else tuple(out)
 
 
 def _random_case(rng, n):
@@ -76,14 +83,29 @@ def test_pair_evidence_against_reference(seed):
     pairs = sorted({text[i:i + 2] for i in range(len(text) - 1) if "|" not in text[i:i + 2]})
     pairs += ["书外"]  # (never seen: evidence 0)
     rows = np.array([[ord(p[0]), ord(p[1])] for p in pairs])
-    left, right = pair_evidence(_ucp(text), begin, rows)
+    got = pair_evidence(_ucp(text), begin, rows, own=True)
+    assert all(a.tolist() == b.tolist() for a, b in zip(pair_evidence(_ucp(text), begin, rows), got))
     # read a few units at a time (chunks cut pairs and words anywhere): the same counts
-    left_c, right_c = pair_evidence(_ucp(text), begin, rows, chunk=37 + seed)
-    assert left_c == pytest.approx(left, abs=1e-9) and right_c == pytest.approx(right, abs=1e-9)
-    for p, le, ri in zip(pairs, left, right):
-        ref = _evidence_reference(text, begin, p)
-        assert le == pytest.approx(ref[0], abs=1e-9), p
-        assert ri == pytest.approx(ref[1], abs=1e-9), p
+    chunked = pair_evidence(_ucp(text), begin, rows, chunk=37 + seed, own=True)
+    for a, b in zip(chunked, got):
+        assert a == pytest.approx(b, abs=1e-9)
+    for k, p in enumerate(pairs):
+        ref = _evidence_reference(text, begin, p, own=True)
+        assert [e[k] for e in got] == pytest.approx(ref, abs=1e-9), p
+
+
+def test_own_code_against_reference():
+    rng = np.random.default_rng(7)
+    pid, x = rng.integers(0, 5, 300), rng.integers(0, 8, 300)
+    p0 = rng.random(9) + 0.05
+    p0 /= p0.sum()
+    expected = []
+    for i in range(len(pid)):
+        before = [x[j] for j in range(i) if pid[j] == pid[i]]
+        t, v, c = len(before), len(set(before)), before.count(x[i])
+        expected.append(math.log((c + v * p0[x[i]]) / (t + v) / p0[x[i]]) if t else 0.0)
+    assert own_code(pid, x, p0) == pytest.approx(expected, abs=1e-12)
+    assert own_code(np.zeros(0, np.int64), np.zeros(0, np.int64), p0).shape == (0,)
 
 
 def test_pair_evidence_tells_a_collocation_from_a_word():
@@ -127,7 +149,8 @@ def _hybrid(words, counts):
 def test_settle_pairs_against_reference(seed):
     # the decisions of settle_pairs, recomputed from the reference evidence: pairs of one-character
     # words cut twice or more, not in the lexicon, with evidence < 0 on both sides come in (their
-    # cuts joined); lexicon pairs with evidence > 0 on both sides go (their words cut)
+    # cuts joined); lexicon pairs with evidence > 0 on both sides, against a word boundary and
+    # against their own neighbours, go (their words cut)
     rng = np.random.default_rng(100 + seed)
     text, begin = _random_case(rng, 1500)
     # and sentences where 这是 is 这 + 是: what stands around it stands around the free 这 and 是
@@ -154,7 +177,7 @@ def test_settle_pairs_against_reference(seed):
             singles[text[i] + text[j]] += 1
     add = {p for p, c in singles.items() if c >= 2 and p not in lex_pairs
            and all(e < 0 for e in _evidence_reference(text, begin, p))}
-    drop = {p for p in lex_pairs if all(e > 0 for e in _evidence_reference(text, begin, p))}
+    drop = {p for p in lex_pairs if all(e > 0 for e in _evidence_reference(text, begin, p, own=True))}
     lex = seg.unigram.lexicon.as_dict()
     assert {w for w in lex if len(w) == 2} == (set(lex_pairs) - drop) | add
     for p in add:
@@ -186,3 +209,14 @@ def test_pairs_settled_in_real_text(shared_data, monkeypatch):
     seg = train_segmenter(raw)
     assert "現在" not in seg.unigram.lexicon.as_dict()
     assert seg.segment_line(line).split()[0] == "這是"
+
+
+def test_own_evidence_keeps_a_pair_with_neighbours_of_its_own():
+    # the free 是 is followed by 书, 人, 家, 国 alike; 这是 always by 书: its parts explain its right
+    # side better than a word boundary does (E_R > 0), but its own neighbours better still (E'_R < 0)
+    text = "|".join(["我是" + o for o in "书人家国" * 5] + ["这是书"] * 12) + "|"
+    begin = np.array([1 if c != "|" else 0 for c in text], np.uint8)
+    left, right, own_left, own_right = pair_evidence(_ucp(text), begin, np.array([[ord("这"), ord("是")]]), own=True)
+    assert right[0] > 0 and own_right[0] < 0
+    ref = _evidence_reference(text, begin, "这是", own=True)
+    assert [left[0], right[0], own_left[0], own_right[0]] == pytest.approx(ref, abs=1e-9)
