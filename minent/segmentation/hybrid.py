@@ -255,8 +255,10 @@ class HybridSegmenter(LineSegmenter):
           lexicon word, its count the number of those cuts, taken from its characters (each
           keeps at least ½);
         * a two-character lexicon word whose neighbours on both sides are better explained by
-          its parts (evidence > 0 on both: 這是, 住在) is dropped, its count going to its
-          characters (:func:`~minent.segmentation.lexicon.without_words`).
+          its parts than by a word boundary (evidence > 0 on both: 這是, 住在) and than by its
+          own neighbours learned as they come (``own=True``: 但是, 还是 in hotel reviews stay) is
+          dropped, its count going to its characters
+          (:func:`~minent.segmentation.lexicon.without_words`).
 
         Returns the segmentation with the same decisions (those cuts joined, those words cut),
         for the first boundary fit: fitted on *begin*, the boundary model would bring back

@@ -20,8 +20,17 @@ interpolated with p₀ by Witten-Bell: p = (d(x) + V·p₀(x)) / (N + V), N the 
 b left, d(x) those followed by x, V the number of different units that follow them. With few
 free occurrences p tends to p₀ and the evidence to 0: no constant is chosen. The *left
 evidence* E_L is the same with the unit before ab, a in place of b and word starts in place of
-word ends. E_L > 0 and E_R > 0: both sides are explained by the parts (a collocation); E_L < 0
-and E_R < 0: by neither (a word). Computed on the hybrid's first segmentation by
+word ends. E_L > 0 and E_R > 0: both sides are explained by the parts better than by a word
+boundary; E_L < 0 and E_R < 0: by neither (a word).
+
+p₀ describes an average word, and a function word is not one: 但是 comes after a comma as the
+free 但 does, and over 1 275 occurrences in hotel reviews its E_L is +1 682 nats. So a lexicon
+word is cut (a collocation) only when its parts also beat the word's own neighbours: E'_L > 0
+and E'_R > 0, E' = Σ ln p(x | free part) / p(x | the word's own past), where the word's own code
+is the same Witten-Bell estimate over the neighbours of its earlier occurrences, backed off to
+p₀ (:func:`own_code`; its first occurrence is coded by p₀). In a small corpus this is nearly the
+sign rule; a frequent word with neighbours of its own (但是, 还是, but also 这家 before 酒店) stays
+whole. Computed on the hybrid's first segmentation by
 :func:`pair_evidence` (numpy, a few sorts of the corpus's positions) and applied by
 :meth:`minent.segmentation.hybrid.HybridSegmenter.settle_pairs`.
 """
