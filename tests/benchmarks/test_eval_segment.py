@@ -85,7 +85,8 @@ def test_function_words_kept_whole_and_words_never_whole():
 
     texts = ["但是还是好", "但是我还有", "还是"]
     out = ["但是 还 是 好", "但 是 我 还有", "还是"]
-    assert whole_counts(out, texts, ("但是", "还是", "还有", "最后")) == "但是 1/2, 还是 1/2, 还有 1/1, 最后 0/0"
+    counts = whole_counts(out, texts, ("但是", "还是", "还有", "最后"))
+    assert counts == "但是 1/2, 还是 1/2, 还有 1/1, 最后 0/0"
     ref = ["但是 还是 好", "但是 我 还有", "还是"]
     # 但是 whole once of twice, 还是 once of twice, 还有 once: no type is never whole
     assert flipped_words(out, ref) == (0.0, [])
