@@ -206,24 +206,27 @@ def own_code(pid: np.ndarray, x: np.ndarray, p0: np.ndarray) -> np.ndarray:
     k = len(pid)
     if k == 0:
         return np.zeros(0)
-    order = np.lexsort((np.arange(k), pid))  # by pair, then corpus order
+    idx = np.arange(k)
+    order = np.lexsort((idx, pid))  # by pair, then corpus order
     p = pid[order]
-    new_pair = np.append(True, p[1:] != p[:-1])
-    grp_start = np.maximum.accumulate(np.where(new_pair, np.arange(k), 0))
-    t = np.arange(k) - grp_start  # earlier occurrences of the pair
-    order2 = np.lexsort((np.arange(k), x, pid))  # by pair and unit, then corpus order
+    grp_start = np.maximum.accumulate(np.where(np.append(True, p[1:] != p[:-1]), idx, 0))
+    del p
+    ts = np.empty(k, np.int64)
+    ts[order] = idx - grp_start  # earlier occurrences of the pair
+    order2 = np.lexsort((idx, x, pid))  # by pair and unit, then corpus order
     q, y = pid[order2], x[order2]
     new_key = np.append(True, (q[1:] != q[:-1]) | (y[1:] != y[:-1]))
-    key_start = np.maximum.accumulate(np.where(new_key, np.arange(k), 0))
+    del q, y
     c = np.empty(k, np.int64)
-    c[order2] = np.arange(k) - key_start  # earlier occurrences of the pair with the same unit
+    c[order2] = idx - np.maximum.accumulate(np.where(new_key, idx, 0))  # earlier with the same unit
     first = np.zeros(k, np.int64)
     first[order2[new_key]] = 1  # the pair's first occurrence with this unit
-    first_s = first[order]
-    cum = np.cumsum(first_s)
-    v = cum - first_s - (cum - first_s)[grp_start]  # different units of the earlier occurrences
-    ts, vs = np.empty(k, np.int64), np.empty(k, np.int64)
-    ts[order], vs[order] = t, v
+    del order2, new_key
+    before = np.cumsum(first[order]) - first[order]  # (first occurrences before, in pair order)
+    del first
+    vs = np.empty(k, np.int64)
+    vs[order] = before - before[grp_start]  # different units of the pair's earlier occurrences
+    del before, grp_start, order
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(ts > 0, (c / p0[x] + vs) / np.maximum(ts + vs, 1), 1.0)
     return np.log(ratio)
