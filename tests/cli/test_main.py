@@ -143,6 +143,9 @@ def test_ctrl_c_stops_all_workers():
         env=env,
         cwd=ROOT,
         start_new_session=True,
+        # as from a terminal: a shell's background job starts with SIGINT ignored, and Python
+        # then installs no KeyboardInterrupt handler at all
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     proc.stdin.write(SAMPLE.read_bytes() * 20)
     proc.stdin.flush()
@@ -153,7 +156,13 @@ def test_ctrl_c_stops_all_workers():
     assert _children(proc.pid), "the worker pool never started"
     time.sleep(0.5)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
-    out, err = proc.communicate(timeout=60)
+    try:  # stdin still open: the job cannot end by running out of input
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("minent count -j 2 went on after Ctrl-C") from None
+    out, err = proc.stdout.read(), proc.stderr.read()
+    proc.stdin.close()
     assert proc.returncode == 130, err
     assert b"Traceback" not in err and b"interrupted" in err
     deadline = time.time() + 10
