@@ -341,8 +341,9 @@ def entry_charge(n: int, entry_cost: float, oov_max: int = 0) -> float:
 
 
 def _em(enc: EncodedCorpus, lexicon: Lexicon, iterations: int, tol: float, history: list[float],
-        progress: Callable[[str], None] | None, oov: tuple[int, float] = (0, 0.0)) -> Lexicon:
-    """Hard-EM passes until bits/char stops improving by ``tol``; appends each pass's bits to *history*."""
+        progress: Callable[[str], None] | None, oov: tuple[int, float] = (0, 0.0), rel_tol: float = 0.0) -> Lexicon:
+    """Hard-EM passes until bits/char stops improving by ``tol``, or by ``rel_tol`` times itself
+    (whichever is more); appends each pass's bits to *history*."""
     prev = math.inf
     for _ in range(iterations):
         new_lex = _segment_and_count(enc, lexicon, *oov)
@@ -354,7 +355,7 @@ def _em(enc: EncodedCorpus, lexicon: Lexicon, iterations: int, tol: float, histo
             break
         history.append(bits)
         lexicon = new_lex
-        if bits > prev - tol:
+        if bits > prev - max(tol, rel_tol * prev):
             break
         prev = bits
     return lexicon
@@ -642,12 +643,13 @@ def _check_finite(margin: float, oov_penalty: float) -> None:
 def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int = 2, margin: float = 1.5,
                   entry_cost: float = 4.0, oov_max: int = 2, oov_penalty: float = 2.0, iterations: int = 30,
                   tol: float = 5e-3, free_pair: float | None = 0.3, pre_split: bool = False,
-                  progress: Callable[[str], None] | None = None) -> LexiconResult:
+                  progress: Callable[[str], None] | None = None, rel_tol: float = 0.0) -> LexiconResult:
     """:func:`build_lexicon` of a corpus already encoded (:func:`encode_corpus`, with the
     ``pre_split`` given here: it is only recorded in the settings), with its n-gram *table* (:func:`ngram_table` of order ``max_len`` or
     more, counted with a threshold of ``min_count`` or less; None when ``max_len`` < 2 or the
     corpus is empty): ``train_segmenter`` shares one encoding and one table between the lexicon
-    and the character LM."""
+    and the character LM. ``rel_tol``: re-estimation also stops when a pass lowers bits/char by
+    less than this share of itself (the hybrid model's 1e-3; 0: ``tol`` alone)."""
     _check_finite(margin, oov_penalty)
     n_chars = enc.n_chars
     char_counts = enc.char_counts()
@@ -682,7 +684,7 @@ def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int
     result = LexiconResult(lexicon, n_chars, bits_chars, candidates=n_cand, after_removal=after, settings=settings)
     if n_chars == 0:
         return result
-    lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty))
+    lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty), rel_tol)
     if free_pair is None or free_pair > 0:
         threshold = mean_freedom(lexicon) if free_pair is None else free_pair
         result.settings["free_pair"] = round(threshold, 4)  # the value used (stderr summary)
@@ -691,6 +693,6 @@ def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int
             log.info("lexicon: %d collocations of free units dropped (freedom >= %.3f)", len(drop), threshold)
             lexicon = without_words(lexicon, drop)
             result.bits_before_filter, result.bits_per_iteration = result.bits_per_iteration, []
-            lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty))
+            lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty), rel_tol)
     result.lexicon = lexicon
     return result
