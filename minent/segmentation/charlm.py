@@ -146,9 +146,8 @@ class CharLM(LineSegmenter):
         """:meth:`tag_scores` of *ids* from their :meth:`context_counts` *seen*."""
         from minent.segmentation.kernels.viterbi import charlm_scores_of_counts
 
-        unigram, _ = self.count_tables()
-        return charlm_scores_of_counts(ids, seen, unigram, self.alpha, float(max(len(self.codepoints) - 2, 1)),
-                                       self.begin_scores())
+        return charlm_scores_of_counts(ids, seen, self.unigram_counts(), self.alpha,
+                                       float(max(len(self.codepoints) - 2, 1)), self.begin_scores())
 
     def prepare(self) -> None:
         """Build the count tables and begin scores the decoder uses (see :meth:`count_tables`)."""
@@ -162,10 +161,23 @@ class CharLM(LineSegmenter):
         if getattr(self, "_tables", None) is None:
             from minent.segmentation.kernels.viterbi import count_table
 
+            self._tables = self.unigram_counts(), [count_table(k, c) for k, c in zip(self.keys[1:], self.counts[1:])]
+        return self._tables
+
+    def unigram_counts(self) -> np.ndarray:
+        """The count of every character id (float64): the first of :meth:`count_tables`, built
+        alone (what scoring from :meth:`context_counts` needs)."""
+        if getattr(self, "_unigram", None) is None:
             unigram = np.zeros(len(self.codepoints), dtype=np.float64)
             unigram[self.keys[0].astype(np.int64)] = self.counts[0]
-            self._tables = unigram, [count_table(k, c) for k, c in zip(self.keys[1:], self.counts[1:])]
-        return self._tables
+            self._unigram = unigram
+        return self._unigram
+
+    def release_tables(self) -> None:
+        """Free the 2..4-gram hash tables of :meth:`count_tables` (built again when next needed):
+        about three times the size of the n-grams' sorted keys and counts (576 MiB for 20M characters
+        of poems), idle while self-training decodes from :meth:`context_counts`."""
+        self._tables = None
 
     def begin_scores(self) -> np.ndarray:
         """ln p_b(c) for every character id: how likely c is to begin a word (tag b).

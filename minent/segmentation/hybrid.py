@@ -15,7 +15,7 @@ from minent.segmentation.boundary import BoundaryModel
 from minent.segmentation.charlm import CharLM
 from minent.segmentation.lexicon_model import Lexicon
 from minent.segmentation.unigram import LineSegmenter, UnigramSegmenter
-from minent.segmentation.units import CHUNK_UNITS, corpus_units, unit_slices
+from minent.segmentation.units import CHUNK_UNITS, DistinctPieces, corpus_units, unit_slices
 
 log = logging.getLogger("minent")
 
@@ -124,8 +124,7 @@ class HybridSegmenter(LineSegmenter):
         weights = np.zeros(0)
         if self.boundary is not None and self.w_boundary > 0:
             weights = self.boundary.weights
-        unigram, _ = lm.count_tables()
-        scores = hybrid_tag_scores(lm_ids, seen, unigram, lm.alpha, float(max(len(lm.codepoints) - 2, 1)),
+        scores = hybrid_tag_scores(lm_ids, seen, lm.unigram_counts(), lm.alpha, float(max(len(lm.codepoints) - 2, 1)),
                                    lm.begin_scores(), np.ascontiguousarray(ucp, dtype=np.int32), weights,
                                    float(self.w_boundary / self.w_lm), rules, FORBIDDEN / self.w_lm, keep)
         args = (u.trie, u.depth, u.unk_score, u.char_score, u.span_score, u.oov_max, -u.oov_penalty, scores,
@@ -179,15 +178,27 @@ class HybridSegmenter(LineSegmenter):
 
         self.classifiers = learn_classifiers(ucp)
         log.info("hybrid: %d classifiers (units after two or more different numbers)", len(self.classifiers))
-        slices = unit_slices(ucp)
         passes = max(rounds, 1) if prune else rounds
+        if passes == 0:
+            return self
+        # every round decodes each distinct piece once and spreads its words to every copy
+        pieces = DistinctPieces(ucp)
+        distinct = pieces.units
+        log.info("hybrid: self-training decodes %d distinct pieces of %d (%d of %d units)",
+                 int(np.count_nonzero(distinct < 0)), pieces.n_pieces, len(distinct), len(ucp))
+        slices = unit_slices(distinct)
         # the char-LM scores of the corpus do not change between rounds: the n-gram counts they
         # come from are looked up once (12 bytes a unit), the arithmetic is done again each round
         keep = passes > 1
-        counts = [self.lm.context_counts(self.lm.ids_of(ucp[a:b])) if keep else None for a, b in slices]
+        counts = [self.lm.context_counts(self.lm.ids_of(distinct[a:b])) if keep else None for a, b in slices]
+        if keep:
+            # the rounds decode from these counts: the LM's hash tables they were looked up in
+            # are idle until this model next segments other text (built again then)
+            self.lm.release_tables()
         for r in range(passes):
-            begin = np.concatenate([self.decode_units(ucp[a:b], lm_counts=c) for (a, b), c in zip(slices, counts)]
-                                   or [np.zeros(0, np.uint8)])
+            begin = pieces.spread(ucp, np.concatenate(
+                [self.decode_units(distinct[a:b], lm_counts=c) for (a, b), c in zip(slices, counts)]
+                or [np.zeros(0, np.uint8)]))
             if prune and r == 0:
                 seen = self.seen_lexicon(ucp, begin)
                 self.drop_collocations(ucp, begin, free_pair, seen=seen)

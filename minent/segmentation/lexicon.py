@@ -496,8 +496,16 @@ def suffix_words(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: Itera
     han = (ucp >= 0) & (char_class_table()[np.maximum(ucp, 0)] == HAN)
     sep = ucp < 0
     # (a separator is a word of its own here, and a word starts after it)
-    start = np.flatnonzero((begin[:n] != 0) | sep | np.concatenate([[True], sep[:-1]]))
-    length = np.diff(np.append(start, n))
+    is_start = (begin[:n] != 0) | sep
+    is_start[1:] |= sep[:-1]
+    is_start[0] = True
+    # (the starts and lengths of every word of the corpus: int32 where they fit, 8 bytes a
+    # word instead of 24 with the copy np.append makes, 1.5 GB for 84M units)
+    start = np.flatnonzero(is_start).astype(np.int32 if n < 2**31 else np.int64)
+    del is_start
+    length = np.empty_like(start)
+    np.subtract(start[1:], start[:-1], out=length[:-1])
+    length[-1] = n - start[-1]
     found = []  # (stem + suffix rows of m + 1 units, how often each was cut), m = 2..max_len-1
     for m in range(2, max_len):
         s = start[np.flatnonzero((length[:-1] == m) & (length[1:] == 1))]

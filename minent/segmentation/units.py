@@ -203,3 +203,39 @@ def cut_slices(sep: np.ndarray, n: int, size: int):
         out.append((a, b))
         a = b
     return out
+
+
+class DistinctPieces:
+    """The distinct pieces of the units *ucp* of a corpus (maximal runs of units >= 0): each
+    once in :attr:`units` (in order of first appearance, a separator after each), and where
+    every piece of *ucp* is found there. Every decoder decodes each piece on its own (units
+    between separators), so decoding :attr:`units` and :meth:`spread` ing the result gives the
+    decoding of *ucp*, with each piece seen k times decoded once (a corpus's repeated lines,
+    formulas, titles and short clauses). Equal pieces are found by a 64-bit hash and compared
+    unit by unit (a collision is decoded on its own)."""
+
+    def __init__(self, ucp: np.ndarray):
+        from minent.segmentation.kernels.pieces import gather_pieces, piece_hashes, piece_sources
+
+        self.n = len(ucp)
+        starts, lengths, hashes = piece_hashes(ucp)
+        source = piece_sources(ucp, starts, lengths, hashes, np.argsort(hashes, kind="stable"))
+        del hashes
+        own = source == np.arange(len(source))
+        self.units = np.full(int(lengths[own].sum() + own.sum()), -1, dtype=np.int32)
+        at = gather_pieces(ucp, starts, lengths, own, self.units)
+        index = np.int32 if len(self.units) < 2**31 else np.int64
+        self.source_at = at[source].astype(index)  # (where each piece's copy starts in self.units)
+
+    @property
+    def n_pieces(self) -> int:
+        return len(self.source_at)
+
+    def spread(self, ucp: np.ndarray, values: np.ndarray, fill=0) -> np.ndarray:
+        """Per-unit *values* of :attr:`units` (e.g. word starts) spread to the units *ucp* this
+        was made of; *fill* at separators."""
+        from minent.segmentation.kernels.pieces import spread_pieces
+
+        out = np.full(len(ucp), fill, dtype=values.dtype)
+        spread_pieces(ucp, values, self.source_at, out)
+        return out

@@ -129,6 +129,31 @@ def test_hybrid_decodes_the_same_from_kept_context_counts():
         assert np.array_equal(seg.decode_units(ucp, lm_counts=seg.lm.context_counts(seg.lm.ids_of(ucp))), want)
 
 
+def test_released_tables_are_built_again():
+    """Self-training frees the LM's hash tables once it has the context counts
+    (release_tables): decoding from the counts does not build them again, decoding text does,
+    with the same tables, scores and word starts."""
+    from minent.segmentation.units import corpus_units
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    seg = train_segmenter(lines[:300], self_train=2)
+    assert seg.lm._tables is None  # (freed by self-training)
+    ucp = corpus_units(lines[300:], False)
+    seen = seg.lm.context_counts(seg.lm.ids_of(ucp))
+    unigram, tables = seg.lm.count_tables()
+    want = seg.decode_units(ucp)
+    seg.lm.release_tables()
+    assert np.array_equal(seg.decode_units(ucp, lm_counts=seen), want)
+    scores = seg.lm.scores_of_counts(seg.lm.ids_of(ucp), seen)
+    assert seg.lm._tables is None  # (scores from counts need the character counts only)
+    assert np.array_equal(scores, seg.lm.tag_scores(seg.lm.ids_of(ucp)))
+    assert seg.lm._tables is not None
+    u2, t2 = seg.lm.count_tables()
+    assert np.array_equal(u2, unigram) and all(np.array_equal(a, b) for a, b in zip(t2, tables))
+    seg.lm.release_tables()
+    assert np.array_equal(seg.decode_units(ucp), want) and seg.lm._tables is not None
+
+
 def test_count_table_lookups():
     from minent.segmentation.kernels.viterbi import count_table, table_count
 
