@@ -44,7 +44,11 @@ below was chosen by:
   gold. Not a score (jieba is 0.82 on PKU) but a flag for a change that cuts or joins the common
   words of another domain: at 71e288f the hybrid makes 很好 a word 1 412 times (jieba and PKU cut
   很 好), and branch q-pairs at 2977699, which cuts 但是, 还是, 还有 everywhere in the reviews,
-  falls 0.015 here while gaining on PKU and CityU.
+  falls 0.015 here while gaining on PKU and CityU. Printed after the tables: how many occurrences
+  of 但是, 还是, 还有, 最后, 当时 (one word in the PKU gold) the hybrid keeps whole in the reviews
+  and the news, and the share of jieba's tokens of 2+ characters whose type the hybrid never
+  outputs at their place (a word type cut in every occurrence; mostly PKU's 一个, 一般, 一点,
+  which the classifier cut splits), with the five most frequent such types.
 
 Held-out rows at 71e288f (the default model below; one shared 2-core machine):
 
@@ -55,6 +59,23 @@ pku dev  hybrid (the pku model)          0.8149  0.8185  0.8167  0.8185
 pku dev  ref: jieba.cut (supervised)     0.8269  0.7873  0.8066  0.7873
 reviews  hybrid against jieba.cut        0.7925  0.7833  0.7879  -
 =======  ==============================  ======  ======  ======  ======
+
+The same rows after two-character words judged by their neighbours, with the sign rule alone
+(q-pairs) and with the own-neighbours condition (the default; §3.4):
+
+=======  ===========================  ======  ======  ======  ===========================  ======  ======  ======
+set      sign rule alone              P       R       F1      + own neighbours (default)   P       R       F1
+=======  ===========================  ======  ======  ======  ===========================  ======  ======  ======
+pku dev  hybrid (the pku model)       0.8199  0.8235  0.8217                               0.8185  0.8184  0.8184
+reviews  hybrid against jieba.cut     0.7678  0.7786  0.7732                               0.7918  0.7804  0.7861
+=======  ===========================  ======  ======  ======  ===========================  ======  ======  ======
+
+Whole (reviews): sign rule 但是 0/1275, 还是 8/1838, 还有 0/887, 最后 0/293, 当时 0/195; default
+1275/1275, 1783/1838, 863/887, 292/293, 195/195 (at 71e288f 1275, 1779, 863, 292, 195). News:
+sign rule 但是 184/185, 还是 0/200, 还有 0/245, 最后 161/224, 当时 126/128; default the same but
+还有 243/245. jieba's words never whole in the reviews: 0.1487 of its 2+ character tokens with the
+sign rule (一个 1577, 但是 1275, 一般 1018, 还有 862, 一点 543), 0.1265 by default (一个, 一般, 一点,
+一下, 一样).
 
 =============================  =========  =========  =========  =========  =========  =========  ========
 MSRA, entities of 2+ chars     PER cross  PER whole  LOC cross  LOC whole  ORG cross  ORG whole  words
@@ -102,6 +123,18 @@ before (fixed free-pair filter of two-character words, 0.3)            0.8020 / 
   stem + suffix the first segmentation cut (服务 业, 委员 会) becomes a
   lexicon word (stems of 2 characters only: 0.8255 / 0.7939) (P .830
   R .823 OOV-R .667 IV-R .832 / P .783 R .806 OOV-R .641 IV-R .819)
++ two-character strings judged by their neighbours (§3.4, pairs.py):    0.8276 / 0.8001
+  the log-likelihood ratio of the units around a pair under its parts
+  as free words vs any word boundary (Witten-Bell); a pair cut twice
+  or more with evidence < 0 on both sides becomes a word (現在, 有人),
+  a lexicon pair with evidence > 0 on both goes (這是, 住在) if its
+  parts also explain both sides better than its own neighbours
+  learned as they come (Witten-Bell over its earlier occurrences,
+  backed off to p₀), and the first boundary fit sees both decisions
+  (P .833 R .822 OOV-R .668 IV-R .832 / P .791 R .809 OOV-R .643
+  IV-R .822; the sign rule alone, q-pairs: 0.8303 / 0.8010, P .834
+  R .827 / P .792 R .810, but the hotel reviews' 但是, 还是, 还有, 最后,
+  当时 cut in every occurrence)
 =====================================================================  ===============
 
 Sizes, before → after the collocation and pruning steps: PKU first 50k characters 0.781 → 0.787,
@@ -123,6 +156,10 @@ Before → after stem + suffix words: PKU 50k 0.8028 → 0.8041, 200k 0.8171 →
 0.7938; CityU 50k 0.7917 → 0.7941, 200k 0.7902 → 0.7934, 2M 0.6815 → 0.6835; ``--pre-split`` PKU
 0.8091 → 0.8114, CityU 0.7873 → 0.7920 (the unigram and no-self-training rows do not prune and
 are unchanged).
+Before → after pairs judged by their neighbours: PKU 50k 0.8041 → 0.8068, 200k 0.8193 → 0.8232,
+2M 0.7938 → 0.8005; CityU 50k 0.7941 → 0.7989, 200k 0.7934 → 0.7960, 2M 0.6835 → 0.7059;
+``--pre-split`` PKU 0.8114 → 0.8160, CityU 0.7920 → 0.7983 (unigram and no-self-training rows
+unchanged).
 
 Tried and not kept (F1 PKU / CityU; the row in brackets is the state it was tried on). Every
 granularity knob trades one set for the other — PKU's standard is finer than CityU's, and the
@@ -256,7 +293,58 @@ bound measured without the cuts after stems themselves (the cuts      0.8261 / 0
 under test no longer count as evidence that the character is free)
 a second decode after the pruning, before the first boundary fit      0.8262 / 0.7904
 (the first fit sees 他說 joined: see "Errors left")
+the first boundary fit on the first segmentation with every word the   0.8126 / 0.7735,
+pruning dropped cut (what the pruning assumes of its counts) / only    0.8158 / 0.7789
+the two-character collocations: the boundary model learns to cut
+far more (P .802 / .748)
+neighbour evidence (pairs.py; first forms):
+  a free-pair collocation kept when its evidence is < 0 on both sides  0.8255 / 0.7956
+  lexicon pairs with evidence > 0 on both sides dropped (lexicon only) 0.8266 / 0.7948
+  pairs of one-character words with evidence < 0 on both sides added  0.8267 / 0.7947
+  (lexicon only: the boundary model fitted on the first segmentation
+  cuts them again)
+[+ pairs by their neighbours, the sign rule alone (q-pairs); rows      0.8303 / 0.8010
+ below up to the own-neighbours rows are variants of it]
+the lexicon changes only / the boundary-fit labels only                0.8269 / 0.7951, 0.8309 / 0.7994
+new words only / dropped pairs only                                    0.8279 / 0.7977, 0.8290 / 0.7963
+a pair a word when one side's evidence is < 0 / a collocation when     0.8261 / 0.7992, 0.7885 / 0.7749
+one side's is > 0
+the sum of both sides against 0 for both decisions                     0.8161 / 0.7940
+pairs cut three or more times                                          0.8306 / 0.7991
+candidate pairs of two free characters (freedom ≥ the mean) left out   0.8296 / 0.7990
+(有人, 不是 go with 的人, 的是)
+the lexicon's pairs judged after the pruning, the new pairs then on    0.8281 / 0.7988
+the segmentation with those cut (他說, 就是, dropped by the free-pair
+rule, stay joined in the labels)
+the pairs judged again before every boundary fit                       0.8266 / 0.8023
+lexicon pairs with evidence < 0 on both sides kept from the free-pair   0.8300 / 0.8022,
+rule / from it and the unpaid rule                                     0.8293 / 0.8018
+the collocations not cut in the boundary-fit labels / not dropped      0.8280 / 0.7981, 0.8309 / 0.8010
+from the lexicon (cut in the labels only)
+a collocation also needs its right neighbours better explained by      0.8298 / 0.8005
+free b than by free a, and its left by free a than by free b (but
+是, 但 both start clauses: 但是 still goes)
+the background p₀ of the word hypothesis replaced by the other part's  0.7512 / 0.7727
+free neighbours
+collocations cut only when the pruning drops them too (two free        0.8297 / 0.7995
+characters): reviews 0.7893, news 0.7743 by the proxy below
+[+ own neighbours: the default; reviews 0.7861 by the held-out row]    0.8276 / 0.8001
+the sign rule with a significance test in place of the own             0.8297 / 0.7987
+neighbours: z of the per-occurrence log-ratios (mean / standard
+error) above √ln n (BIC, one parameter) on both sides; reviews 0.7871
+but 还是, 最后 cut everywhere (z 11 / 10 on 还是)
+the own neighbours and that test together; reviews 0.7870, the five    0.8282 / 0.7982
+function words whole on the news too (还是 199/200)
 =====================================================================  =============================
+
+Other text, no gold (agreement F1 with ``jieba.cut``, whose dictionary joins 很好, 还是, 这家: a
+proxy that counts every collocation cut as a disagreement), the model learning from the text and
+segmenting its first 2000 lines, before → after pairs by their neighbours with the sign rule alone: hotel reviews (1M
+characters) 0.7951 → 0.7818, MSRA NER news (first 8000 sentences, 319k characters) 0.7701 →
+0.7728. On the reviews the collocations cut are right by PKU's standard for 很好, 这家, 都是, 很大,
+住在, 太差 and wrong for 还是, 但是, 只是, 看到, 最后, 呵呵, 第一 (about as many tokens each); the words
+added there are mostly wrong (是我, 是不, 不到; 为了 right). Without the collocation cut in the labels
+the reviews stay at 0.7944 (news 0.7745) but CityU falls to 0.7981.
 
 Errors left (gold read only to analyse): CityU splits numbers from 年 / 日 / ％ (2001 年, 30 ％) and
 keeps stem + suffix words (中國隊, 奧運會, 嘉義縣), PKU the reverse — standards that no raw-text statistic
@@ -264,9 +352,11 @@ chose between here. Numerals: PKU keeps 一个 as one word (206 times in its tes
 CTB split 一 個), and both keep lexicalised numeral words whose second character is also a classifier
 (十分, 一起, 进一步, 百年, 千瓦), which the classifier cut splits; a numeral freed from its classifier is
 still glued to the word before it through a lexicon word (这一 个). The rest is mostly over-splitting
-of the small CityU corpus (P .783 < R .806; two-character gold words cut into two one-character
-words: 1 400 before the per-join step, 952 after — 為了, 現在, 但是 still do not pay: their PMI, about 2 nats, is no
-higher than that of the collocations 這是, 不能, 全國 that CityU splits), stem + suffix words of
+of the small CityU corpus (P .783 < R .806 before the neighbour step, .792 < .810 after;
+two-character gold words cut into two one-character words: 1 400 before the per-join step, 952
+after, 735 after the neighbour step — 為了, 人大, 但是, 得到 are still cut, and 另外, 此外, words
+of CityU, now are: their PMI, about 2 nats, is no higher than that of the collocations 這是, 不能,
+全國 that CityU splits, and their neighbours are those of their free parts), stem + suffix words of
 CityU (831 cut as 2+1 before the suffix step, 655 after; 服務業, 銷售額, 太陽能 are joined — words of 3 or 4
 characters the step brings into the test segmentation: 181 gold tokens and 134 wrong ones, mostly
 names and spans across a boundary: 校師生, 納領事; PKU 312 and 373: 朋友们, 学生们 are split there —
@@ -410,6 +500,57 @@ class EntityDamage:
         return cells + [f"{self.words_crossing / (self.words or 1):.4f}"]
 
 
+FUNCTION_WORDS = ("但是", "还是", "还有", "最后", "当时")
+"""Words of every standard (one word in the PKU gold) that a per-type decision once cut in every
+occurrence of the reviews and the news: how many of their occurrences an output keeps whole."""
+
+
+def spans(line: str) -> list[tuple[int, int]]:
+    """The (start, end) character offsets of the words of a segmented *line*."""
+    out, i = [], 0
+    for w in line.split():
+        out.append((i, i + len(w)))
+        i += len(w)
+    return out
+
+
+def flipped_words(out_lines, ref_lines) -> tuple[float, list[tuple[str, int]]]:
+    """Of the tokens of 2+ characters of *ref_lines*, the share whose word type is never a token
+    at the same place in *out_lines* (a type cut in every occurrence), and the five most frequent
+    such types with their counts."""
+    seen, whole = {}, {}
+    for out, ref in zip(out_lines, ref_lines, strict=True):
+        text, got = ref.replace(" ", ""), set(spans(out))
+        for a, b in spans(ref):
+            if b - a >= 2:
+                w = text[a:b]
+                seen[w] = seen.get(w, 0) + 1
+                whole[w] = whole.get(w, 0) + ((a, b) in got)
+    never = sorted(((w, n) for w, n in seen.items() if whole[w] == 0), key=lambda wn: (-wn[1], wn[0]))
+    return sum(n for _, n in never) / max(sum(seen.values()), 1), never[:5]
+
+
+def whole_counts(out_lines, texts, words=FUNCTION_WORDS) -> str:
+    """"w k/n" for each of *words*: n its occurrences in the raw *texts*, k those kept whole."""
+    found = {w: [0, 0] for w in words}
+    for out, text in zip(out_lines, texts, strict=True):
+        toks = out.split()
+        for w in words:
+            found[w][0] += toks.count(w)
+            found[w][1] += text.count(w)
+    return ", ".join(f"{w} {k}/{n}" for w, (k, n) in found.items())
+
+
+class Fixed:
+    """A segmentation already made, with the ``segment_lines`` of minent's models."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+
+    def segment_lines(self, lines):
+        return iter(self.lines)
+
+
 def jieba_segmenter():
     """``jieba.cut`` (HMM on, its own dictionary) with the ``segment_lines`` of minent's models."""
     import jieba
@@ -424,8 +565,9 @@ def jieba_segmenter():
     return Jieba
 
 
-def msra_rows(data: Path, reference: bool, timed) -> tuple[str, list[list[str]]]:
-    """The title and rows of the entity-damage table on the MSRA NER news (held out)."""
+def msra_rows(data: Path, reference: bool, timed, notes: list[str]) -> tuple[str, list[list[str]]]:
+    """The title and rows of the entity-damage table on the MSRA NER news (held out); the
+    hybrid's count of :data:`FUNCTION_WORDS` kept whole goes to *notes*."""
     from minent.segmentation import train_segmenter
 
     sentences = read_bio(read_lines(data / "ner" / "msra_ner_dev.bio"))
@@ -439,8 +581,11 @@ def msra_rows(data: Path, reference: bool, timed) -> tuple[str, list[list[str]]]
     rows = []
     for name, chars, model, learn_s in models:
         damage = EntityDamage()
-        for (text, entities), line in zip(sentences, model.segment_lines(texts), strict=True):
+        lines = list(model.segment_lines(texts))
+        for (text, entities), line in zip(sentences, lines, strict=True):
             damage.add(text, line.split(), entities)
+        if model is seg:
+            notes.append(f"msra news: {whole_counts(lines, texts)} whole")
         rows.append([name, str(chars)] + damage.row() + [f"{learn_s:.1f}" if learn_s else "-"])
         print(f"msra {name}: words crossing {rows[-1][-2]}", file=sys.stderr)
     counts = ", ".join(f"{damage.entities[k]} {k}" for k in ENTITY_TYPES)
@@ -475,7 +620,7 @@ def main() -> None:
         "cityu": (["cityu_test.utf8"], "cityu_test.utf8", "cityu_test_gold.utf8", "cityu_training_words.utf8"),
     }
     tmp = Path(tempfile.mkdtemp())
-    rows = []
+    rows, notes = [], []
 
     def add(set_name, model, chars, learn_s, seg, test_lines, gold_lines, words):
         out, gold = tmp / "out.seg", tmp / "gold.seg"
@@ -554,9 +699,12 @@ def main() -> None:
         # joins common words of another domain, not a score: jieba is itself 0.82 on PKU)
         texts = [line for line in (" ".join(r.split()) for r in reviews(data)) if line]
         seg, t = timed(lambda: train_segmenter(texts))
-        add("reviews", "hybrid against jieba.cut (no gold)", sum(map(len, texts)), t, seg, texts,
-            list(jieba_segmenter().segment_lines(texts)), None)
-    msra = None if args.no_heldout else msra_rows(data, not args.no_reference, timed)
+        out, ref = list(seg.segment_lines(texts)), list(jieba_segmenter().segment_lines(texts))
+        add("reviews", "hybrid against jieba.cut (no gold)", sum(map(len, texts)), t, Fixed(out), texts, ref, None)
+        share, top = flipped_words(out, ref)
+        notes.append(f"reviews: {whole_counts(out, texts)} whole; jieba's tokens of 2+ chars whose type the "
+                     f"hybrid never outputs there: {share:.4f} ({', '.join(f'{w} {n}' for w, n in top)})")
+    msra = None if args.no_heldout else msra_rows(data, not args.no_reference, timed, notes)
     print("SIGHAN 2005, learning from raw text only (fixed defaults); scored by minent.segmentation.score")
     print_table(["set", "model", "learned from (chars)", "P", "R", "F1", "OOV-R", "IV-R", "learn s"], rows)
     if msra:
@@ -564,6 +712,8 @@ def main() -> None:
         print(msra[0])
         print_table(["model", "learned from (chars)", "PER cross", "PER whole", "LOC cross", "LOC whole",
                      "ORG cross", "ORG whole", "words crossing", "learn s"], msra[1])
+    for note in notes:
+        print(note)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ bottom up: :mod:`~minent.segmentation.units` (a text as decoder units, and back)
 :mod:`~minent.segmentation.lexicon_model` (the lexicon), :mod:`~minent.segmentation.unigram`
 (Viterbi over a lexicon), :mod:`~minent.segmentation.lexicon` (learning the lexicon),
 :mod:`~minent.segmentation.charlm` (character 4-gram LM), :mod:`~minent.segmentation.boundary`
-(word-boundary model), :mod:`~minent.segmentation.hybrid`, :mod:`~minent.segmentation.models`
+(word-boundary model), :mod:`~minent.segmentation.numerals` and :mod:`~minent.segmentation.pairs`
+(numbers, and two-character words judged by their neighbours), :mod:`~minent.segmentation.hybrid`, :mod:`~minent.segmentation.models`
 (.npz files) and :mod:`~minent.segmentation.score` (SIGHAN scoring).
 """
 

@@ -165,8 +165,10 @@ class HybridSegmenter(LineSegmenter):
         times (decode with the current model, refit); see :mod:`minent.segmentation.boundary`.
         The classifiers of *texts* are learned first (the numeral rules of
         :mod:`minent.segmentation.numerals` then hold in every decoding).
-        With *prune* the first segmentation also prunes the lexicon (:meth:`drop_collocations`
-        with *free_pair*). Returns self."""
+        With *prune* the first segmentation also judges its two-character strings by their
+        neighbours (:meth:`settle_pairs`, whose segmentation the first boundary model is fitted
+        on), prunes the lexicon (:meth:`drop_collocations` with *free_pair*) and adds stem +
+        suffix words (:meth:`join_suffixes`). Returns self."""
         return self.self_train_units(corpus_units(texts, self.pre_split), rounds=rounds, progress=progress,
                                      prune=prune, free_pair=free_pair)
 
@@ -201,7 +203,11 @@ class HybridSegmenter(LineSegmenter):
                 or [np.zeros(0, np.uint8)]))
             if prune and r == 0:
                 seen = self.seen_lexicon(ucp, begin)
+                # (the lexicon's pairs as they were: a collocation the pruning drops is cut in
+                # the boundary model's first labels too)
+                settled = self.settle_pairs(ucp, begin)
                 self.drop_collocations(ucp, begin, free_pair, seen=seen)
+                begin = settled
                 self.join_suffixes(ucp, begin, seen, free_pair)
             if r < rounds:
                 self.boundary = BoundaryModel.train(ucp, begin)
@@ -248,6 +254,75 @@ class HybridSegmenter(LineSegmenter):
         self.lut = self.unigram.lut
         log.info("hybrid: %d stem + suffix words added from its own segmentation", len(new))
         return len(new)
+
+    def settle_pairs(self, ucp: np.ndarray, begin: np.ndarray) -> np.ndarray:
+        """Judge the two-character strings of this model's own segmentation *begin* of the
+        units *ucp* by their neighbours (:func:`minent.segmentation.pairs.pair_evidence`), Han
+        characters only:
+
+        * a pair of one-character words cut at least ``MIN_PAIRS`` (2) times and not in the
+          lexicon, whose neighbours on both sides are worse explained by its parts as free
+          words than by a word boundary (evidence < 0 on both sides: 現在, 有人), becomes a
+          lexicon word, its count the number of those cuts, taken from its characters (each
+          keeps at least ½);
+        * a two-character lexicon word whose neighbours on both sides are better explained by
+          its parts than by a word boundary (evidence > 0 on both: 這是, 住在) and than by its
+          own neighbours learned as they come (``own=True``: 但是, 还是 in hotel reviews stay) is
+          dropped, its count going to its characters
+          (:func:`~minent.segmentation.lexicon.without_words`).
+
+        Returns the segmentation with the same decisions (those cuts joined, those words cut),
+        for the first boundary fit: fitted on *begin*, the boundary model would bring back
+        what the lexicon just left (the lexicon alone moves almost nothing)."""
+        from minent.segmentation.lexicon import without_words
+        from minent.segmentation.pairs import (MIN_PAIRS, adjacent_singles, pair_evidence, pair_keys,
+                                               two_unit_words, unpack_pairs)
+        from minent.text.chars import HAN, char_class_table, from_codepoints, to_codepoints
+
+        u = self.unigram
+        han = (ucp >= 0) & (char_class_table()[np.maximum(ucp, 0)] == HAN)
+        counts = u.lexicon.as_dict()
+        cut_at = adjacent_singles(ucp, begin, han)
+        cut_keys, cut_n = np.unique(pair_keys(ucp, cut_at), return_counts=True)
+        lex_cps = to_codepoints("".join(w for w in counts if len(w) == 2)).astype(np.int64).reshape(-1, 2)
+        lex_cps = lex_cps[(char_class_table()[lex_cps] == HAN).all(axis=1)]
+        lex_keys = np.unique(pair_keys(lex_cps.ravel(), np.arange(0, lex_cps.size, 2)))
+        known = np.isin(cut_keys, lex_keys)  # (a lexicon word cut by the segmenter)
+        cand = (cut_n >= MIN_PAIRS) & ~known
+        cand_keys, cand_n = cut_keys[cand], cut_n[cand]
+        left, right, own_left, own_right = pair_evidence(
+            ucp, begin, unpack_pairs(np.concatenate([cand_keys, lex_keys])), own=True)
+        k = len(cand_keys)
+        word = (left[:k] < 0) & (right[:k] < 0)
+        # a word goes only when its parts explain both sides better than a word boundary and
+        # better than the word's own neighbours, learned as they come
+        colloc = (left[k:] > 0) & (right[k:] > 0) & (own_left[k:] > 0) & (own_right[k:] > 0)
+        colloc_keys = lex_keys[colloc]
+        word_keys = cand_keys[word]
+
+        def strings(keys):
+            text = from_codepoints(unpack_pairs(keys).ravel().astype(np.int32))
+            return [text[i:i + 2] for i in range(0, len(text), 2)]
+
+        drop = set(strings(colloc_keys))
+        if drop:
+            counts = without_words(Lexicon(list(counts), np.fromiter(counts.values(), np.float64, len(counts))),
+                                   drop).as_dict()
+        for w, c in zip(strings(word_keys), cand_n[word].tolist()):
+            counts[w] = float(c)
+            for ch in w:
+                counts[ch] = max(counts.get(ch, 0.0) - c, 0.5)
+        if drop or len(word_keys):
+            self.unigram = UnigramSegmenter(Lexicon(list(counts), np.fromiter(counts.values(), np.float64, len(counts))),
+                                            pre_split=u.pre_split, oov_max=u.oov_max, oov_penalty=u.oov_penalty)
+            self.lut = self.unigram.lut
+        log.info("hybrid: %d two-character words from their neighbours, %d collocations dropped", len(word_keys),
+                 len(drop))
+        begin = begin.copy()
+        begin[cut_at[np.isin(pair_keys(ucp, cut_at), word_keys)] + 1] = 0
+        joined = two_unit_words(ucp, begin, han)
+        begin[joined[np.isin(pair_keys(ucp, joined), colloc_keys)] + 1] = 1
+        return begin
 
     def drop_collocations(self, ucp: np.ndarray, begin: np.ndarray, free_pair: float | None = None, *,
                           margin: float = 1.5, entry_cost: float = 4.0, seen: Lexicon | None = None) -> int:

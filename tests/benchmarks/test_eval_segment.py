@@ -1,5 +1,6 @@
-"""The held-out entity check of benchmarks/eval_segment.py: BIO reading and entity damage counted
-by hand and against a character-by-character reference on the MSRA text."""
+"""The held-out checks of benchmarks/eval_segment.py: BIO reading and entity damage counted
+by hand and against a character-by-character reference on the MSRA text; function words kept
+whole and word types never whole."""
 
 import random
 
@@ -77,3 +78,19 @@ def test_entity_damage_matches_a_character_reference_on_msra(shared_data):
         assert sum(d.crossing.values()) == sum(c for c, _ in flags)
         assert sum(d.whole.values()) == sum(w for _, w in flags)
         assert d.words_crossing == n_crossing
+
+
+def test_function_words_kept_whole_and_words_never_whole():
+    from benchmarks.eval_segment import flipped_words, whole_counts
+
+    texts = ["但是还是好", "但是我还有", "还是"]
+    out = ["但是 还 是 好", "但 是 我 还有", "还是"]
+    counts = whole_counts(out, texts, ("但是", "还是", "还有", "最后"))
+    assert counts == "但是 1/2, 还是 1/2, 还有 1/1, 最后 0/0"
+    ref = ["但是 还是 好", "但是 我 还有", "还是"]
+    # 但是 whole once of twice, 还是 once of twice, 还有 once: no type is never whole
+    assert flipped_words(out, ref) == (0.0, [])
+    share, top = flipped_words(["但 是 我", "还 有", "好 的 但 是"], ["但是 我", "还有", "好的 但是"])
+    assert top == [("但是", 2), ("好的", 1), ("还有", 1)] and share == 1.0
+    share, _ = flipped_words(["但是 我", "还 有"], ["但是 我", "还有"])
+    assert share == 0.5

@@ -1,0 +1,222 @@
+"""Two-character words by their neighbours: pair_evidence against a slow reference, and the
+hybrid's use of it on real text."""
+
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from minent.segmentation.pairs import (adjacent_singles, own_code, pair_evidence, pair_keys,
+                                       two_unit_words, unpack_pairs, word_edges)
+from minent.text.chars import to_codepoints
+
+
+def _tokens(text, begin):
+    """The words of *text* (separators '|') under the word starts *begin*, with their positions."""
+    words, i = [], 0
+    while i < len(text):
+        if text[i] == "|":
+            words.append((i, 1, True))
+            i += 1
+            continue
+        j = i + 1
+        while j < len(text) and text[j] != "|" and not begin[j]:
+            j += 1
+        words.append((i, j - i, False))
+        i = j
+    return words
+
+
+def _evidence_reference(text, begin, pair, own=False):
+    """The module docstring's definition, one occurrence at a time, with dictionaries; with
+    *own*, also E' (against the pair's own neighbours so far), after E_L and E_R."""
+    END = None
+    unit = lambda i: END if i < 0 or i >= len(text) or text[i] == "|" else text[i]  # noqa: E731
+    words = _tokens(text, begin)
+    starts = {i for i, _, s in words if not s}
+    ends = {i + n - 1 for i, n, s in words if not s}
+    single = {i for i, n, s in words if not s and n == 1}
+    occ = [i for i in range(len(text) - 1) if text[i:i + 2] == pair]
+    out, own_out = [], []
+    for part_at, ctx, edges, part in ((0, -1, starts, pair[0]), (1, +1, ends, pair[1])):
+        bg = Counter(unit(i + ctx) for i in edges)
+        total = sum(bg.values())
+        mine = {i + part_at for i in occ}
+        free = Counter(unit(i + ctx) for i in single if text[i] == part and i not in mine)
+        n, v = sum(free.values()), len(free)
+        e, e_own, before = 0.0, 0.0, []
+        for i in occ:
+            x = unit(i + part_at + ctx)
+            # the pair's own code: Witten-Bell over its earlier neighbours, backed off to p₀ (a
+            # unit never at a word edge: half an occurrence)
+            t, w, c, p0f = len(before), len(set(before)), before.count(x), max(bg[x], 0.5) / total
+            e_own -= math.log((c + w * p0f) / (t + w) / p0f) if t else 0.0
+            before.append(x)
+            if n + v == 0:
+                continue
+            p0 = bg[x] / total
+            p = (free[x] + v * p0) / (n + v)
+            e += math.log(p / p0) if free[x] else math.log(v / (n + v))
+        out.append(e)
+        own_out.append(e + e_own)
+    return tuple(out + own_out) if own else tuple(out)
+
+
+def _random_case(rng, n):
+    alphabet = "这是不能全国现在为了我们中"
+    text = "".join(rng.choice(list(alphabet + "|"), p=[0.07] * 13 + [0.09]) for _ in range(n))
+    begin = (rng.random(n) < 0.55).astype(np.uint8)
+    return text, begin
+
+
+def _ucp(text):
+    ucp = to_codepoints(text).astype(np.int32)
+    ucp[ucp == ord("|")] = -1
+    return ucp
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pair_evidence_against_reference(seed):
+    rng = np.random.default_rng(seed)
+    text, begin = _random_case(rng, 400 + 200 * seed)
+    pairs = sorted({text[i:i + 2] for i in range(len(text) - 1) if "|" not in text[i:i + 2]})
+    pairs += ["书外"]  # (never seen: evidence 0)
+    rows = np.array([[ord(p[0]), ord(p[1])] for p in pairs])
+    got = pair_evidence(_ucp(text), begin, rows, own=True)
+    assert all(a.tolist() == b.tolist() for a, b in zip(pair_evidence(_ucp(text), begin, rows), got))
+    # read a few units at a time (chunks cut pairs and words anywhere): the same counts
+    chunked = pair_evidence(_ucp(text), begin, rows, chunk=37 + seed, own=True)
+    for a, b in zip(chunked, got):
+        assert a == pytest.approx(b, abs=1e-9)
+    for k, p in enumerate(pairs):
+        ref = _evidence_reference(text, begin, p, own=True)
+        assert [e[k] for e in got] == pytest.approx(ref, abs=1e-9), p
+
+
+def test_own_code_against_reference():
+    rng = np.random.default_rng(7)
+    pid, x = rng.integers(0, 5, 300), rng.integers(0, 8, 300)
+    p0 = rng.random(9) + 0.05
+    p0 /= p0.sum()
+    expected = []
+    for i in range(len(pid)):
+        before = [x[j] for j in range(i) if pid[j] == pid[i]]
+        t, v, c = len(before), len(set(before)), before.count(x[i])
+        expected.append(math.log((c + v * p0[x[i]]) / (t + v) / p0[x[i]]) if t else 0.0)
+    assert own_code(pid, x, p0) == pytest.approx(expected, abs=1e-12)
+    assert own_code(np.zeros(0, np.int64), np.zeros(0, np.int64), p0).shape == (0,)
+
+
+def test_pair_evidence_tells_a_collocation_from_a_word():
+    # 是 after 这 is followed by what follows the free 是; after 现, 在 is followed by what never
+    # follows the free 在
+    text = "|".join(["这是书", "我是人", "他是书", "这是人", "在家", "在外", "现在我", "现在他", "也在家"]) + "|"
+    begin = np.array([1 if c != "|" else 0 for c in text], np.uint8)
+    for w in ("现在", "这是"):  # the segmentation cut both into characters
+        i = text.index(w)
+        begin[i] = begin[i + 1] = 1
+    ucp = _ucp(text)
+    left, right = pair_evidence(ucp, begin, np.array([[ord("这"), ord("是")], [ord("现"), ord("在")]]))
+    assert right[0] > 0 and right[1] < 0
+
+
+def test_positions_helpers():
+    text = "这是|全国人|现在"
+    ucp = _ucp(text)
+    begin = np.array([1, 1, 0, 1, 0, 1, 0, 1, 1], np.uint8)  # 这 是 | 全国 人 | 现 在
+    start, end = word_edges(ucp, begin)
+    assert start.tolist() == [1, 1, 1, 1, 0, 1, 1, 1, 1]
+    keep = ucp >= 0
+    assert adjacent_singles(ucp, begin, keep).tolist() == [0, 7]
+    assert two_unit_words(ucp, begin, keep).tolist() == [3]
+    assert two_unit_words(ucp[:1], begin[:1], keep[:1]).tolist() == []
+    keys = pair_keys(ucp, np.array([0, 3]))
+    assert unpack_pairs(keys).tolist() == [[ord("这"), ord("是")], [ord("全"), ord("国")]]
+    assert pair_evidence(ucp, begin, np.zeros((0, 2), np.int64))[0].shape == (0,)
+
+
+def _hybrid(words, counts):
+    from minent.segmentation.charlm import CharLM
+    from minent.segmentation.hybrid import HybridSegmenter
+    from minent.segmentation.lexicon_model import Lexicon
+    from minent.segmentation.unigram import UnigramSegmenter
+
+    return HybridSegmenter(UnigramSegmenter(Lexicon(words, np.array(counts, np.float64))), CharLM.train([]))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_settle_pairs_against_reference(seed):
+    # the decisions of settle_pairs, recomputed from the reference evidence: pairs of one-character
+    # words cut twice or more, not in the lexicon, with evidence < 0 on both sides come in (their
+    # cuts joined); lexicon pairs with evidence > 0 on both sides, against a word boundary and
+    # against their own neighbours, go (their words cut)
+    rng = np.random.default_rng(100 + seed)
+    text, begin = _random_case(rng, 1500)
+    # and sentences where 这是 is 这 + 是: what stands around it stands around the free 这 and 是
+    subjects, objects = ["这", "我", "他", "这是"], ["书", "人", "家", "国"]
+    more = [rng.choice(subjects) + ("" if k % 4 == 3 else "是") + rng.choice(objects) + "|" for k in range(200)]
+    text += "|" + "".join(more)
+    begin = np.concatenate([begin, np.ones(len(text) - len(begin), np.uint8)])
+    for i in range(len(begin) - 1500):  # (the subjects 这是 are one word of the segmentation)
+        if text[1500 + i:1502 + i] == "这是" and text[1499 + i] == "|" and text[1502 + i] in "书人家国":
+            begin[1501 + i] = 0
+    lex_pairs = ["这是", "不能", "全国", "现在", "我们", "国中"]
+    chars = sorted(set(text) - {"|"})
+    words = chars + lex_pairs
+    counts = list(rng.integers(1, 20, len(words)))
+    seg = _hybrid(words, counts)
+    ucp = _ucp(text)
+    given = begin.copy()
+    got = seg.settle_pairs(ucp, begin)
+    assert np.array_equal(begin, given)  # (the caller's segmentation is left alone)
+    toks = _tokens(text, begin)
+    singles = Counter()
+    for (i, n, s), (j, m, t) in zip(toks, toks[1:]):
+        if n == 1 and m == 1 and not s and not t:
+            singles[text[i] + text[j]] += 1
+    add = {p for p, c in singles.items() if c >= 2 and p not in lex_pairs
+           and all(e < 0 for e in _evidence_reference(text, begin, p))}
+    drop = {p for p in lex_pairs if all(e > 0 for e in _evidence_reference(text, begin, p, own=True))}
+    lex = seg.unigram.lexicon.as_dict()
+    assert {w for w in lex if len(w) == 2} == (set(lex_pairs) - drop) | add
+    for p in add:
+        assert lex[p] == singles[p]
+    expected = begin.copy()
+    for (i, n, s), (j, m, t) in zip(toks, toks[1:]):
+        if n == 1 and m == 1 and not s and not t and text[i] + text[j] in add:
+            expected[j] = 0
+    for i, n, s in _tokens(text, expected):
+        if n == 2 and text[i:i + 2] in drop:
+            expected[i + 1] = 1
+    assert got.tolist() == expected.tolist()
+    assert add and drop  # (the case exercises both)
+
+
+def test_pairs_settled_in_real_text(shared_data, monkeypatch):
+    # CityU from its 67k raw characters: 現在 (now) was cut 現 + 在 and comes in; 這是 (this is)
+    # was a lexicon word and goes — both as in the gold
+    from minent.segmentation import train_segmenter
+    from minent.segmentation.hybrid import HybridSegmenter
+
+    raw = (shared_data / "sighan2005" / "cityu_test.utf8").read_text(encoding="utf-8-sig").splitlines()
+    line = "這是美國4年來首次加息。"
+    seg = train_segmenter(raw)
+    lex = seg.unigram.lexicon.as_dict()
+    assert "現在" in lex and "這是" not in lex
+    assert seg.segment_line(line).split()[:2] == ["這", "是"]
+    monkeypatch.setattr(HybridSegmenter, "settle_pairs", lambda self, ucp, begin: begin)
+    seg = train_segmenter(raw)
+    assert "現在" not in seg.unigram.lexicon.as_dict()
+    assert seg.segment_line(line).split()[0] == "這是"
+
+
+def test_own_evidence_keeps_a_pair_with_neighbours_of_its_own():
+    # the free 是 is followed by 书, 人, 家, 国 alike; 这是 always by 书: its parts explain its right
+    # side better than a word boundary does (E_R > 0), but its own neighbours better still (E'_R < 0)
+    text = "|".join(["我是" + o for o in "书人家国" * 5] + ["这是书"] * 12) + "|"
+    begin = np.array([1 if c != "|" else 0 for c in text], np.uint8)
+    left, right, own_left, own_right = pair_evidence(_ucp(text), begin, np.array([[ord("这"), ord("是")]]), own=True)
+    assert right[0] > 0 and own_right[0] < 0
+    ref = _evidence_reference(text, begin, "这是", own=True)
+    assert [left[0], right[0], own_left[0], own_right[0]] == pytest.approx(ref, abs=1e-9)
