@@ -206,12 +206,14 @@ def own_code(pid: np.ndarray, x: np.ndarray, p0: np.ndarray) -> np.ndarray:
     k = len(pid)
     if k == 0:
         return np.zeros(0)
-    order = np.lexsort((np.arange(k), pid))  # by pair, then corpus order
+    # (stable sorts of one int64 key: the permutations of np.lexsort((arange, pid)) and
+    # np.lexsort((arange, x, pid)), without lexsort's pass per key)
+    order = np.argsort(pid, kind="stable")  # by pair, then corpus order
     p = pid[order]
     new_pair = np.append(True, p[1:] != p[:-1])
     grp_start = np.maximum.accumulate(np.where(new_pair, np.arange(k), 0))
     t = np.arange(k) - grp_start  # earlier occurrences of the pair
-    order2 = np.lexsort((np.arange(k), x, pid))  # by pair and unit, then corpus order
+    order2 = np.argsort((pid.astype(np.int64) << _BITS) | x, kind="stable")  # by pair and unit (< 2**21), then corpus order
     q, y = pid[order2], x[order2]
     new_key = np.append(True, (q[1:] != q[:-1]) | (y[1:] != y[:-1]))
     key_start = np.maximum.accumulate(np.where(new_key, np.arange(k), 0))
