@@ -104,8 +104,11 @@ class CharLM(LineSegmenter):
         keys, counts = [], []
         for n in range(1, 5):
             if n <= orders:
-                ids, c = table.grams(n)
-                k = pack_rows(ids, bits)
+                packed = table.packed(n, bits)  # (the table's own keys when they are packed so)
+                if packed is None:
+                    ids, c = table.grams(n)
+                    packed = pack_rows(ids, bits), c
+                k, c = packed
                 if len(k) > 1 and not (k[1:] > k[:-1]).all():  # (the table's rows usually come sorted)
                     order = np.argsort(k)  # sorted keys: the saved form (the decoder hashes them, count_tables)
                     k, c = k[order], c[order]

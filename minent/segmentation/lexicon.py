@@ -279,6 +279,16 @@ def candidates(table, n: int, min_count: int = 1) -> tuple[np.ndarray, np.ndarra
 def redundancy_keep(table, char_counts: np.ndarray, n_total: float, *, margin: float,
                     entry_cost: float, min_count: int = 1, max_len: int | None = None,
                     oov_max: int = 0) -> dict[int, np.ndarray]:
+    """Redundancy removal on raw n-gram counts (module docstring, stage 3), vectorised:
+    ``{n: keep mask}`` aligned with ``candidates(table, n, min_count)``
+    (:func:`judged_candidates`, which says how)."""
+    return {n: keep for n, _, _, keep in judged_candidates(table, char_counts, n_total, margin=margin,
+                                                          entry_cost=entry_cost, min_count=min_count,
+                                                          max_len=max_len, oov_max=oov_max)}
+
+
+def judged_candidates(table, char_counts: np.ndarray, n_total: float, *, margin: float,
+                      entry_cost: float, min_count: int = 1, max_len: int | None = None, oov_max: int = 0):
     """Redundancy removal on raw n-gram counts (module docstring, stage 3), vectorised.
 
     *table* is an NgramTable (candidates: its n-grams of length 2..order), *char_counts* the
@@ -289,7 +299,8 @@ def redundancy_keep(table, char_counts: np.ndarray, n_total: float, *, margin: f
     of 2..*max_len* (default: the table's order) characters seen at least *min_count* times.
     A candidate of at most *oov_max* characters, which the decoder can already make a word
     without an entry (an out-of-lexicon span), pays :func:`entry_charge` for its joins only.
-    Returns ``{n: keep mask}`` aligned with ``candidates(table, n, min_count)``.
+    Yields ``(n, ids, counts, keep mask)`` for n = 2, 3, ...: ``candidates(table, n, min_count)``
+    and which of them stay.
     """
     from minent.segmentation.kernels.viterbi import count_table, pack_rows, row_counts
 
@@ -306,12 +317,15 @@ def redundancy_keep(table, char_counts: np.ndarray, n_total: float, *, margin: f
         if m * bits > 64:
             return table.counts_of(rows)
         if m not in tables:
-            grams, counts = table.grams(m)
-            tables[m] = count_table(pack_rows(grams, bits), counts)
+            packed = table.packed(m, bits) if hasattr(table, "packed") else None
+            if packed is None:
+                grams, counts = table.grams(m)
+                packed = pack_rows(grams, bits), counts
+            tables[m] = count_table(*packed)
         return row_counts(tables[m], rows, bits)
 
-    keep = {}
-    for n in range(2, min(table.order, max_len or table.order) + 1):
+    last = min(table.order, max_len or table.order)
+    for n in range(2, last + 1):
         ids, counts = candidates(table, n, min_count)
         best = [np.zeros(len(ids))] + [np.full(len(ids), -np.inf) for _ in range(n)]
         for j in range(1, n + 1):
@@ -325,8 +339,9 @@ def redundancy_keep(table, char_counts: np.ndarray, n_total: float, *, margin: f
                         lp = np.log(span_counts(ids[:, i:j]).astype(np.float64)) - log_total
                 best[j] = np.maximum(best[j], best[i] + lp)
         pmi = np.log(counts.astype(np.float64)) - log_total - best[n]
-        keep[n] = counts * (pmi - margin * (n - 1)) >= entry_charge(n, entry_cost, oov_max)
-    return keep
+        if n == last:
+            tables.clear()  # (not held while the caller works on the last length)
+        yield n, ids, counts, counts * (pmi - margin * (n - 1)) >= entry_charge(n, entry_cost, oov_max)
 
 
 def entry_charge(n: int, entry_cost: float, oov_max: int = 0) -> float:
@@ -341,8 +356,9 @@ def entry_charge(n: int, entry_cost: float, oov_max: int = 0) -> float:
 
 
 def _em(enc: EncodedCorpus, lexicon: Lexicon, iterations: int, tol: float, history: list[float],
-        progress: Callable[[str], None] | None, oov: tuple[int, float] = (0, 0.0)) -> Lexicon:
-    """Hard-EM passes until bits/char stops improving by ``tol``; appends each pass's bits to *history*."""
+        progress: Callable[[str], None] | None, oov: tuple[int, float] = (0, 0.0), rel_tol: float = 0.0) -> Lexicon:
+    """Hard-EM passes until bits/char stops improving by ``tol``, or by ``rel_tol`` times itself
+    (whichever is more); appends each pass's bits to *history*."""
     prev = math.inf
     for _ in range(iterations):
         new_lex = _segment_and_count(enc, lexicon, *oov)
@@ -354,7 +370,7 @@ def _em(enc: EncodedCorpus, lexicon: Lexicon, iterations: int, tol: float, histo
             break
         history.append(bits)
         lexicon = new_lex
-        if bits > prev - tol:
+        if bits > prev - max(tol, rel_tol * prev):
             break
         prev = bits
     return lexicon
@@ -650,12 +666,13 @@ def _check_finite(margin: float, oov_penalty: float) -> None:
 def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int = 2, margin: float = 1.5,
                   entry_cost: float = 4.0, oov_max: int = 2, oov_penalty: float = 2.0, iterations: int = 30,
                   tol: float = 5e-3, free_pair: float | None = 0.3, pre_split: bool = False,
-                  progress: Callable[[str], None] | None = None) -> LexiconResult:
+                  progress: Callable[[str], None] | None = None, rel_tol: float = 0.0) -> LexiconResult:
     """:func:`build_lexicon` of a corpus already encoded (:func:`encode_corpus`, with the
     ``pre_split`` given here: it is only recorded in the settings), with its n-gram *table* (:func:`ngram_table` of order ``max_len`` or
     more, counted with a threshold of ``min_count`` or less; None when ``max_len`` < 2 or the
     corpus is empty): ``train_segmenter`` shares one encoding and one table between the lexicon
-    and the character LM."""
+    and the character LM. ``rel_tol``: re-estimation also stops when a pass lowers bits/char by
+    less than this share of itself (the hybrid model's 1e-3; 0: ``tol`` alone)."""
     _check_finite(margin, oov_penalty)
     n_chars = enc.n_chars
     char_counts = enc.char_counts()
@@ -670,11 +687,10 @@ def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int
     if max_len >= 2 and n_chars:
         if table is None or table.order < max_len:
             raise ValueError(f"learn_lexicon: an n-gram table of order >= max_len={max_len} is needed")
-        keep = redundancy_keep(table, char_counts, float(n_chars), margin=margin, entry_cost=entry_cost,
-                               min_count=min_count, max_len=max_len, oov_max=oov_max)
         number = enc.chars.index(NUMBER_UNIT) if NUMBER_UNIT in enc.chars else -1
-        for n, k in keep.items():
-            ids, cnt = candidates(table, n, min_count)
+        for n, ids, cnt, k in judged_candidates(table, char_counts, float(n_chars), margin=margin,
+                                                entry_cost=entry_cost, min_count=min_count, max_len=max_len,
+                                                oov_max=oov_max):
             n_cand += len(ids)
             if number >= 0:
                 # a number heads its word (1997年, 3月份, 5万元), never ends or splits one (月5日)
@@ -690,7 +706,7 @@ def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int
     result = LexiconResult(lexicon, n_chars, bits_chars, candidates=n_cand, after_removal=after, settings=settings)
     if n_chars == 0:
         return result
-    lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty))
+    lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty), rel_tol)
     if free_pair is None or free_pair > 0:
         threshold = mean_freedom(lexicon) if free_pair is None else free_pair
         result.settings["free_pair"] = round(threshold, 4)  # the value used (stderr summary)
@@ -699,6 +715,6 @@ def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int
             log.info("lexicon: %d collocations of free units dropped (freedom >= %.3f)", len(drop), threshold)
             lexicon = without_words(lexicon, drop)
             result.bits_before_filter, result.bits_per_iteration = result.bits_per_iteration, []
-            lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty))
+            lexicon = _em(enc, lexicon, iterations, tol, result.bits_per_iteration, progress, (oov_max, oov_penalty), rel_tol)
     result.lexicon = lexicon
     return result

@@ -207,13 +207,15 @@ def own_code(pid: np.ndarray, x: np.ndarray, p0: np.ndarray) -> np.ndarray:
     if k == 0:
         return np.zeros(0)
     idx = np.arange(k)
-    order = np.lexsort((idx, pid))  # by pair, then corpus order
+    # (stable sorts of one int64 key: the permutations of np.lexsort((idx, pid)) and
+    # np.lexsort((idx, x, pid)), without lexsort's pass per key)
+    order = np.argsort(pid, kind="stable")  # by pair, then corpus order
     p = pid[order]
     grp_start = np.maximum.accumulate(np.where(np.append(True, p[1:] != p[:-1]), idx, 0))
     del p
     ts = np.empty(k, np.int64)
     ts[order] = idx - grp_start  # earlier occurrences of the pair
-    order2 = np.lexsort((idx, x, pid))  # by pair and unit, then corpus order
+    order2 = np.argsort((pid.astype(np.int64) << _BITS) | x, kind="stable")  # by pair and unit (< 2**21), then corpus order
     q, y = pid[order2], x[order2]
     new_key = np.append(True, (q[1:] != q[:-1]) | (y[1:] != y[:-1]))
     del q, y

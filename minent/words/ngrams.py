@@ -391,6 +391,20 @@ class NgramTable:
             raise ValueError(f"n-gram length {k} outside 1..{self.order}")
         return _kernels().unpack_keys(self._keys[k - 1], k, self.bits), self._counts[k - 1]
 
+    def packed(self, k: int, bits: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """:meth:`grams` of length *k* with each row packed into one uint64 of *bits* bits an id,
+        first id highest (``(key << bits) | id`` over the row), and the counts, without
+        unpacking them: the table's own keys when it packs them so (its ``bits`` is *bits* and
+        *k* ids fit one word), else None. The keys are a read-only view."""
+        if not 1 <= k <= self.order:
+            raise ValueError(f"n-gram length {k} outside 1..{self.order}")
+        keys = self._keys[k - 1]
+        if bits != self.bits or keys.shape[1] != 1:
+            return None
+        out = keys[:, 0]
+        out.flags.writeable = False
+        return out, self._counts[k - 1]
+
     def decode(self, grams: np.ndarray) -> list[str]:
         """Strings of the rows of an (m, k) id array."""
         chars = np.array([self.vocab.char(i) for i in range(len(self.vocab))], dtype=object)

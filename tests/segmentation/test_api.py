@@ -86,9 +86,10 @@ def test_jobs_give_the_same_lines(lines):
 
 def test_hybrid_training_in_one_pass_equals_the_parts(lines):
     # train_segmenter encodes and counts once; the parts trained each from the text must agree
+    from minent.segmentation import HYBRID_EM_REL_TOL
     from minent.segmentation.charlm import CharLM
     from minent.segmentation.hybrid import HybridSegmenter
-    from minent.segmentation.lexicon import build_lexicon
+    from minent.segmentation.lexicon import encode_corpus, learn_lexicon, ngram_table
     from minent.segmentation.unigram import UnigramSegmenter
 
     for pre_split in (False, True):
@@ -96,7 +97,10 @@ def test_hybrid_training_in_one_pass_equals_the_parts(lines):
         lm = CharLM.train(lines, pre_split=pre_split)
         assert all(np.array_equal(a, b) for a, b in zip(seg.lm.keys + seg.lm.counts, lm.keys + lm.counts))
         # the hybrid drops collocations after its first segmentation, not in the lexicon stage
-        uni = UnigramSegmenter(build_lexicon(lines, pre_split=pre_split, free_pair=0).lexicon, pre_split=pre_split)
+        # (and stops re-estimating earlier: HYBRID_EM_REL_TOL)
+        enc = encode_corpus(lines, pre_split=pre_split)
+        lex = learn_lexicon(enc, ngram_table(enc, 4, 2), pre_split=pre_split, free_pair=0, rel_tol=HYBRID_EM_REL_TOL)
+        uni = UnigramSegmenter(lex.lexicon, pre_split=pre_split)
         parts = HybridSegmenter(uni, lm).self_train(lines, rounds=2, prune=True)
         assert seg.unigram.lexicon.to_rows() == parts.unigram.lexicon.to_rows()
         assert np.array_equal(seg.boundary.weights, parts.boundary.weights)

@@ -13,6 +13,7 @@ from minent.segmentation.lexicon import (
     code_length_bits,
     decode_rows,
     encode_corpus,
+    learn_lexicon,
     ngram_table,
     redundancy_keep,
 )
@@ -218,6 +219,20 @@ def test_em_bits_decrease_on_real_text(shared_data):
     assert r.bits_final < r.bits_chars - 1.0  # words save well over a bit per character
     h = build_lexicon(raw, free_pair=0).bits_per_iteration
     assert len(h) >= 2 and all(b <= a + 1e-12 for a, b in zip(h, h[1:])), h
+
+
+def test_em_relative_tolerance(shared_data):
+    """``rel_tol`` stops re-estimation at the first pass that lowers bits/char by less than that
+    share of itself: a prefix of the passes made without it, each kept pass gaining enough."""
+    raw = (shared_data / "sighan2005" / "pku_dev.utf8").read_text(encoding="utf-8").splitlines()[:600]
+    enc = encode_corpus(raw, pre_split=False)
+    table = ngram_table(enc, 4, 2)
+    full = learn_lexicon(enc, table, free_pair=0, tol=0.0).bits_per_iteration
+    rel = 2e-3
+    short = learn_lexicon(enc, table, free_pair=0, tol=0.0, rel_tol=rel).bits_per_iteration
+    assert 1 <= len(short) < len(full) and short == full[:len(short)]
+    assert all(b < a - rel * a for a, b in zip(short[:-1], short[1:-1]))  # every pass but the last gains enough
+    assert short[-1] >= short[-2] - rel * short[-2]  # the last one did not
 
 
 def test_tsv_round_trip(tmp_path):

