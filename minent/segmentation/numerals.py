@@ -11,7 +11,8 @@ The closed class is given (:data:`NUMERALS`); the classifiers are found in the c
 substitution (Harris's distributional test): a character is a classifier when at least two
 *different* numbers stand before it somewhere in the corpus (一次 and 三次; 两国 and 五国). The
 number slot in front of it is then open, so the number is a word of its own and not part of a
-lexicalised word: 一定, 一般, 一切, 统一 have only 一 before or around them and stay words.
+lexicalised word: 一定, 一切, 统一 have only 一 before or around them and stay words (one stray
+other number is enough to open a slot: 百般 once makes 一般 two words, docs/algorithms.md §3.4).
 
 The decoder is then held to these rules (:func:`numeral_cuts`; the hybrid decoder sees a whole
 numeral run as one unit, its first, so that a number longer than an unseen span is still one
