@@ -11,7 +11,8 @@ The closed class is given (:data:`NUMERALS`); the classifiers are found in the c
 substitution (Harris's distributional test): a character is a classifier when at least two
 *different* numbers stand before it somewhere in the corpus (一次 and 三次; 两国 and 五国). The
 number slot in front of it is then open, so the number is a word of its own and not part of a
-lexicalised word: 一定, 一般, 一切, 统一 have only 一 before or around them and stay words.
+lexicalised word: 一定, 一切, 统一 have only 一 before or around them and stay words (one stray
+other number is enough to open a slot: 百般 once makes 一般 two words, docs/algorithms.md §3.4).
 
 The decoder is then held to these rules (:func:`numeral_cuts`; the hybrid decoder sees a whole
 numeral run as one unit, its first, so that a number longer than an unseen span is still one
@@ -20,7 +21,9 @@ word):
 * no word starts inside a *numeral run*, a maximal run of numeral characters and whole numbers
   (the unit ``NUMBER_UNIT`` of digits, :mod:`minent.segmentation.units`) holding at least one
   numeral character, with the decimal point and the fraction word between two of them:
-  一百二十三, 十几, 50万, 二十六点八, 百分之五 are one unit, as a number of digits (3.14) is;
+  一百二十三, 十几, 50万, 二十六点八, 百分之五 are one unit, as a number of digits (3.14) is —
+  but a place value right after a larger one starts another number (三千五百 and 千万 are
+  numbers, 万千 is not: 150万 千瓦), and a word starts there;
 * a word starts right after a numeral run when the next unit is a classifier;
 * such a run (a number counted by a classifier) starts a word too, unless a word of the lexicon
   holds the unit before it and its first unit side by side (第一, 统一, 这一): a number joins the
@@ -78,10 +81,25 @@ def numeral_table() -> np.ndarray:
     return table
 
 
+PLACE_VALUES = ("十", "百", "千", "万萬", "亿億")
+"""The place values of :data:`NUMERALS`, smallest first: in a number a place value follows a
+digit or a smaller place value (三千五百, 十万, 千亿), never a larger one (万千)."""
+
+
+@functools.cache
+def place_rank() -> np.ndarray:
+    """int8 lookup by code point: 1 + the index of its :data:`PLACE_VALUES` entry, 0 for any other."""
+    table = np.zeros(N_CODEPOINTS, dtype=np.int8)
+    for i, chars in enumerate(PLACE_VALUES):
+        table[[ord(c) for c in chars]] = i + 1
+    return table
+
+
 def numeral_runs(ucp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(starts, ends)`` of the numeral runs of the units *ucp* (-1 = separator): maximal runs of
     numeral characters and number units holding at least one numeral character, through a
-    decimal point or a fraction word between two of them (二十六点八, 百分之五)."""
+    decimal point or a fraction word between two of them (二十六点八, 百分之五); a place value
+    right after a larger one starts another run (150万 千瓦: :data:`PLACE_VALUES`)."""
     ucp = np.asarray(ucp)
     # (a separator, -1, looks up the table's last entry, U+10FFFF: not a numeral)
     han = numeral_table()[ucp]
@@ -90,7 +108,11 @@ def numeral_runs(ucp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     member = np.flatnonzero(num | inner)
     if len(member) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    first = np.concatenate([[0], np.flatnonzero(np.diff(member) != 1) + 1])  # (into member)
+    # a place value after a larger one with no digit between starts another number (150万 千瓦:
+    # 万千 is no number, 千万 is)
+    rank = place_rank()[ucp[member]]
+    step = (np.diff(member) != 1) | ((rank[1:] > 0) & (rank[:-1] > rank[1:]))
+    first = np.concatenate([[0], np.flatnonzero(step) + 1])  # (into member)
     last = np.concatenate([first[1:] - 1, [len(member) - 1]])
     starts, ends = member[first], member[last] + 1
     n_han = np.add.reduceat(han[member].astype(np.int64), first)
@@ -130,13 +152,13 @@ def _run_keys(ucp: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
 def learn_classifiers(ucp: np.ndarray, min_numbers: int = MIN_NUMBERS) -> np.ndarray:
     """The classifiers of a corpus (its units *ucp*, documents separated by -1): the code points
     that follow at least *min_numbers* different numeral runs (:func:`numeral_runs`), sorted
-    (int32). A numeral character never counts (it would be inside the run)."""
+    (int32). A numeral character never counts (after a run it starts the next number: 万 千)."""
     ucp = np.asarray(ucp)
     starts, ends = numeral_runs(ucp)
     has_next = ends < len(ucp)
     starts, ends = starts[has_next], ends[has_next]
     nxt = ucp[ends]
-    ok = nxt >= 0
+    ok = (nxt >= 0) & ~numeral_table()[np.maximum(nxt, 0)]  # (a numeral: the next number, 150万 千)
     starts, ends, nxt = starts[ok], ends[ok], nxt[ok].astype(np.int64)
     if len(nxt) == 0:
         return np.zeros(0, np.int32)
@@ -167,8 +189,8 @@ def numeral_cuts(ucp: np.ndarray, classifiers: np.ndarray,
     numeral run but its first) and where it must (``start``): at a unit in *classifiers* right
     after a numeral run, and, with *joins* (:func:`lexicon_joins`, sorted), at the first unit of
     such a run (one followed by a classifier) unless the unit before it and that first unit are
-    adjacent in some lexicon word (第一, 统一, 这一). Two bool arrays, never both true at one
-    position."""
+    adjacent in some lexicon word (第一, 统一, 这一), and at a run right after another
+    (150万 千: :func:`numeral_runs`). Two bool arrays, never both true at one position."""
     ucp = np.asarray(ucp)
     inside = np.zeros(len(ucp), dtype=bool)
     start = np.zeros(len(ucp), dtype=bool)
@@ -190,6 +212,7 @@ def numeral_cuts(ucp: np.ndarray, classifiers: np.ndarray,
         before = ucp[first - 1].astype(np.int64)
         keys = before * KEY_BASE + ucp[first].astype(np.int64)
         start[first[(before >= 0) & ~_member(keys, joins)]] = True
+    start[starts[1:][starts[1:] == ends[:-1]]] = True  # (two numbers side by side: 150万 千瓦)
     return inside, start
 
 

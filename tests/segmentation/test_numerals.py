@@ -36,11 +36,13 @@ def ref_runs(ucp):
     for i in range(1, len(units) - 2):  # the fraction word between two numbers
         if units[i] == ord("分") and units[i + 1] == ord("之") and isnum[i - 1] and isnum[i + 2]:
             member[i] = member[i + 1] = True
+    rank = {c: i + 1 for i, cs in enumerate(["十", "百", "千", "万萬", "亿億"]) for c in cs}
+    r = [rank.get(chr(u), 0) if u >= 0 else 0 for u in units]
     out, i = [], 0
     while i < len(member):
         if member[i]:
-            j = i
-            while j < len(member) and member[j]:
+            j = i + 1  # (a place value after a larger one starts another number: 万千)
+            while j < len(member) and member[j] and not (r[j] and r[j - 1] > r[j]):
                 j += 1
             if any(u in num for u in ucp[i:j].tolist()):
                 out.append((i, j))
@@ -52,8 +54,9 @@ def ref_runs(ucp):
 
 def ref_classifiers(ucp, k=2):
     before = defaultdict(set)
+    num = {ord(c) for c in NUMERALS}
     for a, b in ref_runs(ucp):
-        if b < len(ucp) and ucp[b] >= 0:
+        if b < len(ucp) and ucp[b] >= 0 and int(ucp[b]) not in num:
             before[int(ucp[b])].add(tuple(ucp[a:b].tolist()))
     return sorted(c for c, runs in before.items() if len(runs) >= k)
 
@@ -62,9 +65,12 @@ def ref_cuts(ucp, classifiers, words=None):
     inside = [False] * len(ucp)
     start = [False] * len(ucp)
     pairs = {w[i:i + 2] for w in words or [] for i in range(len(w) - 1)}
-    for a, b in ref_runs(ucp):
+    runs = ref_runs(ucp)
+    for a, b in runs:
         for i in range(a + 1, b):
             inside[i] = True
+        if any(b0 == a for a0, b0 in runs):  # (right after another number: 150万 千)
+            start[a] = True
         if b < len(ucp) and int(ucp[b]) in set(classifiers):
             start[b] = True
             if words is not None and a > 0 and ucp[a - 1] >= 0 and chr(ucp[a - 1]) + chr(ucp[a]) not in pairs:
@@ -106,6 +112,7 @@ def test_numerals_are_the_counting_numerals_of_unicode():
     ("一一|一", [(0, 2), (3, 4)]),      # a separator ends a run
     ("二十六点八亿|一点|点五", [(0, 6), (7, 8), (11, 12)]),  # a decimal point between numerals only
     ("百分之五|三分之|分之二", [(0, 4), (5, 6), (11, 12)]),
+    ("0万千瓦|三千五百|十万|万千|千百万", [(0, 2), (2, 3), (5, 9), (10, 12), (13, 14), (14, 15), (16, 17), (17, 19)]),
 ])
 def test_numeral_runs(text, want):
     starts, ends = numeral_runs(ucp_of(text))
@@ -128,7 +135,7 @@ def test_cuts_on_real_text_match_the_reference(shared_data):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="一二三十百万两几个次年定0|中第统进步点分之", max_size=40))
+@given(st.text(alphabet="一二三十百千万亿两几个次年定0|中第统进步点分之", max_size=40))
 def test_cuts_match_the_reference(text):
     check_against_reference(ucp_of(text))
 
