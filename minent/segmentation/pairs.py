@@ -91,6 +91,9 @@ CHUNK_UNITS = 1 << 20
 dozen bytes a unit of a chunk, plus the counts of the free parts' neighbours and of the pairs'
 neighbours where a part is free."""
 
+OWN_CHUNK = 1 << 22
+"""Occurrences :func:`own_code` takes at a time (about 80 bytes each: 320 MiB)."""
+
 
 def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
                   chunk: int = CHUNK_UNITS, own: bool = False) -> tuple[np.ndarray, ...]:
@@ -197,12 +200,36 @@ def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
     return (out[0], out[1], own_out[0], own_out[1]) if own else (out[0], out[1])
 
 
-def own_code(pid: np.ndarray, x: np.ndarray, p0: np.ndarray) -> np.ndarray:
+def own_code(pid: np.ndarray, x: np.ndarray, p0: np.ndarray, *, chunk: int = OWN_CHUNK) -> np.ndarray:
     """ln p(x | the pair's own past) / p₀(x) for each occurrence, in corpus order, of the pairs
     *pid* followed (or preceded) by the units *x*: Witten-Bell over the occurrences of the same
     pair before it, (c(x) + V·p₀(x)) / (t + V) with t those occurrences, c(x) those with x and V
     their different units (the first occurrence of a pair: p₀ itself, ratio 1); *p0* > 0 at
-    every unit of *x*."""
+    every unit of *x*.
+
+    A pair's code depends on its own occurrences only, so the pairs are taken in groups of about
+    *chunk* occurrences (a pair is never split), each computed alone: the same floats, with
+    about 80 bytes an occurrence of one group in memory instead of the whole."""
+    pid = np.asarray(pid, dtype=np.int64)
+    k = len(pid)
+    if k <= chunk:
+        return _own_code(pid, x, p0)
+    order = np.argsort(pid, kind="stable")  # by pair, then corpus order
+    starts = np.concatenate([[0], np.cumsum(np.bincount(pid))])  # where each pair's run begins
+    out = np.empty(k)
+    a = 0
+    while a < k:
+        b = int(starts[np.searchsorted(starts, a + chunk, side="right") - 1])  # whole pairs only
+        if b <= a:  # one pair of more than *chunk* occurrences: alone
+            b = int(starts[np.searchsorted(starts, a, side="right")])
+        sel = order[a:b]  # (pair by pair, each in corpus order: what _own_code sorts into anyway)
+        out[sel] = _own_code(pid[sel], x[sel], p0)
+        a = b
+    return out
+
+
+def _own_code(pid: np.ndarray, x: np.ndarray, p0: np.ndarray) -> np.ndarray:
+    """:func:`own_code` of all the occurrences at once."""
     k = len(pid)
     if k == 0:
         return np.zeros(0)

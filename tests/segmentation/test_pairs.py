@@ -106,6 +106,19 @@ def test_own_code_against_reference():
         expected.append(math.log((c + v * p0[x[i]]) / (t + v) / p0[x[i]]) if t else 0.0)
     assert own_code(pid, x, p0) == pytest.approx(expected, abs=1e-12)
     assert own_code(np.zeros(0, np.int64), np.zeros(0, np.int64), p0).shape == (0,)
+    for chunk in (1, 7, 60, 299):  # in groups of pairs: the same floats, bit for bit
+        assert np.array_equal(own_code(pid, x, p0, chunk=chunk), own_code(pid, x, p0))
+
+
+def test_own_code_in_groups_keeps_a_large_pair_whole():
+    rng = np.random.default_rng(11)
+    pid = np.where(rng.random(2000) < 0.6, 3, rng.integers(0, 40, 2000))  # pair 3: ~1200 occurrences
+    x = rng.integers(0, 12, 2000)
+    p0 = rng.random(12) + 0.05
+    p0 /= p0.sum()
+    whole = own_code(pid, x, p0)
+    for chunk in (50, 500, 1999):
+        assert np.array_equal(own_code(pid, x, p0, chunk=chunk), whole)
 
 
 def test_pair_evidence_tells_a_collocation_from_a_word():
