@@ -91,9 +91,6 @@ CHUNK_UNITS = 1 << 20
 dozen bytes a unit of a chunk, plus the counts of the free parts' neighbours and of the pairs'
 neighbours where a part is free."""
 
-OWN_CHUNK = 1 << 22
-"""Occurrences :func:`own_code` takes at a time (about 80 bytes each: 320 MiB)."""
-
 
 def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
                   chunk: int = CHUNK_UNITS, own: bool = False) -> tuple[np.ndarray, ...]:
@@ -200,65 +197,19 @@ def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
     return (out[0], out[1], own_out[0], own_out[1]) if own else (out[0], out[1])
 
 
-def own_code(pid: np.ndarray, x: np.ndarray, p0: np.ndarray, *, chunk: int = OWN_CHUNK) -> np.ndarray:
+def own_code(pid: np.ndarray, x: np.ndarray, p0: np.ndarray) -> np.ndarray:
     """ln p(x | the pair's own past) / p₀(x) for each occurrence, in corpus order, of the pairs
     *pid* followed (or preceded) by the units *x*: Witten-Bell over the occurrences of the same
     pair before it, (c(x) + V·p₀(x)) / (t + V) with t those occurrences, c(x) those with x and V
     their different units (the first occurrence of a pair: p₀ itself, ratio 1); *p0* > 0 at
-    every unit of *x*.
+    every unit of *x*. One pass over the occurrences taken pair by pair
+    (:func:`minent.segmentation.kernels.pairs.own_code_logs`): 16 bytes an occurrence."""
+    from minent.segmentation.kernels.pairs import own_code_logs
 
-    A pair's code depends on its own occurrences only, so the pairs are taken in groups of about
-    *chunk* occurrences (a pair is never split), each computed alone: the same floats, with
-    about 80 bytes an occurrence of one group in memory instead of the whole."""
     pid = np.asarray(pid, dtype=np.int64)
-    k = len(pid)
-    if k <= chunk:
-        return _own_code(pid, x, p0)
-    order = np.argsort(pid, kind="stable")  # by pair, then corpus order
-    starts = np.concatenate([[0], np.cumsum(np.bincount(pid))])  # where each pair's run begins
-    out = np.empty(k)
-    a = 0
-    while a < k:
-        b = int(starts[np.searchsorted(starts, a + chunk, side="right") - 1])  # whole pairs only
-        if b <= a:  # one pair of more than *chunk* occurrences: alone
-            b = int(starts[np.searchsorted(starts, a, side="right")])
-        sel = order[a:b]  # (pair by pair, each in corpus order: what _own_code sorts into anyway)
-        out[sel] = _own_code(pid[sel], x[sel], p0)
-        a = b
-    return out
-
-
-def _own_code(pid: np.ndarray, x: np.ndarray, p0: np.ndarray) -> np.ndarray:
-    """:func:`own_code` of all the occurrences at once."""
-    k = len(pid)
-    if k == 0:
+    if len(pid) == 0:
         return np.zeros(0)
-    idx = np.arange(k)
-    # (stable sorts of one int64 key: the permutations of np.lexsort((idx, pid)) and
-    # np.lexsort((idx, x, pid)), without lexsort's pass per key)
-    order = np.argsort(pid, kind="stable")  # by pair, then corpus order
-    p = pid[order]
-    grp_start = np.maximum.accumulate(np.where(np.append(True, p[1:] != p[:-1]), idx, 0))
-    del p
-    ts = np.empty(k, np.int64)
-    ts[order] = idx - grp_start  # earlier occurrences of the pair
-    order2 = np.argsort((pid.astype(np.int64) << _BITS) | x, kind="stable")  # by pair and unit (< 2**21), then corpus order
-    q, y = pid[order2], x[order2]
-    new_key = np.append(True, (q[1:] != q[:-1]) | (y[1:] != y[:-1]))
-    del q, y
-    c = np.empty(k, np.int64)
-    c[order2] = idx - np.maximum.accumulate(np.where(new_key, idx, 0))  # earlier with the same unit
-    first = np.zeros(k, np.int64)
-    first[order2[new_key]] = 1  # the pair's first occurrence with this unit
-    del order2, new_key
-    before = np.cumsum(first[order]) - first[order]  # (first occurrences before, in pair order)
-    del first
-    vs = np.empty(k, np.int64)
-    vs[order] = before - before[grp_start]  # different units of the pair's earlier occurrences
-    del before, grp_start, order
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(ts > 0, (c / p0[x] + vs) / np.maximum(ts + vs, 1), 1.0)
-    return np.log(ratio)
+    return own_code_logs(pid, np.asarray(x, dtype=np.int64), np.asarray(p0, dtype=np.float64), int(pid.max()) + 1)
 
 
 def pair_keys(ucp: np.ndarray, pos: np.ndarray) -> np.ndarray:
