@@ -79,7 +79,7 @@ def domain(module: str) -> str:
 ALLOWED = {
     "errors": set(),
     "cache": set(),  # where compiled things go (numba's kernels, dictionaries): stdlib only
-    "text": {"errors"},
+    "text": {"errors", "cache"},  # (the character class table is kept in the user cache directory)
     "io": {"errors", "text", "package"},
     "parallel": {"errors", "text", "io"},
     "words": {"errors", "text", "io", "parallel", "cache"},
