@@ -119,6 +119,8 @@ def _fill_trie(chars, offsets, scores, trie):
                 if k == key:
                     break
                 if k == EMPTY:
+                    if 2 * n_edges + 4 > size:  # (the table would be more than half full)
+                        return np.int64(-1), depth
                     trie[h, 0] = key
                     n_edges += 1
                     break
@@ -151,9 +153,18 @@ def build_trie(chars, offsets, scores):
     keeps its last score. (Allocated by numpy, which asks the kernel for huge pages: the random
     lookups of a table of many MB then miss the TLB far less often than in a numba allocation.)
     """
-    trie = np.empty((_trie_rows(len(chars)), 2), dtype=np.uint64)
-    n_edges, depth = _fill_trie(chars, offsets, scores, trie)
-    rows = _trie_rows(n_edges)  # (words share prefixes: fewer edges than characters)
+    # Words share prefixes: the edges are fewer than the characters, and at least one per
+    # distinct word. A table sized for the words is tried first, then one twice that size (the
+    # fill stops when the edges would more than half fill it), up to one sized for the characters:
+    # a large table of the upper bound, touched then dropped, costs more than the trial fills.
+    edges = max(len(offsets) - 1, 1)
+    while True:
+        trie = np.empty((_trie_rows(min(edges, len(chars))), 2), dtype=np.uint64)
+        n_edges, depth = _fill_trie(chars, offsets, scores, trie)
+        if n_edges >= 0:
+            break
+        edges *= 2
+    rows = _trie_rows(n_edges)
     if rows < len(trie):
         trie = np.empty((rows, 2), dtype=np.uint64)
         n_edges, depth = _fill_trie(chars, offsets, scores, trie)
