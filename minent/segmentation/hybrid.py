@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from minent.errors import DataError, UsageError
+from minent.io.npz import save_npz
 from minent.io.tables import atomic_output
 from minent.segmentation.boundary import BoundaryModel
 from minent.segmentation.charlm import CharLM
@@ -366,7 +367,7 @@ class HybridSegmenter(LineSegmenter):
         if self.classifiers is not None:
             arrays.update(classifiers=self.classifiers)
         with atomic_output(path, binary=True) as f:
-            np.savez(f, **arrays)  # not compressed: loads several times faster
+            save_npz(f, arrays)  # (not compressed, aligned: loads memory-mapped)
 
     @classmethod
     def from_arrays(cls, z, path, *, transitions=None, oov_max: int = 2, oov_penalty: float = 2.0):
