@@ -138,10 +138,10 @@ class HybridSegmenter(LineSegmenter):
 
     def _numeral_cuts(self, ucp):
         """:func:`minent.segmentation.numerals.numeral_cuts` of *ucp* with this lexicon's joins."""
-        from minent.segmentation.numerals import lexicon_joins, numeral_cuts
+        from minent.segmentation.numerals import RUN_STARTS, lexicon_joins, numeral_cuts
 
         if self._joins_of is not self.unigram:  # (the lexicon changes when pruned)
-            self._joins, self._joins_of = lexicon_joins(self.unigram.lexicon.words), self.unigram
+            self._joins, self._joins_of = lexicon_joins(self.unigram.lexicon.words, RUN_STARTS), self.unigram
         return numeral_cuts(ucp, self.classifiers, self._joins)
 
     def _numeral_rules(self, ucp, lm, kept, trans, w_lm):
