@@ -232,7 +232,7 @@ class UnigramSegmenter(LineSegmenter):
         self.char_score = np.full(len(chars) + 2, self.unk_score, dtype=np.float64)
         single = lens == 1
         if single.any():
-            ids = self.lut[to_codepoints("".join(w for w, s in zip(lexicon.words, single) if s))]
+            ids = self.lut[word_cps[offsets[:-1][single]]]  # (the character of each one-character word)
             self.char_score[ids] = logp[single]
         # frequency of each character inside words (ln), for out-of-lexicon spans
         occ = np.bincount(self.lut[word_cps], weights=np.repeat(lexicon.counts, lens), minlength=len(chars) + 2)
