@@ -157,33 +157,11 @@ def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> 
     *seg_begin* holds word starts at segmentable positions (from a decoder); token starts of the
     other runs follow the rules of the module docstring.
     """
-    n = len(cps)
-    if n == 0:
+    from minent.segmentation.kernels.render import render_codepoints
+
+    if len(cps) == 0:
         return ""
-    k = kinds_of_cps
-    prev_k = np.empty(n, dtype=np.uint8)
-    prev_k[0] = K_NEWLINE
-    prev_k[1:] = k[:-1]
-    prev_c = np.empty(n, dtype=np.int32)
-    prev_c[0] = -1
-    prev_c[1:] = cps[:-1]
-    begin = seg_begin.astype(bool) & (k == K_SEG)
-    begin |= ((k == K_DIGIT) | (k == K_LATIN)) & (prev_k != k)
-    begin |= (k == K_PUNCT) & ((prev_k != K_PUNCT) | (prev_c != cps))
-    keep = k != K_SPACE
-    kept = np.flatnonzero(keep)
-    kk = k[kept]
-    # a space goes before a kept token start unless the previous kept char is a newline (or none)
-    prev_kept_k = np.empty(len(kept), dtype=np.uint8)
-    if len(kept):
-        prev_kept_k[0] = K_NEWLINE
-        prev_kept_k[1:] = kk[:-1]
-    space = begin[kept] & (prev_kept_k != K_NEWLINE) & (kk != K_NEWLINE)
-    # (np.insert(cps[kept], np.flatnonzero(space), 0x20), without its sort: a kept character
-    # moves right by the spaces inserted up to it, itself included)
-    out_cps = np.full(len(kept) + int(np.count_nonzero(space)), 0x20, dtype=np.int32)
-    out_cps[np.arange(len(kept)) + np.cumsum(space)] = cps[kept]
-    return from_codepoints(out_cps)
+    return from_codepoints(render_codepoints(cps, kinds_of_cps, seg_begin))
 
 
 def unit_slices(ucp: np.ndarray, size: int = 1 << 20):
