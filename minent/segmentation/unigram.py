@@ -51,8 +51,10 @@ class LineSegmenter:
     pre_split: bool = False
 
     def ids_of(self, ucp: np.ndarray) -> np.ndarray:
-        """Character ids of the unit code points *ucp* (-1 = separator → 0)."""
-        return np.where(ucp >= 0, self.lut[np.maximum(ucp, 0)], 0).astype(np.int32)
+        """Character ids of the unit code points *ucp* (-1 = separator → 0), int32."""
+        from minent.segmentation.kernels.units import unit_ids
+
+        return unit_ids(ucp, self.lut)
 
     def decode_units(self, ucp: np.ndarray) -> np.ndarray:
         """Word starts of the units *ucp* (see :func:`units`), through the subclass's ``decode_ids``."""

@@ -157,7 +157,7 @@ def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> 
     *seg_begin* holds word starts at segmentable positions (from a decoder); token starts of the
     other runs follow the rules of the module docstring.
     """
-    from minent.segmentation.kernels.render import render_codepoints
+    from minent.segmentation.kernels.units import render_codepoints
 
     if len(cps) == 0:
         return ""

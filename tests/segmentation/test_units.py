@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minent.segmentation import units as U
-from minent.segmentation.kernels import render as R
+from minent.segmentation.kernels import units as R
 from minent.text.chars import from_codepoints, to_codepoints
 
 
@@ -58,3 +58,13 @@ def test_render_real_text(shared_data):
     assert got == render_oracle(cps, kinds, seg_begin)
     assert got.count("\n") == text.count("\n") and "".join(got.split()) == "".join(text.split())
     assert from_codepoints(R.render_codepoints(cps[:0], kinds[:0], seg_begin[:0])) == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-1, 0x10FFFF), max_size=50), st.sampled_from([np.int32, np.int64]))
+def test_unit_ids_match_the_array_formula(units, dtype):
+    ucp = np.array(units, dtype=dtype)
+    lut = np.random.default_rng(len(units)).integers(1, 2**31 - 1, 0x110000).astype(np.int32)
+    got = R.unit_ids(ucp, lut)
+    assert got.dtype == np.int32
+    assert np.array_equal(got, np.where(ucp >= 0, lut[np.maximum(ucp, 0)], 0).astype(np.int32))

@@ -1,4 +1,5 @@
-"""Numba kernel that writes a segmentation back as text (:func:`minent.segmentation.units.render`).
+"""Numba kernels of the decoder units (:mod:`minent.segmentation.units`): the model ids of units
+(:func:`unit_ids`), and a segmentation written back as text (:func:`render_codepoints`).
 
 The character kinds are those of :mod:`minent.segmentation.units` (the same numbers, checked by
 the tests): a kernel imports no minent module but other kernels.
@@ -47,3 +48,14 @@ def render_codepoints(cps, kinds, seg_begin):
         prev_k = k
         prev_c = c
     return out[:m]
+
+
+@njit(cache=True)
+def unit_ids(ucp, lut):
+    """The ids ``lut[u]`` of the units *ucp* (code points; -1, a separator, gets id 0), int32:
+    ``np.where(ucp >= 0, lut[np.maximum(ucp, 0)], 0)`` in one pass."""
+    out = np.empty(len(ucp), dtype=np.int32)
+    for i in range(len(ucp)):
+        u = ucp[i]
+        out[i] = lut[u] if u >= 0 else 0
+    return out
