@@ -128,21 +128,11 @@ def units(cps: np.ndarray, pre_split: bool) -> tuple[np.ndarray, np.ndarray, np.
     are Han characters; without, a whole number is one unit written ``NUMBER_UNIT`` and a whole
     Latin run one unit ``LATIN_UNIT``, so words like 0年 (1997年) can be learned.
     """
-    k = number_kinds(cps, kind_table()[cps])
-    if pre_split:
-        return np.where(k == K_SEG, cps, -1), np.ones(len(cps), dtype=bool), k
-    alnum = (k == K_DIGIT) | (k == K_LATIN)
-    prev_k = np.empty(len(k), dtype=np.uint8)
-    if len(k):
-        prev_k[0] = K_NEWLINE
-        prev_k[1:] = k[:-1]
-    keep = ~alnum | (prev_k != k)
-    ucp = np.where(k == K_SEG, cps, -1)
-    ucp[k == K_DIGIT] = ord(NUMBER_UNIT)
-    ucp[k == K_LATIN] = ord(LATIN_UNIT)
-    k = k.copy()
-    k[alnum] = K_SEG
-    return ucp[keep], keep, k
+    from minent.segmentation.kernels.units import text_units
+
+    point, percent = _symbol_tables()
+    # (number_kinds, then the runs made units, in one kernel)
+    return text_units(np.asarray(cps), kind_table(), point, percent, pre_split, ord(NUMBER_UNIT), ord(LATIN_UNIT))
 
 
 def corpus_units(texts: Iterable[str], pre_split: bool, *, batch_chars: int = 1 << 22) -> np.ndarray:

@@ -68,3 +68,37 @@ def test_unit_ids_match_the_array_formula(units, dtype):
     got = R.unit_ids(ucp, lut)
     assert got.dtype == np.int32
     assert np.array_equal(got, np.where(ucp >= 0, lut[np.maximum(ucp, 0)], 0).astype(np.int32))
+
+
+def units_oracle(cps, pre_split):
+    """units as whole-array steps (number_kinds, then the runs of digits and Latin letters)."""
+    k = U.number_kinds(cps, U.kind_table()[cps])
+    if pre_split:
+        return np.where(k == U.K_SEG, cps, -1), np.ones(len(cps), dtype=bool), k
+    alnum = (k == U.K_DIGIT) | (k == U.K_LATIN)
+    prev_k = np.concatenate([[U.K_NEWLINE], k[:-1]]).astype(np.uint8)
+    keep = ~alnum | (prev_k != k)
+    ucp = np.where(k == U.K_SEG, cps, -1)
+    ucp[k == U.K_DIGIT] = ord(U.NUMBER_UNIT)
+    ucp[k == U.K_LATIN] = ord(U.LATIN_UNIT)
+    k = k.copy()
+    k[alnum] = U.K_SEG
+    return ucp[keep], keep, k
+
+
+def _same_units(got, want):
+    return all(g.dtype == w.dtype and np.array_equal(g, w) for g, w in zip(got, want))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("中文a Z0９3.．·-－/／:∶%％‰，\n\t𠀀é")), max_size=40), st.booleans())
+def test_units_match_the_oracle(text, pre_split):
+    cps = to_codepoints(text)
+    assert _same_units(U.units(cps, pre_split), units_oracle(cps, pre_split))
+
+
+def test_units_real_text(shared_data):
+    text = (shared_data / "sighan2005" / "pku_test.utf8").read_text(encoding="utf-8")
+    cps = to_codepoints(text)
+    for pre_split in (False, True):
+        assert _same_units(U.units(cps, pre_split), units_oracle(cps, pre_split))
