@@ -61,7 +61,7 @@ text (参 take part, 陆 land, 拾 pick up, 什 in 什么), and 兆, mostly an o
 
 DECIMAL_POINTS = "点點"
 """Inside a number between two numerals, the decimal point (二十六点八 = 26.8, 一點六), as ``.``
-is between digits (:func:`minent.segmentation.units.number_kinds`)."""
+is between digits (:func:`minent.segmentation.units.units`)."""
 
 FRACTION = "分之"
 """Inside a number between two numerals, the fraction word (三分之二 = 2/3, 百分之五 = 5%)."""

@@ -102,23 +102,6 @@ LATIN_UNIT = "a"
 """How a whole Latin run is written inside lexicon words without pre-split: a股 = ABC股."""
 
 
-def number_kinds(cps: np.ndarray, kinds: np.ndarray) -> np.ndarray:
-    """*kinds* with separators between digits (see :func:`_symbol_tables`) and a percent sign after
-    digits made digits, so that 3.14, ９５．４７％, 1997-12-01 stay one token (a convention shared
-    by the segmentation standards)."""
-    k = kinds.copy()
-    if len(k) < 2:
-        return k
-    prev_d = np.zeros(len(k), dtype=bool)
-    prev_d[1:] = k[:-1] == K_DIGIT
-    next_d = np.zeros(len(k), dtype=bool)
-    next_d[:-1] = k[1:] == K_DIGIT
-    point, percent = _symbol_tables()
-    k[point[cps] & prev_d & next_d] = K_DIGIT
-    k[percent[cps] & prev_d] = K_DIGIT
-    return k
-
-
 def units(cps: np.ndarray, pre_split: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The decoder's view of a text: ``(unit_cps, keep, kinds)``.
 
@@ -131,7 +114,9 @@ def units(cps: np.ndarray, pre_split: bool) -> tuple[np.ndarray, np.ndarray, np.
     from minent.segmentation.kernels.units import text_units
 
     point, percent = _symbol_tables()
-    # (number_kinds, then the runs made units, in one kernel)
+    # separators between digits (_symbol_tables) and a percent sign after digits are digits, so
+    # that 3.14, ９５．４７％, 1997-12-01 stay one token (a convention of the segmentation
+    # standards); then the runs made units, in one kernel
     return text_units(np.asarray(cps), kind_table(), point, percent, pre_split, ord(NUMBER_UNIT), ord(LATIN_UNIT))
 
 

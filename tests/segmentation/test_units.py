@@ -71,8 +71,16 @@ def test_unit_ids_match_the_array_formula(units, dtype):
 
 
 def units_oracle(cps, pre_split):
-    """units as whole-array steps (number_kinds, then the runs of digits and Latin letters)."""
-    k = U.number_kinds(cps, U.kind_table()[cps])
+    """units as whole-array steps: separators between digits and a percent sign after a digit
+    made digits (by the kinds before), then the runs of digits and Latin letters."""
+    k = U.kind_table()[cps]
+    if len(k) >= 2:
+        prev_d = np.concatenate([[False], k[:-1] == U.K_DIGIT])
+        next_d = np.concatenate([k[1:] == U.K_DIGIT, [False]])
+        point = np.isin(cps, [ord(c) for c in ".．·-－/／:∶"])  # (units._symbol_tables, written out)
+        percent = np.isin(cps, [ord(c) for c in "%％‰"])
+        k = k.copy()
+        k[(point & prev_d & next_d) | (percent & prev_d)] = U.K_DIGIT
     if pre_split:
         return np.where(k == U.K_SEG, cps, -1), np.ones(len(cps), dtype=bool), k
     alnum = (k == U.K_DIGIT) | (k == U.K_LATIN)
