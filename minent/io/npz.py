@@ -90,7 +90,10 @@ def _mapped(path) -> dict[str, np.ndarray] | None:
             if offset % max(dtype.alignment, 1):
                 return None
             places.append((info, start, offset, shape, fortran, dtype, count))
-        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
+        try:
+            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
+        except (OSError, ValueError):  # (a file system that cannot map files: read it)
+            return None
     view = memoryview(mm)
     arrays = {}
     for info, start, offset, shape, fortran, dtype, count in places:

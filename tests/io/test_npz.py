@@ -110,3 +110,17 @@ def test_open_npz_refuses_damaged_files(tmp_path):
     with pytest.raises(DataError, match="objects.npz: malformed model file"):
         with open_npz(objects):
             pass
+
+
+def test_open_npz_reads_a_file_it_cannot_map(tmp_path, monkeypatch):
+    p = tmp_path / "m.npz"
+    with open(p, "wb") as f:
+        save_npz(f, ARRAYS)
+
+    def no_map(*args, **kwargs):
+        raise OSError(19, "No such device")  # (what mmap says on a file system without it)
+
+    mapped = mmap.mmap
+    monkeypatch.setattr(mmap, "mmap", no_map)
+    with open_npz(p) as z:
+        assert _same(z, ARRAYS) and not any(isinstance(_owner(a), mapped) for a in z.values())
