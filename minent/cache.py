@@ -118,10 +118,14 @@ def read_blob(name: str, size: int) -> bytearray | None:
     return buf
 
 
-def write_blob(name: str, data) -> bool:
+def write_blob(name: str, data, *, family: str | None = None, keep: int = 2) -> bool:
     """Store the bytes *data* (any buffer) and their checksum under *name* in :func:`cache_dir`,
     atomically (a temporary file renamed into place: a reader sees the whole blob or none).
-    Returns False, leaving nothing behind, when the directory cannot be written."""
+    Returns False, leaving nothing behind, when the directory cannot be written.
+
+    With *family* (a prefix of *name*), the other blobs named ``<family>*`` are removed but the
+    *keep* - 1 most recently written: blobs of older versions do not pile up, and two installs
+    that share the directory do not remove each other's."""
     import hashlib
 
     directory = cache_dir()
@@ -133,6 +137,9 @@ def write_blob(name: str, data) -> bool:
             f.write(data)
             f.write(hashlib.blake2b(data, digest_size=BLOB_DIGEST).digest())
         os.replace(tmp, directory / name)
+        tmp = None
+        if family is not None:
+            _prune_blobs(directory, family, name, keep)
         return True
     except OSError:
         if tmp is not None:
@@ -141,3 +148,21 @@ def write_blob(name: str, data) -> bool:
             except OSError:
                 pass
         return False
+
+
+def _prune_blobs(directory: Path, family: str, current: str, keep: int) -> None:
+    """Remove the blobs ``<family>*`` of *directory* but *current* and the *keep* - 1 most recently
+    written others (errors, e.g. a concurrent removal, are ignored)."""
+    others = []
+    for p in directory.glob(f"{family}*"):
+        if p.name != current:
+            try:
+                others.append((p.stat().st_mtime, p))
+            except OSError:
+                continue
+    others.sort(reverse=True)
+    for _, p in others[max(keep - 1, 0):]:
+        try:
+            p.unlink()
+        except OSError:
+            pass

@@ -58,7 +58,7 @@ def char_class_table() -> np.ndarray:
             return np.frombuffer(data, dtype=np.uint8)
     table = compute_char_class_table()
     if name is not None:
-        write_blob(name, table)
+        write_blob(name, table, family="char-classes-")
     return table
 
 

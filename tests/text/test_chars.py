@@ -1,5 +1,6 @@
 """The text model: character classes, pieces, normalisation and the char → id encoding."""
 
+import os
 import unicodedata
 
 import numpy as np
@@ -188,6 +189,13 @@ def test_class_table_cache_is_read_back_not_recomputed(tmp_path, monkeypatch):
     monkeypatch.setattr(chars.unicodedata, "unidata_version", "0.0.0-test")
     assert np.array_equal(_fresh_table(monkeypatch, tmp_path), chars.compute_char_class_table())
     assert len(list(tmp_path.glob("char-classes-*"))) == 2
+    # a third version removes the oldest: the blobs of two installs sharing the directory stay
+    oldest = {p.name for p in tmp_path.glob("char-classes-*")} - {blob.name}
+    os.utime(blob, (1, 1))
+    monkeypatch.setattr(chars.unicodedata, "unidata_version", "0.0.1-test")
+    _fresh_table(monkeypatch, tmp_path)
+    left = {p.name for p in tmp_path.glob("char-classes-*")}
+    assert len(left) == 2 and blob.name not in left and oldest <= left
 
 
 def test_class_table_without_a_writable_cache_is_computed(tmp_path, monkeypatch):
