@@ -31,7 +31,7 @@ is the same Witten-Bell estimate over the neighbours of its earlier occurrences,
 p₀ (:func:`own_code`; its first occurrence is coded by p₀). In a small corpus this is nearly the
 sign rule; a frequent word with neighbours of its own (但是, 还是, but also 这家 before 酒店) stays
 whole. Computed on the hybrid's first segmentation by
-:func:`pair_evidence` (numpy, a few sorts of the corpus's positions) and applied by
+:func:`pair_evidence` (numba kernels, one pass over the corpus a side) and applied by
 :meth:`minent.segmentation.hybrid.HybridSegmenter.settle_pairs`.
 """
 
@@ -57,39 +57,10 @@ def word_edges(ucp: np.ndarray, begin: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return start, end
 
 
-def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """``values`` of *query* in the sorted unique *keys* (0 where absent)."""
-    if len(keys) == 0:
-        return np.zeros(len(query), dtype=values.dtype)
-    j = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
-    return np.where(keys[j] == query, values[j], 0)
-
-
-def _unit_at(ucp: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    """The units of *ucp* at the positions *pos* (int64), ``_END`` for a separator or a position
-    off either edge."""
-    inside = (pos >= 0) & (pos < len(ucp))
-    x = np.full(len(pos), _END, dtype=np.int64)
-    x[inside] = ucp[pos[inside]]
-    x[x < 0] = _END
-    return x
-
-
-def _counted(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct keys of the (keys, counts) *parts* (each sorted and distinct), sorted, with
-    their counts summed."""
-    keys = np.concatenate([k for k, _ in parts])
-    counts = np.concatenate([c for _, c in parts])
-    if len(parts) == 1:
-        return keys, counts
-    both, inverse = np.unique(keys, return_inverse=True)
-    return both, np.bincount(inverse.ravel(), weights=counts, minlength=len(both)).astype(np.int64)
-
-
 CHUNK_UNITS = 1 << 20
-"""Units of the corpus read at a time by :func:`pair_evidence`: its working memory is a few
-dozen bytes a unit of a chunk, plus the counts of the free parts' neighbours and of the pairs'
-neighbours where a part is free."""
+"""Units of the corpus read at a time by :func:`pair_evidence`, and the chunks its sums are made
+of: its working memory is the corpus's edges (a byte a unit), 25 bytes an occurrence of a pair,
+and a hash table of the free parts' neighbours (a new chunk may at most double it)."""
 
 
 def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
@@ -101,15 +72,16 @@ def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
     docstring): E' = E − Σ ln p(x | the pair's own past) / p₀(x) (:func:`own_code`; there a unit
     never seen at a word edge counts as half an occurrence), returned after E_L, E_R.
 
-    The occurrences of the pairs are found once (8 bytes each). Then per side, two passes over
-    the corpus, *chunk* units at a time (:mod:`minent.segmentation.kernels.pairs`): the first
-    counts, in hash tables, the neighbours of the free parts, keyed by (part, x), and of the
-    pairs where their part is free, keyed by (pair, x); the second looks every occurrence up
-    (one probe in each) and adds the logarithm of its ratio to its pair, chunk by chunk in corpus
-    order (the sums do not depend on how the counts were kept). 20M characters of poems and
-    reviews, 608k pairs: 4.2 s CPU (13.6 s with numpy's sorts)."""
-    from minent.segmentation.kernels.pairs import (evidence_ratios, ex_stats, find_pairs, free_stats, own_code_ordered,
-                                                   pair_order, tally_side, units_at)
+    The occurrences of the pairs are found once and taken pair by pair (4 bytes each, in corpus
+    order within a pair). Per side, one pass over the corpus, *chunk* units at a time, counts
+    the neighbours of the free parts, keyed by (part, x), in a hash table; then each pair's
+    occurrences in turn give its own counts where its part is free, the ratio of each occurrence
+    and its logarithm (numpy), summed per pair chunk by chunk of *chunk* units, as a bincount of
+    every chunk would (:mod:`minent.segmentation.kernels.pairs`; the sums are the same bit for
+    bit whatever way the counts are kept). 20M characters of poems and reviews, 608k pairs:
+    3.5 s CPU (13.4 s when each chunk's counts were sorted by numpy)."""
+    from minent.segmentation.kernels.pairs import (chunk_sums, find_pairs, free_stats, own_code_sorted, pair_order,
+                                                   side_ratios, side_units, tally_free)
     from minent.segmentation.kernels.viterbi import count_table, pack_rows
 
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
@@ -128,7 +100,8 @@ def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
     sides = {-1: (start, pairs[:, 0]), +1: (end, pairs[:, 1])}  # step: (edge, the part of each pair)
     pid_bits = max(_BITS, m.bit_length())  # (a key (pair's row, x) of the pair's occurrences)
 
-    # the occurrences of the pairs, found once: position and row (4 + 4 bytes each)
+    # the occurrences of the pairs, found once, then taken pair by pair (each pair's in corpus
+    # order): their positions (4 bytes each)
     small = np.int32 if n < 2**31 and m < 2**31 else np.int64
     found = []
     pos_buf, pid_buf = np.empty(min(chunk, n), dtype=small), np.empty(min(chunk, n), dtype=small)
@@ -136,61 +109,38 @@ def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
         k = find_pairs(ucp, a, min(a + chunk, n - 1), first, second, pair_table, _BITS, pos_buf, pid_buf)
         found.append((pos_buf[:k].copy(), pid_buf[:k].copy()))
     del first, second, pair_table, pos_buf, pid_buf
-    found_pos = np.concatenate([p for p, _ in found])
-    found_pid = np.concatenate([q for _, q in found])
-    del found
-
-    cuts = np.arange(0, n + chunk, chunk).clip(max=n)
-    bounds = np.searchsorted(found_pos, cuts.astype(found_pos.dtype))  # (same type: no copy of found_pos)
-
-    def chunks():
-        for a, b, lo, hi in zip(cuts[:-1], cuts[1:], bounds[:-1], bounds[1:]):
-            yield int(a), int(b), found_pos[lo:hi], found_pid[lo:hi]
+    order, starts = pair_order(np.concatenate([q for _, q in found]), m)
+    pos = np.concatenate([p for p, _ in found])[order]
+    del found, order
 
     out, own_out = [], []
-    order = starts = None
     for step, (edge, part) in sides.items():  # (one side at a time: its tables only in memory)
         off = 0 if step < 0 else 1  # (where the part is in a pair)
         edge = edge & ~sep
         bg = np.zeros(_END + 1, dtype=np.int64)  # the unit before a word start / after a word end
-        # (part, x): the free part's neighbours; (pair, x) where the part is free
-        free, ex = _CountTable(), _CountTable()
-        for a, b, pos, pid in chunks():
+        free = _CountTable()  # (part, x): the neighbours of the free parts
+        for a in range(0, n, chunk):
+            b = min(a + chunk, n)
             free.make_room(b - a)
-            ex.make_room(len(pos))
-            new_free, new_ex = tally_side(ucp, a, b, edge, alone, step, _BITS, pos, pid, off, pid_bits, bg,
-                                          free.table, ex.table)
-            free.used += new_free
-            ex.used += new_ex
+            free.used += tally_free(ucp, a, b, edge, alone, step, _BITS, bg, free.table)
         del edge
         bg = bg.astype(np.float64)
-        p0 = bg / max(bg.sum(), 1.0)
-        own_ll = None
+        x, is_free = side_units(ucp, alone, pos, off, step)
         if own:  # (a unit never seen at a word edge counts as half an occurrence)
-            if order is None:  # (the occurrences pair by pair, for both sides)
-                order, starts = pair_order(found_pid, m)
-            own_ll = own_code_ordered(order, starts, units_at(ucp, found_pos, off + step),
-                                      np.maximum(bg, 0.5) / max(bg.sum(), 1.0))
-        del bg
+            own_ll = own_code_sorted(starts, x, np.maximum(bg, 0.5) / max(bg.sum(), 1.0))
         # the pair's own occurrences where its part is free are left out of the part's counts (a
-        # pair the segmentation cut must not explain itself): N and V of what is left
+        # pair the segmentation cut must not explain itself)
         n_part, v_part = free_stats(free.table, _BITS, _END + 1)
-        n_ex, v_gone = ex_stats(ex.table, free.table, part, _BITS, pid_bits, m)
-        n_left = n_part[part] - n_ex
-        v_left = v_part[part] - v_gone
-        del n_part, v_part, n_ex, v_gone
-        total, v_all = (n_left + v_left).astype(np.float64), v_left.astype(np.float64)
-        evidence = np.zeros(m)
-        for _, _, pos, pid in chunks():
-            ratio = np.empty(len(pos))
-            evidence_ratios(ucp, pos, pid, off, step, part, free.table, ex.table, _BITS, pid_bits, total, v_all, p0,
-                            ratio)
-            with np.errstate(divide="ignore"):
-                evidence += np.bincount(pid, weights=np.log(ratio), minlength=m)
+        ll = side_ratios(starts, x, is_free, part, free.table, _BITS, n_part, v_part, bg / max(bg.sum(), 1.0))
+        del free, x, is_free, n_part, v_part, bg
+        with np.errstate(divide="ignore"):
+            np.log(ll, out=ll)
+        evidence = chunk_sums(ll, pos, starts, chunk)  # (the sums of a bincount chunk by chunk)
+        del ll
         out.append(evidence)
-        if own_ll is not None:
-            own_out.append(evidence - np.bincount(found_pid, weights=own_ll, minlength=m))
-        del free, ex, p0
+        if own:
+            own_out.append(evidence - chunk_sums(own_ll, pos, starts, max(n, 1)))
+            del own_ll
     return (out[0], out[1], own_out[0], own_out[1]) if own else (out[0], out[1])
 
 
@@ -221,7 +171,8 @@ def own_code(pid: np.ndarray, x: np.ndarray, p0: np.ndarray) -> np.ndarray:
     pair before it, (c(x) + V·p₀(x)) / (t + V) with t those occurrences, c(x) those with x and V
     their different units (the first occurrence of a pair: p₀ itself, ratio 1); *p0* > 0 at
     every unit of *x*. One pass over the occurrences taken pair by pair
-    (:func:`minent.segmentation.kernels.pairs.own_code_logs`): 16 bytes an occurrence."""
+    (:func:`minent.segmentation.kernels.pairs.own_code_logs`; :func:`pair_evidence` computes the
+    same in that order, :func:`~minent.segmentation.kernels.pairs.own_code_sorted`)."""
     from minent.segmentation.kernels.pairs import own_code_logs
 
     pid = np.asarray(pid, dtype=np.int64)

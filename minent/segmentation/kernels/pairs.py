@@ -1,8 +1,12 @@
-"""Numba kernel of :func:`minent.segmentation.pairs.own_code`: the code of every occurrence of a
-two-character string by the string's own earlier neighbours, in one pass over the occurrences
-taken pair by pair (a counting sort, stable: each pair's occurrences stay in corpus order).
+"""Numba kernels of :mod:`minent.segmentation.pairs`: the passes of
+:func:`~minent.segmentation.pairs.pair_evidence` (the pairs' occurrences found by one probe each,
+the free parts' neighbours counted in hash tables, the ratios of every occurrence computed pair
+by pair and summed as a chunked ``np.bincount`` sums them) and the code of every occurrence of a
+two-character string by the string's own earlier neighbours (:func:`own_code_logs`: the
+occurrences taken pair by pair by a stable counting sort, each pair's in corpus order).
 
-The slow Python reference is in tests/segmentation/test_pairs.py.
+The slow Python references are in tests/segmentation/test_pairs.py: the definition occurrence by
+occurrence, and pair_evidence's former numpy version, which these kernels equal bit for bit.
 """
 
 from __future__ import annotations
@@ -19,7 +23,11 @@ def own_code_logs(pid, x, p0, m):
     t the earlier occurrences of the same pair, c those with the same unit, V their different
     units; 0 for a pair's first occurrence."""
     order, starts = pair_order(pid, m)
-    return own_code_ordered(order, starts, x, p0)
+    sorted_logs = own_code_sorted(starts, x[order], p0)
+    out = np.empty(len(pid), dtype=np.float64)
+    for j in range(len(order)):
+        out[order[j]] = sorted_logs[j]
+    return out
 
 
 @njit(cache=True)
@@ -41,32 +49,32 @@ def pair_order(pid, m):
 
 
 @njit(cache=True)
-def own_code_ordered(order, starts, x, p0):
-    """:func:`own_code_logs` of the occurrences as :func:`pair_order` orders them."""
+def own_code_sorted(starts, x, p0):
+    """:func:`own_code_logs` of occurrences taken pair by pair (as :func:`pair_order` orders
+    them: pair p's are ``starts[p]:starts[p + 1]``), in that order."""
     seen = np.zeros(len(p0), dtype=np.int64)  # occurrences so far of the current pair, per unit
-    out = np.empty(len(order), dtype=np.float64)
+    out = np.empty(len(x), dtype=np.float64)
     for p in range(len(starts) - 1):
         a, b = starts[p], starts[p + 1]
         v = 0
         for j in range(a, b):
-            i = order[j]
-            u = x[i]
+            u = x[j]
             c = seen[u]
             t = j - a
             if t > 0:
-                out[i] = np.log((c / p0[u] + v) / max(t + v, 1))
+                out[j] = np.log((c / p0[u] + v) / max(t + v, 1))
             else:
-                out[i] = 0.0
+                out[j] = 0.0
             if c == 0:
                 v += 1
             seen[u] = c + 1
         for j in range(a, b):
-            seen[x[order[j]]] = 0
+            seen[x[j]] = 0
     return out
 
 
-# --- the passes of pair_evidence (minent.segmentation.pairs): hash tables of counts with the
-# layout of minent.segmentation.kernels.viterbi.count_table (slots × (key, count), count 0 empty)
+# --- the passes of pair_evidence: hash tables of counts with the layout of
+# minent.segmentation.kernels.viterbi.count_table (slots × (key, count), count 0 empty)
 
 END = 0x110000  # the unit of a separator or of the text's edge (pairs._END)
 
@@ -123,14 +131,11 @@ def find_pairs(ucp, a, hi, first, second, pair_table, bits, pos, pid):
 
 
 @njit(cache=True)
-def tally_side(ucp, a, b, edge, alone, step, bits, pos, pid, off, pid_bits, bg, free, ex):
+def tally_free(ucp, a, b, edge, alone, step, bits, bg, free):
     """One chunk [a, b) of a side's first pass: ``bg[x]`` += 1 for the unit x at i + *step* of
-    every unit i at a word *edge*; the count of (u, x) in *free* for every one-character word u
-    (*alone*) with x at i + *step* (key ``u << bits | x``); the count of (pair, x) in *ex* for
-    the occurrences (*pos*, *pid*) whose part at pos + *off* is a one-character word, x next to
-    it (key ``pid << pid_bits | x``). Returns the keys new in *free* and in *ex*."""
-    new_free = 0
-    new_ex = 0
+    every unit i at a word *edge*; the count of (u, x) in *free* += 1 for every one-character word
+    u (*alone*) at i with x at i + *step* (key ``u << bits | x``). Returns the keys new in *free*."""
+    new = 0
     for i in range(a, b):
         u = ucp[i]
         if u < 0:
@@ -138,14 +143,8 @@ def tally_side(ucp, a, b, edge, alone, step, bits, pos, pid, off, pid_bits, bg, 
         if edge[i]:
             bg[_unit(ucp, i + step)] += 1
         if alone[i]:
-            key = (np.uint64(u) << np.uint64(bits)) | np.uint64(_unit(ucp, i + step))
-            new_free += _table_add(free, key, 1)
-    for j in range(len(pos)):
-        at = np.int64(pos[j]) + off
-        if alone[at]:
-            key = (np.uint64(pid[j]) << np.uint64(pid_bits)) | np.uint64(_unit(ucp, at + step))
-            new_ex += _table_add(ex, key, 1)
-    return new_free, new_ex
+            new += _table_add(free, (np.uint64(u) << np.uint64(bits)) | np.uint64(_unit(ucp, i + step)), 1)
+    return new
 
 
 @njit(cache=True)
@@ -164,47 +163,86 @@ def free_stats(free, bits, n_units):
 
 
 @njit(cache=True)
-def ex_stats(ex, free, part, bits, pid_bits, m):
-    """Per pair p < *m*: the occurrences counted in *ex* (keys ``p << pid_bits | x``) and the
-    number of its neighbours x that follow (precede) its part ``part[p]`` as a free word only
-    inside p (count in *ex* >= count of ``part[p] << bits | x`` in *free*)."""
-    n = np.zeros(m, dtype=np.int64)
-    gone = np.zeros(m, dtype=np.int64)
-    low = (np.uint64(1) << np.uint64(pid_bits)) - np.uint64(1)
-    for h in range(len(ex)):
-        c = ex[h, 1]
-        if c != 0:
-            p = np.int64(ex[h, 0] >> np.uint64(pid_bits))
-            x = ex[h, 0] & low
-            n[p] += np.int64(c)
-            if c >= table_get(free, (np.uint64(part[p]) << np.uint64(bits)) | x):
-                gone[p] += 1
-    return n, gone
+def side_units(ucp, alone, pos, off, step):
+    """For each occurrence at *pos*: the unit x at pos + *off* + *step* (int32) and whether its
+    part at pos + *off* is a one-character word."""
+    x = np.empty(len(pos), dtype=np.int32)
+    free = np.empty(len(pos), dtype=np.bool_)
+    for j in range(len(pos)):
+        at = np.int64(pos[j]) + off
+        x[j] = _unit(ucp, at + step)
+        free[j] = alone[at]
+    return x, free
 
 
 @njit(cache=True)
-def evidence_ratios(ucp, pos, pid, off, step, part, free, ex, bits, pid_bits, total, v_all, p0, out):
-    """p(x | free part) / p₀(x) for each occurrence (*pos*, *pid*), x the unit at pos + *off* +
-    *step*: d / (tot · p₀(x)) + V / tot with d the part's count of x as a free word less the
-    pair's own (*free* − *ex*), tot = ``total[pid]`` (N + V) and V = ``v_all[pid]``; the first
-    term only where d > 0, and 1 where tot is 0 (no evidence). Written to *out*."""
-    for j in range(len(pos)):
-        p = np.int64(pid[j])
-        tot = total[p]
-        if tot > 0:
-            x = _unit(ucp, np.int64(pos[j]) + off + step)
-            d = (np.int64(table_get(free, (np.uint64(part[p]) << np.uint64(bits)) | np.uint64(x)))
-                 - np.int64(table_get(ex, (np.uint64(p) << np.uint64(pid_bits)) | np.uint64(x))))
-            first = d / (tot * p0[x]) if d > 0 else 0.0
-            out[j] = first + v_all[p] / tot
-        else:
-            out[j] = 1.0
+def side_ratios(starts, x, is_free, part, free, bits, n_part, v_part, p0):
+    """p(x | free part) / p₀(x) for each occurrence, taken pair by pair (pair p's are
+    ``starts[p]:starts[p + 1]``; its neighbour ``x``, whether its part ``part[p]`` is a free
+    word there ``is_free``): d / (tot · p₀(x)) + V / tot, d the part's count of x as a free word
+    (*free*, keys ``part << bits | x``) less the pair's own, V the part's different neighbours
+    (``v_part``) less those only ever the pair's, tot = N + V with N the part's free occurrences
+    (``n_part``) less the pair's; the first term only where d > 0, and 1 where tot is 0."""
+    n_units = len(n_part)
+    mine = np.zeros(n_units, dtype=np.int64)  # the current pair's count of x where its part is free
+    theirs = np.zeros(n_units, dtype=np.int64)  # the part's count of x as a free word
+    touched = np.zeros(n_units, dtype=np.bool_)
+    units = np.empty(n_units, dtype=np.int64)
+    out = np.empty(len(x), dtype=np.float64)
+    for p in range(len(starts) - 1):
+        a, b = starts[p], starts[p + 1]
+        q = np.uint64(part[p]) << np.uint64(bits)
+        k = 0  # (the different units next to the pair)
+        n_mine = 0
+        for j in range(a, b):
+            u = x[j]
+            if not touched[u]:
+                touched[u] = True
+                theirs[u] = np.int64(table_get(free, q | np.uint64(u)))
+                units[k] = u
+                k += 1
+            if is_free[j]:
+                mine[u] += 1
+                n_mine += 1
+        gone = 0
+        for r in range(k):
+            u = units[r]
+            if mine[u] > 0 and mine[u] >= theirs[u]:
+                gone += 1
+        v_left = v_part[part[p]] - gone
+        tot = np.float64(n_part[part[p]] - n_mine + v_left)
+        v = np.float64(v_left)
+        for j in range(a, b):
+            if tot > 0:
+                u = x[j]
+                d = theirs[u] - mine[u]
+                first = d / (tot * p0[u]) if d > 0 else 0.0
+                out[j] = first + v / tot
+            else:
+                out[j] = 1.0
+        for r in range(k):
+            u = units[r]
+            touched[u] = False
+            mine[u] = 0
+    return out
 
 
 @njit(cache=True)
-def units_at(ucp, pos, shift):
-    """The units (:func:`_unit`) at the positions *pos* + *shift* of *ucp*, int32."""
-    out = np.empty(len(pos), dtype=np.int32)
-    for j in range(len(pos)):
-        out[j] = _unit(ucp, np.int64(pos[j]) + shift)
+def chunk_sums(values, pos, starts, chunk):
+    """Per pair p, the sum of the *values* of its occurrences (``starts[p]:starts[p + 1]``, at
+    *pos* in corpus order) as ``np.bincount`` chunk by chunk of *chunk* positions adds them: in
+    order within a chunk from 0, the chunks' sums added in order to 0."""
+    m = len(starts) - 1
+    out = np.zeros(m, dtype=np.float64)
+    for p in range(m):
+        total = 0.0
+        j = starts[p]
+        while j < starts[p + 1]:
+            c = np.int64(pos[j]) // chunk
+            partial = 0.0
+            while j < starts[p + 1] and np.int64(pos[j]) // chunk == c:
+                partial += values[j]
+                j += 1
+            total += partial
+        out[p] = total
     return out
