@@ -154,14 +154,14 @@ class _CountTable:
         self.used = 0
 
     def make_room(self, more: int) -> None:
-        from minent.segmentation.kernels.pairs import rehash
+        from minent.segmentation.kernels.viterbi import table_rehash
 
         size = len(self.table)
         while 2 * size < 3 * (self.used + more) + 2:
             size *= 2
         if size != len(self.table):
             bigger = np.zeros((size, 2), dtype=np.uint64)
-            rehash(self.table, bigger)
+            table_rehash(self.table, bigger)
             self.table = bigger
 
 

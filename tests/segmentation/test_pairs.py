@@ -415,7 +415,6 @@ def test_pair_evidence_equals_its_numpy_version_on_real_text(shared_data):
 
 def test_count_table_kernels_against_counter():
     # the hash table the first pass counts into, grown as it fills: the counts of a Counter
-    from minent.segmentation.kernels.pairs import _table_add, rehash  # noqa: F401 (inline helper)
     from minent.segmentation.kernels.pairs import free_stats, tally_free
     from minent.segmentation.kernels.viterbi import table_get
     from minent.segmentation.pairs import _CountTable

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from minent.segmentation.kernels.viterbi import _mix, table_get
+from minent.segmentation.kernels.viterbi import table_add, table_get
 
 
 @njit(cache=True)
@@ -88,30 +88,6 @@ def _unit(ucp, i):
     return np.int64(END) if u < 0 else u
 
 
-@njit(cache=True, inline="always")
-def _table_add(table, key, c):
-    """Add *c* (> 0) to the count of *key* in the hash table; 1 when the key is new, else 0."""
-    mask = np.uint64(len(table) - 1)
-    h = _mix(key) & mask
-    while True:
-        if table[h, 1] == 0:
-            table[h, 0] = key
-            table[h, 1] = np.uint64(c)
-            return 1
-        if table[h, 0] == key:
-            table[h, 1] += np.uint64(c)
-            return 0
-        h = (h + np.uint64(1)) & mask
-
-
-@njit(cache=True)
-def rehash(table, bigger):
-    """Move every (key, count) of *table* into the empty table *bigger* (a power of two of slots)."""
-    for h in range(len(table)):
-        if table[h, 1] != 0:
-            _table_add(bigger, table[h, 0], table[h, 1])
-
-
 @njit(cache=True)
 def find_pairs(ucp, a, hi, first, second, pair_table, bits, pos, pid):
     """The positions i in [a, hi) where units i and i + 1 are a pair of *pair_table* (key
@@ -143,7 +119,7 @@ def tally_free(ucp, a, b, edge, alone, step, bits, bg, free):
         if edge[i]:
             bg[_unit(ucp, i + step)] += 1
         if alone[i]:
-            new += _table_add(free, (np.uint64(u) << np.uint64(bits)) | np.uint64(_unit(ucp, i + step)), 1)
+            new += table_add(free, (np.uint64(u) << np.uint64(bits)) | np.uint64(_unit(ucp, i + step)), 1)
     return new
 
 
