@@ -193,6 +193,16 @@ def unpack_pairs(keys: np.ndarray) -> np.ndarray:
     return np.stack([keys >> _BITS, keys & ((1 << _BITS) - 1)], axis=1)
 
 
+def in_sorted(query: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Whether each of *query* is one of the sorted *keys*: ``np.isin`` by a binary search of
+    each, without sorting *query* (millions of pairs' positions against thousands of pairs)."""
+    if len(keys) == 0:
+        return np.zeros(len(query), dtype=bool)
+    j = np.searchsorted(keys, query)
+    j[j == len(keys)] = 0
+    return keys[j] == query
+
+
 def adjacent_singles(ucp: np.ndarray, begin: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """Positions i where the units i and i + 1 are both one-character words of the segmentation
     *begin* of *ucp*, both *keep* (a bool per unit, e.g. Han characters)."""

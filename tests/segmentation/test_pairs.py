@@ -472,3 +472,12 @@ def test_find_pairs_and_chunk_sums():
             expected += np.bincount(pid[:k][sel], weights=values[sel], minlength=3)
         got = chunk_sums(values[order], pos[:k][order], starts, chunk)
         assert got.tobytes() == expected.tobytes()
+
+
+def test_in_sorted_is_isin():
+    from minent.segmentation.pairs import in_sorted
+
+    rng = np.random.default_rng(2)
+    query = rng.integers(0, 1000, 5000)
+    for keys in (np.unique(rng.integers(0, 1000, 300)), np.array([999]), np.array([0]), np.zeros(0, np.int64)):
+        assert in_sorted(query, keys).tolist() == np.isin(query, keys).tolist()
