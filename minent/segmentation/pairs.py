@@ -193,14 +193,17 @@ def unpack_pairs(keys: np.ndarray) -> np.ndarray:
     return np.stack([keys >> _BITS, keys & ((1 << _BITS) - 1)], axis=1)
 
 
-def in_sorted(query: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Whether each of *query* is one of the sorted *keys*: ``np.isin`` by a binary search of
-    each, without sorting *query* (millions of pairs' positions against thousands of pairs)."""
-    if len(keys) == 0:
+def among(query: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Whether each of *query* is one of *keys* (distinct, >= 0; packed pairs): ``np.isin`` by one
+    probe each in a hash table of *keys*
+    (:func:`minent.segmentation.kernels.viterbi.count_table`), without sorting *query* (millions of
+    pairs' positions against thousands of pairs)."""
+    from minent.segmentation.kernels.viterbi import count_table, row_counts
+
+    if len(keys) == 0 or len(query) == 0:
         return np.zeros(len(query), dtype=bool)
-    j = np.searchsorted(keys, query)
-    j[j == len(keys)] = 0
-    return keys[j] == query
+    table = count_table(np.asarray(keys).astype(np.uint64), np.ones(len(keys), dtype=np.int64))
+    return row_counts(table, np.asarray(query, dtype=np.int64).reshape(-1, 1), _BITS) > 0
 
 
 def adjacent_singles(ucp: np.ndarray, begin: np.ndarray, keep: np.ndarray) -> np.ndarray:

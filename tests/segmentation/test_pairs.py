@@ -474,10 +474,14 @@ def test_find_pairs_and_chunk_sums():
         assert got.tobytes() == expected.tobytes()
 
 
-def test_in_sorted_is_isin():
-    from minent.segmentation.pairs import in_sorted
+def test_among_is_isin():
+    from minent.segmentation.pairs import among
 
     rng = np.random.default_rng(2)
     query = rng.integers(0, 1000, 5000)
-    for keys in (np.unique(rng.integers(0, 1000, 300)), np.array([999]), np.array([0]), np.zeros(0, np.int64)):
-        assert in_sorted(query, keys).tolist() == np.isin(query, keys).tolist()
+    for keys in (np.unique(rng.integers(0, 1000, 300)), np.array([999]), np.array([0]), np.zeros(0, np.int64),
+                 pair_keys(_ucp("这是不能"), np.array([0, 2]))):
+        assert among(query, keys).tolist() == np.isin(query, keys).tolist()
+    keys = pair_keys(_ucp("这是不能全国"), np.array([0, 2, 4]))
+    assert among(keys[::-1], keys[1:]).tolist() == [True, True, False]
+    assert among(np.zeros(0, np.int64), keys).shape == (0,)
