@@ -276,7 +276,7 @@ class HybridSegmenter(LineSegmenter):
         for the first boundary fit: fitted on *begin*, the boundary model would bring back
         what the lexicon just left (the lexicon alone moves almost nothing)."""
         from minent.segmentation.lexicon import without_words
-        from minent.segmentation.pairs import (MIN_PAIRS, adjacent_singles, pair_evidence, pair_keys,
+        from minent.segmentation.pairs import (MIN_PAIRS, adjacent_singles, among, pair_evidence, pair_keys,
                                                two_unit_words, unpack_pairs)
         from minent.text.chars import HAN, char_class_table, from_codepoints, to_codepoints
 
@@ -288,7 +288,7 @@ class HybridSegmenter(LineSegmenter):
         lex_cps = to_codepoints("".join(w for w in counts if len(w) == 2)).astype(np.int64).reshape(-1, 2)
         lex_cps = lex_cps[(char_class_table()[lex_cps] == HAN).all(axis=1)]
         lex_keys = np.unique(pair_keys(lex_cps.ravel(), np.arange(0, lex_cps.size, 2)))
-        known = np.isin(cut_keys, lex_keys)  # (a lexicon word cut by the segmenter)
+        known = among(cut_keys, lex_keys)  # (a lexicon word cut by the segmenter)
         cand = (cut_n >= MIN_PAIRS) & ~known
         cand_keys, cand_n = cut_keys[cand], cut_n[cand]
         left, right, own_left, own_right = pair_evidence(
@@ -320,9 +320,9 @@ class HybridSegmenter(LineSegmenter):
         log.info("hybrid: %d two-character words from their neighbours, %d collocations dropped", len(word_keys),
                  len(drop))
         begin = begin.copy()
-        begin[cut_at[np.isin(pair_keys(ucp, cut_at), word_keys)] + 1] = 0
+        begin[cut_at[among(pair_keys(ucp, cut_at), word_keys)] + 1] = 0
         joined = two_unit_words(ucp, begin, han)
-        begin[joined[np.isin(pair_keys(ucp, joined), colloc_keys)] + 1] = 1
+        begin[joined[among(pair_keys(ucp, joined), colloc_keys)] + 1] = 1
         return begin
 
     def drop_collocations(self, ucp: np.ndarray, begin: np.ndarray, free_pair: float | None = None, *,

@@ -1,5 +1,5 @@
-"""Two-character words by their neighbours: pair_evidence against a slow reference, and the
-hybrid's use of it on real text."""
+"""Two-character words by their neighbours: pair_evidence against a slow reference and against
+its numpy version bit for bit, its kernels, and the hybrid's use of it on real text."""
 
 import math
 from collections import Counter
@@ -10,6 +10,8 @@ import pytest
 from minent.segmentation.pairs import (adjacent_singles, own_code, pair_evidence, pair_keys,
                                        two_unit_words, unpack_pairs, word_edges)
 from minent.text.chars import to_codepoints
+
+END, BITS = 0x110000, 21  # (the separator unit and the bits of a unit in a key: pairs._END, pairs._BITS)
 
 
 def _tokens(text, begin):
@@ -61,6 +63,132 @@ def _evidence_reference(text, begin, pair, own=False):
         out.append(e)
         own_out.append(e + e_own)
     return tuple(out + own_out) if own else tuple(out)
+
+
+# --- the numpy version of pair_evidence (the reference of its kernels)
+
+def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """``values`` of *query* in the sorted unique *keys* (0 where absent)."""
+    if len(keys) == 0:
+        return np.zeros(len(query), dtype=values.dtype)
+    j = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return np.where(keys[j] == query, values[j], 0)
+
+
+def _unit_at(ucp: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The units of *ucp* at the positions *pos* (int64), ``END`` for a separator or a position
+    off either edge."""
+    inside = (pos >= 0) & (pos < len(ucp))
+    x = np.full(len(pos), END, dtype=np.int64)
+    x[inside] = ucp[pos[inside]]
+    x[x < 0] = END
+    return x
+
+
+def _counted(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys of the (keys, counts) *parts* (each sorted and distinct), sorted, with
+    their counts summed."""
+    keys = np.concatenate([k for k, _ in parts])
+    counts = np.concatenate([c for _, c in parts])
+    if len(parts) == 1:
+        return keys, counts
+    both, inverse = np.unique(keys, return_inverse=True)
+    return both, np.bincount(inverse.ravel(), weights=counts, minlength=len(both)).astype(np.int64)
+
+
+def _pair_evidence_numpy(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
+                  chunk: int = 1 << 20, own: bool = False) -> tuple[np.ndarray, ...]:
+    """:func:`pair_evidence` as it was written with numpy (sorts of every chunk's keys, hash tables
+    of the merged counts, a bincount a chunk): the reference its kernels must equal bit for bit
+    (the same floating-point operations in the same order)."""
+    from minent.segmentation.kernels.viterbi import count_table, pack_rows, row_counts
+
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    m, n = len(pairs), len(ucp)
+    if m == 0 or n < 2:
+        return (np.zeros(m),) * (4 if own else 2)
+    start, end = word_edges(ucp, begin)
+    sep = ucp < 0
+    alone = start & end & ~sep  # one-character words
+    # where a pair of *pairs* may start (both its units in some row)
+    first = np.zeros(END + 1, dtype=bool)  # (index -1, a separator, is END: False)
+    second = np.zeros(END + 1, dtype=bool)
+    first[pairs[:, 0]] = True
+    second[pairs[:, 1]] = True
+    pair_table = count_table(pack_rows(pairs, BITS), np.arange(1, m + 1))  # pair → its row + 1
+    sides = {-1: (start, pairs[:, 0]), +1: (end, pairs[:, 1])}  # step: (edge, the part of each pair)
+    pid_bits = max(BITS, m.bit_length())  # (a key (pair's row, x) of the pair's occurrences)
+
+    # the occurrences of the pairs, found once: position and row (4 + 4 bytes each)
+    found = []
+    for a in range(0, n - 1, chunk):
+        hi = min(a + chunk, n - 1)
+        pos = a + np.flatnonzero(first[ucp[a:hi]] & second[ucp[a + 1:hi + 1]])
+        pid = row_counts(pair_table, np.stack([ucp[pos], ucp[pos + 1]], axis=1), BITS) - 1
+        small = np.int32 if n < 2**31 and m < 2**31 else np.int64
+        found.append((pos[pid >= 0].astype(small), pid[pid >= 0].astype(small)))
+    del first, second, pair_table
+    found_pos = np.concatenate([p for p, _ in found])
+    found_pid = np.concatenate([q for _, q in found])
+    del found
+
+    def chunks():
+        for a in range(0, n, chunk):
+            b = min(a + chunk, n)
+            lo, hi = np.searchsorted(found_pos, [a, b])
+            yield a, b, found_pos[lo:hi].astype(np.int64), found_pid[lo:hi].astype(np.int64)
+
+    out, own_out = [], []
+    for step, (edge, part) in sides.items():  # (one side at a time: its tables only in memory)
+        bg = np.zeros(END + 1)  # the unit before a word start / after a word end
+        free, ex = [], []  # (part, x): the free part's neighbours; (pair, x) where the part is free
+        for a, b, pos, pid in chunks():
+            single = a + np.flatnonzero(alone[a:b])
+            bg += np.bincount(_unit_at(ucp, a + np.flatnonzero(edge[a:b] & ~sep[a:b]) + step), minlength=END + 1)
+            free.append(np.unique((ucp[single].astype(np.int64) << BITS) | _unit_at(ucp, single + step),
+                                  return_counts=True))
+            part_at = pos if step < 0 else pos + 1
+            sel = alone[part_at]
+            ex.append(np.unique((pid[sel] << pid_bits) | _unit_at(ucp, part_at[sel] + step), return_counts=True))
+        p0 = bg / max(bg.sum(), 1.0)
+        own_ll = None
+        if own:  # (a unit never seen at a word edge counts as half an occurrence there)
+            at = found_pos.astype(np.int64) + (0 if step < 0 else 1) + step
+            own_ll = own_code(found_pid.astype(np.int64), _unit_at(ucp, at), np.maximum(bg, 0.5) / max(bg.sum(), 1.0))
+        del bg
+        fk, fc = _counted(free)
+        ek, ec = _counted(ex)
+        del free, ex
+        n_part = np.bincount(fk >> BITS, weights=fc, minlength=END + 1).astype(np.int64)[part]
+        parts_of, v_part = np.unique(fk >> BITS, return_counts=True)  # different neighbours
+        free_table = count_table(fk.astype(np.uint64), fc)
+        del fk
+        # the pair's own occurrences where its part is free are left out of the part's counts (a
+        # pair the segmentation cut must not explain itself): N and V of what is left
+        e_pid = ek >> pid_bits
+        e_free = row_counts(free_table, np.stack([part[e_pid], ek & ((1 << pid_bits) - 1)], axis=1), BITS)
+        v_gone = np.bincount(e_pid[ec >= e_free], minlength=m)  # neighbours only ever the pair's
+        n_left = n_part - np.bincount(e_pid, weights=ec, minlength=m).astype(np.int64)
+        v_left = _lookup(parts_of, v_part, part) - v_gone
+        ex_table = count_table(ek.astype(np.uint64), ec)
+        del ek, ec, e_pid, e_free
+        total, v_all = (n_left + v_left).astype(np.float64), v_left.astype(np.float64)
+        evidence = np.zeros(m)
+        for _, _, pos, pid in chunks():
+            tot, v = total[pid], v_all[pid]
+            x = _unit_at(ucp, (pos if step < 0 else pos + 1) + step)
+            d = (row_counts(free_table, np.stack([part[pid], x], axis=1), BITS)
+                 - row_counts(ex_table, np.stack([pid, x], axis=1), pid_bits))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                # p / p₀ = d / ((N + V) p₀) + V / (N + V); d > 0 only where p₀ > 0
+                ratio = np.where(d > 0, d / (tot * p0[x]), 0.0) + v / tot
+                ll = np.where(tot > 0, np.log(ratio), 0.0)
+            evidence += np.bincount(pid, weights=ll, minlength=m)
+        out.append(evidence)
+        if own_ll is not None:
+            own_out.append(evidence - np.bincount(found_pid.astype(np.int64), weights=own_ll, minlength=m))
+        del free_table, ex_table, p0
+    return (out[0], out[1], own_out[0], own_out[1]) if own else (out[0], out[1])
 
 
 def _random_case(rng, n):
@@ -240,3 +368,120 @@ def test_own_evidence_keeps_a_pair_with_neighbours_of_its_own():
     assert right[0] > 0 and own_right[0] < 0
     ref = _evidence_reference(text, begin, "这是", own=True)
     assert [left[0], right[0], own_left[0], own_right[0]] == pytest.approx(ref, abs=1e-9)
+
+
+def test_constants_agree():
+    from minent.segmentation import pairs
+    from minent.segmentation.kernels import pairs as kernels
+
+    assert pairs._END == kernels.END == END and pairs._BITS == BITS
+
+
+def _assert_same_evidence(ucp, begin, rows, chunk):
+    got = pair_evidence(ucp, begin, rows, chunk=chunk, own=True)
+    expected = _pair_evidence_numpy(ucp, begin, rows, chunk=chunk, own=True)
+    for a, b in zip(got, expected):
+        assert a.tobytes() == b.tobytes()  # (bit for bit: the same operations in the same order)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pair_evidence_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(40 + seed)
+    text, begin = _random_case(rng, 1500)
+    ucp = _ucp(text)
+    keys = np.unique(pair_keys(ucp, np.flatnonzero((ucp[:-1] >= 0) & (ucp[1:] >= 0))))
+    rows = np.concatenate([unpack_pairs(keys), [[ord("书"), ord("外")]]])  # (+ one never seen)
+    rows = rows[rng.permutation(len(rows))]
+    for chunk in (1 << 20, 50 + 7 * seed, 3):  # (chunks cut pairs and words anywhere)
+        _assert_same_evidence(ucp, begin, rows, chunk)
+
+
+def test_pair_evidence_equals_its_numpy_version_on_real_text(shared_data):
+    # 300k characters of poems, each cut at random; every pair of units seen twice or more
+    import gzip
+
+    with gzip.open(shared_data / "corpora" / "poems_tang_song.txt.gz", "rt", encoding="utf-8") as f:
+        text = f.read(300_000)
+    rng = np.random.default_rng(5)
+    from minent.segmentation.units import corpus_units
+
+    ucp = corpus_units(text.splitlines(), False)
+    begin = (rng.random(len(ucp)) < 0.6).astype(np.uint8)
+    both = np.flatnonzero((ucp[:-1] >= 0) & (ucp[1:] >= 0))
+    keys, counts = np.unique(pair_keys(ucp, both), return_counts=True)
+    rows = unpack_pairs(keys[counts >= 2])
+    _assert_same_evidence(ucp, begin, rows, 1 << 16)
+
+
+def test_count_table_kernels_against_counter():
+    # the hash table the first pass counts into, grown as it fills: the counts of a Counter
+    from minent.segmentation.kernels.pairs import free_stats, tally_free
+    from minent.segmentation.kernels.viterbi import table_get
+    from minent.segmentation.pairs import _CountTable
+
+    rng = np.random.default_rng(3)
+    text, begin = _random_case(rng, 2000)
+    ucp = _ucp(text)
+    start, end = word_edges(ucp, begin)
+    alone = start & end & (ucp >= 0)
+    words = _tokens(text, begin)
+    for step, edge in ((-1, start), (1, end)):
+        unit = lambda i: END if i < 0 or i >= len(ucp) or ucp[i] < 0 else int(ucp[i])  # noqa: E731
+        table, bg = _CountTable(), np.zeros(END + 1, np.int64)
+        for a in range(0, len(ucp), 97):
+            b = min(a + 97, len(ucp))
+            table.make_room(b - a)
+            table.used += tally_free(ucp, a, b, edge & (ucp >= 0), alone, step, BITS, bg, table.table)
+        singles = [i for i, n, s in words if n == 1 and not s]
+        expected = Counter((int(ucp[i]), unit(i + step)) for i in singles)
+        assert table.used == len(expected) and len(table.table) >= 1.5 * table.used
+        for (u, x), c in expected.items():
+            assert table_get(table.table, np.uint64((u << BITS) | x)) == c
+        assert table_get(table.table, np.uint64((ord("书") << BITS) | END)) == 0
+        edges = [i for i in range(len(ucp)) if edge[i] and ucp[i] >= 0]
+        assert bg.tolist() == np.bincount([unit(i + step) for i in edges], minlength=END + 1).tolist()
+        n, v = free_stats(table.table, BITS, END + 1)
+        for u in set(int(ucp[i]) for i in singles):
+            assert n[u] == sum(c for (w, _), c in expected.items() if w == u)
+            assert v[u] == sum(1 for (w, _) in expected if w == u)
+
+
+def test_find_pairs_and_chunk_sums():
+    from minent.segmentation.kernels.pairs import chunk_sums, find_pairs, pair_order
+    from minent.segmentation.kernels.viterbi import count_table, pack_rows
+
+    rng = np.random.default_rng(9)
+    text, _ = _random_case(rng, 1000)
+    ucp = _ucp(text)
+    rows = np.array([[ord("这"), ord("是")], [ord("我"), ord("们")], [ord("中"), ord("中")]])
+    first, second = np.zeros(END + 1, bool), np.zeros(END + 1, bool)
+    first[rows[:, 0]], second[rows[:, 1]] = True, True
+    table = count_table(pack_rows(rows, BITS), np.arange(1, 4))
+    pos, pid = np.empty(1000, np.int32), np.empty(1000, np.int32)
+    k = find_pairs(ucp, 0, len(ucp) - 1, first, second, table, BITS, pos, pid)
+    pairs = ["这是", "我们", "中中"]
+    expected = [(i, pairs.index(text[i:i + 2])) for i in range(len(text) - 1) if text[i:i + 2] in pairs]
+    assert list(zip(pos[:k].tolist(), pid[:k].tolist())) == expected
+    # per pair, sums as a bincount chunk by chunk adds them
+    values = rng.standard_normal(k) * 1e3
+    order, starts = pair_order(pid[:k], 3)
+    for chunk in (1, 10, 333, 5000):
+        expected = np.zeros(3)
+        for a in range(0, len(ucp), chunk):
+            sel = (pos[:k] >= a) & (pos[:k] < a + chunk)
+            expected += np.bincount(pid[:k][sel], weights=values[sel], minlength=3)
+        got = chunk_sums(values[order], pos[:k][order], starts, chunk)
+        assert got.tobytes() == expected.tobytes()
+
+
+def test_among_is_isin():
+    from minent.segmentation.pairs import among
+
+    rng = np.random.default_rng(2)
+    query = rng.integers(0, 1000, 5000)
+    for keys in (np.unique(rng.integers(0, 1000, 300)), np.array([999]), np.array([0]), np.zeros(0, np.int64),
+                 pair_keys(_ucp("这是不能"), np.array([0, 2]))):
+        assert among(query, keys).tolist() == np.isin(query, keys).tolist()
+    keys = pair_keys(_ucp("这是不能全国"), np.array([0, 2, 4]))
+    assert among(keys[::-1], keys[1:]).tolist() == [True, True, False]
+    assert among(np.zeros(0, np.int64), keys).shape == (0,)

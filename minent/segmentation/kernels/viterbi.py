@@ -477,11 +477,7 @@ def _fill_count_table(keys, counts, table):
     for j in range(n):
         if j + PREFETCH_AHEAD < n:
             prefetch_row(table, np.int64(_mix(keys[j + PREFETCH_AHEAD]) & mask))
-        h = _mix(keys[j]) & mask
-        while table[h, 1] != 0:
-            h = (h + np.uint64(1)) & mask
-        table[h, 0] = keys[j]
-        table[h, 1] = np.uint64(counts[j])
+        table_add(table, keys[j], counts[j])  # (keys distinct: each goes to the first empty slot)
 
 
 @njit(cache=True, inline="always")
@@ -494,6 +490,32 @@ def table_get(table, key):
         if c == 0 or table[h, 0] == key:
             return c
         h = (h + np.uint64(1)) & mask
+
+
+@njit(cache=True, inline="always")
+def table_add(table, key, c):
+    """Add *c* (> 0) to the count of *key* in a :func:`count_table` (which must keep an empty
+    slot); 1 when the key is new, else 0."""
+    mask = np.uint64(len(table) - 1)
+    h = _mix(key) & mask
+    while True:
+        if table[h, 1] == 0:
+            table[h, 0] = key
+            table[h, 1] = np.uint64(c)
+            return 1
+        if table[h, 0] == key:
+            table[h, 1] += np.uint64(c)
+            return 0
+        h = (h + np.uint64(1)) & mask
+
+
+@njit(cache=True)
+def table_rehash(table, bigger):
+    """Move every (key, count) of the :func:`count_table` *table* into *bigger*, an empty one (a
+    power of two of slots, more than the keys)."""
+    for h in range(len(table)):
+        if table[h, 1] != 0:
+            table_add(bigger, table[h, 0], table[h, 1])
 
 
 @njit(cache=True, inline="always")
