@@ -188,7 +188,7 @@ def test_settle_pairs_against_reference(seed):
     seg = _hybrid(words, counts)
     ucp = _ucp(text)
     given = begin.copy()
-    got = seg.settle_pairs(ucp, begin)
+    got, kept = seg.settle_pairs(ucp, begin)
     assert np.array_equal(begin, given)  # (the caller's segmentation is left alone)
     toks = _tokens(text, begin)
     singles = Counter()
@@ -198,6 +198,8 @@ def test_settle_pairs_against_reference(seed):
     add = {p for p, c in singles.items() if c >= 2 and p not in lex_pairs
            and all(e < 0 for e in _evidence_reference(text, begin, p))}
     drop = {p for p in lex_pairs if all(e > 0 for e in _evidence_reference(text, begin, p, own=True))}
+    # (and the lexicon pairs that their neighbours call words, for drop_collocations to keep)
+    assert kept == {p for p in lex_pairs if all(e < 0 for e in _evidence_reference(text, begin, p))}
     lex = seg.unigram.lexicon.as_dict()
     assert {w for w in lex if len(w) == 2} == (set(lex_pairs) - drop) | add
     for p in add:
@@ -210,12 +212,14 @@ def test_settle_pairs_against_reference(seed):
         if n == 2 and text[i:i + 2] in drop:
             expected[i + 1] = 1
     assert got.tolist() == expected.tolist()
-    assert add and drop  # (the case exercises both)
+    assert add and drop and kept  # (the case exercises all three)
 
 
 def test_pairs_settled_in_real_text(shared_data, monkeypatch):
     # CityU from its 67k raw characters: 現在 (now) was cut 現 + 在 and comes in; 這是 (this is)
-    # was a lexicon word and goes — both as in the gold
+    # was a lexicon word and goes — both as in the gold; 得到 (obtain), whose characters are both
+    # words by themselves more often than the average character there, stays a word by its
+    # neighbours (the free-pair rule dropped it)
     from minent.segmentation import train_segmenter
     from minent.segmentation.hybrid import HybridSegmenter
 
@@ -223,11 +227,11 @@ def test_pairs_settled_in_real_text(shared_data, monkeypatch):
     line = "這是美國4年來首次加息。"
     seg = train_segmenter(raw)
     lex = seg.unigram.lexicon.as_dict()
-    assert "現在" in lex and "這是" not in lex
+    assert "現在" in lex and "這是" not in lex and "得到" in lex
     assert seg.segment_line(line).split()[:2] == ["這", "是"]
-    monkeypatch.setattr(HybridSegmenter, "settle_pairs", lambda self, ucp, begin: begin)
+    monkeypatch.setattr(HybridSegmenter, "settle_pairs", lambda self, ucp, begin: (begin, set()))
     seg = train_segmenter(raw)
-    assert "現在" not in seg.unigram.lexicon.as_dict()
+    assert "現在" not in seg.unigram.lexicon.as_dict() and "得到" not in seg.unigram.lexicon.as_dict()
     assert seg.segment_line(line).split()[0] == "這是"
 
 
@@ -240,3 +244,17 @@ def test_own_evidence_keeps_a_pair_with_neighbours_of_its_own():
     assert right[0] > 0 and own_right[0] < 0
     ref = _evidence_reference(text, begin, "这是", own=True)
     assert [left[0], right[0], own_left[0], own_right[0]] == pytest.approx(ref, abs=1e-9)
+
+
+def test_drop_collocations_keeps_pairs():
+    # 这 and 是 are words by themselves 0.6 and 0.67 of the time: 这是 is a collocation of free
+    # characters for the free-pair rule (threshold 0.5), and pays for its entry (PMI 4.4 nats);
+    # kept when the neighbours showed it a word (keep_pairs)
+    from minent.segmentation.lexicon_model import Lexicon
+
+    seen = Lexicon(["这", "是", "这是", "书"], np.array([60, 80, 40, 10000], np.float64))
+    ucp, begin = _ucp("这是书"), np.ones(3, np.uint8)
+    for keep, expected in [((), {"这", "是", "书"}), ({"这是"}, {"这", "是", "这是", "书"})]:
+        seg = _hybrid(["这", "是", "这是", "书"], [60, 80, 40, 10000])
+        assert seg.drop_collocations(ucp, begin, 0.5, seen=seen, keep_pairs=keep) == 4 - len(expected)
+        assert set(seg.unigram.lexicon.words) == expected
