@@ -559,14 +559,26 @@ def closed_words(ucp: np.ndarray, begin: np.ndarray, words: Iterable[str], *,
     >>> closed_words(ucp[:10], begin[:10], ["考中心", "中心"])
     {'考中心': ('大', '', 2)}
     """
+    from minent.segmentation.kernels.viterbi import count_table, pack_rows, row_counts
     from minent.text.chars import HAN, char_class_table
 
     n = len(ucp)
-    words = {w for w in words if len(w) >= 2}
     classes = char_class_table()
+    words = sorted({w for w in words if len(w) >= 2})
     if n < 2 or not words:
         return {}
-    han = (ucp >= 0) & (classes[np.maximum(ucp, 0)] == HAN)
+    cps, offsets = word_arrays(words)
+    han = np.logical_and.reduceat(classes[cps] == HAN, offsets[:-1])
+    words = [w for w, h in zip(words, han.tolist()) if h]
+    if not words:
+        return {}
+    # the words' characters numbered 1.. (0: any other unit), so that a word's key is small
+    chars = np.unique(to_codepoints("".join(words)))
+    dense = np.zeros(max(int(chars[-1]), int(ucp.max(initial=0))) + 1, np.int64)
+    dense[chars] = np.arange(1, len(chars) + 1)
+    bits = len(chars).bit_length()
+    ids = dense[np.maximum(ucp, 0)]
+    ids[ucp < 0] = 0
     sep = ucp < 0
     is_start = (begin[:n] != 0) | sep
     is_start[1:] |= sep[:-1]
@@ -574,42 +586,36 @@ def closed_words(ucp: np.ndarray, begin: np.ndarray, words: Iterable[str], *,
     start = np.flatnonzero(is_start)
     del is_start
     length = np.diff(np.append(start, n))
-    # (the units beside every word, -1 for a separator or the text's edge)
-    before = np.where(start > 0, ucp[np.maximum(start - 1, 0)], -1)
-    after_at = start + length
-    after = np.where(after_at < n, ucp[np.minimum(after_at, n - 1)], -1)
     out = {}
     for m in sorted({len(w) for w in words}):
-        at = np.flatnonzero(length == m)
-        at = at[np.all(han[start[at, None] + np.arange(m)], axis=1)]
+        of_m = [w for w in words if len(w) == m]
+        at = start[length == m]
+        rows = ids[at[:, None] + np.arange(m)]
+        at, rows = at[rows.all(axis=1)], rows[rows.all(axis=1)]  # (made of the words' characters only)
         if len(at) < min_seen:
             continue
-        rows = ucp[start[at, None] + np.arange(m)].astype(np.int64)
-        if m * 21 <= 63:  # (a string of code points packed into one integer, 21 bits each)
-            key = np.zeros(len(rows), np.int64)
-            for j in range(m):
-                key = (key << 21) | rows[:, j]
-            _, first, group = np.unique(key, return_index=True, return_inverse=True)
-        else:
-            _, first, group = np.unique(rows, axis=0, return_index=True, return_inverse=True)
-        group = group.ravel()
-        order = np.argsort(group, kind="stable")
-        bounds = np.flatnonzero(np.diff(group[order], prepend=-1))  # (each word's first occurrence)
-        seen = np.diff(np.append(bounds, len(order)))
+        lex_rows = dense[to_codepoints("".join(of_m)).reshape(-1, m)]
+        if m * bits <= 63:  # (a word's row of ids packed into one key: its index + 1 in a hash table)
+            table = count_table(pack_rows(lex_rows, bits), np.arange(1, len(of_m) + 1))
+            word = row_counts(table, rows, bits) - 1
+        else:  # (the rows' ranks among all distinct rows)
+            _, inverse = np.unique(np.concatenate([lex_rows, rows]), axis=0, return_inverse=True)
+            inverse = inverse.ravel()
+            rank = np.full(inverse.max() + 1, -1)
+            rank[inverse[:len(of_m)]] = np.arange(len(of_m))
+            word = rank[inverse[len(of_m):]]
+        at, word = at[word >= 0], word[word >= 0]
+        seen = np.bincount(word, minlength=len(of_m))
         closing = []
-        for side in (before[at][order], after[at][order]):
-            lo, hi = np.minimum.reduceat(side, bounds), np.maximum.reduceat(side, bounds)
+        for side in (at - 1, at + m):  # (the unit before and after each occurrence; -1 off the text)
+            unit = np.where((side >= 0) & (side < n), ucp[np.clip(side, 0, n - 1)], -1).astype(np.int64)
+            lo, hi = np.full(len(of_m), np.iinfo(np.int64).max), np.full(len(of_m), -2)
+            np.minimum.at(lo, word, unit)
+            np.maximum.at(hi, word, unit)
             closing.append(np.where((lo == hi) & (lo >= 0) & (seen >= min_seen), lo, -1))
-        distinct = rows[first]
-        pick = np.flatnonzero((closing[0] >= 0) | (closing[1] >= 0))
-        if not len(pick):
-            continue
-        text = from_codepoints(distinct[pick].ravel().astype(np.int32))
-        for k, i in enumerate(pick.tolist()):
-            w = text[k * m:(k + 1) * m]
-            if w in words:
-                a, b = (chr(c) if c >= 0 and classes[c] == HAN else "" for c in (int(closing[0][i]), int(closing[1][i])))
-                out[w] = (a, b, int(seen[i]))
+        for i in np.flatnonzero((closing[0] >= 0) | (closing[1] >= 0)).tolist():
+            a, b = (chr(c) if c >= 0 and classes[c] == HAN else "" for c in (int(closing[0][i]), int(closing[1][i])))
+            out[of_m[i]] = (a, b, int(seen[i]))
     return out
 
 

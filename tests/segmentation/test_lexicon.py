@@ -493,6 +493,32 @@ def test_closed_words_against_reference(seed):
     assert closed_words(ucp[:1], begin[:1], words) == {} and closed_words(ucp, begin, []) == {}
 
 
+def test_closed_words_of_many_characters():
+    # 5 000 different characters: a word of five takes more than 63 bits (ranks of rows instead
+    # of packed keys)
+    from minent.segmentation.lexicon import closed_words
+
+    rng = np.random.default_rng(7)
+    alphabet = [chr(0x4E00 + i) for i in range(5000)]
+    text, begin = "", []
+    planted = "".join(rng.choice(alphabet, 5))
+    for k in range(2000):
+        piece = "".join(rng.choice(alphabet, 10))
+        if k % 50 == 0:
+            piece += "大" + planted
+        text += piece + "|"
+        begin += (rng.random(len(piece)) < 0.2).astype(np.uint8).tolist() + [0]
+    begin = np.array(begin, np.uint8)
+    for k in range(len(text)):  # (大 | the planted word, one word)
+        if text.startswith("大" + planted, k):
+            begin[k:k + 7] = [1, 1, 0, 0, 0, 0, 1 if text[k + 6] != "|" else 0]
+    ucp = np.array([-1 if c == "|" else ord(c) for c in text], np.int32)
+    words = {text[i:i + m] for i in range(0, len(text), 3) for m in (4, 5)} | {planted}
+    got = closed_words(ucp, begin, words)
+    assert got == _closed_words_reference(text, begin, words)
+    assert got[planted] == ("大", "", 40)
+
+
 def test_fragments_extended_in_real_text(shared_data, monkeypatch):
     # CityU from its 67k raw characters: its first segmentation makes 務院 and 華民族 words, each
     # always after the same character (國, 中): fragments of 國務院 and 中華民族, which come in
