@@ -564,7 +564,7 @@ def closed_words(ucp: np.ndarray, begin: np.ndarray, words: Iterable[str], *,
 
     n = len(ucp)
     classes = char_class_table()
-    words = sorted({w for w in words if len(w) >= 2})
+    words = [w for w in dict.fromkeys(words) if len(w) >= 2]  # (distinct, in their order)
     if n < 2 or not words:
         return {}
     cps, offsets = word_arrays(words)
