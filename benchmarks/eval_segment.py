@@ -135,6 +135,19 @@ before (fixed free-pair filter of two-character words, 0.3)            0.8020 / 
   IV-R .822; the sign rule alone, q-pairs: 0.8303 / 0.8010, P .834
   R .827 / P .792 R .810, but the hotel reviews' 但是, 还是, 还有, 最后,
   当时 cut in every occurrence)
++ re-estimation stopped on a relative criterion; a place value after   0.8278 / 0.8003
+  a larger one starts a new number (150萬 千 瓦)
++ a lexicon pair whose neighbours show it a word (evidence < 0 on      0.8275 / 0.8017
+  both sides, the rule that makes a cut pair a word) is no
+  collocation for the free-pair rule (場所, 得到, 著名: both
+  characters free in 67k characters) (P .833 R .822 OOV-R .670
+  IV-R .832 / P .794 R .810 OOV-R .644 IV-R .823)
++ fragments (§3.4): a lexicon word of 2+ Han characters that the       0.8322 / 0.8089
+  first segmentation makes twice or more, always beside the same
+  unit on one side (考中心 after 大, 華民族 after 中), goes; the string
+  with its closing Han characters comes in (大考中心, 中華民族)
+  (P .840 R .825 OOV-R .670 IV-R .835 / P .804 R .814 OOV-R .666
+  IV-R .826)
 =====================================================================  ===============
 
 Sizes, before → after the collocation and pruning steps: PKU first 50k characters 0.781 → 0.787,
@@ -160,6 +173,10 @@ Before → after pairs judged by their neighbours: PKU 50k 0.8041 → 0.8068, 20
 2M 0.7938 → 0.8005; CityU 50k 0.7941 → 0.7989, 200k 0.7934 → 0.7960, 2M 0.6835 → 0.7059;
 ``--pre-split`` PKU 0.8114 → 0.8160, CityU 0.7920 → 0.7983 (unigram and no-self-training rows
 unchanged).
+Before → after the neighbours overrule the free-pair rule → after fragments (main 5451dfa, then
+each step): PKU 50k 0.8058 → 0.8063 → 0.8142, 200k 0.8210 → 0.8207 → 0.8270, 2M 0.8008 → 0.8053
+→ 0.8099; CityU 50k 0.7987 → 0.7998 → 0.8089, 200k 0.7965 → 0.7966 → 0.8032, 2M 0.7048 → 0.7239
+→ 0.7279.
 
 Tried and not kept (F1 PKU / CityU; the row in brackets is the state it was tried on). Every
 granularity knob trades one set for the other — PKU's standard is finer than CityU's, and the
@@ -335,6 +352,21 @@ error) above √ln n (BIC, one parameter) on both sides; reviews 0.7871
 but 还是, 最后 cut everywhere (z 11 / 10 on 还是)
 the own neighbours and that test together; reviews 0.7870, the five    0.8282 / 0.7982
 function words whole on the news too (还是 199/200)
+[+ relative EM stop, place values (main 5451dfa)]                      0.8278 / 0.8003
+the stem + suffix cuts joined in the first boundary fit's labels too   0.8274 / 0.7994
+(MSRA PER crossed 0.0656 → 0.0846)
+stem + suffix words judged by their neighbours as pairs are (the stem  0.8276 / 0.8001
+one unit, pair_evidence as it is): any cut suffix whose stem + suffix
+has evidence < 0 on both sides, with the bound suffixes'
+bound suffixes only with that evidence / and their cuts joined in the  0.8260 / 0.7970,
+first labels                                                           0.8266 / 0.7971
+the free-pair rule left out for two-character words (the neighbours    - / 0.7972
+alone judge them)
+lexicon pairs with evidence < 0 on both sides kept from the free-pair  0.8269 / 0.8013
+rule and the unpaid rule (the free-pair rule alone: the default next)
+[+ neighbours overrule the free-pair rule]                             0.8275 / 0.8017
+[+ fragments: the default]                                             0.8322 / 0.8089
+(fragment variants: docs/algorithms.md §3.4, "Fragments")
 =====================================================================  =============================
 
 Other text, no gold (agreement F1 with ``jieba.cut``, whose dictionary joins 很好, 还是, 这家: a
