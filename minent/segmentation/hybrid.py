@@ -276,9 +276,10 @@ class HybridSegmenter(LineSegmenter):
         Returns the segmentation with the same decisions (those cuts joined, those words cut),
         for the first boundary fit: fitted on *begin*, the boundary model would bring back
         what the lexicon just left (the lexicon alone moves almost nothing); and the
-        two-character lexicon words that their neighbours show to be words (evidence < 0 on
-        both sides, the rule that makes a cut pair a word: 場所, 得到), which the free-pair
-        rule of :meth:`drop_collocations` then leaves alone."""
+        two-character lexicon words whose neighbours on both sides are better explained as
+        those of a word than by their parts, against a word boundary and against their own
+        neighbours (evidence < 0 on all four counts, the mirror of a collocation: 場所, 得到),
+        which the free-pair rule of :meth:`drop_collocations` then leaves alone."""
         from minent.segmentation.lexicon import without_words
         from minent.segmentation.pairs import (MIN_PAIRS, adjacent_singles, pair_evidence, pair_keys,
                                                two_unit_words, unpack_pairs)
@@ -304,7 +305,8 @@ class HybridSegmenter(LineSegmenter):
         colloc = (left[k:] > 0) & (right[k:] > 0) & (own_left[k:] > 0) & (own_right[k:] > 0)
         colloc_keys = lex_keys[colloc]
         word_keys = cand_keys[word]
-        words = (left[k:] < 0) & (right[k:] < 0)  # (lexicon pairs the neighbours call words)
+        # a word by both descriptions: what the free-pair rule is not to drop
+        words = (left[k:] < 0) & (right[k:] < 0) & (own_left[k:] < 0) & (own_right[k:] < 0)
 
         def strings(keys):
             text = from_codepoints(unpack_pairs(keys).ravel().astype(np.int32))
@@ -346,7 +348,7 @@ class HybridSegmenter(LineSegmenter):
         it. *keep_pairs*: two-character words the collocation rule leaves alone, whose neighbours
         (:meth:`settle_pairs`) show them to be words — in a small corpus both characters of
         場所, 得到, 著名 are words by themselves more often than the average character (CityU F1
-        0.8003 → 0.8017). Returns how many went."""
+        0.8003 → 0.8015). Returns how many went."""
         from minent.segmentation.lexicon import free_pairs, mean_freedom, unpaid_words, without_words
 
         u = self.unigram
@@ -374,8 +376,8 @@ class HybridSegmenter(LineSegmenter):
         (:func:`minent.segmentation.lexicon.closed_words`: 考中心 always after 大, 華民族 after 中),
         goes, and the string with its closing Han characters (大考中心, 中華民族) comes in with the
         count of those occurrences, taken from those characters (each keeps at least ½); a word
-        closed only by a number or a Latin run just goes (PKU F1 0.8275 → 0.8322, CityU 0.8017
-        → 0.8089, PKU dev 0.8183 → 0.8206). Only the lexicon changes: joined in the boundary
+        closed only by a number or a Latin run just goes (PKU F1 0.8276 → 0.8324, CityU 0.8015
+        → 0.8085, PKU dev 0.8184 → 0.8208). Only the lexicon changes: joined in the boundary
         model's first labels too, PKU 0.8295, CityU 0.8038. Returns how many words went."""
         from minent.segmentation.lexicon import closed_words
 

@@ -198,8 +198,9 @@ def test_settle_pairs_against_reference(seed):
     add = {p for p, c in singles.items() if c >= 2 and p not in lex_pairs
            and all(e < 0 for e in _evidence_reference(text, begin, p))}
     drop = {p for p in lex_pairs if all(e > 0 for e in _evidence_reference(text, begin, p, own=True))}
-    # (and the lexicon pairs that their neighbours call words, for drop_collocations to keep)
-    assert kept == {p for p in lex_pairs if all(e < 0 for e in _evidence_reference(text, begin, p))}
+    # (and the lexicon pairs whose neighbours beat their parts on both sides, against a word
+    # boundary and against their own neighbours, for drop_collocations to keep)
+    assert kept == {p for p in lex_pairs if all(e < 0 for e in _evidence_reference(text, begin, p, own=True))}
     lex = seg.unigram.lexicon.as_dict()
     assert {w for w in lex if len(w) == 2} == (set(lex_pairs) - drop) | add
     for p in add:
@@ -212,7 +213,7 @@ def test_settle_pairs_against_reference(seed):
         if n == 2 and text[i:i + 2] in drop:
             expected[i + 1] = 1
     assert got.tolist() == expected.tolist()
-    assert add and drop and kept  # (the case exercises all three)
+    assert add and drop  # (the case exercises both; kept: test_settle_pairs_keeps_a_word_by_both_descriptions)
 
 
 def test_pairs_settled_in_real_text(shared_data, monkeypatch):
@@ -258,3 +259,21 @@ def test_drop_collocations_keeps_pairs():
         seg = _hybrid(["这", "是", "这是", "书"], [60, 80, 40, 10000])
         assert seg.drop_collocations(ucp, begin, 0.5, seen=seen, keep_pairs=keep) == 4 - len(expected)
         assert set(seg.unigram.lexicon.words) == expected
+
+
+def test_settle_pairs_keeps_a_word_by_both_descriptions():
+    # 现在 stands between 他 and 走, where neither the free 现 (before 书) nor the free 在 (after 家)
+    # ever stands: its neighbours beat its parts against a word boundary and against its own past
+    # on both sides, and settle_pairs returns it for drop_collocations to keep; 这是, whose
+    # neighbours are those of the free 这 and 是, is not returned
+    text = "|".join(["他现在走"] * 8 + ["书现", "在家"] * 6 + ["我这", "是人"] * 6 + ["我这是人"] * 4) + "|"
+    begin = np.array([0 if c == "|" else 1 for c in text], np.uint8)
+    for i in range(len(text) - 1):
+        if text[i:i + 2] in ("现在", "这是") and text[i - 1] != "|" and text[i + 2] != "|":
+            begin[i + 1] = 0
+    seg = _hybrid(sorted(set(text) - {"|"}) + ["现在", "这是"], [5] * (len(set(text)) - 1) + [8, 4])
+    ucp = _ucp(text)
+    ref = _evidence_reference(text, begin, "现在", own=True)
+    assert all(e < 0 for e in ref)
+    _, kept = seg.settle_pairs(ucp, begin)
+    assert kept == {"现在"}
