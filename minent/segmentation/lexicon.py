@@ -87,7 +87,7 @@ import numpy as np
 
 from minent.errors import UsageError
 from minent.segmentation.lexicon_model import COLUMNS, Lexicon
-from minent.segmentation.units import CHUNK_UNITS, ENCODE_BATCH_CHARS, NUMBER_UNIT, cut_slices, units
+from minent.segmentation.units import CHUNK_UNITS, ENCODE_BATCH_CHARS, NUMBER_UNIT, cut_slices, unit_slices, units
 from minent.text.batching import batched
 from minent.text.chars import from_codepoints, to_codepoints
 
@@ -539,7 +539,7 @@ classifiers); a word seen once always has one neighbour."""
 
 
 def closed_words(ucp: np.ndarray, begin: np.ndarray, words: Iterable[str], *,
-                 min_seen: int = MIN_CLOSED) -> dict[str, tuple[str, str, int]]:
+                 min_seen: int = MIN_CLOSED, chunk: int = CHUNK_UNITS) -> dict[str, tuple[str, str, int]]:
     """The words of *words* (two or more Han characters) whose slot on one side the segmentation
     *begin* (uint8 word starts) of the units *ucp* (separators -1) never opens: every one of its
     (at least *min_seen*) occurrences as a word there has the same unit before it, or the same
@@ -548,7 +548,7 @@ def closed_words(ucp: np.ndarray, begin: np.ndarray, words: Iterable[str], *,
     longer one (Harris: a word's edge is where what stands beside it varies). Each maps to the
     closing units and how often the segmentation makes it, ``(before, after, seen)``: the
     character when it is a Han character, ``""`` for an open side or a closing unit that is not
-    one (a number, a Latin run).
+    one (a number, a Latin run). The corpus is read *chunk* units at a time (cut between pieces).
 
     >>> from minent.text.chars import to_codepoints
     >>> ucp = to_codepoints("大考中心，大考中心在，考中心呢，中心").astype(np.int32)
@@ -574,48 +574,58 @@ def closed_words(ucp: np.ndarray, begin: np.ndarray, words: Iterable[str], *,
         return {}
     # the words' characters numbered 1.. (0: any other unit), so that a word's key is small
     chars = np.unique(to_codepoints("".join(words)))
-    dense = np.zeros(max(int(chars[-1]), int(ucp.max(initial=0))) + 1, np.int64)
+    dense = np.zeros(0x110000, np.int32)
     dense[chars] = np.arange(1, len(chars) + 1)
     bits = len(chars).bit_length()
-    ids = dense[np.maximum(ucp, 0)]
-    ids[ucp < 0] = 0
-    sep = ucp < 0
-    is_start = (begin[:n] != 0) | sep
-    is_start[1:] |= sep[:-1]
-    is_start[0] = True
-    start = np.flatnonzero(is_start)
-    del is_start
-    length = np.diff(np.append(start, n))
-    out = {}
+    big = np.iinfo(np.int64).max
+    state = {}  # length: its words, their rows of ids, their hash table, and per word what was seen
     for m in sorted({len(w) for w in words}):
         of_m = [w for w in words if len(w) == m]
-        at = start[length == m]
-        rows = ids[at[:, None] + np.arange(m)]
-        at, rows = at[rows.all(axis=1)], rows[rows.all(axis=1)]  # (made of the words' characters only)
-        if len(at) < min_seen:
-            continue
         lex_rows = dense[to_codepoints("".join(of_m)).reshape(-1, m)]
-        if m * bits <= 63:  # (a word's row of ids packed into one key: its index + 1 in a hash table)
-            table = count_table(pack_rows(lex_rows, bits), np.arange(1, len(of_m) + 1))
-            word = row_counts(table, rows, bits) - 1
-        else:  # (the rows' ranks among all distinct rows)
-            _, inverse = np.unique(np.concatenate([lex_rows, rows]), axis=0, return_inverse=True)
-            inverse = inverse.ravel()
-            rank = np.full(inverse.max() + 1, -1)
-            rank[inverse[:len(of_m)]] = np.arange(len(of_m))
-            word = rank[inverse[len(of_m):]]
-        at, word = at[word >= 0], word[word >= 0]
-        seen = np.bincount(word, minlength=len(of_m))
-        closing = []
-        for side in (at - 1, at + m):  # (the unit before and after each occurrence; -1 off the text)
-            unit = np.where((side >= 0) & (side < n), ucp[np.clip(side, 0, n - 1)], -1).astype(np.int64)
-            lo, hi = np.full(len(of_m), np.iinfo(np.int64).max), np.full(len(of_m), -2)
-            np.minimum.at(lo, word, unit)
-            np.maximum.at(hi, word, unit)
-            closing.append(np.where((lo == hi) & (lo >= 0) & (seen >= min_seen), lo, -1))
+        # (a word's row of ids packed into one key, its index + 1 in a hash table; a longer row
+        # is found by its rank among the distinct rows)
+        table = count_table(pack_rows(lex_rows, bits), np.arange(1, len(of_m) + 1)) if m * bits <= 63 else None
+        k = len(of_m)
+        state[m] = (of_m, lex_rows, table, np.zeros(k, np.int64), [np.full(k, big), np.full(k, big)],
+                    [np.full(k, -2, np.int64), np.full(k, -2, np.int64)])
+    for a, b in unit_slices(ucp, chunk):  # (cut between pieces: no word crosses a slice's edge)
+        u = ucp[a:b]
+        ids = dense[np.maximum(u, 0)]
+        ids[u < 0] = 0
+        sep = u < 0
+        is_start = (begin[a:b] != 0) | sep
+        is_start[1:] |= sep[:-1]
+        is_start[0] = True
+        start = np.flatnonzero(is_start)
+        length = np.diff(np.append(start, len(u)))
+        for m, (of_m, lex_rows, table, seen, lo, hi) in state.items():
+            at = start[length == m]
+            rows = ids[at[:, None] + np.arange(m)]
+            keep = rows.all(axis=1)  # (made of the words' characters only)
+            at, rows = at[keep], rows[keep]
+            if not len(at):
+                continue
+            if table is not None:
+                word = row_counts(table, rows, bits) - 1
+            else:
+                _, inverse = np.unique(np.concatenate([lex_rows, rows]), axis=0, return_inverse=True)
+                inverse = inverse.ravel()
+                rank = np.full(inverse.max() + 1, -1)
+                rank[inverse[:len(of_m)]] = np.arange(len(of_m))
+                word = rank[inverse[len(of_m):]]
+            at, word = at[word >= 0], word[word >= 0]
+            seen += np.bincount(word, minlength=len(of_m))
+            for k, side in enumerate((at - 1, at + m)):  # (the unit before and after; -1 off the slice)
+                unit = np.where((side >= 0) & (side < len(u)), u[np.clip(side, 0, len(u) - 1)], -1).astype(np.int64)
+                np.minimum.at(lo[k], word, unit)
+                np.maximum.at(hi[k], word, unit)
+    out = {}
+    for m, (of_m, _, _, seen, lo, hi) in state.items():
+        closing = [np.where((lo[k] == hi[k]) & (lo[k] >= 0) & (seen >= min_seen), lo[k], -1) for k in (0, 1)]
         for i in np.flatnonzero((closing[0] >= 0) | (closing[1] >= 0)).tolist():
-            a, b = (chr(c) if c >= 0 and classes[c] == HAN else "" for c in (int(closing[0][i]), int(closing[1][i])))
-            out[of_m[i]] = (a, b, int(seen[i]))
+            c = (int(closing[0][i]), int(closing[1][i]))
+            before, after = (chr(x) if x >= 0 and classes[x] == HAN else "" for x in c)
+            out[of_m[i]] = (before, after, int(seen[i]))
     return out
 
 

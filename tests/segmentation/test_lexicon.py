@@ -487,6 +487,7 @@ def test_closed_words_against_reference(seed):
     words |= {"务院", "考中心", "塔尼亚胡", "年前", "院长", "亚胡"}
     got = closed_words(ucp, begin, words)
     assert got == _closed_words_reference(text, begin, words)
+    assert closed_words(ucp, begin, words, chunk=97) == got  # (slices of the corpus, cut between pieces)
     assert {"务院", "考中心", "塔尼亚胡", "年前", "院长"} <= set(got) and "亚胡" not in got
     assert got["考中心"][:2] == ("大", "") and got["年前"][:2] == ("", "") and got["院长"][:2] == ("", "说")
     assert closed_words(ucp, begin, words, min_seen=10**6) == {}
@@ -516,6 +517,7 @@ def test_closed_words_of_many_characters():
     words = {text[i:i + m] for i in range(0, len(text), 3) for m in (4, 5)} | {planted}
     got = closed_words(ucp, begin, words)
     assert got == _closed_words_reference(text, begin, words)
+    assert closed_words(ucp, begin, words, chunk=500) == got
     assert got[planted] == ("大", "", 40)
 
 
