@@ -180,7 +180,7 @@ class HybridSegmenter(LineSegmenter):
         from minent.segmentation.numerals import learn_classifiers
 
         self.classifiers = learn_classifiers(ucp)
-        log.info("hybrid: %d classifiers (units after two or more different numbers)", len(self.classifiers))
+        log.info("hybrid: %d classifiers (units after numbers of perplexity 2 or more)", len(self.classifiers))
         passes = max(rounds, 1) if prune else rounds
         if passes == 0:
             return self

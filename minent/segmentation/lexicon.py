@@ -461,7 +461,7 @@ def word_arrays(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 MIN_STEMS = 2
 """A suffix ends at least this many different stems: more than one, i.e. the suffix in a word
-is interchangeable (as a classifier follows at least two different numbers, :mod:`~minent.segmentation.numerals`)."""
+is interchangeable (as the number before a classifier is, :mod:`~minent.segmentation.numerals`)."""
 
 
 def suffix_words(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: Iterable[str], threshold: float,
