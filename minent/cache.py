@@ -12,6 +12,10 @@ When the directory cannot be written (read-only home, a file in the way), numba'
 a per-user directory under the system's temporary directory instead, and :data:`NOTICE` says
 why (the command line prints it once); nothing fails, the kernels are at worst compiled again.
 
+Small tables that every start-up would compute again (the character classes of
+:mod:`minent.text.chars`) are kept there too, as checksummed blobs (:func:`read_blob`,
+:func:`write_blob`); one that is missing, damaged or cannot be written is computed again.
+
 Only the standard library is imported here: ``import minent`` stays light.
 """
 
@@ -89,3 +93,76 @@ def configure_numba() -> None:
     config = sys.modules.get("numba.core.config")
     if config is not None and not getattr(config, "CACHE_DIR", ""):
         config.CACHE_DIR = str(target)
+
+
+BLOB_DIGEST = 16
+"""Bytes of the blake2b checksum that ends every blob of :func:`write_blob`."""
+
+
+def read_blob(name: str, size: int) -> bytearray | None:
+    """The *size* bytes that :func:`write_blob` stored under *name* in :func:`cache_dir`, or None
+    when there are none, or they cannot be read, or the file is not *size* bytes and their
+    checksum: a damaged blob is never returned."""
+    import hashlib  # (here: `import minent` stays light)
+
+    buf = bytearray(size + BLOB_DIGEST)
+    try:
+        with open(cache_dir() / name, "rb") as f:
+            if f.readinto(buf) != len(buf) or f.read(1):
+                return None
+    except (OSError, ValueError):
+        return None
+    if hashlib.blake2b(memoryview(buf)[:size], digest_size=BLOB_DIGEST).digest() != bytes(buf[size:]):
+        return None
+    del buf[size:]
+    return buf
+
+
+def write_blob(name: str, data, *, family: str | None = None, keep: int = 2) -> bool:
+    """Store the bytes *data* (any buffer) and their checksum under *name* in :func:`cache_dir`,
+    atomically (a temporary file renamed into place: a reader sees the whole blob or none).
+    Returns False, leaving nothing behind, when the directory cannot be written.
+
+    With *family* (a prefix of *name*), the other blobs named ``<family>*`` are removed but the
+    *keep* - 1 most recently written: blobs of older versions do not pile up, and two installs
+    that share the directory do not remove each other's."""
+    import hashlib
+
+    directory = cache_dir()
+    tmp = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.write(hashlib.blake2b(data, digest_size=BLOB_DIGEST).digest())
+        os.replace(tmp, directory / name)
+        tmp = None
+        if family is not None:
+            _prune_blobs(directory, family, name, keep)
+        return True
+    except OSError:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        return False
+
+
+def _prune_blobs(directory: Path, family: str, current: str, keep: int) -> None:
+    """Remove the blobs ``<family>*`` of *directory* but *current* and the *keep* - 1 most recently
+    written others (errors, e.g. a concurrent removal, are ignored)."""
+    others = []
+    for p in directory.glob(f"{family}*"):
+        if p.name != current:
+            try:
+                others.append((p.stat().st_mtime, p))
+            except OSError:
+                continue
+    others.sort(reverse=True)
+    for _, p in others[max(keep - 1, 0):]:
+        try:
+            p.unlink()
+        except OSError:
+            pass

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from minent.errors import DataError, UsageError
-from minent.io.npz import open_npz
+from minent.io.npz import open_npz, save_npz
 from minent.io.tables import atomic_output
 from minent.segmentation.unigram import LineSegmenter
 
@@ -220,7 +220,7 @@ class CharLM(LineSegmenter):
 
     def save(self, path: str | Path) -> None:
         with atomic_output(path, binary=True) as f:
-            np.savez(f, **self.arrays())  # not compressed: loads several times faster
+            save_npz(f, self.arrays())  # (not compressed, aligned: loads memory-mapped)
 
     @classmethod
     def load(cls, path: str | Path, *, transitions: dict[str, float] | None = None) -> CharLM:

@@ -51,8 +51,10 @@ class LineSegmenter:
     pre_split: bool = False
 
     def ids_of(self, ucp: np.ndarray) -> np.ndarray:
-        """Character ids of the unit code points *ucp* (-1 = separator → 0)."""
-        return np.where(ucp >= 0, self.lut[np.maximum(ucp, 0)], 0).astype(np.int32)
+        """Character ids of the unit code points *ucp* (-1 = separator → 0), int32."""
+        from minent.segmentation.kernels.units import unit_ids
+
+        return unit_ids(ucp, self.lut)
 
     def decode_units(self, ucp: np.ndarray) -> np.ndarray:
         """Word starts of the units *ucp* (see :func:`units`), through the subclass's ``decode_ids``."""
@@ -232,7 +234,7 @@ class UnigramSegmenter(LineSegmenter):
         self.char_score = np.full(len(chars) + 2, self.unk_score, dtype=np.float64)
         single = lens == 1
         if single.any():
-            ids = self.lut[to_codepoints("".join(w for w, s in zip(lexicon.words, single) if s))]
+            ids = self.lut[word_cps[offsets[:-1][single]]]  # (the character of each one-character word)
             self.char_score[ids] = logp[single]
         # frequency of each character inside words (ln), for out-of-lexicon spans
         occ = np.bincount(self.lut[word_cps], weights=np.repeat(lexicon.counts, lens), minlength=len(chars) + 2)

@@ -102,23 +102,6 @@ LATIN_UNIT = "a"
 """How a whole Latin run is written inside lexicon words without pre-split: a股 = ABC股."""
 
 
-def number_kinds(cps: np.ndarray, kinds: np.ndarray) -> np.ndarray:
-    """*kinds* with separators between digits (see :func:`_symbol_tables`) and a percent sign after
-    digits made digits, so that 3.14, ９５．４７％, 1997-12-01 stay one token (a convention shared
-    by the segmentation standards)."""
-    k = kinds.copy()
-    if len(k) < 2:
-        return k
-    prev_d = np.zeros(len(k), dtype=bool)
-    prev_d[1:] = k[:-1] == K_DIGIT
-    next_d = np.zeros(len(k), dtype=bool)
-    next_d[:-1] = k[1:] == K_DIGIT
-    point, percent = _symbol_tables()
-    k[point[cps] & prev_d & next_d] = K_DIGIT
-    k[percent[cps] & prev_d] = K_DIGIT
-    return k
-
-
 def units(cps: np.ndarray, pre_split: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The decoder's view of a text: ``(unit_cps, keep, kinds)``.
 
@@ -128,21 +111,13 @@ def units(cps: np.ndarray, pre_split: bool) -> tuple[np.ndarray, np.ndarray, np.
     are Han characters; without, a whole number is one unit written ``NUMBER_UNIT`` and a whole
     Latin run one unit ``LATIN_UNIT``, so words like 0年 (1997年) can be learned.
     """
-    k = number_kinds(cps, kind_table()[cps])
-    if pre_split:
-        return np.where(k == K_SEG, cps, -1), np.ones(len(cps), dtype=bool), k
-    alnum = (k == K_DIGIT) | (k == K_LATIN)
-    prev_k = np.empty(len(k), dtype=np.uint8)
-    if len(k):
-        prev_k[0] = K_NEWLINE
-        prev_k[1:] = k[:-1]
-    keep = ~alnum | (prev_k != k)
-    ucp = np.where(k == K_SEG, cps, -1)
-    ucp[k == K_DIGIT] = ord(NUMBER_UNIT)
-    ucp[k == K_LATIN] = ord(LATIN_UNIT)
-    k = k.copy()
-    k[alnum] = K_SEG
-    return ucp[keep], keep, k
+    from minent.segmentation.kernels.units import text_units
+
+    point, percent = _symbol_tables()
+    # separators between digits (_symbol_tables) and a percent sign after digits are digits, so
+    # that 3.14, ９５．４７％, 1997-12-01 stay one token (a convention of the segmentation
+    # standards); then the runs made units, in one kernel
+    return text_units(np.asarray(cps), kind_table(), point, percent, pre_split, ord(NUMBER_UNIT), ord(LATIN_UNIT))
 
 
 def corpus_units(texts: Iterable[str], pre_split: bool, *, batch_chars: int = 1 << 22) -> np.ndarray:
@@ -157,33 +132,11 @@ def render(cps: np.ndarray, kinds_of_cps: np.ndarray, seg_begin: np.ndarray) -> 
     *seg_begin* holds word starts at segmentable positions (from a decoder); token starts of the
     other runs follow the rules of the module docstring.
     """
-    n = len(cps)
-    if n == 0:
+    from minent.segmentation.kernels.units import render_codepoints
+
+    if len(cps) == 0:
         return ""
-    k = kinds_of_cps
-    prev_k = np.empty(n, dtype=np.uint8)
-    prev_k[0] = K_NEWLINE
-    prev_k[1:] = k[:-1]
-    prev_c = np.empty(n, dtype=np.int32)
-    prev_c[0] = -1
-    prev_c[1:] = cps[:-1]
-    begin = seg_begin.astype(bool) & (k == K_SEG)
-    begin |= ((k == K_DIGIT) | (k == K_LATIN)) & (prev_k != k)
-    begin |= (k == K_PUNCT) & ((prev_k != K_PUNCT) | (prev_c != cps))
-    keep = k != K_SPACE
-    kept = np.flatnonzero(keep)
-    kk = k[kept]
-    # a space goes before a kept token start unless the previous kept char is a newline (or none)
-    prev_kept_k = np.empty(len(kept), dtype=np.uint8)
-    if len(kept):
-        prev_kept_k[0] = K_NEWLINE
-        prev_kept_k[1:] = kk[:-1]
-    space = begin[kept] & (prev_kept_k != K_NEWLINE) & (kk != K_NEWLINE)
-    # (np.insert(cps[kept], np.flatnonzero(space), 0x20), without its sort: a kept character
-    # moves right by the spaces inserted up to it, itself included)
-    out_cps = np.full(len(kept) + int(np.count_nonzero(space)), 0x20, dtype=np.int32)
-    out_cps[np.arange(len(kept)) + np.cumsum(space)] = cps[kept]
-    return from_codepoints(out_cps)
+    return from_codepoints(render_codepoints(cps, kinds_of_cps, seg_begin))
 
 
 def unit_slices(ucp: np.ndarray, size: int = 1 << 20):

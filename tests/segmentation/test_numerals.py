@@ -16,7 +16,8 @@ from minent.segmentation.charlm import CharLM
 from minent.segmentation.hybrid import HybridSegmenter
 from minent.segmentation.lexicon_model import Lexicon
 from minent.segmentation.models import load_model
-from minent.segmentation.numerals import NUMERALS, learn_classifiers, lexicon_joins, numeral_cuts, numeral_runs
+from minent.segmentation.numerals import (NUMERALS, RUN_STARTS, learn_classifiers, lexicon_joins, numeral_cuts,
+                                          numeral_runs)
 from minent.segmentation.unigram import UnigramSegmenter
 from minent.segmentation.units import NUMBER_UNIT, corpus_units
 
@@ -266,6 +267,8 @@ def test_lexicon_joins_are_the_sorted_pairs_inside_words(words):
     keys = sorted({ord(w[i]) * 0x110000 + ord(w[i + 1]) for w in words for i in range(len(w) - 1)})
     got = lexicon_joins(iter(words))
     assert got.dtype == np.int64 and got.tolist() == keys
+    some = lexicon_joins(iter(words), "一𠀁")
+    assert some.dtype == np.int64 and some.tolist() == [k for k in keys if k % 0x110000 in (ord("一"), ord("𠀁"))]
 
 
 def test_lexicon_joins_of_a_real_lexicon(shared_data):
@@ -273,3 +276,27 @@ def test_lexicon_joins_of_a_real_lexicon(shared_data):
                     .splitlines() for w in line.split()})
     keys = sorted({ord(w[i]) * 0x110000 + ord(w[i + 1]) for w in words for i in range(len(w) - 1)})
     assert lexicon_joins(words).tolist() == keys and len(keys) > 10000
+
+
+def test_numeral_cuts_need_only_the_joins_into_a_run(shared_data):
+    """numeral_cuts asks the joins only about pairs whose second unit starts a numeral run: the
+    joins into RUN_STARTS give the same cuts as all the joins, on real text and its lexicon."""
+    from minent.segmentation.units import corpus_units
+
+    gold = (shared_data / "sighan2005" / "pku_test_gold.utf8").read_text(encoding="utf-8").splitlines()
+    words = sorted({w for line in gold for w in line.split()})
+    ucp = corpus_units(["".join(line.split()) for line in gold], False)
+    cl = learn_classifiers(ucp)
+    starts, _ = numeral_runs(ucp)
+    assert len(starts) > 1000 and set(ucp[starts].tolist()) <= {ord(c) for c in RUN_STARTS}
+    want = numeral_cuts(ucp, cl, lexicon_joins(words))
+    got = numeral_cuts(ucp, cl, lexicon_joins(words, RUN_STARTS))
+    assert want[1].any() and all(np.array_equal(a, b) for a, b in zip(got, want))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list(NUMERALS + "0点點分之个年中a") + [-1]), max_size=40))
+def test_numeral_runs_start_with_a_run_start(units):
+    ucp = np.array([u if u == -1 else ord(u) for u in units], dtype=np.int32)
+    starts, _ = numeral_runs(ucp)
+    assert all(chr(c) in RUN_STARTS for c in ucp[starts].tolist())

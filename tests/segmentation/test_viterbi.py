@@ -154,7 +154,9 @@ def test_empty_and_trie_lookup():
        big=st.integers(0, 2**20))
 def test_trie_against_a_dict(words, big):
     """Every word is found with its (last) score, every other prefix of a word is a node scored
-    -inf, every other string is absent; edges at most half fill a power of two of rows."""
+    -inf, every other string is absent; edges at most half fill the smallest power of two of
+    rows that they can (words sharing no prefix, all prefixes of one word, repeated words: the
+    trial tables of build_trie are too small, large enough, or just so)."""
     from minent.segmentation.kernels.viterbi import word_nodes
 
     words = [tuple(w) for w in words] + ([(big, 2)] if big % 3 else [])
@@ -168,6 +170,7 @@ def test_trie_against_a_dict(words, big):
     prefixes = {w[:i] for w in words for i in range(1, len(w) + 1)}
     slots = trie_root(trie)
     assert slots >= 32 and slots & (slots - 1) == 0 and 2 * len(prefixes) + 2 <= slots
+    assert slots == 32 or 2 * len(prefixes) + 2 > slots // 2  # (the smallest such table, whatever the trials)
     assert len(trie) == slots + 1 + slots // 32 and len(node_score) == slots + 1
     assert depth == max((len(w) for w in words), default=0)
 
@@ -324,3 +327,26 @@ def test_hybrid_tag_scores_are_the_three_steps_exactly(pre_split):
 def test_hybrid_tag_scores_on_real_text(shared_data):
     lines = (shared_data / "sighan2005" / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:400]
     _check_hybrid_tag_scores(HYBRID_TEXT + lines, False)
+
+
+@pytest.mark.parametrize("n", [0, 1, 15, 17, 5000])
+def test_count_table_against_a_dict(n):
+    """Every key of a count_table gives its count, every other key 0 (fewer and more keys than
+    the fill's prefetch distance, PREFETCH_AHEAD)."""
+    from minent.segmentation.kernels.viterbi import PREFETCH_AHEAD, count_table, row_counts
+
+    assert 1 < PREFETCH_AHEAD < 5000
+    rng = np.random.default_rng(n)
+    rows = np.unique(rng.integers(2, 2**14, (2 * n, 3)), axis=0)[:n]
+    rows = rows[rng.permutation(len(rows))]
+    keys = np.zeros(len(rows), dtype=np.uint64)
+    for j in range(3):
+        keys = (keys << np.uint64(14)) | rows[:, j].astype(np.uint64)
+    counts = rng.integers(1, 2**32, len(rows)).astype(np.uint32)
+    table = count_table(keys, counts)
+    assert len(table) & (len(table) - 1) == 0 and 3 * len(keys) <= 2 * len(table)
+    want = dict(zip(map(tuple, rows.tolist()), counts.tolist()))
+    absent = rng.integers(2, 2**14, (200, 3))
+    probe = np.concatenate([rows, absent]).astype(np.int32)
+    got = row_counts(table, probe, 14)
+    assert got.tolist() == [want.get(tuple(r), 0) for r in probe.tolist()]

@@ -1,5 +1,6 @@
 """The text model: character classes, pieces, normalisation and the char → id encoding."""
 
+import os
 import unicodedata
 
 import numpy as np
@@ -141,3 +142,66 @@ def test_vocab_frozen_and_roundtrip():
     w = CharVocab.from_codepoints(v.codepoints)
     assert [w.char(i) for i in range(2, len(w))] == ["中", "文"]
     assert v.encode_text("中，").tolist() == [2, 4]
+
+
+def _fresh_table(monkeypatch, cache):
+    """char_class_table() as a new process sees it, with the user cache directory *cache*."""
+    from minent.text import chars
+
+    monkeypatch.setenv("MINENT_CACHE_DIR", str(cache))
+    chars.char_class_table.cache_clear()
+    try:
+        return chars.char_class_table()
+    finally:
+        chars.char_class_table.cache_clear()
+
+
+def test_cached_class_table_equals_the_computed_one(tmp_path, monkeypatch):
+    from minent.text.chars import compute_char_class_table
+
+    computed = compute_char_class_table()
+    first = _fresh_table(monkeypatch, tmp_path)  # computes and stores
+    blobs = list(tmp_path.glob("char-classes-*"))
+    assert len(blobs) == 1 and blobs[0].stat().st_size == len(computed) + 16
+    assert not list(tmp_path.glob(".*.tmp"))  # (written through a temporary file, renamed)
+    blobs[0].write_bytes(b"\x00" * blobs[0].stat().st_size)  # a table of OTHER, with a wrong checksum
+    assert np.array_equal(_fresh_table(monkeypatch, tmp_path), computed)  # damaged: computed again...
+    second = _fresh_table(monkeypatch, tmp_path)  # ... and stored again, whole: read back
+    assert np.array_equal(first, computed) and np.array_equal(second, computed)
+    assert second.dtype == np.uint8 and second.flags.writeable and len(second) == 0x110000
+    blobs[0].write_bytes(blobs[0].read_bytes()[:-1])  # truncated
+    assert np.array_equal(_fresh_table(monkeypatch, tmp_path), computed)
+
+
+def test_class_table_cache_is_read_back_not_recomputed(tmp_path, monkeypatch):
+    """A stored table is what a later start-up uses: a valid blob of other contents (made with
+    the cache's own writer) is returned as it is, so the test above compares real reads."""
+    from minent.cache import write_blob
+    from minent.text import chars
+
+    _fresh_table(monkeypatch, tmp_path)
+    (blob,) = tmp_path.glob("char-classes-*")
+    fake = np.full(0x110000, LATIN, dtype=np.uint8)
+    monkeypatch.setenv("MINENT_CACHE_DIR", str(tmp_path))
+    assert write_blob(blob.name, fake)
+    assert np.array_equal(_fresh_table(monkeypatch, tmp_path), fake)
+    # the name changes with what the table is computed from: another Unicode version, another blob
+    monkeypatch.setattr(chars.unicodedata, "unidata_version", "0.0.0-test")
+    assert np.array_equal(_fresh_table(monkeypatch, tmp_path), chars.compute_char_class_table())
+    assert len(list(tmp_path.glob("char-classes-*"))) == 2
+    # a third version removes the oldest: the blobs of two installs sharing the directory stay
+    oldest = {p.name for p in tmp_path.glob("char-classes-*")} - {blob.name}
+    os.utime(blob, (1, 1))
+    monkeypatch.setattr(chars.unicodedata, "unidata_version", "0.0.1-test")
+    _fresh_table(monkeypatch, tmp_path)
+    left = {p.name for p in tmp_path.glob("char-classes-*")}
+    assert len(left) == 2 and blob.name not in left and oldest <= left
+
+
+def test_class_table_without_a_writable_cache_is_computed(tmp_path, monkeypatch):
+    from minent.text.chars import compute_char_class_table
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory\n")
+    assert np.array_equal(_fresh_table(monkeypatch, blocker / "cache"), compute_char_class_table())
+    assert blocker.read_text() == "not a directory\n"

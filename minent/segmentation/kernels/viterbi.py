@@ -26,12 +26,47 @@ faster on the poems).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from minent.segmentation.kernels.boundary import N_FEATURES, boundary_costs, gap_features
 
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 NEG_INF = -np.inf
+
+PREFETCH_AHEAD = 16
+"""How many keys ahead :func:`_fill_count_table` and :func:`charlm_context_counts` ask for the
+table row they will probe (:func:`prefetch_row`)."""
+
+
+@intrinsic
+def prefetch_row(typingctx, table, row):
+    """Ask the processor to bring row *row* of the 2-d array *table* into its caches, and go on
+    (LLVM's ``prefetch``: a hint, with no effect on any value). A loop that probes a hash table
+    of many MB at random waits for memory at almost every probe; asking for the row of a probe
+    some iterations ahead lets those waits overlap (the count tables of the poems: filled 1.3x,
+    looked up 1.2x faster). *row* must be a row of *table*."""
+    if not (isinstance(table, types.Array) and table.ndim == 2 and isinstance(row, types.Integer)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        zero = context.get_constant(types.intp, 0)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1], zero])
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        # (the name carries the pointer type: llvm.prefetch.p0i8, or llvm.prefetch.p0 in the LLVMs
+        # of opaque pointers)
+        fn = cgutils.get_or_insert_function(builder.module, fnty, f"llvm.prefetch.{i8p.intrinsic_name}")
+        # read (0), keep in every cache level (3), data (1)
+        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return types.void(table, row), codegen
 
 
 @njit(cache=True, inline="always")
@@ -119,6 +154,8 @@ def _fill_trie(chars, offsets, scores, trie):
                 if k == key:
                     break
                 if k == EMPTY:
+                    if 2 * n_edges + 4 > size:  # (the table would be more than half full)
+                        return np.int64(-1), depth
                     trie[h, 0] = key
                     n_edges += 1
                     break
@@ -151,9 +188,18 @@ def build_trie(chars, offsets, scores):
     keeps its last score. (Allocated by numpy, which asks the kernel for huge pages: the random
     lookups of a table of many MB then miss the TLB far less often than in a numba allocation.)
     """
-    trie = np.empty((_trie_rows(len(chars)), 2), dtype=np.uint64)
-    n_edges, depth = _fill_trie(chars, offsets, scores, trie)
-    rows = _trie_rows(n_edges)  # (words share prefixes: fewer edges than characters)
+    # Words share prefixes: the edges are fewer than the characters, and at least one per
+    # distinct word. A table sized for the words is tried first, then one twice that size (the
+    # fill stops when the edges would more than half fill it), up to one sized for the characters:
+    # a large table of the upper bound, touched then dropped, costs more than the trial fills.
+    edges = max(len(offsets) - 1, 1)
+    while True:
+        trie = np.empty((_trie_rows(min(edges, len(chars))), 2), dtype=np.uint64)
+        n_edges, depth = _fill_trie(chars, offsets, scores, trie)
+        if n_edges >= 0:
+            break
+        edges *= 2
+    rows = _trie_rows(n_edges)
     if rows < len(trie):
         trie = np.empty((rows, 2), dtype=np.uint64)
         n_edges, depth = _fill_trie(chars, offsets, scores, trie)
@@ -427,7 +473,10 @@ def count_table(keys, counts):
 @njit(cache=True)
 def _fill_count_table(keys, counts, table):
     mask = np.uint64(len(table) - 1)
-    for j in range(len(keys)):
+    n = len(keys)
+    for j in range(n):
+        if j + PREFETCH_AHEAD < n:
+            prefetch_row(table, np.int64(_mix(keys[j + PREFETCH_AHEAD]) & mask))
         h = _mix(keys[j]) & mask
         while table[h, 1] != 0:
             h = (h + np.uint64(1)) & mask
@@ -487,10 +536,19 @@ def charlm_context_counts(ids, table2, table3, table4, bits, seen):
 
     The lookups of different positions do not depend on each other, so the processor overlaps
     their cache misses (30% faster than computing each position's probabilities right after its
-    lookups)."""
+    lookups), and the rows of position i + PREFETCH_AHEAD are asked for ahead (:func:`prefetch_row`)."""
     shift = np.uint64(bits)
+    m2, m3, m4 = np.uint64(len(table2) - 1), np.uint64(len(table3) - 1), np.uint64(len(table4) - 1)
+    n = len(ids)
     run = 0
-    for i in range(len(ids)):
+    for i in range(n):
+        j = i + PREFETCH_AHEAD
+        if 3 <= j < n:  # (the rows position j will probe; across a separator, rows it will not)
+            k2 = (np.uint64(ids[j - 1]) << shift) | np.uint64(ids[j])
+            k3 = (np.uint64(ids[j - 2]) << (shift * np.uint64(2))) | k2
+            prefetch_row(table2, np.int64(_mix(k2) & m2))
+            prefetch_row(table3, np.int64(_mix(k3) & m3))
+            prefetch_row(table4, np.int64(_mix((np.uint64(ids[j - 3]) << (shift * np.uint64(3))) | k3) & m4))
         c = ids[i]
         if c == 0:
             run = 0
