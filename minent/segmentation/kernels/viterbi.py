@@ -688,7 +688,6 @@ def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, wei
     # the boundary log-odds of the next TAG_BLOCK kept units are summed first, in a loop of
     # their own: its weight loads do not wait on the logarithms (1.3x faster, the same sums)
     zbuf = np.zeros(TAG_BLOCK)
-    fbuf = np.zeros((TAG_BLOCK, N_FEATURES), dtype=np.int64)
     block = start = 0  # (zbuf[j] holds the log-odds of unit keep[start + j], up to keep[block - 1])
     run = 0
     k = 0
@@ -723,21 +722,13 @@ def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, wei
         if mask >= 0:
             if k == block:
                 block = min(m, k + TAG_BLOCK)
-                # the features of the block first, their weights asked for (prefetch_row), then
-                # summed: the ~9 cache misses of a unit overlap those of the others
-                for j in range(k, block):
-                    g = keep[j]
-                    if g >= 1 and ucp[g] >= 0 and ucp[g - 1] >= 0:
-                        gap_features(ucp, g, mask, f)
-                        for t in range(N_FEATURES):
-                            fbuf[j - k, t] = f[t]
-                            prefetch_row(weights, f[t])
                 for j in range(k, block):
                     g = keep[j]
                     z = 0.0
                     if g >= 1 and ucp[g] >= 0 and ucp[g - 1] >= 0:
+                        gap_features(ucp, g, mask, f)
                         for t in range(N_FEATURES):
-                            z += weights[fbuf[j - k, t]]
+                            z += weights[f[t]]
                     zbuf[j - k] = z
                 start = k
             cut, stay = boundary_costs(zbuf[k - start])
