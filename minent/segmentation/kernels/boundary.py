@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from minent.segmentation.kernels.prefetch import prefetch_row
+
 N_FEATURES = 9
 
 
@@ -64,17 +66,31 @@ def _inside(ucp, i):
     return i >= 1 and ucp[i] >= 0 and ucp[i - 1] >= 0
 
 
+TRAIN_AHEAD = 8
+"""How many gaps ahead :func:`train_boundary` asks for the weights the gap will read
+(:func:`~minent.segmentation.kernels.prefetch.prefetch_row`)."""
+
+
 @njit(cache=True)
 def train_boundary(ucp, begin, weights, epochs, lr, l2):
     """Logistic regression by SGD over the inner gaps of *ucp*, in text order, *epochs* times.
 
     The label of gap i is ``begin[i]`` (1: a word starts at unit i). Each step:
     g = y − σ(z); w_k += lr · (g − l2 · w_k) for the gap's features. Updates *weights* in place.
+    The weights of gap i + TRAIN_AHEAD are asked for ahead (a hint: the same updates, in the
+    same order; 2**20 weights are 8 MB, more than the processor's nearer caches).
     """
     mask = np.int64(len(weights) - 1)
     f = np.empty(N_FEATURES, dtype=np.int64)
+    ahead = np.empty(N_FEATURES, dtype=np.int64)
+    n = len(ucp)
     for _ in range(epochs):
-        for i in range(1, len(ucp)):
+        for i in range(1, n):
+            j = i + TRAIN_AHEAD
+            if j < n and _inside(ucp, j):
+                gap_features(ucp, j, mask, ahead)
+                for k in range(N_FEATURES):
+                    prefetch_row(weights, ahead[k])
             if not _inside(ucp, i):
                 continue
             z = _gap_score(ucp, i, weights, mask, f)
