@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit
 
 from minent.segmentation.kernels.prefetch import prefetch_row
-from minent.segmentation.kernels.viterbi import PREFETCH_AHEAD, _mix, table_add, table_get
+from minent.segmentation.kernels.viterbi import PREFETCH_AHEAD, mix_key, table_add, table_get
 
 
 @njit(cache=True)
@@ -117,7 +117,7 @@ def tally_free(ucp, a, b, edge, alone, step, bits, bg, free):
     for i in range(a, b):
         j = i + PREFETCH_AHEAD
         if j < b and alone[j]:  # (the row unit j will add to; alone[j] implies a unit there)
-            prefetch_row(free, np.int64(_mix((np.uint64(ucp[j]) << np.uint64(bits))
+            prefetch_row(free, np.int64(mix_key((np.uint64(ucp[j]) << np.uint64(bits))
                                              | np.uint64(_unit(ucp, j + step))) & mask))
         u = ucp[i]
         if u < 0:
