@@ -77,26 +77,38 @@ def train_boundary(ucp, begin, weights, epochs, lr, l2):
 
     The label of gap i is ``begin[i]`` (1: a word starts at unit i). Each step:
     g = y − σ(z); w_k += lr · (g − l2 · w_k) for the gap's features. Updates *weights* in place.
-    The weights of gap i + TRAIN_AHEAD are asked for ahead (a hint: the same updates, in the
-    same order; 2**20 weights are 8 MB, more than the processor's nearer caches).
+    The features of gap i + TRAIN_AHEAD are hashed ahead (kept in a ring of TRAIN_AHEAD rows)
+    and their weights asked for then (a hint: the same updates, in the same order; 2**20 weights
+    are 8 MB, more than the processor's nearer caches): 0.38 → 0.25 s a round on 5M characters
+    of poems.
     """
     mask = np.int64(len(weights) - 1)
-    f = np.empty(N_FEATURES, dtype=np.int64)
-    ahead = np.empty(N_FEATURES, dtype=np.int64)
     n = len(ucp)
+    # ring[i % TRAIN_AHEAD]: the features of gap i, hashed when it was asked for ahead
+    ring = np.empty((TRAIN_AHEAD, N_FEATURES), dtype=np.int64)
+    f = np.empty(N_FEATURES, dtype=np.int64)
     for _ in range(epochs):
+        for j in range(1, min(n, 1 + TRAIN_AHEAD)):
+            if _inside(ucp, j):
+                gap_features(ucp, j, mask, f)
+                for k in range(N_FEATURES):
+                    ring[j % TRAIN_AHEAD, k] = f[k]
         for i in range(1, n):
+            if _inside(ucp, i):
+                r = i % TRAIN_AHEAD
+                z = 0.0
+                for k in range(N_FEATURES):
+                    z += weights[ring[r, k]]
+                g = np.float64(begin[i]) - 1.0 / (1.0 + np.exp(-z))
+                for k in range(N_FEATURES):
+                    weights[ring[r, k]] += lr * (g - l2 * weights[ring[r, k]])
             j = i + TRAIN_AHEAD
             if j < n and _inside(ucp, j):
-                gap_features(ucp, j, mask, ahead)
+                gap_features(ucp, j, mask, f)
+                r = j % TRAIN_AHEAD
                 for k in range(N_FEATURES):
-                    prefetch_row(weights, ahead[k])
-            if not _inside(ucp, i):
-                continue
-            z = _gap_score(ucp, i, weights, mask, f)
-            g = np.float64(begin[i]) - 1.0 / (1.0 + np.exp(-z))
-            for k in range(N_FEATURES):
-                weights[f[k]] += lr * (g - l2 * weights[f[k]])
+                    ring[r, k] = f[k]
+                    prefetch_row(weights, f[k])
 
 
 @njit(cache=True)
