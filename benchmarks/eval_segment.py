@@ -144,6 +144,23 @@ before (fixed free-pair filter of two-character words, 0.3)            0.8020 / 
   held out: PKU dev 0.8186 → 0.8201, reviews against jieba 0.7861 →
   0.7939, MSRA crossings PER/LOC/ORG .0656/.0322/.0671 →
   .0653/.0317/.0670
++ a lexicon pair whose neighbours beat its parts on both sides,       0.8276 / 0.8015
+  (this row and the next measured on 5451dfa, without the row above)
+  against a word boundary and against its own neighbours (the
+  mirror of a collocation), is no collocation for the free-pair
+  rule (場所, 得到, 著名: both characters free in 67k characters)
+  (P .833 R .823 OOV-R .670 IV-R .832 / P .793 R .810 OOV-R .644
+  IV-R .823)
++ fragments (§3.4): a lexicon word of 2+ Han characters that the       0.8324 / 0.8085
+  first segmentation makes twice or more, always beside the same
+  unit on one side (考中心 after 大, 華民族 after 中), goes; the string
+  with its closing Han characters comes in (大考中心, 中華民族)
+  (P .840 R .825 OOV-R .671 IV-R .835 / P .804 R .814 OOV-R .666
+  IV-R .825)
++ both with the number slot's perplexity (merge of main 6405fa4)      0.8344 / 0.8094
+  (P .843 R .827 OOV-R .671 IV-R .836 / P .805 R .814 OOV-R .666
+  IV-R .826); held out: PKU dev 0.8228, reviews against jieba
+  0.7963, MSRA crossings PER/LOC/ORG .0634/.0280/.0635
 =====================================================================  ===============
 
 Sizes, before → after the collocation and pruning steps: PKU first 50k characters 0.781 → 0.787,
@@ -171,6 +188,11 @@ Before → after pairs judged by their neighbours: PKU 50k 0.8041 → 0.8068, 20
 unchanged).
 Before → after the perplexity of the number slot: PKU 50k 0.8058 → 0.8058, 200k 0.8210 →
 0.8217, 2M 0.8008 → 0.8024; CityU 50k 0.7987 → 0.7992, 200k 0.7965 → 0.7953, 2M 0.7048 → 0.7084.
+Before → after the neighbours overrule the free-pair rule → after fragments (main 5451dfa, then
+each step, before the number slot's perplexity): PKU 50k 0.8058 → 0.8063 → 0.8142, 200k 0.8210 → 0.8208 → 0.8271, 2M 0.8008 → 0.8052
+→ 0.8096; CityU 50k 0.7987 → 0.8000 → 0.8090, 200k 0.7965 → 0.7970 → 0.8035, 2M 0.7048 → 0.7189
+→ 0.7231; with the number slot's perplexity too (the merge): PKU 50k 0.8143, 200k 0.8284, 2M
+0.8115; CityU 50k 0.8086, 200k 0.8032, 2M 0.7238.
 
 Tried and not kept (F1 PKU / CityU; the row in brackets is the state it was tried on). Every
 granularity knob trades one set for the other — PKU's standard is finer than CityU's, and the
@@ -346,6 +368,23 @@ error) above √ln n (BIC, one parameter) on both sides; reviews 0.7871
 but 还是, 最后 cut everywhere (z 11 / 10 on 还是)
 the own neighbours and that test together; reviews 0.7870, the five    0.8282 / 0.7982
 function words whole on the news too (还是 199/200)
+[+ relative EM stop, place values (main 5451dfa)]                      0.8278 / 0.8003
+the stem + suffix cuts joined in the first boundary fit's labels too   0.8274 / 0.7994
+(MSRA PER crossed 0.0656 → 0.0846)
+stem + suffix words judged by their neighbours as pairs are (the stem  0.8276 / 0.8001
+one unit, pair_evidence as it is): any cut suffix whose stem + suffix
+has evidence < 0 on both sides, with the bound suffixes'
+bound suffixes only with that evidence / and their cuts joined in the  0.8260 / 0.7970,
+first labels                                                           0.8266 / 0.7971
+the free-pair rule left out for two-character words (the neighbours    - / 0.7972
+alone judge them)
+lexicon pairs with evidence < 0 on both sides (against a word          0.8275 / 0.8017
+boundary only) kept from the free-pair rule: noise does it (the
+evidence is negative when the neighbours tell nothing: §3.4)
+the same, kept from the unpaid rule too                                0.8269 / 0.8013
+[+ neighbours overrule the free-pair rule: the default]                0.8276 / 0.8015
+[+ fragments: the default]                                             0.8324 / 0.8085
+(fragment variants: docs/algorithms.md §3.4, "Fragments")
 =====================================================================  =============================
 
 Other text, no gold (agreement F1 with ``jieba.cut``, whose dictionary joins 很好, 还是, 这家: a

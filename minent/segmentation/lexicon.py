@@ -87,7 +87,7 @@ import numpy as np
 
 from minent.errors import UsageError
 from minent.segmentation.lexicon_model import COLUMNS, Lexicon
-from minent.segmentation.units import CHUNK_UNITS, ENCODE_BATCH_CHARS, NUMBER_UNIT, cut_slices, units
+from minent.segmentation.units import CHUNK_UNITS, ENCODE_BATCH_CHARS, NUMBER_UNIT, cut_slices, unit_slices, units
 from minent.text.batching import batched
 from minent.text.chars import from_codepoints, to_codepoints
 
@@ -531,6 +531,103 @@ def suffix_words(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: Itera
             w = text[i * m1:(i + 1) * m1]
             if w[:-1] in stems:
                 out[w] = c
+    return out
+
+
+MIN_CLOSED = 2
+"""A word's slot is closed only when the segmentation makes the word at least this many times,
+always beside the same unit there: the smallest evidence of a pattern (as for suffixes and
+classifiers); a word seen once always has one neighbour."""
+
+
+def closed_words(ucp: np.ndarray, begin: np.ndarray, words: Iterable[str], *,
+                 min_seen: int = MIN_CLOSED, chunk: int = CHUNK_UNITS) -> dict[str, tuple[str, str, int]]:
+    """The words of *words* (two or more Han characters) whose slot on one side the segmentation
+    *begin* (uint8 word starts) of the units *ucp* (separators -1) never opens: every one of its
+    (at least *min_seen*) occurrences as a word there has the same unit before it, or the same
+    unit after it, and that unit is not a separator (考中心 always after 大 in CityU's 67k
+    characters, 華民族 after 中, 塔尼亚胡 after 内 in PKU's). Such a word is a fragment of a
+    longer one (Harris: a word's edge is where what stands beside it varies). Each maps to the
+    closing units and how often the segmentation makes it, ``(before, after, seen)``: the
+    character when it is a Han character, ``""`` for an open side or a closing unit that is not
+    one (a number, a Latin run). The corpus is read *chunk* units at a time (cut between pieces).
+
+    >>> from minent.text.chars import to_codepoints
+    >>> ucp = to_codepoints("大考中心，大考中心在，考中心呢，中心").astype(np.int32)
+    >>> ucp[ucp == ord("，")] = -1
+    >>> begin = np.array([1, 1, 0, 0, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0], np.uint8)
+    >>> closed_words(ucp, begin, ["考中心", "中心"])  # (a piece's edge is open)
+    {}
+    >>> closed_words(ucp[:10], begin[:10], ["考中心", "中心"])
+    {'考中心': ('大', '', 2)}
+    """
+    from minent.segmentation.kernels.viterbi import count_table, pack_rows, row_counts
+    from minent.text.chars import HAN, char_class_table
+
+    n = len(ucp)
+    classes = char_class_table()
+    words = [w for w in dict.fromkeys(words) if len(w) >= 2]  # (distinct, in their order)
+    if n < 2 or not words:
+        return {}
+    cps, offsets = word_arrays(words)
+    han = np.logical_and.reduceat(classes[cps] == HAN, offsets[:-1])
+    words = [w for w, h in zip(words, han.tolist()) if h]
+    if not words:
+        return {}
+    # the words' characters numbered 1.. (0: any other unit), so that a word's key is small
+    chars = np.unique(to_codepoints("".join(words)))
+    dense = np.zeros(0x110000, np.int32)
+    dense[chars] = np.arange(1, len(chars) + 1)
+    bits = len(chars).bit_length()
+    big = np.iinfo(np.int64).max
+    state = {}  # length: its words, their rows of ids, their hash table, and per word what was seen
+    for m in sorted({len(w) for w in words}):
+        of_m = [w for w in words if len(w) == m]
+        lex_rows = dense[to_codepoints("".join(of_m)).reshape(-1, m)]
+        # (a word's row of ids packed into one key, its index + 1 in a hash table; a longer row
+        # is found by its rank among the distinct rows)
+        table = count_table(pack_rows(lex_rows, bits), np.arange(1, len(of_m) + 1)) if m * bits <= 63 else None
+        k = len(of_m)
+        state[m] = (of_m, lex_rows, table, np.zeros(k, np.int64), [np.full(k, big), np.full(k, big)],
+                    [np.full(k, -2, np.int64), np.full(k, -2, np.int64)])
+    for a, b in unit_slices(ucp, chunk):  # (cut between pieces: no word crosses a slice's edge)
+        u = ucp[a:b]
+        ids = dense[np.maximum(u, 0)]
+        ids[u < 0] = 0
+        sep = u < 0
+        is_start = (begin[a:b] != 0) | sep
+        is_start[1:] |= sep[:-1]
+        is_start[0] = True
+        start = np.flatnonzero(is_start)
+        length = np.diff(np.append(start, len(u)))
+        for m, (of_m, lex_rows, table, seen, lo, hi) in state.items():
+            at = start[length == m]
+            rows = ids[at[:, None] + np.arange(m)]
+            keep = rows.all(axis=1)  # (made of the words' characters only)
+            at, rows = at[keep], rows[keep]
+            if not len(at):
+                continue
+            if table is not None:
+                word = row_counts(table, rows, bits) - 1
+            else:
+                _, inverse = np.unique(np.concatenate([lex_rows, rows]), axis=0, return_inverse=True)
+                inverse = inverse.ravel()
+                rank = np.full(inverse.max() + 1, -1)
+                rank[inverse[:len(of_m)]] = np.arange(len(of_m))
+                word = rank[inverse[len(of_m):]]
+            at, word = at[word >= 0], word[word >= 0]
+            seen += np.bincount(word, minlength=len(of_m))
+            for k, side in enumerate((at - 1, at + m)):  # (the unit before and after; -1 off the slice)
+                unit = np.where((side >= 0) & (side < len(u)), u[np.clip(side, 0, len(u) - 1)], -1).astype(np.int64)
+                np.minimum.at(lo[k], word, unit)
+                np.maximum.at(hi[k], word, unit)
+    out = {}
+    for m, (of_m, _, _, seen, lo, hi) in state.items():
+        closing = [np.where((lo[k] == hi[k]) & (lo[k] >= 0) & (seen >= min_seen), lo[k], -1) for k in (0, 1)]
+        for i in np.flatnonzero((closing[0] >= 0) | (closing[1] >= 0)).tolist():
+            c = (int(closing[0][i]), int(closing[1][i]))
+            before, after = (chr(x) if x >= 0 and classes[x] == HAN else "" for x in c)
+            out[of_m[i]] = (before, after, int(seen[i]))
     return out
 
 

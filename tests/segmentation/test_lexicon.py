@@ -477,3 +477,118 @@ def test_freedom_sums_are_the_loops_bit_for_bit(seed):
     for empty in (Lexicon([], np.zeros(0)), Lexicon(["中国"], [0.0])):
         assert mean_freedom(empty) == _mean_freedom_loop(empty)
         assert list(char_freedoms(empty).items()) == list(_char_freedoms_loop(empty).items())
+
+
+def _closed_words_reference(text, begin, words, min_seen=2):
+    # the words of the segmentation one by one, with the unit before and after each (None at a
+    # separator or the text's edge); a side is closed when every occurrence has the same unit there
+    is_han = lambda w: all("\u4e00" <= c <= "\u9fff" for c in w)  # noqa: E731
+    starts = [i for i, ch in enumerate(text) if ch != "|" and (begin[i] or i == 0 or text[i - 1] == "|")]
+    sides = {}
+    for s in starts:
+        e = s + 1
+        while e < len(text) and text[e] != "|" and not begin[e]:
+            e += 1
+        w = text[s:e]
+        if w in words and len(w) >= 2 and is_han(w):
+            unit = lambda i: None if i < 0 or i >= len(text) or text[i] == "|" else text[i]  # noqa: E731
+            sides.setdefault(w, []).append((unit(s - 1), unit(e)))
+    out = {}
+    for w, nb in sides.items():
+        closing = [nb[0][k] if len(nb) >= min_seen and len({x[k] for x in nb}) == 1 else None for k in (0, 1)]
+        if any(c is not None for c in closing):
+            out[w] = tuple(c if c is not None and is_han(c) else "" for c in closing) + (len(nb),)
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_closed_words_against_reference(seed):
+    from minent.segmentation.lexicon import closed_words
+
+    rng = np.random.default_rng(seed)
+    # random text and words, with fragments planted among them: 务院 always after 国, 考中心
+    # after 大, 塔尼亚胡 after 内, 年前 after a number (and 院长 before 说, 亚胡 once only)
+    text, begin = "", []
+    for _ in range(300):
+        piece = "".join(rng.choice(list("中国队希腊会学0a"), rng.integers(1, 12)))
+        text += piece
+        begin += (rng.random(len(piece)) < 0.4).astype(np.uint8).tolist()
+        if rng.random() < 0.3:
+            planted = [("国", "务院"), ("大", "考中心"), ("内", "塔尼亚胡"), ("0", "年前"), ("院长", "说")][rng.integers(5)]
+            text += "".join(planted)
+            begin += [1] + [0] * (len(planted[0]) - 1) + [1] + [0] * (len(planted[1]) - 1)
+        text += "|"
+        begin.append(0)
+    text += "亚胡"
+    begin = np.array(begin + [1, 0], np.uint8)
+    ucp = np.array([-1 if c == "|" else ord(c) for c in text], np.int32)
+    words = {text[i:i + m] for i in range(len(text)) for m in (2, 3, 4, 5) if rng.random() < 0.5}
+    words |= {"务院", "考中心", "塔尼亚胡", "年前", "院长", "亚胡"}
+    got = closed_words(ucp, begin, words)
+    assert got == _closed_words_reference(text, begin, words)
+    assert closed_words(ucp, begin, words, chunk=97) == got  # (slices of the corpus, cut between pieces)
+    assert {"务院", "考中心", "塔尼亚胡", "年前", "院长"} <= set(got) and "亚胡" not in got
+    assert got["考中心"][:2] == ("大", "") and got["年前"][:2] == ("", "") and got["院长"][:2] == ("", "说")
+    assert closed_words(ucp, begin, words, min_seen=10**6) == {}
+    assert closed_words(ucp[:1], begin[:1], words) == {} and closed_words(ucp, begin, []) == {}
+
+
+def test_closed_words_of_many_characters():
+    # 5 000 different characters: a word of five takes more than 63 bits (ranks of rows instead
+    # of packed keys)
+    from minent.segmentation.lexicon import closed_words
+
+    rng = np.random.default_rng(7)
+    alphabet = [chr(0x4E00 + i) for i in range(5000)]
+    text, begin = "", []
+    planted = "".join(rng.choice(alphabet, 5))
+    for k in range(2000):
+        piece = "".join(rng.choice(alphabet, 10))
+        if k % 50 == 0:
+            piece += "大" + planted
+        text += piece + "|"
+        begin += (rng.random(len(piece)) < 0.2).astype(np.uint8).tolist() + [0]
+    begin = np.array(begin, np.uint8)
+    for k in range(len(text)):  # (大 | the planted word, one word)
+        if text.startswith("大" + planted, k):
+            begin[k:k + 7] = [1, 1, 0, 0, 0, 0, 1 if text[k + 6] != "|" else 0]
+    ucp = np.array([-1 if c == "|" else ord(c) for c in text], np.int32)
+    words = {text[i:i + m] for i in range(0, len(text), 3) for m in (4, 5)} | {planted}
+    got = closed_words(ucp, begin, words)
+    assert got == _closed_words_reference(text, begin, words)
+    assert closed_words(ucp, begin, words, chunk=500) == got
+    assert got[planted] == ("大", "", 40)
+
+
+def test_fragments_extended_in_real_text(shared_data, monkeypatch):
+    # CityU from its 67k raw characters: its first segmentation makes 務院 and 華民族 words, each
+    # always after the same character (國, 中): fragments of 國務院 and 中華民族, which come in
+    # instead, one word each as in the gold
+    from minent.segmentation.hybrid import HybridSegmenter
+
+    raw = (shared_data / "sighan2005" / "cityu_test.utf8").read_text(encoding="utf-8-sig").splitlines()
+    line = "也是中華民族的精神，我要你執掌國務院。"
+    seg = train_segmenter(raw)
+    lex = seg.unigram.lexicon.as_dict()
+    assert "國務院" in lex and "中華民族" in lex and "務院" not in lex and "華民族" not in lex
+    assert {"國務院", "中華民族"} <= set(seg.segment_line(line).split())
+    monkeypatch.setattr(HybridSegmenter, "extend_fragments", lambda self, ucp, begin: 0)
+    lex = train_segmenter(raw).unigram.lexicon.as_dict()
+    assert "務院" in lex and "華民族" in lex and "國務院" not in lex
+
+
+def test_extend_fragments_counts():
+    # 务院 is made twice, always after 国: it goes and 国务院 comes in with those 2 occurrences, taken
+    # from 国; 年前, always after a number, just goes; 学会 (after 大 and a separator) stays
+    from minent.segmentation.charlm import CharLM
+    from minent.segmentation.hybrid import HybridSegmenter
+    from minent.segmentation.unigram import UnigramSegmenter
+
+    words = {"国": 10.0, "务院": 5.0, "年前": 3.0, "学会": 4.0, "大": 6.0, "0": 2.0}
+    seg = HybridSegmenter(UnigramSegmenter(Lexicon(list(words), np.array(list(words.values())))), CharLM.train([]))
+    text = "国务院|国务院|0年前|0年前|大学会|学会"
+    ucp = np.array([-1 if c == "|" else ord(c) for c in text], np.int32)
+    # 国 务院 | 国 务院 | 0 年前 | 0 年前 | 大 学会 | 学会
+    begin = np.array([1, 1, 0, 0] * 5 + [1, 0], np.uint8)
+    assert seg.extend_fragments(ucp, begin) == 2
+    assert seg.unigram.lexicon.as_dict() == {"国": 8.0, "学会": 4.0, "大": 6.0, "0": 2.0, "国务院": 2.0}

@@ -316,7 +316,7 @@ def test_settle_pairs_against_reference(seed):
     seg = _hybrid(words, counts)
     ucp = _ucp(text)
     given = begin.copy()
-    got = seg.settle_pairs(ucp, begin)
+    got, kept = seg.settle_pairs(ucp, begin)
     assert np.array_equal(begin, given)  # (the caller's segmentation is left alone)
     toks = _tokens(text, begin)
     singles = Counter()
@@ -326,6 +326,9 @@ def test_settle_pairs_against_reference(seed):
     add = {p for p, c in singles.items() if c >= 2 and p not in lex_pairs
            and all(e < 0 for e in _evidence_reference(text, begin, p))}
     drop = {p for p in lex_pairs if all(e > 0 for e in _evidence_reference(text, begin, p, own=True))}
+    # (and the lexicon pairs whose neighbours beat their parts on both sides, against a word
+    # boundary and against their own neighbours, for drop_collocations to keep)
+    assert kept == {p for p in lex_pairs if all(e < 0 for e in _evidence_reference(text, begin, p, own=True))}
     lex = seg.unigram.lexicon.as_dict()
     assert {w for w in lex if len(w) == 2} == (set(lex_pairs) - drop) | add
     for p in add:
@@ -338,12 +341,14 @@ def test_settle_pairs_against_reference(seed):
         if n == 2 and text[i:i + 2] in drop:
             expected[i + 1] = 1
     assert got.tolist() == expected.tolist()
-    assert add and drop  # (the case exercises both)
+    assert add and drop  # (the case exercises both; kept: test_settle_pairs_keeps_a_word_by_both_descriptions)
 
 
 def test_pairs_settled_in_real_text(shared_data, monkeypatch):
     # CityU from its 67k raw characters: 現在 (now) was cut 現 + 在 and comes in; 這是 (this is)
-    # was a lexicon word and goes — both as in the gold
+    # was a lexicon word and goes — both as in the gold; 得到 (obtain), whose characters are both
+    # words by themselves more often than the average character there, stays a word by its
+    # neighbours (the free-pair rule dropped it)
     from minent.segmentation import train_segmenter
     from minent.segmentation.hybrid import HybridSegmenter
 
@@ -351,11 +356,11 @@ def test_pairs_settled_in_real_text(shared_data, monkeypatch):
     line = "這是美國4年來首次加息。"
     seg = train_segmenter(raw)
     lex = seg.unigram.lexicon.as_dict()
-    assert "現在" in lex and "這是" not in lex
+    assert "現在" in lex and "這是" not in lex and "得到" in lex
     assert seg.segment_line(line).split()[:2] == ["這", "是"]
-    monkeypatch.setattr(HybridSegmenter, "settle_pairs", lambda self, ucp, begin: begin)
+    monkeypatch.setattr(HybridSegmenter, "settle_pairs", lambda self, ucp, begin: (begin, set()))
     seg = train_segmenter(raw)
-    assert "現在" not in seg.unigram.lexicon.as_dict()
+    assert "現在" not in seg.unigram.lexicon.as_dict() and "得到" not in seg.unigram.lexicon.as_dict()
     assert seg.segment_line(line).split()[0] == "這是"
 
 
@@ -488,3 +493,35 @@ def test_among_is_isin():
     keys = pair_keys(_ucp("这是不能全国"), np.array([0, 2, 4]))
     assert among(keys[::-1], keys[1:]).tolist() == [True, True, False]
     assert among(np.zeros(0, np.int64), keys).shape == (0,)
+
+
+def test_drop_collocations_keeps_pairs():
+    # 这 and 是 are words by themselves 0.6 and 0.67 of the time: 这是 is a collocation of free
+    # characters for the free-pair rule (threshold 0.5), and pays for its entry (PMI 4.4 nats);
+    # kept when the neighbours showed it a word (keep_pairs)
+    from minent.segmentation.lexicon_model import Lexicon
+
+    seen = Lexicon(["这", "是", "这是", "书"], np.array([60, 80, 40, 10000], np.float64))
+    ucp, begin = _ucp("这是书"), np.ones(3, np.uint8)
+    for keep, expected in [((), {"这", "是", "书"}), ({"这是"}, {"这", "是", "这是", "书"})]:
+        seg = _hybrid(["这", "是", "这是", "书"], [60, 80, 40, 10000])
+        assert seg.drop_collocations(ucp, begin, 0.5, seen=seen, keep_pairs=keep) == 4 - len(expected)
+        assert set(seg.unigram.lexicon.words) == expected
+
+
+def test_settle_pairs_keeps_a_word_by_both_descriptions():
+    # 现在 stands between 他 and 走, where neither the free 现 (before 书) nor the free 在 (after 家)
+    # ever stands: its neighbours beat its parts against a word boundary and against its own past
+    # on both sides, and settle_pairs returns it for drop_collocations to keep; 这是, whose
+    # neighbours are those of the free 这 and 是, is not returned
+    text = "|".join(["他现在走"] * 8 + ["书现", "在家"] * 6 + ["我这", "是人"] * 6 + ["我这是人"] * 4) + "|"
+    begin = np.array([0 if c == "|" else 1 for c in text], np.uint8)
+    for i in range(len(text) - 1):
+        if text[i:i + 2] in ("现在", "这是") and text[i - 1] != "|" and text[i + 2] != "|":
+            begin[i + 1] = 0
+    seg = _hybrid(sorted(set(text) - {"|"}) + ["现在", "这是"], [5] * (len(set(text)) - 1) + [8, 4])
+    ucp = _ucp(text)
+    ref = _evidence_reference(text, begin, "现在", own=True)
+    assert all(e < 0 for e in ref)
+    _, kept = seg.settle_pairs(ucp, begin)
+    assert kept == {"现在"}
