@@ -178,6 +178,7 @@ class HybridSegmenter(LineSegmenter):
                          free_pair: float | None = None) -> HybridSegmenter:
         """:meth:`self_train` on the units of a corpus (:func:`minent.segmentation.units.corpus_units`;
         runs of separators may be one separator: that changes nothing)."""
+        from minent.segmentation.lexicon import mean_freedom
         from minent.segmentation.numerals import learn_classifiers
 
         self.classifiers = learn_classifiers(ucp)
@@ -205,13 +206,15 @@ class HybridSegmenter(LineSegmenter):
                 or [np.zeros(0, np.uint8)]))
             if prune and r == 0:
                 seen = self.seen_lexicon(ucp, begin)
+                # (the freedom threshold of both prunings, measured once on the same words)
+                threshold = mean_freedom(seen) if free_pair is None else free_pair
                 # (the lexicon's pairs as they were: a collocation the pruning drops is cut in
                 # the boundary model's first labels too)
                 settled, words = self.settle_pairs(ucp, begin)
-                self.drop_collocations(ucp, begin, free_pair, seen=seen, keep_pairs=words)
+                self.drop_collocations(ucp, begin, threshold, seen=seen, keep_pairs=words)
                 self.extend_fragments(ucp, begin)
                 begin = settled
-                self.join_suffixes(ucp, begin, seen, free_pair)
+                self.join_suffixes(ucp, begin, seen, threshold)
             if r < rounds:
                 self.boundary = BoundaryModel.train(ucp, begin)
                 log.info("hybrid: boundary model, self-training round %d of %d", r + 1, rounds)

@@ -383,11 +383,13 @@ def mean_freedom(lexicon: Lexicon) -> float:
     >>> mean_freedom(Lexicon(["这", "是", "这是"], [6, 8, 4]))
     0.6363636363636364
     """
-    single = chars = 0.0
-    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
-        chars += c * len(w)
-        if len(w) == 1:
-            single += c
+    if len(lexicon.words) == 0:
+        return 0.0
+    counts = np.asarray(lexicon.counts, dtype=np.float64)
+    lens = np.fromiter(map(len, lexicon.words), dtype=np.int64, count=len(counts))
+    # (running sums in the words' order: the sums of adding one word at a time, to the last bit)
+    chars = float(np.cumsum(counts * lens)[-1])
+    single = float(np.cumsum(np.where(lens == 1, counts, 0.0))[-1])
     return single / chars if chars > 0 else 0.0
 
 
@@ -635,14 +637,20 @@ def char_freedoms(lexicon: Lexicon) -> dict[str, float]:
     >>> char_freedoms(Lexicon(["这", "是", "这是"], [6, 8, 4]))
     {'这': 0.6, '是': 0.6666666666666666}
     """
-    alone: dict[str, float] = {}
-    occ: dict[str, float] = {}
-    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
-        if len(w) == 1:
-            alone[w] = alone.get(w, 0.0) + c
-        for ch in w:
-            occ[ch] = occ.get(ch, 0.0) + c
-    return {u: (alone.get(u, 0.0) / o if o > 0 else 0.0) for u, o in occ.items()}
+    if len(lexicon.words) == 0:
+        return {}
+    chars, offsets = word_arrays(lexicon.words)
+    lens = np.diff(offsets)
+    counts = np.asarray(lexicon.counts, dtype=np.float64)
+    cps, first, inv = np.unique(chars, return_index=True, return_inverse=True)
+    # (bincount adds its weights one at a time in order: the sums of the loop over the words)
+    occ = np.bincount(inv, weights=np.repeat(counts, lens), minlength=len(cps))
+    single = lens == 1
+    alone = np.bincount(inv[offsets[:-1][single]], weights=counts[single], minlength=len(cps))
+    freedom = np.zeros(len(cps))
+    np.divide(alone, occ, out=freedom, where=occ > 0)
+    order = np.argsort(first, kind="stable")  # (the characters in the order they first come)
+    return dict(zip(from_codepoints(cps[order]), freedom[order].tolist()))
 
 
 def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4.0) -> set[str]:

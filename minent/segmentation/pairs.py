@@ -121,7 +121,7 @@ def pair_evidence(ucp: np.ndarray, begin: np.ndarray, pairs: np.ndarray, *,
         free = _CountTable()  # (part, x): the neighbours of the free parts
         for a in range(0, n, chunk):
             b = min(a + chunk, n)
-            free.make_room(b - a)
+            free.make_room(int(np.count_nonzero(alone[a:b])))  # (a key is new at most once a one-character word)
             free.used += tally_free(ucp, a, b, edge, alone, step, _BITS, bg, free.table)
         del edge
         bg = bg.astype(np.float64)

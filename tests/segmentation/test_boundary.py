@@ -56,6 +56,21 @@ def test_kernels_match_oracle(pre_split):
         assert z[i] == pytest.approx(expect, rel=1e-12, abs=1e-14)
 
 
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 8, 9, 10, 60])
+def test_train_matches_oracle_around_the_prefetch_distance(n):
+    """Texts shorter and longer than TRAIN_AHEAD, whose last gaps are asked for ahead or not:
+    the prefetch is a hint, the weights are the oracle's."""
+    from minent.segmentation.kernels.boundary import TRAIN_AHEAD
+
+    assert 1 < TRAIN_AHEAD < 60
+    text = (TEXT * 3)[:n]
+    ucp = units(to_codepoints(text), False)[0].astype(np.int32)
+    begin = np.random.default_rng(n).integers(0, 2, len(ucp)).astype(np.uint8)
+    w = np.zeros(1 << 6)
+    train_boundary(ucp, begin, w, 3, 0.3, 1e-2)
+    np.testing.assert_allclose(w, _oracle_train(ucp, begin, 1 << 6, 3, 0.3, 1e-2), rtol=1e-12, atol=1e-14)
+
+
 @pytest.mark.parametrize("pre_split", [True, False])
 def test_add_boundary_scores_matches_oracle(pre_split):
     ucp = units(to_codepoints(TEXT), pre_split)[0].astype(np.int32)

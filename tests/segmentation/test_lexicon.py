@@ -440,6 +440,45 @@ def test_char_freedoms_are_the_freedoms_of_characters(shared_data):
         assert char_freedoms(lex) == expected
 
 
+def _mean_freedom_loop(lexicon):
+    single = chars = 0.0
+    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
+        chars += c * len(w)
+        if len(w) == 1:
+            single += c
+    return single / chars if chars > 0 else 0.0
+
+
+def _char_freedoms_loop(lexicon):
+    alone, occ = {}, {}
+    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
+        if len(w) == 1:
+            alone[w] = alone.get(w, 0.0) + c
+        for ch in w:
+            occ[ch] = occ.get(ch, 0.0) + c
+    return {u: (alone.get(u, 0.0) / o if o > 0 else 0.0) for u, o in occ.items()}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_freedom_sums_are_the_loops_bit_for_bit(seed):
+    """mean_freedom and char_freedoms (numpy) against the loops over the words they replaced:
+    the same values to the last bit, the characters in the order they first come."""
+    from minent.segmentation.lexicon import char_freedoms, mean_freedom
+
+    rng = np.random.default_rng(seed)
+    alphabet = list("的是中国人民经济业会𠀀𠀁") + [chr(0x4E00 + k) for k in range(40)]
+    words = ["".join(rng.choice(alphabet, rng.integers(1, 5))) for _ in range(3000)]
+    counts = rng.random(len(words)) * rng.choice([1.0, 1e-3, 1e6], len(words))
+    counts[:50] = 0.0  # (a character seen only in words of count 0: freedom 0)
+    lex = Lexicon(words, counts)
+    assert mean_freedom(lex) == _mean_freedom_loop(lex)
+    got, want = char_freedoms(lex), _char_freedoms_loop(lex)
+    assert list(got.items()) == list(want.items())
+    for empty in (Lexicon([], np.zeros(0)), Lexicon(["中国"], [0.0])):
+        assert mean_freedom(empty) == _mean_freedom_loop(empty)
+        assert list(char_freedoms(empty).items()) == list(_char_freedoms_loop(empty).items())
+
+
 def _closed_words_reference(text, begin, words, min_seen=2):
     # the words of the segmentation one by one, with the unit before and after each (None at a
     # separator or the text's edge); a side is closed when every occurrence has the same unit there

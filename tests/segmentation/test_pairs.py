@@ -418,8 +418,11 @@ def test_pair_evidence_equals_its_numpy_version_on_real_text(shared_data):
     _assert_same_evidence(ucp, begin, rows, 1 << 16)
 
 
-def test_count_table_kernels_against_counter():
-    # the hash table the first pass counts into, grown as it fills: the counts of a Counter
+@pytest.mark.parametrize("size, by_words", [(97, False), (97, True), (5, True)])
+def test_count_table_kernels_against_counter(size, by_words):
+    # the hash table the first pass counts into, grown as it fills: the counts of a Counter;
+    # room made for the chunk's units, or for its one-character words (pair_evidence's bound),
+    # in chunks longer and shorter than the kernel's prefetch distance
     from minent.segmentation.kernels.pairs import free_stats, tally_free
     from minent.segmentation.kernels.viterbi import table_get
     from minent.segmentation.pairs import _CountTable
@@ -433,9 +436,9 @@ def test_count_table_kernels_against_counter():
     for step, edge in ((-1, start), (1, end)):
         unit = lambda i: END if i < 0 or i >= len(ucp) or ucp[i] < 0 else int(ucp[i])  # noqa: E731
         table, bg = _CountTable(), np.zeros(END + 1, np.int64)
-        for a in range(0, len(ucp), 97):
-            b = min(a + 97, len(ucp))
-            table.make_room(b - a)
+        for a in range(0, len(ucp), size):
+            b = min(a + size, len(ucp))
+            table.make_room(int(np.count_nonzero(alone[a:b])) if by_words else b - a)
             table.used += tally_free(ucp, a, b, edge & (ucp >= 0), alone, step, BITS, bg, table.table)
         singles = [i for i, n, s in words if n == 1 and not s]
         expected = Counter((int(ucp[i]), unit(i + step)) for i in singles)

@@ -199,7 +199,7 @@ def test_trie_filter_of_a_large_lexicon():
     """With 30k words the filter spans many words: every word and prefix is still found (a
     filter has no false negatives), absent strings are absent, and the filter answers most of
     them without the table (three bits in a 64-bit word at 8+ bits an edge: a few % pass)."""
-    from minent.segmentation.kernels.viterbi import _filter_bits, _filter_word, _mix
+    from minent.segmentation.kernels.viterbi import _filter_bits, _filter_word, mix_key
 
     rng = np.random.default_rng(5)
     words = [tuple(rng.integers(2, 3000, rng.integers(1, 5)).tolist()) for _ in range(30000)]
@@ -220,7 +220,7 @@ def test_trie_filter_of_a_large_lexicon():
         for c in rng.integers(3000, 6000, 3).tolist():  # (ids never in a word)
             absent += 1
             assert trie_child(trie, nodes[p], c) == -1
-            z = np.uint64(_mix((np.uint64(nodes[p]) << np.uint64(32)) | np.uint64(c)))
+            z = np.uint64(mix_key((np.uint64(nodes[p]) << np.uint64(32)) | np.uint64(c)))
             r, col = _filter_word(trie, slots, z)
             bits = np.uint64(_filter_bits(z))
             passed += int(trie[r, col] & bits == bits)

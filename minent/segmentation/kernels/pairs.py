@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from minent.segmentation.kernels.viterbi import table_add, table_get
+from minent.segmentation.kernels.prefetch import prefetch_row
+from minent.segmentation.kernels.viterbi import PREFETCH_AHEAD, mix_key, table_add, table_get
 
 
 @njit(cache=True)
@@ -112,7 +113,12 @@ def tally_free(ucp, a, b, edge, alone, step, bits, bg, free):
     every unit i at a word *edge*; the count of (u, x) in *free* += 1 for every one-character word
     u (*alone*) at i with x at i + *step* (key ``u << bits | x``). Returns the keys new in *free*."""
     new = 0
+    mask = np.uint64(len(free) - 1)
     for i in range(a, b):
+        j = i + PREFETCH_AHEAD
+        if j < b and alone[j]:  # (the row unit j will add to; alone[j] implies a unit there)
+            prefetch_row(free, np.int64(mix_key((np.uint64(ucp[j]) << np.uint64(bits))
+                                             | np.uint64(_unit(ucp, j + step))) & mask))
         u = ucp[i]
         if u < 0:
             continue

@@ -26,12 +26,10 @@ faster on the poems).
 from __future__ import annotations
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit
 
 from minent.segmentation.kernels.boundary import N_FEATURES, boundary_costs, gap_features
+from minent.segmentation.kernels.prefetch import prefetch_row
 
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 NEG_INF = -np.inf
@@ -41,39 +39,9 @@ PREFETCH_AHEAD = 16
 table row they will probe (:func:`prefetch_row`)."""
 
 
-@intrinsic
-def prefetch_row(typingctx, table, row):
-    """Ask the processor to bring row *row* of the 2-d array *table* (element *row* of a 1-d
-    one) into its caches, and go on
-    (LLVM's ``prefetch``: a hint, with no effect on any value). A loop that probes a hash table
-    of many MB at random waits for memory at almost every probe; asking for the row of a probe
-    some iterations ahead lets those waits overlap (the count tables of the poems: filled 1.3x,
-    looked up 1.2x faster). *row* must be a row (an element) of *table*."""
-    if not (isinstance(table, types.Array) and table.ndim in (1, 2) and isinstance(row, types.Integer)):
-        return None
-
-    def codegen(context, builder, signature, args):
-        aryty = signature.args[0]
-        ary = context.make_array(aryty)(context, builder, args[0])
-        zero = context.get_constant(types.intp, 0)
-        index = [args[1], zero] if aryty.ndim == 2 else [args[1]]
-        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, index)
-        i8p = ir.IntType(8).as_pointer()
-        i32 = ir.IntType(32)
-        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        # (the name carries the pointer type: llvm.prefetch.p0i8, or llvm.prefetch.p0 in the LLVMs
-        # of opaque pointers)
-        fn = cgutils.get_or_insert_function(builder.module, fnty, f"llvm.prefetch.{i8p.intrinsic_name}")
-        # read (0), keep in every cache level (3), data (1)
-        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
-        return context.get_dummy_value()
-
-    return types.void(table, row), codegen
-
-
 @njit(cache=True, inline="always")
-def _mix(key):
-    # splitmix64 finaliser: spreads consecutive node/char ids over the table.
+def mix_key(key):
+    """The splitmix64 finaliser of *key* (uint64): spreads consecutive node/char ids over a hash table."""
     z = key
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
@@ -107,7 +75,7 @@ def trie_child(trie, node, c):
     """Child of trie *node* along character id *c* (its row in *trie*), or -1."""
     slots = trie_root(trie)
     key = (np.uint64(node) << np.uint64(32)) | np.uint64(c)
-    z = _mix(key)
+    z = mix_key(key)
     bits = _filter_bits(z)
     r, col = _filter_word(trie, slots, z)
     if trie[r, col] & bits != bits:
@@ -150,7 +118,7 @@ def _fill_trie(chars, offsets, scores, trie):
             depth = b - a
         for p in range(a, b):
             key = (np.uint64(node) << np.uint64(32)) | np.uint64(chars[p])
-            h = _mix(key) & mask
+            h = mix_key(key) & mask
             while True:
                 k = trie[h, 0]
                 if k == key:
@@ -167,7 +135,7 @@ def _fill_trie(chars, offsets, scores, trie):
             tf[node, 1] = scores[w]
     for h in range(size):
         if trie[h, 0] != EMPTY:
-            z = _mix(trie[h, 0])
+            z = mix_key(trie[h, 0])
             r, col = _filter_word(trie, size, z)
             trie[r, col] |= _filter_bits(z)
     return n_edges, depth
@@ -478,7 +446,7 @@ def _fill_count_table(keys, counts, table):
     n = len(keys)
     for j in range(n):
         if j + PREFETCH_AHEAD < n:
-            prefetch_row(table, np.int64(_mix(keys[j + PREFETCH_AHEAD]) & mask))
+            prefetch_row(table, np.int64(mix_key(keys[j + PREFETCH_AHEAD]) & mask))
         table_add(table, keys[j], counts[j])  # (keys distinct: each goes to the first empty slot)
 
 
@@ -486,7 +454,7 @@ def _fill_count_table(keys, counts, table):
 def table_get(table, key):
     """Count of *key* in a :func:`count_table` (0 when absent), as stored (uint64)."""
     mask = np.uint64(len(table) - 1)
-    h = _mix(key) & mask
+    h = mix_key(key) & mask
     while True:
         c = table[h, 1]
         if c == 0 or table[h, 0] == key:
@@ -499,7 +467,7 @@ def table_add(table, key, c):
     """Add *c* (> 0) to the count of *key* in a :func:`count_table` (which must keep an empty
     slot); 1 when the key is new, else 0."""
     mask = np.uint64(len(table) - 1)
-    h = _mix(key) & mask
+    h = mix_key(key) & mask
     while True:
         if table[h, 1] == 0:
             table[h, 0] = key
@@ -558,9 +526,9 @@ def _fill_packed_table(keys, counts, cbits, table):
     n = len(keys)
     for j in range(n):
         if j + PREFETCH_AHEAD < n:
-            prefetch_row(table, np.int64(_mix(keys[j + PREFETCH_AHEAD]) & mask))
+            prefetch_row(table, np.int64(mix_key(keys[j + PREFETCH_AHEAD]) & mask))
         key = keys[j]
-        h = _mix(key) & mask
+        h = mix_key(key) & mask
         while table[h] != 0:  # (keys distinct: each goes to the first empty slot)
             h = (h + np.uint64(1)) & mask
         c = counts[j]
@@ -573,7 +541,7 @@ def packed_get(table, overflow, key, cbits):
     counts take *cbits* (uint64) bits; 0 when absent."""
     mask = np.uint64(len(table) - 1)
     cap = (np.uint64(1) << cbits) - np.uint64(1)
-    h = _mix(key) & mask
+    h = mix_key(key) & mask
     while True:
         r = table[h]
         if r == 0:
@@ -634,9 +602,9 @@ def charlm_context_counts(ids, table2, over2, table3, over3, table4, over4, bits
         if 3 <= j < n:  # (the rows position j will probe; across a separator, rows it will not)
             k2 = (np.uint64(ids[j - 1]) << shift) | np.uint64(ids[j])
             k3 = (np.uint64(ids[j - 2]) << (shift * np.uint64(2))) | k2
-            prefetch_row(table2, np.int64(_mix(k2) & m2))
-            prefetch_row(table3, np.int64(_mix(k3) & m3))
-            prefetch_row(table4, np.int64(_mix((np.uint64(ids[j - 3]) << (shift * np.uint64(3))) | k3) & m4))
+            prefetch_row(table2, np.int64(mix_key(k2) & m2))
+            prefetch_row(table3, np.int64(mix_key(k3) & m3))
+            prefetch_row(table4, np.int64(mix_key((np.uint64(ids[j - 3]) << (shift * np.uint64(3))) | k3) & m4))
         c = ids[i]
         if c == 0:
             run = 0
