@@ -216,36 +216,15 @@ def numeral_cuts(ucp: np.ndarray, classifiers: np.ndarray,
     such a run (one followed by a classifier) unless the unit before it and that first unit are
     adjacent in some lexicon word (第一, 统一, 这一), and at a run right after another
     (150万 千: :func:`numeral_runs`). Two bool arrays, never both true at one position."""
+    from minent.segmentation.kernels.numerals import numeral_cut_flags
+
     ucp = np.asarray(ucp)
-    inside = np.zeros(len(ucp), dtype=bool)
-    start = np.zeros(len(ucp), dtype=bool)
-    starts, ends = numeral_runs(ucp)
-    if len(starts) == 0:
-        return inside, start
-    lengths = ends - starts
-    pos = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    inside[(np.repeat(starts, lengths) + pos)[pos > 0]] = True
-    after = ends[ends < len(ucp)]
-    if len(classifiers) and len(after):
-        is_cl = np.isin(ucp[after], classifiers)
-        start[after[is_cl]] = True
-    if joins is not None:
-        # a number counted by a classifier joins what is before it only through the lexicon
-        counted = (ends < len(ucp)) & (starts > 0)
-        counted[counted] = start[ends[counted]]
-        first = starts[counted]
-        before = ucp[first - 1].astype(np.int64)
-        keys = before * KEY_BASE + ucp[first].astype(np.int64)
-        start[first[(before >= 0) & ~_member(keys, joins)]] = True
-    start[starts[1:][starts[1:] == ends[:-1]]] = True  # (two numbers side by side: 150万 千瓦)
-    return inside, start
+    if ucp.dtype.kind not in "iu":
+        ucp = ucp.astype(np.int64)
+    return numeral_cut_flags(ucp, numeral_table(), place_rank(), ord(NUMBER_UNIT), _POINTS,
+                             ord(FRACTION[0]), ord(FRACTION[1]), np.sort(np.asarray(classifiers, dtype=np.int64)),
+                             np.zeros(0, np.int64) if joins is None else np.asarray(joins, dtype=np.int64),
+                             joins is not None, KEY_BASE)
 
 
-def _member(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """``np.isin(values, keys)`` for sorted *keys* (the *joins* of :func:`lexicon_joins`)
-    by binary search: np.isin sorts or hashes *keys* again at every call, and the decoder calls
-    this for every batch with the same large *keys*."""
-    if len(keys) == 0:
-        return np.zeros(len(values), dtype=bool)
-    pos = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
-    return keys[pos] == values
+_POINTS = np.array([ord(c) for c in DECIMAL_POINTS], dtype=np.int64)

@@ -46,14 +46,14 @@ def _oracle_scores(texts, ids_text, alpha):
 
 @pytest.mark.parametrize("alpha", [1.0, 20.0])
 def test_tag_scores_match_oracle(alpha):
-    from minent.segmentation.kernels.viterbi import charlm_tag_scores, count_table
+    from minent.segmentation.kernels.viterbi import charlm_tag_scores, packed_count_table
 
     m = CharLM.train(TEXTS, alpha=alpha)
     text = "中国人民很好好好𠀀"
     ids = m.lut[np.frombuffer(text.encode("utf-32-le"), dtype=np.int32)].astype(np.int32)
     unigram = np.zeros(len(m.codepoints))
     unigram[m.keys[0].astype(np.int64)] = m.counts[0]
-    t = [count_table(k, c) for k, c in zip(m.keys[1:], m.counts[1:])]
+    t = [x for n, (k, c) in enumerate(zip(m.keys[1:], m.counts[1:]), 2) for x in packed_count_table(k, c, n * m.bits)]
     vocab = float(len(m.codepoints) - 2)
     got = charlm_tag_scores(ids, unigram, *t, m.bits, m.alpha, vocab, np.zeros(0))
     want = _oracle_scores(TEXTS, text, alpha)

@@ -350,3 +350,33 @@ def test_count_table_against_a_dict(n):
     probe = np.concatenate([rows, absent]).astype(np.int32)
     got = row_counts(table, probe, 14)
     assert got.tolist() == [want.get(tuple(r), 0) for r in probe.tolist()]
+
+
+@pytest.mark.parametrize("key_bits", [28, 56, 60, 64])
+@pytest.mark.parametrize("n", [0, 1, 17, 5000])
+def test_packed_count_table_against_a_dict(key_bits, n):
+    """Every key of a packed_count_table gives its count, every other key 0: counts that fit the
+    bits the key leaves, counts that do not (the overflow: from 2**(64 - key_bits) - 1 on; every
+    count when the key takes all 64 bits), whole float64 counts too."""
+    from minent.segmentation.kernels.viterbi import packed_count_table, packed_get
+
+    rng = np.random.default_rng(key_bits * 10_000 + n)
+    keys = np.unique(rng.integers(1, 2**key_bits - 1, 2 * n, dtype=np.uint64, endpoint=True))[:n]
+    keys = keys[rng.permutation(len(keys))]
+    cbits = max(64 - key_bits, 0)
+    cap = 2**cbits - 1
+    small = rng.integers(1, 20, len(keys))
+    counts = np.where(rng.random(len(keys)) < 0.3, rng.integers(max(cap - 2, 1), max(cap, 1) + 500, len(keys)),
+                      small)
+    if key_bits == 28:
+        counts = rng.integers(1, 2**32, len(keys))
+    absent = rng.integers(1, 2**key_bits - 1, 300, dtype=np.uint64, endpoint=True)
+    absent = absent[~np.isin(absent, keys)]
+    for dtype in (np.uint32, np.float64):
+        table, overflow = packed_count_table(keys, counts.astype(dtype), key_bits)
+        assert table.dtype == np.uint64 and table.ndim == 1
+        assert len(table) & (len(table) - 1) == 0 and 3 * len(keys) <= 2 * len(table)
+        assert np.count_nonzero(overflow[:, 1]) == np.count_nonzero(counts >= cap)
+        want = dict(zip(keys.tolist(), counts.tolist()))
+        for key in np.concatenate([keys, absent]).tolist():
+            assert packed_get(table, overflow, np.uint64(key), np.uint64(cbits)) == want.get(key, 0)
