@@ -255,9 +255,7 @@ class HybridSegmenter(LineSegmenter):
             counts[w] = float(c)
             for part in (w[:-1], w[-1]):
                 counts[part] = max(counts.get(part, 0.0) - c, 0.5)
-        self.unigram = UnigramSegmenter(Lexicon(list(counts), np.fromiter(counts.values(), np.float64, len(counts))),
-                                        pre_split=u.pre_split, oov_max=u.oov_max, oov_penalty=u.oov_penalty)
-        self.lut = self.unigram.lut
+        self._use_lexicon(Lexicon.from_dict(counts))
         log.info("hybrid: %d stem + suffix words added from its own segmentation", len(new))
         return len(new)
 
@@ -318,16 +316,13 @@ class HybridSegmenter(LineSegmenter):
 
         drop = set(strings(colloc_keys))
         if drop:
-            counts = without_words(Lexicon(list(counts), np.fromiter(counts.values(), np.float64, len(counts))),
-                                   drop).as_dict()
+            counts = without_words(Lexicon.from_dict(counts), drop).as_dict()
         for w, c in zip(strings(word_keys), cand_n[word].tolist()):
             counts[w] = float(c)
             for ch in w:
                 counts[ch] = max(counts.get(ch, 0.0) - c, 0.5)
         if drop or len(word_keys):
-            self.unigram = UnigramSegmenter(Lexicon(list(counts), np.fromiter(counts.values(), np.float64, len(counts))),
-                                            pre_split=u.pre_split, oov_max=u.oov_max, oov_penalty=u.oov_penalty)
-            self.lut = self.unigram.lut
+            self._use_lexicon(Lexicon.from_dict(counts))
         log.info("hybrid: %d two-character words from their neighbours, %d collocations dropped", len(word_keys),
                  len(drop))
         begin = begin.copy()
@@ -365,9 +360,7 @@ class HybridSegmenter(LineSegmenter):
         drop = (collocations | unpaid) & set(u.lexicon.words)
         if not drop:
             return 0
-        self.unigram = UnigramSegmenter(without_words(u.lexicon, drop), pre_split=u.pre_split, oov_max=u.oov_max,
-                                        oov_penalty=u.oov_penalty)
-        self.lut = self.unigram.lut
+        self._use_lexicon(without_words(u.lexicon, drop))
         log.info("hybrid: %d words dropped on its own segmentation: %d collocations of free units (freedom >= %.3f), "
                  "%d that do not pay for their entry", len(drop), len(collocations & drop), threshold,
                  len(unpaid & drop))
@@ -398,11 +391,15 @@ class HybridSegmenter(LineSegmenter):
                 for part in filter(None, (a, b)):
                     if part in counts:
                         counts[part] = max(counts[part] - k, 0.5)
-        self.unigram = UnigramSegmenter(Lexicon(list(counts), np.fromiter(counts.values(), np.float64, len(counts))),
-                                        pre_split=u.pre_split, oov_max=u.oov_max, oov_penalty=u.oov_penalty)
-        self.lut = self.unigram.lut
+        self._use_lexicon(Lexicon.from_dict(counts))
         log.info("hybrid: %d fragments replaced by the words they are part of", len(closed))
         return len(closed)
+
+    def _use_lexicon(self, lexicon: Lexicon) -> None:
+        """Decode with *lexicon* from now on, with the unigram model's other settings."""
+        u = self.unigram
+        self.unigram = UnigramSegmenter(lexicon, pre_split=u.pre_split, oov_max=u.oov_max, oov_penalty=u.oov_penalty)
+        self.lut = self.unigram.lut
 
     def save(self, path: str | Path) -> None:
         arrays = self.lm.arrays()

@@ -54,6 +54,11 @@ class Lexicon:
     def as_dict(self) -> dict[str, float]:
         return dict(zip(self.words, self.counts.tolist()))
 
+    @classmethod
+    def from_dict(cls, counts: dict[str, float]) -> Lexicon:
+        """The lexicon of *counts* (word → count), in the dict's order (the inverse of :meth:`as_dict`)."""
+        return cls(list(counts), np.fromiter(counts.values(), np.float64, len(counts)))
+
     def to_rows(self) -> list[tuple[str, float, float]]:
         """(word, count, log_prob) rows, most frequent first, ties by word."""
         lp = self.log_probs()
