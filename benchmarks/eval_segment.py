@@ -386,12 +386,11 @@ evidence is negative when the neighbours tell nothing: §3.4)
 the same, kept from the unpaid rule too                                0.8269 / 0.8013
 [+ neighbours overrule the free-pair rule: the default]                0.8276 / 0.8015
 [+ fragments: the default]                                             0.8324 / 0.8085
-pairs of one-character words become words only when their own      0.8351 / 0.8083
-neighbours also speak for them (evidence < 0 on all four counts, as
-the free-pair rule's keeping asks; on main 4e63e0b, 0.8344 / 0.8094):
-PKU dev 0.8235, MSRA PER / LOC / ORG cross .0628 / .0279 / .0633,
-reviews 0.7965 — CityU down
 (fragment variants: docs/algorithms.md §3.4, "Fragments")
+new pairs of one-character words also need their own neighbours'       0.8351 / 0.8083
+evidence < 0 on both sides (as the free-pair rule's keeping asks;
+on main 4e63e0b, 0.8344 / 0.8094): PKU dev 0.8235, MSRA PER / LOC /
+ORG cross .0628 / .0279 / .0633, reviews 0.7965 — CityU down
 =====================================================================  =============================
 
 Other text, no gold (agreement F1 with ``jieba.cut``, whose dictionary joins 很好, 还是, 这家: a
