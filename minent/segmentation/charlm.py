@@ -55,6 +55,51 @@ def transition_matrix(weights: dict[str, float] | None = None) -> np.ndarray:
     return m
 
 
+TABLES_FORMAT = "minent-charlm-tables-1"
+"""The cache format of :func:`cached_tables` (with the source of the kernels that build and read
+the tables, :mod:`minent.segmentation.kernels.viterbi`, in the key)."""
+
+TABLE_ENTRIES = 4
+"""Models whose tables :func:`cached_tables` keeps (the most recently used)."""
+
+TABLE_NAMES = ("table2", "overflow2", "table3", "overflow3", "table4", "overflow4")
+
+
+def cached_tables(path: str | Path, build) -> list[np.ndarray]:
+    """The n-gram hash tables of the model saved in the file *path* (a list of arrays, as
+    *build* makes them), from the entry ``charlm-<key>`` of the user cache
+    (:func:`minent.io.cache_entry.load_or_build`: memory-mapped, checked against its manifest),
+    built and saved there when absent.
+
+    Building the tables of a model of 5M characters of poems (80 MiB) costs 0.1–0.2 s at every
+    load: millions of writes at random places into fresh memory; the entry's pages come from the
+    page cache, touched only where the decoder looks (and shared by the processes of ``--jobs``).
+    The key is the model file's checksum (hashed once, then remembered by its size, times and
+    inode: :func:`minent.io.cache_entry.source_digest`) and the kernels' source, so a model saved
+    again under the same name, or a change to the table layout, makes a new entry."""
+    import hashlib
+
+    from minent.cache import cache_dir
+    from minent.io.cache_entry import SOURCE_MEMO, load_or_build, prune_entries, source_digest
+    from minent.segmentation.kernels import viterbi
+
+    try:
+        checksum = source_digest(Path(path), cache_dir() / SOURCE_MEMO)
+        kernels = Path(viterbi.__file__).read_bytes()
+    except OSError:  # (the model file went away after loading: nothing to key an entry by)
+        return build()
+    key = hashlib.blake2b(f"{TABLES_FORMAT}\0{checksum}\0".encode() + kernels, digest_size=16).hexdigest()
+    entry = cache_dir() / f"charlm-{key}"
+    arrays, loaded = load_or_build(entry, TABLE_NAMES, TABLES_FORMAT, lambda: dict(zip(TABLE_NAMES, build())),
+                                   "character LM tables")
+    if not loaded:
+        try:
+            prune_entries(entry.parent, "charlm-", TABLE_ENTRIES)
+        except OSError:
+            pass
+    return [arrays[name] for name in TABLE_NAMES]
+
+
 class CharLM(LineSegmenter):
     """Character 4-gram language model and its b/c/d/e tag segmenter."""
 
@@ -161,12 +206,21 @@ class CharLM(LineSegmenter):
         uint64). Counts are whole numbers (training counts n-grams), so the tables hold them as
         integers."""
         if getattr(self, "_tables", None) is None:
-            from minent.segmentation.kernels.viterbi import packed_count_table
-
-            self._tables = self.unigram_counts(), [
-                x for n, (k, c) in enumerate(zip(self.keys[1:], self.counts[1:]), 2)
-                for x in packed_count_table(k, c, n * self.bits)]
+            source = getattr(self, "_tables_source", None)
+            tables = self._build_tables() if source is None else cached_tables(source, self._build_tables)
+            self._tables = self.unigram_counts(), tables
         return self._tables
+
+    def _build_tables(self) -> list[np.ndarray]:
+        from minent.segmentation.kernels.viterbi import packed_count_table
+
+        return [x for n, (k, c) in enumerate(zip(self.keys[1:], self.counts[1:]), 2)
+                for x in packed_count_table(k, c, n * self.bits)]
+
+    def cache_tables(self, path: str | Path) -> None:
+        """Take the 2..4-gram hash tables of :meth:`count_tables` from the user cache when this
+        model is the one saved in the file *path* (:func:`cached_tables`), rather than build them."""
+        self._tables_source = Path(path)
 
     def unigram_counts(self) -> np.ndarray:
         """The count of every character id (float64): the first of :meth:`count_tables`, built
@@ -232,7 +286,9 @@ class CharLM(LineSegmenter):
         with open_npz(path) as z:
             if str(z.get("format", "")) != FORMAT:
                 raise DataError(f"{path}: not a minent charlm model (.npz written by minent segment --save)")
-            return cls.from_arrays(z, path, transitions=transitions)
+            model = cls.from_arrays(z, path, transitions=transitions)
+        model.cache_tables(path)
+        return model
 
     @classmethod
     def from_arrays(cls, z, path, *, transitions: dict[str, float] | None = None) -> CharLM:

@@ -316,3 +316,55 @@ def test_begin_scores_are_continuation_probabilities():
     ids = m.lut[np.frombuffer("中国龘".encode("utf-32-le"), dtype=np.int32)].astype(np.int32)
     t = m.tag_scores(ids)
     assert t[0, 0] == got[ids[0]] and t[1, 0] == got[ids[1]] and np.isfinite(t[2, 0])
+
+
+def test_loaded_model_takes_its_tables_from_the_cache(tmp_path, monkeypatch):
+    """A loaded model's n-gram hash tables are built once, saved in the user cache, and the next
+    load of the same file maps them from there: the same arrays as built, the same segmentation;
+    a model saved again under the same name gets its own tables; a damaged entry is rebuilt."""
+    import os
+    import time
+
+    import minent.segmentation.charlm as charlm_module
+
+    monkeypatch.setenv("MINENT_CACHE_DIR", str(tmp_path / "cache"))
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    seg = train_segmenter(lines[:300], self_train=1)
+    path = tmp_path / "m.npz"
+    seg.save(path)
+    want_tables = seg.lm._build_tables()
+    text = "\n".join(lines[300:360])
+    want = seg.segment_text(text)
+    builds = []
+    real_build = CharLM._build_tables
+    monkeypatch.setattr(CharLM, "_build_tables", lambda self: builds.append(1) or real_build(self))
+    for expect_builds in (1, 1):  # built and saved, then mapped from the entry
+        loaded = load_model(path)
+        _, tables = loaded.lm.count_tables()
+        assert len(builds) == expect_builds
+        assert len(tables) == len(want_tables)
+        assert all(a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(tables, want_tables))
+        assert loaded.segment_text(text) == want
+    entries = list((tmp_path / "cache").glob("charlm-*"))
+    assert len(entries) == 1 and not tables[0].flags.owndata  # (a view of the mapped file)
+    # another model under the same name (a later time: the file's checksum is not taken as known)
+    other = train_segmenter(lines[100:400], self_train=1)
+    time.sleep(0.01)
+    other.save(path)
+    os.utime(path, ns=(time.time_ns() + 5 * 10**9, time.time_ns() + 5 * 10**9))
+    before = len(builds)
+    loaded = load_model(path)
+    _, tables = loaded.lm.count_tables()
+    assert len(builds) == before + 1
+    assert all(np.array_equal(a, b) for a, b in zip(tables, real_build(other.lm)))
+    assert len(list((tmp_path / "cache").glob("charlm-*"))) == 2
+    # a damaged entry: rebuilt, with the right tables
+    entry = max((tmp_path / "cache").glob("charlm-*"), key=lambda p: p.stat().st_mtime_ns)
+    victim = entry / f"{charlm_module.TABLE_NAMES[2]}.npy"
+    data = bytearray(victim.read_bytes())
+    data[-1] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    loaded = load_model(path)
+    _, tables = loaded.lm.count_tables()
+    assert len(builds) == before + 2
+    assert all(np.array_equal(a, b) for a, b in zip(tables, real_build(other.lm)))
