@@ -77,6 +77,74 @@ def test_tag_scores_match_oracle(alpha):
     assert got[-1, 0] == pytest.approx(math.log((alpha / vocab) / (unigram.sum() + alpha)), rel=1e-12)
 
 
+def _counted_context(m, ids):
+    """The context counts of *ids* (the reference of charlm_context_counts): N(c_{i-1} c_i),
+    N(c_{i-2..i}), N(c_{i-3..i}) from a Counter of the model's n-grams, 0 where the piece is
+    too short."""
+    grams = Counter()
+    for a, b in zip(m.keys, m.counts):
+        grams.update(dict(zip(a.tolist(), b.tolist())))
+    seen = np.zeros((len(ids), 3))
+    run = 0
+    for i, c in enumerate(ids.tolist()):
+        run = run + 1 if c else 0
+        for k in range(1, 4):
+            key = 0
+            for j in range(i - k, i + 1):
+                key = (key << m.bits) | int(ids[j])
+            seen[i, k - 1] = grams.get(key, 0) if run > k else 0
+    return seen
+
+
+def test_joint_table_gives_the_same_context_counts():
+    """A loaded model looks its counts up in a joint 4-gram table (joint_count_table: the 4-gram
+    table with the counts of the 4-gram's last three and two characters): the counts of the
+    Counter reference exactly, on the training text (every 4-gram there) and on other text
+    (4-grams missing), with separators, unknown characters and short pieces; also when every
+    4-gram count overflows its table (16-bit ids: no bits left for counts) and when counts do
+    not fit the joint table's 32 bits (looked up in their own tables)."""
+    from minent.segmentation.kernels.viterbi import JOINT_CAP, charlm_context_counts_joint, joint_count_table
+    from minent.segmentation.units import corpus_units
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    m = CharLM.train(lines[:200])
+    for text in (lines[:200], lines[200:] + ["𠀀𠀀𠀀𠀀𠀀", "中", "人民", "人民很", "人民很好好好好"]):
+        ids = m.ids_of(corpus_units(text, False))
+        t = m._build_tables(joint=True)
+        assert t[4].shape[1] == 2
+        seen = np.zeros((len(ids), 3), np.uint32)
+        charlm_context_counts_joint(ids, t[4], t[5], *t[:4], m.bits, seen)
+        want = _counted_context(m, ids)
+        assert np.array_equal(seen, want) and (want[:, 2] > 0).any() and (want[:, 2] == 0).any()
+        # every count an overflow of its packed table (ids of 16 bits: 4-gram keys fill the word)
+        wide_ids = CharLM(m.codepoints, 16, [k for k in m.keys], m.counts)
+        wide_ids.keys = [_rebits(k, n, m.bits, 16) for n, k in enumerate(m.keys, 1)]
+        t = wide_ids._build_tables(joint=True)
+        assert len(t[5]) > 1 and t[5][:, 1].any()  # (the 4-gram overflow holds counts)
+        seen[:] = 0
+        charlm_context_counts_joint(ids, t[4], t[5], *t[:4], 16, seen)
+        assert np.array_equal(seen, want)
+    # counts from 2**32 up: past the joint table's 32 bits, found in the 2- and 3-gram tables
+    big = CharLM(m.codepoints, m.bits, m.keys, [m.counts[0]] + [c * 2.0**32 for c in m.counts[1:]])
+    t = big._build_tables(joint=True)
+    assert (t[4][t[4][:, 0] != 0, 1] >> np.uint64(32) == JOINT_CAP).all()
+    ids = m.ids_of(corpus_units(lines[:50], False))
+    seen = np.zeros((len(ids), 3))
+    charlm_context_counts_joint(ids, t[4], t[5], *t[:4], m.bits, seen)
+    assert np.array_equal(seen, _counted_context(m, ids) * 2.0**32)
+    assert np.array_equal(t[4][:, 0], joint_count_table(t[4][:, 0].copy(), *t[:4], m.bits)[:, 0])
+
+
+def _rebits(keys, n, old, new):
+    """Packed n-gram *keys* of *old*-bit ids repacked with *new* bits an id (order kept)."""
+    out = np.zeros(len(keys), np.uint64)
+    mask = np.uint64((1 << old) - 1)
+    for j in range(n):
+        part = (keys >> np.uint64(old * (n - 1 - j))) & mask
+        out = (out << np.uint64(new)) | part
+    return out
+
+
 def test_context_counts_give_the_tag_scores_exactly():
     """Self-training keeps the context counts (uint32) and computes the tag scores from them:
     the same floats as charlm_tag_scores, on real text with separators, unknown characters and
@@ -91,23 +159,16 @@ def test_context_counts_give_the_tag_scores_exactly():
     assert (ids == 1).any() and (ids == 0).any()
     seen = m.context_counts(ids)
     assert seen.dtype == np.uint32 and seen.shape == (len(ids), 3)
-    want = m.tag_scores(ids)
+    from minent.segmentation.kernels.viterbi import charlm_tag_scores
+
+    unigram, t = m.count_tables()
+    want = charlm_tag_scores(ids, unigram, *t, m.bits, m.alpha, float(len(m.codepoints) - 2), m.begin_scores())
     assert np.array_equal(m.scores_of_counts(ids, seen), want)
-    unigram, _ = m.count_tables()
+    assert np.array_equal(m.tag_scores(ids), want)
     vocab = float(len(m.codepoints) - 2)
     got = charlm_scores_of_counts(ids, seen.astype(np.float64), unigram, m.alpha, vocab, m.begin_scores())
     assert np.array_equal(got, want)
-    grams = Counter()
-    for a, b in zip(m.keys, m.counts):
-        grams.update(dict(zip(a.tolist(), b.tolist())))
-    run = 0
-    for i, c in enumerate(ids.tolist()):
-        run = run + 1 if c else 0
-        for k in range(1, 4):
-            key = 0
-            for j in range(i - k, i + 1):
-                key = (key << m.bits) | int(ids[j])
-            assert seen[i, k - 1] == (grams.get(key, 0) if run > k else 0)
+    assert np.array_equal(seen, _counted_context(m, ids))
     # counts past 2**32 are kept as float64
     wide = CharLM(m.codepoints, m.bits, m.keys, [m.counts[0]] + [c * 2.0**32 for c in m.counts[1:]])
     seen = wide.context_counts(ids)
@@ -332,12 +393,12 @@ def test_loaded_model_takes_its_tables_from_the_cache(tmp_path, monkeypatch):
     seg = train_segmenter(lines[:300], self_train=1)
     path = tmp_path / "m.npz"
     seg.save(path)
-    want_tables = seg.lm._build_tables()
+    want_tables = seg.lm._build_tables(joint=True)
     text = "\n".join(lines[300:360])
     want = seg.segment_text(text)
     builds = []
     real_build = CharLM._build_tables
-    monkeypatch.setattr(CharLM, "_build_tables", lambda self: builds.append(1) or real_build(self))
+    monkeypatch.setattr(CharLM, "_build_tables", lambda self, **kw: builds.append(1) or real_build(self, **kw))
     for expect_builds in (1, 1):  # built and saved, then mapped from the entry
         loaded = load_model(path)
         _, tables = loaded.lm.count_tables()
@@ -356,7 +417,7 @@ def test_loaded_model_takes_its_tables_from_the_cache(tmp_path, monkeypatch):
     loaded = load_model(path)
     _, tables = loaded.lm.count_tables()
     assert len(builds) == before + 1
-    assert all(np.array_equal(a, b) for a, b in zip(tables, real_build(other.lm)))
+    assert all(np.array_equal(a, b) for a, b in zip(tables, real_build(other.lm, joint=True)))
     assert len(list((tmp_path / "cache").glob("charlm-*"))) == 2
     # a damaged entry: rebuilt, with the right tables
     entry = max((tmp_path / "cache").glob("charlm-*"), key=lambda p: p.stat().st_mtime_ns)
@@ -367,4 +428,4 @@ def test_loaded_model_takes_its_tables_from_the_cache(tmp_path, monkeypatch):
     loaded = load_model(path)
     _, tables = loaded.lm.count_tables()
     assert len(builds) == before + 2
-    assert all(np.array_equal(a, b) for a, b in zip(tables, real_build(other.lm)))
+    assert all(np.array_equal(a, b) for a, b in zip(tables, real_build(other.lm, joint=True)))
