@@ -646,7 +646,14 @@ def _fill_joint_table(table4, table2, over2, table3, over3, bits, joint):
     b4 = np.uint64(max(64 - 4 * np.int64(bits), 0))
     m2 = (np.uint64(1) << (np.uint64(2) * bits)) - np.uint64(1)
     m3 = (np.uint64(1) << (np.uint64(3) * bits)) - np.uint64(1)
-    for h in range(len(table4)):
+    s2, s3 = np.uint64(len(table2) - 1), np.uint64(len(table3) - 1)
+    n = len(table4)
+    for h in range(n):
+        if h + PREFETCH_AHEAD < n:  # (the rows the row PREFETCH_AHEAD later will look up)
+            ahead = table4[h + PREFETCH_AHEAD] >> b4
+            if ahead != 0:
+                prefetch_row(table3, np.int64(mix_key(ahead & m3) & s3))
+                prefetch_row(table2, np.int64(mix_key(ahead & m2) & s2))
         r = table4[h]
         joint[h, 0] = r
         if r == 0:
