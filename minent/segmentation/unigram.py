@@ -97,11 +97,7 @@ class LineSegmenter:
         output, and a long line is never held whole."""
         from minent.parallel.processes import ordered_map
 
-        if jobs > 1:
-            # built once here, shared by the forked workers: the lookup tables, and the decoder's
-            # compiled kernels (loaded from numba's cache at their first call, ~0.1 s a process)
-            self.prepare()
-            self.segment_text(WARM_UP_TEXT)
+        self._warm_up(jobs)
         pieces: deque[bool] = deque()  # for each line read and not yet written: a Fragment?
 
         def read() -> Iterator[str]:
@@ -112,6 +108,14 @@ class LineSegmenter:
         outputs = ordered_map(self.segment_text, line_batches(read(), batch_chars), jobs)
         yield from _join_pieces((pieces.popleft(), line) for out in outputs for line in out.split("\n"))
 
+    def _warm_up(self, jobs: int) -> None:
+        """With worker processes (*jobs* > 1), build here what they share when forked: the lookup
+        tables, and the decoder's compiled kernels (loaded from numba's cache at their first
+        call, ~0.1 s a process)."""
+        if jobs > 1:
+            self.prepare()
+            self.segment_text(WARM_UP_TEXT)
+
     def segment_blocks(self, blocks: Iterable[str], *, jobs: int = 1) -> Iterator[str]:
         """Segment the line blocks of :meth:`minent.io.corpus.Corpus.line_blocks` (whole lines
         joined by '\\n', or a :class:`~minent.text.batching.Fragment`, a piece of a long line):
@@ -121,9 +125,7 @@ class LineSegmenter:
         *jobs*), without a string a line on either side."""
         from minent.parallel.processes import ordered_map
 
-        if jobs > 1:  # (as in segment_lines)
-            self.prepare()
-            self.segment_text(WARM_UP_TEXT)
+        self._warm_up(jobs)
         pieces: deque[bool] = deque()  # for each block read and not yet written: a Fragment?
 
         def read() -> Iterator[str]:

@@ -124,6 +124,17 @@ def test_joint_table_gives_the_same_context_counts():
         seen[:] = 0
         charlm_context_counts_joint(ids, t[4], t[5], *t[:4], 16, seen)
         assert np.array_equal(seen, want)
+    # the joint rows themselves: column 0 the 4-gram table, column 1 its suffixes' counts
+    t = m._build_tables(joint=True)
+    grams = Counter()
+    for a, b in zip(m.keys, m.counts):
+        grams.update(dict(zip(a.tolist(), b.tolist())))
+    cbits = 64 - 4 * m.bits
+    rows = [(int(r0), int(r1)) for r0, r1 in t[4].tolist() if r0]
+    assert sorted(r0 >> cbits for r0, _ in rows) == sorted(m.keys[3].tolist())
+    for r0, r1 in rows:
+        key4 = r0 >> cbits
+        assert r1 >> 32 == grams[key4 & ((1 << 3 * m.bits) - 1)] and r1 & 0xFFFFFFFF == grams[key4 & ((1 << 2 * m.bits) - 1)]
     # counts from 2**32 up: past the joint table's 32 bits, found in the 2- and 3-gram tables
     big = CharLM(m.codepoints, m.bits, m.keys, [m.counts[0]] + [c * 2.0**32 for c in m.counts[1:]])
     t = big._build_tables(joint=True)
