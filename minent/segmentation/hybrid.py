@@ -240,24 +240,26 @@ class HybridSegmenter(LineSegmenter):
         and its suffix (a part never falls below ½). *seen*: :meth:`seen_lexicon` of *begin*;
         *free_pair*: the freedom threshold of :meth:`drop_collocations` (None: the mean; 0: no
         suffix). Returns how many words came in."""
-        from minent.segmentation.lexicon import mean_freedom, suffix_words
+        from minent.segmentation.kernels.lexicon import find_strings
+        from minent.segmentation.lexicon import _table, joined_words, mean_freedom, suffix_cuts, word_arrays
 
         if seen is None:
             seen = self.seen_lexicon(ucp, begin)
         threshold = mean_freedom(seen) if free_pair is None else free_pair
-        u = self.unigram
-        counts = u.lexicon.as_dict()
-        new = {w: c for w, c in suffix_words(ucp, begin, seen, (w for w in counts if len(w) > 1),
-                                             threshold).items() if w not in counts}
-        if not new:
+        lexicon = self.unigram.lexicon
+        chars, offsets = word_arrays(lexicon.words)
+        table = _table(chars, offsets)
+        # (the stems are the lexicon's words: those of one character never end a stem + suffix cut)
+        cps, offsets_new, cuts, counts = suffix_cuts(ucp, begin, seen, (chars, offsets, table), threshold)
+        new = find_strings(table, chars, offsets, cps, offsets_new) < 0  # (not yet a word of the lexicon)
+        if not new.any():
             return 0
-        for w, c in new.items():
-            counts[w] = float(c)
-            for part in (w[:-1], w[-1]):
-                counts[part] = max(counts.get(part, 0.0) - c, 0.5)
-        self._use_lexicon(Lexicon.from_dict(counts))
-        log.info("hybrid: %d stem + suffix words added from its own segmentation", len(new))
-        return len(new)
+        lens = np.diff(offsets_new)[new]
+        keep = np.repeat(new, np.diff(offsets_new))
+        offsets_new = np.concatenate([[0], np.cumsum(lens)])
+        self._use_lexicon(joined_words(lexicon, cps[keep], offsets_new, offsets_new[1:] - 1, counts[new]))
+        log.info("hybrid: %d stem + suffix words added from its own segmentation", int(new.sum()))
+        return int(new.sum())
 
     def settle_pairs(self, ucp: np.ndarray, begin: np.ndarray) -> tuple[np.ndarray, set[str]]:
         """Judge the two-character strings of this model's own segmentation *begin* of the
@@ -282,17 +284,18 @@ class HybridSegmenter(LineSegmenter):
         those of a word than by their parts, against a word boundary and against their own
         neighbours (evidence < 0 on all four counts, the mirror of a collocation: 場所, 得到),
         which the free-pair rule of :meth:`drop_collocations` then leaves alone."""
-        from minent.segmentation.lexicon import without_words
+        from minent.segmentation.lexicon import joined_words, without_words, word_arrays
         from minent.segmentation.pairs import (MIN_PAIRS, adjacent_singles, among, pair_evidence, pair_keys,
                                                two_unit_words, unpack_pairs)
-        from minent.text.chars import HAN, char_class_table, from_codepoints, to_codepoints
+        from minent.text.chars import HAN, char_class_table, from_codepoints
 
         u = self.unigram
         han = (ucp >= 0) & (char_class_table()[np.maximum(ucp, 0)] == HAN)
-        counts = u.lexicon.as_dict()
+        lexicon = u.lexicon
         cut_at = adjacent_singles(ucp, begin, han)
         cut_keys, cut_n = np.unique(pair_keys(ucp, cut_at), return_counts=True)
-        lex_cps = to_codepoints("".join(w for w in counts if len(w) == 2)).astype(np.int64).reshape(-1, 2)
+        chars, offsets = word_arrays(lexicon.words)
+        lex_cps = chars[offsets[:-1][np.diff(offsets) == 2][:, None] + np.arange(2)]
         lex_cps = lex_cps[(char_class_table()[lex_cps] == HAN).all(axis=1)]
         lex_keys = np.unique(pair_keys(lex_cps.ravel(), np.arange(0, lex_cps.size, 2)))
         known = among(cut_keys, lex_keys)  # (a lexicon word cut by the segmenter)
@@ -316,13 +319,13 @@ class HybridSegmenter(LineSegmenter):
 
         drop = set(strings(colloc_keys))
         if drop:
-            counts = without_words(Lexicon.from_dict(counts), drop).as_dict()
-        for w, c in zip(strings(word_keys), cand_n[word].tolist()):
-            counts[w] = float(c)
-            for ch in w:
-                counts[ch] = max(counts.get(ch, 0.0) - c, 0.5)
+            lexicon = without_words(lexicon.distinct(), drop)
+        if len(word_keys):  # (each new word's count taken from its two characters, each keeping ½)
+            k = len(word_keys)
+            lexicon = joined_words(lexicon, unpack_pairs(word_keys).ravel(), np.arange(0, 2 * k + 1, 2),
+                                   np.arange(1, 2 * k, 2), cand_n[word])
         if drop or len(word_keys):
-            self._use_lexicon(Lexicon.from_dict(counts))
+            self._use_lexicon(lexicon)
         log.info("hybrid: %d two-character words from their neighbours, %d collocations dropped", len(word_keys),
                  len(drop))
         begin = begin.copy()

@@ -1,6 +1,7 @@
 """Numba kernels of the lexicon's pruning rules (:func:`minent.segmentation.lexicon.free_pairs`,
 :func:`~minent.segmentation.lexicon.unpaid_words`): every sub-string of every word looked up
-among the words.
+among the words; and of the lexicon edits of self-training (strings looked up among the words,
+counts moved between them, the neighbours of every word of a segmentation).
 
 The words arrive as one array of code points *chars* and *offsets* (word ``w`` is
 ``chars[offsets[w]:offsets[w + 1]]``). :func:`word_table` indexes them in an open-addressing
@@ -80,6 +81,102 @@ def find_word(table, chars, offsets, a, b):
         if k < 0 or _same(chars, offsets, k, a, b):
             return k
         h = (h + np.uint64(1)) & mask
+
+
+@njit(cache=True, inline="always")
+def _same_as(chars, offsets, w, cps, a, b):
+    s = offsets[w]
+    if offsets[w + 1] - s != b - a:
+        return False
+    for p in range(b - a):
+        if chars[s + p] != cps[a + p]:
+            return False
+    return True
+
+
+@njit(cache=True, inline="always")
+def _find(table, chars, offsets, cps, a, b):
+    # the word number of the string cps[a:b] (any array of code points), -1 when none
+    mask = np.uint64(len(table) - 1)
+    h = _string_hash(cps, a, b) & mask
+    while True:
+        k = table[h]
+        if k < 0 or _same_as(chars, offsets, k, cps, a, b):
+            return k
+        h = (h + np.uint64(1)) & mask
+
+
+@njit(cache=True)
+def find_strings(table, chars, offsets, cps, bounds):
+    """The word number (:func:`word_table` *table* of the words *chars*, *offsets*) of every
+    string ``cps[bounds[i]:bounds[i + 1]]``, -1 for a string that is none of them (int64)."""
+    out = np.empty(len(bounds) - 1, dtype=np.int64)
+    for i in range(len(bounds) - 1):
+        out[i] = _find(table, chars, offsets, cps, bounds[i], bounds[i + 1])
+    return out
+
+
+@njit(cache=True)
+def take_from_parts(values, words, parts, amounts, floor, first_new):
+    """The loop of adding words that take their counts from their parts, in order: for item
+    ``i``, ``values[words[i]] = amounts[i]``, then for each part ``p`` of ``parts[i]``
+    (entry numbers, -1: none) ``values[p] = max(values[p] - amounts[i], floor)``. Entries from
+    *first_new* on are strings new to the lexicon: returned are those touched, in the order
+    first touched (where a dict puts a key it did not have)."""
+    touched = np.zeros(len(values), dtype=np.bool_)
+    order = np.empty(len(values), dtype=np.int64)
+    n = 0
+    for i in range(len(words)):
+        c = amounts[i]
+        w = words[i]
+        values[w] = c
+        if w >= first_new and not touched[w]:
+            touched[w] = True
+            order[n] = w
+            n += 1
+        for j in range(parts.shape[1]):
+            p = parts[i, j]
+            if p < 0:
+                continue
+            v = values[p] - c
+            values[p] = v if v > floor else floor
+            if p >= first_new and not touched[p]:
+                touched[p] = True
+                order[n] = p
+                n += 1
+    return order[:n]
+
+
+@njit(cache=True)
+def word_sides(ucp, begin, table, chars, offsets, seen, lo, hi):
+    """For every word of two or more units of the segmentation *begin* (word starts; a
+    separator, -1, is a word of its own and a word starts after it) of the units *ucp* that is
+    a word of *table* (:func:`word_table` of *chars*, *offsets*): add 1 to ``seen`` of its
+    number, and fold the unit before it (``k`` = 0) and after it (``k`` = 1; -1 off the array)
+    into ``lo[k]`` (minimum) and ``hi[k]`` (maximum) of its number."""
+    n = len(ucp)
+    s = 0
+    while s < n:
+        e = s + 1
+        if ucp[s] >= 0:
+            while e < n and begin[e] == 0 and ucp[e] >= 0:
+                e += 1
+        if e - s >= 2:
+            w = _find(table, chars, offsets, ucp, s, e)
+            if w >= 0:
+                seen[w] += 1
+                before = np.int64(ucp[s - 1]) if s > 0 else np.int64(-1)
+                after = np.int64(ucp[e]) if e < n else np.int64(-1)
+                if before < lo[0, w]:
+                    lo[0, w] = before
+                if before > hi[0, w]:
+                    hi[0, w] = before
+                if after < lo[1, w]:
+                    lo[1, w] = after
+                if after > hi[1, w]:
+                    hi[1, w] = after
+        s = e
+    return seen
 
 
 @njit(cache=True)
