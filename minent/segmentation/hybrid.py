@@ -45,7 +45,7 @@ class HybridSegmenter(LineSegmenter):
                  classifiers: np.ndarray | None = None):
         if not w_lex > 0 or not w_lm >= 0 or not w_boundary >= 0:
             raise UsageError("hybrid weights: w_lex must be > 0, w_lm and w_boundary >= 0")
-        self.unigram = unigram
+        self._unigram, self._lexicon = unigram, None
         self.lm = lm
         self.w_lex = float(w_lex)
         self.w_lm = float(w_lm)
@@ -54,7 +54,26 @@ class HybridSegmenter(LineSegmenter):
         self.classifiers = None if classifiers is None else np.asarray(classifiers, dtype=np.int32)
         self._joins = self._joins_of = None  # (lexicon_joins of self.unigram, made when needed)
         self.pre_split = unigram.pre_split
-        self.lut = unigram.lut
+
+    @property
+    def unigram(self) -> UnigramSegmenter:
+        """The unigram model, of the lexicon :meth:`_use_lexicon` gave last (built when first
+        needed after it: the passes of self-training change the lexicon one after the other)."""
+        if self._lexicon is not None:
+            u = self._unigram
+            self._unigram = UnigramSegmenter(self._lexicon, pre_split=u.pre_split, oov_max=u.oov_max,
+                                             oov_penalty=u.oov_penalty)
+            self._lexicon = None
+        return self._unigram
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The lexicon decoded with (:attr:`unigram`'s, whether built yet or not)."""
+        return self._unigram.lexicon if self._lexicon is None else self._lexicon
+
+    @property
+    def lut(self) -> np.ndarray:
+        return self.unigram.lut
 
     def prepare(self) -> None:
         """Build the char LM's lookup tables now (:meth:`CharLM.prepare`)."""
@@ -246,7 +265,7 @@ class HybridSegmenter(LineSegmenter):
         if seen is None:
             seen = self.seen_lexicon(ucp, begin)
         threshold = mean_freedom(seen) if free_pair is None else free_pair
-        lexicon = self.unigram.lexicon
+        lexicon = self.lexicon
         chars, offsets = word_arrays(lexicon.words)
         table = _table(chars, offsets)
         # (the stems are the lexicon's words: those of one character never end a stem + suffix cut)
@@ -289,9 +308,8 @@ class HybridSegmenter(LineSegmenter):
                                                two_unit_words, unpack_pairs)
         from minent.text.chars import HAN, char_class_table, from_codepoints
 
-        u = self.unigram
         han = (ucp >= 0) & (char_class_table()[np.maximum(ucp, 0)] == HAN)
-        lexicon = u.lexicon
+        lexicon = self.lexicon
         cut_at = adjacent_singles(ucp, begin, han)
         cut_keys, cut_n = np.unique(pair_keys(ucp, cut_at), return_counts=True)
         chars, offsets = word_arrays(lexicon.words)
@@ -353,17 +371,17 @@ class HybridSegmenter(LineSegmenter):
         0.8003 → 0.8015). Returns how many went."""
         from minent.segmentation.lexicon import free_pairs, mean_freedom, unpaid_words, without_words
 
-        u = self.unigram
         if seen is None:
             seen = self.seen_lexicon(ucp, begin)
         threshold = mean_freedom(seen) if free_pair is None else free_pair
         collocations = free_pairs(seen, threshold) if threshold > 0 else set()  # (0: none)
         collocations -= set(keep_pairs)
         unpaid = unpaid_words(seen, margin=margin, entry_cost=entry_cost)
-        drop = (collocations | unpaid) & set(u.lexicon.words)
+        lexicon = self.lexicon
+        drop = (collocations | unpaid) & set(lexicon.words)
         if not drop:
             return 0
-        self._use_lexicon(without_words(u.lexicon, drop))
+        self._use_lexicon(without_words(lexicon, drop))
         log.info("hybrid: %d words dropped on its own segmentation: %d collocations of free units (freedom >= %.3f), "
                  "%d that do not pay for their entry", len(drop), len(collocations & drop), threshold,
                  len(unpaid & drop))
@@ -381,9 +399,8 @@ class HybridSegmenter(LineSegmenter):
         model's first labels too, PKU 0.8295, CityU 0.8038. Returns how many words went."""
         from minent.segmentation.lexicon import closed_words
 
-        u = self.unigram
-        counts = u.lexicon.as_dict()
-        closed = closed_words(ucp, begin, (w for w in counts if len(w) > 1))
+        counts = self.lexicon.as_dict()
+        closed = closed_words(ucp, begin, self.lexicon.words)  # (those of two or more characters, each once)
         if not closed:
             return 0
         for w in closed:
@@ -400,9 +417,7 @@ class HybridSegmenter(LineSegmenter):
 
     def _use_lexicon(self, lexicon: Lexicon) -> None:
         """Decode with *lexicon* from now on, with the unigram model's other settings."""
-        u = self.unigram
-        self.unigram = UnigramSegmenter(lexicon, pre_split=u.pre_split, oov_max=u.oov_max, oov_penalty=u.oov_penalty)
-        self.lut = self.unigram.lut
+        self._lexicon = lexicon  # (the unigram model of it is built when first needed)
 
     def save(self, path: str | Path) -> None:
         arrays = self.lm.arrays()

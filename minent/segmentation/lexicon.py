@@ -534,31 +534,18 @@ def suffix_cuts(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: tuple,
     times, in the order of :func:`suffix_words`; *stems*: ``(chars, offsets, table)``, the
     :func:`word_arrays` of the stems and their
     :func:`~minent.segmentation.kernels.lexicon.word_table`. Returns ``(cps, offsets, cuts, counts)``."""
-    from minent.segmentation.kernels.lexicon import find_strings
+    from minent.segmentation.kernels.lexicon import find_strings, stem_suffix_cuts
     from minent.segmentation.unigram import unique_rows
     from minent.text.chars import HAN, char_class_table
 
     none = (np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
-    n = len(ucp)
-    if n < 3:
+    if len(ucp) < 3:
         return none
-    han = (ucp >= 0) & (char_class_table()[np.maximum(ucp, 0)] == HAN)
-    sep = ucp < 0
     # (a separator is a word of its own here, and a word starts after it)
-    is_start = (begin[:n] != 0) | sep
-    is_start[1:] |= sep[:-1]
-    is_start[0] = True
-    # (the starts and lengths of every word of the corpus: int32 where they fit, 8 bytes a
-    # word instead of 24 with the copy np.append makes, 1.5 GB for 84M units)
-    start = np.flatnonzero(is_start).astype(np.int32 if n < 2**31 else np.int64)
-    del is_start
-    length = np.empty_like(start)
-    np.subtract(start[1:], start[:-1], out=length[:-1])
-    length[-1] = n - start[-1]
+    at, lens = stem_suffix_cuts(ucp, begin, char_class_table() == HAN, max_len)
     found = []  # (stem + suffix rows of m + 1 units, how often each was cut), m = 2..max_len-1
     for m in range(2, max_len):
-        s = start[np.flatnonzero((length[:-1] == m) & (length[1:] == 1))]
-        s = s[np.all(han[s[:, None] + np.arange(m + 1)], axis=1)]
+        s = at[lens == m]
         if len(s):
             found.append(unique_rows(ucp[s[:, None] + np.arange(m + 1)]))  # (np.unique(axis=0)'s rows and counts)
     if not found:

@@ -180,6 +180,33 @@ def word_sides(ucp, begin, table, chars, offsets, seen, lo, hi):
 
 
 @njit(cache=True)
+def stem_suffix_cuts(ucp, begin, is_han, max_len):
+    """Every word of 2..*max_len* - 1 units of the segmentation *begin* of the units *ucp*
+    (as in :func:`word_sides`) that a one-unit word follows, all of them Han characters
+    (``is_han[code point]``): its start and its length (int64), in corpus order."""
+    n = len(ucp)
+    starts = np.empty(n // 3 + 1, dtype=np.int64)
+    lens = np.empty(n // 3 + 1, dtype=np.int64)
+    k = 0
+    prev, prev_len = 0, 0  # (the word before, prev_len 0 when it is not all Han)
+    s = 0
+    while s < n:
+        e = s + 1
+        han = ucp[s] >= 0 and is_han[ucp[s]]
+        if ucp[s] >= 0:
+            while e < n and begin[e] == 0 and ucp[e] >= 0:
+                han = han and is_han[ucp[e]]
+                e += 1
+        if e - s == 1 and han and 2 <= prev_len < max_len:
+            starts[k] = prev
+            lens[k] = prev_len
+            k += 1
+        prev, prev_len = s, (e - s if han else 0)
+        s = e
+    return starts[:k], lens[:k]
+
+
+@njit(cache=True)
 def freedom_counts(chars, offsets, counts, char_ids, n_chars, table):
     """The sums behind the freedoms of :func:`minent.segmentation.lexicon.freedoms`: for every
     word ``w`` of count ``counts[w]``, in order, its count is added to ``alone`` of its string
