@@ -452,10 +452,12 @@ def free_pairs(lexicon: Lexicon, threshold: float | None = None) -> set[str]:
     return {w for w, m in zip(lexicon.words, mask.tolist()) if m}
 
 
-def word_index(words: list[str]) -> tuple[np.ndarray, np.ndarray, bool]:
-    """:func:`word_arrays` of *words*, and whether they are distinct (no string listed twice)."""
+def word_index(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """:func:`word_arrays` of *words*, their :func:`~minent.segmentation.kernels.lexicon.word_table`
+    (a string listed twice: its first number) and whether they are distinct."""
     chars, offsets = word_arrays(words)
-    return chars, offsets, bool(np.count_nonzero(_table(chars, offsets) >= 0) == len(words))
+    table = _table(chars, offsets)
+    return chars, offsets, table, bool(np.count_nonzero(table >= 0) == len(words))
 
 
 def _table(chars: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -552,9 +554,7 @@ def suffix_cuts(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: tuple,
         return none
     # the rows are distinct stem + suffix strings: a suffix's different stems are its rows
     suffixes, n_stems = np.unique(np.concatenate([rows[:, -1] for rows, _ in found]), return_counts=True)
-    freedom = char_freedoms(seen)
-    bound = np.array([c for c, k in zip(suffixes.tolist(), n_stems.tolist())
-                      if k >= min_stems and freedom.get(chr(c), 0.0) < threshold], dtype=suffixes.dtype)
+    bound = suffixes[(n_stems >= min_stems) & (char_freedom_table(seen)[suffixes] < threshold)]
     stem_chars, stem_offsets, table = stems
     parts = []
     for rows, counts in found:
@@ -645,18 +645,25 @@ def char_freedoms(lexicon: Lexicon) -> dict[str, float]:
     """
     if len(lexicon.words) == 0:
         return {}
+    chars, _ = word_arrays(lexicon.words)
+    cps, first = np.unique(chars, return_index=True)
+    order = np.argsort(first, kind="stable")  # (the characters in the order they first come)
+    return dict(zip(from_codepoints(cps[order]), char_freedom_table(lexicon)[cps[order]].tolist()))
+
+
+def char_freedom_table(lexicon: Lexicon) -> np.ndarray:
+    """The values of :func:`char_freedoms` by code point (float64, 0x110000 of them; 0.0 for a
+    character that is in no word)."""
     chars, offsets = word_arrays(lexicon.words)
     lens = np.diff(offsets)
     counts = np.asarray(lexicon.counts, dtype=np.float64)
-    cps, first, inv = np.unique(chars, return_index=True, return_inverse=True)
     # (bincount adds its weights one at a time in order: the sums of the loop over the words)
-    occ = np.bincount(inv, weights=np.repeat(counts, lens), minlength=len(cps))
+    occ = np.bincount(chars, weights=np.repeat(counts, lens), minlength=0x110000)
     single = lens == 1
-    alone = np.bincount(inv[offsets[:-1][single]], weights=counts[single], minlength=len(cps))
-    freedom = np.zeros(len(cps))
+    alone = np.bincount(chars[offsets[:-1][single]], weights=counts[single], minlength=0x110000)
+    freedom = np.zeros(0x110000)
     np.divide(alone, occ, out=freedom, where=occ > 0)
-    order = np.argsort(first, kind="stable")  # (the characters in the order they first come)
-    return dict(zip(from_codepoints(cps[order]), freedom[order].tolist()))
+    return freedom
 
 
 def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4.0) -> set[str]:
@@ -677,7 +684,7 @@ def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4
     """
     from minent.segmentation.kernels.lexicon import unpaid_mask, word_table
 
-    chars, offsets, distinct = word_index(lexicon.words)
+    chars, offsets, _, distinct = word_index(lexicon.words)
     positive = lexicon.counts > 0
     if distinct:  # (the dict below without building it: one count per string)
         counts = lexicon.counts[positive].tolist()
@@ -711,7 +718,7 @@ def without_words(lexicon: Lexicon, drop: set[str]) -> Lexicon:
     from minent.segmentation.kernels.lexicon import find_strings
 
     words = lexicon.words
-    chars, offsets, distinct = word_index(words)
+    chars, offsets, table, distinct = word_index(words)
     if not distinct:  # (a word listed twice: the dict keeps its first place and last count)
         counts = {w: c for w, c in zip(words, lexicon.counts.tolist()) if w not in drop}
         for w, c in zip(words, lexicon.counts.tolist()):
@@ -719,7 +726,6 @@ def without_words(lexicon: Lexicon, drop: set[str]) -> Lexicon:
                 for ch in w:
                     counts[ch] = counts.get(ch, 0.0) + c
         return Lexicon(list(counts), np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-    table = _table(chars, offsets)
     gone = np.zeros(len(words), dtype=bool)
     if drop:
         drop_chars, drop_offsets = word_arrays(list(drop))
@@ -768,10 +774,7 @@ def joined_words(lexicon: Lexicon, cps: np.ndarray, offsets: np.ndarray, cuts: n
     """
     from minent.segmentation.kernels.lexicon import find_strings, take_from_parts
 
-    lex_chars, lex_offsets, distinct = word_index(lexicon.words)
-    if not distinct:
-        lexicon = Lexicon.from_dict(lexicon.as_dict())
-        lex_chars, lex_offsets, _ = word_index(lexicon.words)
+    lex_chars, lex_offsets = word_arrays(lexicon.words)
     n_lex, k = len(lexicon), len(offsets) - 1
     cps = np.asarray(cps, dtype=np.int64)
     offsets = np.asarray(offsets, dtype=np.int64)
@@ -783,6 +786,8 @@ def joined_words(lexicon: Lexicon, cps: np.ndarray, offsets: np.ndarray, cuts: n
     all_offsets = np.concatenate([lex_offsets, len(lex_chars) + offsets[1:], len(lex_chars) + len(cps) + bounds[1:]])
     table = _table(chars, all_offsets)
     entry = find_strings(table, chars, all_offsets, chars, all_offsets)
+    if (entry[:n_lex] != np.arange(n_lex)).any():  # (a word listed twice: as the dict of it)
+        return joined_words(Lexicon.from_dict(lexicon.as_dict()), cps, offsets, cuts, counts, floor=floor)
     values = np.zeros(len(entry))
     values[:n_lex] = lexicon.counts
     new = take_from_parts(values, entry[n_lex:n_lex + k], entry[n_lex + k:].reshape(k, 2),
