@@ -78,6 +78,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import logging
 import math
 from collections.abc import Callable, Iterable
@@ -449,7 +450,7 @@ def free_pairs(lexicon: Lexicon, threshold: float | None = None) -> set[str]:
         freedom = np.where(occ > 0, alone / occ, 0.0)
         char_freedom = np.where(char_occ > 0, char_alone / char_occ, 0.0)
     mask = free_pair_mask(chars, offsets, char_ids, table, freedom, char_freedom, float(threshold))
-    return {w for w, m in zip(lexicon.words, mask.tolist()) if m}
+    return set(itertools.compress(lexicon.words, mask.tolist()))
 
 
 def word_index(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -692,7 +693,7 @@ def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4
         if total <= 0:
             return {w for w in lexicon.words if len(w) > 1}
         lp = np.full(len(lexicon), -math.inf)
-        lp[positive] = [math.log(c / total) for c in counts]
+        lp[positive] = list(map(math.log, (lexicon.counts[positive] / total).tolist()))  # (math.log of each c / total)
     else:
         counts = {w: c for w, c in zip(lexicon.words, lexicon.counts.tolist()) if c > 0}
         total = sum(counts.values())
@@ -748,7 +749,7 @@ def without_words(lexicon: Lexicon, drop: set[str]) -> Lexicon:
     new_counts = np.zeros(len(new_cps))
     np.add.at(new_counts, inverse.ravel(), amounts[~old])
     order = np.argsort(first, kind="stable")  # (new characters in the order first met)
-    return Lexicon([words[i] for i in keep.tolist()] + list(from_codepoints(new_cps[order])),
+    return Lexicon(list(itertools.compress(words, (~gone).tolist())) + list(from_codepoints(new_cps[order])),
                    np.concatenate([counts, new_counts[order]]))
 
 
