@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from minent.segmentation.kernels.prefetch import prefetch_row
+
 NEG_INF = -np.inf
 
 
@@ -147,14 +149,24 @@ def take_from_parts(values, words, parts, amounts, floor, first_new):
     return order[:n]
 
 
+WORDS_AHEAD = 16
+"""How many words ahead :func:`word_sides` asks for the slot of the table it will probe
+(:func:`~minent.segmentation.kernels.prefetch.prefetch_row`)."""
+
+
 @njit(cache=True)
 def word_sides(ucp, begin, table, chars, offsets, seen, lo, hi):
     """For every word of two or more units of the segmentation *begin* (word starts; a
     separator, -1, is a word of its own and a word starts after it) of the units *ucp* that is
     a word of *table* (:func:`word_table` of *chars*, *offsets*): add 1 to ``seen`` of its
     number, and fold the unit before it (``k`` = 0) and after it (``k`` = 1; -1 off the array)
-    into ``lo[k]`` (minimum) and ``hi[k]`` (maximum) of its number."""
+    into ``lo[k]`` (minimum) and ``hi[k]`` (maximum) of its number. The words are found and
+    hashed first, then looked up in order, each asking for its slot some words ahead."""
     n = len(ucp)
+    starts = np.empty(n // 2 + 1, dtype=np.int64)
+    ends = np.empty(n // 2 + 1, dtype=np.int64)
+    hashes = np.empty(n // 2 + 1, dtype=np.uint64)
+    m = 0
     s = 0
     while s < n:
         e = s + 1
@@ -162,20 +174,34 @@ def word_sides(ucp, begin, table, chars, offsets, seen, lo, hi):
             while e < n and begin[e] == 0 and ucp[e] >= 0:
                 e += 1
         if e - s >= 2:
-            w = _find(table, chars, offsets, ucp, s, e)
-            if w >= 0:
-                seen[w] += 1
-                before = np.int64(ucp[s - 1]) if s > 0 else np.int64(-1)
-                after = np.int64(ucp[e]) if e < n else np.int64(-1)
-                if before < lo[0, w]:
-                    lo[0, w] = before
-                if before > hi[0, w]:
-                    hi[0, w] = before
-                if after < lo[1, w]:
-                    lo[1, w] = after
-                if after > hi[1, w]:
-                    hi[1, w] = after
+            starts[m] = s
+            ends[m] = e
+            hashes[m] = _string_hash(ucp, s, e)
+            m += 1
         s = e
+    mask = np.uint64(len(table) - 1)
+    for j in range(m):
+        if j + WORDS_AHEAD < m:
+            prefetch_row(table, np.int64(hashes[j + WORDS_AHEAD] & mask))
+        s, e = starts[j], ends[j]
+        h = hashes[j] & mask
+        while True:  # (:func:`find_word`, its hash already known)
+            w = table[h]
+            if w < 0 or _same_as(chars, offsets, w, ucp, s, e):
+                break
+            h = (h + np.uint64(1)) & mask
+        if w >= 0:
+            seen[w] += 1
+            before = np.int64(ucp[s - 1]) if s > 0 else np.int64(-1)
+            after = np.int64(ucp[e]) if e < n else np.int64(-1)
+            if before < lo[0, w]:
+                lo[0, w] = before
+            if before > hi[0, w]:
+                hi[0, w] = before
+            if after < lo[1, w]:
+                lo[1, w] = after
+            if after > hi[1, w]:
+                hi[1, w] = after
     return seen
 
 
