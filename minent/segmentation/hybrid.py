@@ -311,7 +311,8 @@ class HybridSegmenter(LineSegmenter):
         han = (ucp >= 0) & (char_class_table()[np.maximum(ucp, 0)] == HAN)
         lexicon = self.lexicon
         cut_at = adjacent_singles(ucp, begin, han)
-        cut_keys, cut_n = np.unique(pair_keys(ucp, cut_at), return_counts=True)
+        cut_pairs = pair_keys(ucp, cut_at)
+        cut_keys, cut_n = np.unique(cut_pairs, return_counts=True)
         chars, offsets = word_arrays(lexicon.words)
         lex_cps = chars[offsets[:-1][np.diff(offsets) == 2][:, None] + np.arange(2)]
         lex_cps = lex_cps[(char_class_table()[lex_cps] == HAN).all(axis=1)]
@@ -347,7 +348,7 @@ class HybridSegmenter(LineSegmenter):
         log.info("hybrid: %d two-character words from their neighbours, %d collocations dropped", len(word_keys),
                  len(drop))
         begin = begin.copy()
-        begin[cut_at[among(pair_keys(ucp, cut_at), word_keys)] + 1] = 0
+        begin[cut_at[among(cut_pairs, word_keys)] + 1] = 0
         joined = two_unit_words(ucp, begin, han)
         begin[joined[among(pair_keys(ucp, joined), colloc_keys)] + 1] = 1
         return begin, set(strings(lex_keys[words]))
