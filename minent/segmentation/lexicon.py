@@ -685,7 +685,7 @@ def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4
     """
     from minent.segmentation.kernels.lexicon import unpaid_mask, word_table
 
-    chars, offsets, _, distinct = word_index(lexicon.words)
+    chars, offsets, every, distinct = word_index(lexicon.words)
     positive = lexicon.counts > 0
     if distinct:  # (the dict below without building it: one count per string)
         counts = lexicon.counts[positive].tolist()
@@ -703,7 +703,9 @@ def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4
         # listed twice takes its last positive count, as the dict does)
         lp = {w: math.log(c / total) for w, c in counts.items()}
         lp = np.array([lp.get(w, -math.inf) for w in lexicon.words])
-    table = word_table(chars, offsets, positive, True)
+    # (the words of positive count, a string listed twice at its last: every word's own table
+    # when all are positive and distinct, as the words of a segmentation are)
+    table = every if distinct and positive.all() else word_table(chars, offsets, positive, True)
     mask = unpaid_mask(chars, offsets, table, lexicon.counts, lp, math.log(0.5 / total), float(margin),
                        float(entry_cost))
     return {lexicon.words[i] for i in np.flatnonzero(mask).tolist()}
