@@ -33,14 +33,27 @@ def _string_hash(chars, a, b):
 
 
 @njit(cache=True, inline="always")
-def _same(chars, offsets, w, a, b):
+def _same_as(chars, offsets, w, cps, a, b):
+    # whether word w of (chars, offsets) is the string cps[a:b]
     s = offsets[w]
     if offsets[w + 1] - s != b - a:
         return False
     for p in range(b - a):
-        if chars[s + p] != chars[a + p]:
+        if chars[s + p] != cps[a + p]:
             return False
     return True
+
+
+@njit(cache=True, inline="always")
+def _probe(table, chars, offsets, cps, a, b, h):
+    # the word number of the string cps[a:b] (any array of code points) whose hash is h, -1 when none
+    mask = np.uint64(len(table) - 1)
+    h = h & mask
+    while True:
+        k = table[h]
+        if k < 0 or _same_as(chars, offsets, k, cps, a, b):
+            return k
+        h = (h + np.uint64(1)) & mask
 
 
 @njit(cache=True)
@@ -64,7 +77,7 @@ def word_table(chars, offsets, use, last):
             if k < 0:
                 table[h] = w
                 break
-            if _same(chars, offsets, k, a, b):
+            if _same_as(chars, offsets, k, chars, a, b):
                 if last:
                     table[h] = w
                 break
@@ -76,36 +89,7 @@ def word_table(chars, offsets, use, last):
 def find_word(table, chars, offsets, a, b):
     """The number that :func:`word_table` *table* of the words (*chars*, *offsets*) gives the
     string ``chars[a:b]`` (a sub-string of a word), or -1 when it is none of them."""
-    mask = np.uint64(len(table) - 1)
-    h = _string_hash(chars, a, b) & mask
-    while True:
-        k = table[h]
-        if k < 0 or _same(chars, offsets, k, a, b):
-            return k
-        h = (h + np.uint64(1)) & mask
-
-
-@njit(cache=True, inline="always")
-def _same_as(chars, offsets, w, cps, a, b):
-    s = offsets[w]
-    if offsets[w + 1] - s != b - a:
-        return False
-    for p in range(b - a):
-        if chars[s + p] != cps[a + p]:
-            return False
-    return True
-
-
-@njit(cache=True, inline="always")
-def _find(table, chars, offsets, cps, a, b):
-    # the word number of the string cps[a:b] (any array of code points), -1 when none
-    mask = np.uint64(len(table) - 1)
-    h = _string_hash(cps, a, b) & mask
-    while True:
-        k = table[h]
-        if k < 0 or _same_as(chars, offsets, k, cps, a, b):
-            return k
-        h = (h + np.uint64(1)) & mask
+    return _probe(table, chars, offsets, chars, a, b, _string_hash(chars, a, b))
 
 
 @njit(cache=True)
@@ -114,7 +98,8 @@ def find_strings(table, chars, offsets, cps, bounds):
     string ``cps[bounds[i]:bounds[i + 1]]``, -1 for a string that is none of them (int64)."""
     out = np.empty(len(bounds) - 1, dtype=np.int64)
     for i in range(len(bounds) - 1):
-        out[i] = _find(table, chars, offsets, cps, bounds[i], bounds[i + 1])
+        a, b = bounds[i], bounds[i + 1]
+        out[i] = _probe(table, chars, offsets, cps, a, b, _string_hash(cps, a, b))
     return out
 
 
@@ -184,12 +169,7 @@ def word_sides(ucp, begin, table, chars, offsets, seen, lo, hi):
         if j + WORDS_AHEAD < m:
             prefetch_row(table, np.int64(hashes[j + WORDS_AHEAD] & mask))
         s, e = starts[j], ends[j]
-        h = hashes[j] & mask
-        while True:  # (:func:`find_word`, its hash already known)
-            w = table[h]
-            if w < 0 or _same_as(chars, offsets, w, ucp, s, e):
-                break
-            h = (h + np.uint64(1)) & mask
+        w = _probe(table, chars, offsets, ucp, s, e, hashes[j])
         if w >= 0:
             seen[w] += 1
             before = np.int64(ucp[s - 1]) if s > 0 else np.int64(-1)
