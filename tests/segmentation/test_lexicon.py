@@ -590,8 +590,13 @@ def test_extend_fragments_counts():
     ucp = np.array([-1 if c == "|" else ord(c) for c in text], np.int32)
     # 国 务院 | 国 务院 | 0 年前 | 0 年前 | 大 学会 | 学会
     begin = np.array([1, 1, 0, 0] * 5 + [1, 0], np.uint8)
+    first = seg.unigram
     assert seg.extend_fragments(ucp, begin) == 2
-    assert seg.unigram.lexicon.as_dict() == {"国": 8.0, "学会": 4.0, "大": 6.0, "0": 2.0, "国务院": 2.0}
+    want = {"国": 8.0, "学会": 4.0, "大": 6.0, "0": 2.0, "国务院": 2.0}
+    # (the pass gives the lexicon; its unigram model is built when first asked for, and decodes with it)
+    assert seg.lexicon.as_dict() == want and seg._unigram is first
+    assert seg.unigram.lexicon.as_dict() == want and seg.unigram is not first and seg.lut is seg.unigram.lut
+    assert seg.unigram.segment_line("国务院") == "国务院"
 
 
 def test_closed_words_and_suffix_words_of_astral_and_mixed_units():
