@@ -260,14 +260,13 @@ class HybridSegmenter(LineSegmenter):
         *free_pair*: the freedom threshold of :meth:`drop_collocations` (None: the mean; 0: no
         suffix). Returns how many words came in."""
         from minent.segmentation.kernels.lexicon import find_strings
-        from minent.segmentation.lexicon import _table, joined_words, mean_freedom, suffix_cuts, word_arrays
+        from minent.segmentation.lexicon import joined_words, mean_freedom, suffix_cuts, word_index
 
         if seen is None:
             seen = self.seen_lexicon(ucp, begin)
         threshold = mean_freedom(seen) if free_pair is None else free_pair
         lexicon = self.lexicon
-        chars, offsets = word_arrays(lexicon.words)
-        table = _table(chars, offsets)
+        chars, offsets, table, _ = word_index(lexicon.words)
         # (the stems are the lexicon's words: those of one character never end a stem + suffix cut)
         cps, offsets_new, cuts, counts = suffix_cuts(ucp, begin, seen, (chars, offsets, table), threshold)
         new = find_strings(table, chars, offsets, cps, offsets_new) < 0  # (not yet a word of the lexicon)
