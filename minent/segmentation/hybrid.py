@@ -45,7 +45,7 @@ class HybridSegmenter(LineSegmenter):
                  classifiers: np.ndarray | None = None):
         if not w_lex > 0 or not w_lm >= 0 or not w_boundary >= 0:
             raise UsageError("hybrid weights: w_lex must be > 0, w_lm and w_boundary >= 0")
-        self.unigram = unigram
+        self._unigram, self._lexicon = unigram, None
         self.lm = lm
         self.w_lex = float(w_lex)
         self.w_lm = float(w_lm)
@@ -54,7 +54,26 @@ class HybridSegmenter(LineSegmenter):
         self.classifiers = None if classifiers is None else np.asarray(classifiers, dtype=np.int32)
         self._joins = self._joins_of = None  # (lexicon_joins of self.unigram, made when needed)
         self.pre_split = unigram.pre_split
-        self.lut = unigram.lut
+
+    @property
+    def unigram(self) -> UnigramSegmenter:
+        """The unigram model, of the lexicon :meth:`_use_lexicon` gave last (built when first
+        needed after it: the passes of self-training change the lexicon one after the other)."""
+        if self._lexicon is not None:
+            u = self._unigram
+            self._unigram = UnigramSegmenter(self._lexicon, pre_split=u.pre_split, oov_max=u.oov_max,
+                                             oov_penalty=u.oov_penalty)
+            self._lexicon = None
+        return self._unigram
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The lexicon decoded with (:attr:`unigram`'s, whether built yet or not)."""
+        return self._unigram.lexicon if self._lexicon is None else self._lexicon
+
+    @property
+    def lut(self) -> np.ndarray:
+        return self.unigram.lut
 
     def prepare(self) -> None:
         """Build the char LM's lookup tables now (:meth:`CharLM.prepare`)."""
@@ -240,24 +259,25 @@ class HybridSegmenter(LineSegmenter):
         and its suffix (a part never falls below ½). *seen*: :meth:`seen_lexicon` of *begin*;
         *free_pair*: the freedom threshold of :meth:`drop_collocations` (None: the mean; 0: no
         suffix). Returns how many words came in."""
-        from minent.segmentation.lexicon import mean_freedom, suffix_words
+        from minent.segmentation.kernels.lexicon import find_strings
+        from minent.segmentation.lexicon import joined_words, mean_freedom, suffix_cuts, word_index
 
         if seen is None:
             seen = self.seen_lexicon(ucp, begin)
         threshold = mean_freedom(seen) if free_pair is None else free_pair
-        u = self.unigram
-        counts = u.lexicon.as_dict()
-        new = {w: c for w, c in suffix_words(ucp, begin, seen, (w for w in counts if len(w) > 1),
-                                             threshold).items() if w not in counts}
-        if not new:
+        lexicon = self.lexicon
+        chars, offsets, table, _ = word_index(lexicon.words)
+        # (the stems are the lexicon's words: those of one character never end a stem + suffix cut)
+        cps, offsets_new, cuts, counts = suffix_cuts(ucp, begin, seen, (chars, offsets, table), threshold)
+        new = find_strings(table, chars, offsets, cps, offsets_new) < 0  # (not yet a word of the lexicon)
+        if not new.any():
             return 0
-        for w, c in new.items():
-            counts[w] = float(c)
-            for part in (w[:-1], w[-1]):
-                counts[part] = max(counts.get(part, 0.0) - c, 0.5)
-        self._use_lexicon(Lexicon.from_dict(counts))
-        log.info("hybrid: %d stem + suffix words added from its own segmentation", len(new))
-        return len(new)
+        lens = np.diff(offsets_new)[new]
+        keep = np.repeat(new, np.diff(offsets_new))
+        offsets_new = np.concatenate([[0], np.cumsum(lens)])
+        self._use_lexicon(joined_words(lexicon, cps[keep], offsets_new, offsets_new[1:] - 1, counts[new]))
+        log.info("hybrid: %d stem + suffix words added from its own segmentation", int(new.sum()))
+        return int(new.sum())
 
     def settle_pairs(self, ucp: np.ndarray, begin: np.ndarray) -> tuple[np.ndarray, set[str]]:
         """Judge the two-character strings of this model's own segmentation *begin* of the
@@ -282,17 +302,18 @@ class HybridSegmenter(LineSegmenter):
         those of a word than by their parts, against a word boundary and against their own
         neighbours (evidence < 0 on all four counts, the mirror of a collocation: 場所, 得到),
         which the free-pair rule of :meth:`drop_collocations` then leaves alone."""
-        from minent.segmentation.lexicon import without_words
+        from minent.segmentation.lexicon import joined_words, without_words, word_arrays
         from minent.segmentation.pairs import (MIN_PAIRS, adjacent_singles, among, pair_evidence, pair_keys,
                                                two_unit_words, unpack_pairs)
-        from minent.text.chars import HAN, char_class_table, from_codepoints, to_codepoints
+        from minent.text.chars import HAN, char_class_table, from_codepoints
 
-        u = self.unigram
         han = (ucp >= 0) & (char_class_table()[np.maximum(ucp, 0)] == HAN)
-        counts = u.lexicon.as_dict()
+        lexicon = self.lexicon
         cut_at = adjacent_singles(ucp, begin, han)
-        cut_keys, cut_n = np.unique(pair_keys(ucp, cut_at), return_counts=True)
-        lex_cps = to_codepoints("".join(w for w in counts if len(w) == 2)).astype(np.int64).reshape(-1, 2)
+        cut_pairs = pair_keys(ucp, cut_at)
+        cut_keys, cut_n = np.unique(cut_pairs, return_counts=True)
+        chars, offsets = word_arrays(lexicon.words)
+        lex_cps = chars[offsets[:-1][np.diff(offsets) == 2][:, None] + np.arange(2)]
         lex_cps = lex_cps[(char_class_table()[lex_cps] == HAN).all(axis=1)]
         lex_keys = np.unique(pair_keys(lex_cps.ravel(), np.arange(0, lex_cps.size, 2)))
         known = among(cut_keys, lex_keys)  # (a lexicon word cut by the segmenter)
@@ -316,17 +337,17 @@ class HybridSegmenter(LineSegmenter):
 
         drop = set(strings(colloc_keys))
         if drop:
-            counts = without_words(Lexicon.from_dict(counts), drop).as_dict()
-        for w, c in zip(strings(word_keys), cand_n[word].tolist()):
-            counts[w] = float(c)
-            for ch in w:
-                counts[ch] = max(counts.get(ch, 0.0) - c, 0.5)
+            lexicon = without_words(lexicon.distinct(), drop)
+        if len(word_keys):  # (each new word's count taken from its two characters, each keeping ½)
+            k = len(word_keys)
+            lexicon = joined_words(lexicon, unpack_pairs(word_keys).ravel(), np.arange(0, 2 * k + 1, 2),
+                                   np.arange(1, 2 * k, 2), cand_n[word])
         if drop or len(word_keys):
-            self._use_lexicon(Lexicon.from_dict(counts))
+            self._use_lexicon(lexicon)
         log.info("hybrid: %d two-character words from their neighbours, %d collocations dropped", len(word_keys),
                  len(drop))
         begin = begin.copy()
-        begin[cut_at[among(pair_keys(ucp, cut_at), word_keys)] + 1] = 0
+        begin[cut_at[among(cut_pairs, word_keys)] + 1] = 0
         joined = two_unit_words(ucp, begin, han)
         begin[joined[among(pair_keys(ucp, joined), colloc_keys)] + 1] = 1
         return begin, set(strings(lex_keys[words]))
@@ -350,17 +371,17 @@ class HybridSegmenter(LineSegmenter):
         0.8003 → 0.8015). Returns how many went."""
         from minent.segmentation.lexicon import free_pairs, mean_freedom, unpaid_words, without_words
 
-        u = self.unigram
         if seen is None:
             seen = self.seen_lexicon(ucp, begin)
         threshold = mean_freedom(seen) if free_pair is None else free_pair
         collocations = free_pairs(seen, threshold) if threshold > 0 else set()  # (0: none)
         collocations -= set(keep_pairs)
         unpaid = unpaid_words(seen, margin=margin, entry_cost=entry_cost)
-        drop = (collocations | unpaid) & set(u.lexicon.words)
+        lexicon = self.lexicon
+        drop = (collocations | unpaid) & set(lexicon.words)
         if not drop:
             return 0
-        self._use_lexicon(without_words(u.lexicon, drop))
+        self._use_lexicon(without_words(lexicon, drop))
         log.info("hybrid: %d words dropped on its own segmentation: %d collocations of free units (freedom >= %.3f), "
                  "%d that do not pay for their entry", len(drop), len(collocations & drop), threshold,
                  len(unpaid & drop))
@@ -378,9 +399,8 @@ class HybridSegmenter(LineSegmenter):
         model's first labels too, PKU 0.8295, CityU 0.8038. Returns how many words went."""
         from minent.segmentation.lexicon import closed_words
 
-        u = self.unigram
-        counts = u.lexicon.as_dict()
-        closed = closed_words(ucp, begin, (w for w in counts if len(w) > 1))
+        counts = self.lexicon.as_dict()
+        closed = closed_words(ucp, begin, self.lexicon.words)  # (those of two or more characters, each once)
         if not closed:
             return 0
         for w in closed:
@@ -397,9 +417,7 @@ class HybridSegmenter(LineSegmenter):
 
     def _use_lexicon(self, lexicon: Lexicon) -> None:
         """Decode with *lexicon* from now on, with the unigram model's other settings."""
-        u = self.unigram
-        self.unigram = UnigramSegmenter(lexicon, pre_split=u.pre_split, oov_max=u.oov_max, oov_penalty=u.oov_penalty)
-        self.lut = self.unigram.lut
+        self._lexicon = lexicon  # (the unigram model of it is built when first needed)
 
     def save(self, path: str | Path) -> None:
         arrays = self.lm.arrays()

@@ -78,6 +78,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import logging
 import math
 from collections.abc import Callable, Iterable
@@ -449,7 +450,40 @@ def free_pairs(lexicon: Lexicon, threshold: float | None = None) -> set[str]:
         freedom = np.where(occ > 0, alone / occ, 0.0)
         char_freedom = np.where(char_occ > 0, char_alone / char_occ, 0.0)
     mask = free_pair_mask(chars, offsets, char_ids, table, freedom, char_freedom, float(threshold))
-    return {w for w, m in zip(lexicon.words, mask.tolist()) if m}
+    return set(itertools.compress(lexicon.words, mask.tolist()))
+
+
+def word_index(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """:func:`word_arrays` of *words*, their :func:`~minent.segmentation.kernels.lexicon.word_table`
+    (a string listed twice: its first number) and whether they are distinct."""
+    chars, offsets = word_arrays(words)
+    table = _table(chars, offsets)
+    return chars, offsets, table, bool(np.count_nonzero(table >= 0) == len(words))
+
+
+def _table(chars: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """:func:`minent.segmentation.kernels.lexicon.word_table` of every word (a string listed
+    twice: its first number)."""
+    from minent.segmentation.kernels.lexicon import word_table
+
+    return word_table(chars, offsets, np.ones(len(offsets) - 1, dtype=np.bool_), False)
+
+
+def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """The positions ``starts[i] .. starts[i] + lens[i] - 1``, one range after the other."""
+    ends = np.cumsum(lens)
+    return np.repeat(np.asarray(starts, dtype=np.int64) - (ends - lens), lens) + np.arange(ends[-1] if len(ends) else 0)
+
+
+def strings_of(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """The strings ``chars[starts[i]:ends[i]]`` of code points *chars* (the inverse of
+    :func:`word_arrays` with ``starts, ends = offsets[:-1], offsets[1:]``)."""
+    lens = np.asarray(ends, dtype=np.int64) - starts
+    text = from_codepoints(chars[_ranges(starts, lens)])
+    cut = np.zeros(len(lens) + 1, dtype=np.int64)
+    np.cumsum(lens, out=cut[1:])
+    cut = cut.tolist()
+    return [text[cut[i]:cut[i + 1]] for i in range(len(lens))]
 
 
 def word_arrays(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -489,49 +523,54 @@ def suffix_words(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: Itera
     >>> suffix_words(ucp, begin, seen, ["中国", "希腊"], mean_freedom(seen))
     {'中国队': 1, '希腊队': 1}
     """
+    stems = list(stems)
+    chars, offsets = word_arrays(stems)
+    cps, offsets, _, counts = suffix_cuts(ucp, begin, seen, (chars, offsets, _table(chars, offsets)), threshold,
+                                          min_stems=min_stems, max_len=max_len)
+    return dict(zip(strings_of(cps, offsets[:-1], offsets[1:]), counts.tolist()))
+
+
+def suffix_cuts(ucp: np.ndarray, begin: np.ndarray, seen: Lexicon, stems: tuple, threshold: float, *,
+                min_stems: int = MIN_STEMS, max_len: int = 4):
+    """:func:`suffix_words` on arrays: the stem + suffix words as code points *cps*, word ``i``
+    being ``cps[offsets[i]:offsets[i + 1]]``, its stem ending at ``cuts[i]``, cut ``counts[i]``
+    times, in the order of :func:`suffix_words`; *stems*: ``(chars, offsets, table)``, the
+    :func:`word_arrays` of the stems and their
+    :func:`~minent.segmentation.kernels.lexicon.word_table`. Returns ``(cps, offsets, cuts, counts)``."""
+    from minent.segmentation.kernels.lexicon import find_strings, stem_suffix_cuts
     from minent.segmentation.unigram import unique_rows
     from minent.text.chars import HAN, char_class_table
 
-    n = len(ucp)
-    if n < 3:
-        return {}
-    han = (ucp >= 0) & (char_class_table()[np.maximum(ucp, 0)] == HAN)
-    sep = ucp < 0
+    none = (np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+    if len(ucp) < 3:
+        return none
     # (a separator is a word of its own here, and a word starts after it)
-    is_start = (begin[:n] != 0) | sep
-    is_start[1:] |= sep[:-1]
-    is_start[0] = True
-    # (the starts and lengths of every word of the corpus: int32 where they fit, 8 bytes a
-    # word instead of 24 with the copy np.append makes, 1.5 GB for 84M units)
-    start = np.flatnonzero(is_start).astype(np.int32 if n < 2**31 else np.int64)
-    del is_start
-    length = np.empty_like(start)
-    np.subtract(start[1:], start[:-1], out=length[:-1])
-    length[-1] = n - start[-1]
+    at, lens = stem_suffix_cuts(ucp, begin, char_class_table() == HAN, max_len)
     found = []  # (stem + suffix rows of m + 1 units, how often each was cut), m = 2..max_len-1
     for m in range(2, max_len):
-        s = start[np.flatnonzero((length[:-1] == m) & (length[1:] == 1))]
-        s = s[np.all(han[s[:, None] + np.arange(m + 1)], axis=1)]
+        s = at[lens == m]
         if len(s):
             found.append(unique_rows(ucp[s[:, None] + np.arange(m + 1)]))  # (np.unique(axis=0)'s rows and counts)
     if not found:
-        return {}
+        return none
     # the rows are distinct stem + suffix strings: a suffix's different stems are its rows
     suffixes, n_stems = np.unique(np.concatenate([rows[:, -1] for rows, _ in found]), return_counts=True)
-    freedom = char_freedoms(seen)
-    bound = np.array([c for c, k in zip(suffixes.tolist(), n_stems.tolist())
-                      if k >= min_stems and freedom.get(chr(c), 0.0) < threshold], dtype=suffixes.dtype)
-    stems = set(stems)
-    out = {}
+    bound = suffixes[(n_stems >= min_stems) & (char_freedom_table(seen)[suffixes] < threshold)]
+    stem_chars, stem_offsets, table = stems
+    parts = []
     for rows, counts in found:
-        pick = np.flatnonzero(np.isin(rows[:, -1], bound))
-        m1 = rows.shape[1]
-        text = from_codepoints(rows[pick].ravel().astype(np.int32))
-        for i, c in enumerate(counts[pick].tolist()):
-            w = text[i * m1:(i + 1) * m1]
-            if w[:-1] in stems:
-                out[w] = c
-    return out
+        pick = np.isin(rows[:, -1], bound)
+        rows, counts = rows[pick], counts[pick]
+        k, m1 = rows.shape
+        at = find_strings(table, stem_chars, stem_offsets, rows[:, :-1].astype(np.int64).ravel(),
+                          np.arange(0, k * (m1 - 1) + 1, m1 - 1))
+        rows, counts = rows[at >= 0], counts[at >= 0]
+        parts.append((rows.astype(np.int64).ravel(), np.full(len(rows), m1), counts))
+    lens = np.concatenate([p[1] for p in parts])
+    offsets = np.zeros(len(lens) + 1, dtype=np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    return (np.concatenate([p[0] for p in parts]), offsets, offsets[1:] - 1,
+            np.concatenate([p[2] for p in parts]).astype(np.int64))
 
 
 MIN_CLOSED = 2
@@ -561,73 +600,41 @@ def closed_words(ucp: np.ndarray, begin: np.ndarray, words: Iterable[str], *,
     >>> closed_words(ucp[:10], begin[:10], ["考中心", "中心"])
     {'考中心': ('大', '', 2)}
     """
-    from minent.segmentation.kernels.viterbi import count_table, pack_rows, row_counts
+    from minent.segmentation.kernels.lexicon import find_strings, word_sides
     from minent.text.chars import HAN, char_class_table
 
     n = len(ucp)
     classes = char_class_table()
-    words = [w for w in dict.fromkeys(words) if len(w) >= 2]  # (distinct, in their order)
+    words = list(words)
     if n < 2 or not words:
         return {}
-    cps, offsets = word_arrays(words)
-    han = np.logical_and.reduceat(classes[cps] == HAN, offsets[:-1])
-    words = [w for w, h in zip(words, han.tolist()) if h]
-    if not words:
+    chars, offsets = word_arrays(words)
+    lens = np.diff(offsets)
+    # the words of two or more Han characters, each string once (its first place)
+    table = _table(chars, offsets)
+    first = find_strings(table, chars, offsets, chars, offsets) == np.arange(len(words))
+    use = np.flatnonzero(first & (lens >= 2))
+    chars, offsets = chars[_ranges(offsets[use], lens[use])], np.concatenate([[0], np.cumsum(lens[use])])
+    han = np.logical_and.reduceat(classes[chars] == HAN, offsets[:-1]) if len(use) else np.zeros(0, bool)
+    if not han.any():
         return {}
-    # the words' characters numbered 1.. (0: any other unit), so that a word's key is small
-    chars = np.unique(to_codepoints("".join(words)))
-    dense = np.zeros(0x110000, np.int32)
-    dense[chars] = np.arange(1, len(chars) + 1)
-    bits = len(chars).bit_length()
-    big = np.iinfo(np.int64).max
-    state = {}  # length: its words, their rows of ids, their hash table, and per word what was seen
-    for m in sorted({len(w) for w in words}):
-        of_m = [w for w in words if len(w) == m]
-        lex_rows = dense[to_codepoints("".join(of_m)).reshape(-1, m)]
-        # (a word's row of ids packed into one key, its index + 1 in a hash table; a longer row
-        # is found by its rank among the distinct rows)
-        table = count_table(pack_rows(lex_rows, bits), np.arange(1, len(of_m) + 1)) if m * bits <= 63 else None
-        k = len(of_m)
-        state[m] = (of_m, lex_rows, table, np.zeros(k, np.int64), [np.full(k, big), np.full(k, big)],
-                    [np.full(k, -2, np.int64), np.full(k, -2, np.int64)])
+    if not han.all():
+        use = use[han]
+        chars, offsets = chars[_ranges(offsets[:-1][han], lens[use])], np.concatenate([[0], np.cumsum(lens[use])])
+    table = _table(chars, offsets)
+    k = len(use)
+    seen = np.zeros(k, np.int64)
+    lo, hi = np.full((2, k), np.iinfo(np.int64).max), np.full((2, k), -2, np.int64)
     for a, b in unit_slices(ucp, chunk):  # (cut between pieces: no word crosses a slice's edge)
-        u = ucp[a:b]
-        ids = dense[np.maximum(u, 0)]
-        ids[u < 0] = 0
-        sep = u < 0
-        is_start = (begin[a:b] != 0) | sep
-        is_start[1:] |= sep[:-1]
-        is_start[0] = True
-        start = np.flatnonzero(is_start)
-        length = np.diff(np.append(start, len(u)))
-        for m, (of_m, lex_rows, table, seen, lo, hi) in state.items():
-            at = start[length == m]
-            rows = ids[at[:, None] + np.arange(m)]
-            keep = rows.all(axis=1)  # (made of the words' characters only)
-            at, rows = at[keep], rows[keep]
-            if not len(at):
-                continue
-            if table is not None:
-                word = row_counts(table, rows, bits) - 1
-            else:
-                _, inverse = np.unique(np.concatenate([lex_rows, rows]), axis=0, return_inverse=True)
-                inverse = inverse.ravel()
-                rank = np.full(inverse.max() + 1, -1)
-                rank[inverse[:len(of_m)]] = np.arange(len(of_m))
-                word = rank[inverse[len(of_m):]]
-            at, word = at[word >= 0], word[word >= 0]
-            seen += np.bincount(word, minlength=len(of_m))
-            for k, side in enumerate((at - 1, at + m)):  # (the unit before and after; -1 off the slice)
-                unit = np.where((side >= 0) & (side < len(u)), u[np.clip(side, 0, len(u) - 1)], -1).astype(np.int64)
-                np.minimum.at(lo[k], word, unit)
-                np.maximum.at(hi[k], word, unit)
+        word_sides(ucp[a:b], begin[a:b], table, chars, offsets, seen, lo, hi)
+    closing = np.where((lo == hi) & (lo >= 0) & (seen >= min_seen), lo, -1)
     out = {}
-    for m, (of_m, _, _, seen, lo, hi) in state.items():
-        closing = [np.where((lo[k] == hi[k]) & (lo[k] >= 0) & (seen >= min_seen), lo[k], -1) for k in (0, 1)]
-        for i in np.flatnonzero((closing[0] >= 0) | (closing[1] >= 0)).tolist():
-            c = (int(closing[0][i]), int(closing[1][i]))
-            before, after = (chr(x) if x >= 0 and classes[x] == HAN else "" for x in c)
-            out[of_m[i]] = (before, after, int(seen[i]))
+    picked = np.flatnonzero((closing[0] >= 0) | (closing[1] >= 0))
+    picked = picked[np.argsort(lens[use][picked], kind="stable")]  # (by length, then in the order of *words*)
+    for i in picked.tolist():
+        c = (int(closing[0, i]), int(closing[1, i]))
+        before, after = (chr(x) if x >= 0 and classes[x] == HAN else "" for x in c)
+        out[words[use[i]]] = (before, after, int(seen[i]))
     return out
 
 
@@ -639,18 +646,25 @@ def char_freedoms(lexicon: Lexicon) -> dict[str, float]:
     """
     if len(lexicon.words) == 0:
         return {}
+    chars, _ = word_arrays(lexicon.words)
+    cps, first = np.unique(chars, return_index=True)
+    order = np.argsort(first, kind="stable")  # (the characters in the order they first come)
+    return dict(zip(from_codepoints(cps[order]), char_freedom_table(lexicon)[cps[order]].tolist()))
+
+
+def char_freedom_table(lexicon: Lexicon) -> np.ndarray:
+    """The values of :func:`char_freedoms` by code point (float64, 0x110000 of them; 0.0 for a
+    character that is in no word)."""
     chars, offsets = word_arrays(lexicon.words)
     lens = np.diff(offsets)
     counts = np.asarray(lexicon.counts, dtype=np.float64)
-    cps, first, inv = np.unique(chars, return_index=True, return_inverse=True)
     # (bincount adds its weights one at a time in order: the sums of the loop over the words)
-    occ = np.bincount(inv, weights=np.repeat(counts, lens), minlength=len(cps))
+    occ = np.bincount(chars, weights=np.repeat(counts, lens), minlength=0x110000)
     single = lens == 1
-    alone = np.bincount(inv[offsets[:-1][single]], weights=counts[single], minlength=len(cps))
-    freedom = np.zeros(len(cps))
+    alone = np.bincount(chars[offsets[:-1][single]], weights=counts[single], minlength=0x110000)
+    freedom = np.zeros(0x110000)
     np.divide(alone, occ, out=freedom, where=occ > 0)
-    order = np.argsort(first, kind="stable")  # (the characters in the order they first come)
-    return dict(zip(from_codepoints(cps[order]), freedom[order].tolist()))
+    return freedom
 
 
 def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4.0) -> set[str]:
@@ -671,19 +685,30 @@ def unpaid_words(lexicon: Lexicon, *, margin: float = 1.5, entry_cost: float = 4
     """
     from minent.segmentation.kernels.lexicon import unpaid_mask, word_table
 
-    counts = {w: c for w, c in zip(lexicon.words, lexicon.counts.tolist()) if c > 0}
-    total = sum(counts.values())
-    if total <= 0:
-        return {w for w in lexicon.words if len(w) > 1}
-    # (the best split of every word over the words of positive count, in a kernel: a string
-    # listed twice takes its last positive count, as the dict above does)
-    lp = {w: math.log(c / total) for w, c in counts.items()}
-    lp = np.array([lp.get(w, -math.inf) for w in lexicon.words])
-    chars, offsets = word_arrays(lexicon.words)
-    table = word_table(chars, offsets, lexicon.counts > 0, True)
+    chars, offsets, every, distinct = word_index(lexicon.words)
+    positive = lexicon.counts > 0
+    if distinct:  # (the dict below without building it: one count per string)
+        counts = lexicon.counts[positive].tolist()
+        total = sum(counts)  # (the sum of the dict's values, in the same order)
+        if total <= 0:
+            return {w for w in lexicon.words if len(w) > 1}
+        lp = np.full(len(lexicon), -math.inf)
+        lp[positive] = list(map(math.log, (lexicon.counts[positive] / total).tolist()))  # (math.log of each c / total)
+    else:
+        counts = {w: c for w, c in zip(lexicon.words, lexicon.counts.tolist()) if c > 0}
+        total = sum(counts.values())
+        if total <= 0:
+            return {w for w in lexicon.words if len(w) > 1}
+        # (the best split of every word over the words of positive count, in a kernel: a string
+        # listed twice takes its last positive count, as the dict does)
+        lp = {w: math.log(c / total) for w, c in counts.items()}
+        lp = np.array([lp.get(w, -math.inf) for w in lexicon.words])
+    # (the words of positive count, a string listed twice at its last: every word's own table
+    # when all are positive and distinct, as the words of a segmentation are)
+    table = every if distinct and positive.all() else word_table(chars, offsets, positive, True)
     mask = unpaid_mask(chars, offsets, table, lexicon.counts, lp, math.log(0.5 / total), float(margin),
                        float(entry_cost))
-    return {w for w, m in zip(lexicon.words, mask.tolist()) if m}
+    return {lexicon.words[i] for i in np.flatnonzero(mask).tolist()}
 
 
 def without_words(lexicon: Lexicon, drop: set[str]) -> Lexicon:
@@ -693,12 +718,85 @@ def without_words(lexicon: Lexicon, drop: set[str]) -> Lexicon:
     >>> without_words(Lexicon(["经", "经济", "这"], [1, 9, 2]), {"经济"}).as_dict()
     {'经': 10.0, '这': 2.0, '济': 9.0}
     """
-    counts = {w: c for w, c in zip(lexicon.words, lexicon.counts.tolist()) if w not in drop}
-    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
-        if w in drop:
-            for ch in w:
-                counts[ch] = counts.get(ch, 0.0) + c
-    return Lexicon(list(counts), np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+    from minent.segmentation.kernels.lexicon import find_strings
+
+    words = lexicon.words
+    chars, offsets, table, distinct = word_index(words)
+    if not distinct:  # (a word listed twice: the dict keeps its first place and last count)
+        counts = {w: c for w, c in zip(words, lexicon.counts.tolist()) if w not in drop}
+        for w, c in zip(words, lexicon.counts.tolist()):
+            if w in drop:
+                for ch in w:
+                    counts[ch] = counts.get(ch, 0.0) + c
+        return Lexicon(list(counts), np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+    gone = np.zeros(len(words), dtype=bool)
+    if drop:
+        drop_chars, drop_offsets = word_arrays(list(drop))
+        at = find_strings(table, chars, offsets, drop_chars, drop_offsets)
+        gone[at[at >= 0]] = True
+    keep = np.flatnonzero(~gone)
+    counts = lexicon.counts[keep]  # (a copy)
+    # the characters of the dropped words, in order, each with its word's count
+    dropped = np.flatnonzero(gone)
+    lens = offsets[dropped + 1] - offsets[dropped]
+    cps = chars[_ranges(offsets[dropped], lens)]
+    amounts = np.repeat(lexicon.counts[dropped], lens)
+    at = find_strings(table, chars, offsets, cps, np.arange(len(cps) + 1))
+    rank = np.full(len(words), -1)
+    rank[keep] = np.arange(len(keep))
+    at = np.where(at >= 0, rank[np.maximum(at, 0)], -1)  # (a dropped character comes back as new)
+    old = at >= 0
+    np.add.at(counts, at[old], amounts[old])  # (one at a time, in order, as the dict adds them)
+    new_cps, first, inverse = np.unique(cps[~old], return_index=True, return_inverse=True)
+    new_counts = np.zeros(len(new_cps))
+    np.add.at(new_counts, inverse.ravel(), amounts[~old])
+    order = np.argsort(first, kind="stable")  # (new characters in the order first met)
+    return Lexicon(list(itertools.compress(words, (~gone).tolist())) + list(from_codepoints(new_cps[order])),
+                   np.concatenate([counts, new_counts[order]]))
+
+
+def joined_words(lexicon: Lexicon, cps: np.ndarray, offsets: np.ndarray, cuts: np.ndarray, counts: np.ndarray, *,
+                 floor: float = 0.5) -> Lexicon:
+    """*lexicon* with the strings ``cps[offsets[i]:offsets[i + 1]]`` given the counts
+    ``counts[i]``, one after the other, each taking its count from its two parts, before and
+    after ``cuts[i]`` (a part keeps at least *floor*): the loop ::
+
+        counts = lexicon.as_dict()
+        for w, c, cut in ...:
+            counts[w] = float(c)
+            for part in (w[:cut], w[cut:]):
+                counts[part] = max(counts.get(part, 0.0) - c, floor)
+
+    on arrays, the strings new to the lexicon coming after its words in the order first met.
+
+    >>> from minent.text.chars import to_codepoints
+    >>> lex = joined_words(Lexicon(["服务", "业", "中"], [9, 4, 3]), to_codepoints("服务业中国"),
+    ...                    np.array([0, 3, 5]), np.array([2, 4]), np.array([3, 2]))
+    >>> lex.as_dict()
+    {'服务': 6.0, '业': 1.0, '中': 1.0, '服务业': 3.0, '中国': 2.0, '国': 0.5}
+    """
+    from minent.segmentation.kernels.lexicon import find_strings, take_from_parts
+
+    lex_chars, lex_offsets = word_arrays(lexicon.words)
+    n_lex, k = len(lexicon), len(offsets) - 1
+    cps = np.asarray(cps, dtype=np.int64)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    bounds = np.empty(2 * k + 1, dtype=np.int64)
+    bounds[0::2], bounds[1::2] = offsets, cuts
+    # every string (the lexicon's words, the new words, their parts) numbered by where it is
+    # first listed: the lexicon's words are themselves, the others are entries from n_lex on
+    chars = np.concatenate([lex_chars, cps, cps])
+    all_offsets = np.concatenate([lex_offsets, len(lex_chars) + offsets[1:], len(lex_chars) + len(cps) + bounds[1:]])
+    table = _table(chars, all_offsets)
+    entry = find_strings(table, chars, all_offsets, chars, all_offsets)
+    if (entry[:n_lex] != np.arange(n_lex)).any():  # (a word listed twice: as the dict of it)
+        return joined_words(Lexicon.from_dict(lexicon.as_dict()), cps, offsets, cuts, counts, floor=floor)
+    values = np.zeros(len(entry))
+    values[:n_lex] = lexicon.counts
+    new = take_from_parts(values, entry[n_lex:n_lex + k], entry[n_lex + k:].reshape(k, 2),
+                          np.asarray(counts, dtype=np.float64), float(floor), n_lex)
+    return Lexicon(lexicon.words + strings_of(chars, all_offsets[new], all_offsets[new + 1]),
+                   np.concatenate([values[:n_lex], values[new]]))
 
 
 def build_lexicon(

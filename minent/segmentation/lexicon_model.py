@@ -59,6 +59,15 @@ class Lexicon:
         """The lexicon of *counts* (word → count), in the dict's order (the inverse of :meth:`as_dict`)."""
         return cls(list(counts), np.fromiter(counts.values(), np.float64, len(counts)))
 
+    def distinct(self) -> Lexicon:
+        """This lexicon when no word is listed twice, else :meth:`from_dict` of :meth:`as_dict`
+        (a word listed twice in its first place with its last count).
+
+        >>> Lexicon(["中", "国", "中"], [1, 2, 3]).distinct().as_dict()
+        {'中': 3.0, '国': 2.0}
+        """
+        return self if len(set(self.words)) == len(self.words) else Lexicon.from_dict(self.as_dict())
+
     def to_rows(self) -> list[tuple[str, float, float]]:
         """(word, count, log_prob) rows, most frequent first, ties by word."""
         lp = self.log_probs()

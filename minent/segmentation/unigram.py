@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -320,7 +321,7 @@ class UnigramSegmenter(LineSegmenter):
             all_counts.append(cnt.astype(np.float64))
         all_counts = np.concatenate(all_counts)
         keep = all_counts > 0
-        return Lexicon([w for w, k in zip(words, keep) if k], all_counts[keep])
+        return Lexicon(list(itertools.compress(words, keep.tolist())), all_counts[keep])
 
     def decode_words(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Word starts of :meth:`decode_ids` and the trie node of each word (for :meth:`count_words`)."""

@@ -590,5 +590,38 @@ def test_extend_fragments_counts():
     ucp = np.array([-1 if c == "|" else ord(c) for c in text], np.int32)
     # 国 务院 | 国 务院 | 0 年前 | 0 年前 | 大 学会 | 学会
     begin = np.array([1, 1, 0, 0] * 5 + [1, 0], np.uint8)
+    first = seg.unigram
     assert seg.extend_fragments(ucp, begin) == 2
-    assert seg.unigram.lexicon.as_dict() == {"国": 8.0, "学会": 4.0, "大": 6.0, "0": 2.0, "国务院": 2.0}
+    want = {"国": 8.0, "学会": 4.0, "大": 6.0, "0": 2.0, "国务院": 2.0}
+    # (the pass gives the lexicon; its unigram model is built when first asked for, and decodes with it)
+    assert seg.lexicon.as_dict() == want and seg._unigram is first
+    assert seg.unigram.lexicon.as_dict() == want and seg.unigram is not first and seg.lut is seg.unigram.lut
+    assert seg.unigram.segment_line("国务院") == "国务院"
+
+
+def test_closed_words_and_suffix_words_of_astral_and_mixed_units():
+    # astral Han characters (CJK extension B) are Han; a Latin unit closes a side but is no
+    # character of the longer word; empty and one-unit corpora have no words
+    from minent.segmentation.lexicon import closed_words, mean_freedom, suffix_words
+    from minent.text.chars import to_codepoints
+
+    text = "𠀀𠀁𠀂，𠀀𠀁𠀂，a𠀁𠀂，a𠀁𠀂，𠀃𠀁𠀂"
+    ucp = to_codepoints(text).astype(np.int32)
+    ucp[ucp == ord("，")] = -1
+    begin = np.array([1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0], np.uint8)
+    assert closed_words(ucp, begin, ["𠀁𠀂", "a𠀁"]) == {}  # (three different units before 𠀁𠀂)
+    assert closed_words(ucp[:8], begin[:8], ["𠀁𠀂", "𠀀𠀁"]) == {"𠀁𠀂": ("𠀀", "", 2)}
+    assert closed_words(ucp[4:12], begin[4:12], ["𠀁𠀂"]) == {}  # (𠀀 once, a once)
+    assert closed_words(ucp[8:16], begin[8:16], ["𠀁𠀂"]) == {"𠀁𠀂": ("", "", 2)}  # (closed by a Latin unit)
+    for n in (0, 1):
+        assert closed_words(ucp[:n], begin[:n], ["𠀁𠀂"]) == {}
+        assert suffix_words(ucp[:n], begin[:n], Lexicon(["𠀁"], [1]), ["𠀁𠀂"], 1.0) == {}
+    # 𠀂 cut off after two stems, bound (never alone in *seen*): both stem + suffix words
+    ucp = to_codepoints("𠀀𠀁𠀂，𠀃𠀄𠀂，ab𠀂").astype(np.int32)
+    ucp[ucp == ord("，")] = -1
+    begin = np.array([1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1], np.uint8)
+    seen = Lexicon(["𠀀𠀁", "𠀂", "𠀃𠀄", "𠀂𠀅"], [1, 2, 1, 9])
+    assert mean_freedom(seen) > 0
+    assert suffix_words(ucp, begin, seen, ["𠀀𠀁", "𠀃𠀄"], 0.5) == {"𠀀𠀁𠀂": 1, "𠀃𠀄𠀂": 1}
+    assert suffix_words(ucp, begin, seen, ["𠀀𠀁"], 0.5) == {"𠀀𠀁𠀂": 1}
+    assert suffix_words(ucp, begin, seen, ["𠀀𠀁", "𠀃𠀄"], 0.1) == {}  # (𠀂's freedom 2/11 is not below 0.1)

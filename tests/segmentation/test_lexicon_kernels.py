@@ -1,4 +1,5 @@
-"""The lexicon's pruning kernels (free_pairs, unpaid_words) against their slow Python loops."""
+"""The lexicon's kernels (free_pairs, unpaid_words, without_words, joined_words, find_strings)
+against their slow Python loops."""
 
 import math
 from collections import Counter
@@ -8,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minent.segmentation.kernels.lexicon import find_word, word_table
-from minent.segmentation.lexicon import free_pairs, freedoms, mean_freedom, unpaid_words, word_arrays
+from minent.segmentation.kernels.lexicon import find_strings, find_word, word_table
+from minent.segmentation.lexicon import (free_pairs, freedoms, joined_words, mean_freedom, unpaid_words,
+                                         without_words, word_arrays)
 from minent.segmentation.lexicon_model import Lexicon
 
 
@@ -63,7 +65,45 @@ def _unpaid_words_reference(lexicon, margin=1.5, entry_cost=4.0):
     return out
 
 
+def _without_words_reference(lexicon, drop):
+    counts = {w: c for w, c in zip(lexicon.words, lexicon.counts.tolist()) if w not in drop}
+    for w, c in zip(lexicon.words, lexicon.counts.tolist()):
+        if w in drop:
+            for ch in w:
+                counts[ch] = counts.get(ch, 0.0) + c
+    return list(counts.items())
+
+
+def _joined_words_reference(lexicon, words, cuts, counts, floor=0.5):
+    d = lexicon.as_dict()
+    for w, cut, c in zip(words, cuts, counts):
+        d[w] = float(c)
+        for part in (w[:cut], w[cut:]):
+            d[part] = max(d.get(part, 0.0) - c, floor)
+    return list(d.items())
+
+
+def _items(lexicon):
+    return list(zip(lexicon.words, lexicon.counts.tolist()))
+
+
+def _check_edits(lexicon, joined):
+    # without_words: every other word, none, all, a character, a string that is no word
+    words = lexicon.words
+    for drop in (set(words[::2]), set(), set(words), {w for w in words if len(w) == 1}, {"不在"}):
+        assert _items(without_words(lexicon, drop)) == _without_words_reference(lexicon, drop)
+    # joined_words: *joined* as (word, cut, count); its parts may be words, new, or new words
+    cps, offsets = word_arrays([w for w, _, _ in joined])
+    cuts = offsets[:-1] + np.array([cut for _, cut, _ in joined], dtype=np.int64)
+    counts = np.array([c for _, _, c in joined], dtype=np.int64)
+    got = joined_words(lexicon, cps, offsets, cuts, counts)
+    assert _items(got) == _joined_words_reference(lexicon, *zip(*joined) if joined else ((), (), ()))
+
+
 def _check(lexicon):
+    joined = [(w + v, len(w), i % 7 + 1) for i, (w, v) in enumerate(zip(lexicon.words, lexicon.words[1:] + ["新"]))]
+    _check_edits(lexicon, joined)
+    _check_edits(lexicon, [])
     for threshold in (mean_freedom(lexicon), 0.0, 0.05, 0.3, 0.5, 0.9, 1.0):
         assert free_pairs(lexicon, threshold) == _free_pairs_reference(lexicon, threshold)
     for margin, entry_cost in ((1.5, 4.0), (0.0, 0.0), (3.0, 1.0)):
@@ -87,6 +127,30 @@ def test_word_table_finds_every_word_and_nothing_else():
     assert find_word(some, chars, offsets, offsets[0], offsets[1]) == -1
 
 
+def test_find_strings_finds_every_word_and_nothing_else():
+    # astral characters, Latin and Han, the empty string, a word listed twice; the strings
+    # looked up live in another array than the words
+    words = ["中国", "中", "𠀀𠀁", "ab", "中国人", "", "中国", "a中"]
+    chars, offsets = word_arrays(words)
+    table = word_table(chars, offsets, np.ones(len(words), np.bool_), False)
+    queries = ["中国", "", "𠀀𠀁", "𠀀", "a中", "中国人民", "b", "ab", "国", "中"]
+    cps, bounds = word_arrays(queries)
+    got = find_strings(table, chars, offsets, cps.astype(np.int32), bounds).tolist()
+    assert got == [words.index(q) if q in words else -1 for q in queries]
+    assert find_strings(table, chars, offsets, cps, bounds[:1]).tolist() == []
+
+
+def test_joined_words_by_hand():
+    lex = Lexicon(["服务", "业", "中", "服务"], [9, 4, 3, 7])  # (服务 twice: its first place, last count)
+    joined = [("服务业", 2, 3), ("中国", 1, 2), ("国", 0, 1), ("中国中国", 2, 1), ("𠀀a", 1, 5)]
+    _check_edits(lex, joined)
+    cps, offsets = word_arrays([w for w, _, _ in joined])
+    got = joined_words(lex, cps, offsets, offsets[:-1] + [2, 1, 0, 2, 1], [3, 2, 1, 1, 5])
+    assert got.as_dict() == {"服务": 4.0, "业": 1.0, "中": 1.0, "服务业": 3.0, "中国": 0.5, "国": 0.5,
+                             "": 0.5, "中国中国": 1.0, "𠀀a": 5.0, "𠀀": 0.5, "a": 0.5}
+    assert _items(joined_words(Lexicon([], []), cps[:0], offsets[:1], offsets[:0], [])) == []
+
+
 def test_by_hand_lexicons():
     _check(Lexicon(["这", "是", "这是", "经", "济", "经济"], [6, 8, 4, 1, 0.5, 9]))
     _check(Lexicon(["改革", "开放", "改革开放", "经济", "经济学", "检察", "机关", "检察机关"], [9, 8, 5, 9, 3, 4, 6, 2]))
@@ -98,7 +162,7 @@ def test_by_hand_lexicons():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.text("中国人的是一二三", min_size=1, max_size=6),
+@given(st.lists(st.tuples(st.text("中国人的是一二三𠀀a", min_size=1, max_size=6),
                           st.one_of(st.integers(0, 50).map(float), st.floats(0.0, 20.0, allow_subnormal=False))), max_size=40))
 def test_random_lexicons(items):
     _check(Lexicon([w for w, _ in items], [c for _, c in items]))

@@ -1,6 +1,7 @@
 """Numba kernels of the lexicon's pruning rules (:func:`minent.segmentation.lexicon.free_pairs`,
 :func:`~minent.segmentation.lexicon.unpaid_words`): every sub-string of every word looked up
-among the words.
+among the words; and of the lexicon edits of self-training (strings looked up among the words,
+counts moved between them, the neighbours of every word of a segmentation).
 
 The words arrive as one array of code points *chars* and *offsets* (word ``w`` is
 ``chars[offsets[w]:offsets[w + 1]]``). :func:`word_table` indexes them in an open-addressing
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from minent.segmentation.kernels.prefetch import prefetch_row
 
 NEG_INF = -np.inf
 
@@ -30,14 +33,27 @@ def _string_hash(chars, a, b):
 
 
 @njit(cache=True, inline="always")
-def _same(chars, offsets, w, a, b):
+def _same_as(chars, offsets, w, cps, a, b):
+    # whether word w of (chars, offsets) is the string cps[a:b]
     s = offsets[w]
     if offsets[w + 1] - s != b - a:
         return False
     for p in range(b - a):
-        if chars[s + p] != chars[a + p]:
+        if chars[s + p] != cps[a + p]:
             return False
     return True
+
+
+@njit(cache=True, inline="always")
+def _probe(table, chars, offsets, cps, a, b, h):
+    # the word number of the string cps[a:b] (any array of code points) whose hash is h, -1 when none
+    mask = np.uint64(len(table) - 1)
+    h = h & mask
+    while True:
+        k = table[h]
+        if k < 0 or _same_as(chars, offsets, k, cps, a, b):
+            return k
+        h = (h + np.uint64(1)) & mask
 
 
 @njit(cache=True)
@@ -61,7 +77,7 @@ def word_table(chars, offsets, use, last):
             if k < 0:
                 table[h] = w
                 break
-            if _same(chars, offsets, k, a, b):
+            if _same_as(chars, offsets, k, chars, a, b):
                 if last:
                     table[h] = w
                 break
@@ -73,13 +89,127 @@ def word_table(chars, offsets, use, last):
 def find_word(table, chars, offsets, a, b):
     """The number that :func:`word_table` *table* of the words (*chars*, *offsets*) gives the
     string ``chars[a:b]`` (a sub-string of a word), or -1 when it is none of them."""
+    return _probe(table, chars, offsets, chars, a, b, _string_hash(chars, a, b))
+
+
+@njit(cache=True)
+def find_strings(table, chars, offsets, cps, bounds):
+    """The word number (:func:`word_table` *table* of the words *chars*, *offsets*) of every
+    string ``cps[bounds[i]:bounds[i + 1]]``, -1 for a string that is none of them (int64)."""
+    out = np.empty(len(bounds) - 1, dtype=np.int64)
+    for i in range(len(bounds) - 1):
+        a, b = bounds[i], bounds[i + 1]
+        out[i] = _probe(table, chars, offsets, cps, a, b, _string_hash(cps, a, b))
+    return out
+
+
+@njit(cache=True)
+def take_from_parts(values, words, parts, amounts, floor, first_new):
+    """The loop of adding words that take their counts from their parts, in order: for item
+    ``i``, ``values[words[i]] = amounts[i]``, then for each part ``p`` of ``parts[i]``
+    (entry numbers, -1: none) ``values[p] = max(values[p] - amounts[i], floor)``. Entries from
+    *first_new* on are strings new to the lexicon: returned are those touched, in the order
+    first touched (where a dict puts a key it did not have)."""
+    touched = np.zeros(len(values), dtype=np.bool_)
+    order = np.empty(len(values), dtype=np.int64)
+    n = 0
+    for i in range(len(words)):
+        c = amounts[i]
+        w = words[i]
+        values[w] = c
+        if w >= first_new and not touched[w]:
+            touched[w] = True
+            order[n] = w
+            n += 1
+        for j in range(parts.shape[1]):
+            p = parts[i, j]
+            if p < 0:
+                continue
+            v = values[p] - c
+            values[p] = v if v > floor else floor
+            if p >= first_new and not touched[p]:
+                touched[p] = True
+                order[n] = p
+                n += 1
+    return order[:n]
+
+
+WORDS_AHEAD = 16
+"""How many words ahead :func:`word_sides` asks for the slot of the table it will probe
+(:func:`~minent.segmentation.kernels.prefetch.prefetch_row`)."""
+
+
+@njit(cache=True)
+def word_sides(ucp, begin, table, chars, offsets, seen, lo, hi):
+    """For every word of two or more units of the segmentation *begin* (word starts; a
+    separator, -1, is a word of its own and a word starts after it) of the units *ucp* that is
+    a word of *table* (:func:`word_table` of *chars*, *offsets*): add 1 to ``seen`` of its
+    number, and fold the unit before it (``k`` = 0) and after it (``k`` = 1; -1 off the array)
+    into ``lo[k]`` (minimum) and ``hi[k]`` (maximum) of its number. The words are found and
+    hashed first, then looked up in order, each asking for its slot some words ahead."""
+    n = len(ucp)
+    starts = np.empty(n // 2 + 1, dtype=np.int64)
+    ends = np.empty(n // 2 + 1, dtype=np.int64)
+    hashes = np.empty(n // 2 + 1, dtype=np.uint64)
+    m = 0
+    s = 0
+    while s < n:
+        e = s + 1
+        if ucp[s] >= 0:
+            while e < n and begin[e] == 0 and ucp[e] >= 0:
+                e += 1
+        if e - s >= 2:
+            starts[m] = s
+            ends[m] = e
+            hashes[m] = _string_hash(ucp, s, e)
+            m += 1
+        s = e
     mask = np.uint64(len(table) - 1)
-    h = _string_hash(chars, a, b) & mask
-    while True:
-        k = table[h]
-        if k < 0 or _same(chars, offsets, k, a, b):
-            return k
-        h = (h + np.uint64(1)) & mask
+    for j in range(m):
+        if j + WORDS_AHEAD < m:
+            prefetch_row(table, np.int64(hashes[j + WORDS_AHEAD] & mask))
+        s, e = starts[j], ends[j]
+        w = _probe(table, chars, offsets, ucp, s, e, hashes[j])
+        if w >= 0:
+            seen[w] += 1
+            before = np.int64(ucp[s - 1]) if s > 0 else np.int64(-1)
+            after = np.int64(ucp[e]) if e < n else np.int64(-1)
+            if before < lo[0, w]:
+                lo[0, w] = before
+            if before > hi[0, w]:
+                hi[0, w] = before
+            if after < lo[1, w]:
+                lo[1, w] = after
+            if after > hi[1, w]:
+                hi[1, w] = after
+    return seen
+
+
+@njit(cache=True)
+def stem_suffix_cuts(ucp, begin, is_han, max_len):
+    """Every word of 2..*max_len* - 1 units of the segmentation *begin* of the units *ucp*
+    (as in :func:`word_sides`) that a one-unit word follows, all of them Han characters
+    (``is_han[code point]``): its start and its length (int64), in corpus order."""
+    n = len(ucp)
+    starts = np.empty(n // 3 + 1, dtype=np.int64)
+    lens = np.empty(n // 3 + 1, dtype=np.int64)
+    k = 0
+    prev, prev_len = 0, 0  # (the word before, prev_len 0 when it is not all Han)
+    s = 0
+    while s < n:
+        e = s + 1
+        han = ucp[s] >= 0 and is_han[ucp[s]]
+        if ucp[s] >= 0:
+            while e < n and begin[e] == 0 and ucp[e] >= 0:
+                han = han and is_han[ucp[e]]
+                e += 1
+        if e - s == 1 and han and 2 <= prev_len < max_len:
+            starts[k] = prev
+            lens[k] = prev_len
+            k += 1
+        prev, prev_len = s, (e - s if han else 0)
+        s = e
+    return starts[:k], lens[:k]
 
 
 @njit(cache=True)

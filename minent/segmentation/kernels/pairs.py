@@ -95,7 +95,13 @@ def find_pairs(ucp, a, hi, first, second, pair_table, bits, pos, pid):
     ``u << bits | w``, count its row + 1), written to *pos* and their rows to *pid*; returns how
     many. *first* / *second*: the units that begin / end some pair (a filter before the probe)."""
     k = 0
+    mask = np.uint64(len(pair_table) - 1)
     for i in range(a, hi):
+        j = i + PREFETCH_AHEAD
+        if j < hi:  # (the row unit j's probe will read, when it probes)
+            u, w = ucp[j], ucp[j + 1]
+            if u >= 0 and w >= 0 and first[u] and second[w]:
+                prefetch_row(pair_table, np.int64(mix_key((np.uint64(u) << np.uint64(bits)) | np.uint64(w)) & mask))
         u, w = ucp[i], ucp[i + 1]
         if u < 0 or w < 0 or not first[u] or not second[w]:
             continue
@@ -150,7 +156,13 @@ def side_units(ucp, alone, pos, off, step):
     part at pos + *off* is a one-character word."""
     x = np.empty(len(pos), dtype=np.int32)
     free = np.empty(len(pos), dtype=np.bool_)
-    for j in range(len(pos)):
+    k = len(pos)
+    for j in range(k):
+        if j + PREFETCH_AHEAD < k:  # (the positions of a pair's occurrences are far from the last pair's)
+            ahead = np.int64(pos[j + PREFETCH_AHEAD]) + off
+            prefetch_row(alone, ahead)
+            if 0 <= ahead + step < len(ucp):
+                prefetch_row(ucp, ahead + step)
         at = np.int64(pos[j]) + off
         x[j] = _unit(ucp, at + step)
         free[j] = alone[at]
@@ -171,12 +183,20 @@ def side_ratios(starts, x, is_free, part, free, bits, n_part, v_part, p0):
     touched = np.zeros(n_units, dtype=np.bool_)
     units = np.empty(n_units, dtype=np.int64)
     out = np.empty(len(x), dtype=np.float64)
+    mask = np.uint64(len(free) - 1)
+    ahead_p = 0  # (the pair of occurrence j + PREFETCH_AHEAD, whose row of *free* is asked for)
     for p in range(len(starts) - 1):
         a, b = starts[p], starts[p + 1]
         q = np.uint64(part[p]) << np.uint64(bits)
         k = 0  # (the different units next to the pair)
         n_mine = 0
         for j in range(a, b):
+            ahead = j + PREFETCH_AHEAD
+            if ahead < len(x):
+                while starts[ahead_p + 1] <= ahead:
+                    ahead_p += 1
+                key = (np.uint64(part[ahead_p]) << np.uint64(bits)) | np.uint64(x[ahead])
+                prefetch_row(free, np.int64(mix_key(key) & mask))
             u = x[j]
             if not touched[u]:
                 touched[u] = True
@@ -220,9 +240,10 @@ def chunk_sums(values, pos, starts, chunk):
         total = 0.0
         j = starts[p]
         while j < starts[p + 1]:
-            c = np.int64(pos[j]) // chunk
+            # (the chunk of pos[j] ends at end: the positions of a pair go up)
+            end = (np.int64(pos[j]) // chunk + 1) * chunk
             partial = 0.0
-            while j < starts[p + 1] and np.int64(pos[j]) // chunk == c:
+            while j < starts[p + 1] and np.int64(pos[j]) < end:
                 partial += values[j]
                 j += 1
             total += partial
