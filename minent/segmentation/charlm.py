@@ -149,6 +149,13 @@ class CharLM(LineSegmenter):
         return charlm_scores_of_counts(ids, seen, self.unigram_counts(), self.alpha,
                                        float(max(len(self.codepoints) - 2, 1)), self.begin_scores())
 
+    def context_scores(self, ids: np.ndarray) -> np.ndarray:
+        """The scores of tags c, d, e of *ids* (n × 3 float64: columns 1..3 of :meth:`tag_scores`,
+        exactly): what of the tag scores comes from the n-grams, the tag b score being one lookup
+        by character. Self-training keeps them for its corpus (24 bytes a unit) and decodes
+        every round from them (``HybridSegmenter.decode_units(lm_context=...)``)."""
+        return np.ascontiguousarray(self.scores_of_counts(ids, self.context_counts(ids))[:, 1:])
+
     def prepare(self) -> None:
         """Build the count tables and begin scores the decoder uses (see :meth:`count_tables`)."""
         self.count_tables()
@@ -180,7 +187,7 @@ class CharLM(LineSegmenter):
     def release_tables(self) -> None:
         """Free the 2..4-gram hash tables of :meth:`count_tables` (built again when next needed):
         about 1.5 times the size of the n-grams' sorted keys and counts (288 MiB for 20M characters
-        of poems), idle while self-training decodes from :meth:`context_counts`."""
+        of poems), idle while self-training decodes from :meth:`context_scores`."""
         self._tables = None
 
     def begin_scores(self) -> np.ndarray:

@@ -272,7 +272,8 @@ def test_hybrid_matches_brute_force(words, piece, oov_max, w_lex, w_lm, seed):
     assert got == pytest.approx(best, rel=1e-9, abs=1e-9)
 
 
-def _scores_in_three_steps(ids, seen, unigram, alpha, vocab, begin, ucp, weights, weight, rules, forbidden, keep):
+def _scores_in_three_steps(ids, seen, unigram, alpha, vocab, begin, ucp, weights, weight, rules, forbidden, keep,
+                           context):
     """What hybrid_tag_scores fuses: each step a kernel or numpy expression of its own (the
     kernels have their pure-Python oracles in test_charlm.py / test_boundary.py)."""
     from minent.segmentation.kernels.boundary import add_boundary_scores
@@ -313,10 +314,14 @@ def _check_hybrid_tag_scores(texts, pre_split):
                            (np.zeros(0), rules, np.flatnonzero(rng.random(len(ucp)) < 0.5)),
                            (weights, np.zeros(0, np.uint8), np.arange(len(ucp))),
                            (weights, rules, np.zeros(0, np.int64))]:
-            args = (ids, seen, unigram, lm.alpha, vocab, lm.begin_scores(), ucp, w, 1.7, r, 1e6 / 0.9, keep)
+            args = (ids, seen, unigram, lm.alpha, vocab, lm.begin_scores(), ucp, w, 1.7, r, 1e6 / 0.9, keep,
+                    np.zeros((0, 3)))
             got = hybrid_tag_scores(*args)
             want = _scores_in_three_steps(*args)
             assert got.shape == want.shape and np.array_equal(got, want)  # (-inf at the same places too)
+            # from the scores of tags c, d, e computed before (self-training), the counts unread
+            given = args[:1] + (np.zeros((0, 3), seen.dtype),) + args[2:-1] + (lm.context_scores(ids),)
+            assert np.array_equal(hybrid_tag_scores(*given), want)
 
 
 @pytest.mark.parametrize("pre_split", [False, True])

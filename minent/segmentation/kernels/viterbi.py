@@ -627,7 +627,7 @@ def charlm_scores_of_counts(ids, seen, unigram, alpha, vocab, begin):
     (:func:`charlm_context_counts`; exact whole numbers in any numeric dtype): those of
     :func:`hybrid_tag_scores` with no boundary model and no rules, for every unit."""
     return hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, np.zeros(0, np.int32), np.zeros(0), 0.0,
-                             np.zeros(0, np.uint8), 0.0, np.arange(len(ids)))
+                             np.zeros(0, np.uint8), 0.0, np.arange(len(ids)), np.zeros((0, 3)))
 
 
 TAG_BLOCK = 256
@@ -635,7 +635,8 @@ TAG_BLOCK = 256
 
 
 @njit(cache=True)
-def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, weight, rules, forbidden, keep):
+def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, weight, rules, forbidden, keep,
+                      context):
     """The tag scores the hybrid decoder takes, in one pass and only for the units it decodes:
     for every unit ``keep[k]`` (sorted indices into *ids*), row *k* of the result holds
     :func:`charlm_scores_of_counts` of the char-LM ids *ids* (counts *seen*), plus
@@ -644,7 +645,13 @@ def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, wei
     2 (the numeral rules; *rules* may be empty): each value goes through the same operations,
     in the same order, as through those three steps on whole arrays, so the scores are the
     same to the last bit, without the three passes over n × 4 arrays and the copy of the kept
-    rows."""
+    rows.
+
+    *context*: the char-LM scores of tags c, d, e of every unit of *ids* (n × 3: columns 1..3
+    of :func:`charlm_scores_of_counts`), computed before, taken as they are (*seen* is then not
+    read, and may be empty); or empty (0 × 3): computed here from *seen*. Self-training decodes
+    the same text with the same LM every round, and computes them once (three logarithms a
+    unit)."""
     out = np.full((len(keep), 4), NEG_INF)
     total = 0.0
     for x in unigram:
@@ -653,6 +660,7 @@ def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, wei
     mask = np.int64(len(weights) - 1)
     f = np.empty(N_FEATURES, dtype=np.int64)
     has_rules = len(rules) > 0
+    given = len(context) > 0
     # the boundary log-odds of the next TAG_BLOCK kept units are summed first, in a loop of
     # their own: its weight loads do not wait on the logarithms (1.3x faster, the same sums)
     zbuf = np.zeros(TAG_BLOCK)
@@ -678,7 +686,10 @@ def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, wei
                 out[k, 0] = begin[c]
             else:
                 out[k, 0] = np.log(p)
-            if run > 1:
+            if given:
+                for t in range(1, 4):
+                    out[k, t] = context[i, t - 1]
+            elif run > 1:
                 p = (np.float64(seen[i, 0]) + alpha * p) / (unigram[ids[i - 1]] + alpha)
                 out[k, 1] = np.log(p)
                 if run > 2:
