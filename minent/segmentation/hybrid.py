@@ -114,7 +114,7 @@ class HybridSegmenter(LineSegmenter):
         u, lm = self.unigram, self.lm
         lm_ids = lm.ids_of(ucp)
         if lm_context is None:
-            seen, lm_context = lm.context_counts(lm_ids), np.zeros((0, 3))
+            seen = lm.context_counts(lm_ids)
         else:  # (the scores of tags c, d, e given: no counts needed)
             seen = np.zeros((0, 3), np.uint32)
         rules, inside = np.zeros(0, np.uint8), None
