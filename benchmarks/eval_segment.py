@@ -387,6 +387,10 @@ the same, kept from the unpaid rule too                                0.8269 / 
 [+ neighbours overrule the free-pair rule: the default]                0.8276 / 0.8015
 [+ fragments: the default]                                             0.8324 / 0.8085
 (fragment variants: docs/algorithms.md §3.4, "Fragments")
+new pairs of one-character words also need their own neighbours'       0.8351 / 0.8083
+evidence < 0 on both sides (as the free-pair rule's keeping asks;
+on main 4e63e0b, 0.8344 / 0.8094): PKU dev 0.8235, MSRA PER / LOC /
+ORG cross .0628 / .0279 / .0633, reviews 0.7965 — CityU down
 =====================================================================  =============================
 
 Other text, no gold (agreement F1 with ``jieba.cut``, whose dictionary joins 很好, 还是, 这家: a

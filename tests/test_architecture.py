@@ -83,7 +83,7 @@ ALLOWED = {
     "io": {"errors", "text", "package"},
     "parallel": {"errors", "text", "io"},
     "words": {"errors", "text", "io", "parallel", "cache"},
-    "segmentation": {"errors", "text", "io", "parallel", "words"},
+    "segmentation": {"errors", "text", "io", "parallel", "words", "cache"},  # (a loaded model's LM tables)
     "graph": {"errors", "text", "io", "parallel"},
     "estimators": {"errors", "text", "io", "parallel"},
     "cli": set(MODULES and {domain(m) for m in MODULES}),

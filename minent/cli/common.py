@@ -436,6 +436,21 @@ def emit_text(lines: Iterable[str], output: Path | None) -> int:
     return n
 
 
+def emit_blocks(blocks: Iterable[str], output: Path | None) -> int:
+    """Write blocks of ready-made lines, each line ended by '\\n' (or a
+    :class:`~minent.text.batching.Fragment`, the start of a line the next block continues), to
+    *output* (atomically) or stdout; returns the lines written."""
+    from minent.text.batching import Fragment
+
+    n = 0
+    with atomic_output(output) as fh:
+        for block in blocks:
+            fh.write(block)
+            if not isinstance(block, Fragment):
+                n += block.count("\n")
+    return n
+
+
 def start_numba() -> None:
     """Load numba for the commands that run kernels: without its BLAS probe, and with its
     compiler registries built now, before :func:`settle_gc` freezes them.

@@ -224,8 +224,12 @@ def segment_cmd(
     else:
         with common.progress(corpus.total_bytes, quiet=quiet, description="segment") as advance:
             # a line longer than a batch comes in pieces (cut where no token changes), written as one line
-            docs = corpus.documents(advance, cutter=corpus.line_cutter(batch_chars, segmenter.cut_rule()))
-            n = common.emit_text(segmenter.segment_lines(docs, batch_chars=batch_chars, jobs=jobs), output)
+            if corpus.jsonl_field is None and corpus.csv_column is None:  # lines: a string a block
+                blocks = corpus.line_blocks(batch_chars, advance, cut=segmenter.cut_rule())
+                n = common.emit_blocks(segmenter.segment_blocks(blocks, jobs=jobs), output)
+            else:
+                docs = corpus.documents(advance, cutter=corpus.line_cutter(batch_chars, segmenter.cut_rule()))
+                n = common.emit_text(segmenter.segment_lines(docs, batch_chars=batch_chars, jobs=jobs), output)
     common.report_encodings(corpus)
     common.summary("segment", f"{n} lines", {"jobs": jobs}, time.perf_counter() - start)
 

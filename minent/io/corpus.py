@@ -559,6 +559,52 @@ class Corpus:
         if parts:
             yield "".join(parts)[:-1]
 
+    def line_blocks(self, max_chars: int = 1 << 18, progress: Progress = None, *,
+                    cut: CutRule | None = None) -> Iterator[str]:
+        """The lines of the inputs, exactly as :meth:`documents` gives them, joined by ``\\n``
+        into strings of about *max_chars* characters (whole lines, no final newline), for
+        readers that write one output line per input line: whole decoded blocks are passed on,
+        not one string a line.
+
+        With a *cut* rule, a line longer than *max_chars* comes as :class:`Fragment` pieces of
+        at most *max_chars* characters (cut where the rule allows), each alone, and the string
+        after them starts with the line's last piece. Lines only: ``ValueError`` with
+        *jsonl_field* or *csv_column*."""
+        if self.jsonl_field is not None or self.csv_column is not None:
+            raise ValueError("line_blocks: the documents are records, not lines")
+        cutter = self.line_cutter(max_chars, cut)
+        parts: list[str] = []
+        size = 0
+        for name in self.paths:
+            for _, text in self._text_blocks_of(_Source(name), progress, cutter):
+                if isinstance(text, Fragment):
+                    if parts:
+                        yield "".join(parts)[:-1]
+                        parts, size = [], 0
+                    yield text
+                    continue
+                if "\r" in text:  # (a CR at the end of each line dropped, as _numbered does)
+                    text = "\n".join(line[:-1] if line.endswith("\r") else line for line in _split_lines(text)) + (
+                        "\n" if text.endswith("\n") else "")
+                if not text.endswith("\n"):  # the last line of an input
+                    text += "\n"
+                at = 0
+                while True:
+                    need = max_chars - size
+                    cut_at = text.find("\n", at + max(need, 1) - 1) if len(text) - at >= need else -1
+                    if cut_at < 0:
+                        parts.append(text[at:])
+                        size += len(text) - at
+                        break
+                    parts.append(text[at:cut_at + 1])
+                    yield "".join(parts)[:-1]
+                    parts, size = [], 0
+                    at = cut_at + 1
+                    if at == len(text):
+                        break
+        if parts:
+            yield "".join(parts)[:-1]
+
     # -- byte ranges (for readers that split one input across machines) ------------------------
 
     def splittable(self, name: str) -> bool:

@@ -55,6 +55,52 @@ def transition_matrix(weights: dict[str, float] | None = None) -> np.ndarray:
     return m
 
 
+TABLES_FORMAT = "minent-charlm-tables-2"
+"""The cache format of :func:`cached_tables` (with the source of the kernels that build and read
+the tables, :mod:`minent.segmentation.kernels.viterbi`, in the key)."""
+
+TABLE_ENTRIES = 4
+"""Models whose tables :func:`cached_tables` keeps (the most recently used)."""
+
+TABLE_NAMES = ("table2", "overflow2", "table3", "overflow3", "joint4", "overflow4")
+
+
+def cached_tables(path: str | Path, build) -> list[np.ndarray]:
+    """The n-gram hash tables of the model saved in the file *path* (the list of arrays *build*
+    makes: those of :meth:`CharLM.count_tables`, the 4-gram one joint), from the entry
+    ``charlm-<key>`` of the user cache
+    (:func:`minent.io.cache_entry.load_or_build`: memory-mapped, checked against its manifest),
+    built and saved there when absent.
+
+    Building the tables of a model of 5M characters of poems (80 MiB) costs 0.1–0.2 s at every
+    load: millions of writes at random places into fresh memory; the entry's pages come from the
+    page cache, touched only where the decoder looks (and shared by the processes of ``--jobs``).
+    The key is the model file's checksum (hashed once, then remembered by its size, times and
+    inode: :func:`minent.io.cache_entry.source_digest`) and the kernels' source, so a model saved
+    again under the same name, or a change to the table layout, makes a new entry."""
+    import hashlib
+
+    from minent.cache import cache_dir
+    from minent.io.cache_entry import SOURCE_MEMO, load_or_build, prune_entries, source_digest
+    from minent.segmentation.kernels import viterbi
+
+    try:
+        checksum = source_digest(Path(path), cache_dir() / SOURCE_MEMO)
+        kernels = Path(viterbi.__file__).read_bytes()
+    except OSError:  # (the model file went away after loading: nothing to key an entry by)
+        return build()
+    key = hashlib.blake2b(f"{TABLES_FORMAT}\0{checksum}\0".encode() + kernels, digest_size=16).hexdigest()
+    entry = cache_dir() / f"charlm-{key}"
+    arrays, loaded = load_or_build(entry, TABLE_NAMES, TABLES_FORMAT, lambda: dict(zip(TABLE_NAMES, build())),
+                                   "character LM tables")
+    if not loaded:
+        try:
+            prune_entries(entry.parent, "charlm-", TABLE_ENTRIES)
+        except OSError:
+            pass
+    return [arrays[name] for name in TABLE_NAMES]
+
+
 class CharLM(LineSegmenter):
     """Character 4-gram language model and its b/c/d/e tag segmenter."""
 
@@ -128,24 +174,29 @@ class CharLM(LineSegmenter):
         return lm
 
     def tag_scores(self, ids: np.ndarray) -> np.ndarray:
-        """b/c/d/e scores (n × 4) of the characters *ids* (this model's ids; unseen = UNK)."""
-        from minent.segmentation.kernels.viterbi import charlm_tag_scores
-
-        unigram, t = self.count_tables()
-        return charlm_tag_scores(ids, unigram, *t, self.bits, self.alpha,
-                                 float(max(len(self.codepoints) - 2, 1)), self.begin_scores())
+        """b/c/d/e scores (n × 4) of the characters *ids* (this model's ids; unseen = UNK): those
+        of :func:`minent.segmentation.kernels.viterbi.charlm_tag_scores`, from the
+        :meth:`context_counts` of *ids*."""
+        return self.scores_of_counts(ids, self.context_counts(ids))
 
     def context_counts(self, ids: np.ndarray) -> np.ndarray:
         """The n-gram counts behind the tag scores of *ids*
-        (:func:`minent.segmentation.kernels.viterbi.charlm_context_counts`): an (n × 3) uint32
-        array (float64 when a count does not fit), 12 bytes a character where the scores take 32;
-        :meth:`scores_of_counts` turns them into exactly the scores of :meth:`tag_scores`."""
-        from minent.segmentation.kernels.viterbi import charlm_context_counts
+        (:func:`minent.segmentation.kernels.viterbi.charlm_context_counts`, or
+        :func:`~minent.segmentation.kernels.viterbi.charlm_context_counts_joint` when the 4-gram
+        table of :meth:`count_tables` is a joint one): an (n × 3) uint32 array (float64 when a
+        count does not fit), 12 bytes a character where the scores take 32; :meth:`scores_of_counts`
+        turns them into exactly the scores of :meth:`tag_scores`."""
+        from minent.segmentation.kernels.viterbi import charlm_context_counts, charlm_context_counts_joint
 
         _, t = self.count_tables()
-        wide = any(len(c) and c.max() >= 2**32 for c in self.counts[1:])
+        # (counts are uint32 unless one does not fit: __init__)
+        wide = any(c.dtype != np.uint32 and len(c) and c.max() >= 2**32 for c in self.counts[1:])
         seen = np.zeros((len(ids), 3), dtype=np.float64 if wide else np.uint32)
-        charlm_context_counts(ids, *t, self.bits, seen)
+        if t[4].ndim == 2:
+            table2, over2, table3, over3, joint, over4 = t
+            charlm_context_counts_joint(ids, joint, over4, table2, over2, table3, over3, self.bits, seen)
+        else:
+            charlm_context_counts(ids, *t, self.bits, seen)
         return seen
 
     def scores_of_counts(self, ids: np.ndarray, seen: np.ndarray) -> np.ndarray:
@@ -176,15 +227,33 @@ class CharLM(LineSegmenter):
         and the 2..4-gram counts as hash tables, ``[table2, overflow2, table3, ..., overflow4]``
         (:func:`minent.segmentation.kernels.viterbi.packed_count_table`: key and count in one
         uint64). Counts are whole numbers (training counts n-grams), so the tables hold them as
-        integers. Those :meth:`from_table` was given are taken as they are."""
+        integers. A model loaded from a file (:meth:`cache_tables`) has a joint 4-gram table
+        (:func:`~minent.segmentation.kernels.viterbi.joint_count_table`, two columns) in the
+        place of ``table4``: built once and kept in the user cache, it makes the lookups of
+        :meth:`context_counts` cheaper. Those :meth:`from_table` was given are taken as they are."""
         if getattr(self, "_tables", None) is None:
-            from minent.segmentation.kernels.viterbi import packed_count_table
-
-            built, self._built = getattr(self, "_built", {}), {}
-            self._tables = self.unigram_counts(), [
-                x for n, (k, c) in enumerate(zip(self.keys[1:], self.counts[1:]), 2)
-                for x in (built[n] if n in built else packed_count_table(k, c, n * self.bits))]
+            source = getattr(self, "_tables_source", None)
+            if source is None:
+                tables = self._build_tables()
+            else:
+                tables = cached_tables(source, lambda: self._build_tables(joint=True))
+            self._tables = self.unigram_counts(), tables
         return self._tables
+
+    def _build_tables(self, joint: bool = False) -> list[np.ndarray]:
+        from minent.segmentation.kernels.viterbi import joint_count_table, packed_count_table
+
+        built, self._built = getattr(self, "_built", {}), {}  # (from_table's)
+        tables = [x for n, (k, c) in enumerate(zip(self.keys[1:], self.counts[1:]), 2)
+                  for x in (built[n] if n in built else packed_count_table(k, c, n * self.bits))]
+        if joint:
+            tables[4] = joint_count_table(tables[4], *tables[:4], self.bits)
+        return tables
+
+    def cache_tables(self, path: str | Path) -> None:
+        """Take the 2..4-gram hash tables of :meth:`count_tables` from the user cache when this
+        model is the one saved in the file *path* (:func:`cached_tables`), rather than build them."""
+        self._tables_source = Path(path)
 
     def unigram_counts(self) -> np.ndarray:
         """The count of every character id (float64): the first of :meth:`count_tables`, built
@@ -250,7 +319,9 @@ class CharLM(LineSegmenter):
         with open_npz(path) as z:
             if str(z.get("format", "")) != FORMAT:
                 raise DataError(f"{path}: not a minent charlm model (.npz written by minent segment --save)")
-            return cls.from_arrays(z, path, transitions=transitions)
+            model = cls.from_arrays(z, path, transitions=transitions)
+        model.cache_tables(path)
+        return model
 
     @classmethod
     def from_arrays(cls, z, path, *, transitions: dict[str, float] | None = None) -> CharLM:

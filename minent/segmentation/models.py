@@ -16,10 +16,15 @@ def load_model(path: str | Path, *, transitions: dict[str, float] | None = None,
     with open_npz(path) as z:
         fmt = str(z.get("format", ""))
         if fmt == FORMAT:
-            return CharLM.from_arrays(z, path, transitions=transitions)
-        if fmt == HYBRID_FORMAT:
-            return HybridSegmenter.from_arrays(z, path, transitions=transitions, oov_max=oov_max,
-                                               oov_penalty=oov_penalty)
-    raise DataError(f"{path}: not a minent model (.npz written by minent segment --train ... --save)")
+            model = CharLM.from_arrays(z, path, transitions=transitions)
+            lm = model
+        elif fmt == HYBRID_FORMAT:
+            model = HybridSegmenter.from_arrays(z, path, transitions=transitions, oov_max=oov_max,
+                                                oov_penalty=oov_penalty)
+            lm = model.lm
+        else:
+            raise DataError(f"{path}: not a minent model (.npz written by minent segment --train ... --save)")
+    lm.cache_tables(path)  # (its hash tables come from the user cache: charlm.cached_tables)
+    return model
 
 

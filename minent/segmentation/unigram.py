@@ -97,11 +97,7 @@ class LineSegmenter:
         output, and a long line is never held whole."""
         from minent.parallel.processes import ordered_map
 
-        if jobs > 1:
-            # built once here, shared by the forked workers: the lookup tables, and the decoder's
-            # compiled kernels (loaded from numba's cache at their first call, ~0.1 s a process)
-            self.prepare()
-            self.segment_text(WARM_UP_TEXT)
+        self._warm_up(jobs)
         pieces: deque[bool] = deque()  # for each line read and not yet written: a Fragment?
 
         def read() -> Iterator[str]:
@@ -111,6 +107,44 @@ class LineSegmenter:
 
         outputs = ordered_map(self.segment_text, line_batches(read(), batch_chars), jobs)
         yield from _join_pieces((pieces.popleft(), line) for out in outputs for line in out.split("\n"))
+
+    def _warm_up(self, jobs: int) -> None:
+        """With worker processes (*jobs* > 1), build here what they share when forked: the lookup
+        tables, and the decoder's compiled kernels (loaded from numba's cache at their first
+        call, ~0.1 s a process)."""
+        if jobs > 1:
+            self.prepare()
+            self.segment_text(WARM_UP_TEXT)
+
+    def segment_blocks(self, blocks: Iterable[str], *, jobs: int = 1) -> Iterator[str]:
+        """Segment the line blocks of :meth:`minent.io.corpus.Corpus.line_blocks` (whole lines
+        joined by '\\n', or a :class:`~minent.text.batching.Fragment`, a piece of a long line):
+        yields for each block its output lines as one string, each line ended by '\\n', and for
+        a Fragment its output as a Fragment. Written one after the other, they are the output of
+        :meth:`segment_lines` for the same lines (with its line rules, and the same for every
+        *jobs*), without a string a line on either side."""
+        from minent.parallel.processes import ordered_map
+
+        self._warm_up(jobs)
+        pieces: deque[bool] = deque()  # for each block read and not yet written: a Fragment?
+
+        def read() -> Iterator[str]:
+            for block in blocks:
+                pieces.append(isinstance(block, Fragment))
+                if "\r" in block:  # (line_batches' rule, line by line)
+                    block = "\n".join(line.rstrip("\r").replace("\r", " ") for line in block.split("\n"))
+                yield block
+
+        started = False  # as in _join_pieces: the line being written has tokens from a piece
+        for out in ordered_map(self.segment_text, read(), jobs):
+            if started and out and out[0] != "\n":
+                out = " " + out
+            if pieces.popleft():
+                started = started or bool(out)
+                yield Fragment(out)
+            else:
+                started = False
+                yield out + "\n"
 
     def segment_batches(self, batches: Iterable[list[str]]) -> Iterator[str]:
         """Segment lines that come in batches (``Corpus.batches``), each batch as soon as it

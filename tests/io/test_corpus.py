@@ -360,3 +360,40 @@ def test_the_no_place_to_cut_warning_names_the_true_line_in_a_byte_range(tmp_pat
     with caplog.at_level(logging.WARNING, logger="minent"):
         list(corpus.range_documents(str(p), start, None, cutter=corpus.line_cutter(50, PIECE_CUTS)))
     assert len(caplog.records) == 1 and f"{p}: line 1001: " in caplog.records[0].getMessage()
+
+
+def _line_block_inputs(tmp_path):
+    """Inputs with CR/LF, lone CRs, several CRs before a newline, empty lines, a missing final
+    newline, a gzip file and lines long enough to be cut."""
+    a = tmp_path / "a.txt"
+    a.write_bytes("第一行\r\n\r\n中\r间\r\r\n".encode() + ("很长的一行，" * 30 + "\n").encode() + "尾".encode())
+    b = tmp_path / "b.txt.gz"
+    b.write_bytes(gzip.compress(("乙行\n" * 7 + "，".join(["长"] * 40) + "\r\n" + "末行").encode()))
+    return [a, b]
+
+
+@pytest.mark.parametrize("block_size", [7, 1 << 20])
+@pytest.mark.parametrize("max_chars", [2, 5, 16, 1000])
+def test_line_blocks_are_the_documents(tmp_path, monkeypatch, block_size, max_chars):
+    """line_blocks: the lines of documents(), joined by newlines into strings of about
+    max_chars characters; with a cut rule, the same Fragment pieces as documents(cutter=...)."""
+    from minent.segmentation.units import SEGMENT_CUTS
+    from minent.text.batching import Fragment
+
+    monkeypatch.setattr(corpus_mod, "BLOCK_SIZE", block_size)
+    corpus = Corpus(_line_block_inputs(tmp_path))
+    blocks = list(corpus.line_blocks(max_chars))
+    assert "\n".join(blocks).split("\n") == list(corpus.documents())
+    # a block ends at the first line end that makes it max_chars long (newlines counted)
+    assert all(len(b) + 1 >= max_chars for b in blocks[:-1])
+    assert all(len(b.rsplit("\n", 1)[0]) + 1 < max_chars for b in blocks if "\n" in b)
+    assert not any(isinstance(b, Fragment) for b in blocks)
+    want = list(corpus.documents(cutter=corpus.line_cutter(max_chars, SEGMENT_CUTS)))
+    got = []  # the blocks split into documents again: a Fragment alone, a string into its lines
+    for b in corpus.line_blocks(max_chars, cut=SEGMENT_CUTS):
+        got += [b] if isinstance(b, Fragment) else b.split("\n")
+    assert got == want and [isinstance(x, Fragment) for x in got] == [isinstance(x, Fragment) for x in want]
+    if max_chars == 16:
+        assert any(isinstance(x, Fragment) for x in want)
+    with pytest.raises(ValueError):
+        next(Corpus(_line_block_inputs(tmp_path), jsonl_field="text").line_blocks(10))

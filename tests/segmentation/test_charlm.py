@@ -77,6 +77,85 @@ def test_tag_scores_match_oracle(alpha):
     assert got[-1, 0] == pytest.approx(math.log((alpha / vocab) / (unigram.sum() + alpha)), rel=1e-12)
 
 
+def _counted_context(m, ids):
+    """The context counts of *ids* (the reference of charlm_context_counts): N(c_{i-1} c_i),
+    N(c_{i-2..i}), N(c_{i-3..i}) from a Counter of the model's n-grams, 0 where the piece is
+    too short."""
+    grams = Counter()
+    for a, b in zip(m.keys, m.counts):
+        grams.update(dict(zip(a.tolist(), b.tolist())))
+    seen = np.zeros((len(ids), 3))
+    run = 0
+    for i, c in enumerate(ids.tolist()):
+        run = run + 1 if c else 0
+        for k in range(1, 4):
+            key = 0
+            for j in range(i - k, i + 1):
+                key = (key << m.bits) | int(ids[j])
+            seen[i, k - 1] = grams.get(key, 0) if run > k else 0
+    return seen
+
+
+def test_joint_table_gives_the_same_context_counts():
+    """A loaded model looks its counts up in a joint 4-gram table (joint_count_table: the 4-gram
+    table with the counts of the 4-gram's last three and two characters): the counts of the
+    Counter reference exactly, on the training text (every 4-gram there) and on other text
+    (4-grams missing), with separators, unknown characters and short pieces; also when every
+    4-gram count overflows its table (16-bit ids: no bits left for counts) and when counts do
+    not fit the joint table's 32 bits (looked up in their own tables)."""
+    from minent.segmentation.kernels.viterbi import JOINT_CAP, charlm_context_counts_joint, joint_count_table
+    from minent.segmentation.units import corpus_units
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    m = CharLM.train(lines[:200])
+    for text in (lines[:200], lines[200:] + ["𠀀𠀀𠀀𠀀𠀀", "中", "人民", "人民很", "人民很好好好好"]):
+        ids = m.ids_of(corpus_units(text, False))
+        t = m._build_tables(joint=True)
+        assert t[4].shape[1] == 2
+        seen = np.zeros((len(ids), 3), np.uint32)
+        charlm_context_counts_joint(ids, t[4], t[5], *t[:4], m.bits, seen)
+        want = _counted_context(m, ids)
+        assert np.array_equal(seen, want) and (want[:, 2] > 0).any() and (want[:, 2] == 0).any()
+        # every count an overflow of its packed table (ids of 16 bits: 4-gram keys fill the word)
+        wide_ids = CharLM(m.codepoints, 16, [k for k in m.keys], m.counts)
+        wide_ids.keys = [_rebits(k, n, m.bits, 16) for n, k in enumerate(m.keys, 1)]
+        t = wide_ids._build_tables(joint=True)
+        assert len(t[5]) > 1 and t[5][:, 1].any()  # (the 4-gram overflow holds counts)
+        seen[:] = 0
+        charlm_context_counts_joint(ids, t[4], t[5], *t[:4], 16, seen)
+        assert np.array_equal(seen, want)
+    # the joint rows themselves: column 0 the 4-gram table, column 1 its suffixes' counts
+    t = m._build_tables(joint=True)
+    grams = Counter()
+    for a, b in zip(m.keys, m.counts):
+        grams.update(dict(zip(a.tolist(), b.tolist())))
+    cbits = 64 - 4 * m.bits
+    rows = [(int(r0), int(r1)) for r0, r1 in t[4].tolist() if r0]
+    assert sorted(r0 >> cbits for r0, _ in rows) == sorted(m.keys[3].tolist())
+    for r0, r1 in rows:
+        key4 = r0 >> cbits
+        assert r1 >> 32 == grams[key4 & ((1 << 3 * m.bits) - 1)] and r1 & 0xFFFFFFFF == grams[key4 & ((1 << 2 * m.bits) - 1)]
+    # counts from 2**32 up: past the joint table's 32 bits, found in the 2- and 3-gram tables
+    big = CharLM(m.codepoints, m.bits, m.keys, [m.counts[0]] + [c * 2.0**32 for c in m.counts[1:]])
+    t = big._build_tables(joint=True)
+    assert (t[4][t[4][:, 0] != 0, 1] >> np.uint64(32) == JOINT_CAP).all()
+    ids = m.ids_of(corpus_units(lines[:50], False))
+    seen = np.zeros((len(ids), 3))
+    charlm_context_counts_joint(ids, t[4], t[5], *t[:4], m.bits, seen)
+    assert np.array_equal(seen, _counted_context(m, ids) * 2.0**32)
+    assert np.array_equal(t[4][:, 0], joint_count_table(t[4][:, 0].copy(), *t[:4], m.bits)[:, 0])
+
+
+def _rebits(keys, n, old, new):
+    """Packed n-gram *keys* of *old*-bit ids repacked with *new* bits an id (order kept)."""
+    out = np.zeros(len(keys), np.uint64)
+    mask = np.uint64((1 << old) - 1)
+    for j in range(n):
+        part = (keys >> np.uint64(old * (n - 1 - j))) & mask
+        out = (out << np.uint64(new)) | part
+    return out
+
+
 def test_context_counts_give_the_tag_scores_exactly():
     """Self-training keeps the context counts (uint32) and computes the tag scores from them:
     the same floats as charlm_tag_scores, on real text with separators, unknown characters and
@@ -91,23 +170,16 @@ def test_context_counts_give_the_tag_scores_exactly():
     assert (ids == 1).any() and (ids == 0).any()
     seen = m.context_counts(ids)
     assert seen.dtype == np.uint32 and seen.shape == (len(ids), 3)
-    want = m.tag_scores(ids)
+    from minent.segmentation.kernels.viterbi import charlm_tag_scores
+
+    unigram, t = m.count_tables()
+    want = charlm_tag_scores(ids, unigram, *t, m.bits, m.alpha, float(len(m.codepoints) - 2), m.begin_scores())
     assert np.array_equal(m.scores_of_counts(ids, seen), want)
-    unigram, _ = m.count_tables()
+    assert np.array_equal(m.tag_scores(ids), want)
     vocab = float(len(m.codepoints) - 2)
     got = charlm_scores_of_counts(ids, seen.astype(np.float64), unigram, m.alpha, vocab, m.begin_scores())
     assert np.array_equal(got, want)
-    grams = Counter()
-    for a, b in zip(m.keys, m.counts):
-        grams.update(dict(zip(a.tolist(), b.tolist())))
-    run = 0
-    for i, c in enumerate(ids.tolist()):
-        run = run + 1 if c else 0
-        for k in range(1, 4):
-            key = 0
-            for j in range(i - k, i + 1):
-                key = (key << m.bits) | int(ids[j])
-            assert seen[i, k - 1] == (grams.get(key, 0) if run > k else 0)
+    assert np.array_equal(seen, _counted_context(m, ids))
     # counts past 2**32 are kept as float64
     wide = CharLM(m.codepoints, m.bits, m.keys, [m.counts[0]] + [c * 2.0**32 for c in m.counts[1:]])
     seen = wide.context_counts(ids)
@@ -332,3 +404,55 @@ def test_begin_scores_are_continuation_probabilities():
     ids = m.lut[np.frombuffer("中国龘".encode("utf-32-le"), dtype=np.int32)].astype(np.int32)
     t = m.tag_scores(ids)
     assert t[0, 0] == got[ids[0]] and t[1, 0] == got[ids[1]] and np.isfinite(t[2, 0])
+
+
+def test_loaded_model_takes_its_tables_from_the_cache(tmp_path, monkeypatch):
+    """A loaded model's n-gram hash tables are built once, saved in the user cache, and the next
+    load of the same file maps them from there: the same arrays as built, the same segmentation;
+    a model saved again under the same name gets its own tables; a damaged entry is rebuilt."""
+    import os
+    import time
+
+    import minent.segmentation.charlm as charlm_module
+
+    monkeypatch.setenv("MINENT_CACHE_DIR", str(tmp_path / "cache"))
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    seg = train_segmenter(lines[:300], self_train=1)
+    path = tmp_path / "m.npz"
+    seg.save(path)
+    want_tables = seg.lm._build_tables(joint=True)
+    text = "\n".join(lines[300:360])
+    want = seg.segment_text(text)
+    builds = []
+    real_build = CharLM._build_tables
+    monkeypatch.setattr(CharLM, "_build_tables", lambda self, **kw: builds.append(1) or real_build(self, **kw))
+    for expect_builds in (1, 1):  # built and saved, then mapped from the entry
+        loaded = load_model(path)
+        _, tables = loaded.lm.count_tables()
+        assert len(builds) == expect_builds
+        assert len(tables) == len(want_tables)
+        assert all(a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(tables, want_tables))
+        assert loaded.segment_text(text) == want
+    entries = list((tmp_path / "cache").glob("charlm-*"))
+    assert len(entries) == 1 and not tables[0].flags.owndata  # (a view of the mapped file)
+    # another model under the same name (a later time: the file's checksum is not taken as known)
+    other = train_segmenter(lines[100:400], self_train=1)
+    time.sleep(0.01)
+    other.save(path)
+    os.utime(path, ns=(time.time_ns() + 5 * 10**9, time.time_ns() + 5 * 10**9))
+    before = len(builds)
+    loaded = load_model(path)
+    _, tables = loaded.lm.count_tables()
+    assert len(builds) == before + 1
+    assert all(np.array_equal(a, b) for a, b in zip(tables, real_build(other.lm, joint=True)))
+    assert len(list((tmp_path / "cache").glob("charlm-*"))) == 2
+    # a damaged entry: rebuilt, with the right tables
+    entry = max((tmp_path / "cache").glob("charlm-*"), key=lambda p: p.stat().st_mtime_ns)
+    victim = entry / f"{charlm_module.TABLE_NAMES[2]}.npy"
+    data = bytearray(victim.read_bytes())
+    data[-1] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    loaded = load_model(path)
+    _, tables = loaded.lm.count_tables()
+    assert len(builds) == before + 2
+    assert all(np.array_equal(a, b) for a, b in zip(tables, real_build(other.lm, joint=True)))

@@ -115,3 +115,25 @@ def test_a_long_line_segmented_in_pieces_equals_the_whole_line(tmp_path, model, 
         batches = list(corpus.batches(bound, cut=seg.cut_rule()))
         assert any(isinstance(b[-1], Fragment) for b in batches)
         assert rejoin(seg.segment_batches(iter(batches))) == whole
+        # the path of files: blocks of lines, a string a block
+        blocks = list(corpus.line_blocks(bound, cut=seg.cut_rule()))
+        assert sum(isinstance(b, Fragment) for b in blocks) == sum(isinstance(d, Fragment) for d in docs)
+        assert "".join(seg.segment_blocks(iter(blocks), jobs=jobs)) == "".join(w + "\n" for w in whole)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_segment_blocks_write_what_segment_lines_yields(tmp_path, seg, jobs):
+    """segment_blocks (files: Corpus.line_blocks) writes the lines of segment_lines (documents):
+    CR/LF, lone CRs inside a line and before its end (spaces, dropped), empty lines, a missing
+    final newline, several inputs, blocks of any size."""
+    from minent.io.corpus import Corpus
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_bytes("中国人民\r\n\r\n中\r国\r\r\n人民 a股\r国\n0年中国".encode())
+    b.write_bytes("\r\n𠀀𠀁人\n\n国\r".encode())
+    corpus = Corpus([a, b])
+    want = "".join(line + "\n" for line in seg.segment_lines(corpus.documents()))
+    assert want.count("\n") == 9 and "中 国" in want
+    for size in (2, 7, 1 << 18):
+        blocks = list(corpus.line_blocks(size, cut=seg.cut_rule()))
+        assert "".join(seg.segment_blocks(iter(blocks), jobs=jobs)) == want

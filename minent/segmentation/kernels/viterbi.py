@@ -635,6 +635,124 @@ def charlm_context_counts(ids, table2, over2, table3, over3, table4, over4, bits
                     seen[i, 2] = packed_get(table4, over4, key4, b4)
 
 
+JOINT_CAP = np.uint64(0xFFFFFFFF)
+"""The largest 3-gram and 2-gram count a :func:`joint_count_table` row holds (32 bits each); a
+count at least this large is looked up in its own table."""
+
+
+def joint_count_table(table4, table2, over2, table3, over3, bits):
+    """The 4-gram :func:`packed_count_table` *table4* with, next to every 4-gram, the counts of
+    its last three and last two characters: a (slots × 2) uint64 array whose column 0 is
+    *table4* and column 1 ``min(N(c2 c3 c4), JOINT_CAP) << 32 | min(N(c3 c4), JOINT_CAP)``
+    (looked up in *table3* / *table2* of the same *bits*-bit ids, with their overflows).
+
+    The three counts of a position whose 4-gram was seen then come from one row in one cache
+    line (:func:`charlm_context_counts_joint`), where three tables cost three cache misses."""
+    joint = np.zeros((len(table4), 2), dtype=np.uint64)
+    _fill_joint_table(table4, table2, over2, table3, over3, np.uint64(bits), joint)
+    return joint
+
+
+@njit(cache=True)
+def _fill_joint_table(table4, table2, over2, table3, over3, bits, joint):
+    b2 = np.uint64(max(64 - 2 * np.int64(bits), 0))
+    b3 = np.uint64(max(64 - 3 * np.int64(bits), 0))
+    b4 = np.uint64(max(64 - 4 * np.int64(bits), 0))
+    m2 = (np.uint64(1) << (np.uint64(2) * bits)) - np.uint64(1)
+    m3 = (np.uint64(1) << (np.uint64(3) * bits)) - np.uint64(1)
+    s2, s3 = np.uint64(len(table2) - 1), np.uint64(len(table3) - 1)
+    n = len(table4)
+    for h in range(n):
+        if h + PREFETCH_AHEAD < n:  # (the rows the row PREFETCH_AHEAD later will look up)
+            ahead = table4[h + PREFETCH_AHEAD] >> b4
+            if ahead != 0:
+                prefetch_row(table3, np.int64(mix_key(ahead & m3) & s3))
+                prefetch_row(table2, np.int64(mix_key(ahead & m2) & s2))
+        r = table4[h]
+        joint[h, 0] = r
+        if r == 0:
+            continue
+        key4 = r >> b4
+        c3 = packed_get(table3, over3, key4 & m3, b3)
+        c2 = packed_get(table2, over2, key4 & m2, b2)
+        joint[h, 1] = ((c3 if c3 < JOINT_CAP else JOINT_CAP) << np.uint64(32)) | (c2 if c2 < JOINT_CAP else JOINT_CAP)
+
+
+@njit(cache=True)
+def charlm_context_counts_joint(ids, joint, over4, table2, over2, table3, over3, bits, seen):
+    """:func:`charlm_context_counts` (the same *seen*) from a :func:`joint_count_table` *joint*
+    of the 4-grams (with *over4*, the overflow of their table) and the 2- and 3-gram tables: a
+    position whose 4-gram is there takes its three counts from that one row (one cache miss: on
+    the text a model was trained on, every position past the third of a piece); the others, and
+    counts of JOINT_CAP or more, look up the 2- and 3-gram tables. The rows position
+    i + PREFETCH_AHEAD will probe are asked for ahead (:func:`prefetch_row`): by the length of
+    its piece so far, the 2-gram row, the 2- and 3-gram rows, or the joint row — and the 2- and
+    3-gram rows too while 4-grams are missing (text unlike the training text).
+
+    On 5M characters of poems (the training text): 0.12 s where :func:`charlm_context_counts`
+    takes 0.19; on hotel reviews (most 4-grams unseen), the same time."""
+    shift = np.uint64(bits)
+    m2, m3, m4 = np.uint64(len(table2) - 1), np.uint64(len(table3) - 1), np.uint64(len(joint) - 1)
+    b2 = np.uint64(max(64 - 2 * bits, 0))
+    b3 = np.uint64(max(64 - 3 * bits, 0))
+    b4 = np.uint64(max(64 - 4 * bits, 0))
+    cap4 = (np.uint64(1) << b4) - np.uint64(1)
+    low = np.uint64(0xFFFFFFFF)
+    n = len(ids)
+    run = 0
+    missed = False  # (the last 4-gram looked up was not there: the next may not be either)
+    for i in range(n):
+        j = i + PREFETCH_AHEAD
+        if 3 <= j < n and ids[j] != 0 and ids[j - 1] != 0:
+            # (the rows position j will probe: by the length of its piece so far)
+            k2 = (np.uint64(ids[j - 1]) << shift) | np.uint64(ids[j])
+            if ids[j - 2] == 0:
+                prefetch_row(table2, np.int64(mix_key(k2) & m2))
+            else:
+                k3 = (np.uint64(ids[j - 2]) << (shift * np.uint64(2))) | k2
+                if ids[j - 3] == 0:
+                    prefetch_row(table2, np.int64(mix_key(k2) & m2))
+                    prefetch_row(table3, np.int64(mix_key(k3) & m3))
+                else:
+                    prefetch_row(joint, np.int64(mix_key((np.uint64(ids[j - 3]) << (shift * np.uint64(3))) | k3) & m4))
+                    if missed:
+                        prefetch_row(table2, np.int64(mix_key(k2) & m2))
+                        prefetch_row(table3, np.int64(mix_key(k3) & m3))
+        c = ids[i]
+        if c == 0:
+            run = 0
+            continue
+        run += 1
+        if run == 1:
+            continue
+        key2 = (np.uint64(ids[i - 1]) << shift) | np.uint64(c)
+        if run == 2:
+            seen[i, 0] = packed_get(table2, over2, key2, b2)
+            continue
+        key3 = (np.uint64(ids[i - 2]) << (shift * np.uint64(2))) | key2
+        c2 = low
+        c3 = low
+        if run > 3:
+            key4 = (np.uint64(ids[i - 3]) << (shift * np.uint64(3))) | key3
+            h = mix_key(key4) & m4
+            while True:
+                r = joint[h, 0]
+                if r == 0:
+                    missed = True
+                    break
+                if (r >> b4) == key4:
+                    c4 = r & cap4
+                    seen[i, 2] = table_get(over4, key4) if c4 == cap4 else c4
+                    w = joint[h, 1]
+                    c3 = w >> np.uint64(32)
+                    c2 = w & low
+                    missed = False
+                    break
+                h = (h + np.uint64(1)) & m4
+        seen[i, 1] = packed_get(table3, over3, key3, b3) if c3 == low else c3
+        seen[i, 0] = packed_get(table2, over2, key2, b2) if c2 == low else c2
+
+
 @njit(cache=True)
 def charlm_scores_of_counts(ids, seen, unigram, alpha, vocab, begin):
     """The tag scores of :func:`charlm_tag_scores` from the context counts *seen* of *ids*
