@@ -92,13 +92,16 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
         order = {"unigram": 4, "charlm": CharLM.order_for(enc), "hybrid": 4}[model]  # (order_for is at most 4)
         min_count = 2 if model == "unigram" else 1
         table = ngram_table(enc, order, min_count) if enc.n_chars else None
+        # (the hash tables of its 2- and 3-grams that judge the lexicon's candidates, kept for the LM)
+        tables = {} if model == "hybrid" else None
         unigram = None
         if model in ("unigram", "hybrid"):
             # (the hybrid model drops collocations after its first segmentation, below)
             kw = {"free_pair": 0} if model == "hybrid" else {} if free_pair is None else {"free_pair": free_pair}
             if model == "hybrid":
                 kw["rel_tol"] = HYBRID_EM_REL_TOL
-            lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split, **kw)
+            lexicon = learn_lexicon(enc, table, oov_max=oov_max, oov_penalty=oov_penalty, pre_split=pre_split,
+                                    tables=tables, **kw)
             logging.getLogger("minent").info(
                 f"lexicon: {len(lexicon.lexicon)} words; {lexicon.bits_chars:.4f} bits/char before, "
                 f"{lexicon.bits_final:.4f} after")
@@ -107,10 +110,11 @@ def train_segmenter(texts, *, model: str = "hybrid", oov_max: int = 2, oov_penal
             if model == "unigram":
                 return unigram
         if table is not None:
-            lm = CharLM.from_table(enc, table, alpha=alpha, transitions=transitions, pre_split=pre_split)
+            lm = CharLM.from_table(enc, table, alpha=alpha, transitions=transitions, pre_split=pre_split,
+                                   tables=tables)
         else:
             lm = CharLM.train([], alpha=alpha, transitions=transitions, pre_split=pre_split)
-        del table
+        del table, tables
         if model == "charlm":
             return lm
         hybrid = HybridSegmenter(unigram, lm)

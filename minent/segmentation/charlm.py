@@ -136,10 +136,14 @@ class CharLM(LineSegmenter):
 
     @classmethod
     def from_table(cls, enc, table, *, alpha: float = 20.0, transitions: dict[str, float] | None = None,
-                   pre_split: bool = False) -> CharLM:
+                   pre_split: bool = False, tables: dict | None = None) -> CharLM:
         """The model of a corpus encoded by :func:`minent.segmentation.lexicon.encode_corpus` (with
         *pre_split*) from its n-gram *table* (:func:`minent.segmentation.lexicon.ngram_table`, every n-gram counted —
-        ``min_count`` 1 — up to :meth:`order_for` or longer)."""
+        ``min_count`` 1 — up to :meth:`order_for` or longer). *tables*: the hash tables of the
+        n-grams of that same *table* that redundancy removal looked its counts up in
+        (:func:`minent.segmentation.lexicon.judged_candidates`), ``{(n, bits): (table,
+        overflow)}``; those of this model's ``bits`` are taken out and become its own
+        (:meth:`count_tables`: the same counts, not built twice)."""
         from minent.segmentation.kernels.viterbi import pack_rows
 
         vocab = len(enc.chars)
@@ -165,7 +169,9 @@ class CharLM(LineSegmenter):
         log.info("charlm: %d characters, %d distinct, n-grams: %s", enc.n_chars, vocab - 2,
                  ", ".join(str(len(k)) for k in keys))
         cps = np.array([-1, -1] + [ord(ch) for ch in enc.chars[2:]], dtype=np.int64)
-        return cls(cps, bits, keys, counts, alpha=alpha, transitions=transitions, pre_split=pre_split)
+        lm = cls(cps, bits, keys, counts, alpha=alpha, transitions=transitions, pre_split=pre_split)
+        lm._built = {n: tables.pop((n, bits)) for n in range(2, orders + 1) if (n, bits) in (tables or {})}
+        return lm
 
     def tag_scores(self, ids: np.ndarray) -> np.ndarray:
         """b/c/d/e scores (n × 4) of the characters *ids* (this model's ids; unseen = UNK): those
@@ -200,6 +206,17 @@ class CharLM(LineSegmenter):
         return charlm_scores_of_counts(ids, seen, self.unigram_counts(), self.alpha,
                                        float(max(len(self.codepoints) - 2, 1)), self.begin_scores())
 
+    def context_scores(self, ids: np.ndarray) -> np.ndarray:
+        """The scores of tags c, d, e of *ids* (n × 3 float64: columns 1..3 of :meth:`tag_scores`,
+        exactly; :func:`minent.segmentation.kernels.viterbi.charlm_context_scores`): what of the
+        tag scores comes from the n-grams, the tag b score being one lookup by character.
+        Self-training keeps them for its corpus (24 bytes a unit) and decodes every round from
+        them (``HybridSegmenter.decode_units(lm_context=...)``)."""
+        from minent.segmentation.kernels.viterbi import charlm_context_scores
+
+        return charlm_context_scores(ids, self.context_counts(ids), self.unigram_counts(), self.alpha,
+                                     float(max(len(self.codepoints) - 2, 1)))
+
     def prepare(self) -> None:
         """Build the count tables and begin scores the decoder uses (see :meth:`count_tables`)."""
         self.count_tables()
@@ -213,7 +230,7 @@ class CharLM(LineSegmenter):
         integers. A model loaded from a file (:meth:`cache_tables`) has a joint 4-gram table
         (:func:`~minent.segmentation.kernels.viterbi.joint_count_table`, two columns) in the
         place of ``table4``: built once and kept in the user cache, it makes the lookups of
-        :meth:`context_counts` cheaper."""
+        :meth:`context_counts` cheaper. Those :meth:`from_table` was given are taken as they are."""
         if getattr(self, "_tables", None) is None:
             source = getattr(self, "_tables_source", None)
             if source is None:
@@ -226,8 +243,9 @@ class CharLM(LineSegmenter):
     def _build_tables(self, joint: bool = False) -> list[np.ndarray]:
         from minent.segmentation.kernels.viterbi import joint_count_table, packed_count_table
 
+        built, self._built = getattr(self, "_built", {}), {}  # (from_table's)
         tables = [x for n, (k, c) in enumerate(zip(self.keys[1:], self.counts[1:]), 2)
-                  for x in packed_count_table(k, c, n * self.bits)]
+                  for x in (built[n] if n in built else packed_count_table(k, c, n * self.bits))]
         if joint:
             tables[4] = joint_count_table(tables[4], *tables[:4], self.bits)
         return tables
@@ -249,7 +267,7 @@ class CharLM(LineSegmenter):
     def release_tables(self) -> None:
         """Free the 2..4-gram hash tables of :meth:`count_tables` (built again when next needed):
         about 1.5 times the size of the n-grams' sorted keys and counts (288 MiB for 20M characters
-        of poems), idle while self-training decodes from :meth:`context_counts`."""
+        of poems), idle while self-training decodes from :meth:`context_scores`."""
         self._tables = None
 
     def begin_scores(self) -> np.ndarray:

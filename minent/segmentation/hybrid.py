@@ -80,19 +80,19 @@ class HybridSegmenter(LineSegmenter):
         self.lm.prepare()
 
     def decode_units(self, ucp: np.ndarray, lm_scores: np.ndarray | None = None, *,
-                     lm_counts: np.ndarray | None = None) -> np.ndarray:
+                     lm_context: np.ndarray | None = None) -> np.ndarray:
         """Word starts of the units *ucp*; *lm_scores* are their char-LM tag scores when already
-        computed, or *lm_counts* the counts they are computed from (:meth:`CharLM.context_counts`:
-        self-training decodes the same text with the same LM every round)."""
+        computed, or *lm_context* their scores of tags c, d, e (:meth:`CharLM.context_scores`:
+        self-training decodes the same text with the same LM every round; used when ``w_lm >
+        0``)."""
         from minent.segmentation.kernels.viterbi import hybrid_segment
 
         u = self.unigram
         ids = u.ids_of(ucp)
         if lm_scores is None and self.w_lm > 0:
-            return self._decode_fused(ucp, ids, lm_counts)
+            return self._decode_fused(ucp, ids, lm_context)
         if lm_scores is None:
-            lm_ids = self.lm.ids_of(ucp)
-            lm = self.lm.tag_scores(lm_ids) if lm_counts is None else self.lm.scores_of_counts(lm_ids, lm_counts)
+            lm = self.lm.tag_scores(self.lm.ids_of(ucp))
         else:
             lm = lm_scores
         trans, w_lm = self.lm.trans, self.w_lm
@@ -122,7 +122,7 @@ class HybridSegmenter(LineSegmenter):
                                   u.span_score, u.oov_max, -u.oov_penalty, lm, trans, self.w_lex, w_lm)
         return begin
 
-    def _decode_fused(self, ucp, ids, lm_counts):
+    def _decode_fused(self, ucp, ids, lm_context):
         """:meth:`decode_units` when the LM counts (``w_lm > 0``) and its scores are not given:
         the tag scores of the units decoded, with the boundary model and the numeral rules, in
         one kernel (:func:`minent.segmentation.kernels.viterbi.hybrid_tag_scores`, the same
@@ -132,7 +132,10 @@ class HybridSegmenter(LineSegmenter):
 
         u, lm = self.unigram, self.lm
         lm_ids = lm.ids_of(ucp)
-        seen = lm.context_counts(lm_ids) if lm_counts is None else lm_counts
+        if lm_context is None:
+            seen = lm.context_counts(lm_ids)
+        else:  # (the scores of tags c, d, e given: no counts needed)
+            seen = np.zeros((0, 3), np.uint32)
         rules, inside = np.zeros(0, np.uint8), None
         if self.classifiers is not None:
             inside, start = self._numeral_cuts(ucp)
@@ -146,7 +149,8 @@ class HybridSegmenter(LineSegmenter):
             weights = self.boundary.weights
         scores = hybrid_tag_scores(lm_ids, seen, lm.unigram_counts(), lm.alpha, float(max(len(lm.codepoints) - 2, 1)),
                                    lm.begin_scores(), np.ascontiguousarray(ucp, dtype=np.int32), weights,
-                                   float(self.w_boundary / self.w_lm), rules, FORBIDDEN / self.w_lm, keep)
+                                   float(self.w_boundary / self.w_lm), rules, FORBIDDEN / self.w_lm, keep,
+                                   lm_context)
         args = (u.trie, u.depth, u.unk_score, u.char_score, u.span_score, u.oov_max, -u.oov_penalty, scores,
                 lm.trans, self.w_lex, self.w_lm)
         if inside is None:
@@ -211,17 +215,17 @@ class HybridSegmenter(LineSegmenter):
         log.info("hybrid: self-training decodes %d distinct pieces of %d (%d of %d units)",
                  int(np.count_nonzero(distinct < 0)), pieces.n_pieces, len(distinct), len(ucp))
         slices = unit_slices(distinct)
-        # the char-LM scores of the corpus do not change between rounds: the n-gram counts they
-        # come from are looked up once (12 bytes a unit), the arithmetic is done again each round
-        keep = passes > 1
-        counts = [self.lm.context_counts(self.lm.ids_of(distinct[a:b])) if keep else None for a, b in slices]
+        # the char-LM scores of the corpus do not change between rounds: those of tags c, d, e
+        # are computed once (24 bytes a unit; tag b's is one lookup by character)
+        keep = passes > 1 and self.w_lm > 0
+        context = [self.lm.context_scores(self.lm.ids_of(distinct[a:b])) if keep else None for a, b in slices]
         if keep:
-            # the rounds decode from these counts: the LM's hash tables they were looked up in
+            # the rounds decode from these scores: the LM's hash tables they were computed from
             # are idle until this model next segments other text (built again then)
             self.lm.release_tables()
         for r in range(passes):
             begin = pieces.spread(ucp, np.concatenate(
-                [self.decode_units(distinct[a:b], lm_counts=c) for (a, b), c in zip(slices, counts)]
+                [self.decode_units(distinct[a:b], lm_context=c) for (a, b), c in zip(slices, context)]
                 or [np.zeros(0, np.uint8)]))
             if prune and r == 0:
                 seen = self.seen_lexicon(ucp, begin)

@@ -289,7 +289,8 @@ def redundancy_keep(table, char_counts: np.ndarray, n_total: float, *, margin: f
 
 
 def judged_candidates(table, char_counts: np.ndarray, n_total: float, *, margin: float,
-                      entry_cost: float, min_count: int = 1, max_len: int | None = None, oov_max: int = 0):
+                      entry_cost: float, min_count: int = 1, max_len: int | None = None, oov_max: int = 0,
+                      tables: dict | None = None):
     """Redundancy removal on raw n-gram counts (module docstring, stage 3), vectorised.
 
     *table* is an NgramTable (candidates: its n-grams of length 2..order), *char_counts* the
@@ -302,14 +303,22 @@ def judged_candidates(table, char_counts: np.ndarray, n_total: float, *, margin:
     without an entry (an out-of-lexicon span), pays :func:`entry_charge` for its joins only.
     Yields ``(n, ids, counts, keep mask)`` for n = 2, 3, ...: ``candidates(table, n, min_count)``
     and which of them stay.
+
+    The sub-strings' counts are looked up in hash tables of the n-grams of *table*, every one
+    of them (:func:`minent.segmentation.kernels.viterbi.packed_count_table` of ``bits`` bits an
+    id, the width of the ids of *char_counts*): with a dict *tables* they are left in it, as
+    ``{(n, bits): (table, overflow)}``, for the character LM of the same n-gram table
+    (:meth:`minent.segmentation.charlm.CharLM.from_table`), which looks the same counts up;
+    without, they are freed before the last length is yielded.
     """
-    from minent.segmentation.kernels.viterbi import count_table, pack_rows, row_counts
+    from minent.segmentation.kernels.viterbi import pack_rows, packed_count_table, packed_row_counts
 
     log_total = math.log(n_total)
     with np.errstate(divide="ignore"):
         char_lp = np.log(char_counts.astype(np.float64)) - log_total
     bits = max(1, int(len(char_counts) - 1).bit_length())
-    tables = {}
+    share = tables is not None
+    tables = {} if tables is None else tables
 
     def span_counts(rows):
         # the table's counts of these sub-strings: one hash probe each (the table's own lookup
@@ -317,13 +326,13 @@ def judged_candidates(table, char_counts: np.ndarray, n_total: float, *, margin:
         m = rows.shape[1]
         if m * bits > 64:
             return table.counts_of(rows)
-        if m not in tables:
+        if (m, bits) not in tables:
             packed = table.packed(m, bits) if hasattr(table, "packed") else None
             if packed is None:
                 grams, counts = table.grams(m)
                 packed = pack_rows(grams, bits), counts
-            tables[m] = count_table(*packed)
-        return row_counts(tables[m], rows, bits)
+            tables[m, bits] = packed_count_table(*packed, m * bits)
+        return packed_row_counts(*tables[m, bits], rows, bits)
 
     last = min(table.order, max_len or table.order)
     for n in range(2, last + 1):
@@ -340,7 +349,7 @@ def judged_candidates(table, char_counts: np.ndarray, n_total: float, *, margin:
                         lp = np.log(span_counts(ids[:, i:j]).astype(np.float64)) - log_total
                 best[j] = np.maximum(best[j], best[i] + lp)
         pmi = np.log(counts.astype(np.float64)) - log_total - best[n]
-        if n == last:
+        if n == last and not share:
             tables.clear()  # (not held while the caller works on the last length)
         yield n, ids, counts, counts * (pmi - margin * (n - 1)) >= entry_charge(n, entry_cost, oov_max)
 
@@ -869,13 +878,16 @@ def _check_finite(margin: float, oov_penalty: float) -> None:
 def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int = 2, margin: float = 1.5,
                   entry_cost: float = 4.0, oov_max: int = 2, oov_penalty: float = 2.0, iterations: int = 30,
                   tol: float = 5e-3, free_pair: float | None = 0.3, pre_split: bool = False,
-                  progress: Callable[[str], None] | None = None, rel_tol: float = 0.0) -> LexiconResult:
+                  progress: Callable[[str], None] | None = None, rel_tol: float = 0.0,
+                  tables: dict | None = None) -> LexiconResult:
     """:func:`build_lexicon` of a corpus already encoded (:func:`encode_corpus`, with the
     ``pre_split`` given here: it is only recorded in the settings), with its n-gram *table* (:func:`ngram_table` of order ``max_len`` or
     more, counted with a threshold of ``min_count`` or less; None when ``max_len`` < 2 or the
     corpus is empty): ``train_segmenter`` shares one encoding and one table between the lexicon
     and the character LM. ``rel_tol``: re-estimation also stops when a pass lowers bits/char by
-    less than this share of itself (the hybrid model's 1e-3; 0: ``tol`` alone)."""
+    less than this share of itself (the hybrid model's 1e-3; 0: ``tol`` alone). *tables*: a dict
+    that keeps the n-gram hash tables of redundancy removal for the character LM
+    (:func:`judged_candidates`)."""
     _check_finite(margin, oov_penalty)
     n_chars = enc.n_chars
     char_counts = enc.char_counts()
@@ -893,7 +905,7 @@ def learn_lexicon(enc: EncodedCorpus, table, *, max_len: int = 4, min_count: int
         number = enc.chars.index(NUMBER_UNIT) if NUMBER_UNIT in enc.chars else -1
         for n, ids, cnt, k in judged_candidates(table, char_counts, float(n_chars), margin=margin,
                                                 entry_cost=entry_cost, min_count=min_count, max_len=max_len,
-                                                oov_max=oov_max):
+                                                oov_max=oov_max, tables=tables):
             n_cand += len(ids)
             if number >= 0:
                 # a number heads its word (1997年, 3月份, 5万元), never ends or splits one (月5日)

@@ -187,9 +187,24 @@ def test_context_counts_give_the_tag_scores_exactly():
     assert np.array_equal(wide.scores_of_counts(ids, seen), wide.tag_scores(ids))
 
 
-def test_hybrid_decodes_the_same_from_kept_context_counts():
-    """Self-training decodes from the context counts it keeps (decode_units(lm_counts=...)):
-    the same word starts as decoding from the text, with and without a boundary model."""
+def test_context_scores_are_the_tag_scores_exactly():
+    """Self-training keeps the scores of tags c, d, e (context_scores): columns 1..3 of the
+    tag scores, the same floats, -inf at the same places."""
+    from minent.segmentation.units import corpus_units
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    m = CharLM.train(lines[::2])
+    ids = m.ids_of(corpus_units(lines[1::2] + ["𠀀𠀀𠀀𠀀𠀀", "中", "人民很好好好好"], False))
+    got = m.context_scores(ids)
+    assert got.shape == (len(ids), 3) and got.dtype == np.float64 and got.flags.c_contiguous
+    assert np.array_equal(got, m.tag_scores(ids)[:, 1:])
+    assert np.isneginf(got).any() and np.isfinite(got).any()
+
+
+def test_hybrid_decodes_the_same_from_kept_context_scores():
+    """Self-training decodes from the scores of tags c, d, e it keeps
+    (decode_units(lm_context=...)): the same word starts as decoding from the text, with and
+    without a boundary model."""
     from minent.segmentation.units import corpus_units
 
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
@@ -198,13 +213,13 @@ def test_hybrid_decodes_the_same_from_kept_context_counts():
     for boundary in (seg.boundary, None):
         seg.boundary = boundary
         want = seg.decode_units(ucp)
-        assert np.array_equal(seg.decode_units(ucp, lm_counts=seg.lm.context_counts(seg.lm.ids_of(ucp))), want)
+        assert np.array_equal(seg.decode_units(ucp, lm_context=seg.lm.context_scores(seg.lm.ids_of(ucp))), want)
 
 
 def test_released_tables_are_built_again():
-    """Self-training frees the LM's hash tables once it has the context counts
-    (release_tables): decoding from the counts does not build them again, decoding text does,
-    with the same tables, scores and word starts."""
+    """Self-training frees the LM's hash tables once it has the scores of tags c, d, e
+    (release_tables): decoding from those or scoring from counts does not build them again,
+    decoding text does, with the same tables, scores and word starts."""
     from minent.segmentation.units import corpus_units
 
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
@@ -212,10 +227,11 @@ def test_released_tables_are_built_again():
     assert seg.lm._tables is None  # (freed by self-training)
     ucp = corpus_units(lines[300:], False)
     seen = seg.lm.context_counts(seg.lm.ids_of(ucp))
+    context = seg.lm.context_scores(seg.lm.ids_of(ucp))
     unigram, tables = seg.lm.count_tables()
     want = seg.decode_units(ucp)
     seg.lm.release_tables()
-    assert np.array_equal(seg.decode_units(ucp, lm_counts=seen), want)
+    assert np.array_equal(seg.decode_units(ucp, lm_context=context), want)
     scores = seg.lm.scores_of_counts(seg.lm.ids_of(ucp), seen)
     assert seg.lm._tables is None  # (scores from counts need the character counts only)
     assert np.array_equal(scores, seg.lm.tag_scores(seg.lm.ids_of(ucp)))

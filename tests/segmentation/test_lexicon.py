@@ -13,6 +13,7 @@ from minent.segmentation.lexicon import (
     code_length_bits,
     decode_rows,
     encode_corpus,
+    judged_candidates,
     learn_lexicon,
     ngram_table,
     redundancy_keep,
@@ -136,7 +137,8 @@ def test_short_entry_pays_for_its_joins_only():
 def test_row_counts_are_the_table_counts():
     """redundancy_keep looks sub-strings up in hash tables of the n-gram table's levels: the
     counts are counts_of's, for n-grams present, pruned (min_count) and never seen."""
-    from minent.segmentation.kernels.viterbi import count_table, pack_rows, row_counts
+    from minent.segmentation.kernels.viterbi import (count_table, pack_rows, packed_count_table, packed_row_counts,
+                                                     row_counts)
 
     texts = ["中国人民很好。中国人民很强！中国的主要人民", "人民中国𠀀𠀀𠀀𠀀", "好好好好好，的主要的主要"] * 3
     if SHARED.exists():
@@ -154,6 +156,42 @@ def test_row_counts_are_the_table_counts():
             assert np.array_equal(got, table.counts_of(probe))
             assert np.array_equal(row_counts(count_table(pack_rows(grams, bits), counts), probe[:, ::-1], bits),
                                   table.counts_of(np.ascontiguousarray(probe[:, ::-1])))
+            # (the packed tables redundancy removal looks them up in)
+            packed = packed_count_table(pack_rows(grams, bits), counts, m * bits)
+            assert np.array_equal(packed_row_counts(*packed, probe, bits), table.counts_of(probe))
+
+
+def test_judging_leaves_its_tables_to_the_char_lm():
+    """With a dict, judged_candidates leaves the hash tables of the 2- and 3-grams it looked the
+    sub-strings up in, and judges the same; CharLM.from_table takes them as its own (the 4-gram
+    one built as before): the same tag scores as a model that builds its own."""
+    from minent.segmentation.charlm import CharLM
+    from minent.segmentation.units import corpus_units
+
+    texts = ["中国人民很好。中国人民很强！中国的主要人民", "人民中国𠀀𠀀𠀀𠀀", "好好好好好，的主要的主要"] * 3
+    if SHARED.exists():
+        texts += (SHARED / "pku_test.utf8").read_text(encoding="utf-8").splitlines()[:150]
+    enc = encode_corpus(texts, pre_split=False)
+    table = ngram_table(enc, 4, 1)
+    char_counts = enc.char_counts()
+    kw = dict(margin=1.5, entry_cost=4.0, min_count=2, oov_max=2)
+    tables = {}
+    got = list(judged_candidates(table, char_counts, float(enc.n_chars), tables=tables, **kw))
+    want = list(judged_candidates(table, char_counts, float(enc.n_chars), **kw))
+    assert [n for n, *_ in got] == [2, 3, 4]
+    for (_, ids, counts, keep), (_, ids0, counts0, keep0) in zip(got, want):
+        assert np.array_equal(ids, ids0) and np.array_equal(counts, counts0) and np.array_equal(keep, keep0)
+    bits = max(1, (len(enc.chars) - 1).bit_length())
+    assert sorted(tables) == [(2, bits), (3, bits)]
+    shared = dict(tables)
+    lm = CharLM.from_table(enc, table, tables=tables)
+    assert tables == {}  # (taken out: the caller does not hold them)
+    own = CharLM.from_table(enc, table)
+    _, t = lm.count_tables()
+    assert t[0] is shared[2, bits][0] and t[2] is shared[3, bits][0]
+    ids = lm.ids_of(corpus_units(texts[::-1] + ["人民中国好", "𠀀中国"], False))
+    assert np.array_equal(lm.tag_scores(ids), own.tag_scores(ids))
+    assert np.array_equal(lm.context_counts(ids), own.context_counts(ids))
 
 
 def test_redundancy_rule_by_hand():

@@ -246,7 +246,7 @@ def _check_fused_decoding(texts):
     # given the tag scores, decode_units applies the boundary model and the rules step by step
     want = hyb.decode_units(ucp, hyb.lm.tag_scores(lm_ids))
     assert np.array_equal(hyb.decode_units(ucp), want)
-    assert np.array_equal(hyb.decode_units(ucp, lm_counts=hyb.lm.context_counts(lm_ids)), want)
+    assert np.array_equal(hyb.decode_units(ucp, lm_context=hyb.lm.context_scores(lm_ids)), want)
     hyb.classifiers = np.zeros(0, np.int32)  # (no rule holds anywhere)
     assert np.array_equal(hyb.decode_units(ucp), hyb.decode_units(ucp, hyb.lm.tag_scores(lm_ids)))
 

@@ -272,7 +272,8 @@ def test_hybrid_matches_brute_force(words, piece, oov_max, w_lex, w_lm, seed):
     assert got == pytest.approx(best, rel=1e-9, abs=1e-9)
 
 
-def _scores_in_three_steps(ids, seen, unigram, alpha, vocab, begin, ucp, weights, weight, rules, forbidden, keep):
+def _scores_in_three_steps(ids, seen, unigram, alpha, vocab, begin, ucp, weights, weight, rules, forbidden, keep,
+                           context):
     """What hybrid_tag_scores fuses: each step a kernel or numpy expression of its own (the
     kernels have their pure-Python oracles in test_charlm.py / test_boundary.py)."""
     from minent.segmentation.kernels.boundary import add_boundary_scores
@@ -294,7 +295,7 @@ HYBRID_TEXT = ["他买了三个苹果和两个梨，一共二十六点八元。"
 def _check_hybrid_tag_scores(texts, pre_split):
     from minent.segmentation.boundary import BoundaryModel
     from minent.segmentation.charlm import CharLM
-    from minent.segmentation.kernels.viterbi import hybrid_tag_scores
+    from minent.segmentation.kernels.viterbi import charlm_context_scores, hybrid_tag_scores
     from minent.segmentation.numerals import learn_classifiers, numeral_cuts
     from minent.segmentation.units import corpus_units
 
@@ -313,10 +314,16 @@ def _check_hybrid_tag_scores(texts, pre_split):
                            (np.zeros(0), rules, np.flatnonzero(rng.random(len(ucp)) < 0.5)),
                            (weights, np.zeros(0, np.uint8), np.arange(len(ucp))),
                            (weights, rules, np.zeros(0, np.int64))]:
-            args = (ids, seen, unigram, lm.alpha, vocab, lm.begin_scores(), ucp, w, 1.7, r, 1e6 / 0.9, keep)
+            args = (ids, seen, unigram, lm.alpha, vocab, lm.begin_scores(), ucp, w, 1.7, r, 1e6 / 0.9, keep,
+                    None)
             got = hybrid_tag_scores(*args)
             want = _scores_in_three_steps(*args)
             assert got.shape == want.shape and np.array_equal(got, want)  # (-inf at the same places too)
+            # from the scores of tags c, d, e computed before (self-training), the counts unread
+            context = charlm_context_scores(ids, seen, unigram, lm.alpha, vocab)
+            assert np.array_equal(context, lm.tag_scores(ids)[:, 1:])
+            given = args[:1] + (np.zeros((0, 3), seen.dtype),) + args[2:-1] + (context,)
+            assert np.array_equal(hybrid_tag_scores(*given), want)
 
 
 @pytest.mark.parametrize("pre_split", [False, True])

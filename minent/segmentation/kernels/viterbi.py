@@ -424,6 +424,20 @@ def row_counts(table, rows, bits):
     return out
 
 
+@njit(cache=True)
+def packed_row_counts(table, overflow, rows, bits):
+    """:func:`row_counts` in a :func:`packed_count_table` ``(table, overflow)`` of the n-grams of
+    ``rows.shape[1]`` ids of *bits* bits (ids of real characters: every key non-zero)."""
+    out = np.zeros(len(rows), dtype=np.int64)
+    cbits = np.uint64(max(64 - rows.shape[1] * bits, 0))
+    for r in range(len(rows)):
+        key = np.uint64(0)
+        for j in range(rows.shape[1]):
+            key = (key << np.uint64(bits)) | np.uint64(rows[r, j])
+        out[r] = np.int64(packed_get(table, overflow, key, cbits))
+    return out
+
+
 def count_table(keys, counts):
     """An open-addressing hash table of the n-gram *keys* (distinct uint64) and their *counts*
     (positive integers): a (slots × 2) uint64 array of (key, count) rows, a power of
@@ -745,7 +759,43 @@ def charlm_scores_of_counts(ids, seen, unigram, alpha, vocab, begin):
     (:func:`charlm_context_counts`; exact whole numbers in any numeric dtype): those of
     :func:`hybrid_tag_scores` with no boundary model and no rules, for every unit."""
     return hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, np.zeros(0, np.int32), np.zeros(0), 0.0,
-                             np.zeros(0, np.uint8), 0.0, np.arange(len(ids)))
+                             np.zeros(0, np.uint8), 0.0, np.arange(len(ids)), None)
+
+
+@njit(cache=True, inline="always")
+def _context_into(ids, seen, unigram, alpha, i, run, p, out, k, col):
+    """ln p of tags c, d, e at unit *i* of *ids*, its piece *run* (> 1) units long so far, into
+    ``out[k, col:col + 3]`` (left as they are where the piece is too short), from the context
+    counts *seen* and the probability *p* of tag b there (:func:`charlm_tag_scores`). (A helper
+    that returned the three values instead made :func:`hybrid_tag_scores` 1.1x slower.)"""
+    p = (np.float64(seen[i, 0]) + alpha * p) / (unigram[ids[i - 1]] + alpha)
+    out[k, col] = np.log(p)
+    if run > 2:
+        p = (np.float64(seen[i, 1]) + alpha * p) / (np.float64(seen[i - 1, 0]) + alpha)
+        out[k, col + 1] = np.log(p)
+        if run > 3:
+            p = (np.float64(seen[i, 2]) + alpha * p) / (np.float64(seen[i - 1, 1]) + alpha)
+            out[k, col + 2] = np.log(p)
+
+
+@njit(cache=True)
+def charlm_context_scores(ids, seen, unigram, alpha, vocab):
+    """The char-LM scores of tags c, d, e of every unit of *ids* (n × 3: columns 1..3 of
+    :func:`charlm_scores_of_counts`, the same floats; -inf where the piece is too short and at
+    separators) from its context counts *seen*: what :func:`hybrid_tag_scores` takes as
+    *context*."""
+    out = np.full((len(ids), 3), NEG_INF)
+    total = 0.0
+    for x in unigram:
+        total += x
+    run = 0
+    for i in range(len(ids)):
+        c = ids[i]
+        run = run + 1 if c != 0 else 0
+        if run > 1:
+            p = (unigram[c] + alpha / vocab) / (total + alpha)
+            _context_into(ids, seen, unigram, alpha, i, run, p, out, i, 0)
+    return out
 
 
 TAG_BLOCK = 256
@@ -753,7 +803,8 @@ TAG_BLOCK = 256
 
 
 @njit(cache=True)
-def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, weight, rules, forbidden, keep):
+def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, weight, rules, forbidden, keep,
+                      context):
     """The tag scores the hybrid decoder takes, in one pass and only for the units it decodes:
     for every unit ``keep[k]`` (sorted indices into *ids*), row *k* of the result holds
     :func:`charlm_scores_of_counts` of the char-LM ids *ids* (counts *seen*), plus
@@ -762,7 +813,13 @@ def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, wei
     2 (the numeral rules; *rules* may be empty): each value goes through the same operations,
     in the same order, as through those three steps on whole arrays, so the scores are the
     same to the last bit, without the three passes over n × 4 arrays and the copy of the kept
-    rows."""
+    rows.
+
+    *context*: the char-LM scores of tags c, d, e of every unit of *ids* (n × 3,
+    :func:`charlm_context_scores`), computed before, taken as they are (*seen* is then not
+    read, and may be empty); or None: computed here from *seen* (numba compiles a kernel of its
+    own for None, without the other branch). Self-training decodes the same text with the same
+    LM every round, and computes them once (three logarithms a unit)."""
     out = np.full((len(keep), 4), NEG_INF)
     total = 0.0
     for x in unigram:
@@ -796,15 +853,11 @@ def hybrid_tag_scores(ids, seen, unigram, alpha, vocab, begin, ucp, weights, wei
                 out[k, 0] = begin[c]
             else:
                 out[k, 0] = np.log(p)
-            if run > 1:
-                p = (np.float64(seen[i, 0]) + alpha * p) / (unigram[ids[i - 1]] + alpha)
-                out[k, 1] = np.log(p)
-                if run > 2:
-                    p = (np.float64(seen[i, 1]) + alpha * p) / (np.float64(seen[i - 1, 0]) + alpha)
-                    out[k, 2] = np.log(p)
-                    if run > 3:
-                        p = (np.float64(seen[i, 2]) + alpha * p) / (np.float64(seen[i - 1, 1]) + alpha)
-                        out[k, 3] = np.log(p)
+            if context is not None:
+                for t in range(1, 4):
+                    out[k, t] = context[i, t - 1]
+            elif run > 1:
+                _context_into(ids, seen, unigram, alpha, i, run, p, out, k, 1)
         if mask >= 0:
             if k == block:
                 block = min(m, k + TAG_BLOCK)
