@@ -21,6 +21,12 @@ of the edges (at least 8 bits an edge, three bits set in one 64-bit word; about 
 table, so it stays in the processor's cache): a probe goes to the table only when the filter
 lets it, and a filter has no false negatives, so the trie answers the same (Viterbi 1.85×
 faster on the poems).
+
+The decoder takes a word's first step from a plain array of the root's children and scores a
+one-character word from a plain array too (:func:`_root_children`, :func:`_single_scores`): only
+words of two or more characters look in the table, and it asks for the table row of a word's
+second step a few start positions ahead (:data:`DECODE_AHEAD`). Together: the decoding kernel of
+``segment --load`` on 5M characters of the poems 0.25 → 0.21 s.
 """
 
 from __future__ import annotations
@@ -33,6 +39,10 @@ from minent.segmentation.kernels.prefetch import prefetch_row
 
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 NEG_INF = -np.inf
+
+DECODE_AHEAD = 2
+"""How many start positions ahead :func:`_decode_piece` asks for the trie row of a word's
+second character (:func:`prefetch_row`)."""
 
 PREFETCH_AHEAD = 16
 """How many keys ahead :func:`_fill_count_table` and :func:`charlm_context_counts` ask for the
@@ -200,7 +210,7 @@ def piece_bounds(ids):
 
 @njit(cache=True)
 def _decode_piece(ids, s, e, trie, tf, depth, unk_score, char_score, span_score, oov_max,
-                  oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root, back_node, word_node):
+                  oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root, single, back_node, word_node):
     n = e - s
     best[0] = 0.0
     for k in range(1, n + 1):
@@ -208,37 +218,51 @@ def _decode_piece(ids, s, e, trie, tf, depth, unk_score, char_score, span_score,
     reach = depth if depth > oov_max else oov_max
     if reach < 1:
         reach = 1
+    slots = trie_root(trie)
+    mask = np.uint64(slots - 1)
     for i in range(n):
+        a = i + DECODE_AHEAD
+        if a + 1 < n:
+            # the second step of the words starting DECODE_AHEAD characters on (their first is
+            # the root table): most words that find a node find it there
+            first = root[ids[s + a]]
+            if first >= 0:
+                z = mix_key((np.uint64(first) << np.uint64(32)) | np.uint64(ids[s + a + 1]))
+                prefetch_row(trie, np.int64(z & mask))
         bi = best[i]
         if bi == NEG_INF:
             continue
-        node = 0
+        # the one-character word, scored by a table of the ids (:func:`_single_scores`)
+        c = ids[s + i]
+        node = root[c]
         acc = 0.0
+        acc += span_score[c]
         lm_acc = 0.0
+        v = bi + w_lex * single[c]
+        if w_lm != 0.0:
+            lm_acc = lm[s + i, 0]
+            v += w_lm * (lm_acc + trans[0, 0])
+        if v > best[i + 1]:
+            best[i + 1] = v
+            back[i + 1] = i
+            back_node[i + 1] = node
         stop = i + reach
         if stop > n:
             stop = n
-        for j in range(i, stop):
+        for j in range(i + 1, stop):
             c = ids[s + j]
             acc += span_score[c]
-            if j == i:
-                node = root[c]
-            elif node >= 0:
+            if node >= 0:
                 node = trie_child(trie, node, c)
             length = j - i + 1
             tag = length - 1 if length < 4 else 3
             if w_lm != 0.0:
                 # char-LM score of the word so far: tags b, c, d, e, e, ... and their transitions
-                if length == 1:
-                    lm_acc = lm[s + j, 0]
-                else:
-                    prev_tag = length - 2 if length < 5 else 3
-                    lm_acc += trans[prev_tag, tag] + lm[s + j, tag]
+                prev_tag = length - 2 if length < 5 else 3
+                lm_acc += trans[prev_tag, tag] + lm[s + j, tag]
             sc = tf[node, 1] if node >= 0 else NEG_INF
             if sc == NEG_INF:
-                if length == 1:
-                    sc = unk_score if char_score[c] == NEG_INF else char_score[c]
-                elif length <= oov_max:
+                if length <= oov_max:
                     sc = acc + oov_bias
                 elif node < 0:
                     break
@@ -320,11 +344,12 @@ def _segment(ids, trie, depth, unk_score, char_score, span_score, oov_max, oov_b
     back_node = np.zeros(longest + 1, dtype=np.int64)
     root = _root_children(ids, trie)
     tf = trie.view(np.float64)
+    single = _single_scores(root, tf, unk_score, char_score)
     total = 0.0
     for p in range(len(starts)):
         total += _decode_piece(ids, starts[p], ends[p], trie, tf, depth, unk_score, char_score,
                                span_score, oov_max, oov_bias, best, back, begin, lm, trans, w_lex, w_lm, root,
-                               back_node, word_node)
+                               single, back_node, word_node)
     return begin, total
 
 
@@ -340,6 +365,21 @@ def _root_children(ids, trie):
     for c in range(top + 1):
         root[c] = trie_child(trie, trie_root(trie), c)
     return root
+
+
+@njit(cache=True)
+def _single_scores(root, tf, unk_score, char_score):
+    """The score of every id of *root* (:func:`_root_children`) as a one-character word: its
+    lexicon score, else ``char_score`` when finite, else *unk_score* (the first step of
+    :func:`_decode_piece`, without a lookup in the table)."""
+    single = np.empty(len(root), dtype=np.float64)
+    for c in range(len(root)):
+        sc = tf[root[c], 1] if root[c] >= 0 else NEG_INF
+        if sc == NEG_INF:
+            # (an id past char_score is no id of the text: the separator 0 of an empty text)
+            sc = unk_score if c >= len(char_score) or char_score[c] == NEG_INF else char_score[c]
+        single[c] = sc
+    return single
 
 
 @njit(cache=True)
