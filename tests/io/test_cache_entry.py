@@ -20,7 +20,7 @@ def test_save_load_roundtrip_and_cheap_check(tmp_path, monkeypatch):
     entry = tmp_path / "kind-1"
     save_entry(entry, arrays(), "fmt-1")
     assert sorted(p.name for p in entry.iterdir()) == ["a.npy", "b.npy", "format", "manifest.json", "verified.json"]
-    monkeypatch.setattr(cache_entry, "digest", lambda p: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
+    monkeypatch.setattr(cache_entry, "_checksum", lambda p, r: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
     got = load_entry(entry, ["a", "b"], "fmt-1")  # stamped when written: no hashing
     assert got["a"].tolist() == list(range(10)) and got["b"].tolist() == ["天龙", "八部"]
     with pytest.raises(ValueError, match="stale"):
@@ -167,9 +167,12 @@ def test_manifest_checksums_taken_in_memory_are_those_of_the_files(tmp_path, mon
     cases = {"c": grid, "fortran": np.asfortranarray(grid), "strided": grid[:, ::2], "scalar": np.array(7),
              "empty": np.zeros((0, 3), dtype=np.uint64), "text": np.array(["天龙", "八部"]),
              "pairs": np.zeros(3, dtype=[("k", "<u8"), ("v", "<i4")])}
-    monkeypatch.setattr(cache_entry, "digest", lambda p: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
+    read_back = []
+    real_checksum = cache_entry._checksum
+    monkeypatch.setattr(cache_entry, "_checksum", lambda p, r: read_back.append(p.name) or real_checksum(p, r))
     entry = tmp_path / "kind-1"
     save_entry(entry, cases, "fmt")
+    assert read_back == ["strided.npy"]  # (np.save writes a copy of it: the file is read back)
     manifest = json.loads((entry / "manifest.json").read_text())
     assert sorted(manifest) == sorted(f"{n}.npy" for n in cases)
     for name, (size, checksum) in manifest.items():
