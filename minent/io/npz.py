@@ -57,12 +57,20 @@ def save_npz(f, arrays: dict[str, np.ndarray]) -> None:
             zf.writestr(info, data)
 
 
-def _mapped(path) -> dict[str, np.ndarray] | None:
+def _directory(infos: list[zipfile.ZipInfo]) -> tuple:
+    """What the zip directory says of each member: name, CRC-32, size, compression."""
+    return tuple((i.filename, i.CRC, i.file_size, i.compress_size, i.compress_type) for i in infos)
+
+
+def _mapped(path, seen: list | None = None) -> dict[str, np.ndarray] | None:
     """The arrays of the archive *path* as views of a copy-on-write memory map of it, or None
     when a member is compressed, not an .npy file, or not aligned (then ``np.load`` reads it).
-    Raises ``zipfile.BadZipFile`` / ``ValueError`` for a damaged archive."""
+    Raises ``zipfile.BadZipFile`` / ``ValueError`` for a damaged archive. The members'
+    :func:`_directory` is appended to *seen*."""
     with open(path, "rb") as f, zipfile.ZipFile(f) as zf:
         infos = zf.infolist()
+        if seen is not None:
+            seen.append(_directory(infos))
         if not infos or any(i.compress_type != zipfile.ZIP_STORED or not i.filename.endswith(".npy")
                             or i.flag_bits & 0x1 for i in infos):
             return None
@@ -107,22 +115,32 @@ def _mapped(path) -> dict[str, np.ndarray] | None:
 
 class open_npz:
     """The arrays of an .npz as a dict, in a context manager whose errors name the file (no
-    pickle); memory-mapped when the file was written by :func:`save_npz`."""
+    pickle); memory-mapped when the file was written by :func:`save_npz`.
+
+    :attr:`members`, once entered: the name, CRC-32, size, compressed size and compression of
+    every member, as the archive's directory gave them. Every member's data was checked against
+    its CRC-32 (here, or by ``zipfile`` as ``np.load`` reads it), so it identifies what was
+    loaded (:func:`minent.segmentation.charlm.cached_tables` keys its entries by it)."""
 
     def __init__(self, path):
         self.path = path
+        self.members: tuple = ()
 
     def __enter__(self):
         try:
             with open(self.path, "rb") as f:
                 if f.read(4) != b"PK\x03\x04":
                     raise DataError(f"{self.path}: malformed model file (not an .npz archive)")
-            arrays = _mapped(self.path)
+            seen = []
+            arrays = _mapped(self.path, seen)
             if arrays is not None:
+                self.members = seen[0]
                 return arrays
             self.z = np.load(self.path, allow_pickle=False)
             files = set(self.z.files)
-            return {k: self.z[k] for k in files}
+            arrays = {k: self.z[k] for k in files}  # (read whole: zipfile checks each CRC-32)
+            self.members = _directory(self.z.zip.infolist())
+            return arrays
         except FileNotFoundError:
             raise UsageError(f"{self.path}: no such model file") from None
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as e:

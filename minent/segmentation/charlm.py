@@ -20,6 +20,7 @@ The model is saved as .npz (never pickle): ``format``, ``codepoints`` (id → co
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Iterable
@@ -65,31 +66,40 @@ TABLE_ENTRIES = 4
 TABLE_NAMES = ("table2", "overflow2", "table3", "overflow3", "joint4", "overflow4")
 
 
-def cached_tables(path: str | Path, build) -> list[np.ndarray]:
-    """The n-gram hash tables of the model saved in the file *path* (the list of arrays *build*
-    makes: those of :meth:`CharLM.count_tables`, the 4-gram one joint), from the entry
-    ``charlm-<key>`` of the user cache
-    (:func:`minent.io.cache_entry.load_or_build`: memory-mapped, checked against its manifest),
-    built and saved there when absent.
+def cached_tables(members: tuple, build) -> list[np.ndarray]:
+    """The n-gram hash tables of the model loaded from an .npz file whose zip directory lists
+    *members* (:attr:`minent.io.npz.open_npz.members`) — the list of arrays *build* makes: those
+    of :meth:`CharLM.count_tables`, the 4-gram one joint — from the entry ``charlm-<key>`` of the
+    user cache (:func:`minent.io.cache_entry.load_or_build`: memory-mapped, checked against its
+    manifest), built and saved there when absent.
 
     Building the tables of a model of 5M characters of poems (80 MiB) costs 0.1–0.2 s at every
     load: millions of writes at random places into fresh memory; the entry's pages come from the
     page cache, touched only where the decoder looks (and shared by the processes of ``--jobs``).
-    The key is the model file's checksum (hashed once, then remembered by its size, times and
-    inode: :func:`minent.io.cache_entry.source_digest`) and the kernels' source, so a model saved
-    again under the same name, or a change to the table layout, makes a new entry."""
+
+    The key is a hash of the cache format, the kernels' source (a change to the table layout
+    makes a new entry) and *members*: every member's name, CRC-32, size and compression, rather
+    than a hash of the whole file (0.09 s for a model of 82 MB, paid at every first load).
+    That is safe because the tables are a function of the loaded arrays alone, and the loader
+    checked every member's bytes against the CRC-32 its directory gives (:mod:`minent.io.npz`):
+    two loads with the same *members* read the same arrays unless some member changed to other
+    bytes of the same size and the same CRC-32. A model trained again and saved under the same
+    name changes its counts, so a stale entry needs every changed member to keep its CRC-32 by
+    chance: at most 2**-32. A CRC-32 can be forged on purpose, but whoever can make a user load
+    a model file already decides what it segments; the cache is the user's own. The model's
+    path is not in the key: a copy of a model shares its entry."""
     import hashlib
 
     from minent.cache import cache_dir
-    from minent.io.cache_entry import SOURCE_MEMO, load_or_build, prune_entries, source_digest
+    from minent.io.cache_entry import load_or_build, prune_entries
     from minent.segmentation.kernels import viterbi
 
     try:
-        checksum = source_digest(Path(path), cache_dir() / SOURCE_MEMO)
         kernels = Path(viterbi.__file__).read_bytes()
-    except OSError:  # (the model file went away after loading: nothing to key an entry by)
+    except OSError:
         return build()
-    key = hashlib.blake2b(f"{TABLES_FORMAT}\0{checksum}\0".encode() + kernels, digest_size=16).hexdigest()
+    listing = json.dumps([list(m) for m in members]).encode()
+    key = hashlib.blake2b(f"{TABLES_FORMAT}\0".encode() + listing + b"\0" + kernels, digest_size=16).hexdigest()
     entry = cache_dir() / f"charlm-{key}"
     arrays, loaded = load_or_build(entry, TABLE_NAMES, TABLES_FORMAT, lambda: dict(zip(TABLE_NAMES, build())),
                                    "character LM tables")
@@ -232,11 +242,11 @@ class CharLM(LineSegmenter):
         place of ``table4``: built once and kept in the user cache, it makes the lookups of
         :meth:`context_counts` cheaper. Those :meth:`from_table` was given are taken as they are."""
         if getattr(self, "_tables", None) is None:
-            source = getattr(self, "_tables_source", None)
-            if source is None:
+            members = getattr(self, "_tables_source", None)
+            if members is None:
                 tables = self._build_tables()
             else:
-                tables = cached_tables(source, lambda: self._build_tables(joint=True))
+                tables = cached_tables(members, lambda: self._build_tables(joint=True))
             self._tables = self.unigram_counts(), tables
         return self._tables
 
@@ -250,10 +260,11 @@ class CharLM(LineSegmenter):
             tables[4] = joint_count_table(tables[4], *tables[:4], self.bits)
         return tables
 
-    def cache_tables(self, path: str | Path) -> None:
-        """Take the 2..4-gram hash tables of :meth:`count_tables` from the user cache when this
-        model is the one saved in the file *path* (:func:`cached_tables`), rather than build them."""
-        self._tables_source = Path(path)
+    def cache_tables(self, members: tuple) -> None:
+        """Take the 2..4-gram hash tables of :meth:`count_tables` from the user cache
+        (:func:`cached_tables`) when this model was loaded from an .npz file whose zip directory
+        lists *members* (:attr:`minent.io.npz.open_npz.members`), rather than build them."""
+        self._tables_source = tuple(members)
 
     def unigram_counts(self) -> np.ndarray:
         """The count of every character id (float64): the first of :meth:`count_tables`, built
@@ -316,11 +327,11 @@ class CharLM(LineSegmenter):
     @classmethod
     def load(cls, path: str | Path, *, transitions: dict[str, float] | None = None) -> CharLM:
         """Load a model saved by :meth:`save`; DataError when the file is not one."""
-        with open_npz(path) as z:
+        with (opened := open_npz(path)) as z:
             if str(z.get("format", "")) != FORMAT:
                 raise DataError(f"{path}: not a minent charlm model (.npz written by minent segment --save)")
             model = cls.from_arrays(z, path, transitions=transitions)
-        model.cache_tables(path)
+        model.cache_tables(opened.members)
         return model
 
     @classmethod

@@ -13,7 +13,7 @@ from minent.segmentation.hybrid import HYBRID_FORMAT, HybridSegmenter
 def load_model(path: str | Path, *, transitions: dict[str, float] | None = None, oov_max: int = 2,
                oov_penalty: float = 2.0):
     """Load a saved .npz model: a :class:`CharLM` or a :class:`HybridSegmenter` (by its format)."""
-    with open_npz(path) as z:
+    with (opened := open_npz(path)) as z:
         fmt = str(z.get("format", ""))
         if fmt == FORMAT:
             model = CharLM.from_arrays(z, path, transitions=transitions)
@@ -24,7 +24,7 @@ def load_model(path: str | Path, *, transitions: dict[str, float] | None = None,
             lm = model.lm
         else:
             raise DataError(f"{path}: not a minent model (.npz written by minent segment --train ... --save)")
-    lm.cache_tables(path)  # (its hash tables come from the user cache: charlm.cached_tables)
+    lm.cache_tables(opened.members)  # (its hash tables come from the user cache: charlm.cached_tables)
     return model
 
 

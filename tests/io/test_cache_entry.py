@@ -20,7 +20,7 @@ def test_save_load_roundtrip_and_cheap_check(tmp_path, monkeypatch):
     entry = tmp_path / "kind-1"
     save_entry(entry, arrays(), "fmt-1")
     assert sorted(p.name for p in entry.iterdir()) == ["a.npy", "b.npy", "format", "manifest.json", "verified.json"]
-    monkeypatch.setattr(cache_entry, "digest", lambda p: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
+    monkeypatch.setattr(cache_entry, "_checksum", lambda p, r: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
     got = load_entry(entry, ["a", "b"], "fmt-1")  # stamped when written: no hashing
     assert got["a"].tolist() == list(range(10)) and got["b"].tolist() == ["天龙", "八部"]
     with pytest.raises(ValueError, match="stale"):
@@ -150,3 +150,54 @@ def test_a_source_checksum_is_remembered_until_the_file_changes(tmp_path, monkey
     assert source_digest(f, blocked) == cache_entry.digest(f)
     (memo / os.listdir(memo)[0]).write_text("{not json")
     assert source_digest(f, memo) == cache_entry.digest(f)
+
+
+def _crc32_of_file(path) -> str:
+    import zlib
+
+    return f"crc32:{zlib.crc32(path.read_bytes()):08x}"
+
+
+def test_manifest_checksums_taken_in_memory_are_those_of_the_files(tmp_path, monkeypatch):
+    """save_entry takes each file's CRC-32 from the array in memory as it writes it (the header
+    read back): exactly the CRC-32 of the file, whatever the layout; no file is hashed again."""
+    import json
+
+    grid = np.arange(24, dtype=np.float64).reshape(4, 6)
+    cases = {"c": grid, "fortran": np.asfortranarray(grid), "strided": grid[:, ::2], "scalar": np.array(7),
+             "empty": np.zeros((0, 3), dtype=np.uint64), "text": np.array(["天龙", "八部"]),
+             "pairs": np.zeros(3, dtype=[("k", "<u8"), ("v", "<i4")])}
+    read_back = []
+    real_checksum = cache_entry._checksum
+    monkeypatch.setattr(cache_entry, "_checksum", lambda p, r: read_back.append(p.name) or real_checksum(p, r))
+    entry = tmp_path / "kind-1"
+    save_entry(entry, cases, "fmt")
+    assert read_back == ["strided.npy"]  # (np.save writes a copy of it: the file is read back)
+    manifest = json.loads((entry / "manifest.json").read_text())
+    assert sorted(manifest) == sorted(f"{n}.npy" for n in cases)
+    for name, (size, checksum) in manifest.items():
+        assert size == (entry / name).stat().st_size and checksum == _crc32_of_file(entry / name)
+    got = load_entry(entry, list(cases), "fmt")
+    for name, array in cases.items():
+        assert got[name].dtype == array.dtype and np.array_equal(got[name], array)
+    (entry / "verified.json").unlink()  # checked in full again: CRC-32 of the files, all intact
+    monkeypatch.undo()
+    verify_entry(entry)
+
+
+def test_entries_with_blake2b_manifests_stay_valid(tmp_path):
+    """An entry written before the manifests held CRC-32s (blake2b, 32 hex digits) is checked
+    with blake2b: intact, it loads; damaged, it is found."""
+    import json
+
+    entry = tmp_path / "kind-1"
+    save_entry(entry, arrays(), "fmt")
+    old = {f: [(entry / f).stat().st_size, cache_entry.digest(entry / f)] for f in ("a.npy", "b.npy")}
+    (entry / "manifest.json").write_text(json.dumps(old))
+    (entry / "verified.json").unlink()
+    assert load_entry(entry, ["a", "b"], "fmt")["a"].tolist() == list(range(10))
+    with open(entry / "a.npy", "r+b") as fh:
+        fh.seek(-8, os.SEEK_END)
+        fh.write(b"\x01" * 8)
+    with pytest.raises(ValueError, match="a.npy: checksum mismatch"):
+        verify_entry(entry)

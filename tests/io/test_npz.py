@@ -124,3 +124,33 @@ def test_open_npz_reads_a_file_it_cannot_map(tmp_path, monkeypatch):
     monkeypatch.setattr(mmap, "mmap", no_map)
     with open_npz(p) as z:
         assert _same(z, ARRAYS) and not any(isinstance(_owner(a), mapped) for a in z.values())
+
+
+def test_open_npz_members_are_the_checked_zip_directory(tmp_path):
+    """open_npz.members: each member's name, CRC-32 (that of its bytes), size, compressed size
+    and compression, whether the file was mapped or read by np.load; other arrays, other CRCs."""
+    import zipfile
+    import zlib
+
+    aligned = tmp_path / "aligned.npz"
+    with open(aligned, "wb") as f:
+        save_npz(f, ARRAYS)
+    plain, compressed = tmp_path / "plain.npz", tmp_path / "compressed.npz"
+    np.savez(plain, **ARRAYS)
+    np.savez_compressed(compressed, **ARRAYS)
+    seen = {}
+    for p in aligned, plain, compressed:
+        with (opened := open_npz(p)) as z:
+            assert _same(z, ARRAYS)
+        with zipfile.ZipFile(p) as zf:
+            want = tuple((i.filename, zlib.crc32(zf.read(i.filename)), i.file_size, i.compress_size,
+                          i.compress_type) for i in zf.infolist())
+        assert opened.members == want and len(want) == len(ARRAYS)
+        seen[p.name] = {m[0]: m[1] for m in opened.members}
+    assert seen["aligned.npz"] == seen["plain.npz"] == seen["compressed.npz"]  # the same .npy bytes
+    other = tmp_path / "other.npz"
+    with open(other, "wb") as f:
+        save_npz(f, {**ARRAYS, "keys": ARRAYS["keys"] + 1})
+    with (opened := open_npz(other)) as z:
+        pass
+    assert {m[0]: m[1] for m in opened.members}["keys.npy"] != seen["aligned.npz"]["keys.npy"]

@@ -411,8 +411,8 @@ def test_loaded_model_takes_its_tables_from_the_cache(tmp_path, monkeypatch):
     load of the same file maps them from there: the same arrays as built, the same segmentation;
     a model saved again under the same name gets its own tables; a damaged entry is rebuilt."""
     import os
-    import time
 
+    import minent.io.cache_entry as cache_entry
     import minent.segmentation.charlm as charlm_module
 
     monkeypatch.setenv("MINENT_CACHE_DIR", str(tmp_path / "cache"))
@@ -435,11 +435,20 @@ def test_loaded_model_takes_its_tables_from_the_cache(tmp_path, monkeypatch):
         assert loaded.segment_text(text) == want
     entries = list((tmp_path / "cache").glob("charlm-*"))
     assert len(entries) == 1 and not tables[0].flags.owndata  # (a view of the mapped file)
-    # another model under the same name (a later time: the file's checksum is not taken as known)
+    # keyed by the zip directory the load checked, not by hashing the file: a copy shares it
+    copy = tmp_path / "copy.npz"
+    copy.write_bytes(path.read_bytes())
+    with monkeypatch.context() as m:
+        m.setattr(cache_entry, "digest", lambda p: (_ for _ in ()).throw(AssertionError(f"hashed {p}")))
+        loaded = load_model(copy)
+        _, tables = loaded.lm.count_tables()
+    assert len(builds) == 1 and loaded.segment_text(text) == want
+    assert list((tmp_path / "cache").glob("charlm-*")) == entries
+    # another model saved under the same name at once (same size, same times at a coarse clock)
     other = train_segmenter(lines[100:400], self_train=1)
-    time.sleep(0.01)
+    st = path.stat()
     other.save(path)
-    os.utime(path, ns=(time.time_ns() + 5 * 10**9, time.time_ns() + 5 * 10**9))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     before = len(builds)
     loaded = load_model(path)
     _, tables = loaded.lm.count_tables()

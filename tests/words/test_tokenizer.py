@@ -324,6 +324,8 @@ def test_cache_entry_corrupted_in_place_is_detected_and_rebuilt(tmp_path, monkey
         return real_digest(p)
 
     monkeypatch.setattr(cache_entry, "digest", digest)
+    real_checksum = cache_entry._checksum  # (how entry files are checked: CRC-32 or blake2b)
+    monkeypatch.setattr(cache_entry, "_checksum", lambda p, recorded: digest(p) and real_checksum(p, recorded))
     import shutil
 
     with pytest.raises(AssertionError, match="hashed"):  # a copy (new inodes) is hashed: the patch bites
